@@ -1,0 +1,21 @@
+/* jd-window.h — the main Jobdeck window.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "jd-application.h"
+
+G_BEGIN_DECLS
+
+#define JD_TYPE_WINDOW (jd_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (JdWindow, jd_window, JD, WINDOW, AdwApplicationWindow)
+
+JdWindow *jd_window_new        (JdApplication *application);
+void      jd_window_add_toast  (JdWindow      *self,
+                                const char    *title);
+
+G_END_DECLS

@@ -1,0 +1,23 @@
+/* main.c — the jobdeck executable.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "jd-application.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(JdApplication) app = NULL;
+
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = jd_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

@@ -1,0 +1,38 @@
+/* jd-jobs-error.h — the JD_JOBS_ERROR domain: AWS IoT Jobs rejected codes plus
+ * the failures a device-side client meets on its own (timeout, disconnect, a
+ * reply it cannot read).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define JD_JOBS_ERROR (jd_jobs_error_quark ())
+
+typedef enum {
+  /* The nine codes of a rejected reply (reference §4), in AWS's spelling order. */
+  JD_JOBS_ERROR_INVALID_TOPIC,
+  JD_JOBS_ERROR_INVALID_JSON,
+  JD_JOBS_ERROR_INVALID_REQUEST,
+  JD_JOBS_ERROR_INVALID_STATE_TRANSITION,
+  JD_JOBS_ERROR_RESOURCE_NOT_FOUND,
+  JD_JOBS_ERROR_VERSION_MISMATCH,
+  JD_JOBS_ERROR_INTERNAL_ERROR,
+  JD_JOBS_ERROR_REQUEST_THROTTLED,
+  JD_JOBS_ERROR_TERMINAL_STATE_REACHED,
+  /* Local failures. */
+  JD_JOBS_ERROR_TIMEOUT,
+  JD_JOBS_ERROR_DISCONNECTED,
+  JD_JOBS_ERROR_INVALID_REPLY,
+  /* A rejected reply with a code this client does not know. */
+  JD_JOBS_ERROR_UNKNOWN_CODE,
+} JdJobsErrorCode;
+
+GQuark          jd_jobs_error_quark        (void);
+const char     *jd_jobs_error_code_to_aws  (JdJobsErrorCode code);
+JdJobsErrorCode jd_jobs_error_code_from_aws (const char *aws_code);
+
+G_END_DECLS

@@ -1,0 +1,55 @@
+/* jd-test-broker.h — a real mosquitto with mutual TLS and per-thing ACLs for tests.
+ *
+ * jd_test_broker_new() makes a temporary folder, generates a CA, a server
+ * certificate for 127.0.0.1/localhost, writes a mosquitto config with one TLS
+ * listener on a free loopback port (require_certificate, use_identity_as_username,
+ * allow_anonymous false, an ACL confining each thing to $aws/things/<CN>/jobs/#
+ * and giving the "jobs-service" identity every thing), starts mosquitto and waits
+ * until it accepts connections. Blocking calls: tests only.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _JdTestBroker JdTestBroker;
+
+#define JD_TEST_BROKER_SERVICE_IDENTITY "jobs-service"
+
+JdTestBroker *jd_test_broker_new            (GError      **error);
+void          jd_test_broker_free           (JdTestBroker *self);
+
+const char   *jd_test_broker_get_host       (JdTestBroker *self);
+guint16       jd_test_broker_get_port       (JdTestBroker *self);
+const char   *jd_test_broker_get_dir        (JdTestBroker *self);
+const char   *jd_test_broker_get_ca_path    (JdTestBroker *self);
+
+/* Client certificate and key (PEM files in the broker's folder) with CN = @name;
+ * made once per name, then returned from the cache. A certificate signed by
+ * another CA is available through jd_test_broker_issue_rogue_client(). */
+gboolean      jd_test_broker_issue_client   (JdTestBroker *self,
+                                             const char   *name,
+                                             const char  **cert_path,
+                                             const char  **key_path,
+                                             GError      **error);
+gboolean      jd_test_broker_issue_rogue_client (JdTestBroker *self,
+                                                 const char   *name,
+                                                 const char  **cert_path,
+                                                 const char  **key_path,
+                                                 GError      **error);
+
+/* Lifecycle of the broker process; the port never changes. */
+gboolean      jd_test_broker_start          (JdTestBroker *self,
+                                             GError      **error);
+void          jd_test_broker_stop           (JdTestBroker *self);   /* SIGTERM, wait */
+void          jd_test_broker_kill           (JdTestBroker *self);   /* SIGKILL, wait */
+gboolean      jd_test_broker_restart        (JdTestBroker *self,
+                                             GError      **error);
+gboolean      jd_test_broker_is_running     (JdTestBroker *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdTestBroker, jd_test_broker_free)
+
+G_END_DECLS
