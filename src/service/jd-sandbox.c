@@ -34,6 +34,7 @@
 
 #include "jd-sandbox.h"
 #include "jd-sandbox-certs.h"
+#include "jd-service.h"
 
 /* How long mosquitto may take to listen before start fails. */
 #define BROKER_START_TIMEOUT_US (10 * G_USEC_PER_SEC)
@@ -71,6 +72,8 @@ struct _JdSandbox
   GHashTable   *things;            /* name → NULL, things with a certificate */
 
   GSubprocess  *broker;
+  JdService    *service;
+  gulong        thing_created_id;
   GTask        *start_task;        /* while starting */
   GPtrArray    *stop_tasks;        /* waiting for mosquitto to exit */
   gint64        probe_deadline;
@@ -680,6 +683,12 @@ start_fail (JdSandbox *self,
   g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
 
   g_clear_handle_id (&self->probe_source, g_source_remove);
+  if (self->service != NULL)
+    {
+      g_clear_signal_handler (&self->thing_created_id, self->service);
+      jd_service_stop (self->service);
+      g_clear_object (&self->service);
+    }
   /* A half-started broker goes away; its exit completes no stop task. */
   if (self->broker != NULL)
     g_subprocess_send_signal (self->broker, SIGTERM);
@@ -702,6 +711,106 @@ service_ready (JdSandbox *self)
   set_running (self, TRUE);
   set_progress (self, 1.0, "Running");
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+thing_created_cb (JdService  *service,
+                  const char *thing_name,
+                  JdSandbox  *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* CreateThing already answered; a thing whose name the broker cannot take
+   * as an identity simply gets no certificate. */
+  if (!jd_sandbox_ensure_thing (self, thing_name, &error))
+    g_message ("No certificate for thing %s: %s", thing_name, error->message);
+}
+
+/* Every thing with a certificate exists in the store, and every thing in the
+ * store has a certificate (things created while another tool held the folder). */
+static gboolean
+sync_things (JdSandbox  *self,
+             GError    **error)
+{
+  JdStore *store = jd_service_get_store (self->service);
+  g_auto(GStrv) names = jd_sandbox_dup_thing_names (self);
+  g_autoptr(GPtrArray) things = NULL;
+  g_autofree char *after = NULL;
+  gboolean more = TRUE;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    if (!jd_service_ensure_thing (self->service, names[i], error))
+      return FALSE;
+
+  while (more)
+    {
+      things = jd_store_list_things (store, after, 100, NULL, NULL, NULL, &more, error);
+      if (things == NULL)
+        return FALSE;
+      for (guint i = 0; i < things->len; i++)
+        {
+          JdStoreThing *thing = g_ptr_array_index (things, i);
+
+          if (check_thing_name (thing->thing_name, NULL) &&
+              !g_hash_table_contains (self->things, thing->thing_name) &&
+              !issue_thing (self->ca, self->things_dir, thing->thing_name, error))
+            return FALSE;
+          g_hash_table_add (self->things, g_strdup (thing->thing_name));
+          g_free (after);
+          after = g_strdup (thing->thing_name);
+        }
+      g_clear_pointer (&things, g_ptr_array_unref);
+    }
+  return TRUE;
+}
+
+static void
+service_started_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(JdSandbox) self = user_data;
+  GError *error = NULL;
+
+  if (self->start_task == NULL)
+    return;
+  if (!jd_service_start_finish (JD_SERVICE (source), result, &error) ||
+      !sync_things (self, &error))
+    {
+      g_clear_object (&self->service);
+      start_fail (self, error);
+      return;
+    }
+  self->https_port = jd_service_get_https_port (self->service);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HTTPS_PORT]);
+  self->thing_created_id = g_signal_connect (self->service, "thing-created",
+                                             G_CALLBACK (thing_created_cb), self);
+  service_ready (self);
+}
+
+static void
+start_service (JdSandbox *self)
+{
+  JdServiceConfig config = {
+    .store_path = self->store_path,
+    .mqtt_host = JD_SANDBOX_HOST,
+    .mqtt_port = self->mqtt_port,
+    .ca_path = self->ca_path,
+    .mqtt_cert_path = self->service_cert_path,
+    .mqtt_key_path = self->service_key_path,
+    .https_cert_path = self->server_cert_path,
+    .https_key_path = self->server_key_path,
+    .https_port = self->requested_https_port,
+    .access_key_id = self->access_key_id,
+    .secret_access_key = self->secret_access_key,
+    .region = JD_SANDBOX_REGION,
+    .account_id = JD_SANDBOX_ACCOUNT_ID,
+  };
+
+  set_progress (self, 0.7, "Starting the jobs service");
+  self->service = jd_service_new (&config);
+  jd_service_start_async (self->service, g_task_get_cancellable (self->start_task),
+                          service_started_cb, g_object_ref (self));
 }
 
 static gboolean
@@ -751,8 +860,7 @@ probe_connected_cb (GObject      *source,
     }
 
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-  set_progress (self, 0.7, "Starting the jobs service");
-  service_ready (self);
+  start_service (self);
 }
 
 static void
@@ -878,6 +986,12 @@ jd_sandbox_dispose (GObject *object)
   JdSandbox *self = JD_SANDBOX (object);
 
   g_clear_handle_id (&self->probe_source, g_source_remove);
+  if (self->service != NULL)
+    {
+      g_clear_signal_handler (&self->thing_created_id, self->service);
+      jd_service_stop (self->service);
+      g_clear_object (&self->service);
+    }
   if (self->broker != NULL)
     {
       /* Last resort for an owner that did not stop us: do not leave a broker. */
@@ -1197,6 +1311,12 @@ jd_sandbox_stop_async (JdSandbox           *self,
     }
 
   set_progress (self, self->progress, "Stopping");
+  if (self->service != NULL)
+    {
+      g_clear_signal_handler (&self->thing_created_id, self->service);
+      jd_service_stop (self->service);
+      g_clear_object (&self->service);
+    }
   g_ptr_array_add (self->stop_tasks, g_steal_pointer (&task));
   if (self->stop_tasks->len == 1)
     g_subprocess_send_signal (self->broker, SIGTERM);
@@ -1222,6 +1342,8 @@ jd_sandbox_ensure_thing (JdSandbox   *self,
 
   if (!check_thing_name (thing_name, error))
     return FALSE;
+  if (self->service != NULL && !jd_service_ensure_thing (self->service, thing_name, error))
+    return FALSE;
   if (g_hash_table_contains (self->things, thing_name))
     return TRUE;
   if (self->ca == NULL)
@@ -1239,6 +1361,19 @@ jd_sandbox_ensure_thing (JdSandbox   *self,
     return FALSE;
   g_signal_emit (self, signals[THINGS_CHANGED], 0);
   return TRUE;
+}
+
+/**
+ * jd_sandbox_get_service:
+ * @self: a sandbox
+ *
+ * Returns: (transfer none) (nullable): the service while running
+ */
+JdService *
+jd_sandbox_get_service (JdSandbox *self)
+{
+  g_return_val_if_fail (JD_IS_SANDBOX (self), NULL);
+  return self->service;
 }
 
 gboolean

@@ -68,11 +68,15 @@ gboolean     jd_sandbox_stop_finish           (JdSandbox           *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
-/* Issues a certificate and key for a thing if it has none yet and rewrites
- * sandbox.json when running. Called for CreateThing. */
+/* Makes sure the thing exists in the running service's store and has a
+ * certificate and key (issued if missing; sandbox.json is then rewritten).
+ * Called for CreateThing. */
 gboolean     jd_sandbox_ensure_thing          (JdSandbox           *self,
                                                const char          *thing_name,
                                                GError             **error);
+
+/* The running service (store, HTTP, MQTT), or NULL when stopped. */
+struct _JdService *jd_sandbox_get_service     (JdSandbox           *self);
 
 gboolean     jd_sandbox_get_running           (JdSandbox           *self);
 double       jd_sandbox_get_progress          (JdSandbox           *self);
