@@ -328,6 +328,7 @@ jd_test_device_new_full (const char  *host,
   self->acked = g_hash_table_new (NULL, NULL);
   self->filter = g_strdup (filter);
   self->mosq = mosquitto_new (client_id, true, self);
+  mosquitto_int_option (self->mosq, MOSQ_OPT_TCP_NODELAY, 1);
   mosquitto_connect_callback_set (self->mosq, on_connect);
   mosquitto_subscribe_callback_set (self->mosq, on_subscribe);
   mosquitto_publish_callback_set (self->mosq, on_publish);

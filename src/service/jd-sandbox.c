@@ -397,6 +397,7 @@ build_conf (PrepareData *data)
                    "allow_anonymous false\n"
                    "persistence false\n"
                    "connection_messages true\n"
+                   "set_tcp_nodelay true\n"
                    "log_type error\n"
                    "log_type warning\n"
                    "log_type notice\n"

@@ -542,6 +542,8 @@ jd_service_mqtt_connect_async (JdServiceMqtt       *self,
     {
       self->mosq = mosquitto_new (JD_SANDBOX_SERVICE_IDENTITY, true, self);
       mosquitto_int_option (self->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
+      /* Replies are small packets: Nagle would hold each one for an ACK. */
+      mosquitto_int_option (self->mosq, MOSQ_OPT_TCP_NODELAY, 1);
       mosquitto_connect_callback_set (self->mosq, on_connect);
       mosquitto_disconnect_callback_set (self->mosq, on_disconnect);
       mosquitto_subscribe_callback_set (self->mosq, on_subscribe);
