@@ -33,12 +33,14 @@ struct _JdService
   GTlsCertificate *certificate;
   JdServiceMqtt  *mqtt;
   gulong          thing_created_id;
+  gulong          thing_deleted_id;
 };
 
 G_DEFINE_TYPE (JdService, jd_service, G_TYPE_OBJECT)
 
 enum {
   THING_CREATED,
+  THING_DELETED,
   N_SIGNALS
 };
 
@@ -50,6 +52,14 @@ thing_created_cb (JdServiceHttp *http,
                   JdService     *self)
 {
   g_signal_emit (self, signals[THING_CREATED], 0, thing_name);
+}
+
+static void
+thing_deleted_cb (JdServiceHttp *http,
+                  const char    *thing_name,
+                  JdService     *self)
+{
+  g_signal_emit (self, signals[THING_DELETED], 0, thing_name);
 }
 
 static void
@@ -77,6 +87,7 @@ jd_service_dispose (GObject *object)
 
   jd_service_stop (self);
   g_clear_signal_handler (&self->thing_created_id, self->http);
+  g_clear_signal_handler (&self->thing_deleted_id, self->http);
   g_clear_object (&self->mqtt);
   g_clear_object (&self->http);
   g_clear_object (&self->certificate);
@@ -121,6 +132,16 @@ jd_service_class_init (JdServiceClass *klass)
    */
   signals[THING_CREATED] =
     g_signal_new ("thing-created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * JdService::thing-deleted:
+   * @thing_name: the removed thing
+   *
+   * DeleteThing removed a thing.
+   */
+  signals[THING_DELETED] =
+    g_signal_new ("thing-deleted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
@@ -199,6 +220,8 @@ jd_service_start_async (JdService           *self,
       jd_service_http_set_endpoint_address (self->http, self->mqtt_host);
       self->thing_created_id = g_signal_connect (self->http, "thing-created",
                                                  G_CALLBACK (thing_created_cb), self);
+      self->thing_deleted_id = g_signal_connect (self->http, "thing-deleted",
+                                                 G_CALLBACK (thing_deleted_cb), self);
     }
   if (!jd_service_http_listen (self->http, self->certificate, self->https_port, &error))
     {
