@@ -63,6 +63,7 @@ struct _JdSandbox
   GPtrArray    *requested_things;
   guint16       requested_mqtt_port;
   guint16       requested_https_port;
+  gboolean      fleet_events;
 
   guint16       mqtt_port;
   guint16       https_port;
@@ -800,7 +801,10 @@ service_started_cb (GObject      *source,
   if (self->start_task == NULL)
     return;
   if (!jd_service_start_finish (JD_SERVICE (source), result, &error) ||
-      !sync_things (self, &error))
+      !sync_things (self, &error) ||
+      (self->fleet_events &&
+       !jd_service_mqtt_set_fleet_events (jd_service_get_mqtt (self->service), TRUE,
+                                          JD_SANDBOX_REGION, JD_SANDBOX_ACCOUNT_ID, &error)))
     {
       g_clear_object (&self->service);
       start_fail (self, error);
@@ -1259,6 +1263,20 @@ jd_sandbox_set_https_port (JdSandbox *self,
 {
   g_return_if_fail (JD_IS_SANDBOX (self));
   self->requested_https_port = port;
+}
+
+gboolean
+jd_sandbox_set_fleet_events (JdSandbox  *self,
+                             gboolean    enabled,
+                             GError    **error)
+{
+  g_return_val_if_fail (JD_IS_SANDBOX (self), FALSE);
+
+  self->fleet_events = enabled;
+  if (self->service == NULL || jd_service_get_mqtt (self->service) == NULL)
+    return TRUE;
+  return jd_service_mqtt_set_fleet_events (jd_service_get_mqtt (self->service), enabled,
+                                           JD_SANDBOX_REGION, JD_SANDBOX_ACCOUNT_ID, error);
 }
 
 void
