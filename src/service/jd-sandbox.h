@@ -9,6 +9,8 @@
 
 #include <gio/gio.h>
 
+#include "jd-service.h"
+
 G_BEGIN_DECLS
 
 #define JD_SANDBOX_ERROR (jd_sandbox_error_quark ())
@@ -85,7 +87,7 @@ gboolean     jd_sandbox_ensure_thing          (JdSandbox           *self,
                                                GError             **error);
 
 /* The running service (store, HTTP, MQTT), or NULL when stopped. */
-struct _JdService *jd_sandbox_get_service     (JdSandbox           *self);
+JdService   *jd_sandbox_get_service           (JdSandbox           *self);
 
 gboolean     jd_sandbox_get_running           (JdSandbox           *self);
 double       jd_sandbox_get_progress          (JdSandbox           *self);
