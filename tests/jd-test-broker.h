@@ -26,6 +26,11 @@ const char   *jd_test_broker_get_host       (JdTestBroker *self);
 guint16       jd_test_broker_get_port       (JdTestBroker *self);
 const char   *jd_test_broker_get_dir        (JdTestBroker *self);
 const char   *jd_test_broker_get_ca_path    (JdTestBroker *self);
+/* mosquitto's log (log_type all: connections, denied publishes), appended
+ * across restarts. */
+const char   *jd_test_broker_get_log_path   (JdTestBroker *self);
+/* The running mosquitto's process id, 0 when it is not running. */
+GPid          jd_test_broker_get_pid        (JdTestBroker *self);
 
 /* Client certificate and key (PEM files in the broker's folder) with CN = @name;
  * made once per name, then returned from the cache. A certificate signed by
@@ -40,6 +45,11 @@ gboolean      jd_test_broker_issue_rogue_client (JdTestBroker *self,
                                                  const char  **cert_path,
                                                  const char  **key_path,
                                                  GError      **error);
+/* The throwaway CA that signs rogue clients (made on first use); a client that
+ * trusts only this CA must refuse the broker. */
+gboolean      jd_test_broker_issue_rogue_ca (JdTestBroker *self,
+                                             const char  **ca_path,
+                                             GError      **error);
 
 /* Lifecycle of the broker process; the port never changes. */
 gboolean      jd_test_broker_start          (JdTestBroker *self,
