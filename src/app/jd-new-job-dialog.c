@@ -13,6 +13,7 @@
 #include <gtksourceview/gtksource.h>
 #include <json-glib/json-glib.h>
 
+#include "jd-format.h"
 #include "jd-new-job-dialog.h"
 #include "jd-topic.h"
 
@@ -198,7 +199,6 @@ format_action (GtkWidget  *widget,
   JdNewJobDialog *self = JD_NEW_JOB_DIALOG (widget);
   g_autofree char *document = dup_document_text (self);
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(JsonGenerator) generator = NULL;
   g_autofree char *pretty = NULL;
 
   if (!json_parser_load_from_data (parser, document, -1, NULL))
@@ -207,11 +207,7 @@ format_action (GtkWidget  *widget,
       return;
     }
 
-  generator = json_generator_new ();
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_root (generator, json_parser_get_root (parser));
-  pretty = json_generator_to_data (generator, NULL);
+  pretty = jd_format_json_pretty (json_parser_get_root (parser));
   jd_new_job_dialog_set_document (self, pretty);
 }
 
