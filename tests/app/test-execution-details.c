@@ -8,45 +8,7 @@
 #include <adwaita.h>
 
 #include "jd-execution-details.h"
-
-/* Whether some label or row in @widget's tree shows @text. */
-static gboolean
-tree_shows (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
-      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-
-  if (ADW_IS_PREFERENCES_ROW (widget) && gtk_widget_get_visible (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), text) == 0)
-    return TRUE;
-
-  if (ADW_IS_ACTION_ROW (widget) && gtk_widget_get_visible (widget) &&
-      g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)), text) == 0)
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_get_visible (child) && tree_shows (child, text))
-      return TRUE;
-
-  return FALSE;
-}
-
-static JdExecution *
-execution_from_json (const char *json)
-{
-  g_autoptr(JsonNode) node = json_from_string (json, NULL);
-  g_autoptr(GError) error = NULL;
-  JdExecution *execution;
-
-  g_assert_nonnull (node);
-  execution = jd_execution_new_from_json (json_node_get_object (node), &error);
-  g_assert_no_error (error);
-  return execution;
-}
+#include "jd-test-ui.h"
 
 static void
 test_shows_and_follows (void)
@@ -59,7 +21,7 @@ test_shows_and_follows (void)
   gtk_window_set_child (GTK_WINDOW (window), details);
   g_object_add_weak_pointer (G_OBJECT (details), (gpointer *) &details);
 
-  execution = execution_from_json ("{\"jobId\":\"Job1\",\"status\":\"IN_PROGRESS\","
+  execution = jd_test_ui_execution_from_json ("{\"jobId\":\"Job1\",\"status\":\"IN_PROGRESS\","
                                    "\"statusDetails\":{\"step\":\"3/5\"},"
                                    "\"queuedAt\":1700000000,\"startedAt\":1700000100,"
                                    "\"lastUpdatedAt\":1700000100,\"versionNumber\":2,"
@@ -68,26 +30,26 @@ test_shows_and_follows (void)
   jd_execution_details_set_execution (JD_EXECUTION_DETAILS (details), execution);
   g_assert_true (jd_execution_details_get_execution (JD_EXECUTION_DETAILS (details)) == execution);
 
-  g_assert_true (tree_shows (details, "Job1"));
-  g_assert_true (tree_shows (details, "In Progress"));
-  g_assert_true (tree_shows (details, "Version 2 · Execution 1"));
-  g_assert_true (tree_shows (details, "step"));
-  g_assert_true (tree_shows (details, "3/5"));
-  g_assert_false (tree_shows (details, "No status details"));
+  g_assert_true (jd_test_ui_tree_shows (details, "Job1"));
+  g_assert_true (jd_test_ui_tree_shows (details, "In Progress"));
+  g_assert_true (jd_test_ui_tree_shows (details, "Version 2 · Execution 1"));
+  g_assert_true (jd_test_ui_tree_shows (details, "step"));
+  g_assert_true (jd_test_ui_tree_shows (details, "3/5"));
+  g_assert_false (jd_test_ui_tree_shows (details, "No status details"));
 
   /* A reply or notify event changes the object: the pane follows. */
   jd_execution_set_status (execution, JD_EXECUTION_STATUS_SUCCEEDED);
   jd_execution_set_version_number (execution, 3);
   jd_execution_set_status_details (execution, new_details);
-  g_assert_true (tree_shows (details, "Succeeded"));
-  g_assert_false (tree_shows (details, "In Progress"));
-  g_assert_true (tree_shows (details, "Version 3 · Execution 1"));
-  g_assert_false (tree_shows (details, "step"));
-  g_assert_true (tree_shows (details, "No status details"));
+  g_assert_true (jd_test_ui_tree_shows (details, "Succeeded"));
+  g_assert_false (jd_test_ui_tree_shows (details, "In Progress"));
+  g_assert_true (jd_test_ui_tree_shows (details, "Version 3 · Execution 1"));
+  g_assert_false (jd_test_ui_tree_shows (details, "step"));
+  g_assert_true (jd_test_ui_tree_shows (details, "No status details"));
 
   /* Cleared: nothing of the old execution stays. */
   jd_execution_details_set_execution (JD_EXECUTION_DETAILS (details), NULL);
-  g_assert_false (tree_shows (details, "Job1"));
+  g_assert_false (jd_test_ui_tree_shows (details, "Job1"));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_null (details);

@@ -10,19 +10,7 @@
 #include "jd-application.h"
 #include "jd-preferences-window.h"
 #include "jd-window.h"
-
-static void
-spin_main_context (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    {
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
+#include "jd-test-ui.h"
 
 /* One application per process, as in the real program; registered once. */
 static JdApplication *app;
@@ -62,7 +50,7 @@ destroy_all_toplevels (void)
 
   while ((window = find_toplevel (GTK_TYPE_WINDOW)) != NULL)
     gtk_window_destroy (window);
-  spin_main_context (20);
+  jd_test_ui_spin (20);
 }
 
 static void
@@ -78,47 +66,47 @@ test_window_actions (void)
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   g_assert_true (JD_IS_WINDOW (window));
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  spin_main_context (50);
+  jd_test_ui_spin (50);
 
   /* Preferences: the style row writes the setting, and the setting drives libadwaita. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  spin_main_context (50);
+  jd_test_ui_spin (50);
   prefs = find_toplevel (JD_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (prefs);
   g_assert_true (gtk_window_get_transient_for (prefs) == window);
 
   g_settings_set_string (settings, "color-scheme", "dark");
-  spin_main_context (20);
+  jd_test_ui_spin (20);
   g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()), ==,
                    ADW_COLOR_SCHEME_FORCE_DARK);
   g_settings_set_string (settings, "color-scheme", "default");
-  spin_main_context (20);
+  jd_test_ui_spin (20);
   g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()), ==,
                    ADW_COLOR_SCHEME_DEFAULT);
 
   g_object_add_weak_pointer (G_OBJECT (prefs), (gpointer *) &prefs);
   gtk_window_destroy (prefs);
-  spin_main_context (20);
+  jd_test_ui_spin (20);
   g_assert_null (prefs);
 
   /* About. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  spin_main_context (50);
+  jd_test_ui_spin (50);
   about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_nonnull (about);
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
   g_object_add_weak_pointer (G_OBJECT (about), (gpointer *) &about);
   gtk_window_destroy (about);
-  spin_main_context (20);
+  jd_test_ui_spin (20);
   g_assert_null (about);
 
   /* Keyboard shortcuts (the help overlay GtkApplication loads from our resources). */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
-  spin_main_context (50);
+  jd_test_ui_spin (50);
   shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (shortcuts);
   gtk_window_close (shortcuts);
-  spin_main_context (20);
+  jd_test_ui_spin (20);
 
   /* The accelerators GNOME users expect. */
   {
@@ -157,7 +145,7 @@ test_window_remembers_size (void)
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 500);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_main_context (20);
+  jd_test_ui_spin (20);
   g_assert_null (window);
 }
 
@@ -172,7 +160,7 @@ test_window_quit_closes_windows (void)
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  spin_main_context (50);
+  jd_test_ui_spin (50);
   g_assert_null (window);
 }
 
