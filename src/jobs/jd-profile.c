@@ -157,13 +157,40 @@ snapshot_free (Snapshot *snap)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
 
+/* "kind" and "credentials-source" are string keys with choices; the choices
+ * are the nicks of the matching enums. */
+static int
+get_choice (GSettings  *settings,
+            const char *key,
+            GType       enum_type)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (enum_type);
+  g_autofree char *nick = g_settings_get_string (settings, key);
+  GEnumValue *value = g_enum_get_value_by_nick (klass, nick);
+
+  return value != NULL ? value->value : 0;
+}
+
+static void
+set_choice (GSettings  *settings,
+            const char *key,
+            GType       enum_type,
+            int         value)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (enum_type);
+  GEnumValue *ev = g_enum_get_value (klass, value);
+
+  g_return_if_fail (ev != NULL);
+  g_settings_set_string (settings, key, ev->value_nick);
+}
+
 static Snapshot *
 snapshot_new (JdProfile  *self,
               const char *key_passphrase)
 {
   Snapshot *snap = g_new0 (Snapshot, 1);
 
-  snap->kind = g_settings_get_enum (self->settings, "kind");
+  snap->kind = get_choice (self->settings, "kind", JD_TYPE_PROFILE_KIND);
   snap->name = g_settings_get_string (self->settings, "name");
   snap->endpoint = g_settings_get_string (self->settings, "endpoint");
   snap->port = g_settings_get_uint (self->settings, "port");
@@ -555,7 +582,7 @@ jd_profile_get_property (GObject    *object,
       break;
     case PROP_KIND:
     case PROP_CREDENTIALS_SOURCE:
-      g_value_set_enum (value, g_settings_get_enum (self->settings, pspec->name));
+      g_value_set_enum (value, get_choice (self->settings, pspec->name, pspec->value_type));
       break;
     case PROP_PORT:
       g_value_set_uint (value, g_settings_get_uint (self->settings, pspec->name));
@@ -593,7 +620,7 @@ jd_profile_set_property (GObject      *object,
       break;
     case PROP_KIND:
     case PROP_CREDENTIALS_SOURCE:
-      g_settings_set_enum (self->settings, pspec->name, g_value_get_enum (value));
+      set_choice (self->settings, pspec->name, pspec->value_type, g_value_get_enum (value));
       break;
     case PROP_PORT:
       g_settings_set_uint (self->settings, pspec->name, g_value_get_uint (value));
@@ -706,10 +733,8 @@ jd_profile_create (GSettings     *settings,
   id = g_uuid_string_random ();
   self = jd_profile_new (id);
 
-  g_settings_delay (self->settings);
-  g_settings_set_enum (self->settings, "kind", kind);
+  set_choice (self->settings, "kind", JD_TYPE_PROFILE_KIND, kind);
   g_settings_set_string (self->settings, "name", name);
-  g_settings_apply (self->settings);
 
   ids = g_settings_get_strv (settings, "profiles");
   builder = g_strv_builder_new ();
@@ -818,7 +843,7 @@ JdProfileKind
 jd_profile_get_kind (JdProfile *self)
 {
   g_return_val_if_fail (JD_IS_PROFILE (self), JD_PROFILE_KIND_SANDBOX);
-  return g_settings_get_enum (self->settings, "kind");
+  return get_choice (self->settings, "kind", JD_TYPE_PROFILE_KIND);
 }
 
 void
@@ -826,7 +851,7 @@ jd_profile_set_kind (JdProfile     *self,
                      JdProfileKind  kind)
 {
   g_return_if_fail (JD_IS_PROFILE (self));
-  g_settings_set_enum (self->settings, "kind", kind);
+  set_choice (self->settings, "kind", JD_TYPE_PROFILE_KIND, kind);
 }
 
 #define STRING_GETTER(fn, key)                  \
@@ -904,7 +929,7 @@ JdProfileCredentialsSource
 jd_profile_get_credentials_source (JdProfile *self)
 {
   g_return_val_if_fail (JD_IS_PROFILE (self), JD_PROFILE_CREDENTIALS_KEYRING);
-  return g_settings_get_enum (self->settings, "credentials-source");
+  return get_choice (self->settings, "credentials-source", JD_TYPE_PROFILE_CREDENTIALS_SOURCE);
 }
 
 static void
