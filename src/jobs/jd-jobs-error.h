@@ -29,6 +29,12 @@ typedef enum {
   JD_JOBS_ERROR_INVALID_REPLY,
   /* A rejected reply with a code this client does not know. */
   JD_JOBS_ERROR_UNKNOWN_CODE,
+  /* The MQTT connection (last-error of JdMqttConnection). */
+  JD_JOBS_ERROR_CONNECTION_FAILED,     /* network: refused, no route, DNS, reset */
+  JD_JOBS_ERROR_TLS_FAILED,            /* handshake, certificates, keys */
+  JD_JOBS_ERROR_NOT_AUTHORIZED,        /* the broker refused our identity */
+  JD_JOBS_ERROR_SUBSCRIPTION_REFUSED,  /* a SUBACK refused a filter */
+  JD_JOBS_ERROR_INVALID_ARGUMENT,      /* e.g. a thing name AWS would refuse */
 } JdJobsErrorCode;
 
 GQuark          jd_jobs_error_quark        (void);
