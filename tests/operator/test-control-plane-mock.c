@@ -391,7 +391,7 @@ test_describe_job (Fixture       *f,
   g_assert_cmpstr (seen_at (f, 0)->path, ==, "/jobs/j");
   g_assert_cmpstr (seen_at (f, 1)->path, ==, "/jobs/j/job-document");
 
-  g_assert_cmpint (jd_job_get_status (job), ==, JD_JOB_STATUS_IN_PROGRESS);
+  g_assert_cmpint (jd_job_get_status (job), ==, JD_JOB_STATE_IN_PROGRESS);
   g_assert_cmpint (jd_job_get_target_selection (job), ==, JD_TARGET_SELECTION_CONTINUOUS);
   targets = jd_job_get_targets (job);
   g_assert_cmpuint (g_strv_length ((char **) targets), ==, 2);
@@ -594,14 +594,14 @@ test_pagination (Fixture       *f,
   push_reply (f, 200, NULL, "{\"jobs\":[{\"jobId\":\"c\",\"status\":\"CANCELED\"},{\"jobId\":\"d\",\"status\":\"SCHEDULED\"}],"
                             "\"nextToken\":\"tok2\"}");
   push_reply (f, 200, NULL, "{\"jobs\":[{\"jobId\":\"e\",\"status\":\"DELETION_IN_PROGRESS\"}]}");
-  jd_control_plane_list_jobs_async (f->cp, JD_JOB_STATUS_UNKNOWN, NULL, op_test_store_result, &result);
+  jd_control_plane_list_jobs_async (f->cp, JD_JOB_STATE_UNKNOWN, NULL, op_test_store_result, &result);
   op_test_wait (&result);
   jobs = jd_control_plane_list_jobs_finish (f->cp, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (jobs->len, ==, 5);
   g_assert_cmpstr (jd_job_get_job_id (g_ptr_array_index (jobs, 4)), ==, "e");
-  g_assert_cmpint (jd_job_get_status (g_ptr_array_index (jobs, 2)), ==, JD_JOB_STATUS_CANCELED);
-  g_assert_cmpint (jd_job_get_status (g_ptr_array_index (jobs, 4)), ==, JD_JOB_STATUS_DELETION_IN_PROGRESS);
+  g_assert_cmpint (jd_job_get_status (g_ptr_array_index (jobs, 2)), ==, JD_JOB_STATE_CANCELED);
+  g_assert_cmpint (jd_job_get_status (g_ptr_array_index (jobs, 4)), ==, JD_JOB_STATE_DELETION_IN_PROGRESS);
   g_assert_null (jd_job_get_process_details (g_ptr_array_index (jobs, 0)));
 
   g_assert_cmpuint (f->seen->len, ==, 4);
@@ -759,7 +759,7 @@ test_wrong_key (Fixture       *f,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  jd_control_plane_list_jobs_async (cp, JD_JOB_STATUS_IN_PROGRESS, NULL, op_test_store_result, &result);
+  jd_control_plane_list_jobs_async (cp, JD_JOB_STATE_IN_PROGRESS, NULL, op_test_store_result, &result);
   op_test_wait (&result);
   g_assert_null (jd_control_plane_list_jobs_finish (cp, result, &error));
   g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_SIGNATURE);
