@@ -1,7 +1,8 @@
 /* test-control-plane-service.c — JdControlPlane against the real local jobs
  * service (JdServiceHttp on a JdStore) over HTTPS with SigV4: every
- * operation, every error type the service answers with, pagination across
- * pages, and a signature refused for a wrong key.
+ * operation, every error type the service answers with (storage failures
+ * made with the store's test hook), pagination across pages, and a signature
+ * refused for a wrong key.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,7 +15,7 @@
 
 #include "jd-control-plane.h"
 #include "jd-service-http.h"
-#include "jd-store.h"
+#include "jd-store-private.h"
 #include "op-test-util.h"
 
 #define AKID "AKIAJOBDECKTEST"
@@ -485,6 +486,40 @@ test_errors (Fixture       *f,
   g_clear_error (&error);
 }
 
+/* ServiceUnavailableException: the store cannot write. Idempotent calls are
+ * retried first; the others fail at once. */
+static void
+test_service_unavailable (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdThing) thing = NULL;
+  g_autofree char *arn = ensure_thing (f, "dev1");
+
+  jd_control_plane_set_retry_policy (f->cp, 2, 5);
+  g_assert_true (jd_store_exec_for_test (f->store, "PRAGMA query_only = 1", &error));
+  g_assert_no_error (error);
+
+  jd_control_plane_create_thing_async (f->cp, "dev2", NULL, CB (f));
+  g_assert_null (jd_control_plane_create_thing_finish (f->cp, take (f), &error));
+  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_SERVICE_UNAVAILABLE, 503);
+  g_clear_error (&error);
+
+  jd_control_plane_delete_thing_async (f->cp, "dev1", -1, CB (f));
+  g_assert_false (jd_control_plane_delete_thing_finish (f->cp, take (f), &error));
+  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_SERVICE_UNAVAILABLE, 503);
+  g_clear_error (&error);
+
+  /* Reads still work, and writes again once the store recovers. */
+  jd_control_plane_describe_thing_async (f->cp, "dev1", CB (f));
+  thing = jd_control_plane_describe_thing_finish (f->cp, take (f), &error);
+  g_assert_no_error (error);
+  g_assert_true (jd_store_exec_for_test (f->store, "PRAGMA query_only = 0", &error));
+  jd_control_plane_delete_thing_async (f->cp, "dev1", -1, CB (f));
+  g_assert_true (jd_control_plane_delete_thing_finish (f->cp, take (f), &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_describe_endpoint (Fixture       *f,
                         gconstpointer  data)
@@ -554,6 +589,7 @@ main (int   argc,
   ADD ("/control-plane-service/in-progress", test_in_progress);
   ADD ("/control-plane-service/pagination", test_pagination);
   ADD ("/control-plane-service/errors", test_errors);
+  ADD ("/control-plane-service/service-unavailable", test_service_unavailable);
   ADD ("/control-plane-service/describe-endpoint", test_describe_endpoint);
   ADD ("/control-plane-service/wrong-key", test_wrong_key);
   ADD ("/control-plane-service/reserved-characters", test_reserved_characters);
