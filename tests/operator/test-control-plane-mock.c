@@ -851,6 +851,49 @@ test_ensure_thing (Fixture       *f,
   g_assert_cmpuint (f->seen->len, ==, 3);
 }
 
+static void
+test_invalid_replies (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A list item without its key member. */
+  push_reply (f, 200, NULL, "{\"jobs\":[{\"jobId\":\"a\"},{\"status\":\"IN_PROGRESS\"}]}");
+  jd_control_plane_list_jobs_async (f->cp, JD_JOB_STATE_UNKNOWN, NULL, op_test_store_result, &result);
+  op_test_wait (&result);
+  g_assert_null (jd_control_plane_list_jobs_finish (f->cp, result, &error));
+  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "jobId"));
+  g_clear_object (&result);
+  g_clear_error (&error);
+
+  /* The list member is not a list. */
+  push_reply (f, 200, NULL, "{\"things\":\"dev1\"}");
+  jd_control_plane_list_things_async (f->cp, NULL, op_test_store_result, &result);
+  op_test_wait (&result);
+  g_assert_null (jd_control_plane_list_things_finish (f->cp, result, &error));
+  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE);
+  g_clear_object (&result);
+  g_clear_error (&error);
+
+  /* DescribeJob without "job"; an execution without a status. */
+  push_reply (f, 200, NULL, "{\"documentSource\":null}");
+  jd_control_plane_describe_job_async (f->cp, "j", NULL, op_test_store_result, &result);
+  op_test_wait (&result);
+  g_assert_null (jd_control_plane_describe_job_finish (f->cp, result, &error));
+  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE);
+  g_clear_object (&result);
+  g_clear_error (&error);
+
+  push_reply (f, 200, NULL, "{\"execution\":{\"jobId\":\"j\"}}");
+  jd_control_plane_describe_job_execution_async (f->cp, "dev1", "j", -1, NULL, op_test_store_result, &result);
+  op_test_wait (&result);
+  g_assert_null (jd_control_plane_describe_job_execution_finish (f->cp, result, &error));
+  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE);
+  g_assert_cmpstr (seen_at (f, 3)->query, ==, NULL);
+}
+
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
 
 int
@@ -877,6 +920,7 @@ main (int   argc,
   ADD ("/control-plane-mock/wrong-key", test_wrong_key);
   ADD ("/control-plane-mock/tls-ca", test_tls_ca);
   ADD ("/control-plane-mock/ensure-thing", test_ensure_thing);
+  ADD ("/control-plane-mock/invalid-replies", test_invalid_replies);
 
   return g_test_run ();
 }
