@@ -159,10 +159,8 @@ handler (SoupServer        *server,
     }
 
   seen->method = g_strdup (soup_server_message_get_method (msg));
-  /* SoupServer hands over the path with %3A and friends decoded; SDKs (and
-   * JdControlPlane) escape every byte outside A-Za-z0-9-._~ in labels, so
-   * escaping again gives back the path as it was on the wire. */
-  seen->path = jd_sigv4_uri_encode (g_uri_get_path (uri), -1, TRUE);
+  /* "raw-paths" keeps the path as it was on the wire, which is what SigV4 signs. */
+  seen->path = g_strdup (g_uri_get_path (uri));
   seen->query = g_strdup (g_uri_get_query (uri));
   seen->body = g_strndup (body->data, body->length);
   seen->user_agent = g_strdup (soup_message_headers_get_one (req_headers, "User-Agent"));
@@ -257,7 +255,7 @@ fixture_set_up (Fixture       *f,
   cert = g_tls_certificate_new_from_files (cert_path, key_path, &error);
   g_assert_no_error (error);
 
-  f->server = soup_server_new ("tls-certificate", cert, NULL);
+  f->server = soup_server_new ("tls-certificate", cert, "raw-paths", TRUE, NULL);
   soup_server_add_handler (f->server, NULL, handler, f, NULL);
   soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS, &error);
   g_assert_no_error (error);
