@@ -1227,7 +1227,7 @@ jd_control_plane_get_job_document_finish (JdControlPlane  *self,
 
 void
 jd_control_plane_list_jobs_async (JdControlPlane      *self,
-                                  JdJobStatus          status,
+                                  JdJobState          status,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
@@ -1238,8 +1238,8 @@ jd_control_plane_list_jobs_async (JdControlPlane      *self,
   g_return_if_fail (JD_IS_CONTROL_PLANE (self));
 
   query = query_new_list (self);
-  if (status != JD_JOB_STATUS_UNKNOWN)
-    query_add (query, "status", jd_job_status_to_string (status));
+  if (status != JD_JOB_STATE_UNKNOWN)
+    query_add (query, "status", jd_job_state_to_string (status));
   req = request_new ("GET", g_strdup ("/jobs"), query_end (query), NULL, TRUE);
   request_make_list (req, "jobs", parse_job);
   request_start (self, req, jd_control_plane_list_jobs_async, cancellable, callback, user_data);

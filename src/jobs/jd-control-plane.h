@@ -115,10 +115,10 @@ char           *jd_control_plane_get_job_document_finish (JdControlPlane      *s
                                                           GAsyncResult        *result,
                                                           GError             **error);
 
-/* All pages. @status: JD_JOB_STATUS_UNKNOWN for every status.
+/* All pages. @status: JD_JOB_STATE_UNKNOWN for every status.
  * Returns (element-type JdJob) summaries. */
 void            jd_control_plane_list_jobs_async     (JdControlPlane      *self,
-                                                      JdJobStatus          status,
+                                                      JdJobState          status,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);

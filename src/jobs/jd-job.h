@@ -12,13 +12,13 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  JD_JOB_STATUS_UNKNOWN,
-  JD_JOB_STATUS_IN_PROGRESS,
-  JD_JOB_STATUS_CANCELED,
-  JD_JOB_STATUS_COMPLETED,
-  JD_JOB_STATUS_DELETION_IN_PROGRESS,
-  JD_JOB_STATUS_SCHEDULED,
-} JdJobStatus;
+  JD_JOB_STATE_UNKNOWN,
+  JD_JOB_STATE_IN_PROGRESS,
+  JD_JOB_STATE_CANCELED,
+  JD_JOB_STATE_COMPLETED,
+  JD_JOB_STATE_DELETION_IN_PROGRESS,
+  JD_JOB_STATE_SCHEDULED,
+} JdJobState;
 
 typedef enum {
   JD_TARGET_SELECTION_SNAPSHOT,
@@ -49,7 +49,7 @@ typedef struct {
   guint timed_out;
 } JdJobProcessDetails;
 
-#define JD_TYPE_JOB_STATUS (jd_job_status_get_type ())
+#define JD_TYPE_JOB_STATE (jd_job_state_get_type ())
 #define JD_TYPE_TARGET_SELECTION (jd_target_selection_get_type ())
 #define JD_TYPE_JOB_EXECUTION_STATUS (jd_job_execution_status_get_type ())
 #define JD_TYPE_JOB (jd_job_get_type ())
@@ -60,13 +60,13 @@ G_DECLARE_FINAL_TYPE (JdJob, jd_job, JD, JOB, GObject)
 G_DECLARE_FINAL_TYPE (JdJobExecutionInfo, jd_job_execution_info, JD, JOB_EXECUTION_INFO, GObject)
 G_DECLARE_FINAL_TYPE (JdThing, jd_thing, JD, THING, GObject)
 
-GType                 jd_job_status_get_type              (void);
+GType                 jd_job_state_get_type              (void);
 GType                 jd_target_selection_get_type        (void);
 GType                 jd_job_execution_status_get_type    (void);
 
 /* AWS's spellings ("IN_PROGRESS"); unknown strings map to *_UNKNOWN. */
-const char           *jd_job_status_to_string             (JdJobStatus status);
-JdJobStatus           jd_job_status_from_string           (const char *str);
+const char           *jd_job_state_to_string             (JdJobState status);
+JdJobState           jd_job_state_from_string           (const char *str);
 const char           *jd_target_selection_to_string       (JdTargetSelection selection);
 const char           *jd_job_execution_status_to_string   (JdJobExecutionStatus status);
 JdJobExecutionStatus  jd_job_execution_status_from_string (const char *str);
@@ -77,7 +77,7 @@ JdJob                *jd_job_new_from_json                (JsonObject *object,
                                                            GError    **error);
 const char           *jd_job_get_job_id                   (JdJob *self);
 const char           *jd_job_get_job_arn                  (JdJob *self);
-JdJobStatus           jd_job_get_status                   (JdJob *self);
+JdJobState           jd_job_get_status                   (JdJob *self);
 JdTargetSelection     jd_job_get_target_selection         (JdJob *self);
 const char           *jd_job_get_description              (JdJob *self);
 const char           *jd_job_get_comment                  (JdJob *self);
