@@ -19,7 +19,7 @@ struct _JdJob
 
   char *job_id;
   char *job_arn;
-  JdJobState status;
+  JdJobStatus status;
   JdTargetSelection target_selection;
   char *description;
   char *comment;
@@ -42,7 +42,7 @@ struct _JdJobExecutionInfo
   char *job_id;
   char *thing_name;
   char *thing_arn;
-  JdJobExecutionStatus status;
+  JdExecutionStatus status;
   gboolean force_canceled;
   GHashTable *status_details;
   GDateTime *queued_at;
@@ -71,28 +71,17 @@ G_DEFINE_TYPE (JdJob, jd_job, G_TYPE_OBJECT)
 G_DEFINE_TYPE (JdJobExecutionInfo, jd_job_execution_info, G_TYPE_OBJECT)
 G_DEFINE_TYPE (JdThing, jd_thing, G_TYPE_OBJECT)
 
-G_DEFINE_ENUM_TYPE (JdJobState, jd_job_state,
-  G_DEFINE_ENUM_VALUE (JD_JOB_STATE_UNKNOWN, "unknown"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_STATE_IN_PROGRESS, "in-progress"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_STATE_CANCELED, "canceled"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_STATE_COMPLETED, "completed"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_STATE_DELETION_IN_PROGRESS, "deletion-in-progress"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_STATE_SCHEDULED, "scheduled"))
+G_DEFINE_ENUM_TYPE (JdJobStatus, jd_job_status,
+  G_DEFINE_ENUM_VALUE (JD_JOB_STATUS_UNKNOWN, "unknown"),
+  G_DEFINE_ENUM_VALUE (JD_JOB_STATUS_IN_PROGRESS, "in-progress"),
+  G_DEFINE_ENUM_VALUE (JD_JOB_STATUS_CANCELED, "canceled"),
+  G_DEFINE_ENUM_VALUE (JD_JOB_STATUS_COMPLETED, "completed"),
+  G_DEFINE_ENUM_VALUE (JD_JOB_STATUS_DELETION_IN_PROGRESS, "deletion-in-progress"),
+  G_DEFINE_ENUM_VALUE (JD_JOB_STATUS_SCHEDULED, "scheduled"))
 
 G_DEFINE_ENUM_TYPE (JdTargetSelection, jd_target_selection,
   G_DEFINE_ENUM_VALUE (JD_TARGET_SELECTION_SNAPSHOT, "snapshot"),
   G_DEFINE_ENUM_VALUE (JD_TARGET_SELECTION_CONTINUOUS, "continuous"))
-
-G_DEFINE_ENUM_TYPE (JdJobExecutionStatus, jd_job_execution_status,
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_UNKNOWN, "unknown"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_QUEUED, "queued"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_IN_PROGRESS, "in-progress"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_SUCCEEDED, "succeeded"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_FAILED, "failed"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_TIMED_OUT, "timed-out"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_REJECTED, "rejected"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_REMOVED, "removed"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_CANCELED, "canceled"))
 
 enum {
   JOB_PROP_0,
@@ -107,24 +96,12 @@ enum {
 static GParamSpec *job_properties[JOB_N_PROPS];
 
 static const char *const job_status_names[] = {
-  [JD_JOB_STATE_UNKNOWN] = "UNKNOWN",
-  [JD_JOB_STATE_IN_PROGRESS] = "IN_PROGRESS",
-  [JD_JOB_STATE_CANCELED] = "CANCELED",
-  [JD_JOB_STATE_COMPLETED] = "COMPLETED",
-  [JD_JOB_STATE_DELETION_IN_PROGRESS] = "DELETION_IN_PROGRESS",
-  [JD_JOB_STATE_SCHEDULED] = "SCHEDULED",
-};
-
-static const char *const execution_status_names[] = {
-  [JD_JOB_EXECUTION_STATUS_UNKNOWN] = "UNKNOWN",
-  [JD_JOB_EXECUTION_STATUS_QUEUED] = "QUEUED",
-  [JD_JOB_EXECUTION_STATUS_IN_PROGRESS] = "IN_PROGRESS",
-  [JD_JOB_EXECUTION_STATUS_SUCCEEDED] = "SUCCEEDED",
-  [JD_JOB_EXECUTION_STATUS_FAILED] = "FAILED",
-  [JD_JOB_EXECUTION_STATUS_TIMED_OUT] = "TIMED_OUT",
-  [JD_JOB_EXECUTION_STATUS_REJECTED] = "REJECTED",
-  [JD_JOB_EXECUTION_STATUS_REMOVED] = "REMOVED",
-  [JD_JOB_EXECUTION_STATUS_CANCELED] = "CANCELED",
+  [JD_JOB_STATUS_UNKNOWN] = "UNKNOWN",
+  [JD_JOB_STATUS_IN_PROGRESS] = "IN_PROGRESS",
+  [JD_JOB_STATUS_CANCELED] = "CANCELED",
+  [JD_JOB_STATUS_COMPLETED] = "COMPLETED",
+  [JD_JOB_STATUS_DELETION_IN_PROGRESS] = "DELETION_IN_PROGRESS",
+  [JD_JOB_STATUS_SCHEDULED] = "SCHEDULED",
 };
 
 /* Helpers */
@@ -251,20 +228,20 @@ name_from_arn (const char *arn)
 /* Enums */
 
 const char *
-jd_job_state_to_string (JdJobState status)
+jd_job_status_to_string (JdJobStatus status)
 {
   if ((guint) status < G_N_ELEMENTS (job_status_names))
     return job_status_names[status];
-  return job_status_names[JD_JOB_STATE_UNKNOWN];
+  return job_status_names[JD_JOB_STATUS_UNKNOWN];
 }
 
-JdJobState
-jd_job_state_from_string (const char *str)
+JdJobStatus
+jd_job_status_from_string (const char *str)
 {
   for (guint i = 1; str != NULL && i < G_N_ELEMENTS (job_status_names); i++)
     if (strcmp (job_status_names[i], str) == 0)
-      return (JdJobState) i;
-  return JD_JOB_STATE_UNKNOWN;
+      return (JdJobStatus) i;
+  return JD_JOB_STATUS_UNKNOWN;
 }
 
 const char *
@@ -273,22 +250,6 @@ jd_target_selection_to_string (JdTargetSelection selection)
   return selection == JD_TARGET_SELECTION_CONTINUOUS ? "CONTINUOUS" : "SNAPSHOT";
 }
 
-const char *
-jd_job_execution_status_to_string (JdJobExecutionStatus status)
-{
-  if ((guint) status < G_N_ELEMENTS (execution_status_names))
-    return execution_status_names[status];
-  return execution_status_names[JD_JOB_EXECUTION_STATUS_UNKNOWN];
-}
-
-JdJobExecutionStatus
-jd_job_execution_status_from_string (const char *str)
-{
-  for (guint i = 1; str != NULL && i < G_N_ELEMENTS (execution_status_names); i++)
-    if (strcmp (execution_status_names[i], str) == 0)
-      return (JdJobExecutionStatus) i;
-  return JD_JOB_EXECUTION_STATUS_UNKNOWN;
-}
 
 /* JdJob */
 
@@ -354,7 +315,7 @@ jd_job_class_init (JdJobClass *klass)
   job_properties[JOB_PROP_JOB_ARN] =
     g_param_spec_string ("job-arn", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   job_properties[JOB_PROP_STATUS] =
-    g_param_spec_enum ("status", NULL, NULL, JD_TYPE_JOB_STATE, JD_JOB_STATE_UNKNOWN,
+    g_param_spec_enum ("status", NULL, NULL, JD_TYPE_JOB_STATUS, JD_JOB_STATUS_UNKNOWN,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   job_properties[JOB_PROP_DESCRIPTION] =
     g_param_spec_string ("description", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -398,7 +359,7 @@ jd_job_new_from_json (JsonObject  *object,
   self = g_object_new (JD_TYPE_JOB, NULL);
   self->job_id = g_strdup (get_string (object, "jobId"));
   self->job_arn = g_strdup (get_string (object, "jobArn"));
-  self->status = jd_job_state_from_string (get_string (object, "status"));
+  self->status = jd_job_status_from_string (get_string (object, "status"));
   self->target_selection = g_strcmp0 (get_string (object, "targetSelection"), "CONTINUOUS") == 0
                            ? JD_TARGET_SELECTION_CONTINUOUS : JD_TARGET_SELECTION_SNAPSHOT;
   self->description = g_strdup (get_string (object, "description"));
@@ -459,10 +420,10 @@ jd_job_get_job_arn (JdJob *self)
   return self->job_arn;
 }
 
-JdJobState
+JdJobStatus
 jd_job_get_status (JdJob *self)
 {
-  g_return_val_if_fail (JD_IS_JOB (self), JD_JOB_STATE_UNKNOWN);
+  g_return_val_if_fail (JD_IS_JOB (self), JD_JOB_STATUS_UNKNOWN);
   return self->status;
 }
 
@@ -632,7 +593,7 @@ jd_job_execution_info_new_from_json (JsonObject  *object,
   if (self->thing_name == NULL)
     self->thing_name = g_strdup (thing_name);
 
-  self->status = jd_job_execution_status_from_string (get_string (summary, "status"));
+  self->status = jd_execution_status_from_string (get_string (summary, "status"));
   self->force_canceled = get_bool (summary, "forceCanceled");
   self->queued_at = get_time (summary, "queuedAt");
   self->started_at = get_time (summary, "startedAt");
@@ -671,10 +632,10 @@ jd_job_execution_info_get_thing_arn (JdJobExecutionInfo *self)
   return self->thing_arn;
 }
 
-JdJobExecutionStatus
+JdExecutionStatus
 jd_job_execution_info_get_status (JdJobExecutionInfo *self)
 {
-  g_return_val_if_fail (JD_IS_JOB_EXECUTION_INFO (self), JD_JOB_EXECUTION_STATUS_UNKNOWN);
+  g_return_val_if_fail (JD_IS_JOB_EXECUTION_INFO (self), JD_EXECUTION_STATUS_UNKNOWN);
   return self->status;
 }
 

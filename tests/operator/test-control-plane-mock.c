@@ -389,7 +389,7 @@ test_describe_job (Fixture       *f,
   g_assert_cmpstr (seen_at (f, 0)->path, ==, "/jobs/j");
   g_assert_cmpstr (seen_at (f, 1)->path, ==, "/jobs/j/job-document");
 
-  g_assert_cmpint (jd_job_get_status (job), ==, JD_JOB_STATE_IN_PROGRESS);
+  g_assert_cmpint (jd_job_get_status (job), ==, JD_JOB_STATUS_IN_PROGRESS);
   g_assert_cmpint (jd_job_get_target_selection (job), ==, JD_TARGET_SELECTION_CONTINUOUS);
   targets = jd_job_get_targets (job);
   g_assert_cmpuint (g_strv_length ((char **) targets), ==, 2);
@@ -592,14 +592,14 @@ test_pagination (Fixture       *f,
   push_reply (f, 200, NULL, "{\"jobs\":[{\"jobId\":\"c\",\"status\":\"CANCELED\"},{\"jobId\":\"d\",\"status\":\"SCHEDULED\"}],"
                             "\"nextToken\":\"tok2\"}");
   push_reply (f, 200, NULL, "{\"jobs\":[{\"jobId\":\"e\",\"status\":\"DELETION_IN_PROGRESS\"}]}");
-  jd_control_plane_list_jobs_async (f->cp, JD_JOB_STATE_UNKNOWN, NULL, op_test_store_result, &result);
+  jd_control_plane_list_jobs_async (f->cp, JD_JOB_STATUS_UNKNOWN, NULL, op_test_store_result, &result);
   op_test_wait (&result);
   jobs = jd_control_plane_list_jobs_finish (f->cp, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (jobs->len, ==, 5);
   g_assert_cmpstr (jd_job_get_job_id (g_ptr_array_index (jobs, 4)), ==, "e");
-  g_assert_cmpint (jd_job_get_status (g_ptr_array_index (jobs, 2)), ==, JD_JOB_STATE_CANCELED);
-  g_assert_cmpint (jd_job_get_status (g_ptr_array_index (jobs, 4)), ==, JD_JOB_STATE_DELETION_IN_PROGRESS);
+  g_assert_cmpint (jd_job_get_status (g_ptr_array_index (jobs, 2)), ==, JD_JOB_STATUS_CANCELED);
+  g_assert_cmpint (jd_job_get_status (g_ptr_array_index (jobs, 4)), ==, JD_JOB_STATUS_DELETION_IN_PROGRESS);
   g_assert_null (jd_job_get_process_details (g_ptr_array_index (jobs, 0)));
 
   g_assert_cmpuint (f->seen->len, ==, 4);
@@ -625,7 +625,7 @@ test_execution_lists (Fixture       *f,
               "{\"executionSummaries\":[{\"thingArn\":\"arn:aws:iot:us-east-1:1:thing/dev1\","
               "\"jobExecutionSummary\":{\"status\":\"QUEUED\",\"queuedAt\":1700000000,\"executionNumber\":1,"
               "\"retryAttempt\":0}}]}");
-  jd_control_plane_list_job_executions_for_job_async (f->cp, "j", JD_JOB_EXECUTION_STATUS_QUEUED, NULL,
+  jd_control_plane_list_job_executions_for_job_async (f->cp, "j", JD_EXECUTION_STATUS_QUEUED, NULL,
                                                       op_test_store_result, &result);
   op_test_wait (&result);
   list = jd_control_plane_list_job_executions_for_job_finish (f->cp, result, &error);
@@ -634,7 +634,7 @@ test_execution_lists (Fixture       *f,
   item = g_ptr_array_index (list, 0);
   g_assert_cmpstr (jd_job_execution_info_get_job_id (item), ==, "j");
   g_assert_cmpstr (jd_job_execution_info_get_thing_name (item), ==, "dev1");
-  g_assert_cmpint (jd_job_execution_info_get_status (item), ==, JD_JOB_EXECUTION_STATUS_QUEUED);
+  g_assert_cmpint (jd_job_execution_info_get_status (item), ==, JD_EXECUTION_STATUS_QUEUED);
   g_assert_cmpint (jd_job_execution_info_get_execution_number (item), ==, 1);
   g_assert_cmpstr (seen_at (f, 0)->path, ==, "/jobs/j/things");
   g_assert_cmpstr (seen_at (f, 0)->query, ==, "maxResults=100&status=QUEUED");
@@ -644,7 +644,7 @@ test_execution_lists (Fixture       *f,
   push_reply (f, 200, NULL,
               "{\"executionSummaries\":[{\"jobId\":\"j1\",\"jobExecutionSummary\":{\"status\":\"IN_PROGRESS\","
               "\"executionNumber\":2}},{\"jobId\":\"j2\",\"jobExecutionSummary\":{\"status\":\"SUCCEEDED\"}}]}");
-  jd_control_plane_list_job_executions_for_thing_async (f->cp, "dev1", JD_JOB_EXECUTION_STATUS_UNKNOWN, NULL,
+  jd_control_plane_list_job_executions_for_thing_async (f->cp, "dev1", JD_EXECUTION_STATUS_UNKNOWN, NULL,
                                                         op_test_store_result, &result);
   op_test_wait (&result);
   list = jd_control_plane_list_job_executions_for_thing_finish (f->cp, result, &error);
@@ -653,7 +653,7 @@ test_execution_lists (Fixture       *f,
   g_assert_cmpstr (jd_job_execution_info_get_thing_name (g_ptr_array_index (list, 1)), ==, "dev1");
   g_assert_cmpstr (jd_job_execution_info_get_job_id (g_ptr_array_index (list, 1)), ==, "j2");
   g_assert_cmpint (jd_job_execution_info_get_status (g_ptr_array_index (list, 1)), ==,
-                   JD_JOB_EXECUTION_STATUS_SUCCEEDED);
+                   JD_EXECUTION_STATUS_SUCCEEDED);
   g_clear_object (&result);
 
   push_reply (f, 200, NULL,
@@ -757,7 +757,7 @@ test_wrong_key (Fixture       *f,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  jd_control_plane_list_jobs_async (cp, JD_JOB_STATE_IN_PROGRESS, NULL, op_test_store_result, &result);
+  jd_control_plane_list_jobs_async (cp, JD_JOB_STATUS_IN_PROGRESS, NULL, op_test_store_result, &result);
   op_test_wait (&result);
   g_assert_null (jd_control_plane_list_jobs_finish (cp, result, &error));
   g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_SIGNATURE);
@@ -858,7 +858,7 @@ test_invalid_replies (Fixture       *f,
 
   /* A list item without its key member. */
   push_reply (f, 200, NULL, "{\"jobs\":[{\"jobId\":\"a\"},{\"status\":\"IN_PROGRESS\"}]}");
-  jd_control_plane_list_jobs_async (f->cp, JD_JOB_STATE_UNKNOWN, NULL, op_test_store_result, &result);
+  jd_control_plane_list_jobs_async (f->cp, JD_JOB_STATUS_UNKNOWN, NULL, op_test_store_result, &result);
   op_test_wait (&result);
   g_assert_null (jd_control_plane_list_jobs_finish (f->cp, result, &error));
   g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE);

@@ -252,7 +252,7 @@ test_jobs (Fixture       *f,
   jd_control_plane_describe_job_async (f->cp, "job-1", CB (f));
   job = jd_control_plane_describe_job_finish (f->cp, take (f), &error);
   g_assert_no_error (error);
-  g_assert_cmpint (jd_job_get_status (job), ==, JD_JOB_STATE_IN_PROGRESS);
+  g_assert_cmpint (jd_job_get_status (job), ==, JD_JOB_STATUS_IN_PROGRESS);
   g_assert_cmpstr (jd_job_get_description (job), ==, "a test job");
   g_assert_cmpstr (jd_job_get_document (job), ==, "{\"op\":\"reboot\"}");
   g_assert_cmpuint (g_strv_length ((char **) jd_job_get_targets (job)), ==, 2);
@@ -269,14 +269,14 @@ test_jobs (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpstr (document, ==, "{\"op\":\"reboot\"}");
 
-  jd_control_plane_list_jobs_async (f->cp, JD_JOB_STATE_IN_PROGRESS, CB (f));
+  jd_control_plane_list_jobs_async (f->cp, JD_JOB_STATUS_IN_PROGRESS, CB (f));
   list = jd_control_plane_list_jobs_finish (f->cp, take (f), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (jd_job_get_job_id (g_ptr_array_index (list, 0)), ==, "job-1");
   g_clear_pointer (&list, g_ptr_array_unref);
 
-  jd_control_plane_list_job_executions_for_job_async (f->cp, "job-1", JD_JOB_EXECUTION_STATUS_QUEUED, CB (f));
+  jd_control_plane_list_job_executions_for_job_async (f->cp, "job-1", JD_EXECUTION_STATUS_QUEUED, CB (f));
   list = jd_control_plane_list_job_executions_for_job_finish (f->cp, take (f), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 2);
@@ -284,19 +284,19 @@ test_jobs (Fixture       *f,
   g_assert_cmpstr (jd_job_execution_info_get_thing_arn (g_ptr_array_index (list, 1)), ==, arn2);
   g_clear_pointer (&list, g_ptr_array_unref);
 
-  jd_control_plane_list_job_executions_for_thing_async (f->cp, "dev2", JD_JOB_EXECUTION_STATUS_UNKNOWN, CB (f));
+  jd_control_plane_list_job_executions_for_thing_async (f->cp, "dev2", JD_EXECUTION_STATUS_UNKNOWN, CB (f));
   list = jd_control_plane_list_job_executions_for_thing_finish (f->cp, take (f), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (jd_job_execution_info_get_job_id (g_ptr_array_index (list, 0)), ==, "job-1");
   g_assert_cmpint (jd_job_execution_info_get_status (g_ptr_array_index (list, 0)), ==,
-                   JD_JOB_EXECUTION_STATUS_QUEUED);
+                   JD_EXECUTION_STATUS_QUEUED);
   g_clear_pointer (&list, g_ptr_array_unref);
 
   jd_control_plane_describe_job_execution_async (f->cp, "dev2", "job-1", -1, CB (f));
   exec = jd_control_plane_describe_job_execution_finish (f->cp, take (f), &error);
   g_assert_no_error (error);
-  g_assert_cmpint (jd_job_execution_info_get_status (exec), ==, JD_JOB_EXECUTION_STATUS_QUEUED);
+  g_assert_cmpint (jd_job_execution_info_get_status (exec), ==, JD_EXECUTION_STATUS_QUEUED);
   g_assert_cmpint (jd_job_execution_info_get_execution_number (exec), >=, 1);
   g_assert_cmpint (jd_job_execution_info_get_version_number (exec), >=, 1);
 
@@ -318,7 +318,7 @@ test_jobs (Fixture       *f,
   jd_control_plane_describe_job_execution_async (f->cp, "dev2", "job-1", -1, CB (f));
   exec = jd_control_plane_describe_job_execution_finish (f->cp, take (f), &error);
   g_assert_no_error (error);
-  g_assert_cmpint (jd_job_execution_info_get_status (exec), ==, JD_JOB_EXECUTION_STATUS_CANCELED);
+  g_assert_cmpint (jd_job_execution_info_get_status (exec), ==, JD_EXECUTION_STATUS_CANCELED);
   g_assert_cmpstr (g_hash_table_lookup (jd_job_execution_info_get_status_details (exec), "reason"), ==, "operator");
 
   /* A terminal execution can be deleted without force. */
@@ -344,7 +344,7 @@ test_jobs (Fixture       *f,
   jd_control_plane_describe_job_async (f->cp, "job-1", CB (f));
   job = jd_control_plane_describe_job_finish (f->cp, take (f), &error);
   g_assert_no_error (error);
-  g_assert_cmpint (jd_job_get_status (job), ==, JD_JOB_STATE_CANCELED);
+  g_assert_cmpint (jd_job_get_status (job), ==, JD_JOB_STATUS_CANCELED);
   g_assert_cmpstr (jd_job_get_reason_code (job), ==, "OPERATOR_STOP");
   g_assert_cmpstr (jd_job_get_comment (job), ==, "no longer needed");
   g_clear_object (&job);
@@ -424,20 +424,20 @@ test_pagination (Fixture       *f,
     }
   g_clear_pointer (&list, g_ptr_array_unref);
 
-  jd_control_plane_list_jobs_async (f->cp, JD_JOB_STATE_UNKNOWN, CB (f));
+  jd_control_plane_list_jobs_async (f->cp, JD_JOB_STATUS_UNKNOWN, CB (f));
   list = jd_control_plane_list_jobs_finish (f->cp, take (f), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 5);
   g_assert_cmpstr (jd_job_get_job_id (g_ptr_array_index (list, 4)), ==, "job-4");
   g_clear_pointer (&list, g_ptr_array_unref);
 
-  jd_control_plane_list_job_executions_for_job_async (f->cp, "job-3", JD_JOB_EXECUTION_STATUS_UNKNOWN, CB (f));
+  jd_control_plane_list_job_executions_for_job_async (f->cp, "job-3", JD_EXECUTION_STATUS_UNKNOWN, CB (f));
   list = jd_control_plane_list_job_executions_for_job_finish (f->cp, take (f), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 5);
   g_clear_pointer (&list, g_ptr_array_unref);
 
-  jd_control_plane_list_job_executions_for_thing_async (f->cp, "thing-2", JD_JOB_EXECUTION_STATUS_QUEUED, CB (f));
+  jd_control_plane_list_job_executions_for_thing_async (f->cp, "thing-2", JD_EXECUTION_STATUS_QUEUED, CB (f));
   list = jd_control_plane_list_job_executions_for_thing_finish (f->cp, take (f), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 5);
@@ -548,7 +548,7 @@ test_wrong_key (Fixture       *f,
   g_autoptr(JdControlPlane) unknown_key = make_client (f, "AKIAUNKNOWN", SECRET);
   g_autoptr(GError) error = NULL;
 
-  jd_control_plane_list_jobs_async (wrong_secret, JD_JOB_STATE_UNKNOWN, CB (f));
+  jd_control_plane_list_jobs_async (wrong_secret, JD_JOB_STATUS_UNKNOWN, CB (f));
   g_assert_null (jd_control_plane_list_jobs_finish (wrong_secret, take (f), &error));
   assert_aws_error (error, JD_CONTROL_PLANE_ERROR_INVALID_SIGNATURE, 403);
   g_assert_nonnull (strstr (error->message, "signature"));
