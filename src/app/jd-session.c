@@ -14,6 +14,8 @@
 
 #define G_LOG_DOMAIN "jd-app"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "jd-credentials.h"
@@ -23,8 +25,9 @@ struct _JdSession
 {
   GObject           parent_instance;
 
-  JdProfile        *profile;       /* NULL for the sandbox */
-  char             *data_dir;      /* sandbox only */
+  JdProfile        *profile;       /* NULL for a sandbox made without one */
+  char             *data_dir;      /* sandbox only; NULL for an AWS profile */
+  char             *arn_prefix;    /* "arn:aws:iot:REGION:ACCOUNT:thing/" once known */
   char             *name;
   char             *thing_name;
 
@@ -37,6 +40,8 @@ struct _JdSession
   JdJobsClient     *jobs_client;
   JdControlPlane   *control_plane;
   GCancellable     *cancellable;
+  gboolean          sandbox_starting;
+  GTask            *pending_stop;  /* a stop that waits for the sandbox's start to end */
 };
 
 G_DEFINE_FINAL_TYPE (JdSession, jd_session, G_TYPE_OBJECT)
@@ -202,6 +207,10 @@ connect_thing (JdSession  *self,
 
 /* ---- the sandbox ---- */
 
+static void sandbox_stopped_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data);
+
 static void
 sandbox_started_cb (GObject      *object,
                     GAsyncResult *result,
@@ -214,8 +223,22 @@ sandbox_started_cb (GObject      *object,
   g_autofree char *endpoint = NULL;
   g_autofree char *cert_path = NULL;
   g_autofree char *key_path = NULL;
+  gboolean started;
 
-  if (!jd_sandbox_start_finish (self->sandbox, result, &error))
+  started = jd_sandbox_start_finish (JD_SANDBOX (object), result, &error);
+  self->sandbox_starting = FALSE;
+
+  /* Stopped while starting: now the sandbox can stop what it started. */
+  if (self->pending_stop != NULL)
+    {
+      jd_sandbox_stop_async (JD_SANDBOX (object), NULL, sandbox_stopped_cb, g_steal_pointer (&self->pending_stop));
+      if (error == NULL)
+        error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The session was stopped"));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!started)
     {
       fail_start (self, task, g_steal_pointer (&error));
       return;
@@ -232,6 +255,7 @@ sandbox_started_cb (GObject      *object,
   credentials = jd_credentials_new (jd_sandbox_get_access_key_id (self->sandbox),
                                     jd_sandbox_get_secret_access_key (self->sandbox),
                                     NULL, JD_SANDBOX_REGION);
+  self->arn_prefix = g_strdup ("arn:aws:iot:" JD_SANDBOX_REGION ":" JD_SANDBOX_ACCOUNT_ID ":thing/");
   endpoint = jd_sandbox_dup_endpoint (self->sandbox);
   self->control_plane = jd_control_plane_new (JD_SANDBOX_REGION, endpoint,
                                               jd_sandbox_get_ca_path (self->sandbox),
@@ -268,13 +292,28 @@ thing_ensured_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
+  g_autoptr(JdSession) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *arn = jd_control_plane_ensure_thing_finish (JD_CONTROL_PLANE (object), result, &error);
+  const char *slash;
 
   /* Not fatal: with a policy that lacks iot:CreateThing the device side works
    * anyway. The operator's calls will report what AWS says. */
-  if (arn == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_message ("Could not make sure the thing exists: %s", error->message);
+  if (arn == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("Could not make sure the thing exists: %s", error->message);
+      return;
+    }
+
+  /* "arn:aws:iot:us-east-1:123456789012:thing/MyThing" → the prefix other
+   * things of the account share. */
+  slash = strrchr (arn, '/');
+  if (slash != NULL)
+    {
+      g_free (self->arn_prefix);
+      self->arn_prefix = g_strndup (arn, slash - arn + 1);
+    }
 }
 
 static void
@@ -311,7 +350,7 @@ passphrase_looked_up_cb (GObject      *object,
         {
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTROL_PLANE]);
           jd_control_plane_ensure_thing_async (self->control_plane, self->thing_name, self->cancellable,
-                                               thing_ensured_cb, NULL);
+                                               thing_ensured_cb, g_object_ref (self));
         }
     }
   else if (start->credentials_error != NULL)
@@ -393,6 +432,8 @@ jd_session_dispose (GObject *object)
 {
   JdSession *self = JD_SESSION (object);
 
+  g_assert (self->pending_stop == NULL);
+
   g_cancellable_cancel (self->cancellable);
   if (self->connection != NULL)
     {
@@ -418,6 +459,7 @@ jd_session_finalize (GObject *object)
   g_clear_object (&self->profile);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->arn_prefix, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->thing_name, g_free);
   g_clear_pointer (&self->status, g_free);
@@ -481,6 +523,32 @@ jd_session_new_for_sandbox (const char *data_dir,
   return self;
 }
 
+/**
+ * jd_session_new_for_sandbox_profile:
+ * @profile: a profile of kind %JD_PROFILE_KIND_SANDBOX
+ * @data_dir: the sandbox's folder
+ *
+ * The local sandbox, with the profile's name and thing.
+ */
+JdSession *
+jd_session_new_for_sandbox_profile (JdProfile  *profile,
+                                    const char *data_dir)
+{
+  JdSession *self;
+
+  g_return_val_if_fail (JD_IS_PROFILE (profile), NULL);
+  g_return_val_if_fail (data_dir != NULL, NULL);
+
+  self = jd_session_new_for_profile (profile);
+  self->data_dir = g_strdup (data_dir);
+  if (self->thing_name == NULL || self->thing_name[0] == '\0')
+    {
+      g_free (self->thing_name);
+      self->thing_name = g_strdup (JD_SANDBOX_DEFAULT_THING);
+    }
+  return self;
+}
+
 JdSession *
 jd_session_new_for_profile (JdProfile *profile)
 {
@@ -522,7 +590,7 @@ jd_session_start_async (JdSession           *self,
 
   set_error_message (self, NULL);
 
-  if (self->profile == NULL)
+  if (self->data_dir != NULL)
     {
       g_autoptr(GError) error = NULL;
 
@@ -537,6 +605,7 @@ jd_session_start_async (JdSession           *self,
           return;
         }
 
+      self->sandbox_starting = TRUE;
       jd_sandbox_start_async (self->sandbox, self->cancellable, sandbox_started_cb, g_steal_pointer (&task));
     }
   else
@@ -605,7 +674,15 @@ jd_session_stop_async (JdSession           *self,
   if (self->connection != NULL)
     jd_mqtt_connection_disconnect (self->connection);
 
-  if (self->sandbox != NULL)
+  if (self->sandbox != NULL && self->sandbox_starting)
+    {
+      /* Cancelled above; sandbox_started_cb() stops it once the start ends. */
+      if (self->pending_stop != NULL)
+        g_task_return_boolean (task, TRUE);
+      else
+        self->pending_stop = g_steal_pointer (&task);
+    }
+  else if (self->sandbox != NULL)
     jd_sandbox_stop_async (self->sandbox, NULL, sandbox_stopped_cb, g_steal_pointer (&task));
   else
     g_task_return_boolean (task, TRUE);
@@ -689,7 +766,7 @@ jd_session_get_is_sandbox (JdSession *self)
 {
   g_return_val_if_fail (JD_IS_SESSION (self), FALSE);
 
-  return self->profile == NULL;
+  return self->data_dir != NULL;
 }
 
 /**
@@ -743,4 +820,24 @@ jd_session_get_control_plane (JdSession *self)
   g_return_val_if_fail (JD_IS_SESSION (self), NULL);
 
   return self->control_plane;
+}
+
+/**
+ * jd_session_dup_thing_arn:
+ * @thing_name: a thing of the same account
+ *
+ * Returns: (transfer full) (nullable): the thing's ARN, as CreateJob targets
+ *   it; %NULL while the account is not known yet
+ */
+char *
+jd_session_dup_thing_arn (JdSession  *self,
+                          const char *thing_name)
+{
+  g_return_val_if_fail (JD_IS_SESSION (self), NULL);
+  g_return_val_if_fail (thing_name != NULL, NULL);
+
+  if (self->arn_prefix == NULL)
+    return NULL;
+
+  return g_strconcat (self->arn_prefix, thing_name, NULL);
 }

@@ -35,6 +35,8 @@ G_DECLARE_FINAL_TYPE (JdSession, jd_session, JD, SESSION, GObject)
 
 JdSession        *jd_session_new_for_sandbox   (const char          *data_dir,
                                                 const char          *thing_name);
+JdSession        *jd_session_new_for_sandbox_profile (JdProfile     *profile,
+                                                const char          *data_dir);
 JdSession        *jd_session_new_for_profile   (JdProfile           *profile);
 
 void              jd_session_start_async       (JdSession           *self,
@@ -63,5 +65,7 @@ JdSandbox        *jd_session_get_sandbox       (JdSession           *self);
 JdMqttConnection *jd_session_get_connection    (JdSession           *self);
 JdJobsClient     *jd_session_get_jobs_client   (JdSession           *self);
 JdControlPlane   *jd_session_get_control_plane (JdSession           *self);
+char             *jd_session_dup_thing_arn     (JdSession           *self,
+                                                const char          *thing_name);
 
 G_END_DECLS
