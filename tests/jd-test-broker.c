@@ -133,11 +133,11 @@ remove_recursively (const char *path)
   g_rmdir (path);
 }
 
-/* Runs openssl with @argv (argv[0] excluded); on failure the error carries
- * openssl's own words. */
+/* Runs openssl with the arguments in @args (without the program name); on
+ * failure the error carries openssl's own words. */
 static gboolean
-run_openssl (const char *const *args,
-             GError            **error)
+run_openssl (GPtrArray  *args,
+             GError    **error)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) proc = NULL;
@@ -145,8 +145,8 @@ run_openssl (const char *const *args,
   g_autofree char *err = NULL;
 
   g_ptr_array_add (argv, (gpointer) OPENSSL_PATH);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
+  for (guint i = 0; i < args->len; i++)
+    g_ptr_array_add (argv, g_ptr_array_index (args, i));
   g_ptr_array_add (argv, NULL);
 
   proc = g_subprocess_newv ((const char *const *) argv->pdata,
@@ -161,7 +161,8 @@ run_openssl (const char *const *args,
   if (!g_subprocess_get_successful (proc))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "openssl %s failed: %s", args[0], err != NULL ? g_strstrip (err) : "");
+                   "openssl %s failed: %s", (const char *) g_ptr_array_index (args, 0),
+                   err != NULL ? g_strstrip (err) : "");
       return FALSE;
     }
 
@@ -197,19 +198,22 @@ make_key_pair (JdTestBroker *self,
                const char   *key_path,
                GError      **error)
 {
-  const char *args[] = {
+  const char *const common[] = {
     "req", "-x509", "-config", self->openssl_conf, "-extensions", extensions,
     "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-    "-keyout", key_path, "-out", cert_path, "-subj", subject, "-days", CERT_DAYS,
-    NULL, NULL, NULL, NULL, NULL,
+    "-keyout", key_path, "-out", cert_path, "-subj", subject, "-utf8", "-days", CERT_DAYS,
   };
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (common); i++)
+    g_ptr_array_add (args, (gpointer) common[i]);
 
   if (ca_cert != NULL)
     {
-      args[19] = "-CA";
-      args[20] = ca_cert;
-      args[21] = "-CAkey";
-      args[22] = ca_key;
+      g_ptr_array_add (args, (gpointer) "-CA");
+      g_ptr_array_add (args, (gpointer) ca_cert);
+      g_ptr_array_add (args, (gpointer) "-CAkey");
+      g_ptr_array_add (args, (gpointer) ca_key);
     }
 
   return run_openssl (args, error);

@@ -5,7 +5,17 @@
  * listener on a free loopback port (require_certificate, use_identity_as_username,
  * allow_anonymous false, an ACL confining each thing to $aws/things/<CN>/jobs/#
  * and giving the "jobs-service" identity every thing), starts mosquitto and waits
- * until it accepts connections. Blocking calls: tests only.
+ * until it accepts connections. Blocking calls: tests only; not thread-safe,
+ * call it from the test's main thread (a broker started there dies with the
+ * test process even if the test crashes).
+ *
+ * Connect to get_host() ("127.0.0.1"; the server certificate also names
+ * "localhost") and get_port(), trusting get_ca_path(), with a certificate from
+ * issue_client(): its CN is the MQTT username, so "T1" may use only
+ * $aws/things/T1/jobs/#. Errors are in the G_IO_ERROR domain and carry the
+ * tail of mosquitto's log. With JD_TEST_KEEP_TMP=1 in the environment the
+ * folder (certificates, mosquitto.conf, acl, mosquitto.log) is kept and its
+ * path printed to stderr.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

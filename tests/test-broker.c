@@ -511,6 +511,17 @@ test_names (Fixture       *f,
   subject = g_tls_certificate_get_subject_name (client);
   g_assert_cmpstr (subject, ==, "CN=my:thing_1-x");
 
+  /* Characters -subj treats specially, and UTF-8, still make the exact CN. */
+  g_clear_object (&client);
+  g_clear_pointer (&subject, g_free);
+  g_assert_true (jd_test_broker_issue_client (f->broker, "a/b=c,d+é", &cert, &key, &error));
+  g_assert_no_error (error);
+  client = g_tls_certificate_new_from_file (cert, &error);
+  g_assert_no_error (error);
+  subject = g_tls_certificate_get_subject_name (client);
+  /* RFC 4514 form: ',' and '+' escaped. */
+  g_assert_cmpstr (subject, ==, "CN=a/b=c\\,d\\+é");
+
   c = client_connect (f, "my:thing_1-x");
   client_subscribe (f, c, "$aws/things/my:thing_1-x/jobs/#");
   client_publish (f, c, topic, "{}");
