@@ -404,6 +404,7 @@ test_job_errors (Fixture       *f,
     { "PUT", "/things/T/jobs/nope/cancel", "{\"statusDetails\":{\"k\":5}}", 400, "InvalidRequestException" },
     { "DELETE", "/things/T/jobs/nope/executionNumber/1", NULL, 404, "ResourceNotFoundException" },
     { "GET", "/endpoint?endpointType=iot:Nope", NULL, 400, "InvalidRequestException" },
+    { "GET", "/things?attributeName=a%22b", NULL, 400, "InvalidRequestException" },
     { "GET", "/nothing/here", NULL, 404, "UnknownOperationException" },
     { "PATCH", "/jobs/j", NULL, 404, "UnknownOperationException" },
   };
