@@ -6,6 +6,10 @@
  * listing, per thing, whether its pending set and its `$next` execution changed
  * (reference §6), so the MQTT side knows what to publish.
  *
+ * When ::jobs-events has a handler, the store also reports, after each commit,
+ * the job and job-execution events of AWS's fleet events (jobs-device-api.md
+ * §1.3); nothing is computed for them otherwise.
+ *
  * Times are epoch seconds. Timers run on the thread-default main context of
  * jd_store_open(); the environment variable JOBDECK_TIME_SCALE (tests only)
  * scales them, e.g. 0.001 turns a minute into 60 ms.
@@ -126,6 +130,22 @@ typedef struct {
   gboolean  pending_changed;          /* publish `notify` */
   gboolean  next_changed;             /* publish `notify-next` */
 } JdStoreThingChange;
+
+/* One element of ::jobs-events: what AWS publishes on `$aws/events/job/…`
+ * (kind JOB) and `$aws/events/jobExecution/…` (kind JOB_EXECUTION). */
+typedef enum {
+  JD_STORE_EVENT_JOB,
+  JD_STORE_EVENT_JOB_EXECUTION,
+} JdStoreEventKind;
+
+typedef struct {
+  JdStoreEventKind  kind;
+  const char       *operation;   /* as in the topic: "succeeded", "failed", "rejected",
+                                  * "canceled", "timed_out", "removed", "deleted"
+                                  * (executions); "completed", "canceled", "deleted" (jobs) */
+  JdStoreJob       *job;         /* JOB: the job now, or as it was before deletion */
+  JdStoreExecution *execution;   /* JOB_EXECUTION: the execution now, or as it was */
+} JdStoreEvent;
 
 #define JD_TYPE_STORE (jd_store_get_type ())
 

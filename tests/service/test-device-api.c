@@ -287,6 +287,55 @@ test_invalid_topic_reply (void)
   g_assert_false (json_object_has_member (bo, "clientToken"));
 }
 
+static void
+test_events (void)
+{
+  g_autoptr(JsonObject) details = json_object_new ();
+  const char *targets[] = { "arn:aws:iot:us-east-1:123456789012:thing/T", NULL };
+  JdStoreExecution execution = { (char *) "J1", (char *) "T", JD_EXEC_SUCCEEDED, details, 1700000000, 1700000010,
+                                 1700000020, 3, 1, FALSE, -1, (char *) "{}" };
+  JdStoreJob job = { 0 };
+  JdStoreEvent exec_event = { JD_STORE_EVENT_JOB_EXECUTION, "succeeded", NULL, &execution };
+  JdStoreEvent job_event = { JD_STORE_EVENT_JOB, "completed", &job, NULL };
+  g_autofree char *topic1 = NULL;
+  g_autofree char *topic2 = NULL;
+  g_autofree char *text1 = NULL;
+  g_autofree char *text2 = NULL;
+  g_autoptr(JsonObject) o1 = NULL;
+  g_autoptr(JsonObject) o2 = NULL;
+
+  json_object_set_string_member (details, "k", "v");
+  job.job_id = (char *) "J1";
+  job.status = JD_JOB_COMPLETED;
+  job.target_selection = (char *) "SNAPSHOT";
+  job.targets = (char **) targets;
+  job.created_at = 1700000000;
+  job.last_updated_at = 1700000100;
+  job.completed_at = 1700000100;
+  job.n_succeeded = 1;
+
+  text1 = jd_device_api_build_event (&exec_event, "us-east-1", "123456789012", &topic1);
+  g_assert_cmpstr (topic1, ==, "$aws/events/jobExecution/J1/succeeded");
+  o1 = parse_object (text1);
+  g_assert_cmpstr (json_object_get_string_member (o1, "eventType"), ==, "JOB_EXECUTION");
+  g_assert_cmpuint (strlen (json_object_get_string_member (o1, "eventId")), ==, 36);
+  g_assert_cmpstr (json_object_get_string_member (o1, "operation"), ==, "succeeded");
+  g_assert_cmpstr (json_object_get_string_member (o1, "status"), ==, "SUCCEEDED");
+  g_assert_cmpstr (json_object_get_string_member (o1, "thingArn"), ==, "arn:aws:iot:us-east-1:123456789012:thing/T");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o1, "statusDetails"), "k"), ==, "v");
+  g_assert_cmpint (json_object_get_int_member (o1, "timestamp"), <, 10000000000);
+
+  text2 = jd_device_api_build_event (&job_event, "us-east-1", "123456789012", &topic2);
+  g_assert_cmpstr (topic2, ==, "$aws/events/job/J1/completed");
+  o2 = parse_object (text2);
+  g_assert_cmpstr (json_object_get_string_member (o2, "eventType"), ==, "JOB");
+  g_assert_cmpstr (json_object_get_string_member (o2, "status"), ==, "COMPLETED");
+  g_assert_cmpint (json_object_get_int_member (o2, "completedAt"), ==, 1700000100000);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o2, "jobProcessDetails"),
+                                               "numberOfSucceededThings"), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (o2, "targets"), 0), ==, targets[0]);
+}
+
 /* ---- corpus ---- */
 
 static void
@@ -499,6 +548,7 @@ main (int   argc,
   g_test_add_func ("/device-api/operations", test_operations);
   g_test_add_func ("/device-api/notify-payloads", test_notify_payloads);
   g_test_add_func ("/device-api/invalid-topic", test_invalid_topic_reply);
+  g_test_add_func ("/device-api/events", test_events);
 
   dir = g_dir_open (CORPUS_DIR, 0, NULL);
   g_assert_nonnull (dir);
