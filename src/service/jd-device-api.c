@@ -782,6 +782,12 @@ jd_device_api_handle (JdStore     *store,
   timestamp = jd_store_now (store);
   add_int (builder, "timestamp", timestamp);
 
+  if (!jd_store_admit_request (store, (guint) op))
+    {
+      reject (&r, "RequestThrottled", "Rate exceeded");
+      goto done;
+    }
+
   switch (op)
     {
     case JD_DEVICE_OP_GET_PENDING:

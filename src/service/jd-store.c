@@ -32,6 +32,11 @@ struct _JdStore
    * the job before the transaction. */
   GHashTable   *touched_jobs;
   gboolean      in_tx;
+
+  /* Token buckets of the device-API rate limit. */
+  guint         request_rate;
+  double        tokens[4];
+  gint64        refilled_at[4];
 };
 
 G_DEFINE_FINAL_TYPE (JdStore, jd_store, G_TYPE_OBJECT)
@@ -1120,6 +1125,9 @@ jd_store_init (JdStore *self)
   self->touched_jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) jd_store_job_free);
   self->time_scale = 1.0;
+  self->request_rate = JD_STORE_DEFAULT_REQUEST_RATE;
+  for (guint i = 0; i < G_N_ELEMENTS (self->tokens); i++)
+    self->tokens[i] = self->request_rate;
   if (scale != NULL)
     {
       double value = g_ascii_strtod (scale, NULL);
@@ -2303,6 +2311,47 @@ jd_store_update_execution (JdStore             *self,
     return NULL;
 
   return find_execution (self, thing_name, job_id, e->execution_number, error);
+}
+
+/* ---- rate limit ---- */
+
+void
+jd_store_set_request_rate (JdStore *self,
+                           guint    per_second)
+{
+  g_return_if_fail (JD_IS_STORE (self));
+
+  self->request_rate = per_second;
+  for (guint i = 0; i < G_N_ELEMENTS (self->tokens); i++)
+    {
+      self->tokens[i] = per_second;
+      self->refilled_at[i] = g_get_monotonic_time ();
+    }
+}
+
+gboolean
+jd_store_admit_request (JdStore *self,
+                        guint    operation)
+{
+  gint64 now = g_get_monotonic_time ();
+  double *tokens;
+
+  g_return_val_if_fail (JD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (operation < G_N_ELEMENTS (self->tokens), FALSE);
+
+  if (self->request_rate == 0)
+    return TRUE;
+
+  tokens = &self->tokens[operation];
+  if (self->refilled_at[operation] != 0)
+    *tokens = MIN ((double) self->request_rate,
+                   *tokens + (double) (now - self->refilled_at[operation]) / G_USEC_PER_SEC * self->request_rate);
+  self->refilled_at[operation] = now;
+
+  if (*tokens < 1.0)
+    return FALSE;
+  *tokens -= 1.0;
+  return TRUE;
 }
 
 /* ---- private (tests) ---- */

@@ -276,6 +276,16 @@ JdStoreExecution *jd_store_update_execution     (JdStore             *self,
                                                  JdStoreExecution   **current,
                                                  GError             **error);
 
+/* Request rate limit of the device API, per operation (0–3, the caller's
+ * numbering), like AWS's per-account data-plane quota: @per_second requests
+ * per second with a burst of as many; 0 = unlimited. Default 200. */
+#define JD_STORE_DEFAULT_REQUEST_RATE 200
+void              jd_store_set_request_rate     (JdStore      *self,
+                                                 guint         per_second);
+/* Takes one request of @operation (< 4) from its budget; FALSE = throttled. */
+gboolean          jd_store_admit_request        (JdStore      *self,
+                                                 guint         operation);
+
 /* The current time as the store sees it (epoch seconds). */
 gint64            jd_store_now                  (JdStore      *self);
 

@@ -288,6 +288,56 @@ test_invalid_topic_reply (void)
 }
 
 static void
+test_throttled (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStore) store = jd_store_open (":memory:", &error);
+  guint accepted_count = 0;
+  guint throttled = 0;
+
+  jd_store_set_request_rate (store, 20);
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *reply = NULL;
+      gboolean accepted = FALSE;
+
+      jd_device_api_handle (store, "T", JD_DEVICE_OP_GET_PENDING, NULL, "{\"clientToken\":\"r\"}", 19,
+                            &accepted, &reply);
+      if (accepted)
+        accepted_count++;
+      else
+        {
+          g_autoptr(JsonObject) o = parse_object (reply);
+
+          g_assert_cmpstr (json_object_get_string_member (o, "code"), ==, "RequestThrottled");
+          g_assert_cmpstr (json_object_get_string_member (o, "clientToken"), ==, "r");
+          throttled++;
+        }
+    }
+  /* A burst of 20 (plus what refills meanwhile), the rest throttled. */
+  g_assert_cmpuint (accepted_count, >=, 20);
+  g_assert_cmpuint (throttled, >=, 5);
+
+  /* Other operations have their own budget. */
+  {
+    g_autoptr(JsonObject) start = request (store, "T", JD_DEVICE_OP_START_NEXT, NULL, "", TRUE);
+  }
+
+  /* The budget refills. */
+  g_usleep (200 * 1000);
+  {
+    g_autoptr(JsonObject) again = request (store, "T", JD_DEVICE_OP_GET_PENDING, NULL, "", TRUE);
+  }
+
+  /* 0 = unlimited. */
+  jd_store_set_request_rate (store, 0);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autoptr(JsonObject) o = request (store, "T", JD_DEVICE_OP_DESCRIBE, "$next", "", TRUE);
+    }
+}
+
+static void
 test_events (void)
 {
   g_autoptr(JsonObject) details = json_object_new ();
@@ -549,6 +599,7 @@ main (int   argc,
   g_test_add_func ("/device-api/notify-payloads", test_notify_payloads);
   g_test_add_func ("/device-api/invalid-topic", test_invalid_topic_reply);
   g_test_add_func ("/device-api/events", test_events);
+  g_test_add_func ("/device-api/throttled", test_throttled);
 
   dir = g_dir_open (CORPUS_DIR, 0, NULL);
   g_assert_nonnull (dir);

@@ -11,6 +11,7 @@
 
 #include "jd-device-api.h"
 #include "jd-service-http.h"
+#include "jd-store-private.h"
 #include "jd-test-https.h"
 
 typedef struct {
@@ -418,6 +419,24 @@ test_job_errors (Fixture       *f,
     }
 }
 
+/* A read-only database: 503 ServiceUnavailableException, nothing changed. */
+static void
+test_storage_fault (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestReply) t = call (f, "POST", "/things/T", NULL, 200, NULL);
+  g_autoptr(JdTestReply) refused = NULL;
+  g_autoptr(JdTestReply) listed = NULL;
+
+  g_assert_true (jd_store_exec_for_test (f->store, "PRAGMA query_only = 1", &error));
+  refused = call (f, "PUT", "/jobs/j", "{\"targets\":[\"arn:aws:iot:us-east-1:123456789012:thing/T\"],\"document\":\"{}\"}",
+                  503, "ServiceUnavailableException");
+  g_assert_nonnull (strstr (message_of (refused), "read-only"));
+  listed = call (f, "GET", "/jobs", NULL, 200, NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (listed), "jobs")), ==, 0);
+}
+
 static void
 test_endpoint (Fixture       *f,
                gconstpointer  data)
@@ -441,6 +460,7 @@ main (int   argc,
   ADD ("/service-http/jobs", test_jobs);
   ADD ("/service-http/job-errors", test_job_errors);
   ADD ("/service-http/endpoint", test_endpoint);
+  ADD ("/service-http/storage-fault", test_storage_fault);
 #undef ADD
 
   return g_test_run ();
