@@ -215,8 +215,8 @@ JdStoreExecution *jd_store_get_execution        (JdStore      *self,
                                                  const char   *job_id,
                                                  gint64        execution_number,  /* -1 = latest */
                                                  GError      **error);
-/* Latest execution per thing of a job, in queue order after the thing
- * @after (NULL = from the start). */
+/* The executions of a job, ordered by thing name, after the thing @after
+ * (NULL = from the start). */
 GPtrArray        *jd_store_list_executions_for_job   (JdStore    *self,
                                                       const char *job_id,
                                                       const char *status,   /* nullable */
