@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -29,10 +30,22 @@ typedef enum {
   JD_JOBS_ERROR_INVALID_REPLY,
   /* A rejected reply with a code this client does not know. */
   JD_JOBS_ERROR_UNKNOWN_CODE,
+  /* The MQTT connection (last-error of JdMqttConnection). */
+  JD_JOBS_ERROR_CONNECTION_FAILED,     /* network: refused, no route, DNS, reset */
+  JD_JOBS_ERROR_TLS_FAILED,            /* handshake, certificates, keys */
+  JD_JOBS_ERROR_NOT_AUTHORIZED,        /* the broker refused our identity */
+  JD_JOBS_ERROR_SUBSCRIPTION_REFUSED,  /* a SUBACK refused a filter */
+  JD_JOBS_ERROR_INVALID_ARGUMENT,      /* e.g. a thing name AWS would refuse */
 } JdJobsErrorCode;
 
 GQuark          jd_jobs_error_quark        (void);
 const char     *jd_jobs_error_code_to_aws  (JdJobsErrorCode code);
 JdJobsErrorCode jd_jobs_error_code_from_aws (const char *aws_code);
+
+GError         *jd_jobs_error_new_rejected        (const char   *aws_code,
+                                                   const char   *message,
+                                                   JsonObject   *execution_state);
+const char     *jd_jobs_error_get_aws_code        (const GError *error);
+JsonObject     *jd_jobs_error_get_execution_state (const GError *error);
 
 G_END_DECLS

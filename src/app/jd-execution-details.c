@@ -1,0 +1,330 @@
+/* jd-execution-details.c — the details pane of one job execution.
+ *
+ * It shows what the JdExecution says and follows its notify signals, so a reply
+ * or a notify event that changes the object changes the pane. The buttons are
+ * plain action buttons for the window's "exec.*" actions.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "jd-app"
+
+#include <glib/gi18n.h>
+#include <gtksourceview/gtksource.h>
+
+#include "jd-execution-details.h"
+#include "jd-format.h"
+
+struct _JdExecutionDetails
+{
+  GtkWidget         parent_instance;
+
+  JdExecution      *execution;
+  GPtrArray        *detail_rows;
+
+  /* Template children */
+  GtkWidget        *toolbar_box;
+  GtkLabel         *job_id_label;
+  GtkLabel         *status_label;
+  GtkLabel         *next_label;
+  GtkLabel         *summary_label;
+  AdwActionRow     *queued_row;
+  AdwActionRow     *started_row;
+  AdwActionRow     *updated_row;
+  AdwActionRow     *timeout_row;
+  AdwPreferencesGroup *details_group;
+  AdwActionRow     *no_details_row;
+  GtkSourceView    *document_view;
+};
+
+G_DEFINE_FINAL_TYPE (JdExecutionDetails, jd_execution_details, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_EXECUTION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_time_row (AdwActionRow *row,
+              GDateTime    *when)
+{
+  g_autofree char *relative = jd_format_relative_time (when, NULL);
+  g_autofree char *exact = jd_format_exact_time (when);
+
+  adw_action_row_set_subtitle (row, relative);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row), exact);
+}
+
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+refresh_status_details (JdExecutionDetails *self)
+{
+  GHashTable *details = self->execution ? jd_execution_get_status_details (self->execution) : NULL;
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  for (guint i = 0; i < self->detail_rows->len; i++)
+    adw_preferences_group_remove (self->details_group, g_ptr_array_index (self->detail_rows, i));
+  g_ptr_array_set_size (self->detail_rows, 0);
+
+  if (details != NULL)
+    {
+      g_hash_table_iter_init (&iter, details);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_ptr_array_add (keys, key);
+      g_ptr_array_sort (keys, compare_keys);
+    }
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *k = g_ptr_array_index (keys, i);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), k);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), g_hash_table_lookup (details, k));
+      adw_preferences_group_add (self->details_group, row);
+      g_ptr_array_add (self->detail_rows, row);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->no_details_row), keys->len == 0);
+}
+
+static void
+refresh (JdExecutionDetails *self)
+{
+  JdExecution *e = self->execution;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->document_view));
+  g_autofree char *summary = NULL;
+  g_autofree char *document = NULL;
+  gint64 timeout;
+
+  if (e == NULL)
+    {
+      gtk_label_set_label (self->job_id_label, "");
+      gtk_text_buffer_set_text (buffer, "", 0);
+      refresh_status_details (self);
+      return;
+    }
+
+  gtk_label_set_label (self->job_id_label, jd_execution_get_job_id (e));
+  jd_format_status_pill (self->status_label, jd_execution_get_status (e));
+  gtk_widget_set_visible (GTK_WIDGET (self->next_label), jd_execution_get_is_next (e));
+
+  /* Translators: e.g. "Version 2 · Execution 1" */
+  summary = g_strdup_printf (_("Version %" G_GINT64_FORMAT " · Execution %" G_GINT64_FORMAT),
+                             jd_execution_get_version_number (e),
+                             jd_execution_get_execution_number (e));
+  gtk_label_set_label (self->summary_label, summary);
+
+  set_time_row (self->queued_row, jd_execution_get_queued_at (e));
+  set_time_row (self->started_row, jd_execution_get_started_at (e));
+  set_time_row (self->updated_row, jd_execution_get_last_updated_at (e));
+
+  timeout = jd_execution_get_approximate_seconds_before_timed_out (e);
+  gtk_widget_set_visible (GTK_WIDGET (self->timeout_row), timeout > 0);
+  if (timeout > 0)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "About %d second",
+                                                            "About %d seconds", timeout),
+                                               (int) timeout);
+      adw_action_row_set_subtitle (self->timeout_row, text);
+    }
+
+  refresh_status_details (self);
+
+  document = jd_format_json_pretty (jd_execution_get_job_document (e));
+  if (document[0] == '\0')
+    gtk_text_buffer_set_text (buffer, _("(not loaded yet — Reload asks for it)"), -1);
+  else
+    gtk_text_buffer_set_text (buffer, document, -1);
+}
+
+static void
+execution_notify_cb (JdExecutionDetails *self)
+{
+  refresh (self);
+}
+
+static void
+setup_source_view (JdExecutionDetails *self)
+{
+  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->document_view)));
+  const char *scheme = adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "Adwaita-dark" : "Adwaita";
+
+  gtk_source_buffer_set_language (buffer,
+                                  gtk_source_language_manager_get_language (gtk_source_language_manager_get_default (),
+                                                                            "json"));
+  gtk_source_buffer_set_style_scheme (buffer,
+                                      gtk_source_style_scheme_manager_get_scheme (gtk_source_style_scheme_manager_get_default (),
+                                                                                  scheme));
+}
+
+static void
+dark_changed_cb (JdExecutionDetails *self)
+{
+  setup_source_view (self);
+}
+
+static void
+jd_execution_details_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  JdExecutionDetails *self = JD_EXECUTION_DETAILS (object);
+
+  switch (prop_id)
+    {
+    case PROP_EXECUTION:
+      g_value_set_object (value, self->execution);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+jd_execution_details_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  JdExecutionDetails *self = JD_EXECUTION_DETAILS (object);
+
+  switch (prop_id)
+    {
+    case PROP_EXECUTION:
+      jd_execution_details_set_execution (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+jd_execution_details_dispose (GObject *object)
+{
+  JdExecutionDetails *self = JD_EXECUTION_DETAILS (object);
+  GtkWidget *child;
+
+  jd_execution_details_set_execution (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (object), JD_TYPE_EXECUTION_DETAILS);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (jd_execution_details_parent_class)->dispose (object);
+}
+
+static void
+jd_execution_details_finalize (GObject *object)
+{
+  JdExecutionDetails *self = JD_EXECUTION_DETAILS (object);
+
+  g_clear_pointer (&self->detail_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (jd_execution_details_parent_class)->finalize (object);
+}
+
+static void
+jd_execution_details_class_init (JdExecutionDetailsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = jd_execution_details_dispose;
+  object_class->finalize = jd_execution_details_finalize;
+  object_class->get_property = jd_execution_details_get_property;
+  object_class->set_property = jd_execution_details_set_property;
+
+  properties[PROP_EXECUTION] =
+    g_param_spec_object ("execution", NULL, NULL,
+                         JD_TYPE_EXECUTION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_source_init ();
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/jd-execution-details.ui");
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, toolbar_box);
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, job_id_label);
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, status_label);
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, next_label);
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, queued_row);
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, started_row);
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, updated_row);
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, timeout_row);
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, details_group);
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, no_details_row);
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, document_view);
+}
+
+static void
+jd_execution_details_init (JdExecutionDetails *self)
+{
+  self->detail_rows = g_ptr_array_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  setup_source_view (self);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (dark_changed_cb), self, G_CONNECT_SWAPPED);
+  refresh (self);
+}
+
+GtkWidget *
+jd_execution_details_new (void)
+{
+  return g_object_new (JD_TYPE_EXECUTION_DETAILS, NULL);
+}
+
+/**
+ * jd_execution_details_get_execution:
+ *
+ * Returns: (transfer none) (nullable): the execution shown
+ */
+JdExecution *
+jd_execution_details_get_execution (JdExecutionDetails *self)
+{
+  g_return_val_if_fail (JD_IS_EXECUTION_DETAILS (self), NULL);
+
+  return self->execution;
+}
+
+void
+jd_execution_details_set_execution (JdExecutionDetails *self,
+                                    JdExecution        *execution)
+{
+  g_return_if_fail (JD_IS_EXECUTION_DETAILS (self));
+  g_return_if_fail (execution == NULL || JD_IS_EXECUTION (execution));
+
+  if (self->execution == execution)
+    return;
+
+  if (self->execution != NULL)
+    g_signal_handlers_disconnect_by_func (self->execution, execution_notify_cb, self);
+
+  g_set_object (&self->execution, execution);
+
+  if (self->execution != NULL)
+    g_signal_connect_object (self->execution, "notify", G_CALLBACK (execution_notify_cb),
+                             self, G_CONNECT_SWAPPED);
+
+  refresh (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXECUTION]);
+}

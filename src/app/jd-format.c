@@ -1,0 +1,176 @@
+/* jd-format.c — how the app words times ("2 min ago", exact on hover),
+ * execution statuses (translated labels, the stock colour of each) and JSON.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "jd-app"
+
+#include <glib/gi18n.h>
+
+#include "jd-format.h"
+
+/**
+ * jd_format_relative_time:
+ * @when: (nullable): a time
+ * @now: (nullable): the present, or %NULL for the clock's
+ *
+ * Returns: (transfer full): "just now", "5 min ago", "3 h ago", "yesterday",
+ *   or a date; "—" for %NULL
+ */
+char *
+jd_format_relative_time (GDateTime *when,
+                         GDateTime *now)
+{
+  g_autoptr(GDateTime) local_now = NULL;
+  GTimeSpan span;
+  gint64 minutes;
+
+  if (when == NULL)
+    return g_strdup ("—");
+
+  if (now == NULL)
+    now = local_now = g_date_time_new_now_utc ();
+
+  span = g_date_time_difference (now, when);
+  if (span < 0)
+    span = 0;
+
+  if (span < 60 * G_TIME_SPAN_SECOND)
+    return g_strdup (_("just now"));
+
+  minutes = span / G_TIME_SPAN_MINUTE;
+  if (minutes < 60)
+    /* Translators: a time in the past, in minutes */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d min ago", "%d min ago", minutes),
+                            (int) minutes);
+
+  if (minutes < 24 * 60)
+    /* Translators: a time in the past, in hours */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d h ago", "%d h ago", minutes / 60),
+                            (int) (minutes / 60));
+
+  if (minutes < 48 * 60)
+    return g_strdup (_("yesterday"));
+
+  {
+    g_autoptr(GDateTime) local = g_date_time_to_local (when);
+    /* Translators: a date, see g_date_time_format() */
+    return g_date_time_format (local, _("%b %-d, %Y"));
+  }
+}
+
+/**
+ * jd_format_exact_time:
+ * @when: (nullable): a time
+ *
+ * Returns: (transfer full): the local date and time to the second, for tooltips
+ */
+char *
+jd_format_exact_time (GDateTime *when)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (when == NULL)
+    return g_strdup (_("Never"));
+
+  local = g_date_time_to_local (when);
+  /* Translators: an exact date and time, see g_date_time_format() */
+  return g_date_time_format (local, _("%Y-%m-%d %H:%M:%S %Z"));
+}
+
+const char *
+jd_format_status_label (JdExecutionStatus status)
+{
+  switch (status)
+    {
+    case JD_EXECUTION_STATUS_QUEUED:
+      return _("Queued");
+    case JD_EXECUTION_STATUS_IN_PROGRESS:
+      return _("In Progress");
+    case JD_EXECUTION_STATUS_SUCCEEDED:
+      return _("Succeeded");
+    case JD_EXECUTION_STATUS_FAILED:
+      return _("Failed");
+    case JD_EXECUTION_STATUS_TIMED_OUT:
+      return _("Timed Out");
+    case JD_EXECUTION_STATUS_REJECTED:
+      return _("Rejected");
+    case JD_EXECUTION_STATUS_REMOVED:
+      return _("Removed");
+    case JD_EXECUTION_STATUS_CANCELED:
+      return _("Canceled");
+    case JD_EXECUTION_STATUS_UNKNOWN:
+    default:
+      return _("Unknown");
+    }
+}
+
+/**
+ * jd_format_status_style:
+ *
+ * Returns: the libadwaita style class of a status's colour
+ */
+const char *
+jd_format_status_style (JdExecutionStatus status)
+{
+  switch (status)
+    {
+    case JD_EXECUTION_STATUS_IN_PROGRESS:
+      return "accent";
+    case JD_EXECUTION_STATUS_SUCCEEDED:
+      return "success";
+    case JD_EXECUTION_STATUS_FAILED:
+    case JD_EXECUTION_STATUS_TIMED_OUT:
+    case JD_EXECUTION_STATUS_REJECTED:
+      return "error";
+    case JD_EXECUTION_STATUS_CANCELED:
+    case JD_EXECUTION_STATUS_REMOVED:
+      return "warning";
+    case JD_EXECUTION_STATUS_QUEUED:
+    case JD_EXECUTION_STATUS_UNKNOWN:
+    default:
+      return "dim-label";
+    }
+}
+
+/**
+ * jd_format_status_pill:
+ *
+ * Turns @label into a small pill showing @status in its colour.
+ */
+void
+jd_format_status_pill (GtkLabel          *label,
+                       JdExecutionStatus  status)
+{
+  static const char *styles[] = { "accent", "success", "error", "warning", "dim-label" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (label), styles[i]);
+
+  gtk_widget_add_css_class (GTK_WIDGET (label), "status-pill");
+  gtk_widget_add_css_class (GTK_WIDGET (label), jd_format_status_style (status));
+  gtk_label_set_label (label, jd_format_status_label (status));
+}
+
+/**
+ * jd_format_json_pretty:
+ * @node: (nullable): JSON
+ *
+ * Returns: (transfer full): @node indented by two spaces, or "" for %NULL
+ */
+char *
+jd_format_json_pretty (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = NULL;
+
+  if (node == NULL)
+    return g_strdup ("");
+
+  generator = json_generator_new ();
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, NULL);
+}

@@ -1,0 +1,23 @@
+/* jd-format.h — how the app words times, statuses and JSON.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+#include <json-glib/json-glib.h>
+
+#include "jd-execution.h"
+
+G_BEGIN_DECLS
+
+char       *jd_format_relative_time   (GDateTime         *when,
+                                       GDateTime         *now);
+char       *jd_format_exact_time      (GDateTime         *when);
+const char *jd_format_status_label    (JdExecutionStatus  status);
+const char *jd_format_status_style    (JdExecutionStatus  status);
+void        jd_format_status_pill     (GtkLabel          *label,
+                                       JdExecutionStatus  status);
+char       *jd_format_json_pretty     (JsonNode          *node);
+
+G_END_DECLS

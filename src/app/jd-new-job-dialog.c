@@ -1,0 +1,496 @@
+/* jd-new-job-dialog.c — the New Job dialog.
+ *
+ * The dialog only collects and validates; the window sends CreateJob and tells
+ * the dialog how it went (set_busy, show_error, or closing it).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "jd-app"
+
+#include <glib/gi18n.h>
+#include <gtksourceview/gtksource.h>
+#include <json-glib/json-glib.h>
+
+#include "jd-format.h"
+#include "jd-new-job-dialog.h"
+#include "jd-topic.h"
+
+struct _JdNewJobDialog
+{
+  AdwWindow        parent_instance;
+
+  char            *problem;
+  gboolean         busy;
+
+  /* Template children */
+  GtkButton       *create_button;
+  GtkRevealer     *error_revealer;
+  GtkLabel        *error_label;
+  AdwEntryRow     *job_id_row;
+  GtkLabel        *job_id_hint;
+  AdwEntryRow     *description_row;
+  AdwEntryRow     *targets_row;
+  AdwComboRow     *selection_row;
+  GtkAdjustment   *timeout_adjustment;
+  GtkSourceView   *document_view;
+  GtkLabel        *document_hint;
+  GtkMenuButton   *templates_button;
+};
+
+G_DEFINE_FINAL_TYPE (JdNewJobDialog, jd_new_job_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  CREATE_REQUESTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Job documents people start from: the JobsSandbox sample's, and AWS's usual
+ * operations. Keys are the template action targets. */
+static const struct {
+  const char *id;
+  const char *document;
+} templates[] = {
+  { "reboot", "{\n  \"Todo\": \"Reboot\"\n}" },
+  { "operation", "{\n  \"operation\": \"reboot\"\n}" },
+  { "download",
+    "{\n  \"operation\": \"download\",\n  \"files\": [\n    {\n      \"fileName\": \"firmware.bin\",\n"
+    "      \"url\": \"https://example.com/firmware.bin\"\n    }\n  ]\n}" },
+  { "install",
+    "{\n  \"operation\": \"install\",\n  \"packageName\": \"agent\",\n  \"version\": \"1.2.3\"\n}" },
+  { "config",
+    "{\n  \"operation\": \"config\",\n  \"settings\": {\n    \"reportIntervalSeconds\": 60\n  }\n}" },
+};
+
+static char *
+dup_document_text (JdNewJobDialog *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->document_view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+set_row_error (GtkWidget *row,
+               gboolean   error)
+{
+  if (error)
+    gtk_widget_add_css_class (row, "error");
+  else
+    gtk_widget_remove_css_class (row, "error");
+}
+
+/* Splits the targets row on commas and white space. */
+static GStrv
+split_targets (const char *text)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) parts = g_strsplit_set (text, ", \t\n", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (parts[i][0] != '\0')
+      g_strv_builder_add (builder, parts[i]);
+
+  return g_strv_builder_end (builder);
+}
+
+/* Validates every field; the first problem is kept for the Create button's
+ * tooltip, and each field shows its own. */
+static void
+validate (JdNewJobDialog *self)
+{
+  const char *job_id = gtk_editable_get_text (GTK_EDITABLE (self->job_id_row));
+  const char *targets_text = gtk_editable_get_text (GTK_EDITABLE (self->targets_row));
+  g_autofree char *document = dup_document_text (self);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) json_error = NULL;
+  g_auto(GStrv) targets = split_targets (targets_text);
+  const char *job_id_problem = NULL;
+  g_autofree char *document_problem = NULL;
+  g_autofree char *targets_problem = NULL;
+
+  if (job_id[0] == '\0')
+    job_id_problem = _("Enter a job id");
+  else if (strlen (job_id) > JD_TOPIC_JOB_ID_MAX)
+    job_id_problem = _("A job id has at most 64 characters");
+  else if (!jd_topic_is_valid_job_id (job_id, -1))
+    job_id_problem = _("Use only letters, digits, “-” and “_”");
+
+  gtk_label_set_label (self->job_id_hint, job_id_problem ? job_id_problem
+                                                        : _("Letters, digits, “-” and “_”; unique in the account"));
+  set_row_error (GTK_WIDGET (self->job_id_row), job_id_problem != NULL && job_id[0] != '\0');
+  gtk_widget_set_visible (GTK_WIDGET (self->job_id_hint), TRUE);
+
+  if (document[0] == '\0' || g_strstrip (document)[0] == '\0')
+    document_problem = g_strdup (_("Enter a job document"));
+  else if (!json_parser_load_from_data (parser, document, -1, &json_error))
+    document_problem = g_strdup_printf (_("Not valid JSON: %s"), json_error->message);
+  else if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    document_problem = g_strdup (_("A job document is a JSON object: { … }"));
+  else if (strlen (document) > 32768)
+    document_problem = g_strdup (_("A job document has at most 32 KB"));
+
+  gtk_label_set_label (self->document_hint, document_problem ? document_problem : _("Valid JSON"));
+  if (document_problem != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->document_hint), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->document_hint), "success");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->document_hint), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->document_hint), "success");
+    }
+
+  if (targets[0] == NULL)
+    targets_problem = g_strdup (_("Name at least one thing"));
+  else
+    for (guint i = 0; targets[i] != NULL && targets_problem == NULL; i++)
+      if (!jd_topic_is_valid_thing_name (targets[i], -1))
+        targets_problem = g_strdup_printf (_("“%s” is not a valid thing name"), targets[i]);
+  set_row_error (GTK_WIDGET (self->targets_row), targets_problem != NULL);
+
+  g_clear_pointer (&self->problem, g_free);
+  if (job_id_problem != NULL)
+    self->problem = g_strdup (job_id_problem);
+  else if (document_problem != NULL)
+    self->problem = g_steal_pointer (&document_problem);
+  else if (targets_problem != NULL)
+    self->problem = g_steal_pointer (&targets_problem);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), self->problem == NULL && !self->busy);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->create_button), self->problem);
+}
+
+static void
+field_changed_cb (JdNewJobDialog *self)
+{
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  validate (self);
+}
+
+static void
+create_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  JdNewJobDialog *self = JD_NEW_JOB_DIALOG (widget);
+
+  validate (self);
+  if (self->problem != NULL || self->busy)
+    {
+      gtk_widget_error_bell (widget);
+      return;
+    }
+
+  g_signal_emit (self, signals[CREATE_REQUESTED], 0);
+}
+
+static void
+format_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  JdNewJobDialog *self = JD_NEW_JOB_DIALOG (widget);
+  g_autofree char *document = dup_document_text (self);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *pretty = NULL;
+
+  if (!json_parser_load_from_data (parser, document, -1, NULL))
+    {
+      gtk_widget_error_bell (widget);
+      return;
+    }
+
+  pretty = jd_format_json_pretty (json_parser_get_root (parser));
+  jd_new_job_dialog_set_document (self, pretty);
+}
+
+static void
+template_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  JdNewJobDialog *self = JD_NEW_JOB_DIALOG (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (templates); i++)
+    if (g_strcmp0 (templates[i].id, id) == 0)
+      jd_new_job_dialog_set_document (self, templates[i].document);
+}
+
+static void
+setup_source_view (JdNewJobDialog *self)
+{
+  GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
+  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->document_view)));
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+  GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
+  const char *scheme = adw_style_manager_get_dark (style_manager) ? "Adwaita-dark" : "Adwaita";
+
+  gtk_source_buffer_set_language (buffer, gtk_source_language_manager_get_language (languages, "json"));
+  gtk_source_buffer_set_style_scheme (buffer, gtk_source_style_scheme_manager_get_scheme (schemes, scheme));
+}
+
+static void
+dark_changed_cb (AdwStyleManager *style_manager,
+                 GParamSpec      *pspec,
+                 JdNewJobDialog  *self)
+{
+  setup_source_view (self);
+}
+
+static void
+jd_new_job_dialog_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), JD_TYPE_NEW_JOB_DIALOG);
+
+  G_OBJECT_CLASS (jd_new_job_dialog_parent_class)->dispose (object);
+}
+
+static void
+jd_new_job_dialog_finalize (GObject *object)
+{
+  JdNewJobDialog *self = JD_NEW_JOB_DIALOG (object);
+
+  g_clear_pointer (&self->problem, g_free);
+
+  G_OBJECT_CLASS (jd_new_job_dialog_parent_class)->finalize (object);
+}
+
+static void
+jd_new_job_dialog_class_init (JdNewJobDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = jd_new_job_dialog_dispose;
+  object_class->finalize = jd_new_job_dialog_finalize;
+
+  /**
+   * JdNewJobDialog::create-requested:
+   *
+   * The user asked to create the job and every field is valid.
+   */
+  signals[CREATE_REQUESTED] =
+    g_signal_new ("create-requested",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  gtk_source_init ();
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/jd-new-job-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, create_button);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, job_id_row);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, job_id_hint);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, description_row);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, targets_row);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, selection_row);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, timeout_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, document_view);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, document_hint);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, templates_button);
+  gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "job.create", NULL, create_action);
+  gtk_widget_class_install_action (widget_class, "job.format", NULL, format_action);
+  gtk_widget_class_install_action (widget_class, "job.template", "s", template_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "job.create", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "job.format", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+jd_new_job_dialog_init (JdNewJobDialog *self)
+{
+  GtkTextBuffer *buffer;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  setup_source_view (self);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (dark_changed_cb), self, 0);
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->document_view));
+  g_signal_connect_object (buffer, "changed", G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+
+  jd_new_job_dialog_set_document (self, templates[0].document);
+  validate (self);
+}
+
+/**
+ * jd_new_job_dialog_new:
+ * @parent: (nullable): the window it belongs to
+ * @default_thing: (nullable): the thing the job targets unless the user says otherwise
+ */
+JdNewJobDialog *
+jd_new_job_dialog_new (GtkWindow  *parent,
+                       const char *default_thing)
+{
+  JdNewJobDialog *self = g_object_new (JD_TYPE_NEW_JOB_DIALOG,
+                                       "transient-for", parent,
+                                       "modal", parent != NULL,
+                                       NULL);
+
+  if (default_thing != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->targets_row), default_thing);
+
+  return self;
+}
+
+gboolean
+jd_new_job_dialog_is_valid (JdNewJobDialog *self)
+{
+  g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), FALSE);
+
+  validate (self);
+  return self->problem == NULL;
+}
+
+/**
+ * jd_new_job_dialog_get_problem:
+ *
+ * Returns: (nullable): why the job cannot be created yet, in words
+ */
+const char *
+jd_new_job_dialog_get_problem (JdNewJobDialog *self)
+{
+  g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), NULL);
+
+  return self->problem;
+}
+
+char *
+jd_new_job_dialog_dup_job_id (JdNewJobDialog *self)
+{
+  g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), NULL);
+
+  return g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->job_id_row)));
+}
+
+/**
+ * jd_new_job_dialog_dup_document:
+ *
+ * Returns: the document as compact JSON, as CreateJob sends it
+ */
+char *
+jd_new_job_dialog_dup_document (JdNewJobDialog *self)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), NULL);
+
+  text = dup_document_text (self);
+  if (!json_parser_load_from_data (parser, text, -1, NULL))
+    return g_steal_pointer (&text);
+
+  return json_to_string (json_parser_get_root (parser), FALSE);
+}
+
+/**
+ * jd_new_job_dialog_dup_description:
+ *
+ * Returns: (nullable): the description, or %NULL when empty
+ */
+char *
+jd_new_job_dialog_dup_description (JdNewJobDialog *self)
+{
+  const char *text;
+
+  g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), NULL);
+
+  text = gtk_editable_get_text (GTK_EDITABLE (self->description_row));
+  return text[0] != '\0' ? g_strdup (text) : NULL;
+}
+
+GStrv
+jd_new_job_dialog_dup_targets (JdNewJobDialog *self)
+{
+  g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), NULL);
+
+  return split_targets (gtk_editable_get_text (GTK_EDITABLE (self->targets_row)));
+}
+
+gboolean
+jd_new_job_dialog_get_continuous (JdNewJobDialog *self)
+{
+  g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), FALSE);
+
+  return adw_combo_row_get_selected (self->selection_row) == 1;
+}
+
+/**
+ * jd_new_job_dialog_get_timeout_minutes:
+ *
+ * Returns: the in-progress timeout in minutes, or 0 for none
+ */
+guint
+jd_new_job_dialog_get_timeout_minutes (JdNewJobDialog *self)
+{
+  g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), 0);
+
+  return (guint) gtk_adjustment_get_value (self->timeout_adjustment);
+}
+
+void
+jd_new_job_dialog_set_job_id (JdNewJobDialog *self,
+                              const char     *job_id)
+{
+  g_return_if_fail (JD_IS_NEW_JOB_DIALOG (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->job_id_row), job_id ? job_id : "");
+}
+
+void
+jd_new_job_dialog_set_document (JdNewJobDialog *self,
+                                const char     *document)
+{
+  GtkTextBuffer *buffer;
+
+  g_return_if_fail (JD_IS_NEW_JOB_DIALOG (self));
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->document_view));
+  gtk_text_buffer_set_text (buffer, document ? document : "", -1);
+}
+
+/**
+ * jd_new_job_dialog_set_busy:
+ *
+ * While busy (CreateJob in flight) the Create button is insensitive.
+ */
+void
+jd_new_job_dialog_set_busy (JdNewJobDialog *self,
+                            gboolean        busy)
+{
+  g_return_if_fail (JD_IS_NEW_JOB_DIALOG (self));
+
+  self->busy = !!busy;
+  validate (self);
+}
+
+/**
+ * jd_new_job_dialog_show_error:
+ * @message: what went wrong, in words (AWS's code and message)
+ *
+ * Shows a failure at the top of the dialog; nothing the user typed is lost.
+ */
+void
+jd_new_job_dialog_show_error (JdNewJobDialog *self,
+                              const char     *message)
+{
+  g_return_if_fail (JD_IS_NEW_JOB_DIALOG (self));
+
+  gtk_label_set_label (self->error_label, message);
+  gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
+}

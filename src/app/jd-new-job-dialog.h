@@ -1,0 +1,37 @@
+/* jd-new-job-dialog.h — the New Job dialog: job id, document, description,
+ * targets, target selection and timeout, each validated as the user types.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define JD_TYPE_NEW_JOB_DIALOG (jd_new_job_dialog_get_type ())
+
+G_DECLARE_FINAL_TYPE (JdNewJobDialog, jd_new_job_dialog, JD, NEW_JOB_DIALOG, AdwWindow)
+
+JdNewJobDialog *jd_new_job_dialog_new                  (GtkWindow      *parent,
+                                                        const char     *default_thing);
+
+gboolean        jd_new_job_dialog_is_valid             (JdNewJobDialog *self);
+const char     *jd_new_job_dialog_get_problem          (JdNewJobDialog *self);
+char           *jd_new_job_dialog_dup_job_id           (JdNewJobDialog *self);
+char           *jd_new_job_dialog_dup_document         (JdNewJobDialog *self);
+char           *jd_new_job_dialog_dup_description      (JdNewJobDialog *self);
+GStrv           jd_new_job_dialog_dup_targets          (JdNewJobDialog *self);
+gboolean        jd_new_job_dialog_get_continuous       (JdNewJobDialog *self);
+guint           jd_new_job_dialog_get_timeout_minutes  (JdNewJobDialog *self);
+
+void            jd_new_job_dialog_set_job_id           (JdNewJobDialog *self,
+                                                        const char     *job_id);
+void            jd_new_job_dialog_set_document         (JdNewJobDialog *self,
+                                                        const char     *document);
+void            jd_new_job_dialog_set_busy             (JdNewJobDialog *self,
+                                                        gboolean        busy);
+void            jd_new_job_dialog_show_error           (JdNewJobDialog *self,
+                                                        const char     *message);
+
+G_END_DECLS

@@ -1,0 +1,252 @@
+/* jd-control-plane.h — the async AWS IoT control-plane client (jobs and
+ * things) over HTTPS, signed with SigV4 (service "iot").
+ *
+ * Every operation is _async/_finish on a GTask with a GCancellable. Lists
+ * follow nextToken until the last page. Throttling, 429 and 5xx answers are
+ * retried with exponential backoff and jitter for idempotent calls only
+ * (reads, DeleteThing); errors land in JD_CONTROL_PLANE_ERROR and keep AWS's
+ * type, message and HTTP status (see jd-control-plane-error.h).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "jd-control-plane-error.h"
+#include "jd-credentials.h"
+#include "jd-job.h"
+#include "jd-profile.h"
+
+G_BEGIN_DECLS
+
+#define JD_CONTROL_PLANE_SIGNING_SERVICE "iot"
+
+#define JD_TYPE_CONTROL_PLANE (jd_control_plane_get_type ())
+
+G_DECLARE_FINAL_TYPE (JdControlPlane, jd_control_plane, JD, CONTROL_PLANE, GObject)
+
+/* @endpoint_url: NULL for https://iot.<region>.amazonaws.com, or an explicit
+ * URL such as the sandbox's "https://127.0.0.1:PORT". @ca_path: NULL for the
+ * system's trust store, or a PEM CA file that alone is trusted. */
+JdControlPlane *jd_control_plane_new                 (const char     *region,
+                                                      const char     *endpoint_url,
+                                                      const char     *ca_path,
+                                                      JdCredentials  *credentials,
+                                                      GError        **error);
+JdControlPlane *jd_control_plane_new_for_profile     (JdProfile      *profile,
+                                                      JdCredentials  *credentials,
+                                                      GError        **error);
+
+/* "https://iot.<region>.amazonaws.com" (".com.cn" for cn- regions). */
+char           *jd_control_plane_default_endpoint    (const char     *region);
+
+const char     *jd_control_plane_get_endpoint_url    (JdControlPlane *self);
+const char     *jd_control_plane_get_region          (JdControlPlane *self);
+JdCredentials  *jd_control_plane_get_credentials     (JdControlPlane *self);
+void            jd_control_plane_set_credentials     (JdControlPlane *self,
+                                                      JdCredentials  *credentials);
+/* At most @max_attempts tries per request (default 4); the n-th retry waits
+ * about @base_delay_ms * 2^(n-1) (default 200 ms, capped at 20 s). */
+void            jd_control_plane_set_retry_policy    (JdControlPlane *self,
+                                                      guint           max_attempts,
+                                                      guint           base_delay_ms);
+/* Items per page asked for in list calls (1..250; default 100). */
+void            jd_control_plane_set_page_size       (JdControlPlane *self,
+                                                      guint           page_size);
+
+/* ---- jobs ---- */
+
+/* Returns the new job (job id, ARN, description). @targets: thing or thing
+ * group ARNs. @timeout_minutes: timeoutConfig.inProgressTimeoutInMinutes, 0 for none. */
+void            jd_control_plane_create_job_async    (JdControlPlane      *self,
+                                                      const char          *job_id,
+                                                      const char *const   *targets,
+                                                      const char          *document,
+                                                      const char          *description,
+                                                      JdTargetSelection    target_selection,
+                                                      gint64               timeout_minutes,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+JdJob          *jd_control_plane_create_job_finish   (JdControlPlane      *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+void            jd_control_plane_delete_job_async    (JdControlPlane      *self,
+                                                      const char          *job_id,
+                                                      gboolean             force,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean        jd_control_plane_delete_job_finish   (JdControlPlane      *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* @reason_code, @comment: nullable. */
+void            jd_control_plane_cancel_job_async    (JdControlPlane      *self,
+                                                      const char          *job_id,
+                                                      gboolean             force,
+                                                      const char          *reason_code,
+                                                      const char          *comment,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean        jd_control_plane_cancel_job_finish   (JdControlPlane      *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* DescribeJob, then GetJobDocument: the job with its document. */
+void            jd_control_plane_describe_job_async  (JdControlPlane      *self,
+                                                      const char          *job_id,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+JdJob          *jd_control_plane_describe_job_finish (JdControlPlane      *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+void            jd_control_plane_get_job_document_async  (JdControlPlane      *self,
+                                                          const char          *job_id,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+char           *jd_control_plane_get_job_document_finish (JdControlPlane      *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
+/* All pages. @status: JD_JOB_STATUS_UNKNOWN for every status.
+ * Returns (element-type JdJob) summaries. */
+void            jd_control_plane_list_jobs_async     (JdControlPlane      *self,
+                                                      JdJobStatus          status,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+GPtrArray      *jd_control_plane_list_jobs_finish    (JdControlPlane      *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* All pages. @status: JD_EXECUTION_STATUS_UNKNOWN for every status.
+ * Returns (element-type JdJobExecutionInfo). */
+void            jd_control_plane_list_job_executions_for_job_async    (JdControlPlane      *self,
+                                                                       const char          *job_id,
+                                                                       JdExecutionStatus status,
+                                                                       GCancellable        *cancellable,
+                                                                       GAsyncReadyCallback  callback,
+                                                                       gpointer             user_data);
+GPtrArray      *jd_control_plane_list_job_executions_for_job_finish   (JdControlPlane      *self,
+                                                                       GAsyncResult        *result,
+                                                                       GError             **error);
+void            jd_control_plane_list_job_executions_for_thing_async  (JdControlPlane      *self,
+                                                                       const char          *thing_name,
+                                                                       JdExecutionStatus status,
+                                                                       GCancellable        *cancellable,
+                                                                       GAsyncReadyCallback  callback,
+                                                                       gpointer             user_data);
+GPtrArray      *jd_control_plane_list_job_executions_for_thing_finish (JdControlPlane      *self,
+                                                                       GAsyncResult        *result,
+                                                                       GError             **error);
+
+/* @execution_number: a specific execution, or -1 for the latest. */
+void            jd_control_plane_describe_job_execution_async  (JdControlPlane      *self,
+                                                                const char          *thing_name,
+                                                                const char          *job_id,
+                                                                gint64               execution_number,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+JdJobExecutionInfo *jd_control_plane_describe_job_execution_finish (JdControlPlane  *self,
+                                                                    GAsyncResult    *result,
+                                                                    GError         **error);
+
+/* @expected_version: -1 for none. @status_details: (nullable) string → string. */
+void            jd_control_plane_cancel_job_execution_async  (JdControlPlane      *self,
+                                                              const char          *thing_name,
+                                                              const char          *job_id,
+                                                              gboolean             force,
+                                                              gint64               expected_version,
+                                                              GHashTable          *status_details,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+gboolean        jd_control_plane_cancel_job_execution_finish (JdControlPlane      *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+
+void            jd_control_plane_delete_job_execution_async  (JdControlPlane      *self,
+                                                              const char          *thing_name,
+                                                              const char          *job_id,
+                                                              gint64               execution_number,
+                                                              gboolean             force,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+gboolean        jd_control_plane_delete_job_execution_finish (JdControlPlane      *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+
+/* ---- things ---- */
+
+/* @attributes: (nullable) string → string. Returns thing name, ARN and id. */
+void            jd_control_plane_create_thing_async   (JdControlPlane      *self,
+                                                       const char          *thing_name,
+                                                       GHashTable          *attributes,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+JdThing        *jd_control_plane_create_thing_finish  (JdControlPlane      *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+void            jd_control_plane_describe_thing_async  (JdControlPlane      *self,
+                                                        const char          *thing_name,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+JdThing        *jd_control_plane_describe_thing_finish (JdControlPlane      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
+/* All pages. Returns (element-type JdThing). */
+void            jd_control_plane_list_things_async    (JdControlPlane      *self,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+GPtrArray      *jd_control_plane_list_things_finish   (JdControlPlane      *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+/* @expected_version: -1 for none. */
+void            jd_control_plane_delete_thing_async   (JdControlPlane      *self,
+                                                       const char          *thing_name,
+                                                       gint64               expected_version,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean        jd_control_plane_delete_thing_finish  (JdControlPlane      *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+/* DescribeThing, then CreateThing if it does not exist (what the JobsSandbox
+ * sample does on start-up). Returns the thing ARN that CreateJob targets. */
+void            jd_control_plane_ensure_thing_async   (JdControlPlane      *self,
+                                                       const char          *thing_name,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+char           *jd_control_plane_ensure_thing_finish  (JdControlPlane      *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+/* @endpoint_type: "iot:Data-ATS" (NULL means that), "iot:Data", "iot:Jobs",
+ * "iot:CredentialProvider". Returns the host name. */
+void            jd_control_plane_describe_endpoint_async  (JdControlPlane      *self,
+                                                           const char          *endpoint_type,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+char           *jd_control_plane_describe_endpoint_finish (JdControlPlane      *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,536 @@
+/* jd-topic.c — build, parse and validate the AWS IoT Jobs MQTT topics.
+ *
+ * Request and reply topics are told apart by the number of levels after
+ * `jobs/` (reference §1.1): `get` and `start-next` have one, describe and
+ * update two (`<jobId>/get`, `<jobId>/update`), and replies add `/accepted` or
+ * `/rejected`. So a job whose id is `get` gives `jobs/get/get`, never a clash.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "jd-topic"
+
+#include <string.h>
+
+#include "jd-topic.h"
+
+#define PREFIX      "$aws/things/"
+#define PREFIX_LEN  (sizeof PREFIX - 1)
+#define JOBS        "jobs"
+#define JOBS_LEN    (sizeof JOBS - 1)
+#define MAX_LEVELS  3
+
+typedef struct {
+  const char *str;
+  gsize       len;
+} Level;
+
+static gboolean
+level_is (const Level *level,
+          const char  *word)
+{
+  gsize word_len = strlen (word);
+
+  return level->len == word_len && memcmp (level->str, word, word_len) == 0;
+}
+
+static gboolean
+is_id_char (char     c,
+            gboolean allow_colon)
+{
+  return g_ascii_isalnum (c) || c == '_' || c == '-' || (allow_colon && c == ':');
+}
+
+static gboolean
+is_valid_id (const char *str,
+             gssize      len,
+             gsize       max_len,
+             gboolean    allow_colon)
+{
+  gsize n;
+
+  if (str == NULL)
+    return FALSE;
+
+  n = len < 0 ? strlen (str) : (gsize) len;
+  if (n == 0 || n > max_len)
+    return FALSE;
+
+  for (gsize i = 0; i < n; i++)
+    if (!is_id_char (str[i], allow_colon))
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * jd_topic_is_valid_thing_name:
+ * @thing_name: (nullable): a thing name, not necessarily nul-terminated
+ * @len: its length, or -1 if nul-terminated
+ *
+ * Returns: whether @thing_name matches AWS's `[a-zA-Z0-9:_-]+`, 1–128 chars.
+ */
+gboolean
+jd_topic_is_valid_thing_name (const char *thing_name,
+                              gssize      len)
+{
+  return is_valid_id (thing_name, len, JD_TOPIC_THING_NAME_MAX, TRUE);
+}
+
+/**
+ * jd_topic_is_valid_job_id:
+ * @job_id: (nullable): a job id, not necessarily nul-terminated
+ * @len: its length, or -1 if nul-terminated
+ *
+ * Returns: whether @job_id matches AWS's `[a-zA-Z0-9_-]+`, 1–64 chars.
+ *   `$next` is not a job id (see jd_topic_is_next_job_id()).
+ */
+gboolean
+jd_topic_is_valid_job_id (const char *job_id,
+                          gssize      len)
+{
+  return is_valid_id (job_id, len, JD_TOPIC_JOB_ID_MAX, FALSE);
+}
+
+/**
+ * jd_topic_is_next_job_id:
+ * @job_id: (nullable): a job id, not necessarily nul-terminated
+ * @len: its length, or -1 if nul-terminated
+ *
+ * Returns: whether @job_id is the literal `$next`.
+ */
+gboolean
+jd_topic_is_next_job_id (const char *job_id,
+                         gssize      len)
+{
+  gsize n;
+
+  if (job_id == NULL)
+    return FALSE;
+
+  n = len < 0 ? strlen (job_id) : (gsize) len;
+  return n == strlen (JD_TOPIC_NEXT_JOB_ID) &&
+         memcmp (job_id, JD_TOPIC_NEXT_JOB_ID, n) == 0;
+}
+
+/**
+ * jd_topic_operation_to_string:
+ * @operation: an operation
+ *
+ * Returns: a short English name for logs and the event view
+ *   ("get-pending", "start-next", "describe", "update", "notify", "notify-next").
+ */
+const char *
+jd_topic_operation_to_string (JdTopicOperation operation)
+{
+  switch (operation)
+    {
+    case JD_TOPIC_OP_GET_PENDING: return "get-pending";
+    case JD_TOPIC_OP_START_NEXT:  return "start-next";
+    case JD_TOPIC_OP_DESCRIBE:    return "describe";
+    case JD_TOPIC_OP_UPDATE:      return "update";
+    case JD_TOPIC_OP_NOTIFY:      return "notify";
+    case JD_TOPIC_OP_NOTIFY_NEXT: return "notify-next";
+    case JD_TOPIC_OP_NONE:
+    default:                      return "none";
+    }
+}
+
+static gboolean
+parse_reply_kind (const Level *level,
+                  JdTopicKind *kind)
+{
+  if (level_is (level, "accepted"))
+    *kind = JD_TOPIC_KIND_ACCEPTED;
+  else if (level_is (level, "rejected"))
+    *kind = JD_TOPIC_KIND_REJECTED;
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+/* `<jobId>/get` or `<jobId>/update`; `$next` only for get. */
+static gboolean
+parse_job_operation (const Level  *job,
+                     const Level  *verb,
+                     JdTopicParts *parts)
+{
+  gboolean is_next = jd_topic_is_next_job_id (job->str, job->len);
+
+  if (level_is (verb, "get"))
+    parts->operation = JD_TOPIC_OP_DESCRIBE;
+  else if (level_is (verb, "update") && !is_next)
+    parts->operation = JD_TOPIC_OP_UPDATE;
+  else
+    return FALSE;
+
+  if (!is_next && !jd_topic_is_valid_job_id (job->str, job->len))
+    return FALSE;
+
+  parts->job_id = job->str;
+  parts->job_id_len = job->len;
+  return TRUE;
+}
+
+static gboolean
+parse_levels (const Level  *levels,
+              guint         n_levels,
+              JdTopicParts *parts)
+{
+  switch (n_levels)
+    {
+    case 1:
+      if (level_is (&levels[0], "get"))
+        parts->operation = JD_TOPIC_OP_GET_PENDING;
+      else if (level_is (&levels[0], "start-next"))
+        parts->operation = JD_TOPIC_OP_START_NEXT;
+      else if (level_is (&levels[0], "notify"))
+        parts->operation = JD_TOPIC_OP_NOTIFY;
+      else if (level_is (&levels[0], "notify-next"))
+        parts->operation = JD_TOPIC_OP_NOTIFY_NEXT;
+      else
+        return FALSE;
+      return TRUE;
+
+    case 2:
+      if ((level_is (&levels[0], "get") || level_is (&levels[0], "start-next")) &&
+          parse_reply_kind (&levels[1], &parts->kind))
+        {
+          parts->operation = level_is (&levels[0], "get") ? JD_TOPIC_OP_GET_PENDING
+                                                          : JD_TOPIC_OP_START_NEXT;
+          return TRUE;
+        }
+      return parse_job_operation (&levels[0], &levels[1], parts);
+
+    case 3:
+      return parse_reply_kind (&levels[2], &parts->kind) &&
+             parse_job_operation (&levels[0], &levels[1], parts);
+
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * jd_topic_parse:
+ * @topic: a topic, not necessarily nul-terminated
+ * @len: its length, or -1 if nul-terminated
+ * @parts: (out caller-allocates): the parts, pointing into @topic
+ *
+ * Splits a Jobs topic of any thing. Allocates nothing.
+ *
+ * Returns: %JD_TOPIC_PARSE_OK with every part set;
+ *   %JD_TOPIC_PARSE_INVALID_TOPIC when @topic is `$aws/things/<thing>/jobs`
+ *   or below it but names no operation (only the thing name is set);
+ *   %JD_TOPIC_PARSE_NOT_JOBS otherwise (@parts is cleared).
+ */
+JdTopicParseResult
+jd_topic_parse (const char   *topic,
+                gssize        len,
+                JdTopicParts *parts)
+{
+  const char *end, *p, *slash;
+  Level levels[MAX_LEVELS];
+  guint n_levels = 0;
+  gsize n;
+
+  g_return_val_if_fail (parts != NULL, JD_TOPIC_PARSE_NOT_JOBS);
+
+  memset (parts, 0, sizeof *parts);
+
+  if (topic == NULL)
+    return JD_TOPIC_PARSE_NOT_JOBS;
+
+  n = len < 0 ? strlen (topic) : (gsize) len;
+  end = topic + n;
+
+  if (n < PREFIX_LEN || memcmp (topic, PREFIX, PREFIX_LEN) != 0)
+    return JD_TOPIC_PARSE_NOT_JOBS;
+
+  p = topic + PREFIX_LEN;
+  slash = memchr (p, '/', end - p);
+  if (slash == NULL || !jd_topic_is_valid_thing_name (p, slash - p))
+    return JD_TOPIC_PARSE_NOT_JOBS;
+
+  parts->thing_name = p;
+  parts->thing_name_len = slash - p;
+
+  p = slash + 1;
+  if ((gsize) (end - p) < JOBS_LEN || memcmp (p, JOBS, JOBS_LEN) != 0 ||
+      (p + JOBS_LEN != end && p[JOBS_LEN] != '/'))
+    {
+      memset (parts, 0, sizeof *parts);
+      return JD_TOPIC_PARSE_NOT_JOBS;
+    }
+
+  p += JOBS_LEN;
+  if (p == end)
+    return JD_TOPIC_PARSE_INVALID_TOPIC;
+
+  /* Split what follows `jobs/` into at most MAX_LEVELS levels. */
+  p++;
+  for (;;)
+    {
+      const char *next = memchr (p, '/', end - p);
+      const char *level_end = next != NULL ? next : end;
+
+      if (n_levels == MAX_LEVELS)
+        return JD_TOPIC_PARSE_INVALID_TOPIC;
+
+      levels[n_levels].str = p;
+      levels[n_levels].len = level_end - p;
+      n_levels++;
+
+      if (next == NULL)
+        break;
+      p = next + 1;
+    }
+
+  if (!parse_levels (levels, n_levels, parts))
+    {
+      parts->operation = JD_TOPIC_OP_NONE;
+      parts->job_id = NULL;
+      parts->job_id_len = 0;
+      parts->kind = JD_TOPIC_KIND_REQUEST;
+      return JD_TOPIC_PARSE_INVALID_TOPIC;
+    }
+
+  return JD_TOPIC_PARSE_OK;
+}
+
+/**
+ * jd_topic_parse_for_thing:
+ * @topic: a topic, not necessarily nul-terminated
+ * @len: its length, or -1 if nul-terminated
+ * @thing_name: the thing whose topics are wanted
+ * @parts: (out caller-allocates): the parts
+ *
+ * Like jd_topic_parse(), but another thing's topic is %JD_TOPIC_PARSE_NOT_JOBS.
+ */
+JdTopicParseResult
+jd_topic_parse_for_thing (const char   *topic,
+                          gssize        len,
+                          const char   *thing_name,
+                          JdTopicParts *parts)
+{
+  JdTopicParseResult result;
+
+  g_return_val_if_fail (thing_name != NULL, JD_TOPIC_PARSE_NOT_JOBS);
+  g_return_val_if_fail (parts != NULL, JD_TOPIC_PARSE_NOT_JOBS);
+
+  result = jd_topic_parse (topic, len, parts);
+  if (result != JD_TOPIC_PARSE_NOT_JOBS && !jd_topic_parts_thing_equal (parts, thing_name))
+    {
+      memset (parts, 0, sizeof *parts);
+      return JD_TOPIC_PARSE_NOT_JOBS;
+    }
+
+  return result;
+}
+
+static gboolean
+span_equal (const char *span,
+            gsize       span_len,
+            const char *str)
+{
+  if (span == NULL || str == NULL)
+    return span == NULL && str == NULL;
+
+  return strlen (str) == span_len && memcmp (span, str, span_len) == 0;
+}
+
+/**
+ * jd_topic_parts_thing_equal:
+ * @parts: parsed parts
+ * @thing_name: a thing name
+ *
+ * Returns: whether the parsed thing name is @thing_name.
+ */
+gboolean
+jd_topic_parts_thing_equal (const JdTopicParts *parts,
+                            const char         *thing_name)
+{
+  g_return_val_if_fail (parts != NULL, FALSE);
+
+  return span_equal (parts->thing_name, parts->thing_name_len, thing_name);
+}
+
+/**
+ * jd_topic_parts_job_id_equal:
+ * @parts: parsed parts
+ * @job_id: (nullable): a job id or `$next`
+ *
+ * Returns: whether the parsed job id is @job_id (both %NULL counts as equal).
+ */
+gboolean
+jd_topic_parts_job_id_equal (const JdTopicParts *parts,
+                             const char         *job_id)
+{
+  g_return_val_if_fail (parts != NULL, FALSE);
+
+  return span_equal (parts->job_id, parts->job_id_len, job_id);
+}
+
+/**
+ * jd_topic_parts_dup_thing_name:
+ * @parts: parsed parts
+ *
+ * Returns: (transfer full) (nullable): a copy of the thing name
+ */
+char *
+jd_topic_parts_dup_thing_name (const JdTopicParts *parts)
+{
+  g_return_val_if_fail (parts != NULL, NULL);
+
+  return parts->thing_name ? g_strndup (parts->thing_name, parts->thing_name_len) : NULL;
+}
+
+/**
+ * jd_topic_parts_dup_job_id:
+ * @parts: parsed parts
+ *
+ * Returns: (transfer full) (nullable): a copy of the job id (maybe `$next`)
+ */
+char *
+jd_topic_parts_dup_job_id (const JdTopicParts *parts)
+{
+  g_return_val_if_fail (parts != NULL, NULL);
+
+  return parts->job_id ? g_strndup (parts->job_id, parts->job_id_len) : NULL;
+}
+
+static char *
+build (const char       *thing_name,
+       gsize             thing_name_len,
+       JdTopicOperation  operation,
+       const char       *job_id,
+       gsize             job_id_len,
+       JdTopicKind       kind)
+{
+  GString *topic;
+  gboolean is_next;
+
+  if (!jd_topic_is_valid_thing_name (thing_name, thing_name_len))
+    return NULL;
+
+  topic = g_string_sized_new (PREFIX_LEN + thing_name_len + 48);
+  g_string_append (topic, PREFIX);
+  g_string_append_len (topic, thing_name, thing_name_len);
+  g_string_append (topic, "/" JOBS "/");
+
+  switch (operation)
+    {
+    case JD_TOPIC_OP_GET_PENDING:
+    case JD_TOPIC_OP_START_NEXT:
+      if (job_id != NULL)
+        goto invalid;
+      g_string_append (topic, operation == JD_TOPIC_OP_GET_PENDING ? "get" : "start-next");
+      break;
+
+    case JD_TOPIC_OP_NOTIFY:
+    case JD_TOPIC_OP_NOTIFY_NEXT:
+      if (job_id != NULL || kind != JD_TOPIC_KIND_REQUEST)
+        goto invalid;
+      g_string_append (topic, operation == JD_TOPIC_OP_NOTIFY ? "notify" : "notify-next");
+      break;
+
+    case JD_TOPIC_OP_DESCRIBE:
+    case JD_TOPIC_OP_UPDATE:
+      is_next = jd_topic_is_next_job_id (job_id, job_id_len);
+      if (!(is_next && operation == JD_TOPIC_OP_DESCRIBE) &&
+          !jd_topic_is_valid_job_id (job_id, job_id_len))
+        goto invalid;
+      g_string_append_len (topic, job_id, job_id_len);
+      g_string_append (topic, operation == JD_TOPIC_OP_DESCRIBE ? "/get" : "/update");
+      break;
+
+    case JD_TOPIC_OP_NONE:
+    default:
+      goto invalid;
+    }
+
+  if (kind == JD_TOPIC_KIND_ACCEPTED)
+    g_string_append (topic, "/accepted");
+  else if (kind == JD_TOPIC_KIND_REJECTED)
+    g_string_append (topic, "/rejected");
+
+  return g_string_free (topic, FALSE);
+
+invalid:
+  g_string_free (topic, TRUE);
+  return NULL;
+}
+
+/**
+ * jd_topic_build:
+ * @thing_name: the thing
+ * @operation: the operation (not %JD_TOPIC_OP_NONE)
+ * @job_id: (nullable): the job id (or `$next` for describe); %NULL for the others
+ * @kind: request, accepted or rejected (notify topics: request only)
+ *
+ * Returns: (transfer full) (nullable): the topic, or %NULL if the thing name
+ *   or job id is invalid or the combination names no topic
+ */
+char *
+jd_topic_build (const char       *thing_name,
+                JdTopicOperation  operation,
+                const char       *job_id,
+                JdTopicKind       kind)
+{
+  if (thing_name == NULL)
+    return NULL;
+
+  return build (thing_name, strlen (thing_name), operation,
+                job_id, job_id ? strlen (job_id) : 0, kind);
+}
+
+/**
+ * jd_topic_build_from_parts:
+ * @parts: parts from jd_topic_parse() that returned %JD_TOPIC_PARSE_OK
+ * @kind: the kind of topic wanted
+ *
+ * Builds the same operation's topic of another kind, e.g. the `/accepted`
+ * reply topic of a parsed request (a `$next` stays literal).
+ *
+ * Returns: (transfer full) (nullable): the topic, or %NULL if there is none
+ */
+char *
+jd_topic_build_from_parts (const JdTopicParts *parts,
+                           JdTopicKind         kind)
+{
+  g_return_val_if_fail (parts != NULL, NULL);
+
+  return build (parts->thing_name, parts->thing_name_len, parts->operation,
+                parts->job_id, parts->job_id_len, kind);
+}
+
+/**
+ * jd_topic_build_device_filters:
+ * @thing_name: the thing
+ *
+ * The least-privilege subscriptions of a device (what an IoT jobs policy
+ * grants): `notify`, `notify-next`, `get/+`, `start-next/+`, `+/get/+` and
+ * `+/update/+` under the thing's jobs prefix. Never `#`.
+ *
+ * Returns: (transfer full) (nullable): a %NULL-terminated array of six
+ *   filters, or %NULL if @thing_name is invalid
+ */
+char **
+jd_topic_build_device_filters (const char *thing_name)
+{
+  static const char *const suffixes[] = {
+    "notify", "notify-next", "get/+", "start-next/+", "+/get/+", "+/update/+",
+  };
+  char **filters;
+
+  if (!jd_topic_is_valid_thing_name (thing_name, -1))
+    return NULL;
+
+  filters = g_new0 (char *, G_N_ELEMENTS (suffixes) + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    filters[i] = g_strconcat (PREFIX, thing_name, "/" JOBS "/", suffixes[i], NULL);
+
+  return filters;
+}

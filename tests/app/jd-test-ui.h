@@ -1,0 +1,20 @@
+/* jd-test-ui.h — helpers shared by the UI tests.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "jd-execution.h"
+
+G_BEGIN_DECLS
+
+gboolean     jd_test_ui_tree_shows          (GtkWidget  *widget,
+                                             const char *text);
+guint        jd_test_ui_count_labels        (GtkWidget  *widget,
+                                             const char *text);
+JdExecution *jd_test_ui_execution_from_json (const char *json);
+void         jd_test_ui_spin                (guint       ms);
+
+G_END_DECLS
