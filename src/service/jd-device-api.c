@@ -936,7 +936,7 @@ jd_device_api_build_event (const JdStoreEvent *event,
       add_string (builder, "operation", event->operation);
       add_string (builder, "jobId", e->job_id);
       add_string (builder, "thingArn", arn);
-      add_string (builder, "status", jd_exec_status_to_string (e->status));
+      add_string (builder, "status", jd_execution_status_to_string (e->status));
       add_status_details (builder, e);
     }
   else

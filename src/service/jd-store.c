@@ -698,18 +698,18 @@ tx_rollback (JdStore *self)
 }
 
 static const char *
-execution_operation (JdExecStatus status)
+execution_operation (JdExecutionStatus status)
 {
   switch (status)
     {
-    case JD_EXEC_SUCCEEDED: return "succeeded";
-    case JD_EXEC_FAILED: return "failed";
-    case JD_EXEC_REJECTED: return "rejected";
-    case JD_EXEC_CANCELED: return "canceled";
-    case JD_EXEC_TIMED_OUT: return "timed_out";
-    case JD_EXEC_REMOVED: return "removed";
-    case JD_EXEC_QUEUED:
-    case JD_EXEC_IN_PROGRESS:
+    case JD_EXECUTION_STATUS_SUCCEEDED: return "succeeded";
+    case JD_EXECUTION_STATUS_FAILED: return "failed";
+    case JD_EXECUTION_STATUS_REJECTED: return "rejected";
+    case JD_EXECUTION_STATUS_CANCELED: return "canceled";
+    case JD_EXECUTION_STATUS_TIMED_OUT: return "timed_out";
+    case JD_EXECUTION_STATUS_REMOVED: return "removed";
+    case JD_EXECUTION_STATUS_QUEUED:
+    case JD_EXECUTION_STATUS_IN_PROGRESS:
     default:
       return NULL;
     }
@@ -746,10 +746,10 @@ collect_events (JdStore    *self,
           g_free (key);
         }
       else if (now->status != old->status
-               && (now->status == JD_JOB_COMPLETED || now->status == JD_JOB_CANCELED))
+               && (now->status == JD_JOB_STATUS_COMPLETED || now->status == JD_JOB_STATUS_CANCELED))
         {
           event = g_new0 (JdStoreEvent, 1);
-          event->operation = now->status == JD_JOB_COMPLETED ? "completed" : "canceled";
+          event->operation = now->status == JD_JOB_STATUS_COMPLETED ? "completed" : "canceled";
           event->job = g_steal_pointer (&now);
         }
       if (event != NULL)

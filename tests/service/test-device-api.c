@@ -342,7 +342,7 @@ test_events (void)
 {
   g_autoptr(JsonObject) details = json_object_new ();
   const char *targets[] = { "arn:aws:iot:us-east-1:123456789012:thing/T", NULL };
-  JdStoreExecution execution = { (char *) "J1", (char *) "T", JD_EXEC_SUCCEEDED, details, 1700000000, 1700000010,
+  JdStoreExecution execution = { (char *) "J1", (char *) "T", JD_EXECUTION_STATUS_SUCCEEDED, details, 1700000000, 1700000010,
                                  1700000020, 3, 1, FALSE, -1, (char *) "{}" };
   JdStoreJob job = { 0 };
   JdStoreEvent exec_event = { JD_STORE_EVENT_JOB_EXECUTION, "succeeded", NULL, &execution };
@@ -356,7 +356,7 @@ test_events (void)
 
   json_object_set_string_member (details, "k", "v");
   job.job_id = (char *) "J1";
-  job.status = JD_JOB_COMPLETED;
+  job.status = JD_JOB_STATUS_COMPLETED;
   job.target_selection = (char *) "SNAPSHOT";
   job.targets = (char **) targets;
   job.created_at = 1700000000;

@@ -739,7 +739,7 @@ jobs_events_cb (JdStore   *store,
       else
         g_ptr_array_add (log, g_strdup_printf ("exec:%s:%s:%s:%s", event->operation, event->execution->job_id,
                                                event->execution->thing_name,
-                                               jd_exec_status_to_string (event->execution->status)));
+                                               jd_execution_status_to_string (event->execution->status)));
     }
 }
 
@@ -776,10 +776,10 @@ test_events (Fixture       *fixture,
   g_assert_true (jd_store_start_next (fixture->store, "T", NULL, 0, &started, &error));
   g_clear_pointer (&started, jd_store_execution_free);
   assert_events (log, "");
-  e = update (fixture, "T", "J", JD_EXEC_SUCCEEDED, -1, &error);
+  e = update (fixture, "T", "J", JD_EXECUTION_STATUS_SUCCEEDED, -1, &error);
   jd_store_execution_free (e);
   assert_events (log, "exec:succeeded:J:T:SUCCEEDED");
-  e = update (fixture, "U", "J", JD_EXEC_REJECTED, -1, &error);
+  e = update (fixture, "U", "J", JD_EXECUTION_STATUS_REJECTED, -1, &error);
   jd_store_execution_free (e);
   assert_events (log, "exec:rejected:J:U:REJECTED job:completed:J:COMPLETED");
 
@@ -797,7 +797,7 @@ test_events (Fixture       *fixture,
   assert_events (log, "exec:deleted:L:T:IN_PROGRESS job:completed:L:COMPLETED");
 
   create_job (fixture, "M", "T", 1);
-  e = update (fixture, "T", "M", JD_EXEC_IN_PROGRESS, -1, &error);
+  e = update (fixture, "T", "M", JD_EXECUTION_STATUS_IN_PROGRESS, -1, &error);
   jd_store_execution_free (e);
   assert_events (log, "");
   wait_ms (200);
