@@ -287,6 +287,114 @@ test_invalid_topic_reply (void)
   g_assert_false (json_object_has_member (bo, "clientToken"));
 }
 
+/* What a transport would publish on ::things-changed, summarized. */
+static void
+published_cb (JdStore   *store,
+              GPtrArray *changes,
+              GPtrArray *log)
+{
+  for (guint i = 0; i < changes->len; i++)
+    {
+      JdStoreThingChange *change = g_ptr_array_index (changes, i);
+      g_autoptr(GError) error = NULL;
+
+      if (change->pending_changed)
+        {
+          g_autofree char *text = jd_device_api_build_notify (store, change->thing_name, &error);
+          g_autoptr(JsonObject) o = parse_object (text);
+          JsonObject *jobs = json_object_get_object_member (o, "jobs");
+          GString *line = g_string_new ("notify");
+
+          for (guint k = 0; k < 2; k++)
+            {
+              const char *key = k == 0 ? "IN_PROGRESS" : "QUEUED";
+              JsonArray *list;
+
+              if (!json_object_has_member (jobs, key))
+                continue;
+              list = json_object_get_array_member (jobs, key);
+              g_assert_cmpuint (json_array_get_length (list), >, 0);
+              g_string_append_printf (line, " %s:", key);
+              for (guint j = 0; j < json_array_get_length (list); j++)
+                g_string_append_printf (line, "%s%s", j > 0 ? "," : "",
+                                        json_object_get_string_member (json_array_get_object_element (list, j), "jobId"));
+            }
+          if (json_object_get_size (jobs) == 0)
+            g_string_append (line, " {}");
+          g_ptr_array_add (log, g_string_free (line, FALSE));
+        }
+      if (change->next_changed)
+        {
+          g_autofree char *text = jd_device_api_build_notify_next (store, change->thing_name, &error);
+          g_autoptr(JsonObject) o = parse_object (text);
+
+          if (json_object_has_member (o, "execution"))
+            {
+              JsonObject *e = json_object_get_object_member (o, "execution");
+
+              g_assert_true (json_object_has_member (e, "jobDocument"));
+              g_ptr_array_add (log, g_strdup_printf ("next %s(%s,v%" G_GINT64_FORMAT ")",
+                                                     json_object_get_string_member (e, "jobId"),
+                                                     json_object_get_string_member (e, "status"),
+                                                     json_object_get_int_member (e, "versionNumber")));
+            }
+          else
+            {
+              g_assert_cmpuint (json_object_get_size (o), ==, 1);
+              g_ptr_array_add (log, g_strdup ("next none"));
+            }
+        }
+    }
+}
+
+static void
+assert_published (GPtrArray  *log,
+                  const char *expected)
+{
+  g_autoptr(GString) got = g_string_new (NULL);
+
+  for (guint i = 0; i < log->len; i++)
+    g_string_append_printf (got, "%s%s", i > 0 ? " | " : "", (const char *) g_ptr_array_index (log, i));
+  g_assert_cmpstr (got->str, ==, expected);
+  g_ptr_array_set_size (log, 0);
+}
+
+/* Reference §6.3 with the payloads themselves. */
+static void
+test_sequence_payloads (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStore) store = jd_store_open (":memory:", &error);
+  g_autoptr(JdStoreThing) thing = jd_store_create_thing (store, "T", NULL, NULL, NULL, &error);
+  g_autoptr(GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
+  JsonObject *r;
+
+  g_signal_connect (store, "things-changed", G_CALLBACK (published_cb), log);
+
+  create_job (store, "A", "T");
+  assert_published (log, "notify QUEUED:A | next A(QUEUED,v1)");
+  create_job (store, "B", "T");
+  assert_published (log, "notify QUEUED:A,B");
+  r = request (store, "T", JD_DEVICE_OP_START_NEXT, NULL, "", TRUE);
+  json_object_unref (r);
+  assert_published (log, "");
+  create_job (store, "C", "T");
+  assert_published (log, "notify IN_PROGRESS:A QUEUED:B,C");
+  r = request (store, "T", JD_DEVICE_OP_UPDATE, "A", "{\"status\":\"SUCCEEDED\"}", TRUE);
+  json_object_unref (r);
+  assert_published (log, "notify QUEUED:B,C | next B(QUEUED,v1)");
+  r = request (store, "T", JD_DEVICE_OP_UPDATE, "C", "{\"status\":\"IN_PROGRESS\"}", TRUE);
+  json_object_unref (r);
+  assert_published (log, "next C(IN_PROGRESS,v2)");
+  r = request (store, "T", JD_DEVICE_OP_UPDATE, "B", "{\"status\":\"REJECTED\"}", TRUE);
+  json_object_unref (r);
+  assert_published (log, "notify IN_PROGRESS:C");
+  g_assert_true (jd_store_delete_job (store, "C", TRUE, &error));
+  assert_published (log, "notify {} | next none");
+
+  g_signal_handlers_disconnect_by_func (store, published_cb, log);
+}
+
 static void
 test_throttled (void)
 {
@@ -600,6 +708,7 @@ main (int   argc,
   g_test_add_func ("/device-api/invalid-topic", test_invalid_topic_reply);
   g_test_add_func ("/device-api/events", test_events);
   g_test_add_func ("/device-api/throttled", test_throttled);
+  g_test_add_func ("/device-api/sequence-6-3-payloads", test_sequence_payloads);
 
   dir = g_dir_open (CORPUS_DIR, 0, NULL);
   g_assert_nonnull (dir);
