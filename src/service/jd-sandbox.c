@@ -74,6 +74,7 @@ struct _JdSandbox
   GSubprocess  *broker;
   JdService    *service;
   gulong        thing_created_id;
+  gulong        thing_deleted_id;
   GTask        *start_task;        /* while starting */
   GPtrArray    *stop_tasks;        /* waiting for mosquitto to exit */
   gint64        probe_deadline;
@@ -687,6 +688,7 @@ start_fail (JdSandbox *self,
   if (self->service != NULL)
     {
       g_clear_signal_handler (&self->thing_created_id, self->service);
+      g_clear_signal_handler (&self->thing_deleted_id, self->service);
       jd_service_stop (self->service);
       g_clear_object (&self->service);
     }
@@ -725,6 +727,28 @@ thing_created_cb (JdService  *service,
    * as an identity simply gets no certificate. */
   if (!jd_sandbox_ensure_thing (self, thing_name, &error))
     g_message ("No certificate for thing %s: %s", thing_name, error->message);
+}
+
+static void
+thing_deleted_cb (JdService  *service,
+                  const char *thing_name,
+                  JdSandbox  *self)
+{
+  g_autofree char *cert_path = NULL;
+  g_autofree char *key_path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Its identity goes too: otherwise the next start would bring the thing back
+   * from its certificate. A client already connected stays connected, as on
+   * AWS until its certificate is revoked. */
+  if (!g_hash_table_remove (self->things, thing_name))
+    return;
+  thing_paths (self->things_dir, thing_name, &cert_path, &key_path);
+  g_unlink (cert_path);
+  g_unlink (key_path);
+  if (self->running && !write_info (self, &error))
+    g_message ("Could not rewrite %s: %s", self->info_path, error->message);
+  g_signal_emit (self, signals[THINGS_CHANGED], 0);
 }
 
 /* Every thing with a certificate exists in the store, and every thing in the
@@ -786,6 +810,8 @@ service_started_cb (GObject      *source,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HTTPS_PORT]);
   self->thing_created_id = g_signal_connect (self->service, "thing-created",
                                              G_CALLBACK (thing_created_cb), self);
+  self->thing_deleted_id = g_signal_connect (self->service, "thing-deleted",
+                                             G_CALLBACK (thing_deleted_cb), self);
   service_ready (self);
 }
 
@@ -990,6 +1016,7 @@ jd_sandbox_dispose (GObject *object)
   if (self->service != NULL)
     {
       g_clear_signal_handler (&self->thing_created_id, self->service);
+      g_clear_signal_handler (&self->thing_deleted_id, self->service);
       jd_service_stop (self->service);
       g_clear_object (&self->service);
     }
@@ -1191,6 +1218,17 @@ jd_sandbox_new (const char *data_dir)
   return g_object_new (JD_TYPE_SANDBOX, "data-dir", data_dir, NULL);
 }
 
+/**
+ * jd_sandbox_dup_default_data_dir:
+ *
+ * Returns: (transfer full): the default sandbox folder
+ */
+char *
+jd_sandbox_dup_default_data_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "jobdeck", "sandbox", NULL);
+}
+
 gboolean
 jd_sandbox_add_thing (JdSandbox   *self,
                       const char  *thing_name,
@@ -1315,6 +1353,7 @@ jd_sandbox_stop_async (JdSandbox           *self,
   if (self->service != NULL)
     {
       g_clear_signal_handler (&self->thing_created_id, self->service);
+      g_clear_signal_handler (&self->thing_deleted_id, self->service);
       jd_service_stop (self->service);
       g_clear_object (&self->service);
     }

@@ -37,6 +37,10 @@ GQuark       jd_sandbox_error_quark           (void);
 
 JdSandbox   *jd_sandbox_new                   (const char          *data_dir);
 
+/* Where the app and jobdeck-cli keep their sandbox by default:
+ * $XDG_DATA_HOME/jobdeck/sandbox (inside the Flatpak, its private data dir). */
+char        *jd_sandbox_dup_default_data_dir  (void);
+
 /* Before start: things to make sure of (default: MyThing when none is added and
  * the folder has none), and fixed ports (0, the default, picks a free one). */
 gboolean     jd_sandbox_add_thing             (JdSandbox           *self,

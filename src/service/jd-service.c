@@ -29,17 +29,38 @@ struct _JdService
   char           *account_id;
 
   JdStore        *store;
+  JdServiceHttp  *http;
+  GTlsCertificate *certificate;
   JdServiceMqtt  *mqtt;
+  gulong          thing_created_id;
+  gulong          thing_deleted_id;
 };
 
 G_DEFINE_TYPE (JdService, jd_service, G_TYPE_OBJECT)
 
 enum {
   THING_CREATED,
+  THING_DELETED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
+
+static void
+thing_created_cb (JdServiceHttp *http,
+                  const char    *thing_name,
+                  JdService     *self)
+{
+  g_signal_emit (self, signals[THING_CREATED], 0, thing_name);
+}
+
+static void
+thing_deleted_cb (JdServiceHttp *http,
+                  const char    *thing_name,
+                  JdService     *self)
+{
+  g_signal_emit (self, signals[THING_DELETED], 0, thing_name);
+}
 
 static void
 mqtt_connected_cb (GObject      *source,
@@ -65,7 +86,11 @@ jd_service_dispose (GObject *object)
   JdService *self = JD_SERVICE (object);
 
   jd_service_stop (self);
+  g_clear_signal_handler (&self->thing_created_id, self->http);
+  g_clear_signal_handler (&self->thing_deleted_id, self->http);
   g_clear_object (&self->mqtt);
+  g_clear_object (&self->http);
+  g_clear_object (&self->certificate);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (jd_service_parent_class)->dispose (object);
@@ -107,6 +132,16 @@ jd_service_class_init (JdServiceClass *klass)
    */
   signals[THING_CREATED] =
     g_signal_new ("thing-created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * JdService::thing-deleted:
+   * @thing_name: the removed thing
+   *
+   * DeleteThing removed a thing.
+   */
+  signals[THING_DELETED] =
+    g_signal_new ("thing-deleted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
@@ -170,6 +205,30 @@ jd_service_start_async (JdService           *self,
         }
     }
 
+  if (self->http == NULL)
+    {
+      self->certificate = g_tls_certificate_new_from_files (self->https_cert_path, self->https_key_path,
+                                                            &error);
+      if (self->certificate == NULL)
+        {
+          g_prefix_error (&error, "The sandbox's HTTPS certificate is unusable: ");
+          g_task_return_error (task, error);
+          return;
+        }
+      self->http = jd_service_http_new (self->store, self->region, self->account_id,
+                                        self->access_key_id, self->secret_access_key);
+      jd_service_http_set_endpoint_address (self->http, self->mqtt_host);
+      self->thing_created_id = g_signal_connect (self->http, "thing-created",
+                                                 G_CALLBACK (thing_created_cb), self);
+      self->thing_deleted_id = g_signal_connect (self->http, "thing-deleted",
+                                                 G_CALLBACK (thing_deleted_cb), self);
+    }
+  if (!jd_service_http_listen (self->http, self->certificate, self->https_port, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
   if (self->mqtt == NULL)
     self->mqtt = jd_service_mqtt_new (self->store, self->mqtt_host, self->mqtt_port,
                                       self->ca_path, self->mqtt_cert_path, self->mqtt_key_path);
@@ -194,6 +253,8 @@ jd_service_stop (JdService *self)
 
   if (self->mqtt != NULL)
     jd_service_mqtt_disconnect (self->mqtt);
+  if (self->http != NULL)
+    jd_service_http_disconnect (self->http);
 }
 
 gboolean
@@ -201,16 +262,18 @@ jd_service_ensure_thing (JdService   *self,
                          const char  *thing_name,
                          GError     **error)
 {
-  g_autoptr(JdStoreThing) thing = NULL;
+  JdStoreThing *thing;
 
   g_return_val_if_fail (JD_IS_SERVICE (self), FALSE);
   g_return_val_if_fail (self->store != NULL, FALSE);
 
   thing = jd_store_get_thing (self->store, thing_name, NULL);
-  if (thing != NULL)
-    return TRUE;
-  thing = jd_store_create_thing (self->store, thing_name, NULL, NULL, NULL, error);
-  return thing != NULL;
+  if (thing == NULL)
+    thing = jd_store_create_thing (self->store, thing_name, NULL, NULL, NULL, error);
+  if (thing == NULL)
+    return FALSE;
+  jd_store_thing_free (thing);
+  return TRUE;
 }
 
 JdStore *
@@ -227,9 +290,18 @@ jd_service_get_mqtt (JdService *self)
   return self->mqtt;
 }
 
+JdServiceHttp *
+jd_service_get_http (JdService *self)
+{
+  g_return_val_if_fail (JD_IS_SERVICE (self), NULL);
+  return self->http;
+}
+
 guint16
 jd_service_get_https_port (JdService *self)
 {
   g_return_val_if_fail (JD_IS_SERVICE (self), 0);
-  return self->https_port;
+  if (self->http == NULL)
+    return 0;
+  return jd_service_http_get_port (self->http);
 }

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "jd-service-http.h"
 #include "jd-service-mqtt.h"
 #include "jd-store.h"
 
@@ -54,6 +55,7 @@ gboolean       jd_service_ensure_thing  (JdService            *self,
 
 JdStore       *jd_service_get_store     (JdService            *self);
 JdServiceMqtt *jd_service_get_mqtt      (JdService            *self);
+JdServiceHttp *jd_service_get_http      (JdService            *self);
 guint16        jd_service_get_https_port (JdService           *self);
 
 G_END_DECLS

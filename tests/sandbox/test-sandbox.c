@@ -320,6 +320,191 @@ test_new_thing_and_restart (void)
   g_assert_no_error (error);
 }
 
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  char     *out;
+  char     *err;
+} Run;
+
+static void
+communicated_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Run *run = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, &run->err, NULL);
+  run->ok = g_subprocess_get_successful (G_SUBPROCESS (source));
+  run->done = TRUE;
+}
+
+/* boto3 (Debian's, signing as execute-api) creates a thing through the HTTPS
+ * control plane; the sandbox issues its certificate and lists it. */
+static void
+test_create_thing_over_https (void)
+{
+  static const char script[] =
+    "import boto3, json, sys\n"
+    "info = json.load(open(sys.argv[1]))\n"
+    "cp = info['controlPlane']\n"
+    "iot = boto3.client('iot', endpoint_url=cp['endpoint'], region_name=cp['region'],\n"
+    "                   aws_access_key_id=cp['accessKeyId'], aws_secret_access_key=cp['secretAccessKey'],\n"
+    "                   verify=info['mqtt']['caPath'])\n"
+    "thing = iot.create_thing(thingName='Created1')\n"
+    "iot.create_thing(thingName='Doomed')\n"
+    "iot.delete_thing(thingName='Doomed')\n"
+    "print(json.dumps({'thingName': thing['thingName']}))\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestSandbox) fixture = NULL;
+  g_autoptr(GSubprocess) python = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  g_autoptr(JdTestDevice) created = NULL;
+  JdSandbox *sandbox;
+  Run run = { 0 };
+
+  {
+    int status = 1;
+
+    if (!g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE) ||
+        !g_spawn_command_line_sync ("/usr/bin/python3 -c 'import boto3'", NULL, NULL, &status, NULL) ||
+        !g_spawn_check_wait_status (status, NULL))
+      {
+        g_test_skip ("Debian's python3-boto3 is not installed");
+        return;
+      }
+  }
+
+  fixture = jd_test_sandbox_new (NULL, &error);
+  g_assert_no_error (error);
+  sandbox = jd_test_sandbox_get_sandbox (fixture);
+  g_assert_cmpuint (jd_sandbox_get_https_port (sandbox), >, 0);
+
+  python = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                             "/usr/bin/python3", "-c", script, jd_sandbox_get_info_path (sandbox), NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (python, NULL, NULL, communicated_cb, &run);
+  g_assert_true (jd_test_wait_until (&run.done, 30000));
+  if (!run.ok)
+    g_printerr ("%s\n", run.err);
+  g_assert_true (run.ok);
+  g_assert_nonnull (strstr (run.out, "Created1"));
+
+  /* Listed in sandbox.json, with files, usable as an MQTT identity. */
+  {
+    JsonObject *info = load_info (sandbox, &keep);
+    JsonObject *thing = json_object_get_object_member (json_object_get_object_member (info, "things"), "Created1");
+
+    g_assert_nonnull (thing);
+    g_assert_cmphex (file_mode (json_object_get_string_member (thing, "keyPath")), ==, 0600);
+    /* DeleteThing took the deleted thing's identity along. */
+    g_assert_false (json_object_has_member (json_object_get_object_member (info, "things"), "Doomed"));
+    g_assert_false (jd_sandbox_get_thing_files (sandbox, "Doomed", NULL, NULL));
+    {
+      g_autofree char *doomed = g_build_filename (jd_test_sandbox_get_dir (fixture), "things", "Doomed.key", NULL);
+
+      g_assert_false (g_file_test (doomed, G_FILE_TEST_EXISTS));
+    }
+  }
+  created = jd_test_device_new (fixture, "Created1", &error);
+  g_assert_no_error (error);
+  g_free (run.out);
+  g_free (run.err);
+}
+
+static void
+started_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (jd_sandbox_start_finish (JD_SANDBOX (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+stopped_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (jd_sandbox_stop_finish (JD_SANDBOX (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+busy_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (jd_sandbox_start_finish (JD_SANDBOX (source), result, &error));
+  g_assert_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY);
+  *done = TRUE;
+}
+
+/* The app may stop its sandbox and start the same object again. */
+static void
+test_same_object_twice (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("jobdeck-sandbox-XXXXXX", NULL);
+  g_autoptr(JdSandbox) sandbox = jd_sandbox_new (dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rm = NULL;
+  gboolean done = FALSE;
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(JsonNode) keep = NULL;
+      g_autoptr(JdTestDevice) device = NULL;
+      g_autofree char *cert = NULL;
+      g_autofree char *key = NULL;
+
+      done = FALSE;
+      jd_sandbox_start_async (sandbox, NULL, started_cb, &done);
+      g_assert_true (jd_test_wait_until (&done, 20000));
+      g_assert_true (jd_sandbox_get_running (sandbox));
+      g_assert_nonnull (jd_sandbox_get_service (sandbox));
+      load_info (sandbox, &keep);
+
+      /* Starting twice is refused while running. */
+      done = FALSE;
+      jd_sandbox_start_async (sandbox, NULL, busy_cb, &done);
+      g_assert_true (jd_test_wait_until (&done, 1000));
+      g_assert_true (jd_sandbox_get_running (sandbox));
+
+      g_assert_true (jd_sandbox_get_thing_files (sandbox, "MyThing", &cert, &key));
+      device = jd_test_device_new_full (JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sandbox),
+                                        jd_sandbox_get_ca_path (sandbox), cert, key,
+                                        "MyThing", "$aws/things/MyThing/jobs/#", &error);
+      g_assert_no_error (error);
+      g_clear_pointer (&device, jd_test_device_free);
+
+      done = FALSE;
+      jd_sandbox_stop_async (sandbox, NULL, stopped_cb, &done);
+      g_assert_true (jd_test_wait_until (&done, 10000));
+      g_assert_false (jd_sandbox_get_running (sandbox));
+      g_assert_null (jd_sandbox_get_service (sandbox));
+    }
+
+  /* Stopping a stopped sandbox completes at once. */
+  done = FALSE;
+  jd_sandbox_stop_async (sandbox, NULL, stopped_cb, &done);
+  g_assert_true (jd_test_wait_until (&done, 1000));
+
+  rm = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
+}
+
 static void
 test_broker_missing (void)
 {
@@ -363,6 +548,8 @@ main (int   argc,
   g_test_add_func ("/sandbox/invalid-names", test_invalid_names);
   g_test_add_func ("/sandbox/new-thing-and-restart", test_new_thing_and_restart);
   g_test_add_func ("/sandbox/broker-missing", test_broker_missing);
+  g_test_add_func ("/sandbox/create-thing-over-https", test_create_thing_over_https);
+  g_test_add_func ("/sandbox/same-object-twice", test_same_object_twice);
 
   return g_test_run ();
 }

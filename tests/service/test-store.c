@@ -297,6 +297,7 @@ test_sequence_6_3 (Fixture       *fixture,
   g_assert_no_error (error);
 
   /* Start-next with nothing pending. */
+  g_clear_pointer (&started, jd_store_execution_free);
   g_assert_true (jd_store_start_next (fixture->store, "T", NULL, 0, &started, &error));
   g_assert_null (started);
   assert_log (fixture, "");
