@@ -1221,13 +1221,15 @@ run_line (JdCli      *self,
   Invocation *invocation;
 
   words = jd_cli_line_split (line, &ends, &error);
+  if (words != NULL && words->len == 0)
+    return FALSE;
+  if (words == NULL || ((char *) g_ptr_array_index (words, 0))[0] != '!')
+    g_ptr_array_add (self->history, g_strdup (line));
   if (words == NULL)
     {
       jd_cli_output_usage (self->output, error->message);
       return FALSE;
     }
-  if (words->len == 0)
-    return FALSE;
 
   /* !N runs the N-th command of the history again. */
   if (words->len == 1 && ((char *) g_ptr_array_index (words, 0))[0] == '!')
@@ -1247,7 +1249,6 @@ run_line (JdCli      *self,
       return run_line (self, expanded);
     }
 
-  g_ptr_array_add (self->history, g_strdup (line));
   g_ptr_array_add (words, NULL);
   invocation = parse_invocation ((const char *const *) words->pdata, words->len - 1,
                                  line, ends, &error);
