@@ -596,9 +596,10 @@ static GBytes *
 take_reply (JdCli      *self,
             const char *topic)
 {
+  g_autofree char *key = NULL;
   gpointer bytes = NULL;
 
-  if (!g_hash_table_steal_extended (self->replies, topic, NULL, &bytes))
+  if (!g_hash_table_steal_extended (self->replies, topic, (gpointer *) &key, &bytes))
     return NULL;
   return bytes;
 }
