@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "jd-test-sandbox.h"
@@ -137,11 +138,13 @@ spin (guint ms)
 }
 
 static Cli *
-cli_start (JdTestSandbox      *sandbox,
-           const char * const *args)
+cli_start_with_env (JdTestSandbox      *sandbox,
+                    const char * const *args,
+                    const char * const *env)
 {
   Cli *cli = g_new0 (Cli, 1);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
 
   g_ptr_array_add (argv, (gpointer) JOBDECK_CLI_PATH);
@@ -154,9 +157,11 @@ cli_start (JdTestSandbox      *sandbox,
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
 
-  cli->process = g_subprocess_newv ((const char *const *) argv->pdata,
-                                    G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                    G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
+    g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
+  cli->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
   cli->input = g_subprocess_get_stdin_pipe (cli->process);
   cli->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (cli->process));
@@ -165,6 +170,13 @@ cli_start (JdTestSandbox      *sandbox,
   read_line (cli, cli->err);
   g_subprocess_wait_async (cli->process, NULL, exited_cb, cli);
   return cli;
+}
+
+static Cli *
+cli_start (JdTestSandbox      *sandbox,
+           const char * const *args)
+{
+  return cli_start_with_env (sandbox, args, NULL);
 }
 
 static void
@@ -211,13 +223,15 @@ cli_free (Cli *cli)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Cli, cli_free)
 
-/* Runs a one-shot jobdeck-cli to its end; returns its exit code. */
+/* Runs a one-shot jobdeck-cli to its end with @env (name, value, …, NULL)
+ * added to its environment; returns its exit code. */
 static int
-run_one_shot (JdTestSandbox      *sandbox,
-              const char * const *args,
-              Cli               **cli_out)
+run_one_shot_with_env (JdTestSandbox      *sandbox,
+                       const char * const *args,
+                       const char * const *env,
+                       Cli               **cli_out)
 {
-  Cli *cli = cli_start (sandbox, args);
+  Cli *cli = cli_start_with_env (sandbox, args, env);
   int status;
 
   cli_close_input (cli);
@@ -227,6 +241,14 @@ run_one_shot (JdTestSandbox      *sandbox,
   else
     cli_free (cli);
   return status;
+}
+
+static int
+run_one_shot (JdTestSandbox      *sandbox,
+              const char * const *args,
+              Cli               **cli_out)
+{
+  return run_one_shot_with_env (sandbox, args, NULL, cli_out);
 }
 
 static JdTestSandbox *
@@ -950,6 +972,103 @@ test_one_shot (void)
   g_clear_pointer (&cli, cli_free);
 }
 
+/* ---- a Jobdeck profile (GSettings) instead of --sandbox ---- */
+
+static void
+test_profile (void)
+{
+  g_autoptr(JdTestSandbox) sandbox = start_sandbox ();
+  JdSandbox *sb = jd_test_sandbox_get_sandbox (sandbox);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config_home = g_dir_make_tmp ("jobdeck-cli-config-XXXXXX", &error);
+  g_autofree char *settings_dir = NULL;
+  g_autofree char *keyfile_path = NULL;
+  g_autofree char *keyfile = NULL;
+  g_autofree char *cert_path = NULL;
+  g_autofree char *key_path = NULL;
+  g_autofree char *endpoint = jd_sandbox_dup_endpoint (sb);
+  g_autofree char *port = g_strdup_printf ("%u", jd_sandbox_get_mqtt_port (sb));
+  const char *env[] = {
+    "GSETTINGS_BACKEND", "keyfile",
+    "XDG_CONFIG_HOME", NULL,
+    "AWS_ACCESS_KEY_ID", jd_sandbox_get_access_key_id (sb),
+    "AWS_SECRET_ACCESS_KEY", jd_sandbox_get_secret_access_key (sb),
+    NULL
+  };
+  Cli *cli = NULL;
+
+  g_assert_no_error (error);
+  env[3] = config_home;
+  g_assert_true (jd_sandbox_get_thing_files (sb, "MyThing", &cert_path, &key_path));
+
+  /* No profile at all: a failure that says what to do. */
+  g_assert_cmpint (run_one_shot_with_env (NULL, (const char *[]) { "list-jobs", NULL }, env, &cli), ==, 1);
+  g_assert_nonnull (strstr (g_queue_peek_head (&cli->err_lines), "--sandbox"));
+  g_clear_pointer (&cli, cli_free);
+
+  /* An AWS-kind profile that points at the sandbox's endpoints. */
+  settings_dir = g_build_filename (config_home, "glib-2.0", "settings", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (settings_dir, 0700), ==, 0);
+  keyfile_path = g_build_filename (settings_dir, "keyfile", NULL);
+  keyfile = g_strdup_printf ("[io/github/jobdeck/Jobdeck]\n"
+                             "profiles=['p1', 'p2']\n"
+                             "active-profile='p1'\n"
+                             "\n"
+                             "[io/github/jobdeck/Jobdeck/profiles/p1]\n"
+                             "kind='aws'\n"
+                             "name='Bench'\n"
+                             "endpoint='127.0.0.1'\n"
+                             "port=%s\n"
+                             "region='us-east-1'\n"
+                             "thing-name='MyThing'\n"
+                             "certificate-path='%s'\n"
+                             "key-path='%s'\n"
+                             "ca-path='%s'\n"
+                             "control-plane-endpoint='%s'\n"
+                             "control-plane-ca-path='%s'\n"
+                             "credentials-source='environment'\n"
+                             "\n"
+                             "[io/github/jobdeck/Jobdeck/profiles/p2]\n"
+                             "kind='sandbox'\n"
+                             "name='Laptop'\n",
+                             port, cert_path, key_path, jd_sandbox_get_ca_path (sb),
+                             endpoint, jd_sandbox_get_ca_path (sb));
+  g_file_set_contents (keyfile_path, keyfile, -1, &error);
+  g_assert_no_error (error);
+
+  /* The active profile, by default. */
+  g_assert_cmpint (run_one_shot_with_env (NULL, (const char *[]) { "create-job", "ProfileJob", "{\"p\":1}", NULL },
+                                          env, &cli), ==, 0);
+  g_assert_true (g_str_has_prefix (g_queue_peek_head (&cli->out_lines), "CreateJobResponse: "));
+  g_clear_pointer (&cli, cli_free);
+
+  /* By name, device side included. */
+  g_assert_cmpint (run_one_shot_with_env (NULL, (const char *[]) { "--profile", "Bench", "describe-job-execution", "$next", NULL },
+                                          env, &cli), ==, 0);
+  g_assert_true (g_str_has_prefix (g_queue_peek_head (&cli->out_lines), "DescribeJobExecutionResponse: "));
+  g_assert_nonnull (strstr (g_queue_peek_head (&cli->out_lines), "\"jobId\":\"ProfileJob\""));
+  g_clear_pointer (&cli, cli_free);
+
+  /* An unknown name, and the app's embedded sandbox, are refused clearly. */
+  g_assert_cmpint (run_one_shot_with_env (NULL, (const char *[]) { "--profile", "Nope", "list-jobs", NULL },
+                                          env, &cli), ==, 1);
+  g_assert_nonnull (strstr (g_queue_peek_head (&cli->err_lines), "no profile named"));
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_one_shot_with_env (NULL, (const char *[]) { "--profile", "Laptop", "list-jobs", NULL },
+                                          env, &cli), ==, 1);
+  g_assert_nonnull (strstr (g_queue_peek_head (&cli->err_lines), "jobdeck-service"));
+  g_clear_pointer (&cli, cli_free);
+
+  g_assert_cmpint (g_remove (keyfile_path), ==, 0);
+  g_assert_cmpint (g_rmdir (settings_dir), ==, 0);
+  {
+    g_autofree char *glib_dir = g_path_get_dirname (settings_dir);
+
+    g_assert_cmpint (g_rmdir (glib_dir), ==, 0);
+  }
+  g_assert_cmpint (g_rmdir (config_home), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -961,6 +1080,7 @@ main (int   argc,
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/json", test_json);
   g_test_add_func ("/cli/one-shot", test_one_shot);
+  g_test_add_func ("/cli/profile", test_profile);
 
   return g_test_run ();
 }
