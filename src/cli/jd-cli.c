@@ -104,6 +104,7 @@ struct _JdCli
 
   /* shell */
   gboolean          interactive;
+  gboolean          at_prompt;        /* the prompt is shown, waiting for a line */
   GDataInputStream *input;
   GPtrArray        *history;
   gboolean          quitting;
@@ -1273,6 +1274,8 @@ line_read_cb (GObject      *source,
   g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source),
                                                                     result, &length, &error);
 
+  self->at_prompt = FALSE;
+
   if (line == NULL)
     {
       if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -1302,6 +1305,7 @@ read_next_line_idle_cb (gpointer user_data)
     {
       fputs (PROMPT, stdout);
       fflush (stdout);
+      self->at_prompt = TRUE;
     }
   g_data_input_stream_read_line_async (self->input, G_PRIORITY_DEFAULT, self->cancellable,
                                        line_read_cb, g_object_ref (self));
@@ -1367,9 +1371,17 @@ message_cb (JdMqttConnection *connection,
       const char *data = g_bytes_get_data (payload, &len);
       g_autoptr(JsonNode) node = jd_cli_json_from_payload (data, len);
 
+      /* An event while the prompt waits: print it above a fresh prompt. */
+      if (self->at_prompt && isatty (STDOUT_FILENO))
+        fputs ("\r\033[K", stdout);
       jd_cli_output_event (self->output,
                            strcmp (rest, "notify") == 0 ? "JobExecutionsChanged" : "NextJobExecutionChanged",
                            node);
+      if (self->at_prompt)
+        {
+          fputs (PROMPT, stdout);
+          fflush (stdout);
+        }
       return;
     }
   if (g_str_has_suffix (rest, "/accepted") || g_str_has_suffix (rest, "/rejected"))
