@@ -125,9 +125,9 @@ execution_event (JdFleetEvents *self,
   g_autofree char *arn = g_strdup_printf ("arn:aws:iot:%s:%s:thing/%s", self->region, self->account_id,
                                           thing_name);
 
-  if (execution != NULL && !jd_exec_status_is_terminal (execution->status))
+  if (execution != NULL && !jd_execution_status_is_terminal (execution->status))
     return NULL;
-  operation = execution != NULL ? g_ascii_strdown (jd_exec_status_to_string (execution->status), -1)
+  operation = execution != NULL ? g_ascii_strdown (jd_execution_status_to_string (execution->status), -1)
                                 : g_strdup ("deleted");
   builder = begin ("JOB_EXECUTION", operation, job_id, now);
   json_builder_set_member_name (builder, "thingArn");
@@ -135,7 +135,7 @@ execution_event (JdFleetEvents *self,
   if (execution != NULL)
     {
       json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, jd_exec_status_to_string (execution->status));
+      json_builder_add_string_value (builder, jd_execution_status_to_string (execution->status));
       json_builder_set_member_name (builder, "statusDetails");
       if (execution->status_details != NULL)
         {
@@ -183,7 +183,7 @@ job_event (JdFleetEvents *self,
     }
 
   if ((JdJobStatus) GPOINTER_TO_INT (known) == job->status ||
-      (job->status != JD_JOB_COMPLETED && job->status != JD_JOB_CANCELED))
+      (job->status != JD_JOB_STATUS_COMPLETED && job->status != JD_JOB_STATUS_CANCELED))
     {
       g_hash_table_insert (self->jobs, g_strdup (job_id), GINT_TO_POINTER (job->status));
       return NULL;
@@ -191,7 +191,7 @@ job_event (JdFleetEvents *self,
   g_hash_table_insert (self->jobs, g_strdup (job_id), GINT_TO_POINTER (job->status));
 
   {
-    const char *operation = job->status == JD_JOB_COMPLETED ? "completed" : "canceled";
+    const char *operation = job->status == JD_JOB_STATUS_COMPLETED ? "completed" : "canceled";
 
     builder = begin ("JOB", operation, job_id, now);
     json_builder_set_member_name (builder, "status");
@@ -214,7 +214,7 @@ job_event (JdFleetEvents *self,
     json_builder_add_int_value (builder, job->last_updated_at * 1000);
     json_builder_set_member_name (builder, "completedAt");
     json_builder_add_int_value (builder, job->completed_at * 1000);
-    if (job->status == JD_JOB_COMPLETED)
+    if (job->status == JD_JOB_STATUS_COMPLETED)
       {
         json_builder_set_member_name (builder, "jobProcessDetails");
         json_builder_begin_object (builder);
