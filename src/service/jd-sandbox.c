@@ -9,6 +9,7 @@
  *   credentials.json                   the sandbox access key pair
  *   mosquitto.conf mosquitto.acl       rewritten at every start
  *   mosquitto.log mosquitto.stderr     the broker's output
+ *   mosquitto.pid                      the broker's process id while it runs
  *   jobs.sqlite                        the service's store
  *   sandbox.json                       exists while the sandbox runs
  * Every file is mode 0600 and the folder 0700.
@@ -57,12 +58,14 @@ struct _JdSandbox
   char         *acl_path;
   char         *log_path;
   char         *stderr_path;
+  char         *pid_path;
   char         *info_path;
   char         *store_path;
 
   GPtrArray    *requested_things;
   guint16       requested_mqtt_port;
   guint16       requested_https_port;
+  gboolean      fleet_events;
 
   guint16       mqtt_port;
   guint16       https_port;
@@ -125,6 +128,7 @@ typedef struct
   char         *conf_path;
   char         *acl_path;
   char         *log_path;
+  char         *pid_path;
   GStrv         requested_things;
   guint16       mqtt_port;
 
@@ -150,6 +154,7 @@ prepare_data_free (PrepareData *data)
   g_free (data->conf_path);
   g_free (data->acl_path);
   g_free (data->log_path);
+  g_free (data->pid_path);
   g_strfreev (data->requested_things);
   g_clear_pointer (&data->ca, jd_sandbox_ca_free);
   g_clear_pointer (&data->things, g_hash_table_unref);
@@ -405,6 +410,7 @@ build_conf (PrepareData *data)
                    "log_type information\n");
   g_string_append_printf (conf, "log_dest file %s\n", data->log_path);
   g_string_append_printf (conf, "acl_file %s\n", data->acl_path);
+  g_string_append_printf (conf, "pid_file %s\n", data->pid_path);
   /* Started as root, mosquitto switches to the "mosquitto" user before reading
    * the 0600 key; keep it as root then (we are root already). */
   if (geteuid () == 0)
@@ -679,19 +685,24 @@ write_info (JdSandbox  *self,
 static void start_probe (JdSandbox *self);
 
 static void
+stop_service (JdSandbox *self)
+{
+  if (self->service == NULL)
+    return;
+  g_clear_signal_handler (&self->thing_created_id, self->service);
+  g_clear_signal_handler (&self->thing_deleted_id, self->service);
+  jd_service_stop (self->service);
+  g_clear_object (&self->service);
+}
+
+static void
 start_fail (JdSandbox *self,
             GError    *error)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
 
   g_clear_handle_id (&self->probe_source, g_source_remove);
-  if (self->service != NULL)
-    {
-      g_clear_signal_handler (&self->thing_created_id, self->service);
-      g_clear_signal_handler (&self->thing_deleted_id, self->service);
-      jd_service_stop (self->service);
-      g_clear_object (&self->service);
-    }
+  stop_service (self);
   /* A half-started broker goes away; its exit completes no stop task. */
   if (self->broker != NULL)
     g_subprocess_send_signal (self->broker, SIGTERM);
@@ -800,7 +811,10 @@ service_started_cb (GObject      *source,
   if (self->start_task == NULL)
     return;
   if (!jd_service_start_finish (JD_SERVICE (source), result, &error) ||
-      !sync_things (self, &error))
+      !sync_things (self, &error) ||
+      (self->fleet_events &&
+       !jd_service_mqtt_set_fleet_events (jd_service_get_mqtt (self->service), TRUE,
+                                          JD_SANDBOX_REGION, JD_SANDBOX_ACCOUNT_ID, &error)))
     {
       g_clear_object (&self->service);
       start_fail (self, error);
@@ -929,6 +943,8 @@ broker_exited_cb (GObject      *source,
       set_progress (self, 0.0, expected ? "Stopped" : "The broker exited");
       if (!expected)
         {
+          /* Without its broker the service has nobody to talk to. */
+          stop_service (self);
           g_message ("mosquitto exited unexpectedly; see %s", self->log_path);
           g_signal_emit (self, signals[BROKER_EXITED], 0);
         }
@@ -1013,13 +1029,7 @@ jd_sandbox_dispose (GObject *object)
   JdSandbox *self = JD_SANDBOX (object);
 
   g_clear_handle_id (&self->probe_source, g_source_remove);
-  if (self->service != NULL)
-    {
-      g_clear_signal_handler (&self->thing_created_id, self->service);
-      g_clear_signal_handler (&self->thing_deleted_id, self->service);
-      jd_service_stop (self->service);
-      g_clear_object (&self->service);
-    }
+  stop_service (self);
   if (self->broker != NULL)
     {
       /* Last resort for an owner that did not stop us: do not leave a broker. */
@@ -1051,6 +1061,7 @@ jd_sandbox_finalize (GObject *object)
   g_free (self->acl_path);
   g_free (self->log_path);
   g_free (self->stderr_path);
+  g_free (self->pid_path);
   g_free (self->info_path);
   g_free (self->store_path);
   g_ptr_array_unref (self->requested_things);
@@ -1086,6 +1097,7 @@ jd_sandbox_constructed (GObject *object)
   self->acl_path = g_build_filename (dir, "mosquitto.acl", NULL);
   self->log_path = g_build_filename (dir, "mosquitto.log", NULL);
   self->stderr_path = g_build_filename (dir, "mosquitto.stderr", NULL);
+  self->pid_path = g_build_filename (dir, "mosquitto.pid", NULL);
   self->info_path = g_build_filename (dir, JD_SANDBOX_INFO_FILE, NULL);
   self->store_path = g_build_filename (dir, JD_SANDBOX_STORE_FILE, NULL);
 }
@@ -1261,6 +1273,20 @@ jd_sandbox_set_https_port (JdSandbox *self,
   self->requested_https_port = port;
 }
 
+gboolean
+jd_sandbox_set_fleet_events (JdSandbox  *self,
+                             gboolean    enabled,
+                             GError    **error)
+{
+  g_return_val_if_fail (JD_IS_SANDBOX (self), FALSE);
+
+  self->fleet_events = enabled;
+  if (self->service == NULL || jd_service_get_mqtt (self->service) == NULL)
+    return TRUE;
+  return jd_service_mqtt_set_fleet_events (jd_service_get_mqtt (self->service), enabled,
+                                           JD_SANDBOX_REGION, JD_SANDBOX_ACCOUNT_ID, error);
+}
+
 void
 jd_sandbox_start_async (JdSandbox           *self,
                         GCancellable        *cancellable,
@@ -1297,6 +1323,7 @@ jd_sandbox_start_async (JdSandbox           *self,
   data->conf_path = g_strdup (self->conf_path);
   data->acl_path = g_strdup (self->acl_path);
   data->log_path = g_strdup (self->log_path);
+  data->pid_path = g_strdup (self->pid_path);
   data->requested_things = g_new0 (char *, self->requested_things->len + 1);
   for (guint i = 0; i < self->requested_things->len; i++)
     data->requested_things[i] = g_strdup (g_ptr_array_index (self->requested_things, i));
@@ -1344,19 +1371,14 @@ jd_sandbox_stop_async (JdSandbox           *self,
     }
   if (self->broker == NULL)
     {
+      stop_service (self);
       set_running (self, FALSE);
       g_task_return_boolean (task, TRUE);
       return;
     }
 
   set_progress (self, self->progress, "Stopping");
-  if (self->service != NULL)
-    {
-      g_clear_signal_handler (&self->thing_created_id, self->service);
-      g_clear_signal_handler (&self->thing_deleted_id, self->service);
-      jd_service_stop (self->service);
-      g_clear_object (&self->service);
-    }
+  stop_service (self);
   g_ptr_array_add (self->stop_tasks, g_steal_pointer (&task));
   if (self->stop_tasks->len == 1)
     g_subprocess_send_signal (self->broker, SIGTERM);

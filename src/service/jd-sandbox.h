@@ -9,6 +9,8 @@
 
 #include <gio/gio.h>
 
+#include "jd-service.h"
+
 G_BEGIN_DECLS
 
 #define JD_SANDBOX_ERROR (jd_sandbox_error_quark ())
@@ -50,6 +52,11 @@ void         jd_sandbox_set_mqtt_port         (JdSandbox           *self,
                                                guint16              port);
 void         jd_sandbox_set_https_port        (JdSandbox           *self,
                                                guint16              port);
+/* Publish the $aws/events/job… fleet events (off by default); takes effect
+ * at once when running. */
+gboolean     jd_sandbox_set_fleet_events      (JdSandbox           *self,
+                                               gboolean             enabled,
+                                               GError             **error);
 
 /* Creates what the folder lacks (in a worker thread), starts mosquitto and the
  * service, writes sandbox.json. Progress is reported by the "progress" and
@@ -80,7 +87,7 @@ gboolean     jd_sandbox_ensure_thing          (JdSandbox           *self,
                                                GError             **error);
 
 /* The running service (store, HTTP, MQTT), or NULL when stopped. */
-struct _JdService *jd_sandbox_get_service     (JdSandbox           *self);
+JdService   *jd_sandbox_get_service           (JdSandbox           *self);
 
 gboolean     jd_sandbox_get_running           (JdSandbox           *self);
 double       jd_sandbox_get_progress          (JdSandbox           *self);

@@ -120,6 +120,7 @@ jd_service_main (int    argc,
   g_auto(GStrv) things = NULL;
   g_autofree char *mqtt_port_text = NULL;
   g_autofree char *https_port_text = NULL;
+  gboolean fleet_events = FALSE;
   GOptionEntry entries[] = {
     { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
       "The sandbox folder (created on first use)", "DIR" },
@@ -129,6 +130,8 @@ jd_service_main (int    argc,
       "The broker's loopback port (default: a free one)", "N" },
     { "https-port", 0, 0, G_OPTION_ARG_STRING, &https_port_text,
       "The control plane's loopback port (default: a free one)", "N" },
+    { "fleet-events", 0, 0, G_OPTION_ARG_NONE, &fleet_events,
+      "Publish the $aws/events/job… and jobExecution… fleet events", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -169,6 +172,7 @@ jd_service_main (int    argc,
     }
   jd_sandbox_set_mqtt_port (sandbox, mqtt_port);
   jd_sandbox_set_https_port (sandbox, https_port);
+  jd_sandbox_set_fleet_events (sandbox, fleet_events, NULL);   /* not running: cannot fail */
 
   loop = g_main_loop_new (NULL, FALSE);
   daemon.loop = loop;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "jd-device-api.h"
+#include "jd-fleet-events.h"
 #include "jd-mqtt-connection.h"
 #include "jd-sandbox.h"
 #include "jd-service-error.h"
@@ -36,7 +37,7 @@ struct _JdServiceMqtt
   char             *ca_path;
   char             *cert_path;
   char             *key_path;
-  gboolean          fleet_events;
+  JdFleetEvents    *fleet_events;    /* NULL when off */
 
   JdMqttConnection *connection;
   gboolean          wanted;          /* connect asked and no disconnect since */
@@ -173,6 +174,17 @@ things_changed_cb (JdStore       *store,
 
       publish_notifications (self, change->thing_name,
                              change->pending_changed, change->next_changed);
+      if (self->fleet_events != NULL)
+        {
+          g_autoptr(GPtrArray) events = jd_fleet_events_update (self->fleet_events, change->thing_name);
+
+          for (guint j = 0; j < events->len; j++)
+            {
+              JdFleetEvent *event = g_ptr_array_index (events, j);
+
+              publish (self, event->topic, event->payload);
+            }
+        }
     }
 }
 
@@ -243,6 +255,7 @@ jd_service_mqtt_dispose (GObject *object)
       g_clear_object (&self->connection);
     }
   g_clear_signal_handler (&self->changed_id, self->store);
+  g_clear_pointer (&self->fleet_events, jd_fleet_events_free);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (jd_service_mqtt_parent_class)->dispose (object);
@@ -344,12 +357,30 @@ jd_service_mqtt_new (JdStore    *store,
   return self;
 }
 
-void
-jd_service_mqtt_set_fleet_events (JdServiceMqtt *self,
-                                  gboolean       enabled)
+gboolean
+jd_service_mqtt_set_fleet_events (JdServiceMqtt  *self,
+                                  gboolean        enabled,
+                                  const char     *region,
+                                  const char     *account_id,
+                                  GError        **error)
 {
-  g_return_if_fail (JD_IS_SERVICE_MQTT (self));
-  self->fleet_events = enabled;
+  g_autoptr(JdFleetEvents) events = NULL;
+
+  g_return_val_if_fail (JD_IS_SERVICE_MQTT (self), FALSE);
+
+  if (!enabled)
+    {
+      g_clear_pointer (&self->fleet_events, jd_fleet_events_free);
+      return TRUE;
+    }
+  if (self->fleet_events != NULL)
+    return TRUE;
+  g_return_val_if_fail (region != NULL && account_id != NULL, FALSE);
+  events = jd_fleet_events_new (self->store, region, account_id);
+  if (!jd_fleet_events_snapshot (events, error))
+    return FALSE;
+  self->fleet_events = g_steal_pointer (&events);
+  return TRUE;
 }
 
 void

@@ -7,7 +7,6 @@
 
 #define G_LOG_DOMAIN "jd-service"
 
-#include "jd-sandbox.h"
 #include "jd-service.h"
 
 struct _JdService

@@ -210,6 +210,43 @@ test_daemon_lifecycle (void)
   g_free (f->info_path);
 }
 
+/* When mosquitto dies, the daemon does not linger half-alive: it exits 1. */
+static void
+test_daemon_broker_dies (void)
+{
+  Fixture fx = { 0 };
+  Fixture *f = &fx;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pid_path = NULL;
+  g_autofree char *pid_text = NULL;
+  g_autofree char *rm = NULL;
+  guint64 pid = 0;
+
+  f->dir = g_dir_make_tmp ("jobdeck-daemon-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->info_path = g_build_filename (f->dir, "sandbox.json", NULL);
+  start_daemon (f);
+
+  pid_path = g_build_filename (f->dir, "mosquitto.pid", NULL);
+  g_file_get_contents (pid_path, &pid_text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_ascii_string_to_unsigned (g_strstrip (pid_text), 10, 2, G_MAXINT, &pid, NULL));
+  g_assert_cmpint (kill ((pid_t) pid, SIGKILL), ==, 0);
+
+  g_subprocess_wait (f->daemon, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (f->daemon));
+  g_assert_cmpint (g_subprocess_get_exit_status (f->daemon), ==, 1);
+  g_assert_false (g_file_test (f->info_path, G_FILE_TEST_EXISTS));
+  g_clear_object (&f->daemon);
+
+  g_clear_pointer (&f->info, json_node_unref);
+  rm = g_strdup_printf ("rm -rf '%s'", f->dir);
+  g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
+  g_free (f->dir);
+  g_free (f->info_path);
+}
+
 static void
 test_daemon_bad_options (void)
 {
@@ -237,6 +274,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/daemon/lifecycle", test_daemon_lifecycle);
+  g_test_add_func ("/daemon/broker-dies", test_daemon_broker_dies);
   g_test_add_func ("/daemon/bad-options", test_daemon_bad_options);
 
   return g_test_run ();

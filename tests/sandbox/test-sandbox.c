@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -506,6 +507,86 @@ test_same_object_twice (void)
 }
 
 static void
+broker_exited_cb (JdSandbox *sandbox,
+                  gboolean  *exited)
+{
+  *exited = TRUE;
+}
+
+/* mosquitto dies under us: the sandbox says so and is no longer running. */
+static void
+test_broker_crash (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestSandbox) fixture = jd_test_sandbox_new (NULL, &error);
+  g_autofree char *pid_path = NULL;
+  g_autofree char *pid_text = NULL;
+  JdSandbox *sandbox;
+  gboolean exited = FALSE;
+  guint64 pid = 0;
+
+  g_assert_no_error (error);
+  sandbox = jd_test_sandbox_get_sandbox (fixture);
+  pid_path = g_build_filename (jd_test_sandbox_get_dir (fixture), "mosquitto.pid", NULL);
+  g_file_get_contents (pid_path, &pid_text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_ascii_string_to_unsigned (g_strstrip (pid_text), 10, 2, G_MAXINT, &pid, NULL));
+
+  g_signal_connect (sandbox, "broker-exited", G_CALLBACK (broker_exited_cb), &exited);
+  g_assert_cmpint (kill ((pid_t) pid, SIGKILL), ==, 0);
+  g_assert_true (jd_test_wait_until (&exited, 5000));
+  g_assert_false (jd_sandbox_get_running (sandbox));
+  g_assert_null (jd_sandbox_get_service (sandbox));
+  g_assert_false (g_file_test (jd_sandbox_get_info_path (sandbox), G_FILE_TEST_EXISTS));
+  g_signal_handlers_disconnect_by_data (sandbox, &exited);
+}
+
+static void
+start_failed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GError **error = user_data;
+
+  g_assert_false (jd_sandbox_start_finish (JD_SANDBOX (source), result, error));
+  g_assert_nonnull (*error);
+}
+
+/* --mqtt-port names a port someone else holds: the start fails and says why. */
+static void
+test_port_taken (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("jobdeck-sandbox-XXXXXX", NULL);
+  g_autoptr(JdSandbox) sandbox = jd_sandbox_new (dir);
+  g_autoptr(GSocket) holder = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rm = NULL;
+
+  holder = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (holder, address, FALSE, &error));
+  g_assert_true (g_socket_listen (holder, &error));
+  bound = g_socket_get_local_address (holder, &error);
+  g_assert_no_error (error);
+
+  jd_sandbox_set_mqtt_port (sandbox, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  jd_sandbox_start_async (sandbox, NULL, start_failed_cb, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BROKER);
+  /* The broker's own words are in the message. */
+  g_assert_nonnull (strstr (error->message, "in use"));
+  g_assert_false (jd_sandbox_get_running (sandbox));
+  g_assert_false (g_file_test (jd_sandbox_get_info_path (sandbox), G_FILE_TEST_EXISTS));
+
+  rm = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
+}
+
+static void
 test_broker_missing (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("jobdeck-sandbox-XXXXXX", NULL);
@@ -550,6 +631,8 @@ main (int   argc,
   g_test_add_func ("/sandbox/broker-missing", test_broker_missing);
   g_test_add_func ("/sandbox/create-thing-over-https", test_create_thing_over_https);
   g_test_add_func ("/sandbox/same-object-twice", test_same_object_twice);
+  g_test_add_func ("/sandbox/broker-crash", test_broker_crash);
+  g_test_add_func ("/sandbox/port-taken", test_port_taken);
 
   return g_test_run ();
 }

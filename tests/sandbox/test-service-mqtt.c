@@ -381,7 +381,7 @@ test_timers (Fixture       *f,
   expect_notify_next (f, NULL, NULL, 0);
   execution = jd_store_get_execution (fixture_store (f), f->thing, "Step", -1, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (execution->status, ==, JD_EXEC_TIMED_OUT);
+  g_assert_cmpint (execution->status, ==, JD_EXECUTION_STATUS_TIMED_OUT);
   jd_store_execution_free (execution);
 
   /* The job's in-progress timer. */
@@ -393,7 +393,7 @@ test_timers (Fixture       *f,
   expect_notify_next (f, NULL, NULL, 0);
   execution = jd_store_get_execution (fixture_store (f), f->thing, "Slow", -1, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (execution->status, ==, JD_EXEC_TIMED_OUT);
+  g_assert_cmpint (execution->status, ==, JD_EXECUTION_STATUS_TIMED_OUT);
   jd_store_execution_free (execution);
   expect_quiet (f);
 }
@@ -423,7 +423,7 @@ test_isolation (Fixture       *f,
     JdStoreExecution *execution = jd_store_get_execution (fixture_store (f), "Device2", "Theirs", -1, &error);
 
     g_assert_no_error (error);
-    g_assert_cmpint (execution->status, ==, JD_EXEC_QUEUED);
+    g_assert_cmpint (execution->status, ==, JD_EXECUTION_STATUS_QUEUED);
     jd_store_execution_free (execution);
   }
 }
@@ -503,6 +503,94 @@ test_restart_keeps_state (Fixture       *f,
   expect_notify_next (f, NULL, NULL, 0);
 }
 
+static JsonObject *
+expect_event (JdTestDevice *watcher,
+              const char   *topic,
+              JsonNode    **keep)
+{
+  *keep = jd_test_device_expect (watcher, topic, WAIT_MS, NULL);
+  if (*keep == NULL)
+    g_error ("no event on %s", topic);
+  assert_timestamp (json_node_get_object (*keep));
+  g_assert_nonnull (json_object_get_string_member (json_node_get_object (*keep), "eventId"));
+  return json_node_get_object (*keep);
+}
+
+static void
+test_fleet_events (Fixture       *f,
+                   gconstpointer  data)
+{
+  JdSandbox *sandbox = jd_test_sandbox_get_sandbox (f->sandbox);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestDevice) watcher = NULL;
+  g_autoptr(JsonNode) k1 = NULL;
+  g_autoptr(JsonNode) k2 = NULL;
+  g_autoptr(JsonNode) k3 = NULL;
+  g_autoptr(JsonNode) k4 = NULL;
+  g_autoptr(JsonNode) k5 = NULL;
+  g_autoptr(JsonNode) k6 = NULL;
+  JsonObject *event;
+  JdStoreJob *job;
+
+  /* Only the service identity may read $aws/events/#. */
+  watcher = jd_test_device_new_full (JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sandbox),
+                                     jd_sandbox_get_ca_path (sandbox),
+                                     jd_sandbox_get_service_cert_path (sandbox),
+                                     jd_sandbox_get_service_key_path (sandbox),
+                                     "events-watcher", "$aws/events/#", &error);
+  g_assert_no_error (error);
+
+  /* Off by default. */
+  create_job (f, "Quiet", f->thing, 0);
+  update (f, "Quiet", "SUCCEEDED");
+  g_assert_cmpuint (jd_test_device_count (watcher, "$aws/events/jobExecution/Quiet/succeeded", QUIET_MS), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (watcher, "$aws/events/job/Quiet/completed", 0), ==, 0);
+
+  g_assert_true (jd_sandbox_set_fleet_events (sandbox, TRUE, &error));
+  g_assert_no_error (error);
+
+  /* Succeeded: an execution event, then the job completes. */
+  create_job (f, "Ev1", f->thing, 0);
+  start_next (f, "Ev1", 2);
+  update (f, "Ev1", "SUCCEEDED");
+  event = expect_event (watcher, "$aws/events/jobExecution/Ev1/succeeded", &k1);
+  g_assert_cmpstr (json_object_get_string_member (event, "eventType"), ==, "JOB_EXECUTION");
+  g_assert_cmpstr (json_object_get_string_member (event, "operation"), ==, "succeeded");
+  g_assert_cmpstr (json_object_get_string_member (event, "status"), ==, "SUCCEEDED");
+  g_assert_cmpstr (json_object_get_string_member (event, "thingArn"), ==,
+                   "arn:aws:iot:us-east-1:123456789012:thing/Device1");
+  event = expect_event (watcher, "$aws/events/job/Ev1/completed", &k2);
+  g_assert_cmpstr (json_object_get_string_member (event, "eventType"), ==, "JOB");
+  g_assert_cmpstr (json_object_get_string_member (event, "status"), ==, "COMPLETED");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (event, "jobProcessDetails"),
+                                               "numberOfSucceededThings"), ==, 1);
+  /* Milliseconds there, as in AWS's examples. */
+  g_assert_cmpint (json_object_get_int_member (event, "createdAt"), >, 1000000000000);
+
+  /* Canceled. */
+  create_job (f, "Ev2", f->thing, 0);
+  job = jd_store_cancel_job (fixture_store (f), "Ev2", FALSE, NULL, "no longer needed", &error);
+  g_assert_no_error (error);
+  jd_store_job_free (job);
+  event = expect_event (watcher, "$aws/events/jobExecution/Ev2/canceled", &k3);
+  g_assert_cmpstr (json_object_get_string_member (event, "status"), ==, "CANCELED");
+  event = expect_event (watcher, "$aws/events/job/Ev2/canceled", &k4);
+  g_assert_cmpstr (json_object_get_string_member (event, "status"), ==, "CANCELED");
+
+  /* Deleted with force while running. */
+  create_job (f, "Ev3", f->thing, 0);
+  start_next (f, "Ev3", 2);
+  g_assert_true (jd_store_delete_job (fixture_store (f), "Ev3", TRUE, &error));
+  g_assert_no_error (error);
+  event = expect_event (watcher, "$aws/events/jobExecution/Ev3/deleted", &k5);
+  g_assert_false (json_object_has_member (event, "status"));
+  event = expect_event (watcher, "$aws/events/job/Ev3/deleted", &k6);
+  g_assert_cmpstr (json_object_get_string_member (event, "status"), ==, "DELETED");
+
+  /* Nothing else: no event for a merely started execution. */
+  g_assert_cmpuint (jd_test_device_count (watcher, "$aws/events/jobExecution/Ev3/succeeded", QUIET_MS), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -519,6 +607,7 @@ main (int   argc,
   ADD ("/service-mqtt/isolation", test_isolation);
   ADD ("/service-mqtt/bad-input", test_bad_input_keeps_serving);
   ADD ("/service-mqtt/restart", test_restart_keeps_state);
+  ADD ("/service-mqtt/fleet-events", test_fleet_events);
 #undef ADD
 
   return g_test_run ();

@@ -71,7 +71,8 @@ def thing_arn(name):
 
 def main():
     iot = client()
-    check(iot.meta.service_model.signing_name in ("execute-api", "iot"), "boto3 signs for the IoT control plane")
+    check(iot.meta.service_model.signing_name in ("execute-api", "iot"),
+          f"boto3 {boto3.__version__} signs for the IoT control plane as '{iot.meta.service_model.signing_name}'")
 
     # DescribeEndpoint
     ep = iot.describe_endpoint(endpointType="iot:Data-ATS")
