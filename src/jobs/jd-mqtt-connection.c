@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <mosquitto.h>
 
@@ -375,6 +376,8 @@ error_from_tls (const char *tls_error)
       "the broker does not accept the ALPN protocol" },
     { "wrong version number", JD_JOBS_ERROR_TLS_FAILED,
       "the server at this port does not speak TLS" },
+    { "unexpected eof", JD_JOBS_ERROR_CONNECTION_FAILED,
+      "the broker closed the connection" },
   };
 
   if (tls_error != NULL)
@@ -692,6 +695,22 @@ mosq_source_dispatch (GSource     *source,
     {
       rc = mosquitto_loop_write (session->mosq, 1);
       errsv = errno;
+    }
+
+  /* A refused non-blocking connect shows only as an error on the socket;
+   * libmosquitto would not notice while its handshake is pending. */
+  if (rc == MOSQ_ERR_SUCCESS && (cond & (G_IO_ERR | G_IO_HUP)))
+    {
+      int so_error = 0;
+      socklen_t len = sizeof so_error;
+
+      if (getsockopt (mosquitto_socket (session->mosq), SOL_SOCKET, SO_ERROR, &so_error, &len) != 0 ||
+          so_error == 0)
+        so_error = ECONNRESET;
+      else
+        g_clear_pointer (&session->tls_error, g_free);  /* the socket's reason is the real one */
+      rc = MOSQ_ERR_ERRNO;
+      errsv = so_error;
     }
 
   if (rc != MOSQ_ERR_SUCCESS)
@@ -1205,6 +1224,7 @@ start_attempt (JdMqttConnection *self)
   GError *error;
 
   g_assert (self->session == NULL);
+  g_debug ("%s: connecting to %s port %u (attempt %u)", self->client_id, self->host, self->port, self->attempt);
 
   set_state (self, self->attempt == 0 ? JD_MQTT_STATE_CONNECTING : JD_MQTT_STATE_RECONNECTING);
 
