@@ -123,6 +123,7 @@ struct _JdMqttConnection
   Session     *session;
   guint        connect_timeout_id;
   guint        reconnect_id;
+  guint        reconnect_delay;  /* ms of the scheduled attempt, 0 if none */
   guint        attempt;
   gint64       connected_since;
 
@@ -145,6 +146,7 @@ enum {
   PROP_CLIENT_ID,
   PROP_STATE,
   PROP_LAST_ERROR,
+  PROP_RECONNECT_DELAY,
   N_PROPS
 };
 
@@ -469,6 +471,16 @@ set_state (JdMqttConnection *self,
   g_debug ("%s: state %d -> %d", self->client_id, self->state, state);
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+set_reconnect_delay (JdMqttConnection *self,
+                     guint             delay)
+{
+  if (self->reconnect_delay == delay)
+    return;
+  self->reconnect_delay = delay;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECONNECT_DELAY]);
 }
 
 static void
@@ -1038,6 +1050,7 @@ reconnect_cb (gpointer data)
   JdMqttConnection *self = data;
 
   self->reconnect_id = 0;
+  set_reconnect_delay (self, 0);
   start_attempt (self);
   return G_SOURCE_REMOVE;
 }
@@ -1094,6 +1107,7 @@ session_lost (JdMqttConnection *self,
       g_debug ("%s: reconnecting in %u ms", self->client_id, delay);
       self->reconnect_id = g_timeout_add (delay, reconnect_cb, self);
       set_state (self, JD_MQTT_STATE_RECONNECTING);
+      set_reconnect_delay (self, delay);
     }
   else
     {
@@ -1325,6 +1339,9 @@ jd_mqtt_connection_get_property (GObject    *object,
     case PROP_LAST_ERROR:
       g_value_set_string (value, jd_mqtt_connection_get_last_error_message (self));
       break;
+    case PROP_RECONNECT_DELAY:
+      g_value_set_uint (value, self->reconnect_delay);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1382,6 +1399,14 @@ jd_mqtt_connection_class_init (JdMqttConnectionClass *klass)
    * person understands; %NULL once connected.
    */
   properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, ro);
+  /**
+   * JdMqttConnection:reconnect-delay:
+   *
+   * While reconnecting, the delay in milliseconds chosen before the next
+   * attempt (for "retrying in 5 s"); 0 otherwise.
+   */
+  properties[PROP_RECONNECT_DELAY] = g_param_spec_uint ("reconnect-delay", NULL, NULL,
+                                                        0, G_MAXUINT, 0, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1599,6 +1624,19 @@ jd_mqtt_connection_get_last_error (JdMqttConnection *self)
   return self->last_error;
 }
 
+/**
+ * jd_mqtt_connection_get_reconnect_delay:
+ * @self: a connection
+ *
+ * Returns: the delay (ms) before the scheduled reconnect attempt, or 0
+ */
+guint
+jd_mqtt_connection_get_reconnect_delay (JdMqttConnection *self)
+{
+  g_return_val_if_fail (JD_IS_MQTT_CONNECTION (self), 0);
+  return self->reconnect_delay;
+}
+
 const char *
 jd_mqtt_connection_get_last_error_message (JdMqttConnection *self)
 {
@@ -1625,6 +1663,7 @@ jd_mqtt_connection_connect (JdMqttConnection *self)
 
   /* Waiting for a backoff: go now. */
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  set_reconnect_delay (self, 0);
   self->attempt = 0;
   start_attempt (self);
 }
@@ -1678,6 +1717,7 @@ jd_mqtt_connection_disconnect (JdMqttConnection *self)
 
   self->wanted = FALSE;
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  set_reconnect_delay (self, 0);
 
   if (self->session != NULL)
     {
