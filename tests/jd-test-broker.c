@@ -21,6 +21,7 @@
 #include <netinet/in.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 #include <glib/gstdio.h>
 #include <gio/gio.h>
@@ -281,10 +282,11 @@ file_size (const char *path)
   return (gsize) st.st_size;
 }
 
-/* The part of @path written since @offset, at most the last LOG_TAIL_BYTES. */
+/* The part of @path written since @offset, at most its last @max bytes. */
 static char *
-read_tail (const char *path,
-           gsize       offset)
+read_since (const char *path,
+            gsize       offset,
+            gsize       max)
 {
   g_autofree char *contents = NULL;
   gsize length = 0;
@@ -294,8 +296,8 @@ read_tail (const char *path,
     return g_strdup ("");
 
   start = MIN (offset, length);
-  if (length - start > LOG_TAIL_BYTES)
-    start = length - LOG_TAIL_BYTES;
+  if (length - start > max)
+    start = length - max;
 
   return g_strstrip (g_strndup (contents + start, length - start));
 }
@@ -327,11 +329,26 @@ write_config (JdTestBroker  *self,
   return g_file_set_contents (self->conf_path, conf->str, conf->len, error);
 }
 
+typedef struct
+{
+  pid_t parent;
+  gboolean tie_to_parent;
+} ChildSetup;
+
 static void
 child_setup (gpointer user_data)
 {
-  /* Async-signal-safe: the broker goes when the test process goes. */
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  const ChildSetup *setup = user_data;
+
+  /* Async-signal-safe calls only. The broker goes when the test process
+   * goes, even when the test crashes; if the parent died before prctl(),
+   * go now. */
+  if (setup->tie_to_parent)
+    {
+      prctl (PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid () != setup->parent)
+        _exit (1);
+    }
 }
 
 static gboolean
@@ -367,6 +384,8 @@ spawn_and_wait (JdTestBroker  *self,
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) proc = NULL;
+  ChildSetup setup;
+  int out_fd;
   gsize log_offset;
   gsize out_offset;
   gint64 deadline;
@@ -380,24 +399,25 @@ spawn_and_wait (JdTestBroker  *self,
   out_offset = file_size (self->out_path);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  /* PR_SET_PDEATHSIG fires when the *thread* that forked ends, so tie the
+   * broker to the process only when the main thread starts it. */
+  setup.parent = getpid ();
+  setup.tie_to_parent = (pid_t) syscall (SYS_gettid) == setup.parent;
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, &setup, NULL);
   g_subprocess_launcher_set_cwd (launcher, self->dir);
 
   /* Early errors (a bad config line) go to stderr before the log is open;
    * keep them, appended across restarts. */
-  {
-    int fd = g_open (self->out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  out_fd = g_open (self->out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (out_fd < 0)
+    {
+      int saved_errno = errno;
 
-    if (fd < 0)
-      {
-        int saved_errno = errno;
-
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                     "could not open %s: %s", self->out_path, g_strerror (saved_errno));
-        return FALSE;
-      }
-    g_subprocess_launcher_take_stdout_fd (launcher, fd);
-  }
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "could not open %s: %s", self->out_path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  g_subprocess_launcher_take_stdout_fd (launcher, out_fd);
 
   proc = g_subprocess_launcher_spawn (launcher, error,
                                       MOSQUITTO_PATH, "-c", self->conf_path, NULL);
@@ -409,8 +429,8 @@ spawn_and_wait (JdTestBroker  *self,
     {
       if (process_gone (proc))
         {
-          g_autofree char *log_tail = read_tail (self->log_path, log_offset);
-          g_autofree char *out_tail = read_tail (self->out_path, out_offset);
+          g_autofree char *log_tail = read_since (self->log_path, log_offset, LOG_TAIL_BYTES);
+          g_autofree char *out_tail = read_since (self->out_path, out_offset, LOG_TAIL_BYTES);
 
           *address_in_use = strstr (log_tail, "Address already in use") != NULL ||
                             strstr (out_tail, "Address already in use") != NULL;
@@ -424,15 +444,15 @@ spawn_and_wait (JdTestBroker  *self,
        * well as the port keeps a stranger on our port from fooling us. */
       if (port_accepts (self->port))
         {
-          g_autofree char *log_tail = read_tail (self->log_path, log_offset);
+          g_autofree char *since = read_since (self->log_path, log_offset, G_MAXSIZE);
 
-          if (strstr (log_tail, " running") != NULL)
+          if (strstr (since, " running") != NULL)
             break;
         }
 
       if (g_get_monotonic_time () > deadline)
         {
-          g_autofree char *log_tail = read_tail (self->log_path, log_offset);
+          g_autofree char *log_tail = read_since (self->log_path, log_offset, LOG_TAIL_BYTES);
 
           g_subprocess_force_exit (proc);
           wait_gone (proc, STOP_TIMEOUT_MS);

@@ -46,6 +46,7 @@ typedef struct
   struct mosquitto *mosq;
   int               connack;       /* -1 until a CONNACK arrives */
   gboolean          disconnected;
+  int               loop_error;    /* first failure mosquitto_loop() reported */
   GHashTable       *acked;         /* mids of SUBACKs and PUBACKs */
   GPtrArray        *messages;      /* of Message */
 } Client;
@@ -171,8 +172,12 @@ pump (Fixture   *f,
       for (guint i = 0; i < f->clients->len; i++)
         {
           Client *c = g_ptr_array_index (f->clients, i);
+          int rc = mosquitto_loop (c->mosq, 0, 1);
 
-          mosquitto_loop (c->mosq, 0, 1);
+          /* A TLS handshake that fails after mosquitto_connect() returned
+           * shows only here: no disconnect callback comes. */
+          if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN && c->loop_error == 0)
+            c->loop_error = rc;
         }
 
       if (done != NULL && done (data))
@@ -241,7 +246,7 @@ connect_settled (gconstpointer data)
 {
   const Client *c = data;
 
-  return c->connack >= 0 || c->disconnected;
+  return c->connack >= 0 || c->disconnected || c->loop_error != 0;
 }
 
 /* Connects and waits for the outcome: the CONNACK code, or -1 when the
@@ -254,6 +259,7 @@ client_try_connect (Fixture *f,
 
   c->connack = -1;
   c->disconnected = FALSE;
+  c->loop_error = 0;
 
   rc = mosquitto_connect (c->mosq, jd_test_broker_get_host (f->broker),
                           jd_test_broker_get_port (f->broker), 30);
@@ -263,7 +269,7 @@ client_try_connect (Fixture *f,
   /* Either outcome must come quickly: a hang is a failure too. */
   g_assert_true (pump (f, connect_settled, c, WAIT_MS));
 
-  return c->disconnected ? -1 : c->connack;
+  return c->disconnected || c->loop_error != 0 ? -1 : c->connack;
 }
 
 static Client *
@@ -718,7 +724,7 @@ client_disconnected (gconstpointer data)
 {
   const Client *c = data;
 
-  return c->disconnected;
+  return c->disconnected || c->loop_error != 0;
 }
 
 static void
@@ -779,6 +785,46 @@ test_lifecycle (Fixture       *f,
   g_assert_true (wait_message (f, t1, "$aws/things/T1/jobs/get", "after-restart"));
 }
 
+static void
+test_port_taken (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) squatter = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = NULL;
+  guint16 port = jd_test_broker_get_port (f->broker);
+  Client *t1;
+
+  /* While stopped, a stranger takes the port: start must fail, with
+   * mosquitto's reason, rather than take the stranger for the broker. */
+  jd_test_broker_stop (f->broker);
+  squatter = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  address = g_inet_socket_address_new (loopback, port);
+  g_assert_true (g_socket_bind (squatter, address, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_socket_listen (squatter, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (jd_test_broker_start (f->broker, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "Address already in use"));
+  g_assert_false (jd_test_broker_is_running (f->broker));
+  g_clear_error (&error);
+
+  /* Once the port is free again, the broker comes back on it. */
+  g_clear_object (&squatter);
+  g_assert_true (jd_test_broker_start (f->broker, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (jd_test_broker_get_port (f->broker), ==, port);
+  t1 = client_connect (f, "T1");
+  client_subscribe (f, t1, "$aws/things/T1/jobs/#");
+  client_publish (f, t1, "$aws/things/T1/jobs/get", "back");
+  g_assert_true (wait_message (f, t1, "$aws/things/T1/jobs/get", "back"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -802,7 +848,8 @@ main (int   argc,
   ADD ("/broker/refuse/no-certificate", test_refuse_no_cert);
   ADD ("/broker/refuse/rogue-certificate", test_refuse_rogue);
   ADD ("/broker/refuse/untrusted-broker", test_refuse_untrusting);
-  ADD ("/broker/lifecycle", test_lifecycle);
+  ADD ("/broker/lifecycle/stop-start-kill-restart", test_lifecycle);
+  ADD ("/broker/lifecycle/port-taken", test_port_taken);
 
 #undef ADD
 
