@@ -430,6 +430,13 @@ error_from_mosq (JdMqttConnection *self,
   if (session != NULL && session->tls_error != NULL)
     return error_from_tls (session->tls_error);
 
+  /* With TLS 1.3 the broker checks our certificate after our side of the
+   * handshake is done; its refusal can surface as a bare EPROTO (OpenSSL
+   * leaves no error behind) before the CONNACK. */
+  if (session != NULL && !session->got_connack && errsv == EPROTO && self->cert_path != NULL)
+    return g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_NOT_AUTHORIZED,
+                                "the broker refused the client certificate");
+
   switch (rc)
     {
     case MOSQ_ERR_ERRNO:

@@ -49,6 +49,7 @@ fixture_setup (Fixture       *f,
                                           jd_test_broker_get_port (f->broker), THING);
   jd_mqtt_connection_set_tls_files (f->connection, jd_test_broker_get_ca_path (f->broker), cert, key, NULL);
   jd_mqtt_connection_set_backoff (f->connection, 50, 300, 1000);
+  jd_mqtt_connection_set_connect_timeout (f->connection, 3000);
 }
 
 static void
