@@ -556,7 +556,7 @@ execution_summary_to_json (JdJobExecutionInfo *info)
   JsonObject *object = json_object_new ();
 
   json_object_set_string_member (object, "status",
-                                 jd_job_execution_status_to_string (jd_job_execution_info_get_status (info)));
+                                 jd_execution_status_to_string (jd_job_execution_info_get_status (info)));
   add_time (object, "queuedAt", jd_job_execution_info_get_queued_at (info));
   add_time (object, "startedAt", jd_job_execution_info_get_started_at (info));
   add_time (object, "lastUpdatedAt", jd_job_execution_info_get_last_updated_at (info));
@@ -963,13 +963,13 @@ cmd_list_executions (JdCli      *self,
 
   if (job != NULL)
     jd_control_plane_list_job_executions_for_job_async (self->control_plane, job,
-                                                        JD_JOB_EXECUTION_STATUS_UNKNOWN,
+                                                        JD_EXECUTION_STATUS_UNKNOWN,
                                                         self->cancellable, list_executions_cb,
                                                         call_new (self, invocation));
   else
     jd_control_plane_list_job_executions_for_thing_async (self->control_plane,
                                                           thing != NULL ? thing : self->config->thing_name,
-                                                          JD_JOB_EXECUTION_STATUS_UNKNOWN,
+                                                          JD_EXECUTION_STATUS_UNKNOWN,
                                                           self->cancellable, list_executions_cb,
                                                           call_new (self, invocation));
 }
