@@ -913,7 +913,9 @@ test_one_shot (void)
 
   /* watch prints the events of a job created meanwhile, and SIGTERM ends it with 0. */
   watcher = cli_start (sandbox, (const char *[]) { "watch", NULL });
-  spin (1500);
+  /* It says so once it is connected and subscribed. */
+  g_assert_true (wait_for (watcher, has_err_lines, 1, STEP_TIMEOUT_MS));
+  g_assert_true (g_str_has_prefix (g_queue_peek_head (&watcher->err_lines), "Watching the jobs of MyThing"));
   g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "create-job", "OneShot1", "{\"a\":", "1}", NULL }, &cli), ==, 0);
   g_assert_cmpstr (g_queue_peek_head (&cli->out_lines), ==,
                    "CreateJobResponse: {\"jobArn\":\"arn:aws:iot:us-east-1:123456789012:job/OneShot1\",\"jobId\":\"OneShot1\"}");
