@@ -748,7 +748,7 @@ handle_notify (JdJobsClient *self,
     lists = json_node_get_object (jobs);
   else if (jobs != NULL && !JSON_NODE_HOLDS_NULL (jobs))
     {
-      g_warning ("%s: ignoring a notify whose “jobs” is not an object", self->thing_name);
+      g_warning ("%s: ignoring a malformed notify: its “jobs” is not an object", self->thing_name);
       return;
     }
 
