@@ -76,6 +76,9 @@ connect_client (Fixture *f)
   jd_mqtt_connection_set_backoff (f->connection, 50, 300, 1000);
   jd_mqtt_connection_set_connect_timeout (f->connection, 3000);
   f->client = jd_jobs_client_new (f->connection, THING);
+  /* After a restart we may be back before the service: a resync then times
+   * out and is retried. Keep that short here. */
+  jd_jobs_client_set_request_timeout (f->client, 1000);
   jd_mqtt_connection_connect (f->connection);
   WAIT_UNTIL (jd_jobs_client_get_synced (f->client), 10000);
 }

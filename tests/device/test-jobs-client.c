@@ -519,6 +519,26 @@ test_timeout_and_cancel (Fixture       *f,
   jd_test_spin (100);
 }
 
+static void
+test_resync_retry (Fixture       *f,
+                   gconstpointer  data)
+{
+  /* Nobody answers the first get-pending (the service is not up yet): the
+   * client tries again, backing off, until it is synced. */
+  jd_test_responder_add_job (f->responder, "late", NULL, TRUE);
+  jd_test_responder_set_silent (f->responder, TRUE);
+  f->client = jd_jobs_client_new (f->connection, THING);
+  jd_jobs_client_set_request_timeout (f->client, 200);
+  jd_mqtt_connection_connect (f->connection);
+  JD_TEST_WAIT_UNTIL (jd_test_responder_n_requests (f->responder) >= 2, 5000);
+  g_assert_false (jd_jobs_client_get_synced (f->client));
+  g_assert_cmpuint (g_list_model_get_n_items (model (f)), ==, 0);
+
+  jd_test_responder_set_silent (f->responder, FALSE);
+  JD_TEST_WAIT_UNTIL (jd_jobs_client_get_synced (f->client), 10000);
+  g_assert_cmpstr (id_at (f, 0), ==, "late");
+}
+
 typedef struct {
   guint        list_signals;
   guint        last_list_len;
@@ -846,6 +866,7 @@ main (int   argc,
   ADD ("/jobs-client/capped-notify", test_capped_notify);
   ADD ("/jobs-client/resync-large", test_resync_large);
   ADD ("/jobs-client/broker-restart", test_broker_restart);
+  ADD ("/jobs-client/resync-retry", test_resync_retry);
 #undef ADD
 
   return g_test_run ();

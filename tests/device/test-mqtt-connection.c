@@ -9,6 +9,7 @@
 
 #define G_LOG_DOMAIN "test-mqtt"
 
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
@@ -542,6 +543,33 @@ test_backoff (Fixture       *f,
 }
 
 static void
+test_keepalive (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(JdMqttConnection) conn = new_connection (f, "thing-k");
+  AsyncResult r = { 0 };
+  GPid pid;
+
+  /* A broker that stops answering but keeps the TCP connection (a frozen
+   * process, a half-open link): keepalive notices within two periods. */
+  jd_mqtt_connection_set_keepalive (conn, 5);
+  connect_and_wait (conn, &r);
+  g_assert_no_error (r.error);
+
+  pid = jd_test_broker_get_pid (f->broker);
+  g_assert_cmpint (pid, >, 0);
+  g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+  JD_TEST_WAIT_UNTIL (jd_mqtt_connection_get_state (conn) == JD_MQTT_STATE_RECONNECTING, 15000);
+  g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
+  g_assert_cmpstr (jd_mqtt_connection_get_last_error_message (conn), ==,
+                   "the broker stopped answering (keepalive timeout)");
+
+  /* Thawed, it takes us back. */
+  JD_TEST_WAIT_UNTIL (jd_mqtt_connection_get_state (conn) == JD_MQTT_STATE_CONNECTED, 10000);
+  jd_mqtt_connection_disconnect (conn);
+}
+
+static void
 test_cancel_publish (Fixture       *f,
                      gconstpointer  data)
 {
@@ -604,6 +632,7 @@ main (int   argc,
   ADD ("/mqtt/reconnect", test_reconnect);
   ADD ("/mqtt/cancel-publish", test_cancel_publish);
   ADD ("/mqtt/backoff", test_backoff);
+  ADD ("/mqtt/keepalive", test_keepalive);
 #undef ADD
   g_test_add_func ("/mqtt/never-answers", test_never_answers);
   g_test_add_func ("/mqtt/connection-refused", test_connection_refused);
