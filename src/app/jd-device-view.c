@@ -24,7 +24,6 @@ typedef enum {
   COLUMN_VERSION,
   COLUMN_QUEUED,
   COLUMN_STARTED,
-  COLUMN_UPDATED,
 } Column;
 
 struct _JdDeviceView
@@ -99,10 +98,6 @@ refresh_cell (GtkListItem *item,
       when = jd_execution_get_started_at (e);
       break;
 
-    case COLUMN_UPDATED:
-      when = jd_execution_get_last_updated_at (e);
-      break;
-
     default:
       g_assert_not_reached ();
     }
@@ -116,12 +111,6 @@ refresh_cell (GtkListItem *item,
   }
 }
 
-static Column
-factory_column (GtkListItemFactory *factory)
-{
-  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "jd-column"));
-}
-
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
@@ -129,7 +118,7 @@ setup_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *child;
 
-  switch (factory_column (GTK_LIST_ITEM_FACTORY (factory)))
+  switch (jd_format_column_of (GTK_LIST_ITEM_FACTORY (factory)))
     {
     case COLUMN_JOB:
       {
@@ -161,7 +150,6 @@ setup_cb (GtkSignalListItemFactory *factory,
 
     case COLUMN_QUEUED:
     case COLUMN_STARTED:
-    case COLUMN_UPDATED:
     default:
       child = gtk_label_new (NULL);
       gtk_label_set_xalign (GTK_LABEL (child), 0);
@@ -183,7 +171,7 @@ bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *item,
          JdDeviceView             *self)
 {
-  Column column = factory_column (GTK_LIST_ITEM_FACTORY (factory));
+  Column column = jd_format_column_of (GTK_LIST_ITEM_FACTORY (factory));
   JdExecution *e = gtk_list_item_get_item (item);
 
   g_object_set_data (G_OBJECT (item), "jd-column", GINT_TO_POINTER (column));
@@ -218,30 +206,6 @@ clock_tick_cb (gpointer user_data)
     item_notify_cb (item);
 
   return G_SOURCE_CONTINUE;
-}
-
-static void
-add_column (JdDeviceView *self,
-            Column        column,
-            const char   *title,
-            gboolean      expand,
-            int           fixed_width)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *col;
-
-  g_object_set_data (G_OBJECT (factory), "jd-column", GINT_TO_POINTER (column));
-  g_signal_connect_object (factory, "setup", G_CALLBACK (setup_cb), self, 0);
-  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cb), self, 0);
-  g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_cb), self, 0);
-
-  col = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_expand (col, expand);
-  gtk_column_view_column_set_resizable (col, TRUE);
-  if (fixed_width > 0)
-    gtk_column_view_column_set_fixed_width (col, fixed_width);
-  gtk_column_view_append_column (self->column_view, col);
-  g_object_unref (col);
 }
 
 static void
@@ -398,11 +362,15 @@ jd_device_view_init (JdDeviceView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  add_column (self, COLUMN_JOB, _("Job"), TRUE, 180);
-  add_column (self, COLUMN_STATUS, _("Status"), FALSE, 110);
-  add_column (self, COLUMN_VERSION, _("Version"), FALSE, 70);
-  add_column (self, COLUMN_QUEUED, _("Queued"), FALSE, 100);
-  add_column (self, COLUMN_STARTED, _("Started"), FALSE, 100);
+  static const JdColumnCallbacks callbacks = {
+    G_CALLBACK (setup_cb), G_CALLBACK (bind_cb), G_CALLBACK (unbind_cb)
+  };
+
+  jd_format_add_column (self->column_view, _("Job"), COLUMN_JOB, TRUE, 180, &callbacks, self);
+  jd_format_add_column (self->column_view, _("Status"), COLUMN_STATUS, FALSE, 110, &callbacks, self);
+  jd_format_add_column (self->column_view, _("Version"), COLUMN_VERSION, FALSE, 70, &callbacks, self);
+  jd_format_add_column (self->column_view, _("Queued"), COLUMN_QUEUED, FALSE, 100, &callbacks, self);
+  jd_format_add_column (self->column_view, _("Started"), COLUMN_STARTED, FALSE, 100, &callbacks, self);
 
   self->clock_id = g_timeout_add_seconds (30, clock_tick_cb, self);
 

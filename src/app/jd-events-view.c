@@ -153,7 +153,7 @@ setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
           JdEventsView             *self)
 {
-  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "jd-column"));
+  Column column = jd_format_column_of (GTK_LIST_ITEM_FACTORY (factory));
   GtkWidget *child;
 
   if (column == COLUMN_DIRECTION)
@@ -179,7 +179,7 @@ bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *item,
          JdEventsView             *self)
 {
-  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "jd-column"));
+  Column column = jd_format_column_of (GTK_LIST_ITEM_FACTORY (factory));
   JdEvent *event = gtk_list_item_get_item (item);
   GtkWidget *child = gtk_list_item_get_child (item);
 
@@ -245,46 +245,9 @@ bind_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-add_column (JdEventsView *self,
-            Column        column,
-            const char   *title,
-            gboolean      expand,
-            int           fixed_width)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *col;
-
-  g_object_set_data (G_OBJECT (factory), "jd-column", GINT_TO_POINTER (column));
-  g_signal_connect_object (factory, "setup", G_CALLBACK (setup_cb), self, 0);
-  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cb), self, 0);
-
-  col = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_expand (col, expand);
-  gtk_column_view_column_set_resizable (col, TRUE);
-  if (fixed_width > 0)
-    gtk_column_view_column_set_fixed_width (col, fixed_width);
-  gtk_column_view_append_column (self->column_view, col);
-  g_object_unref (col);
-}
-
-static void
 filter_selected_cb (JdEventsView *self)
 {
   jd_events_view_set_filter (self, gtk_drop_down_get_selected (self->filter_dropdown));
-}
-
-static void
-setup_source_view (JdEventsView *self)
-{
-  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->payload_view)));
-  const char *scheme = adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "Adwaita-dark" : "Adwaita";
-
-  gtk_source_buffer_set_language (buffer,
-                                  gtk_source_language_manager_get_language (gtk_source_language_manager_get_default (),
-                                                                            "json"));
-  gtk_source_buffer_set_style_scheme (buffer,
-                                      gtk_source_style_scheme_manager_get_scheme (gtk_source_style_scheme_manager_get_default (),
-                                                                                  scheme));
 }
 
 static void
@@ -378,14 +341,16 @@ jd_events_view_init (JdEventsView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  add_column (self, COLUMN_TIME, _("Time"), FALSE, 110);
-  add_column (self, COLUMN_DIRECTION, "", FALSE, 36);
-  add_column (self, COLUMN_KIND, _("Kind"), FALSE, 190);
-  add_column (self, COLUMN_TOPIC, _("Topic"), TRUE, -1);
+  static const JdColumnCallbacks callbacks = {
+    G_CALLBACK (setup_cb), G_CALLBACK (bind_cb), NULL
+  };
 
-  setup_source_view (self);
-  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
-                           G_CALLBACK (setup_source_view), self, G_CONNECT_SWAPPED);
+  jd_format_add_column (self->column_view, _("Time"), COLUMN_TIME, FALSE, 110, &callbacks, self);
+  jd_format_add_column (self->column_view, "", COLUMN_DIRECTION, FALSE, 36, &callbacks, self);
+  jd_format_add_column (self->column_view, _("Kind"), COLUMN_KIND, FALSE, 190, &callbacks, self);
+  jd_format_add_column (self->column_view, _("Topic"), COLUMN_TOPIC, TRUE, -1, &callbacks, self);
+
+  jd_format_json_view (self->payload_view);
 
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   jd_events_view_set_event_log (self, NULL);

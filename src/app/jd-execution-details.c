@@ -173,26 +173,6 @@ execution_notify_cb (JdExecutionDetails *self)
 }
 
 static void
-setup_source_view (JdExecutionDetails *self)
-{
-  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->document_view)));
-  const char *scheme = adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "Adwaita-dark" : "Adwaita";
-
-  gtk_source_buffer_set_language (buffer,
-                                  gtk_source_language_manager_get_language (gtk_source_language_manager_get_default (),
-                                                                            "json"));
-  gtk_source_buffer_set_style_scheme (buffer,
-                                      gtk_source_style_scheme_manager_get_scheme (gtk_source_style_scheme_manager_get_default (),
-                                                                                  scheme));
-}
-
-static void
-dark_changed_cb (JdExecutionDetails *self)
-{
-  setup_source_view (self);
-}
-
-static void
 jd_execution_details_get_property (GObject    *object,
                                    guint       prop_id,
                                    GValue     *value,
@@ -298,9 +278,7 @@ jd_execution_details_init (JdExecutionDetails *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  setup_source_view (self);
-  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
-                           G_CALLBACK (dark_changed_cb), self, G_CONNECT_SWAPPED);
+  jd_format_json_view (self->document_view);
   refresh (self);
 }
 

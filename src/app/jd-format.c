@@ -7,6 +7,7 @@
 
 #define G_LOG_DOMAIN "jd-app"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "jd-format.h"
@@ -173,4 +174,90 @@ jd_format_json_pretty (JsonNode *node)
   json_generator_set_indent (generator, 2);
   json_generator_set_root (generator, node);
   return json_generator_to_data (generator, NULL);
+}
+
+static void
+apply_json_scheme (GtkSourceView *view)
+{
+  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)));
+  const char *scheme = adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "Adwaita-dark" : "Adwaita";
+
+  gtk_source_buffer_set_style_scheme (buffer,
+                                      gtk_source_style_scheme_manager_get_scheme (gtk_source_style_scheme_manager_get_default (),
+                                                                                  scheme));
+}
+
+/**
+ * jd_format_json_view:
+ * @view: a source view
+ *
+ * Highlights @view's text as JSON in the Adwaita scheme that matches the
+ * light or dark style, now and whenever the style changes.
+ */
+void
+jd_format_json_view (GtkSourceView *view)
+{
+  GtkSourceBuffer *buffer;
+
+  g_return_if_fail (GTK_SOURCE_IS_VIEW (view));
+
+  buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)));
+  gtk_source_buffer_set_language (buffer,
+                                  gtk_source_language_manager_get_language (gtk_source_language_manager_get_default (),
+                                                                            "json"));
+  apply_json_scheme (view);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (apply_json_scheme), view, G_CONNECT_SWAPPED);
+}
+
+/**
+ * jd_format_add_column:
+ * @view: a column view
+ * @title: the column's header
+ * @column: an id the callbacks read back with jd_format_column_of()
+ * @expand: whether the column takes the spare width
+ * @fixed_width: a width in pixels, or -1
+ * @callbacks: the factory's signal handlers
+ * @user_data: passed to them; they are disconnected when it goes away
+ *
+ * Returns: (transfer none): the column's factory
+ */
+GtkListItemFactory *
+jd_format_add_column (GtkColumnView           *view,
+                      const char              *title,
+                      int                      column,
+                      gboolean                 expand,
+                      int                      fixed_width,
+                      const JdColumnCallbacks *callbacks,
+                      gpointer                 user_data)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *col;
+
+  g_object_set_data (G_OBJECT (factory), "jd-column", GINT_TO_POINTER (column));
+  g_signal_connect_object (factory, "setup", callbacks->setup, user_data, 0);
+  g_signal_connect_object (factory, "bind", callbacks->bind, user_data, 0);
+  if (callbacks->unbind != NULL)
+    g_signal_connect_object (factory, "unbind", callbacks->unbind, user_data, 0);
+
+  col = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (col, expand);
+  gtk_column_view_column_set_resizable (col, TRUE);
+  if (fixed_width > 0)
+    gtk_column_view_column_set_fixed_width (col, fixed_width);
+  gtk_column_view_append_column (view, col);
+  g_object_unref (col);
+
+  return factory;
+}
+
+/**
+ * jd_format_column_of:
+ *
+ * Returns: the column id jd_format_add_column() gave @factory
+ */
+int
+jd_format_column_of (GtkListItemFactory *factory)
+{
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "jd-column"));
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include <gtksourceview/gtksource.h>
 #include <json-glib/json-glib.h>
 
 #include "jd-execution.h"
@@ -19,5 +20,23 @@ const char *jd_format_status_style    (JdExecutionStatus  status);
 void        jd_format_status_pill     (GtkLabel          *label,
                                        JdExecutionStatus  status);
 char       *jd_format_json_pretty     (JsonNode          *node);
+void        jd_format_json_view       (GtkSourceView     *view);
+
+/* Columns of a data table, each cell made by @setup / @bind / @unbind of a
+ * GtkSignalListItemFactory whose "jd-column" data is @column. */
+typedef struct {
+  GCallback setup;
+  GCallback bind;
+  GCallback unbind;   /* nullable */
+} JdColumnCallbacks;
+
+GtkListItemFactory *jd_format_add_column (GtkColumnView           *view,
+                                          const char              *title,
+                                          int                      column,
+                                          gboolean                 expand,
+                                          int                      fixed_width,
+                                          const JdColumnCallbacks *callbacks,
+                                          gpointer                 user_data);
+int                 jd_format_column_of  (GtkListItemFactory      *factory);
 
 G_END_DECLS

@@ -225,27 +225,6 @@ template_action (GtkWidget  *widget,
 }
 
 static void
-setup_source_view (JdNewJobDialog *self)
-{
-  GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
-  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->document_view)));
-  AdwStyleManager *style_manager = adw_style_manager_get_default ();
-  GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
-  const char *scheme = adw_style_manager_get_dark (style_manager) ? "Adwaita-dark" : "Adwaita";
-
-  gtk_source_buffer_set_language (buffer, gtk_source_language_manager_get_language (languages, "json"));
-  gtk_source_buffer_set_style_scheme (buffer, gtk_source_style_scheme_manager_get_scheme (schemes, scheme));
-}
-
-static void
-dark_changed_cb (AdwStyleManager *style_manager,
-                 GParamSpec      *pspec,
-                 JdNewJobDialog  *self)
-{
-  setup_source_view (self);
-}
-
-static void
 jd_new_job_dialog_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), JD_TYPE_NEW_JOB_DIALOG);
@@ -317,9 +296,7 @@ jd_new_job_dialog_init (JdNewJobDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  setup_source_view (self);
-  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
-                           G_CALLBACK (dark_changed_cb), self, 0);
+  jd_format_json_view (self->document_view);
 
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->document_view));
   g_signal_connect_object (buffer, "changed", G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
