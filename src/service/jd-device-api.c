@@ -782,6 +782,12 @@ jd_device_api_handle (JdStore     *store,
   timestamp = jd_store_now (store);
   add_int (builder, "timestamp", timestamp);
 
+  if (!jd_store_admit_request (store, (guint) op))
+    {
+      reject (&r, "RequestThrottled", "Rate exceeded");
+      goto done;
+    }
+
   switch (op)
     {
     case JD_DEVICE_OP_GET_PENDING:
@@ -895,6 +901,85 @@ jd_device_api_build_notify_next (JdStore     *store,
     {
       json_builder_set_member_name (builder, "execution");
       add_execution (builder, next, TRUE);
+    }
+  json_builder_end_object (builder);
+
+  return builder_to_text (builder);
+}
+
+/* ---- fleet events ---- */
+
+char *
+jd_device_api_build_event (const JdStoreEvent *event,
+                           const char         *region,
+                           const char         *account_id,
+                           char              **topic)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *event_id = g_uuid_string_random ();
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_return_val_if_fail (event != NULL, NULL);
+  g_return_val_if_fail (region != NULL && account_id != NULL && topic != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  if (event->kind == JD_STORE_EVENT_JOB_EXECUTION)
+    {
+      JdStoreExecution *e = event->execution;
+      g_autofree char *arn = g_strdup_printf ("arn:aws:iot:%s:%s:thing/%s", region, account_id, e->thing_name);
+
+      g_return_val_if_fail (e != NULL, NULL);
+      *topic = g_strdup_printf ("$aws/events/jobExecution/%s/%s", e->job_id, event->operation);
+      add_string (builder, "eventType", "JOB_EXECUTION");
+      add_string (builder, "eventId", event_id);
+      add_int (builder, "timestamp", now);
+      add_string (builder, "operation", event->operation);
+      add_string (builder, "jobId", e->job_id);
+      add_string (builder, "thingArn", arn);
+      add_string (builder, "status", jd_execution_status_to_string (e->status));
+      add_status_details (builder, e);
+    }
+  else
+    {
+      JdStoreJob *job = event->job;
+
+      g_return_val_if_fail (job != NULL, NULL);
+      *topic = g_strdup_printf ("$aws/events/job/%s/%s", job->job_id, event->operation);
+      add_string (builder, "eventType", "JOB");
+      add_string (builder, "eventId", event_id);
+      add_int (builder, "timestamp", now);
+      add_string (builder, "operation", event->operation);
+      add_string (builder, "jobId", job->job_id);
+      add_string (builder, "status", strcmp (event->operation, "deleted") == 0
+                                     ? "DELETED" : jd_job_status_to_string (job->status));
+      add_string (builder, "targetSelection", job->target_selection);
+      json_builder_set_member_name (builder, "targets");
+      json_builder_begin_array (builder);
+      for (guint i = 0; job->targets != NULL && job->targets[i] != NULL; i++)
+        json_builder_add_string_value (builder, job->targets[i]);
+      json_builder_end_array (builder);
+      if (job->description != NULL)
+        add_string (builder, "description", job->description);
+      /* The documented job events carry these three in milliseconds. */
+      add_int (builder, "createdAt", job->created_at * 1000);
+      add_int (builder, "lastUpdatedAt", job->last_updated_at * 1000);
+      if (job->completed_at > 0)
+        add_int (builder, "completedAt", job->completed_at * 1000);
+      if (strcmp (event->operation, "completed") == 0)
+        {
+          json_builder_set_member_name (builder, "jobProcessDetails");
+          json_builder_begin_object (builder);
+          add_int (builder, "numberOfCanceledThings", job->n_canceled);
+          add_int (builder, "numberOfRejectedThings", job->n_rejected);
+          add_int (builder, "numberOfFailedThings", job->n_failed);
+          add_int (builder, "numberOfRemovedThings", job->n_removed);
+          add_int (builder, "numberOfSucceededThings", job->n_succeeded);
+          add_int (builder, "numberOfTimedOutThings", job->n_timed_out);
+          json_builder_end_object (builder);
+        }
+      if ((strcmp (event->operation, "deleted") == 0 || strcmp (event->operation, "canceled") == 0)
+          && job->comment != NULL)
+        add_string (builder, "comment", job->comment);
     }
   json_builder_end_object (builder);
 

@@ -71,6 +71,14 @@ char             *jd_device_api_build_notify_next (JdStore     *store,
                                                    const char  *thing_name,
                                                    GError     **error);
 
+/* A fleet event (JdStore::jobs-events) as AWS publishes it: *topic gets
+ * `$aws/events/job/<jobId>/<operation>` or
+ * `$aws/events/jobExecution/<jobId>/<operation>`; returns the payload. */
+char             *jd_device_api_build_event       (const JdStoreEvent *event,
+                                                   const char         *region,
+                                                   const char         *account_id,
+                                                   char              **topic);
+
 /* AWS's identifier rules. */
 gboolean          jd_device_api_is_valid_thing_name (const char *name);
 gboolean          jd_device_api_is_valid_job_id     (const char *job_id);

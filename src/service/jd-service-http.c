@@ -1136,6 +1136,18 @@ op_list_things (Request *r)
 
   if (!page_params (r, &limit, &after) || !query_bool (r, "usePrefixAttributeValue", &prefix))
     return FALSE;
+  if (query (r, "attributeName") != NULL)
+    {
+      const char *p = query (r, "attributeName");
+      gboolean ok = *p != '\0' && strlen (p) <= 128;
+
+      for (; *p != '\0'; p++)
+        ok &= g_ascii_isalnum (*p) || strchr ("_.,@/:#-", *p) != NULL;
+      if (!ok)
+        return invalid (r, "1 validation error detected: Value '%s' at 'attributeName' failed to satisfy constraint: "
+                        "Member must satisfy regular expression pattern: [a-zA-Z0-9_.,@/:#-]+",
+                        query (r, "attributeName"));
+    }
 
   things = jd_store_list_things (r->self->store, after, limit, query (r, "attributeName"),
                                  query (r, "attributeValue"), query (r, "thingTypeName"), &more, &error);

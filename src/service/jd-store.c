@@ -28,13 +28,22 @@ struct _JdStore
 
   /* Per transaction: thing name → "before" snapshot (pending key, next key). */
   GHashTable   *touched;
+  /* Per transaction, only while someone listens to ::jobs-events: job id →
+   * the job before the transaction. */
+  GHashTable   *touched_jobs;
   gboolean      in_tx;
+
+  /* Token buckets of the device-API rate limit. */
+  guint         request_rate;
+  double        tokens[4];
+  gint64        refilled_at[4];
 };
 
 G_DEFINE_FINAL_TYPE (JdStore, jd_store, G_TYPE_OBJECT)
 
 enum {
   THINGS_CHANGED,
+  JOBS_EVENTS,
   N_SIGNALS
 };
 
@@ -547,8 +556,9 @@ find_execution (JdStore     *self,
 /* ---- transactions and change reports ---- */
 
 typedef struct {
-  char *pending_key;
-  char *next_key;
+  char      *pending_key;
+  char      *next_key;
+  GPtrArray *executions;   /* every execution of the thing, when events are wanted */
 } Snapshot;
 
 static void
@@ -558,7 +568,53 @@ snapshot_free (gpointer data)
 
   g_free (snap->pending_key);
   g_free (snap->next_key);
+  g_clear_pointer (&snap->executions, g_ptr_array_unref);
   g_free (snap);
+}
+
+static void
+event_free (gpointer data)
+{
+  JdStoreEvent *event = data;
+
+  g_clear_pointer (&event->job, jd_store_job_free);
+  g_clear_pointer (&event->execution, jd_store_execution_free);
+  g_free (event);
+}
+
+static gboolean
+events_wanted (JdStore *self)
+{
+  return g_signal_has_handler_pending (self, signals[JOBS_EVENTS], 0, TRUE);
+}
+
+static GPtrArray *
+executions_of_thing (JdStore    *self,
+                     const char *thing_name)
+{
+  const char *params[] = { thing_name };
+
+  return query_executions (self, "SELECT " EXEC_COLUMNS EXEC_FROM "WHERE e.thing_name = ?1 ORDER BY e.seq",
+                           params, 1, -1, NULL);
+}
+
+static JdStoreJob *find_job (JdStore     *self,
+                             const char  *job_id,
+                             GError     **error);
+
+/* Records @job_id's state before the transaction changes it (events only). */
+static void
+touch_job (JdStore    *self,
+           const char *job_id)
+{
+  JdStoreJob *job;
+
+  g_assert (self->in_tx);
+  if (!events_wanted (self) || g_hash_table_contains (self->touched_jobs, job_id))
+    return;
+  job = find_job (self, job_id, NULL);
+  if (job != NULL)
+    g_hash_table_insert (self->touched_jobs, g_strdup (job_id), job);
 }
 
 /* The pending set as sorted identities, and the identity of `$next`. */
@@ -601,9 +657,20 @@ static void
 touch (JdStore    *self,
        const char *thing_name)
 {
+  Snapshot *snap;
+
   g_assert (self->in_tx);
-  if (!g_hash_table_contains (self->touched, thing_name))
-    g_hash_table_insert (self->touched, g_strdup (thing_name), take_snapshot (self, thing_name));
+  if (g_hash_table_contains (self->touched, thing_name))
+    return;
+
+  snap = take_snapshot (self, thing_name);
+  if (events_wanted (self))
+    {
+      snap->executions = executions_of_thing (self, thing_name);
+      for (guint i = 0; snap->executions != NULL && i < snap->executions->len; i++)
+        touch_job (self, ((JdStoreExecution *) g_ptr_array_index (snap->executions, i))->job_id);
+    }
+  g_hash_table_insert (self->touched, g_strdup (thing_name), snap);
 }
 
 static gboolean
@@ -615,6 +682,7 @@ tx_begin (JdStore  *self,
     return FALSE;
   self->in_tx = TRUE;
   g_hash_table_remove_all (self->touched);
+  g_hash_table_remove_all (self->touched_jobs);
   return TRUE;
 }
 
@@ -626,6 +694,117 @@ tx_rollback (JdStore *self)
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   self->in_tx = FALSE;
   g_hash_table_remove_all (self->touched);
+  g_hash_table_remove_all (self->touched_jobs);
+}
+
+static const char *
+execution_operation (JdExecutionStatus status)
+{
+  switch (status)
+    {
+    case JD_EXECUTION_STATUS_SUCCEEDED: return "succeeded";
+    case JD_EXECUTION_STATUS_FAILED: return "failed";
+    case JD_EXECUTION_STATUS_REJECTED: return "rejected";
+    case JD_EXECUTION_STATUS_CANCELED: return "canceled";
+    case JD_EXECUTION_STATUS_TIMED_OUT: return "timed_out";
+    case JD_EXECUTION_STATUS_REMOVED: return "removed";
+    case JD_EXECUTION_STATUS_QUEUED:
+    case JD_EXECUTION_STATUS_IN_PROGRESS:
+    default:
+      return NULL;
+    }
+}
+
+/* The fleet events of the committed transaction: executions that reached a
+ * terminal status or were deleted, then jobs that completed, were canceled
+ * or were deleted. */
+static GPtrArray *
+collect_events (JdStore    *self,
+                GHashTable *before_things,
+                GHashTable *before_jobs)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func (event_free);
+  g_autoptr(GHashTable) deleted_jobs = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) job_events = g_ptr_array_new_with_free_func (event_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, before_jobs);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      JdStoreJob *old = value;
+      g_autoptr(JdStoreJob) now = find_job (self, key, NULL);
+      JdStoreEvent *event = NULL;
+
+      if (now == NULL)
+        {
+          event = g_new0 (JdStoreEvent, 1);
+          event->operation = "deleted";
+          event->job = g_steal_pointer (&old);
+          g_hash_table_iter_steal (&iter);
+          g_hash_table_add (deleted_jobs, event->job->job_id);
+          g_free (key);
+        }
+      else if (now->status != old->status
+               && (now->status == JD_JOB_STATUS_COMPLETED || now->status == JD_JOB_STATUS_CANCELED))
+        {
+          event = g_new0 (JdStoreEvent, 1);
+          event->operation = now->status == JD_JOB_STATUS_COMPLETED ? "completed" : "canceled";
+          event->job = g_steal_pointer (&now);
+        }
+      if (event != NULL)
+        {
+          event->kind = JD_STORE_EVENT_JOB;
+          g_ptr_array_add (job_events, event);
+        }
+    }
+
+  g_hash_table_iter_init (&iter, before_things);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Snapshot *old = value;
+      g_autoptr(GPtrArray) now = NULL;
+
+      if (old->executions == NULL)
+        continue;
+      now = executions_of_thing (self, key);
+      for (guint i = 0; now != NULL && i < old->executions->len; i++)
+        {
+          JdStoreExecution *before = g_ptr_array_index (old->executions, i);
+          JdStoreExecution *after = NULL;
+          JdStoreEvent *event;
+
+          for (guint j = 0; j < now->len && after == NULL; j++)
+            {
+              JdStoreExecution *candidate = g_ptr_array_index (now, j);
+
+              if (strcmp (candidate->job_id, before->job_id) == 0
+                  && candidate->execution_number == before->execution_number)
+                after = candidate;
+            }
+
+          if (after == NULL && !g_hash_table_contains (deleted_jobs, before->job_id))
+            {
+              event = g_new0 (JdStoreEvent, 1);
+              event->operation = "deleted";
+              event->execution = jd_store_execution_copy (before);
+            }
+          else if (after != NULL && after->status != before->status && execution_operation (after->status) != NULL)
+            {
+              event = g_new0 (JdStoreEvent, 1);
+              event->operation = execution_operation (after->status);
+              event->execution = jd_store_execution_copy (after);
+            }
+          else
+            continue;
+
+          event->kind = JD_STORE_EVENT_JOB_EXECUTION;
+          g_ptr_array_add (events, event);
+        }
+    }
+
+  g_ptr_array_extend_and_steal (events, g_steal_pointer (&job_events));
+  return events;
 }
 
 static void schedule_timer (JdStore *self);
@@ -639,6 +818,8 @@ tx_commit (JdStore  *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GHashTable) before_jobs = NULL;
+  g_autoptr(GPtrArray) events = NULL;
   GHashTableIter iter;
   gpointer key, value;
   int rc;
@@ -674,6 +855,11 @@ tx_commit (JdStore  *self,
 
   before = g_steal_pointer (&self->touched);
   self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, snapshot_free);
+  before_jobs = g_steal_pointer (&self->touched_jobs);
+  self->touched_jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) jd_store_job_free);
+  if (g_hash_table_size (before_jobs) > 0 || events_wanted (self))
+    events = collect_events (self, before, before_jobs);
 
   changes = g_ptr_array_new_with_free_func (thing_change_free);
   g_hash_table_iter_init (&iter, before);
@@ -702,6 +888,8 @@ tx_commit (JdStore  *self,
       g_ptr_array_sort (changes, compare_changes);
       g_signal_emit (self, signals[THINGS_CHANGED], 0, changes);
     }
+  if (events != NULL && events->len > 0)
+    g_signal_emit (self, signals[JOBS_EVENTS], 0, events);
 
   return TRUE;
 }
@@ -813,6 +1001,7 @@ jd_store_finalize (GObject *object)
     }
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->touched, g_hash_table_unref);
+  g_clear_pointer (&self->touched_jobs, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close (self->db);
   g_free (self->path);
@@ -840,6 +1029,22 @@ jd_store_class_init (JdStoreClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+
+  /**
+   * JdStore::jobs-events:
+   * @events: (element-type JdStoreEvent): the fleet events of one commit,
+   *   execution events first
+   *
+   * Emitted after a transaction commits, after ::things-changed, when
+   * executions reached a terminal status or were deleted, or jobs completed,
+   * were canceled or deleted. Only computed while a handler is connected.
+   */
+  signals[JOBS_EVENTS] =
+    g_signal_new ("jobs-events",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
 }
 
 static void
@@ -848,7 +1053,12 @@ jd_store_init (JdStore *self)
   const char *scale = g_getenv ("JOBDECK_TIME_SCALE");
 
   self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, snapshot_free);
+  self->touched_jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) jd_store_job_free);
   self->time_scale = 1.0;
+  self->request_rate = JD_STORE_DEFAULT_REQUEST_RATE;
+  for (guint i = 0; i < G_N_ELEMENTS (self->tokens); i++)
+    self->tokens[i] = self->request_rate;
   if (scale != NULL)
     {
       double value = g_ascii_strtod (scale, NULL);
@@ -1471,6 +1681,7 @@ jd_store_cancel_job (JdStore     *self,
       return NULL;
     }
 
+  touch_job (self, job_id);
   if (!touch_things_of_job (self, job_id, error)
       || !end_pending (self, NULL, job_id, force, JD_EXECUTION_STATUS_CANCELED, force, error))
     {
@@ -1538,6 +1749,7 @@ jd_store_delete_job (JdStore     *self,
       return FALSE;
     }
 
+  touch_job (self, job_id);
   if (!touch_things_of_job (self, job_id, error))
     {
       tx_rollback (self);
@@ -2030,6 +2242,47 @@ jd_store_update_execution (JdStore             *self,
     return NULL;
 
   return find_execution (self, thing_name, job_id, e->execution_number, error);
+}
+
+/* ---- rate limit ---- */
+
+void
+jd_store_set_request_rate (JdStore *self,
+                           guint    per_second)
+{
+  g_return_if_fail (JD_IS_STORE (self));
+
+  self->request_rate = per_second;
+  for (guint i = 0; i < G_N_ELEMENTS (self->tokens); i++)
+    {
+      self->tokens[i] = per_second;
+      self->refilled_at[i] = g_get_monotonic_time ();
+    }
+}
+
+gboolean
+jd_store_admit_request (JdStore *self,
+                        guint    operation)
+{
+  gint64 now = g_get_monotonic_time ();
+  double *tokens;
+
+  g_return_val_if_fail (JD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (operation < G_N_ELEMENTS (self->tokens), FALSE);
+
+  if (self->request_rate == 0)
+    return TRUE;
+
+  tokens = &self->tokens[operation];
+  if (self->refilled_at[operation] != 0)
+    *tokens = MIN ((double) self->request_rate,
+                   *tokens + (double) (now - self->refilled_at[operation]) / G_USEC_PER_SEC * self->request_rate);
+  self->refilled_at[operation] = now;
+
+  if (*tokens < 1.0)
+    return FALSE;
+  *tokens -= 1.0;
+  return TRUE;
 }
 
 /* ---- private (tests) ---- */

@@ -6,6 +6,10 @@
  * listing, per thing, whether its pending set and its `$next` execution changed
  * (reference §6), so the MQTT side knows what to publish.
  *
+ * When ::jobs-events has a handler, the store also reports, after each commit,
+ * the job and job-execution events of AWS's fleet events (jobs-device-api.md
+ * §1.3); nothing is computed for them otherwise.
+ *
  * Times are epoch seconds. Timers run on the thread-default main context of
  * jd_store_open(); the environment variable JOBDECK_TIME_SCALE (tests only)
  * scales them, e.g. 0.001 turns a minute into 60 ms.
@@ -105,6 +109,22 @@ typedef struct {
   gboolean  next_changed;             /* publish `notify-next` */
 } JdStoreThingChange;
 
+/* One element of ::jobs-events: what AWS publishes on `$aws/events/job/…`
+ * (kind JOB) and `$aws/events/jobExecution/…` (kind JOB_EXECUTION). */
+typedef enum {
+  JD_STORE_EVENT_JOB,
+  JD_STORE_EVENT_JOB_EXECUTION,
+} JdStoreEventKind;
+
+typedef struct {
+  JdStoreEventKind  kind;
+  const char       *operation;   /* as in the topic: "succeeded", "failed", "rejected",
+                                  * "canceled", "timed_out", "removed", "deleted"
+                                  * (executions); "completed", "canceled", "deleted" (jobs) */
+  JdStoreJob       *job;         /* JOB: the job now, or as it was before deletion */
+  JdStoreExecution *execution;   /* JOB_EXECUTION: the execution now, or as it was */
+} JdStoreEvent;
+
 #define JD_TYPE_STORE (jd_store_get_type ())
 
 G_DECLARE_FINAL_TYPE (JdStore, jd_store, JD, STORE, GObject)
@@ -173,8 +193,8 @@ JdStoreExecution *jd_store_get_execution        (JdStore      *self,
                                                  const char   *job_id,
                                                  gint64        execution_number,  /* -1 = latest */
                                                  GError      **error);
-/* Latest execution per thing of a job, in queue order after the thing
- * @after (NULL = from the start). */
+/* The executions of a job, ordered by thing name, after the thing @after
+ * (NULL = from the start). */
 GPtrArray        *jd_store_list_executions_for_job   (JdStore    *self,
                                                       const char *job_id,
                                                       const char *status,   /* nullable */
@@ -233,6 +253,16 @@ JdStoreExecution *jd_store_update_execution     (JdStore             *self,
                                                  const JdStoreUpdate *update,
                                                  JdStoreExecution   **current,
                                                  GError             **error);
+
+/* Request rate limit of the device API, per operation (0–3, the caller's
+ * numbering), like AWS's per-account data-plane quota: @per_second requests
+ * per second with a burst of as many; 0 = unlimited. Default 200. */
+#define JD_STORE_DEFAULT_REQUEST_RATE 200
+void              jd_store_set_request_rate     (JdStore      *self,
+                                                 guint         per_second);
+/* Takes one request of @operation (< 4) from its budget; FALSE = throttled. */
+gboolean          jd_store_admit_request        (JdStore      *self,
+                                                 guint         operation);
 
 /* The current time as the store sees it (epoch seconds). */
 gint64            jd_store_now                  (JdStore      *self);

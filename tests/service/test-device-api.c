@@ -287,6 +287,213 @@ test_invalid_topic_reply (void)
   g_assert_false (json_object_has_member (bo, "clientToken"));
 }
 
+/* What a transport would publish on ::things-changed, summarized. */
+static void
+published_cb (JdStore   *store,
+              GPtrArray *changes,
+              GPtrArray *log)
+{
+  for (guint i = 0; i < changes->len; i++)
+    {
+      JdStoreThingChange *change = g_ptr_array_index (changes, i);
+      g_autoptr(GError) error = NULL;
+
+      if (change->pending_changed)
+        {
+          g_autofree char *text = jd_device_api_build_notify (store, change->thing_name, &error);
+          g_autoptr(JsonObject) o = parse_object (text);
+          JsonObject *jobs = json_object_get_object_member (o, "jobs");
+          GString *line = g_string_new ("notify");
+
+          for (guint k = 0; k < 2; k++)
+            {
+              const char *key = k == 0 ? "IN_PROGRESS" : "QUEUED";
+              JsonArray *list;
+
+              if (!json_object_has_member (jobs, key))
+                continue;
+              list = json_object_get_array_member (jobs, key);
+              g_assert_cmpuint (json_array_get_length (list), >, 0);
+              g_string_append_printf (line, " %s:", key);
+              for (guint j = 0; j < json_array_get_length (list); j++)
+                g_string_append_printf (line, "%s%s", j > 0 ? "," : "",
+                                        json_object_get_string_member (json_array_get_object_element (list, j), "jobId"));
+            }
+          if (json_object_get_size (jobs) == 0)
+            g_string_append (line, " {}");
+          g_ptr_array_add (log, g_string_free (line, FALSE));
+        }
+      if (change->next_changed)
+        {
+          g_autofree char *text = jd_device_api_build_notify_next (store, change->thing_name, &error);
+          g_autoptr(JsonObject) o = parse_object (text);
+
+          if (json_object_has_member (o, "execution"))
+            {
+              JsonObject *e = json_object_get_object_member (o, "execution");
+
+              g_assert_true (json_object_has_member (e, "jobDocument"));
+              g_ptr_array_add (log, g_strdup_printf ("next %s(%s,v%" G_GINT64_FORMAT ")",
+                                                     json_object_get_string_member (e, "jobId"),
+                                                     json_object_get_string_member (e, "status"),
+                                                     json_object_get_int_member (e, "versionNumber")));
+            }
+          else
+            {
+              g_assert_cmpuint (json_object_get_size (o), ==, 1);
+              g_ptr_array_add (log, g_strdup ("next none"));
+            }
+        }
+    }
+}
+
+static void
+assert_published (GPtrArray  *log,
+                  const char *expected)
+{
+  g_autoptr(GString) got = g_string_new (NULL);
+
+  for (guint i = 0; i < log->len; i++)
+    g_string_append_printf (got, "%s%s", i > 0 ? " | " : "", (const char *) g_ptr_array_index (log, i));
+  g_assert_cmpstr (got->str, ==, expected);
+  g_ptr_array_set_size (log, 0);
+}
+
+/* Reference §6.3 with the payloads themselves. */
+static void
+test_sequence_payloads (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStore) store = jd_store_open (":memory:", &error);
+  g_autoptr(JdStoreThing) thing = jd_store_create_thing (store, "T", NULL, NULL, NULL, &error);
+  g_autoptr(GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
+  JsonObject *r;
+
+  g_signal_connect (store, "things-changed", G_CALLBACK (published_cb), log);
+
+  create_job (store, "A", "T");
+  assert_published (log, "notify QUEUED:A | next A(QUEUED,v1)");
+  create_job (store, "B", "T");
+  assert_published (log, "notify QUEUED:A,B");
+  r = request (store, "T", JD_DEVICE_OP_START_NEXT, NULL, "", TRUE);
+  json_object_unref (r);
+  assert_published (log, "");
+  create_job (store, "C", "T");
+  assert_published (log, "notify IN_PROGRESS:A QUEUED:B,C");
+  r = request (store, "T", JD_DEVICE_OP_UPDATE, "A", "{\"status\":\"SUCCEEDED\"}", TRUE);
+  json_object_unref (r);
+  assert_published (log, "notify QUEUED:B,C | next B(QUEUED,v1)");
+  r = request (store, "T", JD_DEVICE_OP_UPDATE, "C", "{\"status\":\"IN_PROGRESS\"}", TRUE);
+  json_object_unref (r);
+  assert_published (log, "next C(IN_PROGRESS,v2)");
+  r = request (store, "T", JD_DEVICE_OP_UPDATE, "B", "{\"status\":\"REJECTED\"}", TRUE);
+  json_object_unref (r);
+  assert_published (log, "notify IN_PROGRESS:C");
+  g_assert_true (jd_store_delete_job (store, "C", TRUE, &error));
+  assert_published (log, "notify {} | next none");
+
+  g_signal_handlers_disconnect_by_func (store, published_cb, log);
+}
+
+static void
+test_throttled (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStore) store = jd_store_open (":memory:", &error);
+  guint accepted_count = 0;
+  guint throttled = 0;
+
+  jd_store_set_request_rate (store, 20);
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *reply = NULL;
+      gboolean accepted = FALSE;
+
+      jd_device_api_handle (store, "T", JD_DEVICE_OP_GET_PENDING, NULL, "{\"clientToken\":\"r\"}", 19,
+                            &accepted, &reply);
+      if (accepted)
+        accepted_count++;
+      else
+        {
+          g_autoptr(JsonObject) o = parse_object (reply);
+
+          g_assert_cmpstr (json_object_get_string_member (o, "code"), ==, "RequestThrottled");
+          g_assert_cmpstr (json_object_get_string_member (o, "clientToken"), ==, "r");
+          throttled++;
+        }
+    }
+  /* A burst of 20 (plus what refills meanwhile), the rest throttled. */
+  g_assert_cmpuint (accepted_count, >=, 20);
+  g_assert_cmpuint (throttled, >=, 5);
+
+  /* Other operations have their own budget. */
+  {
+    g_autoptr(JsonObject) start = request (store, "T", JD_DEVICE_OP_START_NEXT, NULL, "", TRUE);
+  }
+
+  /* The budget refills. */
+  g_usleep (200 * 1000);
+  {
+    g_autoptr(JsonObject) again = request (store, "T", JD_DEVICE_OP_GET_PENDING, NULL, "", TRUE);
+  }
+
+  /* 0 = unlimited. */
+  jd_store_set_request_rate (store, 0);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autoptr(JsonObject) o = request (store, "T", JD_DEVICE_OP_DESCRIBE, "$next", "", TRUE);
+    }
+}
+
+static void
+test_events (void)
+{
+  g_autoptr(JsonObject) details = json_object_new ();
+  const char *targets[] = { "arn:aws:iot:us-east-1:123456789012:thing/T", NULL };
+  JdStoreExecution execution = { (char *) "J1", (char *) "T", JD_EXECUTION_STATUS_SUCCEEDED, details, 1700000000, 1700000010,
+                                 1700000020, 3, 1, FALSE, -1, (char *) "{}" };
+  JdStoreJob job = { 0 };
+  JdStoreEvent exec_event = { JD_STORE_EVENT_JOB_EXECUTION, "succeeded", NULL, &execution };
+  JdStoreEvent job_event = { JD_STORE_EVENT_JOB, "completed", &job, NULL };
+  g_autofree char *topic1 = NULL;
+  g_autofree char *topic2 = NULL;
+  g_autofree char *text1 = NULL;
+  g_autofree char *text2 = NULL;
+  g_autoptr(JsonObject) o1 = NULL;
+  g_autoptr(JsonObject) o2 = NULL;
+
+  json_object_set_string_member (details, "k", "v");
+  job.job_id = (char *) "J1";
+  job.status = JD_JOB_STATUS_COMPLETED;
+  job.target_selection = (char *) "SNAPSHOT";
+  job.targets = (char **) targets;
+  job.created_at = 1700000000;
+  job.last_updated_at = 1700000100;
+  job.completed_at = 1700000100;
+  job.n_succeeded = 1;
+
+  text1 = jd_device_api_build_event (&exec_event, "us-east-1", "123456789012", &topic1);
+  g_assert_cmpstr (topic1, ==, "$aws/events/jobExecution/J1/succeeded");
+  o1 = parse_object (text1);
+  g_assert_cmpstr (json_object_get_string_member (o1, "eventType"), ==, "JOB_EXECUTION");
+  g_assert_cmpuint (strlen (json_object_get_string_member (o1, "eventId")), ==, 36);
+  g_assert_cmpstr (json_object_get_string_member (o1, "operation"), ==, "succeeded");
+  g_assert_cmpstr (json_object_get_string_member (o1, "status"), ==, "SUCCEEDED");
+  g_assert_cmpstr (json_object_get_string_member (o1, "thingArn"), ==, "arn:aws:iot:us-east-1:123456789012:thing/T");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o1, "statusDetails"), "k"), ==, "v");
+  g_assert_cmpint (json_object_get_int_member (o1, "timestamp"), <, 10000000000);
+
+  text2 = jd_device_api_build_event (&job_event, "us-east-1", "123456789012", &topic2);
+  g_assert_cmpstr (topic2, ==, "$aws/events/job/J1/completed");
+  o2 = parse_object (text2);
+  g_assert_cmpstr (json_object_get_string_member (o2, "eventType"), ==, "JOB");
+  g_assert_cmpstr (json_object_get_string_member (o2, "status"), ==, "COMPLETED");
+  g_assert_cmpint (json_object_get_int_member (o2, "completedAt"), ==, 1700000100000);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o2, "jobProcessDetails"),
+                                               "numberOfSucceededThings"), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (o2, "targets"), 0), ==, targets[0]);
+}
+
 /* ---- corpus ---- */
 
 static void
@@ -499,6 +706,9 @@ main (int   argc,
   g_test_add_func ("/device-api/operations", test_operations);
   g_test_add_func ("/device-api/notify-payloads", test_notify_payloads);
   g_test_add_func ("/device-api/invalid-topic", test_invalid_topic_reply);
+  g_test_add_func ("/device-api/events", test_events);
+  g_test_add_func ("/device-api/throttled", test_throttled);
+  g_test_add_func ("/device-api/sequence-6-3-payloads", test_sequence_payloads);
 
   dir = g_dir_open (CORPUS_DIR, 0, NULL);
   g_assert_nonnull (dir);

@@ -11,6 +11,7 @@
 
 #include "jd-device-api.h"
 #include "jd-service-http.h"
+#include "jd-store-private.h"
 #include "jd-test-https.h"
 
 typedef struct {
@@ -404,6 +405,7 @@ test_job_errors (Fixture       *f,
     { "PUT", "/things/T/jobs/nope/cancel", "{\"statusDetails\":{\"k\":5}}", 400, "InvalidRequestException" },
     { "DELETE", "/things/T/jobs/nope/executionNumber/1", NULL, 404, "ResourceNotFoundException" },
     { "GET", "/endpoint?endpointType=iot:Nope", NULL, 400, "InvalidRequestException" },
+    { "GET", "/things?attributeName=a%22b", NULL, 400, "InvalidRequestException" },
     { "GET", "/nothing/here", NULL, 404, "UnknownOperationException" },
     { "PATCH", "/jobs/j", NULL, 404, "UnknownOperationException" },
   };
@@ -415,6 +417,24 @@ test_job_errors (Fixture       *f,
       g_test_message ("%s %s", cases[i].method, cases[i].path);
       reply = call (f, cases[i].method, cases[i].path, cases[i].body, cases[i].status, cases[i].type);
     }
+}
+
+/* A read-only database: 503 ServiceUnavailableException, nothing changed. */
+static void
+test_storage_fault (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestReply) t = call (f, "POST", "/things/T", NULL, 200, NULL);
+  g_autoptr(JdTestReply) refused = NULL;
+  g_autoptr(JdTestReply) listed = NULL;
+
+  g_assert_true (jd_store_exec_for_test (f->store, "PRAGMA query_only = 1", &error));
+  refused = call (f, "PUT", "/jobs/j", "{\"targets\":[\"arn:aws:iot:us-east-1:123456789012:thing/T\"],\"document\":\"{}\"}",
+                  503, "ServiceUnavailableException");
+  g_assert_nonnull (strstr (message_of (refused), "read-only"));
+  listed = call (f, "GET", "/jobs", NULL, 200, NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (listed), "jobs")), ==, 0);
 }
 
 static void
@@ -440,6 +460,7 @@ main (int   argc,
   ADD ("/service-http/jobs", test_jobs);
   ADD ("/service-http/job-errors", test_job_errors);
   ADD ("/service-http/endpoint", test_endpoint);
+  ADD ("/service-http/storage-fault", test_storage_fault);
 #undef ADD
 
   return g_test_run ();

@@ -725,6 +725,93 @@ test_timers (Fixture       *fixture,
 }
 
 static void
+jobs_events_cb (JdStore   *store,
+                GPtrArray *events,
+                GPtrArray *log)
+{
+  for (guint i = 0; i < events->len; i++)
+    {
+      JdStoreEvent *event = g_ptr_array_index (events, i);
+
+      if (event->kind == JD_STORE_EVENT_JOB)
+        g_ptr_array_add (log, g_strdup_printf ("job:%s:%s:%s", event->operation, event->job->job_id,
+                                               jd_job_status_to_string (event->job->status)));
+      else
+        g_ptr_array_add (log, g_strdup_printf ("exec:%s:%s:%s:%s", event->operation, event->execution->job_id,
+                                               event->execution->thing_name,
+                                               jd_execution_status_to_string (event->execution->status)));
+    }
+}
+
+static void
+assert_events (GPtrArray  *log,
+               const char *expected)
+{
+  g_autoptr(GString) got = g_string_new (NULL);
+
+  for (guint i = 0; i < log->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (got, ' ');
+      g_string_append (got, g_ptr_array_index (log, i));
+    }
+  g_assert_cmpstr (got->str, ==, expected);
+  g_ptr_array_set_size (log, 0);
+}
+
+static void
+test_events (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreExecution) started = NULL;
+  JdStoreExecution *e;
+  JdStoreJob *job;
+
+  g_signal_connect (fixture->store, "jobs-events", G_CALLBACK (jobs_events_cb), log);
+
+  create_job (fixture, "J", "T,U", 0);
+  assert_events (log, "");
+  g_assert_true (jd_store_start_next (fixture->store, "T", NULL, 0, &started, &error));
+  g_clear_pointer (&started, jd_store_execution_free);
+  assert_events (log, "");
+  e = update (fixture, "T", "J", JD_EXECUTION_STATUS_SUCCEEDED, -1, &error);
+  jd_store_execution_free (e);
+  assert_events (log, "exec:succeeded:J:T:SUCCEEDED");
+  e = update (fixture, "U", "J", JD_EXECUTION_STATUS_REJECTED, -1, &error);
+  jd_store_execution_free (e);
+  assert_events (log, "exec:rejected:J:U:REJECTED job:completed:J:COMPLETED");
+
+  create_job (fixture, "K", "T", 0);
+  job = jd_store_cancel_job (fixture->store, "K", FALSE, NULL, "no", &error);
+  jd_store_job_free (job);
+  assert_events (log, "exec:canceled:K:T:CANCELED job:canceled:K:CANCELED");
+  g_assert_true (jd_store_delete_job (fixture->store, "K", FALSE, &error));
+  assert_events (log, "job:deleted:K:CANCELED");
+
+  create_job (fixture, "L", "T", 0);
+  g_assert_true (jd_store_start_next (fixture->store, "T", NULL, 0, &started, &error));
+  g_clear_pointer (&started, jd_store_execution_free);
+  g_assert_true (jd_store_delete_execution (fixture->store, "T", "L", 1, TRUE, &error));
+  assert_events (log, "exec:deleted:L:T:IN_PROGRESS job:completed:L:COMPLETED");
+
+  create_job (fixture, "M", "T", 1);
+  e = update (fixture, "T", "M", JD_EXECUTION_STATUS_IN_PROGRESS, -1, &error);
+  jd_store_execution_free (e);
+  assert_events (log, "");
+  wait_ms (200);
+  assert_events (log, "exec:timed_out:M:T:TIMED_OUT job:completed:M:COMPLETED");
+
+  create_job (fixture, "N", "T", 0);
+  g_assert_true (jd_store_delete_thing (fixture->store, "T", -1, &error));
+  g_assert_no_error (error);
+  assert_events (log, "exec:removed:N:T:REMOVED job:completed:N:COMPLETED");
+
+  g_signal_handlers_disconnect_by_func (fixture->store, jobs_events_cb, log);
+}
+
+static void
 test_persistence_and_faults (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("jd-store-XXXXXX", NULL);
@@ -820,6 +907,7 @@ main (int   argc,
   ADD ("/store/executions", test_executions);
   ADD ("/store/list-jobs", test_list_jobs);
   ADD ("/store/timers", test_timers);
+  ADD ("/store/events", test_events);
   g_test_add_func ("/store/persistence-and-faults", test_persistence_and_faults);
 #undef ADD
 
