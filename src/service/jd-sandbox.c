@@ -12,7 +12,8 @@
  *   mosquitto.pid                      the broker's process id while it runs
  *   jobs.sqlite                        the service's store
  *   sandbox.json                       exists while the sandbox runs
- * Every file is mode 0600 and the folder 0700.
+ * The folder is 0700; every file the sandbox writes itself is 0600 (the store
+ * and the broker create theirs with the process umask).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
