@@ -398,12 +398,11 @@ jd_device_view_init (JdDeviceView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  add_column (self, COLUMN_JOB, _("Job"), TRUE, 200);
+  add_column (self, COLUMN_JOB, _("Job"), TRUE, 180);
   add_column (self, COLUMN_STATUS, _("Status"), FALSE, 110);
   add_column (self, COLUMN_VERSION, _("Version"), FALSE, 70);
   add_column (self, COLUMN_QUEUED, _("Queued"), FALSE, 100);
   add_column (self, COLUMN_STARTED, _("Started"), FALSE, 100);
-  add_column (self, COLUMN_UPDATED, _("Updated"), FALSE, 100);
 
   self->clock_id = g_timeout_add_seconds (30, clock_tick_cb, self);
 

@@ -11,6 +11,8 @@
 
 #define G_LOG_DOMAIN "jd-app"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <gtksourceview/gtksource.h>
 
@@ -129,7 +131,7 @@ show_payload (JdEventsView *self)
 
   if (event == NULL)
     {
-      gtk_text_buffer_set_text (buffer, "", 0);
+      gtk_text_buffer_set_text (buffer, _("Select an event to see its payload."), -1);
       return;
     }
 
@@ -212,7 +214,18 @@ bind_cb (GtkSignalListItemFactory *factory,
       {
         const char *kind = jd_event_get_kind (event);
 
-        gtk_label_set_label (GTK_LABEL (child), jd_events_view_describe_kind (kind));
+        const char *space = strchr (kind, ' ');
+
+        /* "Accepted · update", or AWS's name for a notification. */
+        if (space != NULL)
+          {
+            g_autofree char *operation = g_strndup (kind, space - kind);
+            g_autofree char *text = g_strdup_printf ("%s · %s", jd_events_view_describe_kind (kind), operation);
+
+            gtk_label_set_label (GTK_LABEL (child), text);
+          }
+        else
+          gtk_label_set_label (GTK_LABEL (child), jd_events_view_describe_kind (kind));
         gtk_widget_set_tooltip_text (child, kind);
         if (g_str_has_suffix (kind, " rejected"))
           gtk_widget_add_css_class (child, "error");

@@ -25,6 +25,8 @@ struct _JdExecutionDetails
 
   /* Template children */
   GtkWidget        *toolbar_box;
+  GtkWidget        *start_button;
+  GtkWidget        *succeed_button;
   GtkLabel         *job_id_label;
   GtkLabel         *status_label;
   GtkLabel         *next_label;
@@ -119,6 +121,19 @@ refresh (JdExecutionDetails *self)
     }
 
   gtk_label_set_label (self->job_id_label, jd_execution_get_job_id (e));
+
+  /* The likely next step is the suggested one: start what is queued, finish
+   * what runs. */
+  if (jd_execution_get_status (e) == JD_EXECUTION_STATUS_QUEUED)
+    {
+      gtk_widget_add_css_class (self->start_button, "suggested-action");
+      gtk_widget_remove_css_class (self->succeed_button, "suggested-action");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (self->start_button, "suggested-action");
+      gtk_widget_add_css_class (self->succeed_button, "suggested-action");
+    }
   jd_format_status_pill (self->status_label, jd_execution_get_status (e));
   gtk_widget_set_visible (GTK_WIDGET (self->next_label), jd_execution_get_is_next (e));
 
@@ -261,6 +276,8 @@ jd_execution_details_class_init (JdExecutionDetailsClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/jd-execution-details.ui");
   gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, toolbar_box);
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, start_button);
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, succeed_button);
   gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, job_id_label);
   gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, status_label);
   gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, next_label);

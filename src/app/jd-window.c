@@ -42,6 +42,9 @@ struct _JdWindow
   GtkMenuButton        *profile_button;
   GtkLabel             *profile_label;
   GtkLabel             *state_dot;
+  GtkLabel             *state_label;
+  GtkLabel             *state_dot_small;
+  GtkWidget            *state_box;
   GMenu                *profiles_section;
   GtkMenuButton        *primary_menu_button;
   GtkInfoBar           *info_bar;
@@ -137,15 +140,20 @@ update_state_display (JdWindow *self)
   g_autofree char *accessible = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->state_dot), styles[i]);
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->state_dot), styles[i]);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->state_dot_small), styles[i]);
+    }
   gtk_widget_add_css_class (GTK_WIDGET (self->state_dot), state_style (state));
+  gtk_widget_add_css_class (GTK_WIDGET (self->state_dot_small), state_style (state));
 
   gtk_label_set_label (self->profile_label, self->session ? jd_session_get_name (self->session) : "");
   tooltip = error ? g_strdup_printf ("%s\n%s", status, error) : g_strdup (status);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->profile_button), tooltip);
+  gtk_widget_set_tooltip_text (self->state_box, tooltip);
+  gtk_label_set_label (self->state_label, status);
   /* Translators: the profile button's accessible name, e.g. "Local sandbox: Connected as MyThing" */
   accessible = g_strdup_printf (_("%s: %s"), self->session ? jd_session_get_name (self->session) : "", status);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->profile_button),
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_box),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
   adw_view_switcher_title_set_subtitle (self->switcher_title, status);
 
@@ -1072,6 +1080,9 @@ jd_window_class_init (JdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JdWindow, profile_button);
   gtk_widget_class_bind_template_child (widget_class, JdWindow, profile_label);
   gtk_widget_class_bind_template_child (widget_class, JdWindow, state_dot);
+  gtk_widget_class_bind_template_child (widget_class, JdWindow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, JdWindow, state_dot_small);
+  gtk_widget_class_bind_template_child (widget_class, JdWindow, state_box);
   gtk_widget_class_bind_template_child (widget_class, JdWindow, profiles_section);
   gtk_widget_class_bind_template_child (widget_class, JdWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, JdWindow, info_bar);

@@ -36,6 +36,10 @@ enum {
 
 static GParamSpec *event_properties[EVENT_N_PROPS];
 
+/* A log entry keeps at most this much of a payload, so a thousand big
+ * get-pending replies cannot eat the memory. */
+#define EVENT_PAYLOAD_MAX (64 * 1024)
+
 struct _JdEventLog
 {
   GObject    parent_instance;
@@ -158,7 +162,8 @@ jd_event_init (JdEvent *self)
  * @direction: in or out
  * @kind: what it was, e.g. "update accepted", "notify-next"
  * @topic: the topic
- * @payload: (nullable): the payload; shown as text (invalid UTF-8 repaired)
+ * @payload: (nullable): the payload; kept as text (invalid UTF-8 repaired,
+ *   cut after 64 KiB with a note of the full size)
  *
  * Returns: (transfer full): a new event
  */
@@ -183,7 +188,15 @@ jd_event_new (GDateTime        *time,
   self->topic = g_strdup (topic);
   if (payload != NULL)
     data = g_bytes_get_data (payload, &size);
-  self->payload = g_utf8_make_valid (size ? data : "", size);
+
+  if (size > EVENT_PAYLOAD_MAX)
+    {
+      g_autofree char *head = g_utf8_make_valid (data, EVENT_PAYLOAD_MAX);
+
+      self->payload = g_strdup_printf ("%s… (%" G_GSIZE_FORMAT " bytes in all)", head, size);
+    }
+  else
+    self->payload = g_utf8_make_valid (size ? data : "", size);
   return self;
 }
 

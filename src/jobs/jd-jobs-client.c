@@ -28,6 +28,8 @@
 #define STEP_TIMEOUT_MAX        10080
 #define DETAILS_KEY_MAX         128
 #define DETAILS_VALUE_MAX       1024
+#define RESYNC_RETRY_MIN        1000   /* ms; doubles per failure */
+#define RESYNC_RETRY_MAX        30000
 
 typedef struct {
   JdJobsClient      *self;
@@ -60,6 +62,8 @@ struct _JdJobsClient
   gboolean          syncing;
   gboolean          resync_again;
   gboolean          synced;
+  guint             resync_retry_id;
+  guint             resync_failures;
 };
 
 G_DEFINE_FINAL_TYPE (JdJobsClient, jd_jobs_client, G_TYPE_OBJECT)
@@ -748,7 +752,7 @@ handle_notify (JdJobsClient *self,
     lists = json_node_get_object (jobs);
   else if (jobs != NULL && !JSON_NODE_HOLDS_NULL (jobs))
     {
-      g_warning ("%s: ignoring a notify whose “jobs” is not an object", self->thing_name);
+      g_warning ("%s: ignoring a malformed notify: its “jobs” is not an object", self->thing_name);
       return;
     }
 
@@ -862,6 +866,17 @@ set_synced (JdJobsClient *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCED]);
 }
 
+static gboolean
+resync_retry_cb (gpointer data)
+{
+  JdJobsClient *self = data;
+
+  self->resync_retry_id = 0;
+  if (jd_mqtt_connection_get_state (self->connection) == JD_MQTT_STATE_CONNECTED)
+    resync (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 resync_done_cb (GObject      *object,
                 GAsyncResult *result,
@@ -878,9 +893,27 @@ resync_done_cb (GObject      *object,
     return;
 
   if (error != NULL)
-    g_debug ("%s: resync failed: %s", self->thing_name, error->message);
-  else if (!self->resync_again)
-    set_synced (self, TRUE);
+    {
+      /* E.g. the service is not back yet after a broker restart: try again
+       * later while connected, backing off. */
+      guint delay = RESYNC_RETRY_MIN << MIN (self->resync_failures, 5);
+
+      delay = MIN (delay, RESYNC_RETRY_MAX);
+      self->resync_failures++;
+      g_debug ("%s: resync failed (%s); again in %u ms", self->thing_name, error->message, delay);
+      if (!self->resync_again &&
+          jd_mqtt_connection_get_state (self->connection) == JD_MQTT_STATE_CONNECTED)
+        {
+          g_clear_handle_id (&self->resync_retry_id, g_source_remove);
+          self->resync_retry_id = g_timeout_add (delay, resync_retry_cb, self);
+        }
+    }
+  else
+    {
+      self->resync_failures = 0;
+      if (!self->resync_again)
+        set_synced (self, TRUE);
+    }
 
   if (self->resync_again &&
       jd_mqtt_connection_get_state (self->connection) == JD_MQTT_STATE_CONNECTED)
@@ -896,6 +929,7 @@ resync (JdJobsClient *self)
       return;
     }
 
+  g_clear_handle_id (&self->resync_retry_id, g_source_remove);
   self->syncing = TRUE;
   self->resync_again = FALSE;
   jd_jobs_client_get_pending_async (self, self->cancellable, resync_done_cb, NULL);
@@ -958,6 +992,8 @@ state_changed_cb (JdMqttConnection *connection,
     }
 
   set_synced (self, FALSE);
+  g_clear_handle_id (&self->resync_retry_id, g_source_remove);
+  self->resync_failures = 0;
   if (g_hash_table_size (self->requests) > 0)
     {
       const char *reason = jd_mqtt_connection_get_last_error_message (connection);
@@ -992,6 +1028,7 @@ jd_jobs_client_dispose (GObject *object)
   JdJobsClient *self = (JdJobsClient *) object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->resync_retry_id, g_source_remove);
   if (self->connection != NULL)
     {
       g_clear_signal_handler (&self->message_id, self->connection);

@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <mosquitto.h>
 
@@ -122,6 +123,7 @@ struct _JdMqttConnection
   Session     *session;
   guint        connect_timeout_id;
   guint        reconnect_id;
+  guint        reconnect_delay;  /* ms of the scheduled attempt, 0 if none */
   guint        attempt;
   gint64       connected_since;
 
@@ -144,6 +146,7 @@ enum {
   PROP_CLIENT_ID,
   PROP_STATE,
   PROP_LAST_ERROR,
+  PROP_RECONNECT_DELAY,
   N_PROPS
 };
 
@@ -375,6 +378,8 @@ error_from_tls (const char *tls_error)
       "the broker does not accept the ALPN protocol" },
     { "wrong version number", JD_JOBS_ERROR_TLS_FAILED,
       "the server at this port does not speak TLS" },
+    { "unexpected eof", JD_JOBS_ERROR_CONNECTION_FAILED,
+      "the broker closed the connection" },
   };
 
   if (tls_error != NULL)
@@ -425,6 +430,13 @@ error_from_mosq (JdMqttConnection *self,
   if (session != NULL && session->tls_error != NULL)
     return error_from_tls (session->tls_error);
 
+  /* With TLS 1.3 the broker checks our certificate after our side of the
+   * handshake is done; its refusal can surface as a bare EPROTO (OpenSSL
+   * leaves no error behind) before the CONNACK. */
+  if (session != NULL && !session->got_connack && errsv == EPROTO && self->cert_path != NULL)
+    return g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_NOT_AUTHORIZED,
+                                "the broker refused the client certificate");
+
   switch (rc)
     {
     case MOSQ_ERR_ERRNO:
@@ -466,6 +478,16 @@ set_state (JdMqttConnection *self,
   g_debug ("%s: state %d -> %d", self->client_id, self->state, state);
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+set_reconnect_delay (JdMqttConnection *self,
+                     guint             delay)
+{
+  if (self->reconnect_delay == delay)
+    return;
+  self->reconnect_delay = delay;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECONNECT_DELAY]);
 }
 
 static void
@@ -692,6 +714,22 @@ mosq_source_dispatch (GSource     *source,
     {
       rc = mosquitto_loop_write (session->mosq, 1);
       errsv = errno;
+    }
+
+  /* A refused non-blocking connect shows only as an error on the socket;
+   * libmosquitto would not notice while its handshake is pending. */
+  if (rc == MOSQ_ERR_SUCCESS && (cond & (G_IO_ERR | G_IO_HUP)))
+    {
+      int so_error = 0;
+      socklen_t len = sizeof so_error;
+
+      if (getsockopt (mosquitto_socket (session->mosq), SOL_SOCKET, SO_ERROR, &so_error, &len) != 0 ||
+          so_error == 0)
+        so_error = ECONNRESET;
+      else
+        g_clear_pointer (&session->tls_error, g_free);  /* the socket's reason is the real one */
+      rc = MOSQ_ERR_ERRNO;
+      errsv = so_error;
     }
 
   if (rc != MOSQ_ERR_SUCCESS)
@@ -1019,6 +1057,7 @@ reconnect_cb (gpointer data)
   JdMqttConnection *self = data;
 
   self->reconnect_id = 0;
+  set_reconnect_delay (self, 0);
   start_attempt (self);
   return G_SOURCE_REMOVE;
 }
@@ -1075,6 +1114,7 @@ session_lost (JdMqttConnection *self,
       g_debug ("%s: reconnecting in %u ms", self->client_id, delay);
       self->reconnect_id = g_timeout_add (delay, reconnect_cb, self);
       set_state (self, JD_MQTT_STATE_RECONNECTING);
+      set_reconnect_delay (self, delay);
     }
   else
     {
@@ -1205,6 +1245,7 @@ start_attempt (JdMqttConnection *self)
   GError *error;
 
   g_assert (self->session == NULL);
+  g_debug ("%s: connecting to %s port %u (attempt %u)", self->client_id, self->host, self->port, self->attempt);
 
   set_state (self, self->attempt == 0 ? JD_MQTT_STATE_CONNECTING : JD_MQTT_STATE_RECONNECTING);
 
@@ -1305,6 +1346,9 @@ jd_mqtt_connection_get_property (GObject    *object,
     case PROP_LAST_ERROR:
       g_value_set_string (value, jd_mqtt_connection_get_last_error_message (self));
       break;
+    case PROP_RECONNECT_DELAY:
+      g_value_set_uint (value, self->reconnect_delay);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1362,6 +1406,14 @@ jd_mqtt_connection_class_init (JdMqttConnectionClass *klass)
    * person understands; %NULL once connected.
    */
   properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, ro);
+  /**
+   * JdMqttConnection:reconnect-delay:
+   *
+   * While reconnecting, the delay in milliseconds chosen before the next
+   * attempt (for "retrying in 5 s"); 0 otherwise.
+   */
+  properties[PROP_RECONNECT_DELAY] = g_param_spec_uint ("reconnect-delay", NULL, NULL,
+                                                        0, G_MAXUINT, 0, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1579,6 +1631,19 @@ jd_mqtt_connection_get_last_error (JdMqttConnection *self)
   return self->last_error;
 }
 
+/**
+ * jd_mqtt_connection_get_reconnect_delay:
+ * @self: a connection
+ *
+ * Returns: the delay (ms) before the scheduled reconnect attempt, or 0
+ */
+guint
+jd_mqtt_connection_get_reconnect_delay (JdMqttConnection *self)
+{
+  g_return_val_if_fail (JD_IS_MQTT_CONNECTION (self), 0);
+  return self->reconnect_delay;
+}
+
 const char *
 jd_mqtt_connection_get_last_error_message (JdMqttConnection *self)
 {
@@ -1605,6 +1670,7 @@ jd_mqtt_connection_connect (JdMqttConnection *self)
 
   /* Waiting for a backoff: go now. */
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  set_reconnect_delay (self, 0);
   self->attempt = 0;
   start_attempt (self);
 }
@@ -1658,6 +1724,7 @@ jd_mqtt_connection_disconnect (JdMqttConnection *self)
 
   self->wanted = FALSE;
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  set_reconnect_delay (self, 0);
 
   if (self->session != NULL)
     {

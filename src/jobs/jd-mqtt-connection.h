@@ -54,6 +54,7 @@ const char       *jd_mqtt_connection_get_alpn         (JdMqttConnection  *self);
 JdMqttState       jd_mqtt_connection_get_state        (JdMqttConnection  *self);
 const GError     *jd_mqtt_connection_get_last_error   (JdMqttConnection  *self);
 const char       *jd_mqtt_connection_get_last_error_message (JdMqttConnection *self);
+guint             jd_mqtt_connection_get_reconnect_delay (JdMqttConnection *self);
 
 /* Starts connecting and keeps the connection up until disconnect(). */
 void              jd_mqtt_connection_connect          (JdMqttConnection  *self);

@@ -243,6 +243,17 @@ test_event_log (void)
   jd_event_log_clear (log);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
 
+  /* Huge payloads are cut, with their size noted. */
+  {
+    gsize size = 200 * 1024;
+    g_autofree char *big = g_strnfill (size, 'x');
+    g_autoptr(GBytes) payload = g_bytes_new_take (g_steal_pointer (&big), size);
+    g_autoptr(JdEvent) event = jd_event_new (NULL, JD_EVENT_DIRECTION_IN, "get-pending accepted", "t", payload);
+
+    g_assert_cmpuint (strlen (jd_event_get_payload (event)), <, 70 * 1024);
+    g_assert_true (g_str_has_suffix (jd_event_get_payload (event), "(204800 bytes in all)"));
+  }
+
   g_signal_handlers_disconnect_by_data (log, &c);
 }
 

@@ -9,6 +9,7 @@
 
 #define G_LOG_DOMAIN "test-mqtt"
 
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
@@ -484,6 +485,91 @@ test_reconnect (Fixture       *f,
 }
 
 static void
+delay_log_cb (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    data)
+{
+  GArray *delays = data;
+  guint delay = jd_mqtt_connection_get_reconnect_delay (JD_MQTT_CONNECTION (object));
+
+  if (delay > 0)
+    g_array_append_val (delays, delay);
+}
+
+static void
+test_backoff (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(JdMqttConnection) conn = new_connection (f, "thing-d");
+  g_autoptr(GArray) delays = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GError) error = NULL;
+  AsyncResult r = { 0 };
+  guint step = 40;
+
+  jd_mqtt_connection_set_backoff (conn, 40, 320, 300);
+  g_signal_connect (conn, "notify::reconnect-delay", G_CALLBACK (delay_log_cb), delays);
+
+  /* Broker down from the start: delays double from 40 ms up to 320 ms, each
+   * somewhere in the upper half of its step. */
+  jd_test_broker_stop (f->broker);
+  connect_and_wait (conn, &r);
+  g_assert_error (r.error, JD_JOBS_ERROR, JD_JOBS_ERROR_CONNECTION_FAILED);
+  g_clear_error (&r.error);
+  JD_TEST_WAIT_UNTIL (delays->len >= 6, 5000);
+  for (guint i = 0; i < 6; i++)
+    {
+      guint delay = g_array_index (delays, guint, i);
+
+      g_test_message ("delay %u: %u ms (step %u)", i, delay, step);
+      g_assert_cmpuint (delay, >=, step / 2);
+      g_assert_cmpuint (delay, <=, step);
+      step = MIN (step * 2, 320);
+    }
+  g_assert_cmpint (jd_mqtt_connection_get_state (conn), ==, JD_MQTT_STATE_RECONNECTING);
+
+  /* Back up and stable for longer than 300 ms: the next loss starts at 40 ms again. */
+  g_assert_true (jd_test_broker_start (f->broker, &error));
+  JD_TEST_WAIT_UNTIL (jd_mqtt_connection_get_state (conn) == JD_MQTT_STATE_CONNECTED, 5000);
+  g_assert_cmpuint (jd_mqtt_connection_get_reconnect_delay (conn), ==, 0);
+  jd_test_spin (400);
+  g_array_set_size (delays, 0);
+  jd_test_broker_kill (f->broker);
+  JD_TEST_WAIT_UNTIL (delays->len >= 1, 5000);
+  g_assert_cmpuint (g_array_index (delays, guint, 0), <=, 40);
+
+  jd_mqtt_connection_disconnect (conn);
+  g_assert_cmpuint (jd_mqtt_connection_get_reconnect_delay (conn), ==, 0);
+  g_signal_handlers_disconnect_by_data (conn, delays);
+}
+
+static void
+test_keepalive (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(JdMqttConnection) conn = new_connection (f, "thing-k");
+  AsyncResult r = { 0 };
+  GPid pid;
+
+  /* A broker that stops answering but keeps the TCP connection (a frozen
+   * process, a half-open link): keepalive notices within two periods. */
+  jd_mqtt_connection_set_keepalive (conn, 5);
+  connect_and_wait (conn, &r);
+  g_assert_no_error (r.error);
+
+  pid = jd_test_broker_get_pid (f->broker);
+  g_assert_cmpint (pid, >, 0);
+  g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+  JD_TEST_WAIT_UNTIL (jd_mqtt_connection_get_state (conn) == JD_MQTT_STATE_RECONNECTING, 15000);
+  g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
+  g_assert_cmpstr (jd_mqtt_connection_get_last_error_message (conn), ==,
+                   "the broker stopped answering (keepalive timeout)");
+
+  /* Thawed, it takes us back. */
+  JD_TEST_WAIT_UNTIL (jd_mqtt_connection_get_state (conn) == JD_MQTT_STATE_CONNECTED, 10000);
+  jd_mqtt_connection_disconnect (conn);
+}
+
+static void
 test_cancel_publish (Fixture       *f,
                      gconstpointer  data)
 {
@@ -545,6 +631,8 @@ main (int   argc,
   ADD ("/mqtt/key-passphrase", test_key_passphrase);
   ADD ("/mqtt/reconnect", test_reconnect);
   ADD ("/mqtt/cancel-publish", test_cancel_publish);
+  ADD ("/mqtt/backoff", test_backoff);
+  ADD ("/mqtt/keepalive", test_keepalive);
 #undef ADD
   g_test_add_func ("/mqtt/never-answers", test_never_answers);
   g_test_add_func ("/mqtt/connection-refused", test_connection_refused);
