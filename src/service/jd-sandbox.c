@@ -12,7 +12,8 @@
  *   mosquitto.pid                      the broker's process id while it runs
  *   jobs.sqlite                        the service's store
  *   sandbox.json                       exists while the sandbox runs
- * Every file is mode 0600 and the folder 0700.
+ * The folder is 0700; every file the sandbox writes itself is 0600 (the store
+ * and the broker create theirs with the process umask).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -811,15 +812,14 @@ service_started_cb (GObject      *source,
   if (self->start_task == NULL)
     return;
   if (!jd_service_start_finish (JD_SERVICE (source), result, &error) ||
-      !sync_things (self, &error) ||
-      (self->fleet_events &&
-       !jd_service_mqtt_set_fleet_events (jd_service_get_mqtt (self->service), TRUE,
-                                          JD_SANDBOX_REGION, JD_SANDBOX_ACCOUNT_ID, &error)))
+      !sync_things (self, &error))
     {
       g_clear_object (&self->service);
       start_fail (self, error);
       return;
     }
+  jd_service_mqtt_set_fleet_events (jd_service_get_mqtt (self->service), self->fleet_events,
+                                    JD_SANDBOX_REGION, JD_SANDBOX_ACCOUNT_ID);
   self->https_port = jd_service_get_https_port (self->service);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HTTPS_PORT]);
   self->thing_created_id = g_signal_connect (self->service, "thing-created",
@@ -1273,18 +1273,16 @@ jd_sandbox_set_https_port (JdSandbox *self,
   self->requested_https_port = port;
 }
 
-gboolean
-jd_sandbox_set_fleet_events (JdSandbox  *self,
-                             gboolean    enabled,
-                             GError    **error)
+void
+jd_sandbox_set_fleet_events (JdSandbox *self,
+                             gboolean   enabled)
 {
-  g_return_val_if_fail (JD_IS_SANDBOX (self), FALSE);
+  g_return_if_fail (JD_IS_SANDBOX (self));
 
   self->fleet_events = enabled;
-  if (self->service == NULL || jd_service_get_mqtt (self->service) == NULL)
-    return TRUE;
-  return jd_service_mqtt_set_fleet_events (jd_service_get_mqtt (self->service), enabled,
-                                           JD_SANDBOX_REGION, JD_SANDBOX_ACCOUNT_ID, error);
+  if (self->service != NULL && jd_service_get_mqtt (self->service) != NULL)
+    jd_service_mqtt_set_fleet_events (jd_service_get_mqtt (self->service), enabled,
+                                      JD_SANDBOX_REGION, JD_SANDBOX_ACCOUNT_ID);
 }
 
 void

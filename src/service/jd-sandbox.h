@@ -54,9 +54,8 @@ void         jd_sandbox_set_https_port        (JdSandbox           *self,
                                                guint16              port);
 /* Publish the $aws/events/job… fleet events (off by default); takes effect
  * at once when running. */
-gboolean     jd_sandbox_set_fleet_events      (JdSandbox           *self,
-                                               gboolean             enabled,
-                                               GError             **error);
+void         jd_sandbox_set_fleet_events      (JdSandbox           *self,
+                                               gboolean             enabled);
 
 /* Creates what the folder lacks (in a worker thread), starts mosquitto and the
  * service, writes sandbox.json. Progress is reported by the "progress" and

@@ -172,7 +172,7 @@ jd_service_main (int    argc,
     }
   jd_sandbox_set_mqtt_port (sandbox, mqtt_port);
   jd_sandbox_set_https_port (sandbox, https_port);
-  jd_sandbox_set_fleet_events (sandbox, fleet_events, NULL);   /* not running: cannot fail */
+  jd_sandbox_set_fleet_events (sandbox, fleet_events);
 
   loop = g_main_loop_new (NULL, FALSE);
   daemon.loop = loop;

@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "jd-device-api.h"
-#include "jd-fleet-events.h"
 #include "jd-mqtt-connection.h"
 #include "jd-sandbox.h"
 #include "jd-service-error.h"
@@ -37,7 +36,9 @@ struct _JdServiceMqtt
   char             *ca_path;
   char             *cert_path;
   char             *key_path;
-  JdFleetEvents    *fleet_events;    /* NULL when off */
+  gulong            events_id;       /* JdStore::jobs-events, while fleet events are on */
+  char             *region;
+  char             *account_id;
 
   JdMqttConnection *connection;
   gboolean          wanted;          /* connect asked and no disconnect since */
@@ -174,17 +175,21 @@ things_changed_cb (JdStore       *store,
 
       publish_notifications (self, change->thing_name,
                              change->pending_changed, change->next_changed);
-      if (self->fleet_events != NULL)
-        {
-          g_autoptr(GPtrArray) events = jd_fleet_events_update (self->fleet_events, change->thing_name);
+    }
+}
 
-          for (guint j = 0; j < events->len; j++)
-            {
-              JdFleetEvent *event = g_ptr_array_index (events, j);
+static void
+jobs_events_cb (JdStore       *store,
+                GPtrArray     *events,
+                JdServiceMqtt *self)
+{
+  for (guint i = 0; i < events->len; i++)
+    {
+      g_autofree char *topic = NULL;
+      g_autofree char *payload = jd_device_api_build_event (g_ptr_array_index (events, i),
+                                                            self->region, self->account_id, &topic);
 
-              publish (self, event->topic, event->payload);
-            }
-        }
+      publish (self, topic, payload);
     }
 }
 
@@ -255,7 +260,7 @@ jd_service_mqtt_dispose (GObject *object)
       g_clear_object (&self->connection);
     }
   g_clear_signal_handler (&self->changed_id, self->store);
-  g_clear_pointer (&self->fleet_events, jd_fleet_events_free);
+  g_clear_signal_handler (&self->events_id, self->store);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (jd_service_mqtt_parent_class)->dispose (object);
@@ -270,6 +275,8 @@ jd_service_mqtt_finalize (GObject *object)
   g_free (self->ca_path);
   g_free (self->cert_path);
   g_free (self->key_path);
+  g_free (self->region);
+  g_free (self->account_id);
 
   G_OBJECT_CLASS (jd_service_mqtt_parent_class)->finalize (object);
 }
@@ -357,30 +364,24 @@ jd_service_mqtt_new (JdStore    *store,
   return self;
 }
 
-gboolean
-jd_service_mqtt_set_fleet_events (JdServiceMqtt  *self,
-                                  gboolean        enabled,
-                                  const char     *region,
-                                  const char     *account_id,
-                                  GError        **error)
+void
+jd_service_mqtt_set_fleet_events (JdServiceMqtt *self,
+                                  gboolean       enabled,
+                                  const char    *region,
+                                  const char    *account_id)
 {
-  g_autoptr(JdFleetEvents) events = NULL;
+  g_return_if_fail (JD_IS_SERVICE_MQTT (self));
+  g_return_if_fail (!enabled || (region != NULL && account_id != NULL));
 
-  g_return_val_if_fail (JD_IS_SERVICE_MQTT (self), FALSE);
-
+  /* The store computes events only while the signal has a handler. */
+  g_clear_signal_handler (&self->events_id, self->store);
   if (!enabled)
-    {
-      g_clear_pointer (&self->fleet_events, jd_fleet_events_free);
-      return TRUE;
-    }
-  if (self->fleet_events != NULL)
-    return TRUE;
-  g_return_val_if_fail (region != NULL && account_id != NULL, FALSE);
-  events = jd_fleet_events_new (self->store, region, account_id);
-  if (!jd_fleet_events_snapshot (events, error))
-    return FALSE;
-  self->fleet_events = g_steal_pointer (&events);
-  return TRUE;
+    return;
+  g_free (self->region);
+  self->region = g_strdup (region);
+  g_free (self->account_id);
+  self->account_id = g_strdup (account_id);
+  self->events_id = g_signal_connect (self->store, "jobs-events", G_CALLBACK (jobs_events_cb), self);
 }
 
 void

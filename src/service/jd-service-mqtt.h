@@ -27,13 +27,12 @@ JdServiceMqtt *jd_service_mqtt_new              (JdStore             *store,
                                                  const char          *key_path);
 
 /* Also publish the $aws/events/job… and $aws/events/jobExecution… fleet events
- * (off by default, as on AWS until UpdateEventConfigurations); @region and
- * @account_id make the thing ARNs. See jd-fleet-events.h for what is covered. */
-gboolean       jd_service_mqtt_set_fleet_events (JdServiceMqtt       *self,
+ * that JdStore::jobs-events reports (off by default, as on AWS until
+ * UpdateEventConfigurations); @region and @account_id make the ARNs. */
+void           jd_service_mqtt_set_fleet_events (JdServiceMqtt       *self,
                                                  gboolean             enabled,
                                                  const char          *region,
-                                                 const char          *account_id,
-                                                 GError             **error);
+                                                 const char          *account_id);
 
 /* Completes once connected and subscribed; afterwards the connection comes
  * back by itself (with backoff) whenever the broker drops it. */

@@ -586,6 +586,88 @@ test_port_taken (void)
   g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
 }
 
+typedef struct
+{
+  GCancellable *cancellable;
+  const char   *cancel_at;     /* status text that triggers the cancel */
+  gboolean      done;
+  GError       *error;
+} CancelRun;
+
+static void
+status_cb (JdSandbox  *sandbox,
+           GParamSpec *pspec,
+           CancelRun  *run)
+{
+  if (g_strcmp0 (jd_sandbox_get_status (sandbox), run->cancel_at) == 0)
+    g_cancellable_cancel (run->cancellable);
+}
+
+static void
+cancelled_start_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  CancelRun *run = user_data;
+
+  g_assert_false (jd_sandbox_start_finish (JD_SANDBOX (source), result, &run->error));
+  run->done = TRUE;
+}
+
+/* What the app does when the window closes during a start: cancel, then stop
+ * once the start has ended; nothing is left running, and it can start again. */
+static void
+test_cancel_start (void)
+{
+  const char *stages[] = { "Preparing the sandbox folder", "Starting the broker",
+                           "Starting the jobs service" };
+  g_autofree char *dir = g_dir_make_tmp ("jobdeck-sandbox-XXXXXX", NULL);
+  g_autofree char *rm = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (stages); i++)
+    {
+      g_autoptr(JdSandbox) sandbox = jd_sandbox_new (dir);
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      CancelRun run = { cancellable, stages[i], FALSE, NULL };
+      gboolean done = FALSE;
+      guint16 port;
+
+      g_signal_connect (sandbox, "notify::status", G_CALLBACK (status_cb), &run);
+      jd_sandbox_start_async (sandbox, cancellable, cancelled_start_cb, &run);
+      g_assert_true (jd_test_wait_until (&run.done, 20000));
+      g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&run.error);
+      g_assert_false (jd_sandbox_get_running (sandbox));
+      g_signal_handlers_disconnect_by_data (sandbox, &run);
+      port = jd_sandbox_get_mqtt_port (sandbox);
+
+      jd_sandbox_stop_async (sandbox, NULL, stopped_cb, &done);
+      g_assert_true (jd_test_wait_until (&done, 10000));
+      g_assert_null (jd_sandbox_get_service (sandbox));
+      g_assert_false (g_file_test (jd_sandbox_get_info_path (sandbox), G_FILE_TEST_EXISTS));
+      if (port != 0)
+        {
+          g_autoptr(GSocketClient) client = g_socket_client_new ();
+          g_autoptr(GSocketConnection) connection =
+            g_socket_client_connect_to_host (client, JD_SANDBOX_HOST, port, NULL, NULL);
+
+          g_assert_null (connection);
+        }
+
+      /* And the same object starts normally afterwards. */
+      done = FALSE;
+      jd_sandbox_start_async (sandbox, NULL, started_cb, &done);
+      g_assert_true (jd_test_wait_until (&done, 20000));
+      g_assert_true (jd_sandbox_get_running (sandbox));
+      done = FALSE;
+      jd_sandbox_stop_async (sandbox, NULL, stopped_cb, &done);
+      g_assert_true (jd_test_wait_until (&done, 10000));
+    }
+
+  rm = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
+}
+
 static void
 test_broker_missing (void)
 {
@@ -633,6 +715,7 @@ main (int   argc,
   g_test_add_func ("/sandbox/same-object-twice", test_same_object_twice);
   g_test_add_func ("/sandbox/broker-crash", test_broker_crash);
   g_test_add_func ("/sandbox/port-taken", test_port_taken);
+  g_test_add_func ("/sandbox/cancel-start", test_cancel_start);
 
   return g_test_run ();
 }

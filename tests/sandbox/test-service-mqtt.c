@@ -546,8 +546,7 @@ test_fleet_events (Fixture       *f,
   g_assert_cmpuint (jd_test_device_count (watcher, "$aws/events/jobExecution/Quiet/succeeded", QUIET_MS), ==, 0);
   g_assert_cmpuint (jd_test_device_count (watcher, "$aws/events/job/Quiet/completed", 0), ==, 0);
 
-  g_assert_true (jd_sandbox_set_fleet_events (sandbox, TRUE, &error));
-  g_assert_no_error (error);
+  jd_sandbox_set_fleet_events (sandbox, TRUE);
 
   /* Succeeded: an execution event, then the job completes. */
   create_job (f, "Ev1", f->thing, 0);
@@ -577,18 +576,26 @@ test_fleet_events (Fixture       *f,
   event = expect_event (watcher, "$aws/events/job/Ev2/canceled", &k4);
   g_assert_cmpstr (json_object_get_string_member (event, "status"), ==, "CANCELED");
 
-  /* Deleted with force while running. */
+  /* Deleted with force while running: one job event, none per execution. */
   create_job (f, "Ev3", f->thing, 0);
   start_next (f, "Ev3", 2);
   g_assert_true (jd_store_delete_job (fixture_store (f), "Ev3", TRUE, &error));
   g_assert_no_error (error);
-  event = expect_event (watcher, "$aws/events/jobExecution/Ev3/deleted", &k5);
-  g_assert_false (json_object_has_member (event, "status"));
-  event = expect_event (watcher, "$aws/events/job/Ev3/deleted", &k6);
-  g_assert_cmpstr (json_object_get_string_member (event, "status"), ==, "DELETED");
+  event = expect_event (watcher, "$aws/events/job/Ev3/deleted", &k5);
+  g_assert_cmpstr (json_object_get_string_member (event, "operation"), ==, "deleted");
 
-  /* Nothing else: no event for a merely started execution. */
-  g_assert_cmpuint (jd_test_device_count (watcher, "$aws/events/jobExecution/Ev3/succeeded", QUIET_MS), ==, 0);
+  /* A failure straight from QUEUED. */
+  create_job (f, "Ev4", f->thing, 0);
+  update (f, "Ev4", "FAILED");
+  event = expect_event (watcher, "$aws/events/jobExecution/Ev4/failed", &k6);
+  g_assert_cmpstr (json_object_get_string_member (event, "status"), ==, "FAILED");
+
+  /* Nothing else: no event for a merely started execution, none after off. */
+  g_assert_cmpuint (jd_test_device_count (watcher, "$aws/events/jobExecution/Ev3/deleted", QUIET_MS), ==, 0);
+  jd_sandbox_set_fleet_events (sandbox, FALSE);
+  create_job (f, "Ev5", f->thing, 0);
+  update (f, "Ev5", "SUCCEEDED");
+  g_assert_cmpuint (jd_test_device_count (watcher, "$aws/events/jobExecution/Ev5/succeeded", QUIET_MS), ==, 0);
 }
 
 int
