@@ -273,12 +273,6 @@ session_stopped_cb (GObject      *object,
     g_warning ("Could not stop the session cleanly: %s", error->message);
 }
 
-static char *
-sandbox_data_dir (void)
-{
-  return g_build_filename (g_get_user_data_dir (), "jobdeck", "sandbox", NULL);
-}
-
 /* The profile to use: the active one, or the local sandbox profile, made on
  * first run. */
 static JdProfile *
@@ -332,7 +326,7 @@ start_session (JdWindow *self)
 
   if (jd_profile_get_kind (profile) == JD_PROFILE_KIND_SANDBOX)
     {
-      data_dir = sandbox_data_dir ();
+      data_dir = jd_sandbox_dup_default_data_dir ();
       self->session = jd_session_new_for_sandbox_profile (profile, data_dir);
     }
   else
