@@ -103,9 +103,10 @@ static guint signals[N_SIGNALS];
 /* A form row and the caption row under it that says what is wrong. */
 typedef struct
 {
-  GtkWidget *row;
-  GtkWidget *message_row;
-  GtkLabel  *message_label;
+  GtkWidget  *row;
+  GtkWidget  *message_row;
+  GtkLabel   *message_label;
+  const char *hint;           /* shown when there is no problem; nullable */
 } Field;
 
 typedef struct
@@ -207,16 +208,20 @@ show_problems (JdProfileEditor *self)
       /* A new form does not scold fields nobody has touched yet. */
       show = message != NULL && (!self->is_new || g_hash_table_contains (self->touched, key));
 
-      gtk_label_set_label (field->message_label, show ? message : "");
-      gtk_widget_set_visible (field->message_row, show);
+      gtk_label_set_label (field->message_label, show ? message : field->hint);
+      gtk_widget_set_visible (field->message_row, show || field->hint != NULL);
       if (show)
         {
+          gtk_widget_remove_css_class (GTK_WIDGET (field->message_label), "dim-label");
+          gtk_widget_add_css_class (GTK_WIDGET (field->message_label), "error");
           gtk_widget_add_css_class (field->row, "error");
           gtk_accessible_update_property (GTK_ACCESSIBLE (field->row),
                                           GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
         }
       else
         {
+          gtk_widget_remove_css_class (GTK_WIDGET (field->message_label), "error");
+          gtk_widget_add_css_class (GTK_WIDGET (field->message_label), "dim-label");
           gtk_widget_remove_css_class (field->row, "error");
           gtk_accessible_reset_property (GTK_ACCESSIBLE (field->row),
                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
@@ -812,7 +817,8 @@ clear_file_action (GtkWidget  *widget,
 static void
 add_field (JdProfileEditor *self,
            const char      *key,
-           gpointer         row)
+           gpointer         row,
+           const char      *hint)
 {
   GtkWidget *list = gtk_widget_get_parent (GTK_WIDGET (row));
   Field *field = g_new0 (Field, 1);
@@ -834,13 +840,20 @@ add_field (JdProfileEditor *self,
   gtk_widget_add_css_class (label, "error");
 
   field->row = GTK_WIDGET (row);
+  field->hint = hint;
   field->message_label = GTK_LABEL (label);
   field->message_row = gtk_list_box_row_new ();
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (field->message_row), label);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (field->message_row), FALSE);
   gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (field->message_row), FALSE);
   gtk_widget_set_focusable (field->message_row, FALSE);
-  gtk_widget_set_visible (field->message_row, FALSE);
+  gtk_widget_set_visible (field->message_row, hint != NULL);
+  if (hint != NULL)
+    {
+      gtk_label_set_label (GTK_LABEL (label), hint);
+      gtk_widget_remove_css_class (label, "error");
+      gtk_widget_add_css_class (label, "dim-label");
+    }
   gtk_list_box_insert (GTK_LIST_BOX (list), field->message_row,
                        gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)) + 1);
 
@@ -1112,18 +1125,19 @@ jd_profile_editor_init (JdProfileEditor *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  add_field (self, "name", self->name_row);
-  add_field (self, "endpoint", self->endpoint_row);
-  add_field (self, "port", self->port_row);
-  add_field (self, "thing-name", self->thing_row);
-  add_field (self, "client-id", self->client_id_row);
-  add_field (self, "certificate-path", self->cert_row);
-  add_field (self, "key-path", self->key_row);
-  add_field (self, "ca-path", self->ca_row);
-  add_field (self, "region", self->region_row);
-  add_field (self, "control-plane-endpoint", self->control_plane_row);
-  add_field (self, "aws-profile", self->aws_profile_row);
-  add_field (self, "access-key-id", self->access_key_row);
+  add_field (self, "name", self->name_row, NULL);
+  add_field (self, "endpoint", self->endpoint_row,
+             _("The account’s iot:Data-ATS address, such as abc123-ats.iot.us-east-1.amazonaws.com"));
+  add_field (self, "port", self->port_row, NULL);
+  add_field (self, "thing-name", self->thing_row, NULL);
+  add_field (self, "client-id", self->client_id_row, _("Leave empty to use the thing name"));
+  add_field (self, "certificate-path", self->cert_row, NULL);
+  add_field (self, "key-path", self->key_row, NULL);
+  add_field (self, "ca-path", self->ca_row, NULL);
+  add_field (self, "region", self->region_row, NULL);
+  add_field (self, "control-plane-endpoint", self->control_plane_row, NULL);
+  add_field (self, "aws-profile", self->aws_profile_row, NULL);
+  add_field (self, "access-key-id", self->access_key_row, NULL);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.save", FALSE);
 }
