@@ -113,6 +113,22 @@ static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
 };
 
+/* The window's actions and the keys GNOME users expect for them. */
+static const struct {
+  const char *action;
+  const char *accels[3];
+} window_accels[] = {
+  { "win.new-job", { "<primary>n", NULL } },
+  { "win.refresh", { "<primary>r", "F5", NULL } },
+  { "win.start-next", { "<primary><shift>n", NULL } },
+  { "win.export-events", { "<primary>e", NULL } },
+  { "win.show-view::device", { "<alt>1", NULL } },
+  { "win.show-view::jobs", { "<alt>2", NULL } },
+  { "win.show-view::events", { "<alt>3", NULL } },
+  { "exec.update", { "<primary>u", NULL } },
+  { "exec.describe", { "<primary><shift>r", NULL } },
+};
+
 static void
 jd_application_activate (GApplication *app)
 {
@@ -140,6 +156,10 @@ jd_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+
+  for (guint i = 0; i < G_N_ELEMENTS (window_accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), window_accels[i].action,
+                                           window_accels[i].accels);
 
   apply_color_scheme (self);
 }

@@ -7,6 +7,8 @@
 #include <adwaita.h>
 
 #include "jd-application.h"
+#include "jd-device-view.h"
+#include "jd-session.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +17,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (JdWindow, jd_window, JD, WINDOW, AdwApplicationWindow)
 
 JdWindow *jd_window_new        (JdApplication *application);
-void      jd_window_add_toast  (JdWindow      *self,
-                                const char    *title);
+void          jd_window_add_toast          (JdWindow      *self,
+                                            const char    *title);
+JdSession    *jd_window_get_session        (JdWindow      *self);
+JdDeviceView *jd_window_get_device_view    (JdWindow      *self);
+void          jd_window_export_events_to   (JdWindow      *self,
+                                            GFile         *file);
 
 G_END_DECLS

@@ -703,6 +703,8 @@ parse_authorization (const char *value,
   return TRUE;
 }
 
+/* SignedHeaders must name `host` and no empty header. The order is the
+ * signer's: the canonical request is rebuilt in that same order. */
 static gboolean
 signed_headers_valid (const char *signed_headers)
 {
@@ -713,12 +715,7 @@ signed_headers_valid (const char *signed_headers)
     {
       if (names[i][0] == '\0')
         return FALSE;
-      for (const char *p = names[i]; *p != '\0'; p++)
-        if (g_ascii_isupper (*p))
-          return FALSE;
-      if (i > 0 && strcmp (names[i - 1], names[i]) >= 0)
-        return FALSE;
-      if (strcmp (names[i], "host") == 0)
+      if (g_ascii_strcasecmp (names[i], "host") == 0)
         has_host = TRUE;
     }
 

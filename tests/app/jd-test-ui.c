@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "jd-test-ui.h"
 
 /* Whether some visible label, row title or row subtitle in @widget's tree is
@@ -12,7 +14,7 @@ gboolean
 jd_test_ui_tree_shows (GtkWidget  *widget,
                        const char *text)
 {
-  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+  if (!GTK_IS_ROOT (widget) && (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget)))
     return FALSE;
 
   if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
@@ -46,7 +48,7 @@ jd_test_ui_count_labels (GtkWidget  *widget,
 {
   guint count = 0;
 
-  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+  if (!GTK_IS_ROOT (widget) && (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget)))
     return 0;
 
   if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
@@ -86,4 +88,60 @@ jd_test_ui_spin (guint ms)
         g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
+}
+
+/* Runs the main context until @done says so or @timeout_ms pass.
+ * Returns: whether @done became true */
+gboolean
+jd_test_ui_wait_for (gboolean (*done) (gpointer data),
+                     gpointer   data,
+                     guint      timeout_ms)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > until)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+
+  return TRUE;
+}
+
+/* A private XDG_DATA_HOME (where the app keeps its sandbox), set before
+ * anything asks GLib for it. */
+char *
+jd_test_ui_make_data_home (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("jobdeck-ui-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", dir, TRUE);
+  return dir;
+}
+
+void
+jd_test_ui_remove_tree (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileEnumerator) children = NULL;
+  GFileInfo *info;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        jd_test_ui_remove_tree (child);
+      else
+        g_unlink (child);
+      g_object_unref (info);
+    }
+
+  g_rmdir (path);
 }

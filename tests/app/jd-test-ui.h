@@ -16,5 +16,10 @@ guint        jd_test_ui_count_labels        (GtkWidget  *widget,
                                              const char *text);
 JdExecution *jd_test_ui_execution_from_json (const char *json);
 void         jd_test_ui_spin                (guint       ms);
+gboolean     jd_test_ui_wait_for            (gboolean  (*done) (gpointer data),
+                                             gpointer    data,
+                                             guint       timeout_ms);
+char        *jd_test_ui_make_data_home      (void);
+void         jd_test_ui_remove_tree         (const char *path);
 
 G_END_DECLS

@@ -628,6 +628,28 @@ test_verify_missing (void)
   s.headers[4].value = extra;
   expect_refusal (&s, now, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE, "Signed header 'x-custom' is missing");
 
+  /* SignedHeaders in the signer's own (unsorted) order still verify. */
+  {
+    g_autoptr(GDateTime) t = vector_time ();
+    g_autofree char *payload = jd_sigv4_payload_hash ((const guint8 *) create_job_body, strlen (create_job_body));
+    g_autofree char *canonical = NULL;
+    g_autofree char *scope = jd_sigv4_scope ("20150830", "us-east-1", "iot");
+    g_autofree char *to_sign = NULL;
+    g_autofree char *sig = NULL;
+    g_autofree char *auth = NULL;
+    guint8 key[32];
+
+    canonical = jd_sigv4_canonical_request (&s.req, "x-amz-date;host;content-type", payload);
+    g_assert_true (g_str_has_prefix (canonical, "PUT\n/jobs/job-1\n\nx-amz-date:"));
+    to_sign = jd_sigv4_string_to_sign (s.amz_date, scope, canonical);
+    jd_sigv4_signing_key (SECRET, "20150830", "us-east-1", "iot", key);
+    sig = jd_sigv4_signature (key, to_sign);
+    auth = g_strdup_printf ("AWS4-HMAC-SHA256 Credential=" AKID "/%s, SignedHeaders=x-amz-date;host;content-type, Signature=%s",
+                            scope, sig);
+    s.headers[4].value = auth;
+    g_assert_true (jd_sigv4_verify (&s.req, &creds, iot_services, t, NULL, NULL));
+  }
+
   /* Tolerates missing spaces after commas. */
   {
     g_autoptr(GString) fixed = g_string_new (s.authorization);
