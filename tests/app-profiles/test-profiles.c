@@ -1,6 +1,8 @@
 /* test-profiles.c — the Profiles page and the profile editor against real
- * GSettings (memory backend), the real keyring (a private Secret Service) and
- * a real TLS broker: adding, validating, removing, and Test Connection.
+ * GSettings (memory backend), the real keyring (a private Secret Service), a
+ * whole local sandbox (mosquitto + the jobs service's HTTPS control plane) and
+ * the TLS broker fixture (for a certificate from another CA): adding,
+ * validating, removing, and Test Connection.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,6 +17,7 @@
 #include "jd-profile-editor.h"
 #include "jd-profiles-page.h"
 #include "jd-test-broker.h"
+#include "jd-test-sandbox.h"
 #include "jd-test-ui.h"
 
 #define SECRET_KEY "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -551,9 +554,11 @@ test_page_removes (void)
 /* Runs Test Connection in an editor on @profile, checks the rows show what
  * the results say, and returns both results. */
 static void
-run_test_connection (JdProfile  *profile,
-                     char      **mqtt,
-                     char      **control_plane)
+run_test_connection_with (JdProfile  *profile,
+                          const char *access_key,
+                          const char *secret_key,
+                          char      **mqtt,
+                          char      **control_plane)
 {
   JdProfileEditor *editor = jd_profile_editor_new (settings, jd_profile_get_id (profile));
 
@@ -561,8 +566,8 @@ run_test_connection (JdProfile  *profile,
   gtk_window_present (GTK_WINDOW (editor));
   wait_for (editor_settled, editor, 10000);
   /* Credentials typed in the form sign the call. */
-  set_row_text (GTK_WIDGET (editor), "Access Key _ID", ACCESS_KEY);
-  set_row_text (GTK_WIDGET (editor), "_Secret Access Key", SECRET_KEY);
+  set_row_text (GTK_WIDGET (editor), "Access Key _ID", access_key);
+  set_row_text (GTK_WIDGET (editor), "_Secret Access Key", secret_key);
 
   g_assert_null (jd_profile_editor_get_mqtt_result (editor));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "profile.test", NULL));
@@ -582,6 +587,14 @@ run_test_connection (JdProfile  *profile,
   gtk_window_destroy (GTK_WINDOW (editor));
   jd_test_ui_spin (20);
   g_assert_null (editor);
+}
+
+static void
+run_test_connection (JdProfile  *profile,
+                     char      **mqtt,
+                     char      **control_plane)
+{
+  run_test_connection_with (profile, ACCESS_KEY, SECRET_KEY, mqtt, control_plane);
 }
 
 static void
@@ -634,6 +647,56 @@ test_connection_broker (void)
   run_test_connection (closed, &mqtt, &cp);
   g_assert_true (strstr (mqtt, "nothing is listening on 127.0.0.1") != NULL ||
                  g_strcmp0 (mqtt, "MQTT: the broker did not answer within 10 seconds") == 0);
+}
+
+/* Against the real sandbox: the thing connects, the control plane answers
+ * DescribeEndpoint with the sandbox's keys, and a wrong secret gets AWS's
+ * words back. */
+static void
+test_connection_sandbox (void)
+{
+  g_autoptr(JdTestSandbox) fixture = NULL;
+  g_autoptr(JdProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *mqtt = NULL;
+  g_autofree char *cp = NULL;
+  g_autofree char *wrong = NULL;
+  JdSandbox *sandbox;
+
+  fixture = jd_test_sandbox_new (NULL, &error);
+  g_assert_no_error (error);
+  sandbox = jd_test_sandbox_get_sandbox (fixture);
+  g_assert_true (jd_sandbox_get_thing_files (sandbox, "MyThing", &cert, &key));
+  url = jd_sandbox_dup_endpoint (sandbox);
+
+  reset_profiles ();
+  profile = jd_profile_create (settings, JD_PROFILE_KIND_AWS, "Sandbox as AWS");
+  g_object_set (profile,
+                "endpoint", JD_SANDBOX_HOST,
+                "port", (guint) jd_sandbox_get_mqtt_port (sandbox),
+                "region", JD_SANDBOX_REGION,
+                "thing-name", "MyThing",
+                "certificate-path", cert,
+                "key-path", key,
+                "ca-path", jd_sandbox_get_ca_path (sandbox),
+                "control-plane-endpoint", url,
+                "control-plane-ca-path", jd_sandbox_get_ca_path (sandbox),
+                NULL);
+
+  run_test_connection_with (profile, jd_sandbox_get_access_key_id (sandbox),
+                            jd_sandbox_get_secret_access_key (sandbox), &mqtt, &cp);
+  g_assert_cmpstr (mqtt, ==, "MQTT: connected as MyThing");
+  g_assert_cmpstr (cp, ==, "Control plane: ok");
+  g_clear_pointer (&mqtt, g_free);
+  g_clear_pointer (&cp, g_free);
+
+  wrong = g_strconcat (jd_sandbox_get_secret_access_key (sandbox), "x", NULL);
+  run_test_connection_with (profile, jd_sandbox_get_access_key_id (sandbox), wrong, &mqtt, &cp);
+  g_assert_cmpstr (mqtt, ==, "MQTT: connected as MyThing");
+  g_assert_true (g_str_has_prefix (cp, "Control plane: InvalidSignatureException: "));
 }
 
 static void
@@ -782,6 +845,7 @@ main (int   argc,
   g_test_add_func ("/profiles/editor/adds", test_editor_adds);
   g_test_add_func ("/profiles/editor/invalid", test_editor_invalid);
   g_test_add_func ("/profiles/page/removes", test_page_removes);
+  g_test_add_func ("/profiles/test-connection/sandbox", test_connection_sandbox);
   g_test_add_func ("/profiles/test-connection/broker", test_connection_broker);
   g_test_add_func ("/profiles/test-connection/control-plane-errors", test_connection_control_plane_errors);
   g_test_add_func ("/profiles/test-connection/cancelled-on-close", test_connection_cancelled_on_close);
