@@ -1,5 +1,5 @@
 /* jd-preferences-window.c — the preferences window: appearance and the event
- * log's cap, bound straight to GSettings.
+ * log's cap, bound straight to GSettings; and the Profiles page.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "jd-preferences-window.h"
+#include "jd-profiles-page.h"
 
 struct _JdPreferencesWindow
 {
@@ -83,6 +84,10 @@ jd_preferences_window_constructed (GObject *object)
   g_settings_bind (self->settings, "event-log-cap",
                    self->event_cap_adjustment, "value",
                    G_SETTINGS_BIND_DEFAULT);
+
+  /* The Profiles page takes the settings at construction, so it is added here. */
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (jd_profiles_page_new (self->settings)));
 }
 
 static void

@@ -1,0 +1,1369 @@
+/* jd-profile-editor.c — the Add/Edit AWS Profile dialog.
+ *
+ * The editor keeps a JdProfile of its own whose GSettings is in delay mode:
+ * every field writes there at once, so jd_profile_validate_async() checks
+ * exactly what the form says, and Save applies it in one go. Secrets never
+ * touch GSettings: they are stored in the keyring on Save. Problems are shown
+ * in a caption row under the field they are about.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "jd-app"
+
+#include <glib/gi18n.h>
+
+#include "jd-connection-test.h"
+#include "jd-credentials.h"
+#include "jd-profile-editor.h"
+
+struct _JdProfileEditor
+{
+  AdwWindow             parent_instance;
+
+  GSettings            *settings;
+  char                 *profile_id;
+  JdProfile            *draft;
+  gboolean              is_new;
+
+  GCancellable         *cancellable;       /* secrets loading; cancelled on dispose */
+  GCancellable         *validate_cancellable;
+  GCancellable         *test_cancellable;
+  GtkFileChooserNative *chooser;
+
+  GHashTable           *fields;            /* key → Field */
+  GHashTable           *problems;          /* key → message */
+  GHashTable           *touched;           /* keys the user changed */
+  guint                 validate_id;
+  gboolean              validating;
+  gboolean              loading;
+  guint                 secrets_pending;
+  gboolean              had_credentials;
+  gboolean              had_passphrase;
+  gboolean              saving;
+  gboolean              can_save;
+  gboolean              disposed;
+
+  gboolean              testing;
+  guint                 tests_pending;
+  char                 *mqtt_result;
+  char                 *cp_result;
+
+  /* Template children */
+  AdwWindowTitle       *window_title;
+  GtkButton            *save_button;
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_label;
+  AdwEntryRow          *name_row;
+  AdwEntryRow          *endpoint_row;
+  AdwComboRow          *port_row;
+  AdwEntryRow          *thing_row;
+  AdwEntryRow          *client_id_row;
+  AdwActionRow         *cert_row;
+  AdwActionRow         *key_row;
+  AdwPasswordEntryRow  *passphrase_row;
+  AdwActionRow         *ca_row;
+  GtkButton            *ca_clear_button;
+  AdwEntryRow          *region_row;
+  AdwEntryRow          *control_plane_row;
+  AdwComboRow          *credentials_row;
+  AdwEntryRow          *aws_profile_row;
+  AdwEntryRow          *access_key_row;
+  AdwPasswordEntryRow  *secret_row;
+  AdwPasswordEntryRow  *token_row;
+  GtkSpinner           *test_spinner;
+  AdwActionRow         *mqtt_result_row;
+  GtkImage             *mqtt_result_icon;
+  AdwActionRow         *cp_result_row;
+  GtkImage             *cp_result_icon;
+};
+
+G_DEFINE_FINAL_TYPE (JdProfileEditor, jd_profile_editor, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  PROP_PROFILE_ID,
+  PROP_CAN_SAVE,
+  PROP_BUSY,
+  PROP_TESTING,
+  N_PROPS
+};
+
+enum {
+  SAVED,
+  TEST_FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* A form row and the caption row under it that says what is wrong. */
+typedef struct
+{
+  GtkWidget  *row;
+  GtkWidget  *message_row;
+  GtkLabel   *message_label;
+  const char *hint;           /* shown when there is no problem; nullable */
+} Field;
+
+typedef struct
+{
+  JdProfileEditor *self;
+  JdSecretKind     kind;
+} SecretLoad;
+
+typedef struct
+{
+  guint   pending;
+  GError *error;
+} SaveData;
+
+static const guint ports[] = { 8883, 443 };
+
+#define VALIDATE_DELAY_MS 150
+
+static void update_can_save (JdProfileEditor *self);
+
+static const char *
+row_text (gpointer row)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+static gboolean
+str_empty (const char *s)
+{
+  return s == NULL || *s == '\0';
+}
+
+static JdProfileCredentialsSource
+current_source (JdProfileEditor *self)
+{
+  return (JdProfileCredentialsSource) adw_combo_row_get_selected (self->credentials_row);
+}
+
+static void
+set_problem (JdProfileEditor *self,
+             const char      *key,
+             const char      *message)
+{
+  const char *old = g_hash_table_lookup (self->problems, key);
+
+  if (old != NULL)
+    g_hash_table_insert (self->problems, g_strdup (key), g_strconcat (old, "\n", message, NULL));
+  else
+    g_hash_table_insert (self->problems, g_strdup (key), g_strdup (message));
+}
+
+/* Problems the library does not know about: the secrets typed here. */
+static void
+check_local (JdProfileEditor *self)
+{
+  JdProfileCredentialsSource source = current_source (self);
+
+  g_hash_table_remove (self->problems, "access-key-id");
+  g_hash_table_remove (self->problems, "aws-profile");
+
+  if (source == JD_PROFILE_CREDENTIALS_KEYRING)
+    {
+      gboolean has_id = !str_empty (row_text (self->access_key_row));
+      gboolean has_secret = !str_empty (row_text (self->secret_row));
+      gboolean has_token = !str_empty (row_text (self->token_row));
+
+      if (has_id != has_secret)
+        set_problem (self, "access-key-id",
+                     _("Enter both the access key ID and the secret access key, or neither to use "
+                       "the environment or ~/.aws."));
+      else if (has_token && !has_id)
+        set_problem (self, "access-key-id",
+                     _("A session token needs an access key ID and a secret access key."));
+    }
+  else if (source == JD_PROFILE_CREDENTIALS_AWS_PROFILE)
+    {
+      if (str_empty (row_text (self->aws_profile_row)))
+        set_problem (self, "aws-profile",
+                     _("Enter the name of a profile in ~/.aws/credentials, such as “default”."));
+    }
+}
+
+static void
+show_problems (JdProfileEditor *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->fields);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Field *field = value;
+      const char *message = g_hash_table_lookup (self->problems, key);
+      gboolean show;
+
+      if (g_strcmp0 (key, "control-plane-endpoint") == 0 && message == NULL)
+        message = g_hash_table_lookup (self->problems, "control-plane-ca-path");
+
+      /* A new form does not scold fields nobody has touched yet. */
+      show = message != NULL && (!self->is_new || g_hash_table_contains (self->touched, key));
+
+      gtk_label_set_label (field->message_label, show ? message : field->hint);
+      gtk_widget_set_visible (field->message_row, show || field->hint != NULL);
+      if (show)
+        {
+          gtk_widget_remove_css_class (GTK_WIDGET (field->message_label), "dim-label");
+          gtk_widget_add_css_class (GTK_WIDGET (field->message_label), "error");
+          gtk_widget_add_css_class (field->row, "error");
+          gtk_accessible_update_property (GTK_ACCESSIBLE (field->row),
+                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
+        }
+      else
+        {
+          gtk_widget_remove_css_class (GTK_WIDGET (field->message_label), "error");
+          gtk_widget_add_css_class (GTK_WIDGET (field->message_label), "dim-label");
+          gtk_widget_remove_css_class (field->row, "error");
+          gtk_accessible_reset_property (GTK_ACCESSIBLE (field->row),
+                                         GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+        }
+    }
+}
+
+static void
+update_file_rows (JdProfileEditor *self)
+{
+  g_autofree char *cert = jd_profile_dup_certificate_path (self->draft);
+  g_autofree char *key = jd_profile_dup_key_path (self->draft);
+  g_autofree char *ca = jd_profile_dup_ca_path (self->draft);
+
+  adw_action_row_set_subtitle (self->cert_row, str_empty (cert) ? _("No file chosen") : cert);
+  adw_action_row_set_subtitle (self->key_row, str_empty (key) ? _("No file chosen") : key);
+  adw_action_row_set_subtitle (self->ca_row, str_empty (ca) ? _("The system’s certificates") : ca);
+  gtk_widget_set_visible (GTK_WIDGET (self->ca_clear_button), !str_empty (ca));
+}
+
+static void
+update_source_rows (JdProfileEditor *self)
+{
+  JdProfileCredentialsSource source = current_source (self);
+  gboolean keyring = source == JD_PROFILE_CREDENTIALS_KEYRING;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->aws_profile_row), source == JD_PROFILE_CREDENTIALS_AWS_PROFILE);
+  gtk_widget_set_visible (GTK_WIDGET (self->access_key_row), keyring);
+  gtk_widget_set_visible (GTK_WIDGET (self->secret_row), keyring);
+  gtk_widget_set_visible (GTK_WIDGET (self->token_row), keyring);
+}
+
+static void
+validated_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  JdProfileEditor *self;
+
+  found = jd_profile_validate_finish (JD_PROFILE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = JD_PROFILE_EDITOR (user_data);
+  self->validating = FALSE;
+  g_hash_table_remove_all (self->problems);
+
+  if (found == NULL)
+    set_problem (self, "name", error->message);
+  else
+    for (guint i = 0; i < found->len; i++)
+      {
+        const JdProfileProblem *problem = g_ptr_array_index (found, i);
+
+        set_problem (self, jd_profile_problem_get_key (problem),
+                     jd_profile_problem_get_error (problem)->message);
+      }
+
+  check_local (self);
+  show_problems (self);
+  update_can_save (self);
+}
+
+static gboolean
+validate_timeout_cb (gpointer user_data)
+{
+  JdProfileEditor *self = user_data;
+
+  self->validate_id = 0;
+  g_cancellable_cancel (self->validate_cancellable);
+  g_clear_object (&self->validate_cancellable);
+  self->validate_cancellable = g_cancellable_new ();
+  self->validating = TRUE;
+  jd_profile_validate_async (self->draft, row_text (self->passphrase_row),
+                             self->validate_cancellable, validated_cb, self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_validate (JdProfileEditor *self)
+{
+  g_clear_handle_id (&self->validate_id, g_source_remove);
+  self->validate_id = g_timeout_add (VALIDATE_DELAY_MS, validate_timeout_cb, self);
+  update_can_save (self);
+}
+
+static void
+update_can_save (JdProfileEditor *self)
+{
+  gboolean busy = self->validate_id != 0 || self->validating || self->secrets_pending > 0;
+  gboolean can_save = !busy && !self->saving && g_hash_table_size (self->problems) == 0;
+  const char *tooltip = NULL;
+
+  if (!busy && g_hash_table_size (self->problems) > 0)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, self->problems);
+      if (g_hash_table_iter_next (&iter, NULL, &value))
+        tooltip = value;
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.save", can_save);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->save_button), tooltip);
+
+  if (can_save != self->can_save)
+    {
+      self->can_save = can_save;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_SAVE]);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+show_error (JdProfileEditor *self,
+            const char      *message)
+{
+  gtk_label_set_label (self->error_label, message != NULL ? message : "");
+  gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
+}
+
+static void
+mark_touched (JdProfileEditor *self,
+              const char      *key)
+{
+  g_hash_table_add (self->touched, g_strdup (key));
+}
+
+/* Signal callbacks */
+
+static void
+entry_changed_cb (JdProfileEditor *self,
+                  GtkEditable     *row)
+{
+  const char *key = g_object_get_data (G_OBJECT (row), "jd-key");
+
+  if (self->loading)
+    return;
+
+  g_assert (key != NULL);
+  g_object_set (self->draft, key, gtk_editable_get_text (row), NULL);
+  mark_touched (self, key);
+  schedule_validate (self);
+}
+
+static void
+combo_changed_cb (JdProfileEditor *self,
+                  GParamSpec      *pspec,
+                  AdwComboRow     *row)
+{
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (self->loading)
+    return;
+
+  if (row == self->port_row)
+    {
+      if (selected < G_N_ELEMENTS (ports))
+        g_object_set (self->draft, "port", ports[selected], NULL);
+      mark_touched (self, "port");
+    }
+  else
+    {
+      if (selected <= JD_PROFILE_CREDENTIALS_AWS_PROFILE)
+        g_object_set (self->draft, "credentials-source", (JdProfileCredentialsSource) selected, NULL);
+      update_source_rows (self);
+    }
+  schedule_validate (self);
+}
+
+static void
+passphrase_changed_cb (JdProfileEditor *self)
+{
+  if (self->loading)
+    return;
+
+  mark_touched (self, "key-path");
+  schedule_validate (self);
+}
+
+static void
+secret_changed_cb (JdProfileEditor *self)
+{
+  if (self->loading)
+    return;
+
+  mark_touched (self, "access-key-id");
+  schedule_validate (self);
+}
+
+static void
+secret_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  SecretLoad *load = user_data;
+  JdProfileEditor *self = load->self;
+  JdSecretKind kind = load->kind;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+  gpointer row = NULL;
+
+  g_free (load);
+  value = jd_credentials_lookup_secret_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->secrets_pending--;
+
+  if (error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The stored secrets could not be read: %s"),
+                                                  error->message);
+      show_error (self, message);
+    }
+  else if (value != NULL)
+    {
+      switch (kind)
+        {
+        case JD_SECRET_KIND_ACCESS_KEY_ID:
+          row = self->access_key_row;
+          self->had_credentials = TRUE;
+          break;
+        case JD_SECRET_KIND_SECRET_ACCESS_KEY:
+          row = self->secret_row;
+          self->had_credentials = TRUE;
+          break;
+        case JD_SECRET_KIND_SESSION_TOKEN:
+          row = self->token_row;
+          self->had_credentials = TRUE;
+          break;
+        case JD_SECRET_KIND_KEY_PASSPHRASE:
+        default:
+          row = self->passphrase_row;
+          self->had_passphrase = TRUE;
+          break;
+        }
+      self->loading = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (row), value);
+      self->loading = FALSE;
+    }
+
+  /* The passphrase changes what validation finds; re-check once all are in. */
+  if (self->secrets_pending == 0)
+    schedule_validate (self);
+  else
+    update_can_save (self);
+}
+
+static void
+load_secrets (JdProfileEditor *self)
+{
+  static const JdSecretKind kinds[] = {
+    JD_SECRET_KIND_ACCESS_KEY_ID,
+    JD_SECRET_KIND_SECRET_ACCESS_KEY,
+    JD_SECRET_KIND_SESSION_TOKEN,
+    JD_SECRET_KIND_KEY_PASSPHRASE,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      SecretLoad *load = g_new0 (SecretLoad, 1);
+
+      load->self = self;
+      load->kind = kinds[i];
+      self->secrets_pending++;
+      jd_credentials_lookup_secret_async (self->profile_id, kinds[i], self->cancellable,
+                                          secret_loaded_cb, load);
+    }
+}
+
+static void
+chooser_response_cb (JdProfileEditor      *self,
+                     int                   response,
+                     GtkFileChooserNative *chooser)
+{
+  const char *key = g_object_get_data (G_OBJECT (chooser), "jd-key");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        jd_profile_editor_set_file (self, key, path);
+    }
+
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
+  if (self->chooser == chooser)
+    g_clear_object (&self->chooser);
+}
+
+static void
+mqtt_tested_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data);
+static void
+control_plane_tested_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data);
+
+static void
+show_result (JdProfileEditor *self,
+             AdwActionRow    *row,
+             GtkImage        *icon,
+             const char      *text,
+             int              state)   /* -1 running, 0 failed, 1 ok */
+{
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
+  gtk_widget_set_visible (GTK_WIDGET (row), TRUE);
+  gtk_widget_remove_css_class (GTK_WIDGET (icon), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (icon), "error");
+  if (state < 0)
+    gtk_image_set_from_icon_name (icon, "content-loading-symbolic");
+  else if (state > 0)
+    {
+      gtk_image_set_from_icon_name (icon, "emblem-ok-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (icon), "success");
+    }
+  else
+    {
+      gtk_image_set_from_icon_name (icon, "dialog-error-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (icon), "error");
+    }
+}
+
+static void
+test_part_done (JdProfileEditor *self)
+{
+  g_assert (self->tests_pending > 0);
+
+  if (--self->tests_pending > 0)
+    return;
+
+  self->testing = FALSE;
+  gtk_spinner_stop (self->test_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.test", TRUE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TESTING]);
+  g_signal_emit (self, signals[TEST_FINISHED], 0);
+}
+
+static void
+mqtt_tested_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *client_id = jd_connection_test_mqtt_finish (result, &error);
+  JdProfileEditor *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = JD_PROFILE_EDITOR (user_data);
+  g_free (self->mqtt_result);
+  if (client_id != NULL)
+    self->mqtt_result = g_strdup_printf (_("MQTT: connected as %s"), client_id);
+  else
+    self->mqtt_result = g_strdup_printf (_("MQTT: %s"), error->message);
+  show_result (self, self->mqtt_result_row, self->mqtt_result_icon, self->mqtt_result,
+               client_id != NULL);
+  test_part_done (self);
+}
+
+static void
+control_plane_tested_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *endpoint = jd_connection_test_control_plane_finish (result, &error);
+  JdProfileEditor *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = JD_PROFILE_EDITOR (user_data);
+  g_free (self->cp_result);
+  if (endpoint != NULL)
+    self->cp_result = g_strdup (_("Control plane: ok"));
+  else
+    {
+      g_autofree char *reason = jd_connection_test_describe_error (error);
+      self->cp_result = g_strdup_printf (_("Control plane: %s"), reason);
+    }
+  show_result (self, self->cp_result_row, self->cp_result_icon, self->cp_result, endpoint != NULL);
+  if (endpoint != NULL)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->cp_result_row), endpoint);
+  test_part_done (self);
+}
+
+static void
+store_done (GTask  *task,
+            GError *error);
+
+static void
+stored_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  jd_credentials_store_finish (result, &error);
+  store_done (task, error);
+}
+
+static void
+secret_stored_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  jd_credentials_store_secret_finish (result, &error);
+  store_done (task, error);
+}
+
+static void
+add_to_list (JdProfileEditor *self)
+{
+  g_auto(GStrv) ids = g_settings_get_strv (self->settings, "profiles");
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) new_ids = NULL;
+
+  if (g_strv_contains ((const char *const *) ids, self->profile_id))
+    return;
+
+  builder = g_strv_builder_new ();
+  g_strv_builder_addv (builder, (const char **) ids);
+  g_strv_builder_add (builder, self->profile_id);
+  new_ids = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "profiles", (const char *const *) new_ids);
+}
+
+static void
+store_done (GTask  *task,
+            GError *error)
+{
+  JdProfileEditor *self = g_task_get_source_object (task);
+  SaveData *data = g_task_get_task_data (task);
+
+  if (error != NULL && data->error == NULL)
+    data->error = error;
+  else if (error != NULL)
+    g_error_free (error);
+
+  if (--data->pending > 0)
+    return;
+
+  self->saving = FALSE;
+
+  if (data->error != NULL)
+    {
+      if (!self->disposed)
+        {
+          g_autofree char *message = g_strdup_printf (_("The profile could not be saved: %s"),
+                                                      data->error->message);
+          show_error (self, message);
+          update_can_save (self);
+        }
+      g_task_return_error (task, g_steal_pointer (&data->error));
+      return;
+    }
+
+  g_settings_apply (jd_profile_get_settings (self->draft));
+  if (self->is_new)
+    add_to_list (self);
+  self->had_credentials = current_source (self) == JD_PROFILE_CREDENTIALS_KEYRING &&
+                          !str_empty (row_text (self->access_key_row));
+  self->had_passphrase = !str_empty (row_text (self->passphrase_row));
+
+  if (!self->disposed)
+    update_can_save (self);
+  g_signal_emit (self, signals[SAVED], 0);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+save_data_free (SaveData *data)
+{
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+static void
+saved_and_close_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  JdProfileEditor *self = JD_PROFILE_EDITOR (source);
+
+  if (jd_profile_editor_save_finish (self, result, NULL) && !self->disposed)
+    gtk_window_close (GTK_WINDOW (self));
+}
+
+/* Actions */
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  JdProfileEditor *self = JD_PROFILE_EDITOR (widget);
+
+  if (!self->can_save)
+    {
+      gtk_widget_error_bell (widget);
+      return;
+    }
+  jd_profile_editor_save_async (self, NULL, saved_and_close_cb, NULL);
+}
+
+static void
+test_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  jd_profile_editor_test_connection (JD_PROFILE_EDITOR (widget));
+}
+
+static void
+choose_file_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  JdProfileEditor *self = JD_PROFILE_EDITOR (widget);
+  const char *key = g_variant_get_string (parameter, NULL);
+  g_autoptr(GtkFileFilter) pem = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  g_autofree char *current = NULL;
+  const char *title;
+
+  if (g_strcmp0 (key, "certificate-path") == 0)
+    title = _("Choose the Thing’s Certificate");
+  else if (g_strcmp0 (key, "key-path") == 0)
+    title = _("Choose the Thing’s Private Key");
+  else if (g_strcmp0 (key, "ca-path") == 0)
+    title = _("Choose the CA Certificate");
+  else
+    return;
+
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+
+  self->chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Choose"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_object_set_data_full (G_OBJECT (self->chooser), "jd-key", g_strdup (key), g_free);
+
+  gtk_file_filter_set_name (pem, _("PEM Files"));
+  gtk_file_filter_add_pattern (pem, "*.pem");
+  gtk_file_filter_add_pattern (pem, "*.crt");
+  gtk_file_filter_add_pattern (pem, "*.key");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), pem);
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
+
+  g_object_get (self->draft, key, &current, NULL);
+  if (!str_empty (current))
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (current);
+      g_autoptr(GFile) parent = g_file_get_parent (file);
+
+      if (parent != NULL)
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), parent, NULL);
+    }
+
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+clear_file_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  jd_profile_editor_set_file (JD_PROFILE_EDITOR (widget),
+                              g_variant_get_string (parameter, NULL), NULL);
+}
+
+/* Overrides */
+
+static void
+add_field (JdProfileEditor *self,
+           const char      *key,
+           gpointer         row,
+           const char      *hint)
+{
+  GtkWidget *list = gtk_widget_get_parent (GTK_WIDGET (row));
+  Field *field = g_new0 (Field, 1);
+  GtkWidget *label;
+
+  g_assert (GTK_IS_LIST_BOX (list));
+
+  g_object_set_data (G_OBJECT (row), "jd-key", (gpointer) key);
+
+  label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "error");
+
+  field->row = GTK_WIDGET (row);
+  field->hint = hint;
+  field->message_label = GTK_LABEL (label);
+  field->message_row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (field->message_row), label);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (field->message_row), FALSE);
+  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (field->message_row), FALSE);
+  gtk_widget_set_focusable (field->message_row, FALSE);
+  gtk_widget_set_visible (field->message_row, hint != NULL);
+  if (hint != NULL)
+    {
+      gtk_label_set_label (GTK_LABEL (label), hint);
+      gtk_widget_remove_css_class (label, "error");
+      gtk_widget_add_css_class (label, "dim-label");
+    }
+  gtk_list_box_insert (GTK_LIST_BOX (list), field->message_row,
+                       gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)) + 1);
+
+  g_hash_table_insert (self->fields, (gpointer) key, field);
+}
+
+static void
+load_form (JdProfileEditor *self)
+{
+  g_autofree char *name = jd_profile_dup_name (self->draft);
+  g_autofree char *endpoint = jd_profile_dup_endpoint (self->draft);
+  g_autofree char *region = jd_profile_dup_region (self->draft);
+  g_autofree char *thing = jd_profile_dup_thing_name (self->draft);
+  g_autofree char *client_id = NULL;
+  g_autofree char *control_plane = NULL;
+  g_autofree char *aws_profile = jd_profile_dup_aws_profile (self->draft);
+  guint port = jd_profile_get_port (self->draft);
+
+  g_object_get (self->draft,
+                "client-id", &client_id,
+                "control-plane-endpoint", &control_plane,
+                NULL);
+
+  self->loading = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+  gtk_editable_set_text (GTK_EDITABLE (self->endpoint_row), endpoint);
+  adw_combo_row_set_selected (self->port_row, port == 443 ? 1 : 0);
+  gtk_editable_set_text (GTK_EDITABLE (self->thing_row), thing);
+  gtk_editable_set_text (GTK_EDITABLE (self->client_id_row), client_id);
+  gtk_editable_set_text (GTK_EDITABLE (self->region_row), region);
+  gtk_editable_set_text (GTK_EDITABLE (self->control_plane_row), control_plane);
+  adw_combo_row_set_selected (self->credentials_row, jd_profile_get_credentials_source (self->draft));
+  gtk_editable_set_text (GTK_EDITABLE (self->aws_profile_row), aws_profile);
+  self->loading = FALSE;
+
+  update_file_rows (self);
+  update_source_rows (self);
+}
+
+static void
+jd_profile_editor_constructed (GObject *object)
+{
+  JdProfileEditor *self = JD_PROFILE_EDITOR (object);
+  GtkEditable *text;
+
+  G_OBJECT_CLASS (jd_profile_editor_parent_class)->constructed (object);
+
+  g_assert (G_IS_SETTINGS (self->settings));
+
+  self->is_new = self->profile_id == NULL;
+  if (self->is_new)
+    self->profile_id = g_uuid_string_random ();
+
+  self->draft = jd_profile_new (self->profile_id);
+  g_settings_delay (jd_profile_get_settings (self->draft));
+
+  if (self->is_new)
+    {
+      g_object_set (self->draft,
+                    "kind", JD_PROFILE_KIND_AWS,
+                    "credentials-source", JD_PROFILE_CREDENTIALS_KEYRING,
+                    NULL);
+      adw_window_title_set_title (self->window_title, _("Add AWS Profile"));
+    }
+  else
+    {
+      g_autofree char *name = jd_profile_dup_name (self->draft);
+
+      adw_window_title_set_title (self->window_title, _("Edit Profile"));
+      adw_window_title_set_subtitle (self->window_title, name);
+    }
+
+  text = gtk_editable_get_delegate (GTK_EDITABLE (self->client_id_row));
+  if (GTK_IS_TEXT (text))
+    gtk_text_set_placeholder_text (GTK_TEXT (text), _("same as the thing name"));
+
+  load_form (self);
+  if (!self->is_new)
+    load_secrets (self);
+  schedule_validate (self);
+}
+
+static void
+jd_profile_editor_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  JdProfileEditor *self = JD_PROFILE_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+
+    case PROP_PROFILE_ID:
+      self->profile_id = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+jd_profile_editor_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  JdProfileEditor *self = JD_PROFILE_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+
+    case PROP_PROFILE_ID:
+      g_value_set_string (value, self->profile_id);
+      break;
+
+    case PROP_CAN_SAVE:
+      g_value_set_boolean (value, self->can_save);
+      break;
+
+    case PROP_BUSY:
+      g_value_set_boolean (value, jd_profile_editor_get_busy (self));
+      break;
+
+    case PROP_TESTING:
+      g_value_set_boolean (value, self->testing);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+jd_profile_editor_dispose (GObject *object)
+{
+  JdProfileEditor *self = JD_PROFILE_EDITOR (object);
+
+  self->disposed = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->validate_cancellable);
+  g_cancellable_cancel (self->test_cancellable);
+  g_clear_handle_id (&self->validate_id, g_source_remove);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), JD_TYPE_PROFILE_EDITOR);
+
+  G_OBJECT_CLASS (jd_profile_editor_parent_class)->dispose (object);
+}
+
+static void
+jd_profile_editor_finalize (GObject *object)
+{
+  JdProfileEditor *self = JD_PROFILE_EDITOR (object);
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->draft);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->validate_cancellable);
+  g_clear_object (&self->test_cancellable);
+  g_clear_pointer (&self->fields, g_hash_table_unref);
+  g_clear_pointer (&self->problems, g_hash_table_unref);
+  g_clear_pointer (&self->touched, g_hash_table_unref);
+  g_clear_pointer (&self->profile_id, g_free);
+  g_clear_pointer (&self->mqtt_result, g_free);
+  g_clear_pointer (&self->cp_result, g_free);
+
+  G_OBJECT_CLASS (jd_profile_editor_parent_class)->finalize (object);
+}
+
+static void
+jd_profile_editor_class_init (JdProfileEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = jd_profile_editor_constructed;
+  object_class->dispose = jd_profile_editor_dispose;
+  object_class->finalize = jd_profile_editor_finalize;
+  object_class->get_property = jd_profile_editor_get_property;
+  object_class->set_property = jd_profile_editor_set_property;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROFILE_ID] =
+    g_param_spec_string ("profile-id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAN_SAVE] =
+    g_param_spec_boolean ("can-save", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_TESTING] =
+    g_param_spec_boolean ("testing", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * JdProfileEditor::saved:
+   *
+   * The settings and secrets are stored; the profile is in the list.
+   */
+  signals[SAVED] =
+    g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[TEST_FINISHED] =
+    g_signal_new ("test-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/jd-profile-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, window_title);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, save_button);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, error_label);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, name_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, endpoint_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, port_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, thing_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, client_id_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, cert_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, key_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, passphrase_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, ca_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, ca_clear_button);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, region_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, control_plane_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, credentials_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, aws_profile_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, access_key_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, secret_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, token_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, test_spinner);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, mqtt_result_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, mqtt_result_icon);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, cp_result_row);
+  gtk_widget_class_bind_template_child (widget_class, JdProfileEditor, cp_result_icon);
+  gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, combo_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, passphrase_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, secret_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "profile.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "profile.test", NULL, test_action);
+  gtk_widget_class_install_action (widget_class, "profile.choose-file", "s", choose_file_action);
+  gtk_widget_class_install_action (widget_class, "profile.clear-file", "s", clear_file_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "profile.save", NULL);
+}
+
+static void
+jd_profile_editor_init (JdProfileEditor *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->fields = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  self->problems = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  add_field (self, "name", self->name_row, NULL);
+  add_field (self, "endpoint", self->endpoint_row,
+             _("The account’s iot:Data-ATS address, such as abc123-ats.iot.us-east-1.amazonaws.com"));
+  add_field (self, "port", self->port_row, NULL);
+  add_field (self, "thing-name", self->thing_row, NULL);
+  add_field (self, "client-id", self->client_id_row, _("Leave empty to use the thing name"));
+  add_field (self, "certificate-path", self->cert_row, NULL);
+  add_field (self, "key-path", self->key_row, NULL);
+  add_field (self, "ca-path", self->ca_row, NULL);
+  add_field (self, "region", self->region_row, NULL);
+  add_field (self, "control-plane-endpoint", self->control_plane_row, NULL);
+  add_field (self, "aws-profile", self->aws_profile_row, NULL);
+  add_field (self, "access-key-id", self->access_key_row, NULL);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.save", FALSE);
+}
+
+/* Public API */
+
+/**
+ * jd_profile_editor_new:
+ * @settings: the application's settings
+ * @profile_id: (nullable): the AWS profile to edit; %NULL adds one
+ *
+ * Returns: (transfer full): a new editor; present it transient for the
+ *   preferences window
+ */
+JdProfileEditor *
+jd_profile_editor_new (GSettings  *settings,
+                       const char *profile_id)
+{
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (JD_TYPE_PROFILE_EDITOR,
+                       "settings", settings,
+                       "profile-id", profile_id,
+                       NULL);
+}
+
+const char *
+jd_profile_editor_get_profile_id (JdProfileEditor *self)
+{
+  g_return_val_if_fail (JD_IS_PROFILE_EDITOR (self), NULL);
+  return self->profile_id;
+}
+
+gboolean
+jd_profile_editor_get_is_new (JdProfileEditor *self)
+{
+  g_return_val_if_fail (JD_IS_PROFILE_EDITOR (self), FALSE);
+  return self->is_new;
+}
+
+gboolean
+jd_profile_editor_get_can_save (JdProfileEditor *self)
+{
+  g_return_val_if_fail (JD_IS_PROFILE_EDITOR (self), FALSE);
+  return self->can_save;
+}
+
+gboolean
+jd_profile_editor_get_busy (JdProfileEditor *self)
+{
+  g_return_val_if_fail (JD_IS_PROFILE_EDITOR (self), FALSE);
+  return self->validate_id != 0 || self->validating || self->secrets_pending > 0;
+}
+
+const char *
+jd_profile_editor_get_problem (JdProfileEditor *self,
+                               const char      *key)
+{
+  g_return_val_if_fail (JD_IS_PROFILE_EDITOR (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+  return g_hash_table_lookup (self->problems, key);
+}
+
+void
+jd_profile_editor_set_file (JdProfileEditor *self,
+                            const char      *key,
+                            const char      *path)
+{
+  g_return_if_fail (JD_IS_PROFILE_EDITOR (self));
+  g_return_if_fail (g_strcmp0 (key, "certificate-path") == 0 ||
+                    g_strcmp0 (key, "key-path") == 0 ||
+                    g_strcmp0 (key, "ca-path") == 0);
+
+  g_object_set (self->draft, key, path != NULL ? path : "", NULL);
+  mark_touched (self, key);
+  update_file_rows (self);
+  schedule_validate (self);
+}
+
+void
+jd_profile_editor_save_async (JdProfileEditor     *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *name = NULL;
+  SaveData *data;
+  const char *access_key;
+  const char *secret;
+  const char *passphrase;
+
+  g_return_if_fail (JD_IS_PROFILE_EDITOR (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, jd_profile_editor_save_async);
+
+  if (!self->can_save)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("The profile cannot be saved until its problems are fixed."));
+      return;
+    }
+
+  data = g_new0 (SaveData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  self->saving = TRUE;
+  show_error (self, NULL);
+  update_can_save (self);
+
+  name = jd_profile_dup_name (self->draft);
+  access_key = row_text (self->access_key_row);
+  secret = row_text (self->secret_row);
+  passphrase = row_text (self->passphrase_row);
+
+  /* One extra count, dropped below, so nothing finishes before all start. */
+  data->pending = 1;
+
+  if (current_source (self) == JD_PROFILE_CREDENTIALS_KEYRING &&
+      !str_empty (access_key) && !str_empty (secret))
+    {
+      g_autoptr(JdCredentials) credentials =
+        jd_credentials_new (access_key, secret, row_text (self->token_row), NULL);
+
+      data->pending++;
+      jd_credentials_store_async (credentials, self->profile_id, name, cancellable,
+                                  stored_cb, g_object_ref (task));
+    }
+  else if (self->had_credentials)
+    {
+      static const JdSecretKind kinds[] = {
+        JD_SECRET_KIND_ACCESS_KEY_ID,
+        JD_SECRET_KIND_SECRET_ACCESS_KEY,
+        JD_SECRET_KIND_SESSION_TOKEN,
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+        {
+          data->pending++;
+          jd_credentials_store_secret_async (self->profile_id, kinds[i], name, NULL, cancellable,
+                                             secret_stored_cb, g_object_ref (task));
+        }
+    }
+
+  if (!str_empty (passphrase) || self->had_passphrase)
+    {
+      data->pending++;
+      jd_credentials_store_secret_async (self->profile_id, JD_SECRET_KIND_KEY_PASSPHRASE, name,
+                                         str_empty (passphrase) ? NULL : passphrase, cancellable,
+                                         secret_stored_cb, g_object_ref (task));
+    }
+
+  store_done (task, NULL);
+}
+
+gboolean
+jd_profile_editor_save_finish (JdProfileEditor  *self,
+                               GAsyncResult     *result,
+                               GError          **error)
+{
+  g_return_val_if_fail (JD_IS_PROFILE_EDITOR (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+jd_profile_editor_test_connection (JdProfileEditor *self)
+{
+  g_autoptr(JdCredentials) credentials = NULL;
+  const char *access_key;
+  const char *secret;
+
+  g_return_if_fail (JD_IS_PROFILE_EDITOR (self));
+
+  if (self->testing)
+    return;
+
+  g_cancellable_cancel (self->test_cancellable);
+  g_clear_object (&self->test_cancellable);
+  self->test_cancellable = g_cancellable_new ();
+
+  self->testing = TRUE;
+  self->tests_pending = 2;
+  g_clear_pointer (&self->mqtt_result, g_free);
+  g_clear_pointer (&self->cp_result, g_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), TRUE);
+  gtk_spinner_start (self->test_spinner);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.test", FALSE);
+  show_result (self, self->mqtt_result_row, self->mqtt_result_icon, _("MQTT: connecting…"), -1);
+  show_result (self, self->cp_result_row, self->cp_result_icon, _("Control plane: calling…"), -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->cp_result_row), NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TESTING]);
+
+  access_key = row_text (self->access_key_row);
+  secret = row_text (self->secret_row);
+  if (current_source (self) == JD_PROFILE_CREDENTIALS_KEYRING &&
+      !str_empty (access_key) && !str_empty (secret))
+    credentials = jd_credentials_new (access_key, secret, row_text (self->token_row), NULL);
+
+  jd_connection_test_mqtt_async (self->draft, row_text (self->passphrase_row),
+                                 JD_CONNECTION_TEST_DEFAULT_TIMEOUT_MS, self->test_cancellable,
+                                 mqtt_tested_cb, self);
+  jd_connection_test_control_plane_async (self->draft, credentials,
+                                          JD_CONNECTION_TEST_DEFAULT_TIMEOUT_MS,
+                                          self->test_cancellable, control_plane_tested_cb, self);
+}
+
+gboolean
+jd_profile_editor_get_testing (JdProfileEditor *self)
+{
+  g_return_val_if_fail (JD_IS_PROFILE_EDITOR (self), FALSE);
+  return self->testing;
+}
+
+const char *
+jd_profile_editor_get_mqtt_result (JdProfileEditor *self)
+{
+  g_return_val_if_fail (JD_IS_PROFILE_EDITOR (self), NULL);
+  return self->mqtt_result;
+}
+
+const char *
+jd_profile_editor_get_control_plane_result (JdProfileEditor *self)
+{
+  g_return_val_if_fail (JD_IS_PROFILE_EDITOR (self), NULL);
+  return self->cp_result;
+}
