@@ -146,6 +146,22 @@ updated_cb (GObject      *object,
   r->done = TRUE;
 }
 
+static GtkWindow *
+find_window (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+        return w;
+    }
+
+  return NULL;
+}
+
 static void
 test_screenshots (void)
 {
@@ -206,23 +222,23 @@ test_screenshots (void)
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-job", NULL);
   jd_test_ui_spin (500);
-  dialog = NULL;
-  {
-    GListModel *toplevels = gtk_window_get_toplevels ();
-
-    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-      {
-        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-        if (JD_IS_NEW_JOB_DIALOG (w))
-          dialog = w;
-      }
-  }
+  dialog = find_window (JD_TYPE_NEW_JOB_DIALOG);
   g_assert_nonnull (dialog);
   jd_new_job_dialog_set_job_id (JD_NEW_JOB_DIALOG (dialog), "firmware-update-4");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "job.template", "s", "download");
   jd_test_ui_spin (300);
   save_png (GTK_WIDGET (dialog), "new-job.png");
+  gtk_window_destroy (dialog);
+
+  /* Preferences, on the profiles page the first run filled in. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  jd_test_ui_spin (300);
+  dialog = find_window (ADW_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (dialog);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (dialog), "profiles");
+  jd_test_ui_spin (300);
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (dialog), "Local sandbox"));
+  save_png (GTK_WIDGET (dialog), "preferences-profiles.png");
   gtk_window_destroy (dialog);
 }
 
