@@ -168,11 +168,15 @@ test_connect_publish_subscribe (Fixture       *f,
     g_assert_true (jd_test_wait_flag (&r.done, 5000));
     g_assert_no_error (r.error);
 
+    gint64 start = g_get_monotonic_time ();
+
     memset (&r, 0, sizeof r);
     jd_mqtt_connection_publish_async (conn, "$aws/things/thing-a/jobs/notify-next", payload, 0,
                                       NULL, bool_done_cb, &r);
     g_assert_true (jd_test_wait_flag (&r.done, 5000));
     g_assert_no_error (r.error);
+    /* Done once written, not at the next keepalive tick. */
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 500 * 1000);
     JD_TEST_WAIT_UNTIL (inbox.topics->len == 2, 5000);
   }
 
