@@ -1137,8 +1137,10 @@ session_lost (JdMqttConnection *self,
       self->attempt++;
       g_debug ("%s: reconnecting in %u ms", self->client_id, delay);
       self->reconnect_id = g_timeout_add (delay, reconnect_cb, self);
-      set_state (self, JD_MQTT_STATE_RECONNECTING);
+      /* A handler of either notification may call disconnect(). */
       set_reconnect_delay (self, delay);
+      if (self->reconnect_id != 0)
+        set_state (self, JD_MQTT_STATE_RECONNECTING);
     }
   else
     {
