@@ -574,6 +574,40 @@ test_keepalive (Fixture       *f,
 }
 
 static void
+give_up_cb (GObject    *object,
+            GParamSpec *pspec,
+            gpointer    data)
+{
+  JdMqttConnection *conn = JD_MQTT_CONNECTION (object);
+
+  if (jd_mqtt_connection_get_state (conn) == JD_MQTT_STATE_RECONNECTING)
+    jd_mqtt_connection_disconnect (conn);
+}
+
+static void
+test_disconnect_from_handler (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(JdMqttConnection) conn = new_connection (f, "thing-h");
+  g_autoptr(GError) error = NULL;
+  AsyncResult r = { 0 };
+
+  connect_and_wait (conn, &r);
+  g_assert_no_error (r.error);
+
+  /* Giving up from inside the state notification sticks. */
+  g_signal_connect (conn, "notify::state", G_CALLBACK (give_up_cb), NULL);
+  jd_test_broker_kill (f->broker);
+  JD_TEST_WAIT_UNTIL (jd_mqtt_connection_get_state (conn) == JD_MQTT_STATE_DISCONNECTED, 5000);
+  g_assert_true (jd_test_broker_start (f->broker, &error));
+  jd_test_spin (600);
+  g_assert_cmpint (jd_mqtt_connection_get_state (conn), ==, JD_MQTT_STATE_DISCONNECTED);
+  g_assert_cmpuint (jd_mqtt_connection_get_reconnect_delay (conn), ==, 0);
+  g_signal_handlers_disconnect_by_func (conn, give_up_cb, NULL);
+  g_assert_finalize_object (g_steal_pointer (&conn));
+}
+
+static void
 test_cancel_publish (Fixture       *f,
                      gconstpointer  data)
 {
@@ -637,6 +671,7 @@ main (int   argc,
   ADD ("/mqtt/cancel-publish", test_cancel_publish);
   ADD ("/mqtt/backoff", test_backoff);
   ADD ("/mqtt/keepalive", test_keepalive);
+  ADD ("/mqtt/disconnect-from-handler", test_disconnect_from_handler);
 #undef ADD
   g_test_add_func ("/mqtt/never-answers", test_never_answers);
   g_test_add_func ("/mqtt/connection-refused", test_connection_refused);
