@@ -574,6 +574,46 @@ test_keepalive (Fixture       *f,
 }
 
 static void
+test_persistent_session (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(JdMqttConnection) device = new_connection (f, "thing-s");
+  g_autoptr(JdMqttConnection) service = new_connection (f, JD_TEST_BROKER_SERVICE_IDENTITY);
+  const char *filters[] = { "$aws/things/thing-s/jobs/notify", NULL };
+  g_autoptr(GBytes) payload = g_bytes_new_static ("{\"jobs\":{}}", 11);
+  AsyncResult r = { 0 };
+  Inbox inbox;
+
+  inbox_init (&inbox);
+  g_signal_connect (device, "message", G_CALLBACK (message_cb), &inbox);
+  jd_mqtt_connection_set_clean_session (device, FALSE);
+  jd_mqtt_connection_subscribe_async (device, filters, 1, NULL, bool_done_cb, &r);
+  connect_and_wait (device, &r);
+  g_assert_no_error (r.error);
+  connect_and_wait (service, &r);
+  g_assert_no_error (r.error);
+
+  /* Offline, a QoS 1 message waits in the broker for the session. */
+  jd_mqtt_connection_disconnect (device);
+  memset (&r, 0, sizeof r);
+  jd_mqtt_connection_publish_async (service, filters[0], payload, 1, NULL, bool_done_cb, &r);
+  g_assert_true (jd_test_wait_flag (&r.done, 5000));
+  g_assert_no_error (r.error);
+  jd_test_spin (100);
+  g_assert_cmpuint (inbox.topics->len, ==, 0);
+
+  connect_and_wait (device, &r);
+  g_assert_no_error (r.error);
+  JD_TEST_WAIT_UNTIL (inbox.topics->len == 1, 5000);
+  g_assert_cmpstr (g_ptr_array_index (inbox.payloads, 0), ==, "{\"jobs\":{}}");
+
+  jd_mqtt_connection_disconnect (device);
+  jd_mqtt_connection_disconnect (service);
+  g_signal_handlers_disconnect_by_data (device, &inbox);
+  inbox_clear (&inbox);
+}
+
+static void
 give_up_cb (GObject    *object,
             GParamSpec *pspec,
             gpointer    data)
@@ -671,6 +711,7 @@ main (int   argc,
   ADD ("/mqtt/cancel-publish", test_cancel_publish);
   ADD ("/mqtt/backoff", test_backoff);
   ADD ("/mqtt/keepalive", test_keepalive);
+  ADD ("/mqtt/persistent-session", test_persistent_session);
   ADD ("/mqtt/disconnect-from-handler", test_disconnect_from_handler);
 #undef ADD
   g_test_add_func ("/mqtt/never-answers", test_never_answers);
