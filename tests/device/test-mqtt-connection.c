@@ -683,6 +683,68 @@ test_cancel_publish (Fixture       *f,
   jd_mqtt_connection_disconnect (conn);
 }
 
+typedef struct {
+  GSocket  *listener;
+  gboolean  got_hello;
+  gboolean  has_alpn;
+} HelloCatcher;
+
+static gboolean
+hello_cb (GSocket      *socket,
+          GIOCondition  condition,
+          gpointer      data)
+{
+  HelloCatcher *c = data;
+  g_autoptr(GSocket) peer = g_socket_accept (c->listener, NULL, NULL);
+  char buf[4096];
+  gssize n;
+
+  if (peer == NULL)
+    return G_SOURCE_CONTINUE;
+
+  /* The ClientHello, ALPN extension included, is sent in clear. */
+  g_socket_set_timeout (peer, 2);
+  n = g_socket_receive (peer, buf, sizeof buf, NULL, NULL);
+  c->got_hello = n > 0;
+  for (gssize i = 0; n > 0 && i + 14 <= n && !c->has_alpn; i++)
+    c->has_alpn = memcmp (buf + i, "x-amzn-mqtt-ca", 14) == 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_alpn_on_443 (void)
+{
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 443);
+  g_autoptr(JdMqttConnection) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSource) source = NULL;
+  HelloCatcher c = { 0 };
+
+  c.listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  if (!g_socket_bind (c.listener, addr, TRUE, &error) || !g_socket_listen (c.listener, &error))
+    {
+      g_test_skip ("cannot listen on 127.0.0.1:443 (not root, or in use)");
+      g_object_unref (c.listener);
+      return;
+    }
+
+  source = g_socket_create_source (c.listener, G_IO_IN, NULL);
+  g_source_set_callback (source, G_SOURCE_FUNC (hello_cb), &c, NULL);
+  g_source_attach (source, NULL);
+
+  conn = jd_mqtt_connection_new ("127.0.0.1", 443, "T");
+  jd_mqtt_connection_set_tls_files (conn, "/etc/ssl/certs/ca-certificates.crt", NULL, NULL, NULL);
+  jd_mqtt_connection_set_backoff (conn, 60000, 60000, 60000);
+  jd_mqtt_connection_connect (conn);
+  JD_TEST_WAIT_UNTIL (c.got_hello, 5000);
+  g_assert_true (c.has_alpn);
+
+  jd_mqtt_connection_disconnect (conn);
+  g_source_destroy (source);
+  g_object_unref (c.listener);
+}
+
 static void
 test_alpn (void)
 {
@@ -718,6 +780,7 @@ main (int   argc,
   g_test_add_func ("/mqtt/connection-refused", test_connection_refused);
   g_test_add_func ("/mqtt/unresolvable", test_unresolvable);
   g_test_add_func ("/mqtt/alpn", test_alpn);
+  g_test_add_func ("/mqtt/alpn-on-443", test_alpn_on_443);
 
   return g_test_run ();
 }
