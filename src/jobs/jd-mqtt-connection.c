@@ -124,6 +124,7 @@ struct _JdMqttConnection
   guint        connect_timeout_id;
   guint        reconnect_id;
   guint        reconnect_delay;  /* ms of the scheduled attempt, 0 if none */
+  guint        flush_id;
   guint        attempt;
   gint64       connected_since;
 
@@ -1049,6 +1050,29 @@ process_events (JdMqttConnection *self,
     g_object_unref (self);
 }
 
+/* libmosquitto may call back synchronously from a publish or subscribe
+ * made outside its loop (QoS 0 is "published" once written): handle those
+ * events from an idle, not at the next socket wakeup. */
+static gboolean
+flush_cb (gpointer data)
+{
+  JdMqttConnection *self = data;
+
+  self->flush_id = 0;
+  if (self->session != NULL && !self->session->in_worker)
+    process_events (self, self->session);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_flush (JdMqttConnection *self)
+{
+  if (self->flush_id == 0 && self->session != NULL &&
+      !g_queue_is_empty (&self->session->events))
+    self->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT, flush_cb,
+                                      g_object_ref (self), g_object_unref);
+}
+
 /* ---- connecting ---- */
 
 static gboolean
@@ -1113,8 +1137,10 @@ session_lost (JdMqttConnection *self,
       self->attempt++;
       g_debug ("%s: reconnecting in %u ms", self->client_id, delay);
       self->reconnect_id = g_timeout_add (delay, reconnect_cb, self);
-      set_state (self, JD_MQTT_STATE_RECONNECTING);
+      /* A handler of either notification may call disconnect(). */
       set_reconnect_delay (self, delay);
+      if (self->reconnect_id != 0)
+        set_state (self, JD_MQTT_STATE_RECONNECTING);
     }
   else
     {
@@ -1804,6 +1830,7 @@ jd_mqtt_connection_publish_async (JdMqttConnection    *self,
   op->mid = mid;
   /* libmosquitto reports QoS 0 as published once written: same path. */
   g_hash_table_insert (self->pubs, GINT_TO_POINTER (mid), op);
+  queue_flush (self);
 }
 
 gboolean

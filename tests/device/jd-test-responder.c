@@ -640,17 +640,14 @@ jd_test_responder_add_job (JdTestResponder *self,
     announce (self);
   else
     {
-      /* Quiet additions still count as announced. */
-      g_autoptr(GPtrArray) list = pending (self);
-      g_autoptr(GString) ids = g_string_new (NULL);
+      /* Quiet additions still count as announced. A new QUEUED job goes
+       * last, so it is the head only of an empty queue. */
+      char *ids = g_strconcat (self->pending_ids ? self->pending_ids : "", job_id, ",", NULL);
 
-      for (guint i = 0; i < self->jobs->len; i++)
-        if (is_pending (g_ptr_array_index (self->jobs, i)))
-          g_string_append_printf (ids, "%s,", ((Job *) g_ptr_array_index (self->jobs, i))->job_id);
       g_free (self->pending_ids);
-      self->pending_ids = g_strdup (ids->str);
-      g_free (self->head_id);
-      self->head_id = list->len ? g_strdup (((Job *) g_ptr_array_index (list, 0))->job_id) : NULL;
+      self->pending_ids = ids;
+      if (self->head_id == NULL)
+        self->head_id = g_strdup (job_id);
     }
 }
 

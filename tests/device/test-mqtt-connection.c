@@ -168,11 +168,15 @@ test_connect_publish_subscribe (Fixture       *f,
     g_assert_true (jd_test_wait_flag (&r.done, 5000));
     g_assert_no_error (r.error);
 
+    gint64 start = g_get_monotonic_time ();
+
     memset (&r, 0, sizeof r);
     jd_mqtt_connection_publish_async (conn, "$aws/things/thing-a/jobs/notify-next", payload, 0,
                                       NULL, bool_done_cb, &r);
     g_assert_true (jd_test_wait_flag (&r.done, 5000));
     g_assert_no_error (r.error);
+    /* Done once written, not at the next keepalive tick. */
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 500 * 1000);
     JD_TEST_WAIT_UNTIL (inbox.topics->len == 2, 5000);
   }
 
@@ -570,6 +574,80 @@ test_keepalive (Fixture       *f,
 }
 
 static void
+test_persistent_session (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(JdMqttConnection) device = new_connection (f, "thing-s");
+  g_autoptr(JdMqttConnection) service = new_connection (f, JD_TEST_BROKER_SERVICE_IDENTITY);
+  const char *filters[] = { "$aws/things/thing-s/jobs/notify", NULL };
+  g_autoptr(GBytes) payload = g_bytes_new_static ("{\"jobs\":{}}", 11);
+  AsyncResult r = { 0 };
+  Inbox inbox;
+
+  inbox_init (&inbox);
+  g_signal_connect (device, "message", G_CALLBACK (message_cb), &inbox);
+  jd_mqtt_connection_set_clean_session (device, FALSE);
+  jd_mqtt_connection_subscribe_async (device, filters, 1, NULL, bool_done_cb, &r);
+  connect_and_wait (device, &r);
+  g_assert_no_error (r.error);
+  connect_and_wait (service, &r);
+  g_assert_no_error (r.error);
+
+  /* Offline, a QoS 1 message waits in the broker for the session. */
+  jd_mqtt_connection_disconnect (device);
+  memset (&r, 0, sizeof r);
+  jd_mqtt_connection_publish_async (service, filters[0], payload, 1, NULL, bool_done_cb, &r);
+  g_assert_true (jd_test_wait_flag (&r.done, 5000));
+  g_assert_no_error (r.error);
+  jd_test_spin (100);
+  g_assert_cmpuint (inbox.topics->len, ==, 0);
+
+  connect_and_wait (device, &r);
+  g_assert_no_error (r.error);
+  JD_TEST_WAIT_UNTIL (inbox.topics->len == 1, 5000);
+  g_assert_cmpstr (g_ptr_array_index (inbox.payloads, 0), ==, "{\"jobs\":{}}");
+
+  jd_mqtt_connection_disconnect (device);
+  jd_mqtt_connection_disconnect (service);
+  g_signal_handlers_disconnect_by_data (device, &inbox);
+  inbox_clear (&inbox);
+}
+
+static void
+give_up_cb (GObject    *object,
+            GParamSpec *pspec,
+            gpointer    data)
+{
+  JdMqttConnection *conn = JD_MQTT_CONNECTION (object);
+
+  if (jd_mqtt_connection_get_state (conn) == JD_MQTT_STATE_RECONNECTING)
+    jd_mqtt_connection_disconnect (conn);
+}
+
+static void
+test_disconnect_from_handler (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(JdMqttConnection) conn = new_connection (f, "thing-h");
+  g_autoptr(GError) error = NULL;
+  AsyncResult r = { 0 };
+
+  connect_and_wait (conn, &r);
+  g_assert_no_error (r.error);
+
+  /* Giving up from inside the state notification sticks. */
+  g_signal_connect (conn, "notify::state", G_CALLBACK (give_up_cb), NULL);
+  jd_test_broker_kill (f->broker);
+  JD_TEST_WAIT_UNTIL (jd_mqtt_connection_get_state (conn) == JD_MQTT_STATE_DISCONNECTED, 5000);
+  g_assert_true (jd_test_broker_start (f->broker, &error));
+  jd_test_spin (600);
+  g_assert_cmpint (jd_mqtt_connection_get_state (conn), ==, JD_MQTT_STATE_DISCONNECTED);
+  g_assert_cmpuint (jd_mqtt_connection_get_reconnect_delay (conn), ==, 0);
+  g_signal_handlers_disconnect_by_func (conn, give_up_cb, NULL);
+  g_assert_finalize_object (g_steal_pointer (&conn));
+}
+
+static void
 test_cancel_publish (Fixture       *f,
                      gconstpointer  data)
 {
@@ -605,6 +683,68 @@ test_cancel_publish (Fixture       *f,
   jd_mqtt_connection_disconnect (conn);
 }
 
+typedef struct {
+  GSocket  *listener;
+  gboolean  got_hello;
+  gboolean  has_alpn;
+} HelloCatcher;
+
+static gboolean
+hello_cb (GSocket      *socket,
+          GIOCondition  condition,
+          gpointer      data)
+{
+  HelloCatcher *c = data;
+  g_autoptr(GSocket) peer = g_socket_accept (c->listener, NULL, NULL);
+  char buf[4096];
+  gssize n;
+
+  if (peer == NULL)
+    return G_SOURCE_CONTINUE;
+
+  /* The ClientHello, ALPN extension included, is sent in clear. */
+  g_socket_set_timeout (peer, 2);
+  n = g_socket_receive (peer, buf, sizeof buf, NULL, NULL);
+  c->got_hello = n > 0;
+  for (gssize i = 0; n > 0 && i + 14 <= n && !c->has_alpn; i++)
+    c->has_alpn = memcmp (buf + i, "x-amzn-mqtt-ca", 14) == 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_alpn_on_443 (void)
+{
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 443);
+  g_autoptr(JdMqttConnection) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSource) source = NULL;
+  HelloCatcher c = { 0 };
+
+  c.listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  if (!g_socket_bind (c.listener, addr, TRUE, &error) || !g_socket_listen (c.listener, &error))
+    {
+      g_test_skip ("cannot listen on 127.0.0.1:443 (not root, or in use)");
+      g_object_unref (c.listener);
+      return;
+    }
+
+  source = g_socket_create_source (c.listener, G_IO_IN, NULL);
+  g_source_set_callback (source, G_SOURCE_FUNC (hello_cb), &c, NULL);
+  g_source_attach (source, NULL);
+
+  conn = jd_mqtt_connection_new ("127.0.0.1", 443, "T");
+  jd_mqtt_connection_set_tls_files (conn, "/etc/ssl/certs/ca-certificates.crt", NULL, NULL, NULL);
+  jd_mqtt_connection_set_backoff (conn, 60000, 60000, 60000);
+  jd_mqtt_connection_connect (conn);
+  JD_TEST_WAIT_UNTIL (c.got_hello, 5000);
+  g_assert_true (c.has_alpn);
+
+  jd_mqtt_connection_disconnect (conn);
+  g_source_destroy (source);
+  g_object_unref (c.listener);
+}
+
 static void
 test_alpn (void)
 {
@@ -633,11 +773,14 @@ main (int   argc,
   ADD ("/mqtt/cancel-publish", test_cancel_publish);
   ADD ("/mqtt/backoff", test_backoff);
   ADD ("/mqtt/keepalive", test_keepalive);
+  ADD ("/mqtt/persistent-session", test_persistent_session);
+  ADD ("/mqtt/disconnect-from-handler", test_disconnect_from_handler);
 #undef ADD
   g_test_add_func ("/mqtt/never-answers", test_never_answers);
   g_test_add_func ("/mqtt/connection-refused", test_connection_refused);
   g_test_add_func ("/mqtt/unresolvable", test_unresolvable);
   g_test_add_func ("/mqtt/alpn", test_alpn);
+  g_test_add_func ("/mqtt/alpn-on-443", test_alpn_on_443);
 
   return g_test_run ();
 }
