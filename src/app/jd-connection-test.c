@@ -14,7 +14,6 @@
 #include "jd-control-plane.h"
 #include "jd-mqtt-connection.h"
 
-#define SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 
 typedef struct
 {
@@ -183,17 +182,6 @@ cp_credentials_cb (GObject      *source,
 }
 
 /**
- * jd_connection_test_system_ca_path:
- *
- * Returns: the system's CA bundle, used when a profile names no CA file
- */
-const char *
-jd_connection_test_system_ca_path (void)
-{
-  return SYSTEM_CA_BUNDLE;
-}
-
-/**
  * jd_connection_test_mqtt_async:
  * @profile: the profile (its current settings are read now)
  * @key_passphrase: (nullable): unlocks an encrypted private key
@@ -244,7 +232,7 @@ jd_connection_test_mqtt_async (JdProfile           *profile,
 
   data->connection = jd_mqtt_connection_new (host, (guint16) port, data->client_id);
   jd_mqtt_connection_set_tls_files (data->connection,
-                                    ca != NULL ? ca : jd_connection_test_system_ca_path (),
+                                    ca, /* NULL: the system's store */
                                     cert, key,
                                     key_passphrase != NULL && *key_passphrase != '\0' ? key_passphrase : NULL);
   jd_mqtt_connection_set_connect_timeout (data->connection, timeout_ms);

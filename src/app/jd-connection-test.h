@@ -17,7 +17,6 @@ G_BEGIN_DECLS
 #define JD_CONNECTION_TEST_DEFAULT_TIMEOUT_MS 10000
 
 /* The CA bundle used when a profile names none (AWS's Amazon Root CA is in it). */
-const char *jd_connection_test_system_ca_path          (void);
 
 /* Connects as the profile's client id to its endpoint and port (ALPN on 443),
  * then disconnects. @key_passphrase: nullable. Fails with the connection's

@@ -426,6 +426,11 @@ error_from_mosq (JdMqttConnection *self,
                  int               rc,
                  int               errsv)
 {
+  /* A refused TCP connect says it all, even when TLS then reports the
+   * dead socket in its own words. */
+  if (session != NULL && !session->got_connack && errsv == ECONNREFUSED)
+    return error_from_errno (self, errsv);
+
   /* An OpenSSL error explains a lost connection better than its rc does
    * (a refused client certificate arrives as an alert after the handshake). */
   if (session != NULL && session->tls_error != NULL)
@@ -703,10 +708,26 @@ mosq_source_dispatch (GSource     *source,
   int rc = MOSQ_ERR_SUCCESS;
   int errsv = 0;
 
+  /* Before the CONNACK, an error on the socket is a refused or failed
+   * connect: say that, rather than what reading the dead socket would. */
+  if ((cond & (G_IO_ERR | G_IO_HUP)) && !session->got_connack)
+    {
+      int so_error = 0;
+      socklen_t len = sizeof so_error;
+
+      if (getsockopt (mosquitto_socket (session->mosq), SOL_SOCKET, SO_ERROR, &so_error, &len) == 0 &&
+          so_error != 0)
+        {
+          g_clear_pointer (&session->tls_error, g_free);
+          rc = MOSQ_ERR_ERRNO;
+          errsv = so_error;
+        }
+    }
+
   /* The TLS handshake (before CONNACK) advances in loop_read, whether it
    * waits for reading or for writing. */
-  if (cond & (G_IO_IN | G_IO_HUP | G_IO_ERR) ||
-      ((cond & G_IO_OUT) && !session->got_connack))
+  if (rc == MOSQ_ERR_SUCCESS &&
+      (cond & (G_IO_IN | G_IO_HUP | G_IO_ERR) || ((cond & G_IO_OUT) && !session->got_connack)))
     {
       rc = mosquitto_loop_read (session->mosq, 1);
       errsv = errno;
@@ -1229,6 +1250,9 @@ session_setup (JdMqttConnection *self,
   int rc;
 
   mosquitto_int_option (session->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+  /* Small request/reply packets: without this, Nagle and delayed ACKs add
+   * ~40 ms to every second back-to-back message. */
+  mosquitto_int_option (session->mosq, MOSQ_OPT_TCP_NODELAY, 1);
   mosquitto_connect_callback_set (session->mosq, on_connect);
   mosquitto_disconnect_callback_set (session->mosq, on_disconnect);
   mosquitto_publish_callback_set (session->mosq, on_publish);
@@ -1249,6 +1273,11 @@ session_setup (JdMqttConnection *self,
       if (missing != NULL)
         return g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_TLS_FAILED,
                             "the file “%s” does not exist", missing);
+
+      /* No CA file (a real AWS profile may leave it empty): trust the
+       * system's store, which has Amazon's roots. */
+      if (self->ca_path == NULL)
+        mosquitto_int_option (session->mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
 
       rc = mosquitto_tls_set (session->mosq, self->ca_path, NULL,
                               self->cert_path, self->key_path, on_key_passphrase);

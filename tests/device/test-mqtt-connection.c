@@ -266,14 +266,15 @@ test_never_answers (void)
   g_assert_true (jd_test_wait_flag (&r.done, 10000));
   g_source_remove (tick_id);
 
-  /* The attempt timed out after ~1.5 s, and meanwhile the timer never
-   * waited more than a fraction of that. */
+  /* The attempt timed out after ~1.5 s, and meanwhile the timer kept firing:
+   * a blocking connect would have stalled it for the whole 1.5 s. The bounds
+   * leave room for a loaded machine. */
   g_assert_error (r.error, JD_JOBS_ERROR, JD_JOBS_ERROR_CONNECTION_FAILED);
   g_assert_nonnull (strstr (r.error->message, "did not answer"));
   g_clear_error (&r.error);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 1400 * 1000);
-  g_assert_cmpuint (ticker.ticks, >=, 50);
-  g_assert_cmpint (ticker.max_gap, <, 250 * 1000);
+  g_assert_cmpuint (ticker.ticks, >=, 20);
+  g_assert_cmpint (ticker.max_gap, <, 750 * 1000);
   g_assert_cmpint (jd_mqtt_connection_get_state (conn), ==, JD_MQTT_STATE_RECONNECTING);
   g_assert_cmpstr (jd_mqtt_connection_get_last_error_message (conn), ==,
                    "the broker did not answer within 2 seconds");
