@@ -1,0 +1,902 @@
+/* jd-device-api.c — request handlers and payload builders of the Jobs device API.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "jd-device-api"
+
+#include <errno.h>
+#include <string.h>
+
+#include "jd-device-api.h"
+
+#define MAX_NOTIFY_JOBS 10
+#define MAX_CLIENT_TOKEN 64
+#define MAX_STEP_TIMEOUT 10080
+
+/* A rejected reply being built. */
+typedef struct {
+  const char       *code;
+  char             *message;
+  JdStoreExecution *state;      /* executionState, or NULL */
+} Rejection;
+
+static void
+rejection_clear (Rejection *r)
+{
+  g_clear_pointer (&r->message, g_free);
+  g_clear_pointer (&r->state, jd_store_execution_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Rejection, rejection_clear)
+
+G_GNUC_PRINTF (3, 4)
+static gboolean
+reject (Rejection  *r,
+        const char *code,
+        const char *format,
+        ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_free (r->message);
+  r->code = code;
+  r->message = g_strdup_vprintf (format, args);
+  va_end (args);
+  return FALSE;
+}
+
+/* ---- identifiers and topics ---- */
+
+static gboolean
+matches_charset (const char *s,
+                 gsize       max,
+                 gboolean    allow_colon)
+{
+  gsize n = 0;
+
+  if (s == NULL || *s == '\0')
+    return FALSE;
+  for (; *s != '\0'; s++, n++)
+    if (!(g_ascii_isalnum (*s) || *s == '_' || *s == '-' || (allow_colon && *s == ':')))
+      return FALSE;
+  return n <= max;
+}
+
+gboolean
+jd_device_api_is_valid_thing_name (const char *name)
+{
+  return matches_charset (name, 128, TRUE);
+}
+
+gboolean
+jd_device_api_is_valid_job_id (const char *job_id)
+{
+  return matches_charset (job_id, 64, FALSE);
+}
+
+JdDeviceTopicKind
+jd_device_api_parse_topic (const char  *topic,
+                           char       **thing_name,
+                           JdDeviceOp  *op,
+                           char       **job_id)
+{
+  g_auto(GStrv) parts = NULL;
+  guint n;
+  const char *last;
+
+  g_return_val_if_fail (topic != NULL, JD_DEVICE_TOPIC_NONE);
+
+  if (!g_str_has_prefix (topic, "$aws/things/"))
+    return JD_DEVICE_TOPIC_NONE;
+
+  parts = g_strsplit (topic, "/", -1);
+  n = g_strv_length (parts);
+  if (n < 4 || strcmp (parts[3], "jobs") != 0 || parts[2][0] == '\0')
+    return JD_DEVICE_TOPIC_NONE;
+
+  /* Replies and notifications (our own publishes come back to us). */
+  last = parts[n - 1];
+  if (n > 4 && (strcmp (last, "accepted") == 0 || strcmp (last, "rejected") == 0))
+    return JD_DEVICE_TOPIC_NONE;
+  if (n == 5 && (strcmp (parts[4], "notify") == 0 || strcmp (parts[4], "notify-next") == 0))
+    return JD_DEVICE_TOPIC_NONE;
+  if (n == 6 && g_str_has_prefix (parts[5], "notify-namespace-"))
+    return JD_DEVICE_TOPIC_NONE;
+
+  if (thing_name != NULL)
+    *thing_name = g_strdup (parts[2]);
+
+  if (n == 5 && strcmp (parts[4], "get") == 0)
+    {
+      if (op != NULL)
+        *op = JD_DEVICE_OP_GET_PENDING;
+      return JD_DEVICE_TOPIC_REQUEST;
+    }
+  if (n == 5 && strcmp (parts[4], "start-next") == 0)
+    {
+      if (op != NULL)
+        *op = JD_DEVICE_OP_START_NEXT;
+      return JD_DEVICE_TOPIC_REQUEST;
+    }
+  if (n == 6 && parts[4][0] != '\0'
+      && (strcmp (parts[5], "get") == 0 || strcmp (parts[5], "update") == 0))
+    {
+      if (op != NULL)
+        *op = strcmp (parts[5], "get") == 0 ? JD_DEVICE_OP_DESCRIBE : JD_DEVICE_OP_UPDATE;
+      if (job_id != NULL)
+        *job_id = g_strdup (parts[4]);
+      return JD_DEVICE_TOPIC_REQUEST;
+    }
+
+  return JD_DEVICE_TOPIC_INVALID;
+}
+
+char *
+jd_device_api_reply_topic (const char *request_topic,
+                           gboolean    accepted)
+{
+  g_return_val_if_fail (request_topic != NULL, NULL);
+
+  return g_strconcat (request_topic, accepted ? "/accepted" : "/rejected", NULL);
+}
+
+/* ---- JSON output ---- */
+
+static char *
+builder_to_text (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+static void
+add_status_details (JsonBuilder      *builder,
+                    JdStoreExecution *e)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (e->status_details == NULL)
+    return;
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, e->status_details);
+  json_builder_set_member_name (builder, "statusDetails");
+  json_builder_add_value (builder, g_steal_pointer (&node));
+}
+
+/* The job document as JSON (an object over MQTT); a document that is not
+ * JSON goes out as a string. */
+static void
+add_job_document (JsonBuilder *builder,
+                  const char  *document)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  json_builder_set_member_name (builder, "jobDocument");
+  if (document != NULL && json_parser_load_from_data (parser, document, -1, NULL)
+      && json_parser_get_root (parser) != NULL)
+    json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
+  else
+    json_builder_add_string_value (builder, document != NULL ? document : "");
+}
+
+/* JobExecutionSummary, in the field order of the captures. */
+static void
+add_summary (JsonBuilder      *builder,
+             JdStoreExecution *e)
+{
+  json_builder_begin_object (builder);
+  add_string (builder, "jobId", e->job_id);
+  add_int (builder, "queuedAt", e->queued_at);
+  add_int (builder, "lastUpdatedAt", e->last_updated_at);
+  if (e->started_at > 0)
+    add_int (builder, "startedAt", e->started_at);
+  add_int (builder, "executionNumber", e->execution_number);
+  add_int (builder, "versionNumber", e->version_number);
+  json_builder_end_object (builder);
+}
+
+/* JobExecution as the device API returns it (no thingName, as captured). */
+static void
+add_execution (JsonBuilder      *builder,
+               JdStoreExecution *e,
+               gboolean          include_document)
+{
+  json_builder_begin_object (builder);
+  add_string (builder, "jobId", e->job_id);
+  add_string (builder, "status", jd_exec_status_to_string (e->status));
+  add_status_details (builder, e);
+  add_int (builder, "queuedAt", e->queued_at);
+  if (e->started_at > 0)
+    add_int (builder, "startedAt", e->started_at);
+  add_int (builder, "lastUpdatedAt", e->last_updated_at);
+  add_int (builder, "versionNumber", e->version_number);
+  add_int (builder, "executionNumber", e->execution_number);
+  if (e->seconds_before_timeout >= 0)
+    add_int (builder, "approximateSecondsBeforeTimedOut", e->seconds_before_timeout);
+  if (include_document)
+    add_job_document (builder, e->job_document);
+  json_builder_end_object (builder);
+}
+
+static void
+add_execution_state (JsonBuilder      *builder,
+                     JdStoreExecution *e)
+{
+  json_builder_set_member_name (builder, "executionState");
+  json_builder_begin_object (builder);
+  add_string (builder, "status", jd_exec_status_to_string (e->status));
+  add_status_details (builder, e);
+  add_int (builder, "versionNumber", e->version_number);
+  json_builder_end_object (builder);
+}
+
+static char *
+build_rejected (Rejection  *r,
+                const char *client_token,
+                gint64      timestamp)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  add_string (builder, "code", r->code);
+  add_string (builder, "message", r->message != NULL ? r->message : "");
+  if (client_token != NULL)
+    add_string (builder, "clientToken", client_token);
+  add_int (builder, "timestamp", timestamp);
+  if (r->state != NULL)
+    add_execution_state (builder, r->state);
+  json_builder_end_object (builder);
+
+  return builder_to_text (builder);
+}
+
+/* ---- lenient request parsing ---- */
+
+/* Parses @payload (empty = {}) into an object; InvalidJson otherwise. */
+static JsonObject *
+parse_payload (const char *payload,
+               gsize       len,
+               Rejection  *r)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+  gsize i;
+
+  if (len > JD_DEVICE_API_MAX_PAYLOAD)
+    {
+      reject (r, "InvalidRequest", "The request payload of %" G_GSIZE_FORMAT " bytes exceeds the limit of %d bytes",
+              len, JD_DEVICE_API_MAX_PAYLOAD);
+      return NULL;
+    }
+
+  for (i = 0; i < len && g_ascii_isspace (payload[i]); i++)
+    ;
+  if (i == len)
+    return json_object_new ();
+
+  if (!g_utf8_validate_len (payload, len, NULL))
+    {
+      reject (r, "InvalidJson", "The request payload is not valid UTF-8 JSON");
+      return NULL;
+    }
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, payload, (gssize) len, &error))
+    {
+      reject (r, "InvalidJson", "The request payload could not be parsed as JSON: %s", error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    return json_object_new ();
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      reject (r, "InvalidRequest", "The request payload must be a JSON object");
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+static JsonNode *
+get_member (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  return node;
+}
+
+/* An integer, given as a number or as a numeric string. */
+static gboolean
+get_integer (JsonObject *object,
+             const char *name,
+             gboolean   *present,
+             gint64     *value,
+             Rejection  *r)
+{
+  JsonNode *node = get_member (object, name);
+
+  *present = node != NULL;
+  if (node == NULL)
+    return TRUE;
+
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType type = json_node_get_value_type (node);
+
+      if (type == G_TYPE_INT64)
+        {
+          *value = json_node_get_int (node);
+          return TRUE;
+        }
+      if (type == G_TYPE_DOUBLE)
+        {
+          double d = json_node_get_double (node);
+
+          if (d == (double) (gint64) d)
+            {
+              *value = (gint64) d;
+              return TRUE;
+            }
+        }
+      if (type == G_TYPE_STRING)
+        {
+          const char *s = json_node_get_string (node);
+          char *end = NULL;
+          gint64 v;
+
+          errno = 0;
+          v = g_ascii_strtoll (s, &end, 10);
+          if (*s != '\0' && end != NULL && *end == '\0' && errno == 0)
+            {
+              *value = v;
+              return TRUE;
+            }
+        }
+    }
+
+  return reject (r, "InvalidRequest", "Value for '%s' must be an integer", name);
+}
+
+static gboolean
+get_boolean (JsonObject *object,
+             const char *name,
+             gboolean   *value,
+             Rejection  *r)
+{
+  JsonNode *node = get_member (object, name);
+
+  if (node == NULL)
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType type = json_node_get_value_type (node);
+
+      if (type == G_TYPE_BOOLEAN)
+        {
+          *value = json_node_get_boolean (node);
+          return TRUE;
+        }
+      if (type == G_TYPE_STRING)
+        {
+          const char *s = json_node_get_string (node);
+
+          if (g_ascii_strcasecmp (s, "true") == 0 || g_ascii_strcasecmp (s, "false") == 0)
+            {
+              *value = g_ascii_strcasecmp (s, "true") == 0;
+              return TRUE;
+            }
+        }
+    }
+
+  return reject (r, "InvalidRequest", "Value for '%s' must be a boolean", name);
+}
+
+/* clientToken: a string of at most 64 characters; *token stays NULL if absent or bad. */
+static gboolean
+get_client_token (JsonObject  *object,
+                  const char **token,
+                  Rejection   *r)
+{
+  JsonNode *node = get_member (object, "clientToken");
+  const char *s;
+
+  *token = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return reject (r, "InvalidRequest", "Value for 'clientToken' must be a string");
+
+  s = json_node_get_string (node);
+  if (g_utf8_strlen (s, -1) > MAX_CLIENT_TOKEN)
+    return reject (r, "InvalidRequest",
+                   "Value for 'clientToken' failed to satisfy constraint: Member must have length less than or equal to %d",
+                   MAX_CLIENT_TOKEN);
+  *token = s;
+  return TRUE;
+}
+
+static gboolean
+has_control_chars (const char *s)
+{
+  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      GUnicodeType type = g_unichar_type (c);
+
+      if (type == G_UNICODE_CONTROL || type == G_UNICODE_FORMAT || type == G_UNICODE_UNASSIGNED
+          || type == G_UNICODE_PRIVATE_USE || type == G_UNICODE_SURROGATE)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* statusDetails: string → string, keys [a-zA-Z0-9:_-]{1,128}, values 1–1024
+ * characters without control characters. */
+static gboolean
+get_status_details (JsonObject  *object,
+                    JsonObject **details,
+                    Rejection   *r)
+{
+  JsonNode *node = get_member (object, "statusDetails");
+  g_autoptr(GList) members = NULL;
+  JsonObject *map;
+
+  *details = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return reject (r, "InvalidRequest", "Value for 'statusDetails' must be an object of strings");
+
+  map = json_node_get_object (node);
+  members = json_object_get_members (map);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *key = l->data;
+      JsonNode *value = json_object_get_member (map, key);
+      const char *text;
+      glong length;
+
+      if (!matches_charset (key, 128, TRUE))
+        return reject (r, "InvalidRequest",
+                       "statusDetails key '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9:_-]+ and have length 1 to 128",
+                       key);
+      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
+        return reject (r, "InvalidRequest", "statusDetails value of '%s' must be a string", key);
+      text = json_node_get_string (value);
+      length = g_utf8_strlen (text, -1);
+      if (length < 1 || length > 1024 || has_control_chars (text))
+        return reject (r, "InvalidRequest",
+                       "statusDetails value of '%s' failed to satisfy constraint: Member must have length 1 to 1024 and no control characters",
+                       key);
+    }
+
+  *details = json_object_ref (map);
+  return TRUE;
+}
+
+static gboolean
+get_step_timeout (JsonObject *object,
+                  gboolean    allow_clear,
+                  gint64     *minutes,
+                  Rejection  *r)
+{
+  gboolean present = FALSE;
+  gint64 value = 0;
+
+  *minutes = 0;
+  if (!get_integer (object, "stepTimeoutInMinutes", &present, &value, r))
+    return FALSE;
+  if (!present)
+    return TRUE;
+  if ((value >= 1 && value <= MAX_STEP_TIMEOUT) || (allow_clear && value == -1))
+    {
+      *minutes = value;
+      return TRUE;
+    }
+  return reject (r, "InvalidRequest",
+                 "Value %" G_GINT64_FORMAT " for 'stepTimeoutInMinutes' failed to satisfy constraint: Member must be between 1 and %d%s",
+                 value, MAX_STEP_TIMEOUT, allow_clear ? ", or -1" : "");
+}
+
+/* ---- store errors → rejected codes ---- */
+
+static gboolean
+reject_from_error (Rejection *r,
+                   GError    *error)
+{
+  const char *code = "InternalError";
+
+  if (error->domain == JD_SERVICE_ERROR)
+    {
+      switch ((JdServiceErrorCode) error->code)
+        {
+        case JD_SERVICE_ERROR_INVALID_REQUEST: code = "InvalidRequest"; break;
+        case JD_SERVICE_ERROR_NOT_FOUND: code = "ResourceNotFound"; break;
+        case JD_SERVICE_ERROR_INVALID_STATE_TRANSITION: code = "InvalidStateTransition"; break;
+        case JD_SERVICE_ERROR_VERSION_CONFLICT: code = "VersionMismatch"; break;
+        case JD_SERVICE_ERROR_TERMINAL_STATE: code = "TerminalStateReached"; break;
+        case JD_SERVICE_ERROR_ALREADY_EXISTS:
+        case JD_SERVICE_ERROR_LIMIT_EXCEEDED:
+        case JD_SERVICE_ERROR_STORAGE:
+        default:
+          code = "InternalError";
+          break;
+        }
+    }
+
+  return reject (r, code, "%s", error->message);
+}
+
+/* ---- operations ---- */
+
+static gboolean
+handle_get_pending (JdStore     *store,
+                    const char  *thing_name,
+                    JsonBuilder *builder,
+                    Rejection   *r)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) running = NULL;
+  g_autoptr(GPtrArray) queued = NULL;
+
+  if (!jd_store_get_pending (store, thing_name, &running, &queued, &error))
+    return reject_from_error (r, error);
+
+  json_builder_set_member_name (builder, "inProgressJobs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < running->len; i++)
+    add_summary (builder, g_ptr_array_index (running, i));
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "queuedJobs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < queued->len; i++)
+    add_summary (builder, g_ptr_array_index (queued, i));
+  json_builder_end_array (builder);
+
+  return TRUE;
+}
+
+static gboolean
+handle_start_next (JdStore     *store,
+                   const char  *thing_name,
+                   JsonObject  *request,
+                   JsonBuilder *builder,
+                   Rejection   *r)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) details = NULL;
+  g_autoptr(JdStoreExecution) execution = NULL;
+  gint64 step = 0;
+
+  if (!get_status_details (request, &details, r) || !get_step_timeout (request, FALSE, &step, r))
+    return FALSE;
+
+  if (!jd_store_start_next (store, thing_name, details, step, &execution, &error))
+    return reject_from_error (r, error);
+
+  if (execution != NULL)
+    {
+      json_builder_set_member_name (builder, "execution");
+      add_execution (builder, execution, TRUE);
+    }
+  return TRUE;
+}
+
+static gboolean
+handle_describe (JdStore     *store,
+                 const char  *thing_name,
+                 const char  *job_id,
+                 JsonObject  *request,
+                 JsonBuilder *builder,
+                 Rejection   *r)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreExecution) execution = NULL;
+  gboolean include_document = TRUE;
+  gboolean has_number = FALSE;
+  gint64 number = -1;
+
+  if (!get_integer (request, "executionNumber", &has_number, &number, r)
+      || !get_boolean (request, "includeJobDocument", &include_document, r))
+    return FALSE;
+  if (has_number && number < 1)
+    return reject (r, "InvalidRequest", "Value for 'executionNumber' must be at least 1");
+
+  if (strcmp (job_id, "$next") == 0)
+    {
+      execution = jd_store_get_next (store, thing_name, &error);
+      if (error != NULL)
+        return reject_from_error (r, error);
+    }
+  else
+    {
+      execution = jd_store_get_execution (store, thing_name, job_id, has_number ? number : -1, &error);
+      if (execution == NULL)
+        return reject_from_error (r, error);
+      if (jd_exec_status_is_terminal (execution->status))
+        return reject (r, "TerminalStateReached",
+                       "The job execution of job %s on thing %s is in the terminal state %s",
+                       job_id, thing_name, jd_exec_status_to_string (execution->status));
+    }
+
+  if (execution != NULL)
+    {
+      json_builder_set_member_name (builder, "execution");
+      add_execution (builder, execution, include_document);
+    }
+  return TRUE;
+}
+
+static gboolean
+handle_update (JdStore     *store,
+               const char  *thing_name,
+               const char  *job_id,
+               JsonObject  *request,
+               JsonBuilder *builder,
+               Rejection   *r)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) details = NULL;
+  g_autoptr(JdStoreExecution) execution = NULL;
+  JdStoreExecution *current = NULL;
+  JdStoreUpdate update = { JD_EXEC_QUEUED, NULL, -1, -1, 0 };
+  gboolean include_state = FALSE;
+  gboolean include_document = FALSE;
+  gboolean has_version = FALSE;
+  gboolean has_number = FALSE;
+  gint64 version = -1;
+  gint64 number = -1;
+  JsonNode *status_node;
+  const char *status;
+
+  if (strcmp (job_id, "$next") == 0)
+    return reject (r, "InvalidRequest", "UpdateJobExecution needs a job id, not $next");
+
+  status_node = get_member (request, "status");
+  if (status_node == NULL)
+    return reject (r, "InvalidRequest", "Value null at 'status' failed to satisfy constraint: Member must not be null");
+  if (!JSON_NODE_HOLDS_VALUE (status_node) || json_node_get_value_type (status_node) != G_TYPE_STRING)
+    return reject (r, "InvalidRequest", "Value for 'status' must be a string");
+  status = json_node_get_string (status_node);
+  if (!jd_exec_status_from_string (status, &update.status))
+    return reject (r, "InvalidRequest",
+                   "Value '%s' at 'status' failed to satisfy constraint: Member must satisfy enum value set: "
+                   "[QUEUED, IN_PROGRESS, SUCCEEDED, FAILED, TIMED_OUT, REJECTED, REMOVED, CANCELED]",
+                   status);
+  if (update.status == JD_EXEC_TIMED_OUT || update.status == JD_EXEC_REMOVED || update.status == JD_EXEC_CANCELED)
+    return reject (r, "InvalidRequest",
+                   "The status %s can only be set by the Jobs service; a device may set IN_PROGRESS, SUCCEEDED, FAILED or REJECTED",
+                   status);
+
+  if (!get_status_details (request, &details, r)
+      || !get_integer (request, "expectedVersion", &has_version, &version, r)
+      || !get_integer (request, "executionNumber", &has_number, &number, r)
+      || !get_boolean (request, "includeJobExecutionState", &include_state, r)
+      || !get_boolean (request, "includeJobDocument", &include_document, r)
+      || !get_step_timeout (request, TRUE, &update.step_timeout_minutes, r))
+    return FALSE;
+  if (has_version && version < 0)
+    return reject (r, "InvalidRequest", "Value for 'expectedVersion' must not be negative");
+  if (has_number && number < 1)
+    return reject (r, "InvalidRequest", "Value for 'executionNumber' must be at least 1");
+
+  update.status_details = details;
+  update.expected_version = has_version ? version : -1;
+  update.execution_number = has_number ? number : -1;
+
+  execution = jd_store_update_execution (store, thing_name, job_id, &update, &current, &error);
+  if (execution == NULL)
+    {
+      reject_from_error (r, error);
+      r->state = current;
+      return FALSE;
+    }
+
+  if (include_state)
+    add_execution_state (builder, execution);
+  if (include_document)
+    add_job_document (builder, execution->job_document);
+  return TRUE;
+}
+
+void
+jd_device_api_handle (JdStore     *store,
+                      const char  *thing_name,
+                      JdDeviceOp   op,
+                      const char  *job_id,
+                      const char  *payload,
+                      gsize        len,
+                      gboolean    *accepted,
+                      char       **reply_json)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonObject) request = NULL;
+  g_auto(Rejection) r = { NULL, NULL, NULL };
+  const char *client_token = NULL;
+  gint64 timestamp;
+  gboolean ok = FALSE;
+
+  g_return_if_fail (JD_IS_STORE (store));
+  g_return_if_fail (thing_name != NULL);
+  g_return_if_fail (accepted != NULL && reply_json != NULL);
+  g_return_if_fail (payload != NULL || len == 0);
+
+  json_builder_begin_object (builder);
+
+  request = parse_payload (payload, len, &r);
+  if (request == NULL)
+    goto done;
+  if (!get_client_token (request, &client_token, &r))
+    goto done;
+  if (client_token != NULL)
+    add_string (builder, "clientToken", client_token);
+
+  if (!jd_device_api_is_valid_thing_name (thing_name))
+    {
+      reject (&r, "InvalidRequest",
+              "Thing name '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9:_-]+",
+              thing_name);
+      goto done;
+    }
+  if ((op == JD_DEVICE_OP_DESCRIBE || op == JD_DEVICE_OP_UPDATE)
+      && (job_id == NULL || (strcmp (job_id, "$next") != 0 && !jd_device_api_is_valid_job_id (job_id))))
+    {
+      reject (&r, "InvalidRequest",
+              "Job id '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+ and have length 1 to 64",
+              job_id != NULL ? job_id : "");
+      goto done;
+    }
+
+  /* The reply's timestamp follows clientToken, as in the captures. */
+  timestamp = jd_store_now (store);
+  add_int (builder, "timestamp", timestamp);
+
+  switch (op)
+    {
+    case JD_DEVICE_OP_GET_PENDING:
+      ok = handle_get_pending (store, thing_name, builder, &r);
+      break;
+    case JD_DEVICE_OP_START_NEXT:
+      ok = handle_start_next (store, thing_name, request, builder, &r);
+      break;
+    case JD_DEVICE_OP_DESCRIBE:
+      ok = handle_describe (store, thing_name, job_id, request, builder, &r);
+      break;
+    case JD_DEVICE_OP_UPDATE:
+      ok = handle_update (store, thing_name, job_id, request, builder, &r);
+      break;
+    default:
+      reject (&r, "InvalidTopic", "Unknown operation");
+      break;
+    }
+
+done:
+  json_builder_end_object (builder);
+  *accepted = ok;
+  if (ok)
+    *reply_json = builder_to_text (builder);
+  else
+    *reply_json = build_rejected (&r, client_token, jd_store_now (store));
+}
+
+char *
+jd_device_api_build_invalid_topic (const char *topic,
+                                   const char *payload,
+                                   gsize       len)
+{
+  g_auto(Rejection) r = { NULL, NULL, NULL };
+  g_auto(Rejection) ignored = { NULL, NULL, NULL };
+  g_autoptr(JsonObject) request = NULL;
+  const char *client_token = NULL;
+
+  g_return_val_if_fail (topic != NULL, NULL);
+
+  request = payload != NULL ? parse_payload (payload, len, &ignored) : NULL;
+  if (request != NULL)
+    get_client_token (request, &client_token, &ignored);
+
+  reject (&r, "InvalidTopic", "The topic %s does not match any Jobs operation", topic);
+  return build_rejected (&r, client_token, g_get_real_time () / G_USEC_PER_SEC);
+}
+
+/* ---- notifications ---- */
+
+char *
+jd_device_api_build_notify (JdStore     *store,
+                            const char  *thing_name,
+                            GError     **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) running = NULL;
+  g_autoptr(GPtrArray) queued = NULL;
+  guint budget = MAX_NOTIFY_JOBS;
+
+  g_return_val_if_fail (JD_IS_STORE (store), NULL);
+  g_return_val_if_fail (thing_name != NULL, NULL);
+
+  if (!jd_store_get_pending (store, thing_name, &running, &queued, error))
+    return NULL;
+
+  json_builder_begin_object (builder);
+  add_int (builder, "timestamp", jd_store_now (store));
+  json_builder_set_member_name (builder, "jobs");
+  json_builder_begin_object (builder);
+  for (guint k = 0; k < 2; k++)
+    {
+      GPtrArray *list = k == 0 ? running : queued;
+
+      if (list->len == 0 || budget == 0)
+        continue;
+      json_builder_set_member_name (builder, k == 0 ? "IN_PROGRESS" : "QUEUED");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < list->len && budget > 0; i++, budget--)
+        add_summary (builder, g_ptr_array_index (list, i));
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  return builder_to_text (builder);
+}
+
+char *
+jd_device_api_build_notify_next (JdStore     *store,
+                                 const char  *thing_name,
+                                 GError     **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JdStoreExecution) next = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (JD_IS_STORE (store), NULL);
+  g_return_val_if_fail (thing_name != NULL, NULL);
+
+  next = jd_store_get_next (store, thing_name, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+
+  json_builder_begin_object (builder);
+  add_int (builder, "timestamp", jd_store_now (store));
+  if (next != NULL)
+    {
+      json_builder_set_member_name (builder, "execution");
+      add_execution (builder, next, TRUE);
+    }
+  json_builder_end_object (builder);
+
+  return builder_to_text (builder);
+}

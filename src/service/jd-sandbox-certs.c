@@ -1,0 +1,346 @@
+/* jd-sandbox-certs.c — the sandbox certificate authority on GnuTLS.
+ *
+ * Keys are ECDSA P-256 (fast to generate, understood by mosquitto/OpenSSL,
+ * GnuTLS and aws-crt's s2n), written as unencrypted PKCS#8 PEM, which every one
+ * of those readers accepts. Certificates are X.509 v3 with subject and authority
+ * key identifiers, so strict verifiers (OpenSSL 3, Python's X509_STRICT) are happy.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "jd-sandbox"
+
+#include <errno.h>
+#include <string.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
+#include <gnutls/x509.h>
+
+#include "jd-sandbox.h"
+#include "jd-sandbox-certs.h"
+
+struct _JdSandboxCa
+{
+  gnutls_x509_crt_t      crt;
+  gnutls_x509_privkey_t  key;
+};
+
+/* Ten years: the sandbox folder is long-lived on a laptop. */
+#define VALIDITY_SECONDS ((time_t) 10 * 365 * 24 * 3600)
+
+static gboolean
+check (int         ret,
+       const char *what,
+       GError    **error)
+{
+  if (ret >= 0)
+    return TRUE;
+  g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CERTIFICATE,
+               "Could not %s: %s", what, gnutls_strerror (ret));
+  return FALSE;
+}
+
+static gboolean
+write_private_file (const char  *path,
+                    const void  *data,
+                    gsize        len,
+                    GError     **error)
+{
+  /* g_file_set_contents_full creates the file with @mode before writing, so the
+   * key is never readable by others, not even briefly. */
+  if (!g_file_set_contents_full (path, data, len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+    return FALSE;
+  /* An existing file keeps its mode through the rename's replacement, so force it. */
+  if (g_chmod (path, 0600) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Could not restrict %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_datum (const char      *path,
+            gnutls_datum_t  *datum,
+            char           **storage,
+            GError         **error)
+{
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, storage, &len, error))
+    return FALSE;
+  datum->data = (unsigned char *) *storage;
+  datum->size = (unsigned int) len;
+  return TRUE;
+}
+
+static gboolean
+new_key (gnutls_x509_privkey_t *out,
+         GError               **error)
+{
+  gnutls_x509_privkey_t key = NULL;
+
+  if (!check (gnutls_x509_privkey_init (&key), "allocate a key", error))
+    return FALSE;
+  if (!check (gnutls_x509_privkey_generate2 (key, GNUTLS_PK_ECDSA,
+                                             GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1),
+                                             0, NULL, 0),
+              "generate a key", error))
+    {
+      gnutls_x509_privkey_deinit (key);
+      return FALSE;
+    }
+  *out = key;
+  return TRUE;
+}
+
+static gboolean
+write_key (gnutls_x509_privkey_t  key,
+           const char            *path,
+           GError               **error)
+{
+  gnutls_datum_t out = { NULL, 0 };
+  gboolean ok;
+
+  if (!check (gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, NULL,
+                                                 GNUTLS_PKCS_PLAIN, &out),
+              "export a key", error))
+    return FALSE;
+  ok = write_private_file (path, out.data, out.size, error);
+  gnutls_memset (out.data, 0, out.size);
+  gnutls_free (out.data);
+  return ok;
+}
+
+static gboolean
+write_crt (gnutls_x509_crt_t  crt,
+           const char        *path,
+           GError           **error)
+{
+  gnutls_datum_t out = { NULL, 0 };
+  gboolean ok;
+
+  if (!check (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &out),
+              "export a certificate", error))
+    return FALSE;
+  ok = write_private_file (path, out.data, out.size, error);
+  gnutls_free (out.data);
+  return ok;
+}
+
+/* Fills what every certificate has: version, serial, validity, subject, key
+ * and subject key identifier. */
+static gboolean
+fill_common (gnutls_x509_crt_t      crt,
+             gnutls_x509_privkey_t  key,
+             const char            *common_name,
+             GError               **error)
+{
+  guint8 serial[16];
+  guint8 key_id[64];
+  size_t key_id_len = sizeof key_id;
+  time_t now = time (NULL);
+
+  if (!check (gnutls_rnd (GNUTLS_RND_NONCE, serial, sizeof serial), "make a serial", error))
+    return FALSE;
+  serial[0] &= 0x7f;   /* a positive INTEGER */
+  serial[0] |= 0x01;   /* and never a leading zero byte */
+
+  return check (gnutls_x509_crt_set_version (crt, 3), "set the version", error) &&
+         check (gnutls_x509_crt_set_serial (crt, serial, sizeof serial), "set the serial", error) &&
+         check (gnutls_x509_crt_set_activation_time (crt, now - 3600), "set the start time", error) &&
+         check (gnutls_x509_crt_set_expiration_time (crt, now + VALIDITY_SECONDS), "set the end time", error) &&
+         check (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0,
+                                               "Jobdeck sandbox", strlen ("Jobdeck sandbox")),
+                "set the organization", error) &&
+         check (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0,
+                                               common_name, strlen (common_name)),
+                "set the common name", error) &&
+         check (gnutls_x509_crt_set_key (crt, key), "set the key", error) &&
+         check (gnutls_x509_crt_get_key_id (crt, 0, key_id, &key_id_len), "compute the key id", error) &&
+         check (gnutls_x509_crt_set_subject_key_id (crt, key_id, key_id_len), "set the key id", error);
+}
+
+static JdSandboxCa *
+ca_create (const char  *cert_path,
+           const char  *key_path,
+           GError     **error)
+{
+  g_autoptr(JdSandboxCa) self = g_new0 (JdSandboxCa, 1);
+
+  if (!new_key (&self->key, error))
+    return NULL;
+  if (!check (gnutls_x509_crt_init (&self->crt), "allocate a certificate", error))
+    return NULL;
+  if (!fill_common (self->crt, self->key, "Jobdeck sandbox CA", error) ||
+      !check (gnutls_x509_crt_set_basic_constraints (self->crt, 1, 0), "mark the CA", error) ||
+      !check (gnutls_x509_crt_set_key_usage (self->crt,
+                                             GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN |
+                                             GNUTLS_KEY_DIGITAL_SIGNATURE),
+              "set the CA's key usage", error) ||
+      !check (gnutls_x509_crt_sign2 (self->crt, self->crt, self->key, GNUTLS_DIG_SHA256, 0),
+              "self-sign the CA", error))
+    return NULL;
+
+  if (!write_key (self->key, key_path, error) ||
+      !write_crt (self->crt, cert_path, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+static JdSandboxCa *
+ca_load (const char  *cert_path,
+         const char  *key_path,
+         GError     **error)
+{
+  g_autoptr(JdSandboxCa) self = g_new0 (JdSandboxCa, 1);
+  g_autofree char *cert_pem = NULL;
+  g_autofree char *key_pem = NULL;
+  gnutls_datum_t cert_datum, key_datum;
+  gboolean ok;
+
+  if (!read_datum (cert_path, &cert_datum, &cert_pem, error) ||
+      !read_datum (key_path, &key_datum, &key_pem, error))
+    return NULL;
+  if (!check (gnutls_x509_crt_init (&self->crt), "allocate a certificate", error) ||
+      !check (gnutls_x509_privkey_init (&self->key), "allocate a key", error))
+    return NULL;
+  ok = check (gnutls_x509_crt_import (self->crt, &cert_datum, GNUTLS_X509_FMT_PEM),
+              "read the sandbox CA certificate", error) &&
+       check (gnutls_x509_privkey_import_pkcs8 (self->key, &key_datum, GNUTLS_X509_FMT_PEM,
+                                                NULL, GNUTLS_PKCS_PLAIN),
+              "read the sandbox CA key", error);
+  memset (key_pem, 0, key_datum.size);
+  if (!ok)
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/**
+ * jd_sandbox_ca_load_or_create:
+ * @cert_path: the CA certificate (PEM)
+ * @key_path: the CA key (PEM, PKCS#8)
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the CA, or %NULL when a file is unreadable, only one
+ *   of the two exists, or writing fails.
+ */
+JdSandboxCa *
+jd_sandbox_ca_load_or_create (const char  *cert_path,
+                              const char  *key_path,
+                              GError     **error)
+{
+  gboolean have_cert, have_key;
+
+  g_return_val_if_fail (cert_path != NULL, NULL);
+  g_return_val_if_fail (key_path != NULL, NULL);
+
+  have_cert = g_file_test (cert_path, G_FILE_TEST_EXISTS);
+  have_key = g_file_test (key_path, G_FILE_TEST_EXISTS);
+  if (have_cert && have_key)
+    return ca_load (cert_path, key_path, error);
+  if (have_cert || have_key)
+    {
+      /* Making a new CA here would silently orphan every issued certificate. */
+      g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CERTIFICATE,
+                   "The sandbox CA is incomplete: %s exists but %s does not",
+                   have_cert ? cert_path : key_path, have_cert ? key_path : cert_path);
+      return NULL;
+    }
+  return ca_create (cert_path, key_path, error);
+}
+
+/**
+ * jd_sandbox_ca_issue:
+ * @self: the CA
+ * @kind: server or client certificate
+ * @common_name: the subject CN (for a client: the MQTT identity)
+ * @cert_path: where to write the certificate
+ * @key_path: where to write the new key
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when both files are written.
+ */
+gboolean
+jd_sandbox_ca_issue (JdSandboxCa        *self,
+                     JdSandboxCertKind   kind,
+                     const char         *common_name,
+                     const char         *cert_path,
+                     const char         *key_path,
+                     GError            **error)
+{
+  gnutls_x509_privkey_t key = NULL;
+  gnutls_x509_crt_t crt = NULL;
+  guint8 ca_key_id[64];
+  size_t ca_key_id_len = sizeof ca_key_id;
+  gboolean ok;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (common_name != NULL && *common_name != '\0', FALSE);
+  g_return_val_if_fail (cert_path != NULL, FALSE);
+  g_return_val_if_fail (key_path != NULL, FALSE);
+
+  if (!new_key (&key, error))
+    return FALSE;
+  if (!check (gnutls_x509_crt_init (&crt), "allocate a certificate", error))
+    {
+      gnutls_x509_privkey_deinit (key);
+      return FALSE;
+    }
+
+  ok = fill_common (crt, key, common_name, error) &&
+       check (gnutls_x509_crt_set_basic_constraints (crt, 0, -1), "mark the end entity", error) &&
+       check (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE),
+              "set the key usage", error) &&
+       check (gnutls_x509_crt_get_subject_key_id (self->crt, ca_key_id, &ca_key_id_len, NULL),
+              "read the CA key id", error) &&
+       check (gnutls_x509_crt_set_authority_key_id (crt, ca_key_id, ca_key_id_len),
+              "set the authority key id", error);
+
+  if (ok && kind == JD_SANDBOX_CERT_SERVER)
+    {
+      static const guint8 loopback[4] = { 127, 0, 0, 1 };
+
+      ok = check (gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_IPADDRESS,
+                                                        loopback, sizeof loopback,
+                                                        GNUTLS_FSAN_APPEND),
+                  "add the address", error) &&
+           check (gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME,
+                                                        "localhost", strlen ("localhost"),
+                                                        GNUTLS_FSAN_APPEND),
+                  "add the host name", error) &&
+           check (gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0),
+                  "set the purpose", error);
+    }
+  else if (ok)
+    {
+      ok = check (gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_CLIENT, 0),
+                  "set the purpose", error);
+    }
+
+  ok = ok &&
+       check (gnutls_x509_crt_sign2 (crt, self->crt, self->key, GNUTLS_DIG_SHA256, 0),
+              "sign the certificate", error) &&
+       write_key (key, key_path, error) &&
+       write_crt (crt, cert_path, error);
+
+  gnutls_x509_crt_deinit (crt);
+  gnutls_x509_privkey_deinit (key);
+  return ok;
+}
+
+void
+jd_sandbox_ca_free (JdSandboxCa *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->crt, gnutls_x509_crt_deinit);
+  g_clear_pointer (&self->key, gnutls_x509_privkey_deinit);
+  g_free (self);
+}

@@ -1,0 +1,105 @@
+/* jd-sandbox.h — the local sandbox: a folder with a CA, certificates, sandbox
+ * credentials and a mosquitto configuration; a real mosquitto on loopback started
+ * as a child process; the jobs service on top; and DIR/sandbox.json describing it
+ * all while it runs. The app uses it in-process, jobdeck-service as a daemon.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define JD_SANDBOX_ERROR (jd_sandbox_error_quark ())
+
+typedef enum {
+  JD_SANDBOX_ERROR_CERTIFICATE,  /* making or reading a key or certificate failed */
+  JD_SANDBOX_ERROR_BROKER,       /* mosquitto missing, exited, or never listened */
+  JD_SANDBOX_ERROR_INVALID,      /* a bad thing name or port */
+  JD_SANDBOX_ERROR_BUSY,         /* started twice, or stopped while starting */
+  JD_SANDBOX_ERROR_SERVICE,      /* the jobs service could not start */
+} JdSandboxError;
+
+/* Fixed facts of every sandbox. */
+#define JD_SANDBOX_HOST              "127.0.0.1"
+#define JD_SANDBOX_REGION            "us-east-1"
+#define JD_SANDBOX_ACCOUNT_ID        "123456789012"
+#define JD_SANDBOX_SERVICE_IDENTITY  "jobs-service"
+#define JD_SANDBOX_DEFAULT_THING     "MyThing"
+#define JD_SANDBOX_INFO_FILE         "sandbox.json"
+#define JD_SANDBOX_STORE_FILE        "jobs.sqlite"
+
+#define JD_TYPE_SANDBOX (jd_sandbox_get_type ())
+G_DECLARE_FINAL_TYPE (JdSandbox, jd_sandbox, JD, SANDBOX, GObject)
+
+GQuark       jd_sandbox_error_quark           (void);
+
+JdSandbox   *jd_sandbox_new                   (const char          *data_dir);
+
+/* Before start: things to make sure of (default: MyThing when none is added and
+ * the folder has none), and fixed ports (0, the default, picks a free one). */
+gboolean     jd_sandbox_add_thing             (JdSandbox           *self,
+                                               const char          *thing_name,
+                                               GError             **error);
+void         jd_sandbox_set_mqtt_port         (JdSandbox           *self,
+                                               guint16              port);
+void         jd_sandbox_set_https_port        (JdSandbox           *self,
+                                               guint16              port);
+
+/* Creates what the folder lacks (in a worker thread), starts mosquitto and the
+ * service, writes sandbox.json. Progress is reported by the "progress" and
+ * "status" properties. */
+void         jd_sandbox_start_async           (JdSandbox           *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean     jd_sandbox_start_finish          (JdSandbox           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+/* Stops the service, sends mosquitto SIGTERM and completes when it has exited;
+ * removes sandbox.json. Stopping a stopped sandbox completes at once. */
+void         jd_sandbox_stop_async            (JdSandbox           *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean     jd_sandbox_stop_finish           (JdSandbox           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+/* Makes sure the thing exists in the running service's store and has a
+ * certificate and key (issued if missing; sandbox.json is then rewritten).
+ * Called for CreateThing. */
+gboolean     jd_sandbox_ensure_thing          (JdSandbox           *self,
+                                               const char          *thing_name,
+                                               GError             **error);
+
+/* The running service (store, HTTP, MQTT), or NULL when stopped. */
+struct _JdService *jd_sandbox_get_service     (JdSandbox           *self);
+
+gboolean     jd_sandbox_get_running           (JdSandbox           *self);
+double       jd_sandbox_get_progress          (JdSandbox           *self);
+const char  *jd_sandbox_get_status            (JdSandbox           *self);
+
+const char  *jd_sandbox_get_data_dir          (JdSandbox           *self);
+const char  *jd_sandbox_get_info_path         (JdSandbox           *self);
+const char  *jd_sandbox_get_store_path        (JdSandbox           *self);
+guint16      jd_sandbox_get_mqtt_port         (JdSandbox           *self);
+guint16      jd_sandbox_get_https_port        (JdSandbox           *self);
+char        *jd_sandbox_dup_endpoint          (JdSandbox           *self);
+const char  *jd_sandbox_get_ca_path           (JdSandbox           *self);
+const char  *jd_sandbox_get_server_cert_path  (JdSandbox           *self);
+const char  *jd_sandbox_get_server_key_path   (JdSandbox           *self);
+const char  *jd_sandbox_get_service_cert_path (JdSandbox           *self);
+const char  *jd_sandbox_get_service_key_path  (JdSandbox           *self);
+const char  *jd_sandbox_get_access_key_id     (JdSandbox           *self);
+const char  *jd_sandbox_get_secret_access_key (JdSandbox           *self);
+/* Sorted names of the things that have a certificate. */
+GStrv        jd_sandbox_dup_thing_names       (JdSandbox           *self);
+gboolean     jd_sandbox_get_thing_files       (JdSandbox           *self,
+                                               const char          *thing_name,
+                                               char               **cert_path,
+                                               char               **key_path);
+
+G_END_DECLS

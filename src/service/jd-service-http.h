@@ -1,0 +1,50 @@
+/* jd-service-http.h — JdServiceHttp: the AWS IoT control-plane REST API (jobs,
+ * job executions, things, DescribeEndpoint) on a SoupServer over HTTPS, every
+ * request verified with SigV4 against the configured key pair (credential
+ * scope service `iot` or `execute-api`). AWS's paths, query parameters,
+ * bodies, pagination, status codes and error shapes (reference
+ * control-plane-api.md). State lives in the JdStore it is given.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "jd-store.h"
+
+G_BEGIN_DECLS
+
+#define JD_TYPE_SERVICE_HTTP (jd_service_http_get_type ())
+
+G_DECLARE_FINAL_TYPE (JdServiceHttp, jd_service_http, JD, SERVICE_HTTP, GObject)
+
+JdServiceHttp *jd_service_http_new                  (JdStore         *store,
+                                                     const char      *region,
+                                                     const char      *account_id,
+                                                     const char      *access_key_id,
+                                                     const char      *secret_access_key);
+
+/* The host name DescribeEndpoint answers with (the MQTT broker's host);
+ * default "127.0.0.1". */
+void           jd_service_http_set_endpoint_address (JdServiceHttp   *self,
+                                                     const char      *address);
+
+/* Starts serving HTTPS with @certificate on 127.0.0.1:@port (0 = any free port).
+ * The server runs on the thread-default main context. */
+gboolean       jd_service_http_listen               (JdServiceHttp   *self,
+                                                     GTlsCertificate *certificate,
+                                                     guint16          port,
+                                                     GError         **error);
+/* The port listened on, or 0. */
+guint16        jd_service_http_get_port             (JdServiceHttp   *self);
+/* Stops listening (also done on finalize). */
+void           jd_service_http_disconnect           (JdServiceHttp   *self);
+
+JdStore       *jd_service_http_get_store            (JdServiceHttp   *self);
+
+/* Signals:
+ *   thing-created (JdServiceHttp *, const char *thing_name): CreateThing made a new thing
+ *   thing-deleted (JdServiceHttp *, const char *thing_name): DeleteThing removed one */
+
+G_END_DECLS

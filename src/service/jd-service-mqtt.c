@@ -1,0 +1,412 @@
+/* jd-service-mqtt.c — the jobs service's MQTT transport, on JdMqttConnection
+ * (libmosquitto in the GLib main loop, reconnect with backoff, re-subscribe).
+ *
+ * The subscription `$aws/things/+/jobs/#` also brings back what the service
+ * publishes itself (replies, notifications); jd_device_api_parse_topic()
+ * classifies those as no request, so they are dropped unanswered.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "jd-service-mqtt"
+
+#include <string.h>
+
+#include "jd-device-api.h"
+#include "jd-mqtt-connection.h"
+#include "jd-sandbox.h"
+#include "jd-service-error.h"
+#include "jd-service-mqtt.h"
+
+#define REQUEST_FILTER        "$aws/things/+/jobs/#"
+#define CONNECT_TIMEOUT_MS    10000
+#define BACKOFF_MIN_MS        100
+#define BACKOFF_MAX_MS        5000
+#define BACKOFF_STABLE_MS     30000
+
+struct _JdServiceMqtt
+{
+  GObject           parent_instance;
+
+  JdStore          *store;
+  gulong            changed_id;
+  char             *host;
+  guint16           port;
+  char             *ca_path;
+  char             *cert_path;
+  char             *key_path;
+  gboolean          fleet_events;
+
+  JdMqttConnection *connection;
+  gboolean          wanted;          /* connect asked and no disconnect since */
+  gboolean          connected;
+  guint64           n_requests;
+};
+
+G_DEFINE_TYPE (JdServiceMqtt, jd_service_mqtt, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_CONNECTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- helpers ---- */
+
+static void
+set_connected (JdServiceMqtt *self,
+               gboolean       connected)
+{
+  if (self->connected == connected)
+    return;
+  self->connected = connected;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
+}
+
+static void
+published_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A reply lost with the connection is lost on AWS too; the device retries. */
+  if (!jd_mqtt_connection_publish_finish (JD_MQTT_CONNECTION (source), result, &error))
+    g_debug ("A reply or notification was not delivered: %s", error->message);
+}
+
+static void
+publish (JdServiceMqtt *self,
+         const char    *topic,
+         const char    *payload)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (payload, strlen (payload));
+
+  jd_mqtt_connection_publish_async (self->connection, topic, bytes, 1, NULL, published_cb, NULL);
+}
+
+static gboolean
+is_reply_topic (const char *topic)
+{
+  return g_str_has_suffix (topic, "/accepted") || g_str_has_suffix (topic, "/rejected");
+}
+
+/* ---- requests ---- */
+
+static void
+message_cb (JdMqttConnection *connection,
+            const char       *topic,
+            GBytes           *payload,
+            JdServiceMqtt    *self)
+{
+  g_autofree char *thing = NULL;
+  g_autofree char *job_id = NULL;
+  g_autofree char *reply = NULL;
+  g_autofree char *reply_topic = NULL;
+  JdDeviceTopicKind kind;
+  JdDeviceOp op = JD_DEVICE_OP_GET_PENDING;
+  gboolean accepted = FALSE;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (payload, &len);
+
+  kind = jd_device_api_parse_topic (topic, &thing, &op, &job_id);
+  if (kind == JD_DEVICE_TOPIC_NONE)
+    return;   /* replies and notifications: what we (or AWS) publish */
+  if (kind == JD_DEVICE_TOPIC_INVALID && is_reply_topic (topic))
+    return;   /* answering these would feed on itself */
+
+  self->n_requests++;
+  if (kind == JD_DEVICE_TOPIC_INVALID)
+    reply = jd_device_api_build_invalid_topic (topic, data, len);
+  else
+    jd_device_api_handle (self->store, thing, op, job_id, data, len,
+                          &accepted, &reply);
+
+  reply_topic = jd_device_api_reply_topic (topic, accepted);
+  publish (self, reply_topic, reply);
+}
+
+/* ---- notifications ---- */
+
+static void
+publish_notifications (JdServiceMqtt *self,
+                       const char    *thing,
+                       gboolean       pending_changed,
+                       gboolean       next_changed)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (pending_changed)
+    {
+      g_autofree char *payload = jd_device_api_build_notify (self->store, thing, &error);
+      g_autofree char *topic = g_strdup_printf ("$aws/things/%s/jobs/notify", thing);
+
+      if (payload != NULL)
+        publish (self, topic, payload);
+      else
+        g_message ("No notify for %s: %s", thing, error->message);
+      g_clear_error (&error);
+    }
+  if (next_changed)
+    {
+      g_autofree char *payload = jd_device_api_build_notify_next (self->store, thing, &error);
+      g_autofree char *topic = g_strdup_printf ("$aws/things/%s/jobs/notify-next", thing);
+
+      if (payload != NULL)
+        publish (self, topic, payload);
+      else
+        g_message ("No notify-next for %s: %s", thing, error->message);
+    }
+}
+
+static void
+things_changed_cb (JdStore       *store,
+                   GPtrArray     *changes,
+                   JdServiceMqtt *self)
+{
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const JdStoreThingChange *change = g_ptr_array_index (changes, i);
+
+      publish_notifications (self, change->thing_name,
+                             change->pending_changed, change->next_changed);
+    }
+}
+
+/* ---- connection ---- */
+
+static void
+state_changed_cb (JdMqttConnection *connection,
+                  GParamSpec       *pspec,
+                  JdServiceMqtt    *self)
+{
+  set_connected (self, jd_mqtt_connection_get_state (connection) == JD_MQTT_STATE_CONNECTED);
+}
+
+static void
+subscribed_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  JdServiceMqtt *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!jd_mqtt_connection_subscribe_finish (JD_MQTT_CONNECTION (source), result, &error))
+    {
+      jd_service_mqtt_disconnect (self);
+      g_prefix_error (&error, "The jobs service could not subscribe to %s: ", REQUEST_FILTER);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+connected_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  JdServiceMqtt *self = g_task_get_source_object (task);
+  const char *const filters[] = { REQUEST_FILTER, NULL };
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  if (!jd_mqtt_connection_connect_finish (JD_MQTT_CONNECTION (source), result, &error))
+    {
+      /* A first connection that fails is the caller's to retry. */
+      jd_service_mqtt_disconnect (self);
+      g_prefix_error (&error, "The jobs service could not connect to the broker: ");
+      g_task_return_error (task, error);
+      return;
+    }
+  cancellable = g_task_get_cancellable (task);
+  jd_mqtt_connection_subscribe_async (self->connection, filters, 1, cancellable,
+                                      subscribed_cb, g_steal_pointer (&task));
+}
+
+/* ---- GObject ---- */
+
+static void
+jd_service_mqtt_dispose (GObject *object)
+{
+  JdServiceMqtt *self = JD_SERVICE_MQTT (object);
+
+  if (self->connection != NULL)
+    {
+      jd_mqtt_connection_disconnect (self->connection);
+      g_signal_handlers_disconnect_by_data (self->connection, self);
+      g_clear_object (&self->connection);
+    }
+  g_clear_signal_handler (&self->changed_id, self->store);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (jd_service_mqtt_parent_class)->dispose (object);
+}
+
+static void
+jd_service_mqtt_finalize (GObject *object)
+{
+  JdServiceMqtt *self = JD_SERVICE_MQTT (object);
+
+  g_free (self->host);
+  g_free (self->ca_path);
+  g_free (self->cert_path);
+  g_free (self->key_path);
+
+  G_OBJECT_CLASS (jd_service_mqtt_parent_class)->finalize (object);
+}
+
+static void
+jd_service_mqtt_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  JdServiceMqtt *self = JD_SERVICE_MQTT (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTED:
+      g_value_set_boolean (value, self->connected);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+jd_service_mqtt_class_init (JdServiceMqttClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = jd_service_mqtt_dispose;
+  object_class->finalize = jd_service_mqtt_finalize;
+  object_class->get_property = jd_service_mqtt_get_property;
+
+  properties[PROP_CONNECTED] =
+    g_param_spec_boolean ("connected", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+jd_service_mqtt_init (JdServiceMqtt *self)
+{
+}
+
+/* ---- public API ---- */
+
+/**
+ * jd_service_mqtt_new:
+ * @store: the service's store
+ * @host: the broker's address
+ * @port: its TLS port
+ * @ca_path: the CA that signed the broker's certificate
+ * @cert_path: the service's client certificate (CN `jobs-service`)
+ * @key_path: its key
+ *
+ * Returns: (transfer full): a disconnected service transport
+ */
+JdServiceMqtt *
+jd_service_mqtt_new (JdStore    *store,
+                     const char *host,
+                     guint16     port,
+                     const char *ca_path,
+                     const char *cert_path,
+                     const char *key_path)
+{
+  JdServiceMqtt *self;
+
+  g_return_val_if_fail (JD_IS_STORE (store), NULL);
+  g_return_val_if_fail (host != NULL && ca_path != NULL && cert_path != NULL && key_path != NULL, NULL);
+
+  self = g_object_new (JD_TYPE_SERVICE_MQTT, NULL);
+  self->store = g_object_ref (store);
+  self->host = g_strdup (host);
+  self->port = port;
+  self->ca_path = g_strdup (ca_path);
+  self->cert_path = g_strdup (cert_path);
+  self->key_path = g_strdup (key_path);
+  self->changed_id = g_signal_connect (store, "things-changed", G_CALLBACK (things_changed_cb), self);
+
+  self->connection = jd_mqtt_connection_new (host, port, JD_SANDBOX_SERVICE_IDENTITY);
+  jd_mqtt_connection_set_tls_files (self->connection, ca_path, cert_path, key_path, NULL);
+  jd_mqtt_connection_set_connect_timeout (self->connection, CONNECT_TIMEOUT_MS);
+  /* The broker is local: come back quickly after it restarts. */
+  jd_mqtt_connection_set_backoff (self->connection, BACKOFF_MIN_MS, BACKOFF_MAX_MS, BACKOFF_STABLE_MS);
+  g_signal_connect (self->connection, "message", G_CALLBACK (message_cb), self);
+  g_signal_connect (self->connection, "notify::state", G_CALLBACK (state_changed_cb), self);
+  return self;
+}
+
+void
+jd_service_mqtt_set_fleet_events (JdServiceMqtt *self,
+                                  gboolean       enabled)
+{
+  g_return_if_fail (JD_IS_SERVICE_MQTT (self));
+  self->fleet_events = enabled;
+}
+
+void
+jd_service_mqtt_connect_async (JdServiceMqtt       *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (JD_IS_SERVICE_MQTT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, jd_service_mqtt_connect_async);
+
+  if (self->wanted)
+    {
+      g_task_return_new_error (task, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY,
+                               "The jobs service is already connected or connecting");
+      return;
+    }
+  self->wanted = TRUE;
+  jd_mqtt_connection_connect_async (self->connection, cancellable, connected_cb, g_steal_pointer (&task));
+}
+
+gboolean
+jd_service_mqtt_connect_finish (JdServiceMqtt  *self,
+                                GAsyncResult   *result,
+                                GError        **error)
+{
+  g_return_val_if_fail (JD_IS_SERVICE_MQTT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+jd_service_mqtt_disconnect (JdServiceMqtt *self)
+{
+  g_return_if_fail (JD_IS_SERVICE_MQTT (self));
+
+  self->wanted = FALSE;
+  if (self->connection != NULL)
+    jd_mqtt_connection_disconnect (self->connection);
+  set_connected (self, FALSE);
+}
+
+gboolean
+jd_service_mqtt_get_connected (JdServiceMqtt *self)
+{
+  g_return_val_if_fail (JD_IS_SERVICE_MQTT (self), FALSE);
+  return self->connected;
+}
+
+guint64
+jd_service_mqtt_get_n_requests (JdServiceMqtt *self)
+{
+  g_return_val_if_fail (JD_IS_SERVICE_MQTT (self), 0);
+  return self->n_requests;
+}

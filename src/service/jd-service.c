@@ -1,0 +1,235 @@
+/* jd-service.c — the store, the HTTPS control plane and the MQTT device API,
+ * started and stopped together.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "jd-service"
+
+#include "jd-sandbox.h"
+#include "jd-service.h"
+
+struct _JdService
+{
+  GObject         parent_instance;
+
+  char           *store_path;
+  char           *mqtt_host;
+  guint16         mqtt_port;
+  char           *ca_path;
+  char           *mqtt_cert_path;
+  char           *mqtt_key_path;
+  char           *https_cert_path;
+  char           *https_key_path;
+  guint16         https_port;
+  char           *access_key_id;
+  char           *secret_access_key;
+  char           *region;
+  char           *account_id;
+
+  JdStore        *store;
+  JdServiceMqtt  *mqtt;
+};
+
+G_DEFINE_TYPE (JdService, jd_service, G_TYPE_OBJECT)
+
+enum {
+  THING_CREATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+mqtt_connected_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  JdService *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!jd_service_mqtt_connect_finish (JD_SERVICE_MQTT (source), result, &error))
+    {
+      jd_service_stop (self);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+jd_service_dispose (GObject *object)
+{
+  JdService *self = JD_SERVICE (object);
+
+  jd_service_stop (self);
+  g_clear_object (&self->mqtt);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (jd_service_parent_class)->dispose (object);
+}
+
+static void
+jd_service_finalize (GObject *object)
+{
+  JdService *self = JD_SERVICE (object);
+
+  g_free (self->store_path);
+  g_free (self->mqtt_host);
+  g_free (self->ca_path);
+  g_free (self->mqtt_cert_path);
+  g_free (self->mqtt_key_path);
+  g_free (self->https_cert_path);
+  g_free (self->https_key_path);
+  g_free (self->access_key_id);
+  g_free (self->secret_access_key);
+  g_free (self->region);
+  g_free (self->account_id);
+
+  G_OBJECT_CLASS (jd_service_parent_class)->finalize (object);
+}
+
+static void
+jd_service_class_init (JdServiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = jd_service_dispose;
+  object_class->finalize = jd_service_finalize;
+
+  /**
+   * JdService::thing-created:
+   * @thing_name: the new thing
+   *
+   * CreateThing made a new thing (not emitted for an idempotent repeat).
+   */
+  signals[THING_CREATED] =
+    g_signal_new ("thing-created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+jd_service_init (JdService *self)
+{
+}
+
+/**
+ * jd_service_new:
+ * @config: where everything lives; copied
+ *
+ * Returns: (transfer full): a stopped service
+ */
+JdService *
+jd_service_new (const JdServiceConfig *config)
+{
+  JdService *self;
+
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (config->store_path != NULL, NULL);
+
+  self = g_object_new (JD_TYPE_SERVICE, NULL);
+  self->store_path = g_strdup (config->store_path);
+  self->mqtt_host = g_strdup (config->mqtt_host);
+  self->mqtt_port = config->mqtt_port;
+  self->ca_path = g_strdup (config->ca_path);
+  self->mqtt_cert_path = g_strdup (config->mqtt_cert_path);
+  self->mqtt_key_path = g_strdup (config->mqtt_key_path);
+  self->https_cert_path = g_strdup (config->https_cert_path);
+  self->https_key_path = g_strdup (config->https_key_path);
+  self->https_port = config->https_port;
+  self->access_key_id = g_strdup (config->access_key_id);
+  self->secret_access_key = g_strdup (config->secret_access_key);
+  self->region = g_strdup (config->region);
+  self->account_id = g_strdup (config->account_id);
+  return self;
+}
+
+void
+jd_service_start_async (JdService           *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (JD_IS_SERVICE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, jd_service_start_async);
+
+  if (self->store == NULL)
+    {
+      self->store = jd_store_open (self->store_path, &error);
+      if (self->store == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+
+  if (self->mqtt == NULL)
+    self->mqtt = jd_service_mqtt_new (self->store, self->mqtt_host, self->mqtt_port,
+                                      self->ca_path, self->mqtt_cert_path, self->mqtt_key_path);
+  jd_service_mqtt_connect_async (self->mqtt, cancellable, mqtt_connected_cb, g_steal_pointer (&task));
+}
+
+gboolean
+jd_service_start_finish (JdService     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (JD_IS_SERVICE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+jd_service_stop (JdService *self)
+{
+  g_return_if_fail (JD_IS_SERVICE (self));
+
+  if (self->mqtt != NULL)
+    jd_service_mqtt_disconnect (self->mqtt);
+}
+
+gboolean
+jd_service_ensure_thing (JdService   *self,
+                         const char  *thing_name,
+                         GError     **error)
+{
+  g_autoptr(JdStoreThing) thing = NULL;
+
+  g_return_val_if_fail (JD_IS_SERVICE (self), FALSE);
+  g_return_val_if_fail (self->store != NULL, FALSE);
+
+  thing = jd_store_get_thing (self->store, thing_name, NULL);
+  if (thing != NULL)
+    return TRUE;
+  thing = jd_store_create_thing (self->store, thing_name, NULL, NULL, NULL, error);
+  return thing != NULL;
+}
+
+JdStore *
+jd_service_get_store (JdService *self)
+{
+  g_return_val_if_fail (JD_IS_SERVICE (self), NULL);
+  return self->store;
+}
+
+JdServiceMqtt *
+jd_service_get_mqtt (JdService *self)
+{
+  g_return_val_if_fail (JD_IS_SERVICE (self), NULL);
+  return self->mqtt;
+}
+
+guint16
+jd_service_get_https_port (JdService *self)
+{
+  g_return_val_if_fail (JD_IS_SERVICE (self), 0);
+  return self->https_port;
+}

@@ -1,0 +1,266 @@
+/* jd-store.h — JdStore: the local jobs service's state in SQLite (things, jobs,
+ * job executions). It alone owns the execution state machine, version and
+ * execution numbers, the `$next` order, job completion, cancel/delete rules,
+ * process-detail counters and the step / in-progress timers. Every public call
+ * is one transaction; after each commit the store emits ::things-changed
+ * listing, per thing, whether its pending set and its `$next` execution changed
+ * (reference §6), so the MQTT side knows what to publish.
+ *
+ * Times are epoch seconds. Timers run on the thread-default main context of
+ * jd_store_open(); the environment variable JOBDECK_TIME_SCALE (tests only)
+ * scales them, e.g. 0.001 turns a minute into 60 ms.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+#include <json-glib/json-glib.h>
+
+#include "jd-service-error.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  JD_EXEC_QUEUED,
+  JD_EXEC_IN_PROGRESS,
+  JD_EXEC_SUCCEEDED,
+  JD_EXEC_FAILED,
+  JD_EXEC_TIMED_OUT,
+  JD_EXEC_REJECTED,
+  JD_EXEC_REMOVED,
+  JD_EXEC_CANCELED,
+} JdExecStatus;
+
+typedef enum {
+  JD_JOB_IN_PROGRESS,
+  JD_JOB_CANCELED,
+  JD_JOB_COMPLETED,
+  JD_JOB_DELETION_IN_PROGRESS,
+  JD_JOB_SCHEDULED,
+} JdJobStatus;
+
+const char *jd_exec_status_to_string  (JdExecStatus status);
+gboolean    jd_exec_status_from_string (const char   *str,
+                                        JdExecStatus *status);
+gboolean    jd_exec_status_is_terminal (JdExecStatus  status);
+const char *jd_job_status_to_string   (JdJobStatus   status);
+gboolean    jd_job_status_from_string  (const char   *str,
+                                        JdJobStatus  *status);
+
+/* One job execution as stored. */
+typedef struct {
+  char         *job_id;
+  char         *thing_name;
+  JdExecStatus  status;
+  JsonObject   *status_details;      /* string → string; NULL when never set */
+  gint64        queued_at;
+  gint64        started_at;          /* 0 until first IN_PROGRESS */
+  gint64        last_updated_at;
+  gint64        version_number;
+  gint64        execution_number;
+  gboolean      force_canceled;
+  gint64        seconds_before_timeout;  /* -1 when no timer runs */
+  char         *job_document;        /* the job's document text */
+} JdStoreExecution;
+
+void              jd_store_execution_free (JdStoreExecution *execution);
+JdStoreExecution *jd_store_execution_copy (const JdStoreExecution *execution);
+
+typedef struct {
+  char        *job_id;
+  JdJobStatus  status;
+  char        *target_selection;      /* "SNAPSHOT" | "CONTINUOUS" */
+  char       **targets;               /* ARNs as given */
+  char        *description;           /* nullable */
+  char        *document;
+  char        *document_source;       /* nullable */
+  gboolean     force_canceled;
+  char        *reason_code;           /* nullable */
+  char        *comment;               /* nullable */
+  gint64       created_at;
+  gint64       last_updated_at;
+  gint64       completed_at;          /* 0 unless COMPLETED / CANCELED */
+  gint64       in_progress_timeout_minutes;  /* 0 = none */
+  /* jobProcessDetails, counted over the latest execution per thing. */
+  gint64       n_queued, n_in_progress, n_succeeded, n_failed, n_timed_out,
+               n_rejected, n_removed, n_canceled;
+} JdStoreJob;
+
+void jd_store_job_free (JdStoreJob *job);
+
+typedef struct {
+  char       *thing_name;
+  char       *thing_id;
+  char       *thing_type_name;        /* nullable */
+  JsonObject *attributes;             /* never NULL; string → string */
+  gint64      version;
+} JdStoreThing;
+
+void jd_store_thing_free (JdStoreThing *thing);
+
+/* What a CreateJob asks for. */
+typedef struct {
+  const char        *job_id;
+  const char *const *targets;         /* ARNs, for DescribeJob */
+  const char *const *thing_names;     /* the things those ARNs name; each must exist */
+  const char        *document;
+  const char        *document_source; /* nullable */
+  const char        *description;     /* nullable */
+  const char        *target_selection;/* NULL = "SNAPSHOT" */
+  gint64             in_progress_timeout_minutes;  /* 0 = none */
+} JdStoreJobSpec;
+
+/* A device's UpdateJobExecution. */
+typedef struct {
+  JdExecStatus  status;
+  JsonObject   *status_details;       /* NULL = keep the stored map */
+  gint64        expected_version;     /* -1 = not given */
+  gint64        execution_number;     /* -1 = latest */
+  gint64        step_timeout_minutes; /* 0 = not given, -1 = clear the step timer */
+} JdStoreUpdate;
+
+/* One element of ::things-changed. */
+typedef struct {
+  char     *thing_name;
+  gboolean  pending_changed;          /* publish `notify` */
+  gboolean  next_changed;             /* publish `notify-next` */
+} JdStoreThingChange;
+
+#define JD_TYPE_STORE (jd_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (JdStore, jd_store, JD, STORE, GObject)
+
+JdStore          *jd_store_open                 (const char   *path,      /* or ":memory:" */
+                                                 GError      **error);
+
+/* ---- things ---- */
+/* Idempotent: same name and same configuration returns the existing thing
+ * (*created = FALSE); a different configuration is ALREADY_EXISTS. */
+JdStoreThing     *jd_store_create_thing         (JdStore      *self,
+                                                 const char   *thing_name,
+                                                 const char   *thing_type_name,  /* nullable */
+                                                 JsonObject   *attributes,       /* nullable */
+                                                 gboolean     *created,          /* out, optional */
+                                                 GError      **error);
+JdStoreThing     *jd_store_get_thing            (JdStore      *self,
+                                                 const char   *thing_name,
+                                                 GError      **error);
+/* Things whose name sorts after @after (NULL = from the start), at most
+ * @limit; *more tells whether more follow. Filters may be NULL. */
+GPtrArray        *jd_store_list_things          (JdStore      *self,
+                                                 const char   *after,
+                                                 guint         limit,
+                                                 const char   *attribute_name,
+                                                 const char   *attribute_value,
+                                                 const char   *thing_type_name,
+                                                 gboolean     *more,
+                                                 GError      **error);
+/* Succeeds when the thing does not exist (as AWS does); pending executions of
+ * a deleted thing become REMOVED. @expected_version -1 = not given. */
+gboolean          jd_store_delete_thing         (JdStore      *self,
+                                                 const char   *thing_name,
+                                                 gint64        expected_version,
+                                                 GError      **error);
+
+/* ---- jobs (control plane) ---- */
+JdStoreJob       *jd_store_create_job           (JdStore              *self,
+                                                 const JdStoreJobSpec *spec,
+                                                 GError              **error);
+JdStoreJob       *jd_store_get_job              (JdStore      *self,
+                                                 const char   *job_id,
+                                                 GError      **error);
+/* Jobs in creation order after the job @after (NULL = from the start). */
+GPtrArray        *jd_store_list_jobs            (JdStore      *self,
+                                                 const char   *status,            /* nullable filter */
+                                                 const char   *target_selection,  /* nullable filter */
+                                                 const char   *after,
+                                                 guint         limit,
+                                                 gboolean     *more,
+                                                 GError      **error);
+JdStoreJob       *jd_store_cancel_job           (JdStore      *self,
+                                                 const char   *job_id,
+                                                 gboolean      force,
+                                                 const char   *reason_code,       /* nullable */
+                                                 const char   *comment,           /* nullable */
+                                                 GError      **error);
+gboolean          jd_store_delete_job           (JdStore      *self,
+                                                 const char   *job_id,
+                                                 gboolean      force,
+                                                 GError      **error);
+
+/* ---- executions (control plane) ---- */
+JdStoreExecution *jd_store_get_execution        (JdStore      *self,
+                                                 const char   *thing_name,
+                                                 const char   *job_id,
+                                                 gint64        execution_number,  /* -1 = latest */
+                                                 GError      **error);
+/* Latest execution per thing of a job, in queue order after the thing
+ * @after (NULL = from the start). */
+GPtrArray        *jd_store_list_executions_for_job   (JdStore    *self,
+                                                      const char *job_id,
+                                                      const char *status,   /* nullable */
+                                                      const char *after,
+                                                      guint       limit,
+                                                      gboolean   *more,
+                                                      GError    **error);
+/* Executions of a thing, in queue order, after the job @after. */
+GPtrArray        *jd_store_list_executions_for_thing (JdStore    *self,
+                                                      const char *thing_name,
+                                                      const char *status,   /* nullable */
+                                                      const char *job_id,   /* nullable filter */
+                                                      const char *after,
+                                                      guint       limit,
+                                                      gboolean   *more,
+                                                      GError    **error);
+gboolean          jd_store_cancel_execution     (JdStore      *self,
+                                                 const char   *thing_name,
+                                                 const char   *job_id,
+                                                 gboolean      force,
+                                                 gint64        expected_version,  /* -1 = not given */
+                                                 JsonObject   *status_details,    /* nullable */
+                                                 GError      **error);
+gboolean          jd_store_delete_execution     (JdStore      *self,
+                                                 const char   *thing_name,
+                                                 const char   *job_id,
+                                                 gint64        execution_number,
+                                                 gboolean      force,
+                                                 GError      **error);
+
+/* ---- the device side ---- */
+/* Pending executions: IN_PROGRESS first, then QUEUED, each in queue order. */
+gboolean          jd_store_get_pending          (JdStore      *self,
+                                                 const char   *thing_name,
+                                                 GPtrArray   **in_progress,
+                                                 GPtrArray   **queued,
+                                                 GError      **error);
+/* The `$next` execution, or NULL (with no error) when nothing is pending. */
+JdStoreExecution *jd_store_get_next             (JdStore      *self,
+                                                 const char   *thing_name,
+                                                 GError      **error);
+/* StartNextPendingJobExecution: *execution = NULL when nothing is pending.
+ * @step_timeout_minutes 0 = none. */
+gboolean          jd_store_start_next           (JdStore      *self,
+                                                 const char   *thing_name,
+                                                 JsonObject   *status_details,    /* nullable */
+                                                 gint64        step_timeout_minutes,
+                                                 JdStoreExecution **execution,
+                                                 GError      **error);
+/* UpdateJobExecution. Returns the execution after the update; on
+ * INVALID_STATE_TRANSITION and VERSION_CONFLICT errors *current receives the
+ * execution as it is (for the reply's executionState). */
+JdStoreExecution *jd_store_update_execution     (JdStore             *self,
+                                                 const char          *thing_name,
+                                                 const char          *job_id,
+                                                 const JdStoreUpdate *update,
+                                                 JdStoreExecution   **current,
+                                                 GError             **error);
+
+/* The current time as the store sees it (epoch seconds). */
+gint64            jd_store_now                  (JdStore      *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdStoreExecution, jd_store_execution_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdStoreJob, jd_store_job_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdStoreThing, jd_store_thing_free)
+
+G_END_DECLS

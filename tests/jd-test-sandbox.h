@@ -1,0 +1,90 @@
+/* jd-test-sandbox.h — a whole local sandbox (mosquitto + the jobs service) in a
+ * temporary folder for tests, plus a minimal MQTT test device that connects
+ * with a thing's certificate and collects what it receives.
+ *
+ * Everything here blocks while iterating the default main context (where the
+ * sandbox and the service run), so a test reads top to bottom. Tests only.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "jd-sandbox.h"
+
+G_BEGIN_DECLS
+
+typedef struct _JdTestSandbox JdTestSandbox;
+typedef struct _JdTestDevice  JdTestDevice;
+
+/* Starts a sandbox in a fresh temporary folder with @things (NULL: MyThing). */
+JdTestSandbox *jd_test_sandbox_new            (const char * const *things,
+                                               GError            **error);
+/* Stops it (if running) and removes the folder. */
+void           jd_test_sandbox_free           (JdTestSandbox      *self);
+
+JdSandbox     *jd_test_sandbox_get_sandbox    (JdTestSandbox      *self);
+const char    *jd_test_sandbox_get_dir        (JdTestSandbox      *self);
+
+gboolean       jd_test_sandbox_stop           (JdTestSandbox      *self,
+                                               GError            **error);
+/* Stops, then starts a new JdSandbox on the same folder and ports. */
+gboolean       jd_test_sandbox_restart        (JdTestSandbox      *self,
+                                               GError            **error);
+
+/* Iterates the default main context until @done is TRUE or @timeout_ms pass. */
+gboolean       jd_test_wait_until             (gboolean           *done,
+                                               guint               timeout_ms);
+/* Iterates the default main context for @ms. */
+void           jd_test_spin                   (guint               ms);
+
+/* A thing's MQTT client over mTLS with the sandbox's certificate for @thing
+ * (issued if needed), subscribed to $aws/things/<thing>/jobs/# at QoS 1. */
+JdTestDevice  *jd_test_device_new             (JdTestSandbox      *sandbox,
+                                               const char         *thing,
+                                               GError            **error);
+/* Same, with explicit files and subscription (NULL filter: none). */
+JdTestDevice  *jd_test_device_new_full        (const char         *host,
+                                               guint16             port,
+                                               const char         *ca_path,
+                                               const char         *cert_path,
+                                               const char         *key_path,
+                                               const char         *client_id,
+                                               const char         *filter,
+                                               GError            **error);
+void           jd_test_device_free            (JdTestDevice       *self);
+
+/* Publishes at QoS 1 and waits for the PUBACK. @payload may be NULL (empty). */
+gboolean       jd_test_device_publish         (JdTestDevice       *self,
+                                               const char         *topic,
+                                               const char         *payload,
+                                               gssize              len);
+/* Publishes to $aws/things/<thing>/jobs/<suffix>. */
+gboolean       jd_test_device_request         (JdTestDevice       *self,
+                                               const char         *suffix,
+                                               const char         *payload);
+
+/* Waits up to @timeout_ms for the next message on exactly @topic (earlier
+ * messages on other topics stay queued). Returns its payload parsed as JSON
+ * (NULL on timeout); @raw receives the payload text when not NULL. */
+JsonNode      *jd_test_device_expect          (JdTestDevice       *self,
+                                               const char         *topic,
+                                               guint               timeout_ms,
+                                               char              **raw);
+/* Like expect, on $aws/things/<thing>/jobs/<suffix>. */
+JsonNode      *jd_test_device_expect_reply    (JdTestDevice       *self,
+                                               const char         *suffix,
+                                               guint               timeout_ms);
+/* Spins @ms and returns how many messages on @topic arrived (and drops them). */
+guint          jd_test_device_count           (JdTestDevice       *self,
+                                               const char         *topic,
+                                               guint               ms);
+/* Drops every queued message. */
+void           jd_test_device_flush           (JdTestDevice       *self);
+const char    *jd_test_device_get_thing       (JdTestDevice       *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdTestSandbox, jd_test_sandbox_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdTestDevice, jd_test_device_free)
+
+G_END_DECLS

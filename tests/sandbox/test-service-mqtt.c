@@ -1,0 +1,525 @@
+/* test-service-mqtt.c — the jobs service's device API over real MQTT, against
+ * a whole sandbox: the §6.3 notification sequence, the two-job walkthrough with
+ * every notify and notify-next checked, timers (JOBDECK_TIME_SCALE), thing
+ * isolation, InvalidTopic, restart persistence, and that the service keeps
+ * serving after bad input.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "jd-service.h"
+#include "jd-test-sandbox.h"
+
+#define WAIT_MS   5000
+#define QUIET_MS  300
+
+typedef struct
+{
+  JdTestSandbox *sandbox;
+  JdTestDevice  *device;
+  char          *thing;
+} Fixture;
+
+static JdStore *
+fixture_store (Fixture *f)
+{
+  return jd_service_get_store (jd_sandbox_get_service (jd_test_sandbox_get_sandbox (f->sandbox)));
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *things[] = { "Device1", NULL };
+  g_autoptr(GError) error = NULL;
+
+  f->sandbox = jd_test_sandbox_new (things, &error);
+  g_assert_no_error (error);
+  f->thing = g_strdup ("Device1");
+  f->device = jd_test_device_new (f->sandbox, f->thing, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&f->device, jd_test_device_free);
+  g_clear_pointer (&f->sandbox, jd_test_sandbox_free);
+  g_free (f->thing);
+}
+
+static void
+create_job (Fixture    *f,
+            const char *job_id,
+            const char *thing,
+            gint64      timeout_minutes)
+{
+  const char *names[] = { thing, NULL };
+  g_autofree char *arn = g_strdup_printf ("arn:aws:iot:us-east-1:123456789012:thing/%s", thing);
+  const char *targets[] = { arn, NULL };
+  JdStoreJobSpec spec = { 0 };
+  g_autoptr(GError) error = NULL;
+  JdStoreJob *job;
+
+  spec.job_id = job_id;
+  spec.targets = targets;
+  spec.thing_names = names;
+  spec.document = "{\"operation\":\"reboot\"}";
+  spec.in_progress_timeout_minutes = timeout_minutes;
+  job = jd_store_create_job (fixture_store (f), &spec, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (job);
+  jd_store_job_free (job);
+}
+
+static char *
+topic (Fixture    *f,
+       const char *suffix)
+{
+  return g_strdup_printf ("$aws/things/%s/jobs/%s", f->thing, suffix);
+}
+
+static JsonObject *
+expect_on (Fixture     *f,
+           const char  *suffix,
+           JsonNode   **keep)
+{
+  g_autofree char *t = topic (f, suffix);
+
+  *keep = jd_test_device_expect (f->device, t, WAIT_MS, NULL);
+  if (*keep == NULL)
+    g_error ("nothing arrived on %s", t);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (*keep));
+  return json_node_get_object (*keep);
+}
+
+static void
+assert_timestamp (JsonObject *object)
+{
+  gint64 ts;
+
+  g_assert_true (json_object_has_member (object, "timestamp"));
+  ts = json_object_get_int_member (object, "timestamp");
+  /* Seconds, not milliseconds: ten digits. */
+  g_assert_cmpint (ts, >, 1000000000);
+  g_assert_cmpint (ts, <, 10000000000);
+}
+
+/* @expect: "IN_PROGRESS:A;QUEUED:B,C", or "" for {"jobs":{}}. */
+static void
+expect_notify (Fixture    *f,
+               const char *expect)
+{
+  g_autoptr(JsonNode) keep = NULL;
+  JsonObject *object = expect_on (f, "notify", &keep);
+  JsonObject *jobs;
+  GString *got = g_string_new (NULL);
+  const char *statuses[] = { "IN_PROGRESS", "QUEUED" };
+  g_autofree char *text = NULL;
+
+  assert_timestamp (object);
+  jobs = json_object_get_object_member (object, "jobs");
+  g_assert_nonnull (jobs);
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      JsonArray *array;
+
+      if (!json_object_has_member (jobs, statuses[i]))
+        continue;
+      array = json_object_get_array_member (jobs, statuses[i]);
+      /* Empty status keys are left out. */
+      g_assert_cmpuint (json_array_get_length (array), >, 0);
+      if (got->len > 0)
+        g_string_append_c (got, ';');
+      g_string_append_printf (got, "%s:", statuses[i]);
+      for (guint j = 0; j < json_array_get_length (array); j++)
+        {
+          JsonObject *summary = json_array_get_object_element (array, j);
+
+          g_assert_true (json_object_has_member (summary, "versionNumber"));
+          g_assert_true (json_object_has_member (summary, "executionNumber"));
+          g_assert_true (json_object_has_member (summary, "queuedAt"));
+          g_string_append_printf (got, "%s%s", j > 0 ? "," : "",
+                                  json_object_get_string_member (summary, "jobId"));
+        }
+    }
+  g_assert_cmpuint (json_object_get_size (jobs), ==, strchr (expect, ';') ? 2 : (*expect ? 1 : 0));
+  text = g_string_free (got, FALSE);
+  g_assert_cmpstr (text, ==, expect);
+}
+
+/* @job_id NULL: the payload is {"timestamp":N} only. */
+static void
+expect_notify_next (Fixture    *f,
+                    const char *job_id,
+                    const char *status,
+                    gint64      version)
+{
+  g_autoptr(JsonNode) keep = NULL;
+  JsonObject *object = expect_on (f, "notify-next", &keep);
+  JsonObject *execution;
+
+  assert_timestamp (object);
+  if (job_id == NULL)
+    {
+      g_assert_cmpuint (json_object_get_size (object), ==, 1);
+      return;
+    }
+  execution = json_object_get_object_member (object, "execution");
+  g_assert_nonnull (execution);
+  g_assert_cmpstr (json_object_get_string_member (execution, "jobId"), ==, job_id);
+  g_assert_cmpstr (json_object_get_string_member (execution, "status"), ==, status);
+  if (version > 0)
+    g_assert_cmpint (json_object_get_int_member (execution, "versionNumber"), ==, version);
+  /* The document travels as an object over MQTT. */
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_object_get_member (execution, "jobDocument")));
+}
+
+static void
+expect_quiet (Fixture *f)
+{
+  g_autofree char *notify = topic (f, "notify");
+  g_autofree char *next = topic (f, "notify-next");
+
+  g_assert_cmpuint (jd_test_device_count (f->device, notify, QUIET_MS), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (f->device, next, 0), ==, 0);
+}
+
+/* Sends @payload to jobs/@suffix and returns the accepted reply's object. */
+static JsonObject *
+request_accepted (Fixture     *f,
+                  const char  *suffix,
+                  const char  *payload,
+                  JsonNode   **keep)
+{
+  g_autofree char *accepted = g_strconcat (suffix, "/accepted", NULL);
+  g_autofree char *rejected_topic = NULL;
+  g_autofree char *rejected = g_strconcat (suffix, "/rejected", NULL);
+  JsonObject *object;
+
+  g_assert_true (jd_test_device_request (f->device, suffix, payload));
+  object = expect_on (f, accepted, keep);
+  rejected_topic = topic (f, rejected);
+  g_assert_cmpuint (jd_test_device_count (f->device, rejected_topic, 0), ==, 0);
+  assert_timestamp (object);
+  return object;
+}
+
+static JsonObject *
+request_rejected (Fixture     *f,
+                  const char  *suffix,
+                  const char  *payload,
+                  const char  *code,
+                  JsonNode   **keep)
+{
+  g_autofree char *rejected = g_strconcat (suffix, "/rejected", NULL);
+  JsonObject *object;
+
+  g_assert_true (jd_test_device_request (f->device, suffix, payload));
+  object = expect_on (f, rejected, keep);
+  g_assert_cmpstr (json_object_get_string_member (object, "code"), ==, code);
+  g_assert_true (json_object_has_member (object, "message"));
+  assert_timestamp (object);
+  return object;
+}
+
+static void
+update (Fixture    *f,
+        const char *job_id,
+        const char *status)
+{
+  g_autoptr(JsonNode) keep = NULL;
+  g_autofree char *suffix = g_strdup_printf ("%s/update", job_id);
+  g_autofree char *payload = g_strdup_printf ("{\"status\":\"%s\",\"clientToken\":\"u-%s\"}",
+                                              status, job_id);
+  JsonObject *reply = request_accepted (f, suffix, payload, &keep);
+  g_autofree char *token = g_strdup_printf ("u-%s", job_id);
+
+  g_assert_cmpstr (json_object_get_string_member (reply, "clientToken"), ==, token);
+}
+
+static void
+start_next (Fixture    *f,
+            const char *job_id,
+            gint64      version)
+{
+  g_autoptr(JsonNode) keep = NULL;
+  JsonObject *reply = request_accepted (f, "start-next", "{\"clientToken\":\"sn\"}", &keep);
+  JsonObject *execution = json_object_get_object_member (reply, "execution");
+
+  g_assert_cmpstr (json_object_get_string_member (reply, "clientToken"), ==, "sn");
+  g_assert_nonnull (execution);
+  g_assert_cmpstr (json_object_get_string_member (execution, "jobId"), ==, job_id);
+  g_assert_cmpstr (json_object_get_string_member (execution, "status"), ==, "IN_PROGRESS");
+  g_assert_cmpint (json_object_get_int_member (execution, "versionNumber"), ==, version);
+}
+
+/* Reference §6.3, step by step. */
+static void
+test_notification_sequence (Fixture       *f,
+                            gconstpointer  data)
+{
+  create_job (f, "A", f->thing, 0);
+  expect_notify (f, "QUEUED:A");
+  expect_notify_next (f, "A", "QUEUED", 1);
+  expect_quiet (f);
+
+  create_job (f, "B", f->thing, 0);
+  expect_notify (f, "QUEUED:A,B");
+  expect_quiet (f);
+
+  start_next (f, "A", 2);
+  expect_quiet (f);
+
+  create_job (f, "C", f->thing, 0);
+  expect_notify (f, "IN_PROGRESS:A;QUEUED:B,C");
+  expect_quiet (f);
+
+  update (f, "A", "SUCCEEDED");
+  expect_notify (f, "QUEUED:B,C");
+  expect_notify_next (f, "B", "QUEUED", 1);
+  expect_quiet (f);
+
+  update (f, "C", "IN_PROGRESS");
+  expect_notify_next (f, "C", "IN_PROGRESS", 2);
+  expect_quiet (f);
+
+  update (f, "B", "REJECTED");
+  expect_notify (f, "IN_PROGRESS:C");
+  expect_quiet (f);
+
+  update (f, "C", "SUCCEEDED");
+  expect_notify (f, "");
+  expect_notify_next (f, NULL, NULL, 0);
+  expect_quiet (f);
+}
+
+/* Create Job1 and Job2, start-next, succeed, start-next, fail, delete. */
+static void
+test_walkthrough (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  g_autoptr(JsonNode) keep2 = NULL;
+  JsonObject *reply;
+
+  /* Nothing pending yet: both lists present and empty. */
+  reply = request_accepted (f, "get", "", &keep);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply, "queuedJobs")), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply, "inProgressJobs")), ==, 0);
+  g_clear_pointer (&keep, json_node_unref);
+
+  create_job (f, "Job1", f->thing, 0);
+  expect_notify (f, "QUEUED:Job1");
+  expect_notify_next (f, "Job1", "QUEUED", 1);
+  create_job (f, "Job2", f->thing, 0);
+  expect_notify (f, "QUEUED:Job1,Job2");
+  expect_quiet (f);
+
+  reply = request_accepted (f, "get", "{\"clientToken\":\"g1\"}", &keep);
+  g_assert_cmpstr (json_object_get_string_member (reply, "clientToken"), ==, "g1");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply, "queuedJobs")), ==, 2);
+  g_clear_pointer (&keep, json_node_unref);
+
+  /* Describe $next keeps the literal topic and includes the document. */
+  reply = request_accepted (f, "$next/get", "{}", &keep);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (reply, "execution"), "jobId"),
+                   ==, "Job1");
+  g_clear_pointer (&keep, json_node_unref);
+
+  start_next (f, "Job1", 2);
+  expect_quiet (f);
+  update (f, "Job1", "SUCCEEDED");
+  expect_notify (f, "QUEUED:Job2");
+  expect_notify_next (f, "Job2", "QUEUED", 1);
+  expect_quiet (f);
+
+  start_next (f, "Job2", 2);
+  expect_quiet (f);
+  update (f, "Job2", "FAILED");
+  expect_notify (f, "");
+  expect_notify_next (f, NULL, NULL, 0);
+  expect_quiet (f);
+
+  /* Terminal now: a second update is an illegal transition with the state. */
+  reply = request_rejected (f, "Job2/update", "{\"status\":\"SUCCEEDED\"}", "InvalidStateTransition", &keep2);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (reply, "executionState"), "status"),
+                   ==, "FAILED");
+
+  /* Start-next with nothing pending: accepted, no execution. */
+  reply = request_accepted (f, "start-next", "{}", &keep);
+  g_assert_false (json_object_has_member (reply, "execution"));
+  g_clear_pointer (&keep, json_node_unref);
+
+  g_assert_true (jd_store_delete_job (fixture_store (f), "Job1", FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (jd_store_delete_job (fixture_store (f), "Job2", FALSE, &error));
+  g_assert_no_error (error);
+  expect_quiet (f);
+  request_rejected (f, "Job1/get", "{}", "ResourceNotFound", &keep);
+}
+
+static void
+test_timers (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  JdStoreExecution *execution;
+
+  /* The step timer: one scaled minute. */
+  create_job (f, "Step", f->thing, 0);
+  expect_notify (f, "QUEUED:Step");
+  expect_notify_next (f, "Step", "QUEUED", 1);
+  request_accepted (f, "start-next", "{\"stepTimeoutInMinutes\":1}", &keep);
+  expect_notify (f, "");
+  expect_notify_next (f, NULL, NULL, 0);
+  execution = jd_store_get_execution (fixture_store (f), f->thing, "Step", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (execution->status, ==, JD_EXEC_TIMED_OUT);
+  jd_store_execution_free (execution);
+
+  /* The job's in-progress timer. */
+  create_job (f, "Slow", f->thing, 1);
+  expect_notify (f, "QUEUED:Slow");
+  expect_notify_next (f, "Slow", "QUEUED", 1);
+  update (f, "Slow", "IN_PROGRESS");
+  expect_notify (f, "");
+  expect_notify_next (f, NULL, NULL, 0);
+  execution = jd_store_get_execution (fixture_store (f), f->thing, "Slow", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (execution->status, ==, JD_EXEC_TIMED_OUT);
+  jd_store_execution_free (execution);
+  expect_quiet (f);
+}
+
+static void
+test_isolation (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestDevice) other = jd_test_device_new (f->sandbox, "Device2", &error);
+  g_autoptr(JsonNode) keep = NULL;
+
+  g_assert_no_error (error);
+  /* A job for Device2 notifies Device2 only. */
+  create_job (f, "Theirs", "Device2", 0);
+  keep = jd_test_device_expect (other, "$aws/things/Device2/jobs/notify", WAIT_MS, NULL);
+  g_assert_nonnull (keep);
+  expect_quiet (f);
+
+  /* Device1 cannot drive Device2's execution: its publish is dropped by the
+   * broker, so no reply comes to anyone and the execution stays QUEUED. */
+  g_assert_true (jd_test_device_publish (f->device, "$aws/things/Device2/jobs/Theirs/update",
+                                         "{\"status\":\"SUCCEEDED\"}", -1));
+  g_assert_cmpuint (jd_test_device_count (other, "$aws/things/Device2/jobs/Theirs/update/accepted",
+                                          QUIET_MS), ==, 0);
+  {
+    JdStoreExecution *execution = jd_store_get_execution (fixture_store (f), "Device2", "Theirs", -1, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (execution->status, ==, JD_EXEC_QUEUED);
+    jd_store_execution_free (execution);
+  }
+}
+
+static void
+test_bad_input_keeps_serving (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(JsonNode) k1 = NULL;
+  g_autoptr(JsonNode) k2 = NULL;
+  g_autoptr(JsonNode) k3 = NULL;
+  g_autoptr(JsonNode) k4 = NULL;
+  g_autoptr(JsonNode) k5 = NULL;
+  JsonObject *reply;
+  g_autofree char *big = NULL;
+
+  create_job (f, "J", f->thing, 0);
+  expect_notify (f, "QUEUED:J");
+  expect_notify_next (f, "J", "QUEUED", 1);
+
+  request_rejected (f, "J/update", "{not json", "InvalidJson", &k1);
+  reply = request_rejected (f, "J/update", "{\"clientToken\":\"t1\"}", "InvalidRequest", &k2);
+  g_assert_cmpstr (json_object_get_string_member (reply, "clientToken"), ==, "t1");
+  reply = request_rejected (f, "J/update", "{\"status\":\"IN_PROGRESS\",\"expectedVersion\":7}",
+                            "VersionMismatch", &k3);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (reply, "executionState"),
+                                               "versionNumber"), ==, 1);
+  /* Something under the thing's jobs namespace that is no operation. */
+  request_rejected (f, "J/frobnicate", "{\"clientToken\":\"t2\"}", "InvalidTopic", &k4);
+
+  big = g_strnfill (200 * 1024, ' ');
+  memcpy (big, "{\"status\":\"IN_PROGRESS\",\"x\":\"", strlen ("{\"status\":\"IN_PROGRESS\",\"x\":\""));
+  g_assert_true (jd_test_device_request (f->device, "J/update", big));
+  {
+    g_autofree char *t = topic (f, "J/update/rejected");
+    g_autoptr(JsonNode) node = jd_test_device_expect (f->device, t, WAIT_MS, NULL);
+
+    g_assert_nonnull (node);
+  }
+  expect_quiet (f);
+
+  /* Still serving, and numeric strings are fine. */
+  reply = request_accepted (f, "J/update",
+                            "{\"status\":\"IN_PROGRESS\",\"expectedVersion\":\"1\",\"includeJobExecutionState\":true}",
+                            &k5);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (reply, "executionState"),
+                                               "versionNumber"), ==, 2);
+  g_assert_cmpuint (jd_service_mqtt_get_n_requests (jd_service_get_mqtt (jd_sandbox_get_service (
+                      jd_test_sandbox_get_sandbox (f->sandbox)))), >=, 6);
+}
+
+static void
+test_restart_keeps_state (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  JsonObject *reply, *execution;
+
+  create_job (f, "Durable", f->thing, 0);
+  expect_notify (f, "QUEUED:Durable");
+  expect_notify_next (f, "Durable", "QUEUED", 1);
+  start_next (f, "Durable", 2);
+
+  g_clear_pointer (&f->device, jd_test_device_free);
+  g_assert_true (jd_test_sandbox_restart (f->sandbox, &error));
+  g_assert_no_error (error);
+  f->device = jd_test_device_new (f->sandbox, f->thing, &error);
+  g_assert_no_error (error);
+
+  reply = request_accepted (f, "Durable/get", "{}", &keep);
+  execution = json_object_get_object_member (reply, "execution");
+  g_assert_cmpstr (json_object_get_string_member (execution, "status"), ==, "IN_PROGRESS");
+  g_assert_cmpint (json_object_get_int_member (execution, "versionNumber"), ==, 2);
+  update (f, "Durable", "SUCCEEDED");
+  expect_notify (f, "");
+  expect_notify_next (f, NULL, NULL, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* One scaled minute is 60 ms: the timer tests stay fast. */
+  g_setenv ("JOBDECK_TIME_SCALE", "0.001", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/service-mqtt/notification-sequence", test_notification_sequence);
+  ADD ("/service-mqtt/walkthrough", test_walkthrough);
+  ADD ("/service-mqtt/timers", test_timers);
+  ADD ("/service-mqtt/isolation", test_isolation);
+  ADD ("/service-mqtt/bad-input", test_bad_input_keeps_serving);
+  ADD ("/service-mqtt/restart", test_restart_keeps_state);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,826 @@
+/* test-store.c — JdStore: schema, things, jobs, the execution state machine,
+ * the §6.3 notification sequence at store level, cancel/delete rules, job
+ * completion, counters, timers (JOBDECK_TIME_SCALE), persistence and storage
+ * faults.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "test-store"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "jd-store.h"
+#include "jd-store-private.h"
+
+typedef struct {
+  JdStore   *store;
+  GPtrArray *log;     /* "thing:notify", "thing:notify-next" strings */
+} Fixture;
+
+static void
+things_changed_cb (JdStore   *store,
+                   GPtrArray *changes,
+                   Fixture   *fixture)
+{
+  for (guint i = 0; i < changes->len; i++)
+    {
+      JdStoreThingChange *change = g_ptr_array_index (changes, i);
+
+      if (change->pending_changed)
+        g_ptr_array_add (fixture->log, g_strdup_printf ("%s:notify", change->thing_name));
+      if (change->next_changed)
+        g_ptr_array_add (fixture->log, g_strdup_printf ("%s:notify-next", change->thing_name));
+    }
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreThing) a = NULL;
+  g_autoptr(JdStoreThing) b = NULL;
+
+  fixture->store = jd_store_open (":memory:", &error);
+  g_assert_no_error (error);
+  fixture->log = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (fixture->store, "things-changed", G_CALLBACK (things_changed_cb), fixture);
+
+  a = jd_store_create_thing (fixture->store, "T", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  b = jd_store_create_thing (fixture->store, "U", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_assert_finalize_object (fixture->store);
+  g_ptr_array_unref (fixture->log);
+}
+
+/* Asserts the log holds exactly @expected (space-separated, "" = nothing), then clears it. */
+static void
+assert_log (Fixture    *fixture,
+            const char *expected)
+{
+  g_autoptr(GString) got = g_string_new (NULL);
+
+  for (guint i = 0; i < fixture->log->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (got, ' ');
+      g_string_append (got, g_ptr_array_index (fixture->log, i));
+    }
+  g_assert_cmpstr (got->str, ==, expected);
+  g_ptr_array_set_size (fixture->log, 0);
+}
+
+static void
+create_job (Fixture    *fixture,
+            const char *job_id,
+            const char *things,      /* comma-separated */
+            gint64      timeout_minutes)
+{
+  g_auto(GStrv) names = g_strsplit (things, ",", -1);
+  JdStoreJobSpec spec = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreJob) job = NULL;
+
+  spec.job_id = job_id;
+  spec.thing_names = (const char *const *) names;
+  spec.document = "{\"op\":\"reboot\"}";
+  spec.in_progress_timeout_minutes = timeout_minutes;
+  job = jd_store_create_job (fixture->store, &spec, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (job->job_id, ==, job_id);
+  g_assert_cmpint (job->status, ==, JD_JOB_IN_PROGRESS);
+}
+
+static JdStoreExecution *
+update (Fixture      *fixture,
+        const char   *thing,
+        const char   *job_id,
+        JdExecStatus  status,
+        gint64        expected_version,
+        GError      **error)
+{
+  JdStoreUpdate u = { status, NULL, expected_version, -1, 0 };
+
+  return jd_store_update_execution (fixture->store, thing, job_id, &u, NULL, error);
+}
+
+static void
+test_schema (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("jd-store-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "jobs.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(JdStore) store = jd_store_open (path, &error);
+    g_autoptr(JdStoreThing) thing = NULL;
+
+    g_assert_no_error (error);
+    thing = jd_store_create_thing (store, "Persisted", NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (jd_store_exec_for_test (store, "SELECT 1", &error));
+  }
+
+  /* A newer schema is refused rather than misread. */
+  {
+    g_autoptr(JdStore) store = jd_store_open (path, &error);
+    g_autoptr(JdStoreThing) thing = NULL;
+
+    g_assert_no_error (error);
+    thing = jd_store_get_thing (store, "Persisted", &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (thing->version, ==, 1);
+    g_assert_true (jd_store_exec_for_test (store, "PRAGMA user_version = 99", &error));
+  }
+  {
+    g_autoptr(JdStore) store = jd_store_open (path, &error);
+
+    g_assert_null (store);
+    g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_STORAGE);
+    g_assert_nonnull (strstr (error->message, "newer"));
+  }
+
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_things (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) attrs = json_object_new ();
+  g_autoptr(JsonObject) other = json_object_new ();
+  g_autoptr(JdStoreThing) t1 = NULL;
+  g_autoptr(JdStoreThing) t2 = NULL;
+  g_autoptr(JdStoreThing) t3 = NULL;
+  g_autoptr(GPtrArray) page1 = NULL;
+  g_autoptr(GPtrArray) page2 = NULL;
+  g_autoptr(GPtrArray) filtered = NULL;
+  gboolean created = TRUE;
+  gboolean more = FALSE;
+
+  json_object_set_string_member (attrs, "color", "red");
+  json_object_set_string_member (other, "color", "blue");
+
+  t1 = jd_store_create_thing (fixture->store, "my:thing", NULL, attrs, &created, &error);
+  g_assert_no_error (error);
+  g_assert_true (created);
+  g_assert_cmpstr (t1->thing_name, ==, "my:thing");
+  g_assert_cmpuint (strlen (t1->thing_id), ==, 36);
+
+  /* Same configuration: the same thing back. */
+  t2 = jd_store_create_thing (fixture->store, "my:thing", NULL, attrs, &created, &error);
+  g_assert_no_error (error);
+  g_assert_false (created);
+  g_assert_cmpstr (t2->thing_id, ==, t1->thing_id);
+
+  /* Different configuration: already exists. */
+  t3 = jd_store_create_thing (fixture->store, "my:thing", NULL, other, &created, &error);
+  g_assert_null (t3);
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_ALREADY_EXISTS);
+  g_clear_error (&error);
+
+  page1 = jd_store_list_things (fixture->store, NULL, 2, NULL, NULL, NULL, &more, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page1->len, ==, 2);
+  g_assert_true (more);
+  g_assert_cmpstr (((JdStoreThing *) g_ptr_array_index (page1, 0))->thing_name, ==, "T");
+  g_assert_cmpstr (((JdStoreThing *) g_ptr_array_index (page1, 1))->thing_name, ==, "U");
+  page2 = jd_store_list_things (fixture->store, "U", 2, NULL, NULL, NULL, &more, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page2->len, ==, 1);
+  g_assert_false (more);
+  g_assert_cmpstr (((JdStoreThing *) g_ptr_array_index (page2, 0))->thing_name, ==, "my:thing");
+
+  filtered = jd_store_list_things (fixture->store, NULL, 10, "color", "red", NULL, &more, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (filtered->len, ==, 1);
+  g_ptr_array_unref (filtered);
+  filtered = jd_store_list_things (fixture->store, NULL, 10, "color", "green", NULL, &more, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (filtered->len, ==, 0);
+
+  /* Delete: version check, then gone, then deleting again succeeds. */
+  g_assert_false (jd_store_delete_thing (fixture->store, "my:thing", 7, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_VERSION_CONFLICT);
+  g_clear_error (&error);
+  g_assert_true (jd_store_delete_thing (fixture->store, "my:thing", 1, &error));
+  g_assert_no_error (error);
+  g_assert_null (jd_store_get_thing (fixture->store, "my:thing", &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (jd_store_delete_thing (fixture->store, "my:thing", -1, &error));
+  g_assert_no_error (error);
+}
+
+/* Reference §6.3, step by step. */
+static void
+test_sequence_6_3 (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreExecution) started = NULL;
+  g_autoptr(JdStoreExecution) next = NULL;
+  JdStoreExecution *e;
+
+  create_job (fixture, "A", "T", 0);
+  assert_log (fixture, "T:notify T:notify-next");
+  next = jd_store_get_next (fixture->store, "T", &error);
+  g_assert_cmpstr (next->job_id, ==, "A");
+  g_assert_cmpint (next->status, ==, JD_EXEC_QUEUED);
+  g_assert_cmpint (next->version_number, ==, 1);
+  g_assert_cmpint (next->execution_number, ==, 1);
+  g_clear_pointer (&next, jd_store_execution_free);
+
+  create_job (fixture, "B", "T", 0);
+  assert_log (fixture, "T:notify");
+
+  g_assert_true (jd_store_start_next (fixture->store, "T", NULL, 0, &started, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (started->job_id, ==, "A");
+  g_assert_cmpint (started->status, ==, JD_EXEC_IN_PROGRESS);
+  g_assert_cmpint (started->version_number, ==, 2);
+  g_assert_cmpint (started->started_at, >, 0);
+  assert_log (fixture, "");
+
+  create_job (fixture, "C", "T", 0);
+  assert_log (fixture, "T:notify");
+
+  e = update (fixture, "T", "A", JD_EXEC_SUCCEEDED, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (e->version_number, ==, 3);
+  jd_store_execution_free (e);
+  assert_log (fixture, "T:notify T:notify-next");
+  next = jd_store_get_next (fixture->store, "T", &error);
+  g_assert_cmpstr (next->job_id, ==, "B");
+  g_clear_pointer (&next, jd_store_execution_free);
+
+  e = update (fixture, "T", "C", JD_EXEC_IN_PROGRESS, -1, &error);
+  g_assert_no_error (error);
+  jd_store_execution_free (e);
+  assert_log (fixture, "T:notify-next");
+  next = jd_store_get_next (fixture->store, "T", &error);
+  g_assert_cmpstr (next->job_id, ==, "C");
+  g_assert_cmpint (next->status, ==, JD_EXEC_IN_PROGRESS);
+  g_clear_pointer (&next, jd_store_execution_free);
+
+  e = update (fixture, "T", "B", JD_EXEC_REJECTED, -1, &error);
+  g_assert_no_error (error);
+  jd_store_execution_free (e);
+  assert_log (fixture, "T:notify");
+
+  /* Progress on the head changes nothing visible. */
+  e = update (fixture, "T", "C", JD_EXEC_IN_PROGRESS, -1, &error);
+  g_assert_no_error (error);
+  jd_store_execution_free (e);
+  assert_log (fixture, "");
+
+  g_assert_true (jd_store_delete_execution (fixture->store, "T", "C", 1, TRUE, &error));
+  g_assert_no_error (error);
+  assert_log (fixture, "T:notify T:notify-next");
+  g_assert_null (jd_store_get_next (fixture->store, "T", &error));
+  g_assert_no_error (error);
+
+  /* Start-next with nothing pending. */
+  g_assert_true (jd_store_start_next (fixture->store, "T", NULL, 0, &started, &error));
+  g_assert_null (started);
+  assert_log (fixture, "");
+}
+
+static void
+test_state_machine (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(JdStoreExecution) current = NULL;
+  g_autoptr(JdStoreExecution) e = NULL;
+  g_autoptr(GPtrArray) running = NULL;
+  g_autoptr(GPtrArray) queued = NULL;
+  JdStoreUpdate u = { JD_EXEC_IN_PROGRESS, NULL, -1, -1, 0 };
+
+  create_job (fixture, "J1", "T,U", 0);
+  create_job (fixture, "J2", "T", 0);
+  assert_log (fixture, "T:notify T:notify-next U:notify U:notify-next T:notify");
+
+  /* Unknown execution. */
+  g_assert_null (jd_store_update_execution (fixture->store, "T", "nope", &u, &current, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_NOT_FOUND);
+  g_assert_null (current);
+  g_clear_error (&error);
+
+  /* Version mismatch carries the current state. */
+  u.expected_version = 5;
+  g_assert_null (jd_store_update_execution (fixture->store, "T", "J1", &u, &current, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_VERSION_CONFLICT);
+  g_assert_nonnull (current);
+  g_assert_cmpint (current->version_number, ==, 1);
+  g_assert_cmpint (current->status, ==, JD_EXEC_QUEUED);
+  g_clear_error (&error);
+  g_clear_pointer (&current, jd_store_execution_free);
+
+  /* Device may not go back to QUEUED. */
+  u.expected_version = -1;
+  u.status = JD_EXEC_QUEUED;
+  g_assert_null (jd_store_update_execution (fixture->store, "T", "J1", &u, &current, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_STATE_TRANSITION);
+  g_clear_error (&error);
+  g_clear_pointer (&current, jd_store_execution_free);
+
+  /* Nor set service-side statuses. */
+  u.status = JD_EXEC_CANCELED;
+  g_assert_null (jd_store_update_execution (fixture->store, "T", "J1", &u, &current, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_REQUEST);
+  g_clear_error (&error);
+
+  /* Status details replace the stored map; executionNumber picks one. */
+  json_object_set_string_member (details, "step", "1/3");
+  u.status = JD_EXEC_IN_PROGRESS;
+  u.status_details = details;
+  u.execution_number = 1;
+  e = jd_store_update_execution (fixture->store, "T", "J1", &u, &current, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (e->status, ==, JD_EXEC_IN_PROGRESS);
+  g_assert_cmpint (e->version_number, ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (e->status_details, "step"), ==, "1/3");
+  g_clear_pointer (&e, jd_store_execution_free);
+  u.execution_number = 2;
+  g_assert_null (jd_store_update_execution (fixture->store, "T", "J1", &u, &current, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Omitted status details keep the map. */
+  u.execution_number = -1;
+  u.status_details = NULL;
+  u.status = JD_EXEC_FAILED;
+  e = jd_store_update_execution (fixture->store, "T", "J1", &u, &current, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (e->status, ==, JD_EXEC_FAILED);
+  g_assert_cmpint (e->version_number, ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (e->status_details, "step"), ==, "1/3");
+  g_clear_pointer (&e, jd_store_execution_free);
+
+  /* Terminal → anything: InvalidStateTransition with the state. */
+  u.status = JD_EXEC_IN_PROGRESS;
+  g_assert_null (jd_store_update_execution (fixture->store, "T", "J1", &u, &current, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_STATE_TRANSITION);
+  g_assert_cmpint (current->status, ==, JD_EXEC_FAILED);
+  g_assert_cmpint (current->version_number, ==, 3);
+  g_clear_error (&error);
+  g_clear_pointer (&current, jd_store_execution_free);
+
+  /* QUEUED → REJECTED directly. */
+  u.status = JD_EXEC_REJECTED;
+  e = jd_store_update_execution (fixture->store, "U", "J1", &u, &current, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (e->status, ==, JD_EXEC_REJECTED);
+  g_assert_cmpint (e->started_at, ==, 0);
+  g_clear_pointer (&e, jd_store_execution_free);
+
+  /* J1 is done everywhere: the SNAPSHOT job completes, with its counters. */
+  {
+    g_autoptr(JdStoreJob) job = jd_store_get_job (fixture->store, "J1", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (job->status, ==, JD_JOB_COMPLETED);
+    g_assert_cmpint (job->completed_at, >, 0);
+    g_assert_cmpint (job->n_failed, ==, 1);
+    g_assert_cmpint (job->n_rejected, ==, 1);
+    g_assert_cmpint (job->n_queued, ==, 0);
+  }
+
+  g_assert_true (jd_store_get_pending (fixture->store, "T", &running, &queued, &error));
+  g_assert_cmpuint (running->len, ==, 0);
+  g_assert_cmpuint (queued->len, ==, 1);
+  g_assert_cmpstr (((JdStoreExecution *) g_ptr_array_index (queued, 0))->job_id, ==, "J2");
+}
+
+static void
+test_start_next (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(JsonObject) other = json_object_new ();
+  g_autoptr(JdStoreExecution) first = NULL;
+  g_autoptr(JdStoreExecution) again = NULL;
+
+  json_object_set_string_member (details, "k", "v");
+  json_object_set_string_member (other, "k", "w");
+  create_job (fixture, "J1", "T", 0);
+  create_job (fixture, "J2", "T", 0);
+
+  g_assert_true (jd_store_start_next (fixture->store, "T", details, 0, &first, &error));
+  g_assert_cmpstr (first->job_id, ==, "J1");
+  g_assert_cmpstr (json_object_get_string_member (first->status_details, "k"), ==, "v");
+  g_assert_cmpint (first->seconds_before_timeout, ==, -1);
+
+  /* Already IN_PROGRESS: returned as is, details untouched. */
+  g_assert_true (jd_store_start_next (fixture->store, "T", other, 0, &again, &error));
+  g_assert_cmpstr (again->job_id, ==, "J1");
+  g_assert_cmpint (again->version_number, ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (again->status_details, "k"), ==, "v");
+}
+
+static void
+test_cancel_job (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreExecution) started = NULL;
+  g_autoptr(JdStoreJob) job = NULL;
+  g_autoptr(JdStoreExecution) eu = NULL;
+  g_autoptr(JdStoreExecution) et = NULL;
+
+  create_job (fixture, "J", "T,U", 0);
+  g_assert_true (jd_store_start_next (fixture->store, "T", NULL, 0, &started, &error));
+  assert_log (fixture, "T:notify T:notify-next U:notify U:notify-next");
+
+  job = jd_store_cancel_job (fixture->store, "J", FALSE, "OOPS", "changed my mind", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (job->status, ==, JD_JOB_CANCELED);
+  g_assert_false (job->force_canceled);
+  g_assert_cmpstr (job->reason_code, ==, "OOPS");
+  g_assert_cmpint (job->n_canceled, ==, 1);
+  g_assert_cmpint (job->n_in_progress, ==, 1);
+  assert_log (fixture, "U:notify U:notify-next");
+  g_clear_pointer (&job, jd_store_job_free);
+
+  eu = jd_store_get_execution (fixture->store, "U", "J", -1, &error);
+  g_assert_cmpint (eu->status, ==, JD_EXEC_CANCELED);
+  g_assert_cmpint (eu->version_number, ==, 2);
+
+  /* Forced: the IN_PROGRESS one goes too. */
+  job = jd_store_cancel_job (fixture->store, "J", TRUE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (job->force_canceled);
+  g_assert_cmpint (job->n_canceled, ==, 2);
+  g_assert_cmpstr (job->comment, ==, "changed my mind");
+  assert_log (fixture, "T:notify T:notify-next");
+  et = jd_store_get_execution (fixture->store, "T", "J", -1, &error);
+  g_assert_cmpint (et->status, ==, JD_EXEC_CANCELED);
+  g_assert_true (et->force_canceled);
+  g_clear_pointer (&job, jd_store_job_free);
+
+  g_assert_null (jd_store_cancel_job (fixture->store, "missing", FALSE, NULL, NULL, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_NOT_FOUND);
+}
+
+static void
+test_delete_job (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreJob) job = NULL;
+
+  create_job (fixture, "J", "T", 0);
+  assert_log (fixture, "T:notify T:notify-next");
+  g_assert_false (jd_store_delete_job (fixture->store, "J", FALSE, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_STATE_TRANSITION);
+  g_clear_error (&error);
+  assert_log (fixture, "");
+
+  g_assert_true (jd_store_delete_job (fixture->store, "J", TRUE, &error));
+  g_assert_no_error (error);
+  assert_log (fixture, "T:notify T:notify-next");
+  g_assert_null (jd_store_get_job (fixture->store, "J", &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* A canceled job needs no force. */
+  create_job (fixture, "K", "T", 0);
+  job = jd_store_cancel_job (fixture->store, "K", FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (jd_store_delete_job (fixture->store, "K", FALSE, &error));
+  g_assert_no_error (error);
+
+  /* The same id can be used again after deletion. */
+  create_job (fixture, "K", "T", 0);
+}
+
+static void
+test_job_errors (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *missing[] = { "T", "Ghost", NULL };
+  JdStoreJobSpec spec = { "J", NULL, missing, "{}", NULL, NULL, NULL, 0 };
+  g_autoptr(JdStoreJob) job = NULL;
+  g_autoptr(JdStoreJob) again = NULL;
+
+  job = jd_store_create_job (fixture->store, &spec, &error);
+  g_assert_null (job);
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  assert_log (fixture, "");
+  g_assert_null (jd_store_get_next (fixture->store, "T", &error));
+  g_assert_no_error (error);
+
+  create_job (fixture, "J", "T", 0);
+  spec.thing_names = (const char *const[]) { "T", NULL };
+  again = jd_store_create_job (fixture->store, &spec, &error);
+  g_assert_null (again);
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_ALREADY_EXISTS);
+}
+
+static void
+test_executions (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(JdStoreExecution) started = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  gboolean more = FALSE;
+
+  create_job (fixture, "J1", "T,U", 0);
+  create_job (fixture, "J2", "T", 0);
+  create_job (fixture, "J3", "T", 0);
+
+  list = jd_store_list_executions_for_thing (fixture->store, "T", NULL, NULL, NULL, 2, &more, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_true (more);
+  g_assert_cmpstr (((JdStoreExecution *) g_ptr_array_index (list, 1))->job_id, ==, "J2");
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = jd_store_list_executions_for_thing (fixture->store, "T", NULL, NULL, "J2", 2, &more, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_false (more);
+  g_assert_cmpstr (((JdStoreExecution *) g_ptr_array_index (list, 0))->job_id, ==, "J3");
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  list = jd_store_list_executions_for_job (fixture->store, "J1", "QUEUED", NULL, 10, &more, &error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  g_assert_null (jd_store_list_executions_for_job (fixture->store, "nope", NULL, NULL, 10, &more, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* CancelJobExecution: version conflict, then needs force for IN_PROGRESS. */
+  g_assert_true (jd_store_start_next (fixture->store, "T", NULL, 0, &started, &error));
+  g_assert_false (jd_store_cancel_execution (fixture->store, "T", "J1", FALSE, 9, NULL, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_VERSION_CONFLICT);
+  g_clear_error (&error);
+  g_assert_false (jd_store_cancel_execution (fixture->store, "T", "J1", FALSE, 2, NULL, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_STATE_TRANSITION);
+  g_clear_error (&error);
+  json_object_set_string_member (details, "why", "operator");
+  g_assert_true (jd_store_cancel_execution (fixture->store, "T", "J1", TRUE, 2, details, &error));
+  g_assert_no_error (error);
+  g_assert_false (jd_store_cancel_execution (fixture->store, "T", "J1", TRUE, -1, NULL, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_STATE_TRANSITION);
+  g_clear_error (&error);
+  g_assert_true (jd_store_cancel_execution (fixture->store, "U", "J1", FALSE, -1, NULL, &error));
+  g_assert_no_error (error);
+
+  /* DeleteJobExecution: needs force while pending; wrong number is not found. */
+  g_assert_false (jd_store_delete_execution (fixture->store, "T", "J2", 1, FALSE, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_STATE_TRANSITION);
+  g_clear_error (&error);
+  g_assert_false (jd_store_delete_execution (fixture->store, "T", "J1", 2, FALSE, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (jd_store_delete_execution (fixture->store, "T", "J1", 1, FALSE, &error));
+  g_assert_no_error (error);
+
+  /* Deleting a thing removes its pending executions. */
+  g_ptr_array_set_size (fixture->log, 0);
+  g_assert_true (jd_store_delete_thing (fixture->store, "T", -1, &error));
+  assert_log (fixture, "T:notify T:notify-next");
+  {
+    g_autoptr(JdStoreJob) j2 = jd_store_get_job (fixture->store, "J2", &error);
+
+    g_assert_cmpint (j2->n_removed, ==, 1);
+    g_assert_cmpint (j2->status, ==, JD_JOB_COMPLETED);
+  }
+}
+
+static void
+test_list_jobs (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(JdStoreJob) canceled = NULL;
+  gboolean more = FALSE;
+
+  create_job (fixture, "J1", "T", 0);
+  create_job (fixture, "J2", "T", 0);
+  create_job (fixture, "J3", "T", 0);
+  canceled = jd_store_cancel_job (fixture->store, "J2", FALSE, NULL, NULL, &error);
+
+  page = jd_store_list_jobs (fixture->store, NULL, NULL, NULL, 2, &more, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 2);
+  g_assert_true (more);
+  g_clear_pointer (&page, g_ptr_array_unref);
+  page = jd_store_list_jobs (fixture->store, NULL, NULL, "J2", 2, &more, &error);
+  g_assert_cmpuint (page->len, ==, 1);
+  g_assert_false (more);
+  g_assert_cmpstr (((JdStoreJob *) g_ptr_array_index (page, 0))->job_id, ==, "J3");
+  g_clear_pointer (&page, g_ptr_array_unref);
+  page = jd_store_list_jobs (fixture->store, "CANCELED", NULL, NULL, 10, &more, &error);
+  g_assert_cmpuint (page->len, ==, 1);
+  g_assert_cmpstr (((JdStoreJob *) g_ptr_array_index (page, 0))->job_id, ==, "J2");
+  g_clear_pointer (&page, g_ptr_array_unref);
+  page = jd_store_list_jobs (fixture->store, NULL, "CONTINUOUS", NULL, 10, &more, &error);
+  g_assert_cmpuint (page->len, ==, 0);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_ms (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, quit_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* JOBDECK_TIME_SCALE=0.001 (set in main): one minute lasts 60 ms. */
+static void
+test_timers (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreExecution) started = NULL;
+  g_autoptr(JdStoreExecution) e = NULL;
+  JdStoreUpdate u = { JD_EXEC_IN_PROGRESS, NULL, -1, -1, 0 };
+
+  g_assert_cmpfloat (jd_store_get_time_scale (fixture->store), ==, 0.001);
+
+  /* Step timer from start-next: 2 minutes → 120 ms. */
+  create_job (fixture, "S", "T", 0);
+  g_assert_true (jd_store_start_next (fixture->store, "T", NULL, 2, &started, &error));
+  g_assert_cmpint (started->seconds_before_timeout, >, 60);
+  g_assert_cmpint (started->seconds_before_timeout, <=, 120);
+  assert_log (fixture, "T:notify T:notify-next");
+  wait_ms (40);
+  assert_log (fixture, "");
+  wait_ms (200);
+  assert_log (fixture, "T:notify T:notify-next");
+  e = jd_store_get_execution (fixture->store, "T", "S", -1, &error);
+  g_assert_cmpint (e->status, ==, JD_EXEC_TIMED_OUT);
+  g_assert_cmpint (e->version_number, ==, 3);
+  g_assert_cmpint (e->seconds_before_timeout, ==, -1);
+  g_clear_pointer (&e, jd_store_execution_free);
+  g_clear_pointer (&started, jd_store_execution_free);
+
+  /* -1 clears the step timer; a new step timer replaces it. */
+  create_job (fixture, "C", "T", 0);
+  g_assert_true (jd_store_start_next (fixture->store, "T", NULL, 1, &started, &error));
+  u.step_timeout_minutes = -1;
+  e = jd_store_update_execution (fixture->store, "T", "C", &u, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (e->seconds_before_timeout, ==, -1);
+  g_clear_pointer (&e, jd_store_execution_free);
+  wait_ms (150);
+  e = jd_store_get_execution (fixture->store, "T", "C", -1, &error);
+  g_assert_cmpint (e->status, ==, JD_EXEC_IN_PROGRESS);
+  g_clear_pointer (&e, jd_store_execution_free);
+  e = update (fixture, "T", "C", JD_EXEC_SUCCEEDED, -1, &error);
+  g_clear_pointer (&e, jd_store_execution_free);
+  g_clear_pointer (&started, jd_store_execution_free);
+  g_ptr_array_set_size (fixture->log, 0);
+
+  /* The job's in-progress timer, started by an update to IN_PROGRESS. */
+  create_job (fixture, "P", "U", 1);
+  e = update (fixture, "U", "P", JD_EXEC_IN_PROGRESS, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (e->seconds_before_timeout, >, 0);
+  g_clear_pointer (&e, jd_store_execution_free);
+  wait_ms (200);
+  e = jd_store_get_execution (fixture->store, "U", "P", -1, &error);
+  g_assert_cmpint (e->status, ==, JD_EXEC_TIMED_OUT);
+  assert_log (fixture, "U:notify U:notify-next U:notify U:notify-next");
+  {
+    g_autoptr(JdStoreJob) job = jd_store_get_job (fixture->store, "P", &error);
+
+    g_assert_cmpint (job->status, ==, JD_JOB_COMPLETED);
+    g_assert_cmpint (job->n_timed_out, ==, 1);
+  }
+}
+
+static void
+test_persistence_and_faults (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("jd-store-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "jobs.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr(GError) error = NULL;
+  const char *things[] = { "T", NULL };
+  JdStoreJobSpec spec = { "J", NULL, things, "{\"a\":1}", NULL, "desc", NULL, 0 };
+
+  {
+    g_autoptr(JdStore) store = jd_store_open (path, &error);
+    g_autoptr(JdStoreThing) thing = jd_store_create_thing (store, "T", NULL, NULL, NULL, &error);
+    g_autoptr(JdStoreJob) job = jd_store_create_job (store, &spec, &error);
+    g_autoptr(JdStoreExecution) started = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (jd_store_start_next (store, "T", NULL, 0, &started, &error));
+  }
+
+  {
+    g_autoptr(JdStore) store = jd_store_open (path, &error);
+    g_autoptr(JdStoreJob) job = jd_store_get_job (store, "J", &error);
+    g_autoptr(JdStoreExecution) e = jd_store_get_execution (store, "T", "J", -1, &error);
+    g_autoptr(JdStoreExecution) after = NULL;
+    g_autoptr(JdStoreJob) other = NULL;
+    const char *other_things[] = { "T", NULL };
+    JdStoreJobSpec other_spec = { "K", NULL, other_things, "{}", NULL, NULL, NULL, 0 };
+    JdStoreUpdate u = { JD_EXEC_SUCCEEDED, NULL, -1, -1, 0 };
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (job->description, ==, "desc");
+    g_assert_cmpstr (job->document, ==, "{\"a\":1}");
+    g_assert_cmpint (e->status, ==, JD_EXEC_IN_PROGRESS);
+    g_assert_cmpint (e->version_number, ==, 2);
+
+    /* Read-only database: a clear error, nothing changed. */
+    g_assert_true (jd_store_exec_for_test (store, "PRAGMA query_only = 1", &error));
+    g_assert_null (jd_store_update_execution (store, "T", "J", &u, NULL, &error));
+    g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_STORAGE);
+    g_assert_nonnull (strstr (error->message, "read-only"));
+    g_clear_error (&error);
+    g_assert_true (jd_store_exec_for_test (store, "PRAGMA query_only = 0", &error));
+    after = jd_store_get_execution (store, "T", "J", -1, &error);
+    g_assert_cmpint (after->status, ==, JD_EXEC_IN_PROGRESS);
+    g_assert_cmpint (after->version_number, ==, 2);
+    g_clear_pointer (&after, jd_store_execution_free);
+
+    /* Disk full: a job with a huge document does not fit. */
+    {
+      g_autoptr(GString) big = g_string_new ("\"");
+      g_autoptr(GError) full_error = NULL;
+
+      for (guint i = 0; i < 40000; i++)
+        g_string_append (big, "0123456789");
+      g_string_append_c (big, '"');
+      other_spec.document = big->str;
+      g_assert_true (jd_store_exec_for_test (store, "PRAGMA max_page_count = 8", &full_error));
+      other = jd_store_create_job (store, &other_spec, &full_error);
+      g_assert_null (other);
+      g_assert_error (full_error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_STORAGE);
+      g_assert_nonnull (strstr (full_error->message, "full"));
+    }
+    after = jd_store_get_execution (store, "T", "J", -1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (after->version_number, ==, 2);
+    g_assert_null (jd_store_get_job (store, "K", &error));
+    g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_NOT_FOUND);
+  }
+
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("JOBDECK_TIME_SCALE", "0.001", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add_func ("/store/schema", test_schema);
+  ADD ("/store/things", test_things);
+  ADD ("/store/sequence-6-3", test_sequence_6_3);
+  ADD ("/store/state-machine", test_state_machine);
+  ADD ("/store/start-next", test_start_next);
+  ADD ("/store/cancel-job", test_cancel_job);
+  ADD ("/store/delete-job", test_delete_job);
+  ADD ("/store/job-errors", test_job_errors);
+  ADD ("/store/executions", test_executions);
+  ADD ("/store/list-jobs", test_list_jobs);
+  ADD ("/store/timers", test_timers);
+  g_test_add_func ("/store/persistence-and-faults", test_persistence_and_faults);
+#undef ADD
+
+  return g_test_run ();
+}
