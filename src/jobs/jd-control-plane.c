@@ -1261,7 +1261,7 @@ jd_control_plane_list_jobs_finish (JdControlPlane  *self,
 void
 jd_control_plane_list_job_executions_for_job_async (JdControlPlane       *self,
                                                     const char           *job_id,
-                                                    JdJobExecutionStatus  status,
+                                                    JdExecutionStatus  status,
                                                     GCancellable         *cancellable,
                                                     GAsyncReadyCallback   callback,
                                                     gpointer              user_data)
@@ -1275,8 +1275,8 @@ jd_control_plane_list_job_executions_for_job_async (JdControlPlane       *self,
 
   id = escape (job_id);
   query = query_new_list (self);
-  if (status != JD_JOB_EXECUTION_STATUS_UNKNOWN)
-    query_add (query, "status", jd_job_execution_status_to_string (status));
+  if (status != JD_EXECUTION_STATUS_UNKNOWN)
+    query_add (query, "status", jd_execution_status_to_string (status));
   req = request_new ("GET", g_strconcat ("/jobs/", id, "/things", NULL), query_end (query), NULL, TRUE);
   request_make_list (req, "executionSummaries", parse_execution);
   req->arg1 = g_strdup (job_id);
@@ -1300,7 +1300,7 @@ jd_control_plane_list_job_executions_for_job_finish (JdControlPlane  *self,
 void
 jd_control_plane_list_job_executions_for_thing_async (JdControlPlane       *self,
                                                       const char           *thing_name,
-                                                      JdJobExecutionStatus  status,
+                                                      JdExecutionStatus  status,
                                                       GCancellable         *cancellable,
                                                       GAsyncReadyCallback   callback,
                                                       gpointer              user_data)
@@ -1314,8 +1314,8 @@ jd_control_plane_list_job_executions_for_thing_async (JdControlPlane       *self
 
   name = escape (thing_name);
   query = query_new_list (self);
-  if (status != JD_JOB_EXECUTION_STATUS_UNKNOWN)
-    query_add (query, "status", jd_job_execution_status_to_string (status));
+  if (status != JD_EXECUTION_STATUS_UNKNOWN)
+    query_add (query, "status", jd_execution_status_to_string (status));
   req = request_new ("GET", g_strconcat ("/things/", name, "/jobs", NULL), query_end (query), NULL, TRUE);
   request_make_list (req, "executionSummaries", parse_execution);
   req->arg2 = g_strdup (thing_name);

@@ -126,11 +126,11 @@ GPtrArray      *jd_control_plane_list_jobs_finish    (JdControlPlane      *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 
-/* All pages. @status: JD_JOB_EXECUTION_STATUS_UNKNOWN for every status.
+/* All pages. @status: JD_EXECUTION_STATUS_UNKNOWN for every status.
  * Returns (element-type JdJobExecutionInfo). */
 void            jd_control_plane_list_job_executions_for_job_async    (JdControlPlane      *self,
                                                                        const char          *job_id,
-                                                                       JdJobExecutionStatus status,
+                                                                       JdExecutionStatus status,
                                                                        GCancellable        *cancellable,
                                                                        GAsyncReadyCallback  callback,
                                                                        gpointer             user_data);
@@ -139,7 +139,7 @@ GPtrArray      *jd_control_plane_list_job_executions_for_job_finish   (JdControl
                                                                        GError             **error);
 void            jd_control_plane_list_job_executions_for_thing_async  (JdControlPlane      *self,
                                                                        const char          *thing_name,
-                                                                       JdJobExecutionStatus status,
+                                                                       JdExecutionStatus status,
                                                                        GCancellable        *cancellable,
                                                                        GAsyncReadyCallback  callback,
                                                                        gpointer             user_data);

@@ -64,6 +64,13 @@ static const char *const secret_kind_labels[] = {
   [JD_SECRET_KIND_KEY_PASSPHRASE] = "private key passphrase",
 };
 
+static JdCredentials *lookup_with_environment (JdCredentialsSourceFlags   sources,
+                                                const char                *profile_id,
+                                                const char                *aws_profile,
+                                                const char *const         *envp,
+                                                GCancellable              *cancellable,
+                                                GError                   **error);
+
 /* Helpers */
 
 static void
@@ -679,11 +686,24 @@ jd_credentials_lookup_sync (JdCredentialsSourceFlags   sources,
                             GError                   **error)
 {
   g_auto(GStrv) envp = g_get_environ ();
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return lookup_with_environment (sources, profile_id, aws_profile,
+                                  (const char *const *) envp, cancellable, error);
+}
+
+static JdCredentials *
+lookup_with_environment (JdCredentialsSourceFlags   sources,
+                         const char                *profile_id,
+                         const char                *aws_profile,
+                         const char *const         *envp,
+                         GCancellable              *cancellable,
+                         GError                   **error)
+{
   g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *joined = NULL;
   JdCredentials *ret = NULL;
-
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if ((sources & JD_CREDENTIALS_SOURCE_FLAG_KEYRING) && profile_id != NULL && *profile_id != '\0')
     {
@@ -710,7 +730,7 @@ jd_credentials_lookup_sync (JdCredentialsSourceFlags   sources,
     {
       char *why_not = NULL;
 
-      ret = jd_credentials_from_environment ((const char *const *) envp, &why_not);
+      ret = jd_credentials_from_environment (envp, &why_not);
       if (ret != NULL)
         return ret;
       g_ptr_array_add (reasons, why_not);
@@ -722,7 +742,7 @@ jd_credentials_lookup_sync (JdCredentialsSourceFlags   sources,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      ret = jd_credentials_from_aws_files ((const char *const *) envp, aws_profile, &why_not);
+      ret = jd_credentials_from_aws_files (envp, aws_profile, &why_not);
       if (ret != NULL)
         return ret;
       g_ptr_array_add (reasons, why_not);
@@ -743,6 +763,7 @@ typedef struct {
   char *label_name;
   JdSecretKind kind;
   char *value;
+  char **envp;
   JdCredentials *credentials;
 } CredentialsTaskData;
 
@@ -753,6 +774,7 @@ credentials_task_data_free (CredentialsTaskData *data)
   g_free (data->aws_profile);
   g_free (data->label_name);
   wipe_string (data->value);
+  g_strfreev (data->envp);
   g_clear_object (&data->credentials);
   g_free (data);
 }
@@ -767,8 +789,8 @@ lookup_thread (GTask        *task,
   GError *error = NULL;
   JdCredentials *ret;
 
-  ret = jd_credentials_lookup_sync (data->sources, data->profile_id, data->aws_profile,
-                                    cancellable, &error);
+  ret = lookup_with_environment (data->sources, data->profile_id, data->aws_profile,
+                                 (const char *const *) data->envp, cancellable, &error);
   if (ret == NULL)
     g_task_return_error (task, error);
   else
@@ -792,6 +814,8 @@ jd_credentials_lookup_async (JdCredentialsSourceFlags  sources,
   data->sources = sources;
   data->profile_id = g_strdup (profile_id);
   data->aws_profile = g_strdup (aws_profile);
+  /* Read the environment here, not in the worker thread. */
+  data->envp = g_get_environ ();
   g_task_set_task_data (task, data, (GDestroyNotify) credentials_task_data_free);
   g_task_run_in_thread (task, lookup_thread);
 }

@@ -8,6 +8,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "jd-execution.h"
+
 G_BEGIN_DECLS
 
 /* Each returns FALSE with @error set when the member exists with a wrong
@@ -33,5 +35,12 @@ gboolean   _jd_json_read_details (JsonObject  *object,
                                   GHashTable **value,
                                   GError     **error);
 GDateTime *_jd_date_time_from_epoch (gint64    epoch);
+
+/* Copies what @src knows into @dst (same job), notifying what changes.
+ * Summaries (@full FALSE) carry no details, document or timer; times and
+ * the document are only ever filled in, never cleared. */
+void       _jd_execution_merge   (JdExecution *dst,
+                                  JdExecution *src,
+                                  gboolean     full);
 
 G_END_DECLS

@@ -1204,3 +1204,42 @@ jd_execution_set_is_next (JdExecution *self,
   self->is_next = is_next;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_NEXT]);
 }
+
+void
+_jd_execution_merge (JdExecution *dst,
+                     JdExecution *src,
+                     gboolean     full)
+{
+  g_return_if_fail (JD_IS_EXECUTION (dst));
+  g_return_if_fail (JD_IS_EXECUTION (src));
+  g_return_if_fail (g_strcmp0 (dst->job_id, src->job_id) == 0);
+
+  g_object_freeze_notify (G_OBJECT (dst));
+
+  if (src->thing_name != NULL)
+    jd_execution_set_thing_name (dst, src->thing_name);
+  if (src->status != JD_EXECUTION_STATUS_UNKNOWN || src->status_string != NULL)
+    {
+      jd_execution_set_status (dst, src->status);
+      if (src->status_string != NULL)
+        dst->status_string = g_strdup (src->status_string);
+    }
+  if (src->queued_at != NULL)
+    jd_execution_set_queued_at (dst, src->queued_at);
+  if (src->started_at != NULL)
+    jd_execution_set_started_at (dst, src->started_at);
+  if (src->last_updated_at != NULL)
+    jd_execution_set_last_updated_at (dst, src->last_updated_at);
+  jd_execution_set_version_number (dst, src->version_number);
+  if (src->execution_number != 0)
+    jd_execution_set_execution_number (dst, src->execution_number);
+  if (full)
+    {
+      jd_execution_set_status_details (dst, src->status_details);
+      jd_execution_set_approximate_seconds_before_timed_out (dst, src->seconds_before_timed_out);
+    }
+  if (src->job_document != NULL)
+    jd_execution_set_job_document (dst, src->job_document);
+
+  g_object_thaw_notify (G_OBJECT (dst));
+}

@@ -42,7 +42,7 @@ struct _JdJobExecutionInfo
   char *job_id;
   char *thing_name;
   char *thing_arn;
-  JdJobExecutionStatus status;
+  JdExecutionStatus status;
   gboolean force_canceled;
   GHashTable *status_details;
   GDateTime *queued_at;
@@ -83,17 +83,6 @@ G_DEFINE_ENUM_TYPE (JdTargetSelection, jd_target_selection,
   G_DEFINE_ENUM_VALUE (JD_TARGET_SELECTION_SNAPSHOT, "snapshot"),
   G_DEFINE_ENUM_VALUE (JD_TARGET_SELECTION_CONTINUOUS, "continuous"))
 
-G_DEFINE_ENUM_TYPE (JdJobExecutionStatus, jd_job_execution_status,
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_UNKNOWN, "unknown"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_QUEUED, "queued"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_IN_PROGRESS, "in-progress"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_SUCCEEDED, "succeeded"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_FAILED, "failed"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_TIMED_OUT, "timed-out"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_REJECTED, "rejected"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_REMOVED, "removed"),
-  G_DEFINE_ENUM_VALUE (JD_JOB_EXECUTION_STATUS_CANCELED, "canceled"))
-
 enum {
   JOB_PROP_0,
   JOB_PROP_JOB_ID,
@@ -113,18 +102,6 @@ static const char *const job_status_names[] = {
   [JD_JOB_STATUS_COMPLETED] = "COMPLETED",
   [JD_JOB_STATUS_DELETION_IN_PROGRESS] = "DELETION_IN_PROGRESS",
   [JD_JOB_STATUS_SCHEDULED] = "SCHEDULED",
-};
-
-static const char *const execution_status_names[] = {
-  [JD_JOB_EXECUTION_STATUS_UNKNOWN] = "UNKNOWN",
-  [JD_JOB_EXECUTION_STATUS_QUEUED] = "QUEUED",
-  [JD_JOB_EXECUTION_STATUS_IN_PROGRESS] = "IN_PROGRESS",
-  [JD_JOB_EXECUTION_STATUS_SUCCEEDED] = "SUCCEEDED",
-  [JD_JOB_EXECUTION_STATUS_FAILED] = "FAILED",
-  [JD_JOB_EXECUTION_STATUS_TIMED_OUT] = "TIMED_OUT",
-  [JD_JOB_EXECUTION_STATUS_REJECTED] = "REJECTED",
-  [JD_JOB_EXECUTION_STATUS_REMOVED] = "REMOVED",
-  [JD_JOB_EXECUTION_STATUS_CANCELED] = "CANCELED",
 };
 
 /* Helpers */
@@ -273,22 +250,6 @@ jd_target_selection_to_string (JdTargetSelection selection)
   return selection == JD_TARGET_SELECTION_CONTINUOUS ? "CONTINUOUS" : "SNAPSHOT";
 }
 
-const char *
-jd_job_execution_status_to_string (JdJobExecutionStatus status)
-{
-  if ((guint) status < G_N_ELEMENTS (execution_status_names))
-    return execution_status_names[status];
-  return execution_status_names[JD_JOB_EXECUTION_STATUS_UNKNOWN];
-}
-
-JdJobExecutionStatus
-jd_job_execution_status_from_string (const char *str)
-{
-  for (guint i = 1; str != NULL && i < G_N_ELEMENTS (execution_status_names); i++)
-    if (strcmp (execution_status_names[i], str) == 0)
-      return (JdJobExecutionStatus) i;
-  return JD_JOB_EXECUTION_STATUS_UNKNOWN;
-}
 
 /* JdJob */
 
@@ -632,7 +593,7 @@ jd_job_execution_info_new_from_json (JsonObject  *object,
   if (self->thing_name == NULL)
     self->thing_name = g_strdup (thing_name);
 
-  self->status = jd_job_execution_status_from_string (get_string (summary, "status"));
+  self->status = jd_execution_status_from_string (get_string (summary, "status"));
   self->force_canceled = get_bool (summary, "forceCanceled");
   self->queued_at = get_time (summary, "queuedAt");
   self->started_at = get_time (summary, "startedAt");
@@ -671,10 +632,10 @@ jd_job_execution_info_get_thing_arn (JdJobExecutionInfo *self)
   return self->thing_arn;
 }
 
-JdJobExecutionStatus
+JdExecutionStatus
 jd_job_execution_info_get_status (JdJobExecutionInfo *self)
 {
-  g_return_val_if_fail (JD_IS_JOB_EXECUTION_INFO (self), JD_JOB_EXECUTION_STATUS_UNKNOWN);
+  g_return_val_if_fail (JD_IS_JOB_EXECUTION_INFO (self), JD_EXECUTION_STATUS_UNKNOWN);
   return self->status;
 }
 

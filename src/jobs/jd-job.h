@@ -9,6 +9,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "jd-execution.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -25,18 +27,6 @@ typedef enum {
   JD_TARGET_SELECTION_CONTINUOUS,
 } JdTargetSelection;
 
-typedef enum {
-  JD_JOB_EXECUTION_STATUS_UNKNOWN,
-  JD_JOB_EXECUTION_STATUS_QUEUED,
-  JD_JOB_EXECUTION_STATUS_IN_PROGRESS,
-  JD_JOB_EXECUTION_STATUS_SUCCEEDED,
-  JD_JOB_EXECUTION_STATUS_FAILED,
-  JD_JOB_EXECUTION_STATUS_TIMED_OUT,
-  JD_JOB_EXECUTION_STATUS_REJECTED,
-  JD_JOB_EXECUTION_STATUS_REMOVED,
-  JD_JOB_EXECUTION_STATUS_CANCELED,
-} JdJobExecutionStatus;
-
 /* jobProcessDetails counters. */
 typedef struct {
   guint queued;
@@ -51,7 +41,6 @@ typedef struct {
 
 #define JD_TYPE_JOB_STATUS (jd_job_status_get_type ())
 #define JD_TYPE_TARGET_SELECTION (jd_target_selection_get_type ())
-#define JD_TYPE_JOB_EXECUTION_STATUS (jd_job_execution_status_get_type ())
 #define JD_TYPE_JOB (jd_job_get_type ())
 #define JD_TYPE_JOB_EXECUTION_INFO (jd_job_execution_info_get_type ())
 #define JD_TYPE_THING (jd_thing_get_type ())
@@ -62,14 +51,11 @@ G_DECLARE_FINAL_TYPE (JdThing, jd_thing, JD, THING, GObject)
 
 GType                 jd_job_status_get_type              (void);
 GType                 jd_target_selection_get_type        (void);
-GType                 jd_job_execution_status_get_type    (void);
 
 /* AWS's spellings ("IN_PROGRESS"); unknown strings map to *_UNKNOWN. */
 const char           *jd_job_status_to_string             (JdJobStatus status);
 JdJobStatus           jd_job_status_from_string           (const char *str);
 const char           *jd_target_selection_to_string       (JdTargetSelection selection);
-const char           *jd_job_execution_status_to_string   (JdJobExecutionStatus status);
-JdJobExecutionStatus  jd_job_execution_status_from_string (const char *str);
 
 /* JdJob: from a Job (DescribeJob), a JobSummary (ListJobs) or the
  * {jobArn, jobId, description} of CreateJob / CancelJob. */
@@ -108,7 +94,7 @@ JdJobExecutionInfo   *jd_job_execution_info_new_from_json (JsonObject *object,
 const char           *jd_job_execution_info_get_job_id    (JdJobExecutionInfo *self);
 const char           *jd_job_execution_info_get_thing_name (JdJobExecutionInfo *self);
 const char           *jd_job_execution_info_get_thing_arn (JdJobExecutionInfo *self);
-JdJobExecutionStatus  jd_job_execution_info_get_status    (JdJobExecutionInfo *self);
+JdExecutionStatus  jd_job_execution_info_get_status    (JdJobExecutionInfo *self);
 gboolean              jd_job_execution_info_get_force_canceled (JdJobExecutionInfo *self);
 /* statusDetails.detailsMap; never NULL. */
 GHashTable           *jd_job_execution_info_get_status_details (JdJobExecutionInfo *self);

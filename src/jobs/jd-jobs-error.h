@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -40,5 +41,11 @@ typedef enum {
 GQuark          jd_jobs_error_quark        (void);
 const char     *jd_jobs_error_code_to_aws  (JdJobsErrorCode code);
 JdJobsErrorCode jd_jobs_error_code_from_aws (const char *aws_code);
+
+GError         *jd_jobs_error_new_rejected        (const char   *aws_code,
+                                                   const char   *message,
+                                                   JsonObject   *execution_state);
+const char     *jd_jobs_error_get_aws_code        (const GError *error);
+JsonObject     *jd_jobs_error_get_execution_state (const GError *error);
 
 G_END_DECLS

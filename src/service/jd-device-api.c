@@ -227,7 +227,7 @@ add_execution (JsonBuilder      *builder,
 {
   json_builder_begin_object (builder);
   add_string (builder, "jobId", e->job_id);
-  add_string (builder, "status", jd_exec_status_to_string (e->status));
+  add_string (builder, "status", jd_execution_status_to_string (e->status));
   add_status_details (builder, e);
   add_int (builder, "queuedAt", e->queued_at);
   if (e->started_at > 0)
@@ -248,7 +248,7 @@ add_execution_state (JsonBuilder      *builder,
 {
   json_builder_set_member_name (builder, "executionState");
   json_builder_begin_object (builder);
-  add_string (builder, "status", jd_exec_status_to_string (e->status));
+  add_string (builder, "status", jd_execution_status_to_string (e->status));
   add_status_details (builder, e);
   add_int (builder, "versionNumber", e->version_number);
   json_builder_end_object (builder);
@@ -644,10 +644,10 @@ handle_describe (JdStore     *store,
       execution = jd_store_get_execution (store, thing_name, job_id, has_number ? number : -1, &error);
       if (execution == NULL)
         return reject_from_error (r, error);
-      if (jd_exec_status_is_terminal (execution->status))
+      if (jd_execution_status_is_terminal (execution->status))
         return reject (r, "TerminalStateReached",
                        "The job execution of job %s on thing %s is in the terminal state %s",
-                       job_id, thing_name, jd_exec_status_to_string (execution->status));
+                       job_id, thing_name, jd_execution_status_to_string (execution->status));
     }
 
   if (execution != NULL)
@@ -670,7 +670,7 @@ handle_update (JdStore     *store,
   g_autoptr(JsonObject) details = NULL;
   g_autoptr(JdStoreExecution) execution = NULL;
   JdStoreExecution *current = NULL;
-  JdStoreUpdate update = { JD_EXEC_QUEUED, NULL, -1, -1, 0 };
+  JdStoreUpdate update = { JD_EXECUTION_STATUS_QUEUED, NULL, -1, -1, 0 };
   gboolean include_state = FALSE;
   gboolean include_document = FALSE;
   gboolean has_version = FALSE;
@@ -689,12 +689,12 @@ handle_update (JdStore     *store,
   if (!JSON_NODE_HOLDS_VALUE (status_node) || json_node_get_value_type (status_node) != G_TYPE_STRING)
     return reject (r, "InvalidRequest", "Value for 'status' must be a string");
   status = json_node_get_string (status_node);
-  if (!jd_exec_status_from_string (status, &update.status))
+  if ((update.status = jd_execution_status_from_string (status)) == JD_EXECUTION_STATUS_UNKNOWN)
     return reject (r, "InvalidRequest",
                    "Value '%s' at 'status' failed to satisfy constraint: Member must satisfy enum value set: "
                    "[QUEUED, IN_PROGRESS, SUCCEEDED, FAILED, TIMED_OUT, REJECTED, REMOVED, CANCELED]",
                    status);
-  if (update.status == JD_EXEC_TIMED_OUT || update.status == JD_EXEC_REMOVED || update.status == JD_EXEC_CANCELED)
+  if (update.status == JD_EXECUTION_STATUS_TIMED_OUT || update.status == JD_EXECUTION_STATUS_REMOVED || update.status == JD_EXECUTION_STATUS_CANCELED)
     return reject (r, "InvalidRequest",
                    "The status %s can only be set by the Jobs service; a device may set IN_PROGRESS, SUCCEEDED, FAILED or REJECTED",
                    status);

@@ -555,7 +555,7 @@ add_execution_summary (JsonBuilder      *builder,
 {
   json_builder_set_member_name (builder, "jobExecutionSummary");
   json_builder_begin_object (builder);
-  add_string (builder, "status", jd_exec_status_to_string (e->status));
+  add_string (builder, "status", jd_execution_status_to_string (e->status));
   add_int (builder, "queuedAt", e->queued_at);
   if (e->started_at > 0)
     add_int (builder, "startedAt", e->started_at);
@@ -764,7 +764,7 @@ op_list_jobs (Request *r)
 
   if (!page_params (r, &limit, &after))
     return FALSE;
-  if (status != NULL && !jd_job_status_from_string (status, NULL))
+  if (status != NULL && jd_job_status_from_string (status) == JD_JOB_STATUS_UNKNOWN)
     return invalid (r, "1 validation error detected: Value '%s' at 'status' failed to satisfy constraint: "
                     "Member must satisfy enum value set: [IN_PROGRESS, CANCELED, COMPLETED, DELETION_IN_PROGRESS, SCHEDULED]",
                     status);
@@ -849,7 +849,7 @@ check_exec_status (Request *r)
 {
   const char *status = query (r, "status");
 
-  if (status == NULL || jd_exec_status_from_string (status, NULL))
+  if (status == NULL || jd_execution_status_from_string (status) != JD_EXECUTION_STATUS_UNKNOWN)
     return TRUE;
   return invalid (r, "1 validation error detected: Value '%s' at 'status' failed to satisfy constraint: "
                   "Member must satisfy enum value set: [QUEUED, IN_PROGRESS, SUCCEEDED, FAILED, TIMED_OUT, REJECTED, REMOVED, CANCELED]",
@@ -965,7 +965,7 @@ op_describe_execution (Request    *r,
   json_builder_set_member_name (builder, "execution");
   json_builder_begin_object (builder);
   add_string (builder, "jobId", e->job_id);
-  add_string (builder, "status", jd_exec_status_to_string (e->status));
+  add_string (builder, "status", jd_execution_status_to_string (e->status));
   add_bool (builder, "forceCanceled", e->force_canceled);
   json_builder_set_member_name (builder, "statusDetails");
   json_builder_begin_object (builder);

@@ -40,25 +40,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static const char *const exec_status_names[] = {
-  [JD_EXEC_QUEUED] = "QUEUED",
-  [JD_EXEC_IN_PROGRESS] = "IN_PROGRESS",
-  [JD_EXEC_SUCCEEDED] = "SUCCEEDED",
-  [JD_EXEC_FAILED] = "FAILED",
-  [JD_EXEC_TIMED_OUT] = "TIMED_OUT",
-  [JD_EXEC_REJECTED] = "REJECTED",
-  [JD_EXEC_REMOVED] = "REMOVED",
-  [JD_EXEC_CANCELED] = "CANCELED",
-};
-
-static const char *const job_status_names[] = {
-  [JD_JOB_IN_PROGRESS] = "IN_PROGRESS",
-  [JD_JOB_CANCELED] = "CANCELED",
-  [JD_JOB_COMPLETED] = "COMPLETED",
-  [JD_JOB_DELETION_IN_PROGRESS] = "DELETION_IN_PROGRESS",
-  [JD_JOB_SCHEDULED] = "SCHEDULED",
-};
-
 /* Schema migrations: entry i takes user_version i to i + 1. */
 static const char *const migrations[] = {
   "CREATE TABLE things ("
@@ -115,56 +96,6 @@ static const char *const migrations[] = {
   "in_progress_timeout "
 
 /* ---- enums ---- */
-
-const char *
-jd_exec_status_to_string (JdExecStatus status)
-{
-  if ((guint) status < G_N_ELEMENTS (exec_status_names))
-    return exec_status_names[status];
-  return "QUEUED";
-}
-
-gboolean
-jd_exec_status_from_string (const char   *str,
-                            JdExecStatus *status)
-{
-  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (exec_status_names); i++)
-    if (strcmp (exec_status_names[i], str) == 0)
-      {
-        if (status != NULL)
-          *status = (JdExecStatus) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-gboolean
-jd_exec_status_is_terminal (JdExecStatus status)
-{
-  return status != JD_EXEC_QUEUED && status != JD_EXEC_IN_PROGRESS;
-}
-
-const char *
-jd_job_status_to_string (JdJobStatus status)
-{
-  if ((guint) status < G_N_ELEMENTS (job_status_names))
-    return job_status_names[status];
-  return "IN_PROGRESS";
-}
-
-gboolean
-jd_job_status_from_string (const char  *str,
-                           JdJobStatus *status)
-{
-  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (job_status_names); i++)
-    if (strcmp (job_status_names[i], str) == 0)
-      {
-        if (status != NULL)
-          *status = (JdJobStatus) i;
-        return TRUE;
-      }
-  return FALSE;
-}
 
 /* ---- records ---- */
 
@@ -463,8 +394,8 @@ execution_from_row (JdStore      *self,
 
   e->job_id = column_text (stmt, 0);
   e->thing_name = column_text (stmt, 1);
-  if (!jd_exec_status_from_string (status, &e->status))
-    e->status = JD_EXEC_QUEUED;
+  if ((e->status = jd_execution_status_from_string (status)) == JD_EXECUTION_STATUS_UNKNOWN)
+    e->status = JD_EXECUTION_STATUS_QUEUED;
   e->status_details = object_from_text (details);
   e->queued_at = sqlite3_column_int64 (stmt, 4);
   e->started_at = sqlite3_column_int64 (stmt, 5);
@@ -475,7 +406,7 @@ execution_from_row (JdStore      *self,
   e->job_document = column_text (stmt, 12);
   e->seconds_before_timeout = -1;
 
-  if (e->status == JD_EXEC_IN_PROGRESS && (step > 0 || progress > 0))
+  if (e->status == JD_EXECUTION_STATUS_IN_PROGRESS && (step > 0 || progress > 0))
     {
       gint64 deadline = step > 0 && (progress == 0 || step < progress) ? step : progress;
       gint64 left = MAX (0, deadline - now_ms ());
@@ -494,8 +425,8 @@ job_from_row (sqlite3_stmt *stmt)
   g_autofree char *targets = column_text (stmt, 3);
 
   job->job_id = column_text (stmt, 0);
-  if (!jd_job_status_from_string (status, &job->status))
-    job->status = JD_JOB_IN_PROGRESS;
+  if ((job->status = jd_job_status_from_string (status)) == JD_JOB_STATUS_UNKNOWN)
+    job->status = JD_JOB_STATUS_IN_PROGRESS;
   job->target_selection = column_text (stmt, 2);
   job->targets = strv_from_text (targets);
   job->description = column_text (stmt, 4);
@@ -1176,7 +1107,7 @@ end_pending (JdStore      *self,
              const char   *thing_name,
              const char   *job_id,
              gboolean      include_in_progress,
-             JdExecStatus  status,
+             JdExecutionStatus  status,
              gboolean      force_canceled,
              GError      **error)
 {
@@ -1191,7 +1122,7 @@ end_pending (JdStore      *self,
                   error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, jd_exec_status_to_string (status));
+  bind_text (stmt, 1, jd_execution_status_to_string (status));
   sqlite3_bind_int64 (stmt, 2, jd_store_now (self));
   bind_text (stmt, 3, thing_name);
   bind_text (stmt, 4, job_id);
@@ -1258,7 +1189,7 @@ jd_store_delete_thing (JdStore     *self,
   jd_store_thing_free (thing);
 
   touch (self, thing_name);
-  if (!end_pending (self, thing_name, NULL, TRUE, JD_EXEC_REMOVED, FALSE, error))
+  if (!end_pending (self, thing_name, NULL, TRUE, JD_EXECUTION_STATUS_REMOVED, FALSE, error))
     {
       tx_rollback (self);
       return FALSE;
@@ -1297,21 +1228,21 @@ count_job_executions (JdStore     *self,
   bind_text (stmt, 1, job->job_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      JdExecStatus status;
+      JdExecutionStatus status;
       gint64 n = sqlite3_column_int64 (stmt, 1);
 
-      if (!jd_exec_status_from_string ((const char *) sqlite3_column_text (stmt, 0), &status))
+      if ((status = jd_execution_status_from_string ((const char *) sqlite3_column_text (stmt, 0))) == JD_EXECUTION_STATUS_UNKNOWN)
         continue;
       switch (status)
         {
-        case JD_EXEC_QUEUED: job->n_queued = n; break;
-        case JD_EXEC_IN_PROGRESS: job->n_in_progress = n; break;
-        case JD_EXEC_SUCCEEDED: job->n_succeeded = n; break;
-        case JD_EXEC_FAILED: job->n_failed = n; break;
-        case JD_EXEC_TIMED_OUT: job->n_timed_out = n; break;
-        case JD_EXEC_REJECTED: job->n_rejected = n; break;
-        case JD_EXEC_REMOVED: job->n_removed = n; break;
-        case JD_EXEC_CANCELED: job->n_canceled = n; break;
+        case JD_EXECUTION_STATUS_QUEUED: job->n_queued = n; break;
+        case JD_EXECUTION_STATUS_IN_PROGRESS: job->n_in_progress = n; break;
+        case JD_EXECUTION_STATUS_SUCCEEDED: job->n_succeeded = n; break;
+        case JD_EXECUTION_STATUS_FAILED: job->n_failed = n; break;
+        case JD_EXECUTION_STATUS_TIMED_OUT: job->n_timed_out = n; break;
+        case JD_EXECUTION_STATUS_REJECTED: job->n_rejected = n; break;
+        case JD_EXECUTION_STATUS_REMOVED: job->n_removed = n; break;
+        case JD_EXECUTION_STATUS_CANCELED: job->n_canceled = n; break;
         default: break;
         }
     }
@@ -1531,7 +1462,7 @@ jd_store_cancel_job (JdStore     *self,
       tx_rollback (self);
       return NULL;
     }
-  if (job->status == JD_JOB_COMPLETED || job->status == JD_JOB_DELETION_IN_PROGRESS)
+  if (job->status == JD_JOB_STATUS_COMPLETED || job->status == JD_JOB_STATUS_DELETION_IN_PROGRESS)
     {
       tx_rollback (self);
       g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_REQUEST,
@@ -1541,7 +1472,7 @@ jd_store_cancel_job (JdStore     *self,
     }
 
   if (!touch_things_of_job (self, job_id, error)
-      || !end_pending (self, NULL, job_id, force, JD_EXEC_CANCELED, force, error))
+      || !end_pending (self, NULL, job_id, force, JD_EXECUTION_STATUS_CANCELED, force, error))
     {
       tx_rollback (self);
       return NULL;
@@ -1598,7 +1529,7 @@ jd_store_delete_job (JdStore     *self,
       tx_rollback (self);
       return FALSE;
     }
-  if ((job->status == JD_JOB_IN_PROGRESS || job->status == JD_JOB_SCHEDULED) && !force)
+  if ((job->status == JD_JOB_STATUS_IN_PROGRESS || job->status == JD_JOB_STATUS_SCHEDULED) && !force)
     {
       tx_rollback (self);
       g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_STATE_TRANSITION,
@@ -1739,7 +1670,7 @@ save_execution (JdStore          *self,
   bind_text (stmt, 1, e->thing_name);
   bind_text (stmt, 2, e->job_id);
   sqlite3_bind_int64 (stmt, 3, e->execution_number);
-  bind_text (stmt, 4, jd_exec_status_to_string (e->status));
+  bind_text (stmt, 4, jd_execution_status_to_string (e->status));
   bind_text (stmt, 5, details);
   sqlite3_bind_int64 (stmt, 6, e->started_at);
   sqlite3_bind_int64 (stmt, 7, e->last_updated_at);
@@ -1781,19 +1712,19 @@ jd_store_cancel_execution (JdStore     *self,
                    expected_version, e->version_number);
       return FALSE;
     }
-  if (jd_exec_status_is_terminal (e->status) || (e->status == JD_EXEC_IN_PROGRESS && !force))
+  if (jd_execution_status_is_terminal (e->status) || (e->status == JD_EXECUTION_STATUS_IN_PROGRESS && !force))
     {
       tx_rollback (self);
       g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_STATE_TRANSITION,
                    "Cannot cancel the job execution of job %s on thing %s in state %s%s",
-                   job_id, thing_name, jd_exec_status_to_string (e->status),
-                   e->status == JD_EXEC_IN_PROGRESS ? " without force" : "");
+                   job_id, thing_name, jd_execution_status_to_string (e->status),
+                   e->status == JD_EXECUTION_STATUS_IN_PROGRESS ? " without force" : "");
       return FALSE;
     }
 
   touch (self, thing_name);
-  e->force_canceled = e->status == JD_EXEC_IN_PROGRESS;
-  e->status = JD_EXEC_CANCELED;
+  e->force_canceled = e->status == JD_EXECUTION_STATUS_IN_PROGRESS;
+  e->status = JD_EXECUTION_STATUS_CANCELED;
   e->version_number++;
   e->last_updated_at = jd_store_now (self);
   if (status_details != NULL)
@@ -1833,12 +1764,12 @@ jd_store_delete_execution (JdStore     *self,
       tx_rollback (self);
       return FALSE;
     }
-  if (!jd_exec_status_is_terminal (e->status) && !force)
+  if (!jd_execution_status_is_terminal (e->status) && !force)
     {
       tx_rollback (self);
       g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_STATE_TRANSITION,
                    "Cannot delete the job execution of job %s on thing %s in state %s without force",
-                   job_id, thing_name, jd_exec_status_to_string (e->status));
+                   job_id, thing_name, jd_execution_status_to_string (e->status));
       return FALSE;
     }
 
@@ -1887,7 +1818,7 @@ jd_store_get_pending (JdStore     *self,
     {
       JdStoreExecution *e = g_ptr_array_index (pending, i);
 
-      g_ptr_array_add (e->status == JD_EXEC_IN_PROGRESS ? running : waiting, jd_store_execution_copy (e));
+      g_ptr_array_add (e->status == JD_EXECUTION_STATUS_IN_PROGRESS ? running : waiting, jd_store_execution_copy (e));
     }
 
   if (in_progress != NULL)
@@ -1922,7 +1853,7 @@ begin_progress (JdStore          *self,
   g_autoptr(sqlite3_stmt) stmt =
     prepare (self, "SELECT in_progress_timeout FROM jobs WHERE job_id = ?1", NULL);
 
-  e->status = JD_EXEC_IN_PROGRESS;
+  e->status = JD_EXECUTION_STATUS_IN_PROGRESS;
   if (e->started_at == 0)
     e->started_at = jd_store_now (self);
 
@@ -1971,7 +1902,7 @@ jd_store_start_next (JdStore           *self,
     }
 
   e = g_ptr_array_index (pending, 0);
-  if (e->status == JD_EXEC_QUEUED)
+  if (e->status == JD_EXECUTION_STATUS_QUEUED)
     {
       begin_progress (self, e, &progress_deadline);
       e->version_number++;
@@ -2021,12 +1952,12 @@ jd_store_update_execution (JdStore             *self,
   if (current != NULL)
     *current = NULL;
 
-  if (update->status != JD_EXEC_QUEUED && update->status != JD_EXEC_IN_PROGRESS
-      && update->status != JD_EXEC_SUCCEEDED && update->status != JD_EXEC_FAILED
-      && update->status != JD_EXEC_REJECTED)
+  if (update->status != JD_EXECUTION_STATUS_QUEUED && update->status != JD_EXECUTION_STATUS_IN_PROGRESS
+      && update->status != JD_EXECUTION_STATUS_SUCCEEDED && update->status != JD_EXECUTION_STATUS_FAILED
+      && update->status != JD_EXECUTION_STATUS_REJECTED)
     {
       g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_REQUEST,
-                   "A device cannot set the status %s", jd_exec_status_to_string (update->status));
+                   "A device cannot set the status %s", jd_execution_status_to_string (update->status));
       return NULL;
     }
 
@@ -2040,13 +1971,13 @@ jd_store_update_execution (JdStore             *self,
       return NULL;
     }
 
-  if (jd_exec_status_is_terminal (e->status) || update->status == JD_EXEC_QUEUED)
+  if (jd_execution_status_is_terminal (e->status) || update->status == JD_EXECUTION_STATUS_QUEUED)
     {
       tx_rollback (self);
       g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_STATE_TRANSITION,
                    "The job execution of job %s on thing %s cannot change from %s to %s",
-                   job_id, thing_name, jd_exec_status_to_string (e->status),
-                   jd_exec_status_to_string (update->status));
+                   job_id, thing_name, jd_execution_status_to_string (e->status),
+                   jd_execution_status_to_string (update->status));
       if (current != NULL)
         *current = g_steal_pointer (&e);
       return NULL;
@@ -2065,9 +1996,9 @@ jd_store_update_execution (JdStore             *self,
 
   touch (self, thing_name);
 
-  if (update->status == JD_EXEC_IN_PROGRESS)
+  if (update->status == JD_EXECUTION_STATUS_IN_PROGRESS)
     {
-      if (e->status == JD_EXEC_QUEUED)
+      if (e->status == JD_EXECUTION_STATUS_QUEUED)
         begin_progress (self, e, &progress_deadline);
       if (update->step_timeout_minutes > 0)
         step_deadline = now_ms () + minutes_to_ms (self, update->step_timeout_minutes);

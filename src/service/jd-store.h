@@ -17,42 +17,20 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "jd-execution.h"
+#include "jd-job.h"
 #include "jd-service-error.h"
 
 G_BEGIN_DECLS
 
-typedef enum {
-  JD_EXEC_QUEUED,
-  JD_EXEC_IN_PROGRESS,
-  JD_EXEC_SUCCEEDED,
-  JD_EXEC_FAILED,
-  JD_EXEC_TIMED_OUT,
-  JD_EXEC_REJECTED,
-  JD_EXEC_REMOVED,
-  JD_EXEC_CANCELED,
-} JdExecStatus;
-
-typedef enum {
-  JD_JOB_IN_PROGRESS,
-  JD_JOB_CANCELED,
-  JD_JOB_COMPLETED,
-  JD_JOB_DELETION_IN_PROGRESS,
-  JD_JOB_SCHEDULED,
-} JdJobStatus;
-
-const char *jd_exec_status_to_string  (JdExecStatus status);
-gboolean    jd_exec_status_from_string (const char   *str,
-                                        JdExecStatus *status);
-gboolean    jd_exec_status_is_terminal (JdExecStatus  status);
-const char *jd_job_status_to_string   (JdJobStatus   status);
-gboolean    jd_job_status_from_string  (const char   *str,
-                                        JdJobStatus  *status);
+/* Statuses are the client library's: JdExecutionStatus (jd-execution.h) and
+ * JdJobStatus (jd-job.h); the store keeps AWS's spellings in its tables. */
 
 /* One job execution as stored. */
 typedef struct {
   char         *job_id;
   char         *thing_name;
-  JdExecStatus  status;
+  JdExecutionStatus  status;
   JsonObject   *status_details;      /* string → string; NULL when never set */
   gint64        queued_at;
   gint64        started_at;          /* 0 until first IN_PROGRESS */
@@ -113,7 +91,7 @@ typedef struct {
 
 /* A device's UpdateJobExecution. */
 typedef struct {
-  JdExecStatus  status;
+  JdExecutionStatus  status;
   JsonObject   *status_details;       /* NULL = keep the stored map */
   gint64        expected_version;     /* -1 = not given */
   gint64        execution_number;     /* -1 = latest */

@@ -12,7 +12,7 @@ gboolean
 jd_test_ui_tree_shows (GtkWidget  *widget,
                        const char *text)
 {
-  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+  if (!GTK_IS_ROOT (widget) && (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget)))
     return FALSE;
 
   if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
@@ -46,7 +46,7 @@ jd_test_ui_count_labels (GtkWidget  *widget,
 {
   guint count = 0;
 
-  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+  if (!GTK_IS_ROOT (widget) && (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget)))
     return 0;
 
   if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)

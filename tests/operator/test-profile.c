@@ -163,7 +163,10 @@ test_properties (Fixture       *f,
   g_object_get (same, "thing-name", &thing, "kind", &kind, NULL);
   g_assert_cmpstr (thing, ==, "Sensor-7");
   g_assert_cmpint (kind, ==, JD_PROFILE_KIND_AWS);
-  g_assert_cmpstr (g_settings_get_string (jd_profile_get_settings (same), "kind"), ==, "aws");
+  {
+    g_autofree char *kind_nick = g_settings_get_string (jd_profile_get_settings (same), "kind");
+    g_assert_cmpstr (kind_nick, ==, "aws");
+  }
 
   /* The client id defaults to the thing name. */
   client_id = jd_profile_dup_client_id (p);

@@ -166,7 +166,7 @@ test_iot_jobs_client (void)
     JdStoreExecution *execution = jd_store_get_execution (store, "SdkThing", "Job1", -1, &error);
 
     g_assert_no_error (error);
-    g_assert_cmpint (execution->status, ==, JD_EXEC_SUCCEEDED);
+    g_assert_cmpint (execution->status, ==, JD_EXECUTION_STATUS_SUCCEEDED);
     jd_store_execution_free (execution);
   }
   g_free (run.out);

@@ -381,7 +381,7 @@ test_timers (Fixture       *f,
   expect_notify_next (f, NULL, NULL, 0);
   execution = jd_store_get_execution (fixture_store (f), f->thing, "Step", -1, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (execution->status, ==, JD_EXEC_TIMED_OUT);
+  g_assert_cmpint (execution->status, ==, JD_EXECUTION_STATUS_TIMED_OUT);
   jd_store_execution_free (execution);
 
   /* The job's in-progress timer. */
@@ -393,7 +393,7 @@ test_timers (Fixture       *f,
   expect_notify_next (f, NULL, NULL, 0);
   execution = jd_store_get_execution (fixture_store (f), f->thing, "Slow", -1, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (execution->status, ==, JD_EXEC_TIMED_OUT);
+  g_assert_cmpint (execution->status, ==, JD_EXECUTION_STATUS_TIMED_OUT);
   jd_store_execution_free (execution);
   expect_quiet (f);
 }
@@ -423,7 +423,7 @@ test_isolation (Fixture       *f,
     JdStoreExecution *execution = jd_store_get_execution (fixture_store (f), "Device2", "Theirs", -1, &error);
 
     g_assert_no_error (error);
-    g_assert_cmpint (execution->status, ==, JD_EXEC_QUEUED);
+    g_assert_cmpint (execution->status, ==, JD_EXECUTION_STATUS_QUEUED);
     jd_store_execution_free (execution);
   }
 }

@@ -98,14 +98,14 @@ create_job (Fixture    *fixture,
   job = jd_store_create_job (fixture->store, &spec, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (job->job_id, ==, job_id);
-  g_assert_cmpint (job->status, ==, JD_JOB_IN_PROGRESS);
+  g_assert_cmpint (job->status, ==, JD_JOB_STATUS_IN_PROGRESS);
 }
 
 static JdStoreExecution *
 update (Fixture      *fixture,
         const char   *thing,
         const char   *job_id,
-        JdExecStatus  status,
+        JdExecutionStatus  status,
         gint64        expected_version,
         GError      **error)
 {
@@ -242,7 +242,7 @@ test_sequence_6_3 (Fixture       *fixture,
   assert_log (fixture, "T:notify T:notify-next");
   next = jd_store_get_next (fixture->store, "T", &error);
   g_assert_cmpstr (next->job_id, ==, "A");
-  g_assert_cmpint (next->status, ==, JD_EXEC_QUEUED);
+  g_assert_cmpint (next->status, ==, JD_EXECUTION_STATUS_QUEUED);
   g_assert_cmpint (next->version_number, ==, 1);
   g_assert_cmpint (next->execution_number, ==, 1);
   g_clear_pointer (&next, jd_store_execution_free);
@@ -253,7 +253,7 @@ test_sequence_6_3 (Fixture       *fixture,
   g_assert_true (jd_store_start_next (fixture->store, "T", NULL, 0, &started, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (started->job_id, ==, "A");
-  g_assert_cmpint (started->status, ==, JD_EXEC_IN_PROGRESS);
+  g_assert_cmpint (started->status, ==, JD_EXECUTION_STATUS_IN_PROGRESS);
   g_assert_cmpint (started->version_number, ==, 2);
   g_assert_cmpint (started->started_at, >, 0);
   assert_log (fixture, "");
@@ -261,7 +261,7 @@ test_sequence_6_3 (Fixture       *fixture,
   create_job (fixture, "C", "T", 0);
   assert_log (fixture, "T:notify");
 
-  e = update (fixture, "T", "A", JD_EXEC_SUCCEEDED, 2, &error);
+  e = update (fixture, "T", "A", JD_EXECUTION_STATUS_SUCCEEDED, 2, &error);
   g_assert_no_error (error);
   g_assert_cmpint (e->version_number, ==, 3);
   jd_store_execution_free (e);
@@ -270,22 +270,22 @@ test_sequence_6_3 (Fixture       *fixture,
   g_assert_cmpstr (next->job_id, ==, "B");
   g_clear_pointer (&next, jd_store_execution_free);
 
-  e = update (fixture, "T", "C", JD_EXEC_IN_PROGRESS, -1, &error);
+  e = update (fixture, "T", "C", JD_EXECUTION_STATUS_IN_PROGRESS, -1, &error);
   g_assert_no_error (error);
   jd_store_execution_free (e);
   assert_log (fixture, "T:notify-next");
   next = jd_store_get_next (fixture->store, "T", &error);
   g_assert_cmpstr (next->job_id, ==, "C");
-  g_assert_cmpint (next->status, ==, JD_EXEC_IN_PROGRESS);
+  g_assert_cmpint (next->status, ==, JD_EXECUTION_STATUS_IN_PROGRESS);
   g_clear_pointer (&next, jd_store_execution_free);
 
-  e = update (fixture, "T", "B", JD_EXEC_REJECTED, -1, &error);
+  e = update (fixture, "T", "B", JD_EXECUTION_STATUS_REJECTED, -1, &error);
   g_assert_no_error (error);
   jd_store_execution_free (e);
   assert_log (fixture, "T:notify");
 
   /* Progress on the head changes nothing visible. */
-  e = update (fixture, "T", "C", JD_EXEC_IN_PROGRESS, -1, &error);
+  e = update (fixture, "T", "C", JD_EXECUTION_STATUS_IN_PROGRESS, -1, &error);
   g_assert_no_error (error);
   jd_store_execution_free (e);
   assert_log (fixture, "");
@@ -297,6 +297,7 @@ test_sequence_6_3 (Fixture       *fixture,
   g_assert_no_error (error);
 
   /* Start-next with nothing pending. */
+  g_clear_pointer (&started, jd_store_execution_free);
   g_assert_true (jd_store_start_next (fixture->store, "T", NULL, 0, &started, &error));
   g_assert_null (started);
   assert_log (fixture, "");
@@ -312,7 +313,7 @@ test_state_machine (Fixture       *fixture,
   g_autoptr(JdStoreExecution) e = NULL;
   g_autoptr(GPtrArray) running = NULL;
   g_autoptr(GPtrArray) queued = NULL;
-  JdStoreUpdate u = { JD_EXEC_IN_PROGRESS, NULL, -1, -1, 0 };
+  JdStoreUpdate u = { JD_EXECUTION_STATUS_IN_PROGRESS, NULL, -1, -1, 0 };
 
   create_job (fixture, "J1", "T,U", 0);
   create_job (fixture, "J2", "T", 0);
@@ -330,32 +331,32 @@ test_state_machine (Fixture       *fixture,
   g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_VERSION_CONFLICT);
   g_assert_nonnull (current);
   g_assert_cmpint (current->version_number, ==, 1);
-  g_assert_cmpint (current->status, ==, JD_EXEC_QUEUED);
+  g_assert_cmpint (current->status, ==, JD_EXECUTION_STATUS_QUEUED);
   g_clear_error (&error);
   g_clear_pointer (&current, jd_store_execution_free);
 
   /* Device may not go back to QUEUED. */
   u.expected_version = -1;
-  u.status = JD_EXEC_QUEUED;
+  u.status = JD_EXECUTION_STATUS_QUEUED;
   g_assert_null (jd_store_update_execution (fixture->store, "T", "J1", &u, &current, &error));
   g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_STATE_TRANSITION);
   g_clear_error (&error);
   g_clear_pointer (&current, jd_store_execution_free);
 
   /* Nor set service-side statuses. */
-  u.status = JD_EXEC_CANCELED;
+  u.status = JD_EXECUTION_STATUS_CANCELED;
   g_assert_null (jd_store_update_execution (fixture->store, "T", "J1", &u, &current, &error));
   g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_REQUEST);
   g_clear_error (&error);
 
   /* Status details replace the stored map; executionNumber picks one. */
   json_object_set_string_member (details, "step", "1/3");
-  u.status = JD_EXEC_IN_PROGRESS;
+  u.status = JD_EXECUTION_STATUS_IN_PROGRESS;
   u.status_details = details;
   u.execution_number = 1;
   e = jd_store_update_execution (fixture->store, "T", "J1", &u, &current, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (e->status, ==, JD_EXEC_IN_PROGRESS);
+  g_assert_cmpint (e->status, ==, JD_EXECUTION_STATUS_IN_PROGRESS);
   g_assert_cmpint (e->version_number, ==, 2);
   g_assert_cmpstr (json_object_get_string_member (e->status_details, "step"), ==, "1/3");
   g_clear_pointer (&e, jd_store_execution_free);
@@ -367,28 +368,28 @@ test_state_machine (Fixture       *fixture,
   /* Omitted status details keep the map. */
   u.execution_number = -1;
   u.status_details = NULL;
-  u.status = JD_EXEC_FAILED;
+  u.status = JD_EXECUTION_STATUS_FAILED;
   e = jd_store_update_execution (fixture->store, "T", "J1", &u, &current, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (e->status, ==, JD_EXEC_FAILED);
+  g_assert_cmpint (e->status, ==, JD_EXECUTION_STATUS_FAILED);
   g_assert_cmpint (e->version_number, ==, 3);
   g_assert_cmpstr (json_object_get_string_member (e->status_details, "step"), ==, "1/3");
   g_clear_pointer (&e, jd_store_execution_free);
 
   /* Terminal → anything: InvalidStateTransition with the state. */
-  u.status = JD_EXEC_IN_PROGRESS;
+  u.status = JD_EXECUTION_STATUS_IN_PROGRESS;
   g_assert_null (jd_store_update_execution (fixture->store, "T", "J1", &u, &current, &error));
   g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_STATE_TRANSITION);
-  g_assert_cmpint (current->status, ==, JD_EXEC_FAILED);
+  g_assert_cmpint (current->status, ==, JD_EXECUTION_STATUS_FAILED);
   g_assert_cmpint (current->version_number, ==, 3);
   g_clear_error (&error);
   g_clear_pointer (&current, jd_store_execution_free);
 
   /* QUEUED → REJECTED directly. */
-  u.status = JD_EXEC_REJECTED;
+  u.status = JD_EXECUTION_STATUS_REJECTED;
   e = jd_store_update_execution (fixture->store, "U", "J1", &u, &current, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (e->status, ==, JD_EXEC_REJECTED);
+  g_assert_cmpint (e->status, ==, JD_EXECUTION_STATUS_REJECTED);
   g_assert_cmpint (e->started_at, ==, 0);
   g_clear_pointer (&e, jd_store_execution_free);
 
@@ -397,7 +398,7 @@ test_state_machine (Fixture       *fixture,
     g_autoptr(JdStoreJob) job = jd_store_get_job (fixture->store, "J1", &error);
 
     g_assert_no_error (error);
-    g_assert_cmpint (job->status, ==, JD_JOB_COMPLETED);
+    g_assert_cmpint (job->status, ==, JD_JOB_STATUS_COMPLETED);
     g_assert_cmpint (job->completed_at, >, 0);
     g_assert_cmpint (job->n_failed, ==, 1);
     g_assert_cmpint (job->n_rejected, ==, 1);
@@ -453,7 +454,7 @@ test_cancel_job (Fixture       *fixture,
 
   job = jd_store_cancel_job (fixture->store, "J", FALSE, "OOPS", "changed my mind", &error);
   g_assert_no_error (error);
-  g_assert_cmpint (job->status, ==, JD_JOB_CANCELED);
+  g_assert_cmpint (job->status, ==, JD_JOB_STATUS_CANCELED);
   g_assert_false (job->force_canceled);
   g_assert_cmpstr (job->reason_code, ==, "OOPS");
   g_assert_cmpint (job->n_canceled, ==, 1);
@@ -462,7 +463,7 @@ test_cancel_job (Fixture       *fixture,
   g_clear_pointer (&job, jd_store_job_free);
 
   eu = jd_store_get_execution (fixture->store, "U", "J", -1, &error);
-  g_assert_cmpint (eu->status, ==, JD_EXEC_CANCELED);
+  g_assert_cmpint (eu->status, ==, JD_EXECUTION_STATUS_CANCELED);
   g_assert_cmpint (eu->version_number, ==, 2);
 
   /* Forced: the IN_PROGRESS one goes too. */
@@ -473,7 +474,7 @@ test_cancel_job (Fixture       *fixture,
   g_assert_cmpstr (job->comment, ==, "changed my mind");
   assert_log (fixture, "T:notify T:notify-next");
   et = jd_store_get_execution (fixture->store, "T", "J", -1, &error);
-  g_assert_cmpint (et->status, ==, JD_EXEC_CANCELED);
+  g_assert_cmpint (et->status, ==, JD_EXECUTION_STATUS_CANCELED);
   g_assert_true (et->force_canceled);
   g_clear_pointer (&job, jd_store_job_free);
 
@@ -606,7 +607,7 @@ test_executions (Fixture       *fixture,
     g_autoptr(JdStoreJob) j2 = jd_store_get_job (fixture->store, "J2", &error);
 
     g_assert_cmpint (j2->n_removed, ==, 1);
-    g_assert_cmpint (j2->status, ==, JD_JOB_COMPLETED);
+    g_assert_cmpint (j2->status, ==, JD_JOB_STATUS_COMPLETED);
   }
 }
 
@@ -667,7 +668,7 @@ test_timers (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(JdStoreExecution) started = NULL;
   g_autoptr(JdStoreExecution) e = NULL;
-  JdStoreUpdate u = { JD_EXEC_IN_PROGRESS, NULL, -1, -1, 0 };
+  JdStoreUpdate u = { JD_EXECUTION_STATUS_IN_PROGRESS, NULL, -1, -1, 0 };
 
   g_assert_cmpfloat (jd_store_get_time_scale (fixture->store), ==, 0.001);
 
@@ -682,7 +683,7 @@ test_timers (Fixture       *fixture,
   wait_ms (200);
   assert_log (fixture, "T:notify T:notify-next");
   e = jd_store_get_execution (fixture->store, "T", "S", -1, &error);
-  g_assert_cmpint (e->status, ==, JD_EXEC_TIMED_OUT);
+  g_assert_cmpint (e->status, ==, JD_EXECUTION_STATUS_TIMED_OUT);
   g_assert_cmpint (e->version_number, ==, 3);
   g_assert_cmpint (e->seconds_before_timeout, ==, -1);
   g_clear_pointer (&e, jd_store_execution_free);
@@ -698,27 +699,27 @@ test_timers (Fixture       *fixture,
   g_clear_pointer (&e, jd_store_execution_free);
   wait_ms (150);
   e = jd_store_get_execution (fixture->store, "T", "C", -1, &error);
-  g_assert_cmpint (e->status, ==, JD_EXEC_IN_PROGRESS);
+  g_assert_cmpint (e->status, ==, JD_EXECUTION_STATUS_IN_PROGRESS);
   g_clear_pointer (&e, jd_store_execution_free);
-  e = update (fixture, "T", "C", JD_EXEC_SUCCEEDED, -1, &error);
+  e = update (fixture, "T", "C", JD_EXECUTION_STATUS_SUCCEEDED, -1, &error);
   g_clear_pointer (&e, jd_store_execution_free);
   g_clear_pointer (&started, jd_store_execution_free);
   g_ptr_array_set_size (fixture->log, 0);
 
   /* The job's in-progress timer, started by an update to IN_PROGRESS. */
   create_job (fixture, "P", "U", 1);
-  e = update (fixture, "U", "P", JD_EXEC_IN_PROGRESS, 1, &error);
+  e = update (fixture, "U", "P", JD_EXECUTION_STATUS_IN_PROGRESS, 1, &error);
   g_assert_no_error (error);
   g_assert_cmpint (e->seconds_before_timeout, >, 0);
   g_clear_pointer (&e, jd_store_execution_free);
   wait_ms (200);
   e = jd_store_get_execution (fixture->store, "U", "P", -1, &error);
-  g_assert_cmpint (e->status, ==, JD_EXEC_TIMED_OUT);
+  g_assert_cmpint (e->status, ==, JD_EXECUTION_STATUS_TIMED_OUT);
   assert_log (fixture, "U:notify U:notify-next U:notify U:notify-next");
   {
     g_autoptr(JdStoreJob) job = jd_store_get_job (fixture->store, "P", &error);
 
-    g_assert_cmpint (job->status, ==, JD_JOB_COMPLETED);
+    g_assert_cmpint (job->status, ==, JD_JOB_STATUS_COMPLETED);
     g_assert_cmpint (job->n_timed_out, ==, 1);
   }
 }
@@ -752,12 +753,12 @@ test_persistence_and_faults (void)
     g_autoptr(JdStoreJob) other = NULL;
     const char *other_things[] = { "T", NULL };
     JdStoreJobSpec other_spec = { "K", NULL, other_things, "{}", NULL, NULL, NULL, 0 };
-    JdStoreUpdate u = { JD_EXEC_SUCCEEDED, NULL, -1, -1, 0 };
+    JdStoreUpdate u = { JD_EXECUTION_STATUS_SUCCEEDED, NULL, -1, -1, 0 };
 
     g_assert_no_error (error);
     g_assert_cmpstr (job->description, ==, "desc");
     g_assert_cmpstr (job->document, ==, "{\"a\":1}");
-    g_assert_cmpint (e->status, ==, JD_EXEC_IN_PROGRESS);
+    g_assert_cmpint (e->status, ==, JD_EXECUTION_STATUS_IN_PROGRESS);
     g_assert_cmpint (e->version_number, ==, 2);
 
     /* Read-only database: a clear error, nothing changed. */
@@ -768,7 +769,7 @@ test_persistence_and_faults (void)
     g_clear_error (&error);
     g_assert_true (jd_store_exec_for_test (store, "PRAGMA query_only = 0", &error));
     after = jd_store_get_execution (store, "T", "J", -1, &error);
-    g_assert_cmpint (after->status, ==, JD_EXEC_IN_PROGRESS);
+    g_assert_cmpint (after->status, ==, JD_EXECUTION_STATUS_IN_PROGRESS);
     g_assert_cmpint (after->version_number, ==, 2);
     g_clear_pointer (&after, jd_store_execution_free);
 

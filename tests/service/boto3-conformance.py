@@ -1,0 +1,231 @@
+#!/usr/bin/python3
+# boto3-conformance.py — drives the whole control plane of the local jobs
+# service with AWS's own client (Debian's boto3, which signs as `execute-api`)
+# over HTTPS, and checks responses, exceptions and paginators.
+#
+# Run by test-boto3.c with JD_ENDPOINT, JD_CA, JD_REGION, JD_ACCOUNT,
+# JD_ACCESS_KEY and JD_SECRET_KEY in the environment. Exits non-zero on the
+# first failed check.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import datetime
+import json
+import os
+import sys
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+ENDPOINT = os.environ["JD_ENDPOINT"]
+CA = os.environ["JD_CA"]
+REGION = os.environ["JD_REGION"]
+ACCOUNT = os.environ["JD_ACCOUNT"]
+KEY = os.environ["JD_ACCESS_KEY"]
+SECRET = os.environ["JD_SECRET_KEY"]
+
+checks = 0
+
+
+def client(key=KEY, secret=SECRET):
+    return boto3.client(
+        "iot",
+        endpoint_url=ENDPOINT,
+        region_name=REGION,
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
+        verify=CA,
+        config=botocore.config.Config(retries={"max_attempts": 1}),
+    )
+
+
+def check(condition, what):
+    global checks
+    checks += 1
+    if not condition:
+        print(f"FAILED: {what}", flush=True)
+        sys.exit(1)
+    print(f"ok: {what}", flush=True)
+
+
+def expect_error(iot, exception_name, status, what, call, **kwargs):
+    exception = getattr(iot.exceptions, exception_name, None)
+    try:
+        call(**kwargs)
+    except botocore.exceptions.ClientError as e:
+        code = e.response["Error"]["Code"]
+        got = e.response["ResponseMetadata"]["HTTPStatusCode"]
+        check(code == exception_name and got == status,
+              f"{what}: {exception_name} {status} (got {code} {got}: {e.response['Error'].get('Message')})")
+        if exception is not None:
+            check(isinstance(e, exception), f"{what}: raises iot.exceptions.{exception_name}")
+        check(len(e.response["ResponseMetadata"].get("RequestId", "")) == 36, f"{what}: has a request id")
+        return e
+    check(False, f"{what}: expected {exception_name}, but the call succeeded")
+
+
+def thing_arn(name):
+    return f"arn:aws:iot:{REGION}:{ACCOUNT}:thing/{name}"
+
+
+def main():
+    iot = client()
+    check(iot.meta.service_model.signing_name in ("execute-api", "iot"),
+          f"boto3 {boto3.__version__} signs for the IoT control plane as '{iot.meta.service_model.signing_name}'")
+
+    # DescribeEndpoint
+    ep = iot.describe_endpoint(endpointType="iot:Data-ATS")
+    check(ep["endpointAddress"] != "" and "://" not in ep["endpointAddress"], "DescribeEndpoint gives a host name")
+    expect_error(iot, "InvalidRequestException", 400, "DescribeEndpoint with a bad type",
+                 iot.describe_endpoint, endpointType="iot:Bogus")
+
+    # Things
+    created = iot.create_thing(thingName="boto:thing", attributePayload={"attributes": {"k": "v"}})
+    check(created["thingArn"] == thing_arn("boto:thing"), "CreateThing returns the ARN")
+    check(len(created["thingId"]) == 36, "CreateThing returns a thing id")
+    again = iot.create_thing(thingName="boto:thing", attributePayload={"attributes": {"k": "v"}})
+    check(again["thingId"] == created["thingId"], "CreateThing is idempotent for the same configuration")
+    expect_error(iot, "ResourceAlreadyExistsException", 409, "CreateThing with another configuration",
+                 iot.create_thing, thingName="boto:thing", attributePayload={"attributes": {"k": "w"}})
+    expect_error(iot, "ResourceNotFoundException", 404, "CreateThing with an unknown thing type",
+                 iot.create_thing, thingName="typed", thingTypeName="NoSuchType")
+    expect_error(iot, "InvalidRequestException", 400, "CreateThing with an invalid name",
+                 iot.create_thing, thingName="bad name")
+    described = iot.describe_thing(thingName="boto:thing")
+    check(described["thingName"] == "boto:thing" and described["version"] == 1
+          and described["attributes"] == {"k": "v"} and described["defaultClientId"] == "boto:thing",
+          "DescribeThing")
+    expect_error(iot, "ResourceNotFoundException", 404, "DescribeThing of a missing thing",
+                 iot.describe_thing, thingName="missing")
+    for i in range(5):
+        iot.create_thing(thingName=f"boto-{i}")
+    names = []
+    pages = 0
+    for page in iot.get_paginator("list_things").paginate(PaginationConfig={"PageSize": 2}):
+        pages += 1
+        names += [t["thingName"] for t in page["things"]]
+    check(names == sorted(["boto:thing"] + [f"boto-{i}" for i in range(5)]), f"ListThings paginator sees every thing ({names})")
+    check(pages == 3, f"ListThings paginator used 3 pages of 2 (got {pages})")
+    listed = iot.list_things(attributeName="k", attributeValue="v")
+    check([t["thingName"] for t in listed["things"]] == ["boto:thing"], "ListThings filtered by attribute")
+
+    # Jobs
+    doc = json.dumps({"operation": "reboot", "delay": 5})
+    job = iot.create_job(jobId="boto-job-1", targets=[thing_arn("boto:thing"), thing_arn("boto-0")],
+                         document=doc, description="first", timeoutConfig={"inProgressTimeoutInMinutes": 10})
+    check(job["jobArn"] == f"arn:aws:iot:{REGION}:{ACCOUNT}:job/boto-job-1" and job["jobId"] == "boto-job-1"
+          and job["description"] == "first", "CreateJob")
+    expect_error(iot, "ResourceAlreadyExistsException", 409, "CreateJob with an existing id",
+                 iot.create_job, jobId="boto-job-1", targets=[thing_arn("boto:thing")], document=doc)
+    expect_error(iot, "ResourceNotFoundException", 404, "CreateJob for a missing thing",
+                 iot.create_job, jobId="boto-job-x", targets=[thing_arn("ghost")], document=doc)
+    expect_error(iot, "InvalidRequestException", 400, "CreateJob with an invalid job id",
+                 iot.create_job, jobId="bad id", targets=[thing_arn("boto:thing")], document=doc)
+    expect_error(iot, "InvalidRequestException", 400, "CreateJob with a document that is not JSON",
+                 iot.create_job, jobId="boto-job-x", targets=[thing_arn("boto:thing")], document="{oops")
+
+    d = iot.describe_job(jobId="boto-job-1")["job"]
+    check(d["status"] == "IN_PROGRESS" and d["targetSelection"] == "SNAPSHOT", "DescribeJob status and selection")
+    check(isinstance(d["createdAt"], datetime.datetime) and isinstance(d["lastUpdatedAt"], datetime.datetime),
+          "DescribeJob timestamps parse as datetimes")
+    check(abs((datetime.datetime.now(datetime.timezone.utc) - d["createdAt"]).total_seconds()) < 120,
+          "DescribeJob createdAt is epoch seconds")
+    check(d["jobProcessDetails"]["numberOfQueuedThings"] == 2, "DescribeJob counts queued things")
+    check(d["timeoutConfig"]["inProgressTimeoutInMinutes"] == 10, "DescribeJob timeoutConfig")
+    check(sorted(d["targets"]) == sorted([thing_arn("boto:thing"), thing_arn("boto-0")]), "DescribeJob targets")
+    check(iot.get_job_document(jobId="boto-job-1")["document"] == doc, "GetJobDocument")
+    expect_error(iot, "ResourceNotFoundException", 404, "DescribeJob of a missing job",
+                 iot.describe_job, jobId="nope")
+
+    for i in range(2, 6):
+        iot.create_job(jobId=f"boto-job-{i}", targets=[thing_arn("boto:thing")], document=doc,
+                       targetSelection="CONTINUOUS" if i == 5 else "SNAPSHOT")
+    ids = []
+    for page in iot.get_paginator("list_jobs").paginate(PaginationConfig={"PageSize": 2}):
+        ids += [j["jobId"] for j in page["jobs"]]
+    check(ids == [f"boto-job-{i}" for i in range(1, 6)], f"ListJobs paginator in creation order ({ids})")
+    cont = iot.list_jobs(targetSelection="CONTINUOUS")["jobs"]
+    check([j["jobId"] for j in cont] == ["boto-job-5"], "ListJobs filtered by targetSelection")
+
+    summaries = []
+    for page in iot.get_paginator("list_job_executions_for_job").paginate(jobId="boto-job-1",
+                                                                          PaginationConfig={"PageSize": 1}):
+        summaries += page["executionSummaries"]
+    check(sorted(s["thingArn"] for s in summaries) == sorted([thing_arn("boto:thing"), thing_arn("boto-0")]),
+          "ListJobExecutionsForJob paginator")
+    check(all(s["jobExecutionSummary"]["status"] == "QUEUED" and s["jobExecutionSummary"]["executionNumber"] == 1
+              for s in summaries), "ListJobExecutionsForJob summaries")
+    for_thing = []
+    for page in iot.get_paginator("list_job_executions_for_thing").paginate(thingName="boto:thing",
+                                                                            PaginationConfig={"PageSize": 2}):
+        for_thing += [s["jobId"] for s in page["executionSummaries"]]
+    check(for_thing == [f"boto-job-{i}" for i in range(1, 6)], f"ListJobExecutionsForThing paginator ({for_thing})")
+    queued = iot.list_job_executions_for_thing(thingName="boto-0", status="QUEUED")["executionSummaries"]
+    check([s["jobId"] for s in queued] == ["boto-job-1"], "ListJobExecutionsForThing filtered by status")
+
+    e = iot.describe_job_execution(jobId="boto-job-1", thingName="boto:thing")["execution"]
+    check(e["status"] == "QUEUED" and e["versionNumber"] == 1 and e["executionNumber"] == 1
+          and e["thingArn"] == thing_arn("boto:thing") and isinstance(e["queuedAt"], datetime.datetime),
+          "DescribeJobExecution")
+    expect_error(iot, "ResourceNotFoundException", 404, "DescribeJobExecution of a missing execution",
+                 iot.describe_job_execution, jobId="boto-job-1", thingName="boto-1")
+
+    # CancelJobExecution
+    expect_error(iot, "VersionConflictException", 409, "CancelJobExecution with a stale version",
+                 iot.cancel_job_execution, jobId="boto-job-2", thingName="boto:thing", expectedVersion=5)
+    iot.cancel_job_execution(jobId="boto-job-2", thingName="boto:thing", expectedVersion=1,
+                             statusDetails={"reason": "operator"})
+    e = iot.describe_job_execution(jobId="boto-job-2", thingName="boto:thing")["execution"]
+    check(e["status"] == "CANCELED" and e["statusDetails"]["detailsMap"] == {"reason": "operator"},
+          "CancelJobExecution cancels the execution")
+    expect_error(iot, "InvalidStateTransitionException", 409, "CancelJobExecution of a canceled execution",
+                 iot.cancel_job_execution, jobId="boto-job-2", thingName="boto:thing")
+    check(iot.describe_job(jobId="boto-job-2")["job"]["status"] == "COMPLETED",
+          "a SNAPSHOT job completes when every execution is terminal")
+
+    # DeleteJobExecution
+    expect_error(iot, "InvalidStateTransitionException", 409, "DeleteJobExecution of a QUEUED execution without force",
+                 iot.delete_job_execution, jobId="boto-job-4", thingName="boto:thing", executionNumber=1)
+    iot.delete_job_execution(jobId="boto-job-4", thingName="boto:thing", executionNumber=1, force=True)
+    expect_error(iot, "ResourceNotFoundException", 404, "DescribeJobExecution after DeleteJobExecution",
+                 iot.describe_job_execution, jobId="boto-job-4", thingName="boto:thing")
+    iot.delete_job_execution(jobId="boto-job-2", thingName="boto:thing", executionNumber=1)
+    check(True, "DeleteJobExecution of a terminal execution needs no force")
+
+    # CancelJob and DeleteJob
+    cancel = iot.cancel_job(jobId="boto-job-3", reasonCode="NOT_NEEDED", comment="changed plans")
+    check(cancel["jobId"] == "boto-job-3" and cancel["jobArn"].endswith(":job/boto-job-3"), "CancelJob")
+    d = iot.describe_job(jobId="boto-job-3")["job"]
+    check(d["status"] == "CANCELED" and d["reasonCode"] == "NOT_NEEDED" and d["comment"] == "changed plans"
+          and d["jobProcessDetails"]["numberOfCanceledThings"] == 1, "DescribeJob after CancelJob")
+    iot.delete_job(jobId="boto-job-3")
+    check(True, "DeleteJob of a canceled job needs no force")
+    expect_error(iot, "InvalidStateTransitionException", 409, "DeleteJob of an IN_PROGRESS job without force",
+                 iot.delete_job, jobId="boto-job-1")
+    iot.delete_job(jobId="boto-job-1", force=True)
+    expect_error(iot, "ResourceNotFoundException", 404, "DescribeJob after DeleteJob",
+                 iot.describe_job, jobId="boto-job-1")
+    expect_error(iot, "ResourceNotFoundException", 404, "CancelJob of a missing job",
+                 iot.cancel_job, jobId="boto-job-1")
+
+    # DeleteThing
+    expect_error(iot, "VersionConflictException", 409, "DeleteThing with a stale version",
+                 iot.delete_thing, thingName="boto-4", expectedVersion=9)
+    iot.delete_thing(thingName="boto-4", expectedVersion=1)
+    expect_error(iot, "ResourceNotFoundException", 404, "DescribeThing after DeleteThing",
+                 iot.describe_thing, thingName="boto-4")
+    iot.delete_thing(thingName="boto-4")
+    check(True, "DeleteThing of a missing thing succeeds")
+
+    # Authentication
+    bad = client(secret="not-the-secret")
+    expect_error(bad, "InvalidSignatureException", 403, "a wrong secret key", bad.list_jobs)
+    unknown = client(key="AKIDUNKNOWNKEY")
+    expect_error(unknown, "UnrecognizedClientException", 403, "an unknown access key", unknown.list_things)
+
+    print(f"all {checks} checks passed", flush=True)
+
+
+if __name__ == "__main__":
+    main()
