@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "jd-execution.h"
+#include "jd-job.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,13 @@ const char *jd_format_status_style    (JdExecutionStatus  status);
 void        jd_format_status_pill     (GtkLabel          *label,
                                        JdExecutionStatus  status);
 char       *jd_format_json_pretty     (JsonNode          *node);
+
+/* The operator side: job statuses, target selection, thing names from ARNs. */
+const char *jd_format_job_status_label            (JdJobStatus           status);
+const char *jd_format_job_status_style            (JdJobStatus           status);
+void        jd_format_job_status_pill             (GtkLabel             *label,
+                                                   JdJobStatus           status);
+const char *jd_format_target_selection_label      (JdTargetSelection     selection);
+char       *jd_format_thing_name_from_arn         (const char           *arn);
 
 G_END_DECLS
