@@ -92,7 +92,8 @@ struct _JdJobsView
   AdwActionRow        *updated_row;
   AdwActionRow        *completed_row;
   AdwActionRow        *timeout_row;
-  AdwPreferencesGroup *counts_group;
+  GtkFlowBox          *counts_box;
+  GtkWidget           *status_group;
   GtkSourceView       *document_view;
   AdwPreferencesGroup *executions_group;
   AdwActionRow        *no_executions_row;
@@ -511,9 +512,25 @@ show_details (JdJobsView *self)
   gtk_widget_set_visible (GTK_WIDGET (self->description_label),
                           jd_job_get_description (job) != NULL && jd_job_get_description (job)[0] != '\0');
 
-  set_text_row (self->reason_row, jd_job_get_reason_code (job));
-  set_text_row (self->comment_row, jd_job_get_comment (job));
-  adw_action_row_set_subtitle (self->forced_row, jd_job_get_force_canceled (job) ? _("Yes") : _("No"));
+  /* Why and how a job was canceled; nothing to say for the others. */
+  {
+    const char *reason = jd_job_get_reason_code (job);
+    const char *comment = jd_job_get_comment (job);
+    gboolean has_reason = reason != NULL && reason[0] != '\0';
+    gboolean has_comment = comment != NULL && comment[0] != '\0';
+    gboolean canceled = jd_job_get_status (job) == JD_JOB_STATUS_CANCELED || jd_job_get_force_canceled (job);
+
+    set_text_row (self->reason_row, reason);
+    set_text_row (self->comment_row, comment);
+    adw_action_row_set_subtitle (self->forced_row,
+                                 jd_job_get_force_canceled (job)
+                                 ? _("Yes, executions in progress were canceled too")
+                                 : _("No"));
+    gtk_widget_set_visible (GTK_WIDGET (self->reason_row), has_reason);
+    gtk_widget_set_visible (GTK_WIDGET (self->comment_row), has_comment);
+    gtk_widget_set_visible (GTK_WIDGET (self->forced_row), canceled);
+    gtk_widget_set_visible (self->status_group, has_reason || has_comment || canceled);
+  }
   adw_action_row_set_subtitle (self->selection_row,
                                jd_format_target_selection_label (jd_job_get_target_selection (job)));
 
@@ -1146,7 +1163,8 @@ jd_jobs_view_class_init (JdJobsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JdJobsView, updated_row);
   gtk_widget_class_bind_template_child (widget_class, JdJobsView, completed_row);
   gtk_widget_class_bind_template_child (widget_class, JdJobsView, timeout_row);
-  gtk_widget_class_bind_template_child (widget_class, JdJobsView, counts_group);
+  gtk_widget_class_bind_template_child (widget_class, JdJobsView, counts_box);
+  gtk_widget_class_bind_template_child (widget_class, JdJobsView, status_group);
   gtk_widget_class_bind_template_child (widget_class, JdJobsView, document_view);
   gtk_widget_class_bind_template_child (widget_class, JdJobsView, executions_group);
   gtk_widget_class_bind_template_child (widget_class, JdJobsView, no_executions_row);
@@ -1155,20 +1173,28 @@ jd_jobs_view_class_init (JdJobsViewClass *klass)
 }
 
 static void
-add_count_row (JdJobsView *self,
-               Count       count,
-               const char *title,
-               const char *name)
+add_count (JdJobsView *self,
+           Count       count,
+           const char *title,
+           const char *name)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *label = gtk_label_new ("—");
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *number = gtk_label_new ("—");
+  GtkWidget *caption = gtk_label_new (title);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_widget_set_name (label, name);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-  adw_preferences_group_add (self->counts_group, row);
-  self->count_labels[count] = GTK_LABEL (label);
+  gtk_widget_add_css_class (number, "title-3");
+  gtk_widget_add_css_class (number, "numeric");
+  gtk_widget_set_name (number, name);
+  gtk_widget_add_css_class (caption, "caption");
+  gtk_widget_add_css_class (caption, "dim-label");
+  gtk_label_set_ellipsize (GTK_LABEL (caption), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_box_append (GTK_BOX (box), number);
+  gtk_box_append (GTK_BOX (box), caption);
+  gtk_flow_box_append (self->counts_box, box);
+  gtk_widget_set_focusable (gtk_widget_get_parent (box), FALSE);
+  self->count_labels[count] = GTK_LABEL (number);
 }
 
 static void
@@ -1188,14 +1214,14 @@ jd_jobs_view_init (JdJobsView *self)
   add_column (self, COLUMN_CREATED, _("Created"), FALSE, 100);
   add_column (self, COLUMN_UPDATED, _("Updated"), FALSE, 100);
 
-  add_count_row (self, COUNT_QUEUED, _("Queued"), "count-queued");
-  add_count_row (self, COUNT_IN_PROGRESS, _("In Progress"), "count-in-progress");
-  add_count_row (self, COUNT_SUCCEEDED, _("Succeeded"), "count-succeeded");
-  add_count_row (self, COUNT_FAILED, _("Failed"), "count-failed");
-  add_count_row (self, COUNT_REJECTED, _("Rejected"), "count-rejected");
-  add_count_row (self, COUNT_TIMED_OUT, _("Timed Out"), "count-timed-out");
-  add_count_row (self, COUNT_CANCELED, _("Canceled"), "count-canceled");
-  add_count_row (self, COUNT_REMOVED, _("Removed"), "count-removed");
+  add_count (self, COUNT_QUEUED, _("Queued"), "count-queued");
+  add_count (self, COUNT_IN_PROGRESS, _("In Progress"), "count-in-progress");
+  add_count (self, COUNT_SUCCEEDED, _("Succeeded"), "count-succeeded");
+  add_count (self, COUNT_FAILED, _("Failed"), "count-failed");
+  add_count (self, COUNT_REJECTED, _("Rejected"), "count-rejected");
+  add_count (self, COUNT_TIMED_OUT, _("Timed Out"), "count-timed-out");
+  add_count (self, COUNT_CANCELED, _("Canceled"), "count-canceled");
+  add_count (self, COUNT_REMOVED, _("Removed"), "count-removed");
 
   self->store = g_list_store_new (JD_TYPE_JOB);
   self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->store)));
