@@ -19,6 +19,8 @@
 
 #define G_LOG_DOMAIN "jd-app"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <gtksourceview/gtksource.h>
 
@@ -221,6 +223,24 @@ error_details (const GError *error)
     }
 
   return g_strdup (error->message);
+}
+
+/* The first paragraph of error_details(), for the error page: AWS's
+ * signature errors go on with the whole canonical request. */
+static char *
+error_summary (const GError *error)
+{
+  g_autofree char *details = error_details (error);
+  const char *aws_type = jd_control_plane_error_get_aws_type (error);
+  const char *message = jd_control_plane_error_get_aws_message (error);
+  const char *end;
+
+  if (aws_type == NULL || message == NULL)
+    return g_steal_pointer (&details);
+
+  end = strstr (message, "\n\n");
+  return g_strdup_printf ("%s: %.*s", aws_type,
+                          (int) (end ? (gsize) (end - message) : strlen (message)), message);
 }
 
 static void
@@ -749,7 +769,9 @@ list_jobs_cb (GObject      *object,
         }
       else
         {
-          adw_status_page_set_description (self->error_page, details);
+          g_autofree char *summary = error_summary (error);
+
+          adw_status_page_set_description (self->error_page, summary);
           gtk_stack_set_visible_child_name (self->list_stack, "error");
           gtk_label_set_label (self->count_label, "");
         }

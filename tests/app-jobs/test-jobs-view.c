@@ -709,6 +709,67 @@ test_against_service (void)
   service_stop (&service);
 }
 
+static const char *
+error_page_description (GtkWidget *view)
+{
+  AdwStatusPage *page = find_type (view, ADW_TYPE_STATUS_PAGE);
+
+  while (page != NULL && !jd_test_ui_tree_shows (GTK_WIDGET (page), "Could Not Load Jobs"))
+    page = find_type (gtk_widget_get_next_sibling (GTK_WIDGET (page)), ADW_TYPE_STATUS_PAGE);
+  g_assert_nonnull (page);
+  return adw_status_page_get_description (page);
+}
+
+/* Wrong credentials and an untrusted server certificate: the error page
+ * says what went wrong, in AWS's words or TLS's. */
+static void
+test_refused (void)
+{
+  Service service = { 0 };
+  g_autoptr(JdCredentials) wrong = jd_credentials_new (AKID, "not-the-secret", NULL, REGION);
+  g_autoptr(JdCredentials) right = jd_credentials_new (AKID, SECRET, NULL, REGION);
+  g_autoptr(JdControlPlane) bad_key = NULL;
+  g_autoptr(JdControlPlane) untrusted = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *endpoint = NULL;
+  g_autofree char *other_dir = NULL;
+  g_autoptr(OpTestCa) other_ca = NULL;
+  GtkWidget *view;
+  GtkWidget *window;
+
+  service_start (&service);
+  endpoint = g_strdup_printf ("https://127.0.0.1:%u", jd_service_http_get_port (service.http));
+  bad_key = jd_control_plane_new (REGION, endpoint, op_test_ca_get_path (service.ca), wrong, &error);
+  g_assert_no_error (error);
+  jd_control_plane_set_retry_policy (bad_key, 1, 10);
+
+  /* A CA that did not sign the service's certificate. */
+  other_dir = g_dir_make_tmp ("jd-jobs-view-ca-XXXXXX", &error);
+  g_assert_no_error (error);
+  other_ca = op_test_ca_new (other_dir, "other");
+  untrusted = jd_control_plane_new (REGION, endpoint, op_test_ca_get_path (other_ca), right, &error);
+  g_assert_no_error (error);
+  jd_control_plane_set_retry_policy (untrusted, 1, 10);
+
+  window = new_window_with_view (&view);
+  jd_jobs_view_set_control_plane (JD_JOBS_VIEW (view), bad_key);
+  wait_idle (JD_JOBS_VIEW (view));
+  /* AWS's type and first paragraph, not the canonical request after it. */
+  g_assert_true (g_str_has_prefix (error_page_description (view), "InvalidSignatureException: "));
+  g_assert_null (strstr (error_page_description (view), "Canonical String"));
+
+  jd_jobs_view_set_control_plane (JD_JOBS_VIEW (view), untrusted);
+  wait_idle (JD_JOBS_VIEW (view));
+  g_assert_true (jd_test_ui_tree_shows (view, "Could Not Load Jobs"));
+  g_assert_cmpuint (strlen (error_page_description (view)), >, 5);
+  g_assert_null (strstr (error_page_description (view), "Signature"));
+
+  destroy_and_check_finalized (window, view);
+  g_clear_pointer (&other_ca, op_test_ca_free);
+  remove_dir (other_dir);
+  service_stop (&service);
+}
+
 /* Destroying the view while its requests run cancels them: no callback
  * touches it afterwards, and it finalizes. */
 static void
@@ -750,6 +811,7 @@ main (int   argc,
   g_test_add_func ("/app/jobs-view/delete-dialog-force", test_delete_dialog_force);
   g_test_add_func ("/app/jobs-view/unreachable", test_unreachable);
   g_test_add_func ("/app/jobs-view/against-service", test_against_service);
+  g_test_add_func ("/app/jobs-view/refused", test_refused);
   g_test_add_func ("/app/jobs-view/dispose-while-loading", test_dispose_while_loading);
 
   return g_test_run ();
