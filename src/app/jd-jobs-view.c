@@ -685,7 +685,11 @@ load_details (JdJobsView *self)
   update_actions (self);
 
   if (job == NULL)
-    return;
+    {
+      /* Nothing left to show in a folded leaflet's details page. */
+      adw_leaflet_set_visible_child_name (self->leaflet, "list");
+      return;
+    }
 
   show_details (self);
 
