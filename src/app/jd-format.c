@@ -7,6 +7,8 @@
 
 #define G_LOG_DOMAIN "jd-app"
 
+#include <string.h>
+
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
@@ -136,6 +138,22 @@ jd_format_status_style (JdExecutionStatus status)
     }
 }
 
+static void
+set_pill (GtkLabel   *label,
+          const char *style,
+          const char *text)
+{
+  static const char *styles[] = { "accent", "success", "error", "warning", "dim-label" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (label), styles[i]);
+
+  gtk_widget_add_css_class (GTK_WIDGET (label), "status-pill");
+  gtk_widget_add_css_class (GTK_WIDGET (label), style);
+  gtk_label_set_label (label, text);
+}
+
+
 /**
  * jd_format_status_pill:
  *
@@ -145,14 +163,7 @@ void
 jd_format_status_pill (GtkLabel          *label,
                        JdExecutionStatus  status)
 {
-  static const char *styles[] = { "accent", "success", "error", "warning", "dim-label" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (label), styles[i]);
-
-  gtk_widget_add_css_class (GTK_WIDGET (label), "status-pill");
-  gtk_widget_add_css_class (GTK_WIDGET (label), jd_format_status_style (status));
-  gtk_label_set_label (label, jd_format_status_label (status));
+  set_pill (label, jd_format_status_style (status), jd_format_status_label (status));
 }
 
 /**
@@ -260,4 +271,115 @@ int
 jd_format_column_of (GtkListItemFactory *factory)
 {
   return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "jd-column"));
+}
+
+/**
+ * jd_format_job_status_label:
+ *
+ * Returns: a job's status in words
+ */
+const char *
+jd_format_job_status_label (JdJobStatus status)
+{
+  switch (status)
+    {
+    case JD_JOB_STATUS_IN_PROGRESS:
+      return _("In Progress");
+    case JD_JOB_STATUS_CANCELED:
+      return _("Canceled");
+    case JD_JOB_STATUS_COMPLETED:
+      return _("Completed");
+    case JD_JOB_STATUS_DELETION_IN_PROGRESS:
+      return _("Deleting");
+    case JD_JOB_STATUS_SCHEDULED:
+      return _("Scheduled");
+    case JD_JOB_STATUS_UNKNOWN:
+    default:
+      return _("Unknown");
+    }
+}
+
+/**
+ * jd_format_job_status_style:
+ *
+ * Returns: the libadwaita style class of a job status's colour
+ */
+const char *
+jd_format_job_status_style (JdJobStatus status)
+{
+  switch (status)
+    {
+    case JD_JOB_STATUS_IN_PROGRESS:
+      return "accent";
+    case JD_JOB_STATUS_COMPLETED:
+      return "success";
+    case JD_JOB_STATUS_CANCELED:
+      return "warning";
+    case JD_JOB_STATUS_DELETION_IN_PROGRESS:
+      return "error";
+    case JD_JOB_STATUS_SCHEDULED:
+    case JD_JOB_STATUS_UNKNOWN:
+    default:
+      return "dim-label";
+    }
+}
+
+/**
+ * jd_format_job_status_pill:
+ *
+ * Turns @label into a small pill showing the job @status in its colour.
+ */
+void
+jd_format_job_status_pill (GtkLabel    *label,
+                           JdJobStatus  status)
+{
+  set_pill (label, jd_format_job_status_style (status), jd_format_job_status_label (status));
+}
+
+const char *
+jd_format_target_selection_label (JdTargetSelection selection)
+{
+  switch (selection)
+    {
+    case JD_TARGET_SELECTION_CONTINUOUS:
+      return _("Continuous");
+    case JD_TARGET_SELECTION_SNAPSHOT:
+    default:
+      return _("Snapshot");
+    }
+}
+
+/**
+ * jd_format_thing_name_from_arn:
+ * @arn: (nullable): "arn:aws:iot:REGION:ACCOUNT:thing/NAME", or a thing group ARN
+ *
+ * Returns: (transfer full): the thing's name, "Group NAME" for a thing group,
+ *   or @arn itself when it is neither
+ */
+char *
+jd_format_thing_name_from_arn (const char *arn)
+{
+  const char *resource;
+
+  if (arn == NULL)
+    return g_strdup ("");
+
+  /* arn:PARTITION:iot:REGION:ACCOUNT:RESOURCE; thing names may hold ':'. */
+  resource = arn;
+  for (guint colons = 0; colons < 5; colons++)
+    {
+      resource = strchr (resource, ':');
+      if (resource == NULL)
+        return g_strdup (arn);
+      resource++;
+    }
+
+  if (g_str_has_prefix (resource, "thing/") && resource[strlen ("thing/")] != '\0')
+    return g_strdup (resource + strlen ("thing/"));
+
+  if (g_str_has_prefix (resource, "thinggroup/") && resource[strlen ("thinggroup/")] != '\0')
+    /* Translators: a thing group among a job's targets */
+    return g_strdup_printf (_("Group %s"), resource + strlen ("thinggroup/"));
+
+  return g_strdup (arn);
 }

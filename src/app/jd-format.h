@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "jd-execution.h"
+#include "jd-job.h"
 
 G_BEGIN_DECLS
 
@@ -38,5 +39,13 @@ GtkListItemFactory *jd_format_add_column (GtkColumnView           *view,
                                           const JdColumnCallbacks *callbacks,
                                           gpointer                 user_data);
 int                 jd_format_column_of  (GtkListItemFactory      *factory);
+
+/* The operator side: job statuses, target selection, thing names from ARNs. */
+const char *jd_format_job_status_label            (JdJobStatus           status);
+const char *jd_format_job_status_style            (JdJobStatus           status);
+void        jd_format_job_status_pill             (GtkLabel             *label,
+                                                   JdJobStatus           status);
+const char *jd_format_target_selection_label      (JdTargetSelection     selection);
+char       *jd_format_thing_name_from_arn         (const char           *arn);
 
 G_END_DECLS

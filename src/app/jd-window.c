@@ -20,6 +20,7 @@
 #include "jd-execution-details.h"
 #include "jd-format.h"
 #include "jd-jobs-error.h"
+#include "jd-jobs-view.h"
 #include "jd-new-job-dialog.h"
 #include "jd-session.h"
 #include "jd-update-dialog.h"
@@ -56,6 +57,7 @@ struct _JdWindow
   AdwStatusPage        *failed_page;
   AdwViewStack         *view_stack;
   JdDeviceView         *device_view;
+  JdJobsView           *jobs_view;
   JdEventsView         *events_view;
 };
 
@@ -227,6 +229,34 @@ session_changed_cb (JdWindow *self)
 }
 
 static void
+control_plane_changed_cb (JdWindow *self)
+{
+  jd_jobs_view_set_control_plane (self->jobs_view,
+                                  self->session ? jd_session_get_control_plane (self->session) : NULL);
+  update_state_display (self);
+}
+
+/* The Jobs view's results and errors, as toasts (AWS's words behind Details). */
+static void
+jobs_view_message_cb (JdJobsView *view,
+                      const char *title,
+                      const char *details,
+                      JdWindow   *self)
+{
+  AdwToast *toast = adw_toast_new (title);
+
+  if (details != NULL)
+    {
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+      adw_toast_set_timeout (toast, 8);
+      adw_toast_set_button_label (toast, _("_Details"));
+      adw_toast_set_action_name (toast, "win.show-details");
+      adw_toast_set_action_target_value (toast, g_variant_new ("(ss)", title, details));
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
 event_log_cap_changed_cb (JdWindow *self)
 {
   JdJobsClient *client = self->session ? jd_session_get_jobs_client (self->session) : NULL;
@@ -310,6 +340,7 @@ stop_session (JdWindow *self)
   g_clear_object (&self->session);
 
   jd_device_view_set_model (self->device_view, NULL);
+  jd_jobs_view_set_control_plane (self->jobs_view, NULL);
   jd_events_view_set_event_log (self->events_view, NULL);
 }
 
@@ -337,7 +368,7 @@ start_session (JdWindow *self)
   g_signal_connect_object (self->session, "notify::state", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::status", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::error-message", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "notify::control-plane", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::control-plane", G_CALLBACK (control_plane_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::jobs-client", G_CALLBACK (jobs_client_changed_cb), self, G_CONNECT_SWAPPED);
 
   update_state_display (self);
@@ -715,7 +746,9 @@ refresh_action (GSimpleAction *action,
 {
   JdWindow *self = user_data;
 
-  if (jobs_client (self) != NULL)
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "jobs") == 0)
+    jd_jobs_view_refresh (self->jobs_view);
+  else if (jobs_client (self) != NULL)
     jd_jobs_client_get_pending_async (jobs_client (self), self->cancellable,
                                       get_pending_done_cb, g_object_ref (self));
 }
@@ -772,6 +805,8 @@ create_job_done_cb (GObject      *object,
 
       adw_toast_overlay_add_toast (request->window->toast_overlay, adw_toast_new (title));
       gtk_window_destroy (GTK_WINDOW (request->dialog));
+      jd_jobs_view_select_job (request->window->jobs_view, request->job_id);
+      jd_jobs_view_refresh (request->window->jobs_view);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -1066,6 +1101,7 @@ jd_window_class_init (JdWindowClass *klass)
   window_class->close_request = jd_window_close_request;
 
   g_type_ensure (JD_TYPE_DEVICE_VIEW);
+  g_type_ensure (JD_TYPE_JOBS_VIEW);
   g_type_ensure (JD_TYPE_EVENTS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/jd-window.ui");
@@ -1088,6 +1124,7 @@ jd_window_class_init (JdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JdWindow, failed_page);
   gtk_widget_class_bind_template_child (widget_class, JdWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, JdWindow, device_view);
+  gtk_widget_class_bind_template_child (widget_class, JdWindow, jobs_view);
   gtk_widget_class_bind_template_child (widget_class, JdWindow, events_view);
 }
 
@@ -1105,6 +1142,8 @@ jd_window_init (JdWindow *self)
                                    G_N_ELEMENTS (exec_entries), self);
   gtk_widget_insert_action_group (GTK_WIDGET (self), "exec", G_ACTION_GROUP (self->exec_actions));
 
+  g_signal_connect_object (self->jobs_view, "show-message",
+                           G_CALLBACK (jobs_view_message_cb), self, 0);
   g_signal_connect_object (self->device_view, "notify::selected-execution",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
   update_exec_actions (self);

@@ -715,8 +715,10 @@ mosq_source_dispatch (GSource     *source,
       int so_error = 0;
       socklen_t len = sizeof so_error;
 
+      /* Only a refused connect: a reset after the handshake started carries
+       * the broker's TLS alert, which loop_read reads. */
       if (getsockopt (mosquitto_socket (session->mosq), SOL_SOCKET, SO_ERROR, &so_error, &len) == 0 &&
-          so_error != 0)
+          so_error == ECONNREFUSED)
         {
           g_clear_pointer (&session->tls_error, g_free);
           rc = MOSQ_ERR_ERRNO;
