@@ -1201,3 +1201,16 @@ jd_window_get_device_view (JdWindow *self)
 
   return self->device_view;
 }
+
+/**
+ * jd_window_get_jobs_view:
+ *
+ * Returns: (transfer none): the Jobs view
+ */
+GtkWidget *
+jd_window_get_jobs_view (JdWindow *self)
+{
+  g_return_val_if_fail (JD_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->jobs_view);
+}

@@ -11,6 +11,7 @@
 #include <adwaita.h>
 
 #include "jd-application.h"
+#include "jd-jobs-view.h"
 #include "jd-new-job-dialog.h"
 #include "jd-test-ui.h"
 #include "jd-window.h"
@@ -34,6 +35,15 @@ has_n_pending (gpointer data)
   GListModel *model = jd_device_view_get_model (jd_window_get_device_view (window));
 
   return model != NULL && g_list_model_get_n_items (model) == GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+jobs_listed (gpointer data)
+{
+  JdJobsView *view = JD_JOBS_VIEW (jd_window_get_jobs_view (window));
+
+  return !jd_jobs_view_get_loading (view) &&
+         g_list_model_get_n_items (jd_jobs_view_get_jobs (view)) == GPOINTER_TO_UINT (data);
 }
 
 static gboolean
@@ -205,6 +215,18 @@ test_screenshots (void)
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   jd_test_ui_spin (500);
   save_png (GTK_WIDGET (window), "main-window-dark.png");
+
+  /* Jobs: the account's three jobs, one selected with its counts. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "jobs");
+  jd_jobs_view_refresh (JD_JOBS_VIEW (jd_window_get_jobs_view (window)));
+  g_assert_true (jd_test_ui_wait_for (jobs_listed, GUINT_TO_POINTER (3), 10000));
+  g_assert_true (jd_jobs_view_select_job (JD_JOBS_VIEW (jd_window_get_jobs_view (window)), "firmware-update-2"));
+  jd_test_ui_spin (800);
+  save_png (GTK_WIDGET (window), "jobs-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  jd_test_ui_spin (300);
+  save_png (GTK_WIDGET (window), "jobs.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "events");
   jd_test_ui_spin (500);
