@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "jd-device-api.h"
+#include "jd-execution-private.h"
 
 #define MAX_NOTIFY_JOBS 10
 #define MAX_CLIENT_TOKEN 64
@@ -335,7 +336,8 @@ get_member (JsonObject *object,
   return node;
 }
 
-/* An integer, given as a number or as a numeric string. */
+/* An integer, given as a number or as a numeric string: the client's own
+ * lenient reader, so both sides accept the same spellings. */
 static gboolean
 get_integer (JsonObject *object,
              const char *name,
@@ -343,46 +345,8 @@ get_integer (JsonObject *object,
              gint64     *value,
              Rejection  *r)
 {
-  JsonNode *node = get_member (object, name);
-
-  *present = node != NULL;
-  if (node == NULL)
+  if (_jd_json_read_int64 (object, name, present, value, NULL))
     return TRUE;
-
-  if (JSON_NODE_HOLDS_VALUE (node))
-    {
-      GType type = json_node_get_value_type (node);
-
-      if (type == G_TYPE_INT64)
-        {
-          *value = json_node_get_int (node);
-          return TRUE;
-        }
-      if (type == G_TYPE_DOUBLE)
-        {
-          double d = json_node_get_double (node);
-
-          if (d == (double) (gint64) d)
-            {
-              *value = (gint64) d;
-              return TRUE;
-            }
-        }
-      if (type == G_TYPE_STRING)
-        {
-          const char *s = json_node_get_string (node);
-          char *end = NULL;
-          gint64 v;
-
-          errno = 0;
-          v = g_ascii_strtoll (s, &end, 10);
-          if (*s != '\0' && end != NULL && *end == '\0' && errno == 0)
-            {
-              *value = v;
-              return TRUE;
-            }
-        }
-    }
 
   return reject (r, "InvalidRequest", "Value for '%s' must be an integer", name);
 }
