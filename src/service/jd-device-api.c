@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "jd-service-json.h"
 #include "jd-device-api.h"
 #include "jd-execution-private.h"
 
@@ -157,24 +158,6 @@ builder_to_text (JsonBuilder *builder)
 }
 
 static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
-static void
 add_status_details (JsonBuilder      *builder,
                     JdStoreExecution *e)
 {
@@ -210,13 +193,13 @@ add_summary (JsonBuilder      *builder,
              JdStoreExecution *e)
 {
   json_builder_begin_object (builder);
-  add_string (builder, "jobId", e->job_id);
-  add_int (builder, "queuedAt", e->queued_at);
-  add_int (builder, "lastUpdatedAt", e->last_updated_at);
+  jd_service_json_add_string (builder, "jobId", e->job_id);
+  jd_service_json_add_int (builder, "queuedAt", e->queued_at);
+  jd_service_json_add_int (builder, "lastUpdatedAt", e->last_updated_at);
   if (e->started_at > 0)
-    add_int (builder, "startedAt", e->started_at);
-  add_int (builder, "executionNumber", e->execution_number);
-  add_int (builder, "versionNumber", e->version_number);
+    jd_service_json_add_int (builder, "startedAt", e->started_at);
+  jd_service_json_add_int (builder, "executionNumber", e->execution_number);
+  jd_service_json_add_int (builder, "versionNumber", e->version_number);
   json_builder_end_object (builder);
 }
 
@@ -227,17 +210,17 @@ add_execution (JsonBuilder      *builder,
                gboolean          include_document)
 {
   json_builder_begin_object (builder);
-  add_string (builder, "jobId", e->job_id);
-  add_string (builder, "status", jd_execution_status_to_string (e->status));
+  jd_service_json_add_string (builder, "jobId", e->job_id);
+  jd_service_json_add_string (builder, "status", jd_execution_status_to_string (e->status));
   add_status_details (builder, e);
-  add_int (builder, "queuedAt", e->queued_at);
+  jd_service_json_add_int (builder, "queuedAt", e->queued_at);
   if (e->started_at > 0)
-    add_int (builder, "startedAt", e->started_at);
-  add_int (builder, "lastUpdatedAt", e->last_updated_at);
-  add_int (builder, "versionNumber", e->version_number);
-  add_int (builder, "executionNumber", e->execution_number);
+    jd_service_json_add_int (builder, "startedAt", e->started_at);
+  jd_service_json_add_int (builder, "lastUpdatedAt", e->last_updated_at);
+  jd_service_json_add_int (builder, "versionNumber", e->version_number);
+  jd_service_json_add_int (builder, "executionNumber", e->execution_number);
   if (e->seconds_before_timeout >= 0)
-    add_int (builder, "approximateSecondsBeforeTimedOut", e->seconds_before_timeout);
+    jd_service_json_add_int (builder, "approximateSecondsBeforeTimedOut", e->seconds_before_timeout);
   if (include_document)
     add_job_document (builder, e->job_document);
   json_builder_end_object (builder);
@@ -249,9 +232,9 @@ add_execution_state (JsonBuilder      *builder,
 {
   json_builder_set_member_name (builder, "executionState");
   json_builder_begin_object (builder);
-  add_string (builder, "status", jd_execution_status_to_string (e->status));
+  jd_service_json_add_string (builder, "status", jd_execution_status_to_string (e->status));
   add_status_details (builder, e);
-  add_int (builder, "versionNumber", e->version_number);
+  jd_service_json_add_int (builder, "versionNumber", e->version_number);
   json_builder_end_object (builder);
 }
 
@@ -263,11 +246,11 @@ build_rejected (Rejection  *r,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  add_string (builder, "code", r->code);
-  add_string (builder, "message", r->message != NULL ? r->message : "");
+  jd_service_json_add_string (builder, "code", r->code);
+  jd_service_json_add_string (builder, "message", r->message != NULL ? r->message : "");
   if (client_token != NULL)
-    add_string (builder, "clientToken", client_token);
-  add_int (builder, "timestamp", timestamp);
+    jd_service_json_add_string (builder, "clientToken", client_token);
+  jd_service_json_add_int (builder, "timestamp", timestamp);
   if (r->state != NULL)
     add_execution_state (builder, r->state);
   json_builder_end_object (builder);
@@ -724,7 +707,7 @@ jd_device_api_handle (JdStore     *store,
   if (!get_client_token (request, &client_token, &r))
     goto done;
   if (client_token != NULL)
-    add_string (builder, "clientToken", client_token);
+    jd_service_json_add_string (builder, "clientToken", client_token);
 
   if (!jd_device_api_is_valid_thing_name (thing_name))
     {
@@ -744,7 +727,7 @@ jd_device_api_handle (JdStore     *store,
 
   /* The reply's timestamp follows clientToken, as in the captures. */
   timestamp = jd_store_now (store);
-  add_int (builder, "timestamp", timestamp);
+  jd_service_json_add_int (builder, "timestamp", timestamp);
 
   if (!jd_store_admit_request (store, (guint) op))
     {
@@ -819,7 +802,7 @@ jd_device_api_build_notify (JdStore     *store,
     return NULL;
 
   json_builder_begin_object (builder);
-  add_int (builder, "timestamp", jd_store_now (store));
+  jd_service_json_add_int (builder, "timestamp", jd_store_now (store));
   json_builder_set_member_name (builder, "jobs");
   json_builder_begin_object (builder);
   for (guint k = 0; k < 2; k++)
@@ -860,7 +843,7 @@ jd_device_api_build_notify_next (JdStore     *store,
     }
 
   json_builder_begin_object (builder);
-  add_int (builder, "timestamp", jd_store_now (store));
+  jd_service_json_add_int (builder, "timestamp", jd_store_now (store));
   if (next != NULL)
     {
       json_builder_set_member_name (builder, "execution");
@@ -894,13 +877,13 @@ jd_device_api_build_event (const JdStoreEvent *event,
 
       g_return_val_if_fail (e != NULL, NULL);
       *topic = g_strdup_printf ("$aws/events/jobExecution/%s/%s", e->job_id, event->operation);
-      add_string (builder, "eventType", "JOB_EXECUTION");
-      add_string (builder, "eventId", event_id);
-      add_int (builder, "timestamp", now);
-      add_string (builder, "operation", event->operation);
-      add_string (builder, "jobId", e->job_id);
-      add_string (builder, "thingArn", arn);
-      add_string (builder, "status", jd_execution_status_to_string (e->status));
+      jd_service_json_add_string (builder, "eventType", "JOB_EXECUTION");
+      jd_service_json_add_string (builder, "eventId", event_id);
+      jd_service_json_add_int (builder, "timestamp", now);
+      jd_service_json_add_string (builder, "operation", event->operation);
+      jd_service_json_add_string (builder, "jobId", e->job_id);
+      jd_service_json_add_string (builder, "thingArn", arn);
+      jd_service_json_add_string (builder, "status", jd_execution_status_to_string (e->status));
       add_status_details (builder, e);
     }
   else
@@ -909,41 +892,41 @@ jd_device_api_build_event (const JdStoreEvent *event,
 
       g_return_val_if_fail (job != NULL, NULL);
       *topic = g_strdup_printf ("$aws/events/job/%s/%s", job->job_id, event->operation);
-      add_string (builder, "eventType", "JOB");
-      add_string (builder, "eventId", event_id);
-      add_int (builder, "timestamp", now);
-      add_string (builder, "operation", event->operation);
-      add_string (builder, "jobId", job->job_id);
-      add_string (builder, "status", strcmp (event->operation, "deleted") == 0
+      jd_service_json_add_string (builder, "eventType", "JOB");
+      jd_service_json_add_string (builder, "eventId", event_id);
+      jd_service_json_add_int (builder, "timestamp", now);
+      jd_service_json_add_string (builder, "operation", event->operation);
+      jd_service_json_add_string (builder, "jobId", job->job_id);
+      jd_service_json_add_string (builder, "status", strcmp (event->operation, "deleted") == 0
                                      ? "DELETED" : jd_job_status_to_string (job->status));
-      add_string (builder, "targetSelection", job->target_selection);
+      jd_service_json_add_string (builder, "targetSelection", job->target_selection);
       json_builder_set_member_name (builder, "targets");
       json_builder_begin_array (builder);
       for (guint i = 0; job->targets != NULL && job->targets[i] != NULL; i++)
         json_builder_add_string_value (builder, job->targets[i]);
       json_builder_end_array (builder);
       if (job->description != NULL)
-        add_string (builder, "description", job->description);
+        jd_service_json_add_string (builder, "description", job->description);
       /* The documented job events carry these three in milliseconds. */
-      add_int (builder, "createdAt", job->created_at * 1000);
-      add_int (builder, "lastUpdatedAt", job->last_updated_at * 1000);
+      jd_service_json_add_int (builder, "createdAt", job->created_at * 1000);
+      jd_service_json_add_int (builder, "lastUpdatedAt", job->last_updated_at * 1000);
       if (job->completed_at > 0)
-        add_int (builder, "completedAt", job->completed_at * 1000);
+        jd_service_json_add_int (builder, "completedAt", job->completed_at * 1000);
       if (strcmp (event->operation, "completed") == 0)
         {
           json_builder_set_member_name (builder, "jobProcessDetails");
           json_builder_begin_object (builder);
-          add_int (builder, "numberOfCanceledThings", job->n_canceled);
-          add_int (builder, "numberOfRejectedThings", job->n_rejected);
-          add_int (builder, "numberOfFailedThings", job->n_failed);
-          add_int (builder, "numberOfRemovedThings", job->n_removed);
-          add_int (builder, "numberOfSucceededThings", job->n_succeeded);
-          add_int (builder, "numberOfTimedOutThings", job->n_timed_out);
+          jd_service_json_add_int (builder, "numberOfCanceledThings", job->n_canceled);
+          jd_service_json_add_int (builder, "numberOfRejectedThings", job->n_rejected);
+          jd_service_json_add_int (builder, "numberOfFailedThings", job->n_failed);
+          jd_service_json_add_int (builder, "numberOfRemovedThings", job->n_removed);
+          jd_service_json_add_int (builder, "numberOfSucceededThings", job->n_succeeded);
+          jd_service_json_add_int (builder, "numberOfTimedOutThings", job->n_timed_out);
           json_builder_end_object (builder);
         }
       if ((strcmp (event->operation, "deleted") == 0 || strcmp (event->operation, "canceled") == 0)
           && job->comment != NULL)
-        add_string (builder, "comment", job->comment);
+        jd_service_json_add_string (builder, "comment", job->comment);
     }
   json_builder_end_object (builder);
 

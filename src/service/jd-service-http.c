@@ -10,6 +10,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "jd-service-json.h"
 #include "jd-device-api.h"
 #include "jd-service-http.h"
 #include "jd-sigv4.h"
@@ -246,35 +247,6 @@ job_arn (JdServiceHttp *self,
 }
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  if (value == NULL)
-    return;
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_bool (JsonBuilder *builder,
-          const char  *name,
-          gboolean     value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_boolean_value (builder, value);
-}
-
-static void
 add_object (JsonBuilder *builder,
             const char  *name,
             JsonObject  *object)
@@ -397,7 +369,7 @@ add_next_token (JsonBuilder *builder,
     return;
   raw = g_strconcat ("jd1:", last_key, NULL);
   token = g_base64_encode ((const guchar *) raw, strlen (raw));
-  add_string (builder, "nextToken", token);
+  jd_service_json_add_string (builder, "nextToken", token);
 }
 
 /* Body members with type checks. */
@@ -485,47 +457,47 @@ add_job (JdServiceHttp *self,
   g_autofree char *arn = job_arn (self, job->job_id);
 
   json_builder_begin_object (builder);
-  add_string (builder, "jobArn", arn);
-  add_string (builder, "jobId", job->job_id);
-  add_string (builder, "targetSelection", job->target_selection);
-  add_string (builder, "status", jd_job_status_to_string (job->status));
-  add_bool (builder, "forceCanceled", job->force_canceled);
-  add_string (builder, "reasonCode", job->reason_code);
-  add_string (builder, "comment", job->comment);
+  jd_service_json_add_string (builder, "jobArn", arn);
+  jd_service_json_add_string (builder, "jobId", job->job_id);
+  jd_service_json_add_string (builder, "targetSelection", job->target_selection);
+  jd_service_json_add_string (builder, "status", jd_job_status_to_string (job->status));
+  jd_service_json_add_bool (builder, "forceCanceled", job->force_canceled);
+  jd_service_json_add_string (builder, "reasonCode", job->reason_code);
+  jd_service_json_add_string (builder, "comment", job->comment);
   json_builder_set_member_name (builder, "targets");
   json_builder_begin_array (builder);
   for (guint i = 0; job->targets[i] != NULL; i++)
     json_builder_add_string_value (builder, job->targets[i]);
   json_builder_end_array (builder);
-  add_string (builder, "description", job->description);
-  add_int (builder, "createdAt", job->created_at);
-  add_int (builder, "lastUpdatedAt", job->last_updated_at);
+  jd_service_json_add_string (builder, "description", job->description);
+  jd_service_json_add_int (builder, "createdAt", job->created_at);
+  jd_service_json_add_int (builder, "lastUpdatedAt", job->last_updated_at);
   if (job->completed_at > 0)
-    add_int (builder, "completedAt", job->completed_at);
+    jd_service_json_add_int (builder, "completedAt", job->completed_at);
 
   json_builder_set_member_name (builder, "jobProcessDetails");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "processingTargets");
   json_builder_begin_array (builder);
   json_builder_end_array (builder);
-  add_int (builder, "numberOfCanceledThings", job->n_canceled);
-  add_int (builder, "numberOfSucceededThings", job->n_succeeded);
-  add_int (builder, "numberOfFailedThings", job->n_failed);
-  add_int (builder, "numberOfRejectedThings", job->n_rejected);
-  add_int (builder, "numberOfQueuedThings", job->n_queued);
-  add_int (builder, "numberOfInProgressThings", job->n_in_progress);
-  add_int (builder, "numberOfRemovedThings", job->n_removed);
-  add_int (builder, "numberOfTimedOutThings", job->n_timed_out);
+  jd_service_json_add_int (builder, "numberOfCanceledThings", job->n_canceled);
+  jd_service_json_add_int (builder, "numberOfSucceededThings", job->n_succeeded);
+  jd_service_json_add_int (builder, "numberOfFailedThings", job->n_failed);
+  jd_service_json_add_int (builder, "numberOfRejectedThings", job->n_rejected);
+  jd_service_json_add_int (builder, "numberOfQueuedThings", job->n_queued);
+  jd_service_json_add_int (builder, "numberOfInProgressThings", job->n_in_progress);
+  jd_service_json_add_int (builder, "numberOfRemovedThings", job->n_removed);
+  jd_service_json_add_int (builder, "numberOfTimedOutThings", job->n_timed_out);
   json_builder_end_object (builder);
 
   if (job->in_progress_timeout_minutes > 0)
     {
       json_builder_set_member_name (builder, "timeoutConfig");
       json_builder_begin_object (builder);
-      add_int (builder, "inProgressTimeoutInMinutes", job->in_progress_timeout_minutes);
+      jd_service_json_add_int (builder, "inProgressTimeoutInMinutes", job->in_progress_timeout_minutes);
       json_builder_end_object (builder);
     }
-  add_bool (builder, "isConcurrent", FALSE);
+  jd_service_json_add_bool (builder, "isConcurrent", FALSE);
   json_builder_end_object (builder);
 }
 
@@ -537,15 +509,15 @@ add_job_summary (JdServiceHttp *self,
   g_autofree char *arn = job_arn (self, job->job_id);
 
   json_builder_begin_object (builder);
-  add_string (builder, "jobArn", arn);
-  add_string (builder, "jobId", job->job_id);
-  add_string (builder, "targetSelection", job->target_selection);
-  add_string (builder, "status", jd_job_status_to_string (job->status));
-  add_int (builder, "createdAt", job->created_at);
-  add_int (builder, "lastUpdatedAt", job->last_updated_at);
+  jd_service_json_add_string (builder, "jobArn", arn);
+  jd_service_json_add_string (builder, "jobId", job->job_id);
+  jd_service_json_add_string (builder, "targetSelection", job->target_selection);
+  jd_service_json_add_string (builder, "status", jd_job_status_to_string (job->status));
+  jd_service_json_add_int (builder, "createdAt", job->created_at);
+  jd_service_json_add_int (builder, "lastUpdatedAt", job->last_updated_at);
   if (job->completed_at > 0)
-    add_int (builder, "completedAt", job->completed_at);
-  add_bool (builder, "isConcurrent", FALSE);
+    jd_service_json_add_int (builder, "completedAt", job->completed_at);
+  jd_service_json_add_bool (builder, "isConcurrent", FALSE);
   json_builder_end_object (builder);
 }
 
@@ -555,13 +527,13 @@ add_execution_summary (JsonBuilder      *builder,
 {
   json_builder_set_member_name (builder, "jobExecutionSummary");
   json_builder_begin_object (builder);
-  add_string (builder, "status", jd_execution_status_to_string (e->status));
-  add_int (builder, "queuedAt", e->queued_at);
+  jd_service_json_add_string (builder, "status", jd_execution_status_to_string (e->status));
+  jd_service_json_add_int (builder, "queuedAt", e->queued_at);
   if (e->started_at > 0)
-    add_int (builder, "startedAt", e->started_at);
-  add_int (builder, "lastUpdatedAt", e->last_updated_at);
-  add_int (builder, "executionNumber", e->execution_number);
-  add_int (builder, "retryAttempt", 0);
+    jd_service_json_add_int (builder, "startedAt", e->started_at);
+  jd_service_json_add_int (builder, "lastUpdatedAt", e->last_updated_at);
+  jd_service_json_add_int (builder, "executionNumber", e->execution_number);
+  jd_service_json_add_int (builder, "retryAttempt", 0);
   json_builder_end_object (builder);
 }
 
@@ -575,14 +547,14 @@ add_thing (JdServiceHttp *self,
 
   json_builder_begin_object (builder);
   if (full)
-    add_string (builder, "defaultClientId", thing->thing_name);
-  add_string (builder, "thingName", thing->thing_name);
+    jd_service_json_add_string (builder, "defaultClientId", thing->thing_name);
+  jd_service_json_add_string (builder, "thingName", thing->thing_name);
   if (full)
-    add_string (builder, "thingId", thing->thing_id);
-  add_string (builder, "thingArn", arn);
-  add_string (builder, "thingTypeName", thing->thing_type_name);
+    jd_service_json_add_string (builder, "thingId", thing->thing_id);
+  jd_service_json_add_string (builder, "thingArn", arn);
+  jd_service_json_add_string (builder, "thingTypeName", thing->thing_type_name);
   add_object (builder, "attributes", thing->attributes);
-  add_int (builder, "version", thing->version);
+  jd_service_json_add_int (builder, "version", thing->version);
   json_builder_end_object (builder);
 }
 
@@ -711,9 +683,9 @@ op_create_job (Request    *r,
 
   builder = json_builder_new ();
   json_builder_begin_object (builder);
-  add_string (builder, "jobArn", arn);
-  add_string (builder, "jobId", job->job_id);
-  add_string (builder, "description", job->description);
+  jd_service_json_add_string (builder, "jobArn", arn);
+  jd_service_json_add_string (builder, "jobId", job->job_id);
+  jd_service_json_add_string (builder, "description", job->description);
   json_builder_end_object (builder);
   reply_builder (r, builder);
   return TRUE;
@@ -738,10 +710,10 @@ op_describe_job (Request    *r,
 
   json_builder_begin_object (builder);
   if (document_only)
-    add_string (builder, "document", job->document);
+    jd_service_json_add_string (builder, "document", job->document);
   else
     {
-      add_string (builder, "documentSource", job->document_source);
+      jd_service_json_add_string (builder, "documentSource", job->document_source);
       json_builder_set_member_name (builder, "job");
       add_job (r->self, builder, job);
     }
@@ -819,9 +791,9 @@ op_cancel_job (Request    *r,
 
   arn = job_arn (r->self, job_id);
   json_builder_begin_object (builder);
-  add_string (builder, "jobArn", arn);
-  add_string (builder, "jobId", job->job_id);
-  add_string (builder, "description", job->description);
+  jd_service_json_add_string (builder, "jobArn", arn);
+  jd_service_json_add_string (builder, "jobId", job->job_id);
+  jd_service_json_add_string (builder, "description", job->description);
   json_builder_end_object (builder);
   reply_builder (r, builder);
   return TRUE;
@@ -883,7 +855,7 @@ op_list_executions_for_job (Request    *r,
       g_autofree char *arn = thing_arn (r->self, e->thing_name);
 
       json_builder_begin_object (builder);
-      add_string (builder, "thingArn", arn);
+      jd_service_json_add_string (builder, "thingArn", arn);
       add_execution_summary (builder, e);
       json_builder_end_object (builder);
     }
@@ -929,7 +901,7 @@ op_list_executions_for_thing (Request    *r,
       JdStoreExecution *e = g_ptr_array_index (list, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "jobId", e->job_id);
+      jd_service_json_add_string (builder, "jobId", e->job_id);
       add_execution_summary (builder, e);
       json_builder_end_object (builder);
     }
@@ -964,23 +936,23 @@ op_describe_execution (Request    *r,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "execution");
   json_builder_begin_object (builder);
-  add_string (builder, "jobId", e->job_id);
-  add_string (builder, "status", jd_execution_status_to_string (e->status));
-  add_bool (builder, "forceCanceled", e->force_canceled);
+  jd_service_json_add_string (builder, "jobId", e->job_id);
+  jd_service_json_add_string (builder, "status", jd_execution_status_to_string (e->status));
+  jd_service_json_add_bool (builder, "forceCanceled", e->force_canceled);
   json_builder_set_member_name (builder, "statusDetails");
   json_builder_begin_object (builder);
   if (e->status_details != NULL)
     add_object (builder, "detailsMap", e->status_details);
   json_builder_end_object (builder);
-  add_string (builder, "thingArn", arn);
-  add_int (builder, "queuedAt", e->queued_at);
+  jd_service_json_add_string (builder, "thingArn", arn);
+  jd_service_json_add_int (builder, "queuedAt", e->queued_at);
   if (e->started_at > 0)
-    add_int (builder, "startedAt", e->started_at);
-  add_int (builder, "lastUpdatedAt", e->last_updated_at);
-  add_int (builder, "executionNumber", e->execution_number);
-  add_int (builder, "versionNumber", e->version_number);
+    jd_service_json_add_int (builder, "startedAt", e->started_at);
+  jd_service_json_add_int (builder, "lastUpdatedAt", e->last_updated_at);
+  jd_service_json_add_int (builder, "executionNumber", e->execution_number);
+  jd_service_json_add_int (builder, "versionNumber", e->version_number);
   if (e->seconds_before_timeout >= 0)
-    add_int (builder, "approximateSecondsBeforeTimedOut", e->seconds_before_timeout);
+    jd_service_json_add_int (builder, "approximateSecondsBeforeTimedOut", e->seconds_before_timeout);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   reply_builder (r, builder);
@@ -1094,9 +1066,9 @@ op_create_thing (Request    *r,
     return reply_gerror (r, error, thing_name, arn);
 
   json_builder_begin_object (builder);
-  add_string (builder, "thingName", thing->thing_name);
-  add_string (builder, "thingArn", arn);
-  add_string (builder, "thingId", thing->thing_id);
+  jd_service_json_add_string (builder, "thingName", thing->thing_name);
+  jd_service_json_add_string (builder, "thingArn", arn);
+  jd_service_json_add_string (builder, "thingId", thing->thing_id);
   json_builder_end_object (builder);
   reply_builder (r, builder);
 
@@ -1201,7 +1173,7 @@ op_describe_endpoint (Request *r)
                     "iot:CredentialProvider and iot:Jobs", type);
 
   json_builder_begin_object (builder);
-  add_string (builder, "endpointAddress", r->self->endpoint_address);
+  jd_service_json_add_string (builder, "endpointAddress", r->self->endpoint_address);
   json_builder_end_object (builder);
   reply_builder (r, builder);
   return TRUE;
