@@ -8,7 +8,12 @@
  *   clear error over HTTP and over MQTT, reads still served, and the file
  *   passes PRAGMA integrity_check afterwards;
  * - a client clock 10 minutes off: the service refuses the SigV4 signature
- *   over real HTTPS with AWS's "Signature expired" / "not yet current" words.
+ *   over real HTTPS with AWS's "Signature expired" / "not yet current" words;
+ * - the sandbox's mosquitto SIGKILLed in the middle of a burst of JdJobsClient
+ *   requests answered by the real service: every request ends, and after the
+ *   restart the live model holds exactly the pending set, once each;
+ * - a thing subscribed to wildcards (`$aws/things/+/jobs/#`, `#`) receives
+ *   nothing the service sends another thing, and the other thing nothing of it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,6 +28,8 @@
 #include <sqlite3.h>
 
 #include "jd-control-plane.h"
+#include "jd-jobs-client.h"
+#include "jd-jobs-error.h"
 #include "jd-sigv4.h"
 #include "jd-store-private.h"
 #include "jd-test-sandbox.h"
@@ -636,6 +643,248 @@ test_clock_skew (void)
     }
 }
 
+/* ---- the broker killed in the middle of a burst (real service) ---- */
+
+#define N_BURST 40
+
+typedef struct
+{
+  guint     done;
+  guint     ok;
+  guint     disconnected;
+  guint     kill_at;
+  GPid      broker_pid;
+  gboolean  killed;
+} DeviceBurst;
+
+static void
+device_burst_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  DeviceBurst *burst = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdExecution) execution = jd_jobs_client_describe_finish (JD_JOBS_CLIENT (object), result, &error);
+
+  burst->done++;
+  if (execution != NULL)
+    burst->ok++;
+  else if (g_error_matches (error, JD_JOBS_ERROR, JD_JOBS_ERROR_DISCONNECTED))
+    burst->disconnected++;
+  else
+    g_error ("a request in the burst ended with %s", error != NULL ? error->message : "nothing");
+
+  if (!burst->killed && burst->done == burst->kill_at)
+    {
+      burst->killed = TRUE;
+      g_assert_cmpint (kill (burst->broker_pid, SIGKILL), ==, 0);
+    }
+}
+
+static void
+queue_job (const char *db_or_null,
+           JdStore    *store,
+           const char *job_id)
+{
+  const char *names[] = { THING, NULL };
+  const char *targets[] = { THING_ARN, NULL };
+  JdStoreJobSpec spec = { job_id, targets, names, "{\"op\":\"burst\"}", NULL, NULL, NULL, 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStore) opened = NULL;
+  g_autoptr(JdStoreJob) job = NULL;
+
+  if (store == NULL)
+    {
+      opened = jd_store_open (db_or_null, &error);
+      g_assert_no_error (error);
+      store = opened;
+    }
+  job = jd_store_create_job (store, &spec, &error);
+  g_assert_no_error (error);
+}
+
+static void
+spin_until_synced (JdJobsClient *client,
+                   guint         timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!jd_jobs_client_get_synced (client) && g_get_monotonic_time () < end)
+    jd_test_spin (10);
+  g_assert_true (jd_jobs_client_get_synced (client));
+}
+
+static void
+test_broker_killed_during_burst (void)
+{
+  const char *things[] = { THING, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestSandbox) fixture = jd_test_sandbox_new (things, &error);
+  g_autoptr(JdMqttConnection) connection = NULL;
+  g_autoptr(JdJobsClient) client = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *pid_path = NULL;
+  g_autofree char *pid_text = NULL;
+  g_autofree char *db_path = NULL;
+  DeviceBurst burst = { 0 };
+  JdSandbox *sandbox;
+  JdExecutionList *list;
+  guint64 pid = 0;
+  gint64 end;
+
+  g_assert_no_error (error);
+  sandbox = jd_test_sandbox_get_sandbox (fixture);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *job_id = g_strdup_printf ("job-%u", i);
+
+      queue_job (NULL, jd_service_get_store (jd_sandbox_get_service (sandbox)), job_id);
+    }
+
+  g_assert_true (jd_sandbox_get_thing_files (sandbox, THING, &cert, &key));
+  connection = jd_mqtt_connection_new (JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sandbox), THING);
+  jd_mqtt_connection_set_tls_files (connection, jd_sandbox_get_ca_path (sandbox), cert, key, NULL);
+  jd_mqtt_connection_set_backoff (connection, 50, 300, 1000);
+  jd_mqtt_connection_set_connect_timeout (connection, 3000);
+  client = jd_jobs_client_new (connection, THING);
+  jd_jobs_client_set_request_timeout (client, 3000);
+  jd_mqtt_connection_connect (connection);
+  spin_until_synced (client, WAIT_MS);
+  list = jd_jobs_client_get_executions (client);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 5);
+
+  pid_path = g_build_filename (jd_test_sandbox_get_dir (fixture), "mosquitto.pid", NULL);
+  g_file_get_contents (pid_path, &pid_text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_ascii_string_to_unsigned (g_strstrip (pid_text), 10, 2, G_MAXINT, &pid, NULL));
+  burst.broker_pid = (GPid) pid;
+  burst.kill_at = 5;
+
+  /* 40 requests; the broker dies when the fifth answer arrives. */
+  for (guint i = 0; i < N_BURST; i++)
+    {
+      g_autofree char *job_id = g_strdup_printf ("job-%u", i % 5);
+
+      jd_jobs_client_describe_async (client, job_id, -1, TRUE, NULL, device_burst_cb, &burst);
+    }
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (burst.done < N_BURST && g_get_monotonic_time () < end)
+    jd_test_spin (10);
+  g_assert_cmpuint (burst.done, ==, N_BURST);
+  g_assert_true (burst.killed);
+  g_assert_cmpuint (burst.ok, >=, 5);
+  g_assert_cmpuint (burst.disconnected, >, 0);
+  g_assert_cmpuint (burst.ok + burst.disconnected, ==, N_BURST);
+  g_assert_false (jd_jobs_client_get_synced (client));
+
+  /* While everything is down, the queue changes: one more job, one gone. */
+  g_assert_true (jd_test_sandbox_stop (fixture, &error));
+  g_assert_no_error (error);
+  db_path = g_build_filename (jd_test_sandbox_get_dir (fixture), JD_SANDBOX_STORE_FILE, NULL);
+  queue_job (db_path, NULL, "job-late");
+  {
+    g_autoptr(JdStore) store = jd_store_open (db_path, &error);
+    g_autoptr(JdStoreJob) canceled = NULL;
+
+    g_assert_no_error (error);
+    canceled = jd_store_cancel_job (store, "job-1", FALSE, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
+
+  /* Back: the client reconnects by itself and resyncs to exactly that. */
+  g_assert_true (jd_test_sandbox_restart (fixture, &error));
+  g_assert_no_error (error);
+  spin_until_synced (client, WAIT_MS);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 5);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(JdExecution) execution = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      g_assert_true (g_hash_table_add (seen, (gpointer) jd_execution_get_job_id (execution)));
+    }
+  g_assert_false (g_hash_table_contains (seen, "job-1"));
+  g_assert_true (g_hash_table_contains (seen, "job-late"));
+  g_assert_true (g_hash_table_contains (seen, "job-0"));
+
+  jd_mqtt_connection_disconnect (connection);
+  jd_test_spin (20);
+}
+
+/* ---- a thing listening to wildcards ---- */
+
+static void
+test_wildcard_isolation (void)
+{
+  const char *things[] = { "Alpha", "Beta", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestSandbox) fixture = jd_test_sandbox_new (things, &error);
+  g_autoptr(JdTestDevice) beta = NULL;
+  g_autoptr(JdTestDevice) plus_spy = NULL;
+  g_autoptr(JdTestDevice) hash_spy = NULL;
+  g_autoptr(JsonNode) got = NULL;
+  g_autoptr(JsonNode) info = NULL;
+  g_autoptr(JdControlPlane) client = NULL;
+  g_autofree char *alpha_cert = NULL;
+  g_autofree char *alpha_key = NULL;
+  JdSandbox *sandbox;
+  const char *beta_targets[] = { "arn:aws:iot:us-east-1:123456789012:thing/Beta", NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JdJob) job = NULL;
+
+  g_assert_no_error (error);
+  sandbox = jd_test_sandbox_get_sandbox (fixture);
+  beta = jd_test_device_new (fixture, "Beta", &error);
+  g_assert_no_error (error);
+  g_assert_true (jd_sandbox_get_thing_files (sandbox, "Alpha", &alpha_cert, &alpha_key));
+  plus_spy = jd_test_device_new_full (JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sandbox),
+                                      jd_sandbox_get_ca_path (sandbox), alpha_cert, alpha_key,
+                                      "Alpha-plus", "$aws/things/+/jobs/#", &error);
+  g_assert_no_error (error);
+  hash_spy = jd_test_device_new_full (JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sandbox),
+                                      jd_sandbox_get_ca_path (sandbox), alpha_cert, alpha_key,
+                                      "Alpha-hash", "#", &error);
+  g_assert_no_error (error);
+
+  /* A job for Beta: the service's notify reaches Beta, not Alpha's wildcards. */
+  info = read_info (jd_test_sandbox_get_dir (fixture));
+  client = control_plane_for (info);
+  jd_control_plane_create_job_async (client, "for-beta", beta_targets, "{}", NULL,
+                                     JD_TARGET_SELECTION_SNAPSHOT, 0, NULL, store_result_cb, &result);
+  job = jd_control_plane_create_job_finish (client, wait_result (&result), &error);
+  g_assert_no_error (error);
+  got = jd_test_device_expect (beta, "$aws/things/Beta/jobs/notify", WAIT_MS, NULL);
+  g_assert_nonnull (got);
+  g_clear_pointer (&got, json_node_unref);
+
+  /* Beta's own requests and the service's replies stay Beta's. */
+  g_assert_true (jd_test_device_request (beta, "start-next", "{\"clientToken\":\"b\"}"));
+  got = jd_test_device_expect_reply (beta, "start-next/accepted", WAIT_MS);
+  g_assert_nonnull (got);
+  g_assert_cmpuint (jd_test_device_count (plus_spy, "$aws/things/Beta/jobs/notify", 300), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (plus_spy, "$aws/things/Beta/jobs/start-next", 0), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (plus_spy, "$aws/things/Beta/jobs/start-next/accepted", 0), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (plus_spy, "$aws/things/Beta/jobs/notify-next", 0), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (hash_spy, "$aws/things/Beta/jobs/notify", 0), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (hash_spy, "$aws/things/Beta/jobs/start-next/accepted", 0), ==, 0);
+
+  /* The other way: Alpha asks on Beta's topics; nothing reaches either. */
+  jd_test_device_flush (beta);
+  g_assert_true (jd_test_device_publish (plus_spy, "$aws/things/Beta/jobs/for-beta/update",
+                                         "{\"status\":\"SUCCEEDED\",\"clientToken\":\"a\"}", -1));
+  g_assert_cmpuint (jd_test_device_count (beta, "$aws/things/Beta/jobs/for-beta/update", 300), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (beta, "$aws/things/Beta/jobs/for-beta/update/accepted", 0), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (plus_spy, "$aws/things/Beta/jobs/for-beta/update/accepted", 0), ==, 0);
+  {
+    g_autoptr(JdStoreExecution) execution =
+      jd_store_get_execution (jd_service_get_store (jd_sandbox_get_service (sandbox)), "Beta", "for-beta", -1, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (execution->status, ==, JD_EXECUTION_STATUS_IN_PROGRESS);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -645,6 +894,8 @@ main (int   argc,
   g_test_add_func ("/faults/daemon-killed-during-create-jobs", test_daemon_killed_during_create_jobs);
   g_test_add_func ("/faults/storage-full-and-read-only", test_storage_faults);
   g_test_add_func ("/faults/clock-skew", test_clock_skew);
+  g_test_add_func ("/faults/broker-killed-during-burst", test_broker_killed_during_burst);
+  g_test_add_func ("/faults/wildcard-isolation", test_wildcard_isolation);
 
   return g_test_run ();
 }
