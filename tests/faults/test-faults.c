@@ -15,6 +15,16 @@
  * - a thing subscribed to wildcards (`$aws/things/+/jobs/#`, `#`) receives
  *   nothing the service sends another thing, and the other thing nothing of it.
  *
+ * Covered elsewhere, not repeated here: a silent responder's burst with the
+ * broker killed and an exact resync (tests/device/test-jobs-client.c
+ * /jobs-client/broker-restart); read-only and full storage at the store and
+ * HTTP level (tests/service/test-store.c /store/persistence-and-faults,
+ * tests/service/test-service-http.c storage-fault); the skew rule itself
+ * (tests/service/test-sigv4.c /sigv4/verify/skew); exact-topic isolation
+ * (tests/sandbox/test-sandbox.c /sandbox/isolation,
+ * tests/sandbox/test-service-mqtt.c isolation); a clean daemon restart
+ * (tests/sandbox/test-daemon.c).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
