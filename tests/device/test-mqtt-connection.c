@@ -738,7 +738,7 @@ test_alpn_on_443 (void)
   jd_mqtt_connection_set_tls_files (conn, "/etc/ssl/certs/ca-certificates.crt", NULL, NULL, NULL);
   jd_mqtt_connection_set_backoff (conn, 60000, 60000, 60000);
   jd_mqtt_connection_connect (conn);
-  JD_TEST_WAIT_UNTIL (c.got_hello, 5000);
+  JD_TEST_WAIT_UNTIL (c.got_hello, 15000);
   g_assert_true (c.has_alpn);
 
   jd_mqtt_connection_disconnect (conn);
