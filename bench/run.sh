@@ -53,7 +53,8 @@ if [ -n "$sdk_skip" ]; then
 fi
 export JD_BENCH_NODE_PATH="$here/node_modules" JD_BENCH_SDK_SCRIPT="$here/sdk-client.js"
 
-# run NAME TIMEOUT COMMAND…: its rows go to the table, its stderr to the notes.
+# run NAME TIMEOUT COMMAND…: its rows go to the table, its stderr (lines
+# starting with the program's name) to the notes.
 run () {
   name=$1 limit=$2
   shift 2
@@ -61,7 +62,8 @@ run () {
   if ! timeout "$limit" "$@" >> "$rows" 2> "$work/$name.err"; then
     echo "| $name | — | failed: $(tail -n 1 "$work/$name.err" | tr '|' '/' | cut -c1-160) | — | — | |" >> "$rows"
   fi
-  sed "s/^/$name: /" "$work/$name.err" >> "$notes"
+  # dbus-daemon's complaint about its fd limit is noise here.
+  grep -v 'Failed to set fd limit' "$work/$name.err" >> "$notes" || true
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
