@@ -292,8 +292,10 @@ main (int   argc,
       p50_echo[i] = echoed.p50;
       p99_ours[i] = ours.p99;
       p99_echo[i] = echoed.p99;
-      fprintf (stderr, "roundtrip: round %u: service %.0f req/s (main thread %.0f%% busy), echo %.0f req/s: %.2f×\n",
-               i + 1, ours.throughput, ours.main_cpu * 100, echoed.throughput, ratio[i]);
+      fprintf (stderr, "roundtrip: round %u: service %.0f req/s (its thread %.0f%% busy, %.0f µs CPU per request), "
+               "echo %.0f req/s: %.2f×\n",
+               i + 1, ours.throughput, ours.main_cpu * 100, ours.main_cpu / ours.throughput * 1e6,
+               echoed.throughput, ratio[i]);
     }
 
   g_snprintf (a, sizeof a, "%.0f req/s", median (thr_ours, ROUNDS));
