@@ -1252,8 +1252,10 @@ session_setup (JdMqttConnection *self,
   int rc;
 
   mosquitto_int_option (session->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
-  /* Small request/reply packets: without this, Nagle and delayed ACKs add
-   * ~40 ms to every second back-to-back message. */
+  /* Requests and replies are small packets sent back to back: with Nagle's
+   * algorithm each one after the first waits for the peer's delayed ACK
+   * (about 40 ms), which capped the service at a few hundred replies per
+   * second (bench/bench-roundtrip). The sandbox broker sets it on its side. */
   mosquitto_int_option (session->mosq, MOSQ_OPT_TCP_NODELAY, 1);
   mosquitto_connect_callback_set (session->mosq, on_connect);
   mosquitto_disconnect_callback_set (session->mosq, on_disconnect);

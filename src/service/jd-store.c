@@ -14,7 +14,20 @@
 #include "jd-store.h"
 #include "jd-store-private.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+/* Prepared statements are cached per store (SQL text → idle statement):
+ * parsing the SQL again on every request took most of an update's time
+ * (bench/bench-roundtrip). prepare() takes a statement out of the cache;
+ * stmt_release() — the g_autoptr cleanup — resets it and puts it back, or
+ * finalizes it when the cache already holds one for that SQL or is full. The
+ * store of a statement is found from its connection in `stores`. */
+#define STMT_CACHE_MAX 96
+
+static void stmt_release (sqlite3_stmt *stmt);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, stmt_release)
+
+G_LOCK_DEFINE_STATIC (stores);
+static GHashTable *stores;   /* sqlite3 * → JdStore * (not owned) */
 
 struct _JdStore
 {
@@ -32,6 +45,9 @@ struct _JdStore
    * the job before the transaction. */
   GHashTable   *touched_jobs;
   gboolean      in_tx;
+
+  /* Idle prepared statements: SQL text (owned) → sqlite3_stmt (owned). */
+  GHashTable   *stmts;
 
   /* Token buckets of the device-API rate limit. */
   guint         request_rate;
@@ -308,14 +324,41 @@ set_db_error (JdStore  *self,
   return FALSE;
 }
 
+static void
+stmt_release (sqlite3_stmt *stmt)
+{
+  JdStore *self;
+
+  if (stmt == NULL)
+    return;
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  G_LOCK (stores);
+  self = stores != NULL ? g_hash_table_lookup (stores, sqlite3_db_handle (stmt)) : NULL;
+  G_UNLOCK (stores);
+  if (self != NULL && self->stmts != NULL &&
+      g_hash_table_size (self->stmts) < STMT_CACHE_MAX &&
+      !g_hash_table_contains (self->stmts, sqlite3_sql (stmt)))
+    g_hash_table_insert (self->stmts, g_strdup (sqlite3_sql (stmt)), stmt);
+  else
+    sqlite3_finalize (stmt);
+}
+
 static sqlite3_stmt *
 prepare (JdStore     *self,
          const char  *sql,
          GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  gpointer key = NULL;
+  int rc;
 
+  if (g_hash_table_steal_extended (self->stmts, sql, &key, (gpointer *) &stmt))
+    {
+      g_free (key);
+      return stmt;
+    }
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
       set_db_error (self, rc, error);
@@ -936,8 +979,8 @@ timer_fired_cb (gpointer data)
   if (!step_done (self, update, &error))
     goto fail;
 
-  g_clear_pointer (&select, sqlite3_finalize);
-  g_clear_pointer (&update, sqlite3_finalize);
+  g_clear_pointer (&select, stmt_release);
+  g_clear_pointer (&update, stmt_release);
   if (!tx_commit (self, &error))
     goto out;
   return G_SOURCE_REMOVE;
@@ -1002,8 +1045,16 @@ jd_store_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->touched, g_hash_table_unref);
   g_clear_pointer (&self->touched_jobs, g_hash_table_unref);
+  /* Statements first: a connection with live statements does not close. */
+  g_clear_pointer (&self->stmts, g_hash_table_unref);
   if (self->db != NULL)
-    sqlite3_close (self->db);
+    {
+      G_LOCK (stores);
+      if (stores != NULL)
+        g_hash_table_remove (stores, self->db);
+      G_UNLOCK (stores);
+      sqlite3_close (self->db);
+    }
   g_free (self->path);
 
   G_OBJECT_CLASS (jd_store_parent_class)->finalize (object);
@@ -1055,6 +1106,8 @@ jd_store_init (JdStore *self)
   self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, snapshot_free);
   self->touched_jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) jd_store_job_free);
+  self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) sqlite3_finalize);
   self->time_scale = 1.0;
   self->request_rate = JD_STORE_DEFAULT_REQUEST_RATE;
   for (guint i = 0; i < G_N_ELEMENTS (self->tokens); i++)
@@ -1078,7 +1131,7 @@ migrate (JdStore  *self,
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return stmt == NULL ? FALSE : set_db_error (self, sqlite3_errcode (self->db), error);
   version = sqlite3_column_int64 (stmt, 0);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
   if (version > (gint64) G_N_ELEMENTS (migrations))
     {
@@ -1137,6 +1190,12 @@ jd_store_open (const char  *path,
                    self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
       return NULL;
     }
+
+  G_LOCK (stores);
+  if (stores == NULL)
+    stores = g_hash_table_new (NULL, NULL);
+  g_hash_table_insert (stores, self->db, self);
+  G_UNLOCK (stores);
 
   sqlite3_busy_timeout (self->db, 5000);
   if (strcmp (path, ":memory:") != 0 && !exec_sql (self, "PRAGMA journal_mode = WAL", error))
@@ -1243,7 +1302,7 @@ jd_store_create_thing (JdStore     *self,
       tx_rollback (self);
       return NULL;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
   if (!tx_commit (self, error))
     return NULL;
@@ -1417,7 +1476,7 @@ jd_store_delete_thing (JdStore     *self,
       tx_rollback (self);
       return FALSE;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
   return tx_commit (self, error);
 }
@@ -1586,8 +1645,8 @@ jd_store_create_job (JdStore              *self,
           return NULL;
         }
     }
-  g_clear_pointer (&insert_job, sqlite3_finalize);
-  g_clear_pointer (&insert_exec, sqlite3_finalize);
+  g_clear_pointer (&insert_job, stmt_release);
+  g_clear_pointer (&insert_exec, stmt_release);
 
   if (!tx_commit (self, error))
     return NULL;
@@ -1710,7 +1769,7 @@ jd_store_cancel_job (JdStore     *self,
       tx_rollback (self);
       return NULL;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
   if (!tx_commit (self, error))
     return NULL;
@@ -1770,8 +1829,8 @@ jd_store_delete_job (JdStore     *self,
       tx_rollback (self);
       return FALSE;
     }
-  g_clear_pointer (&del_exec, sqlite3_finalize);
-  g_clear_pointer (&del_job, sqlite3_finalize);
+  g_clear_pointer (&del_exec, stmt_release);
+  g_clear_pointer (&del_job, stmt_release);
 
   return tx_commit (self, error);
 }
@@ -2001,7 +2060,7 @@ jd_store_delete_execution (JdStore     *self,
       tx_rollback (self);
       return FALSE;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, stmt_release);
 
   return tx_commit (self, error);
 }

@@ -1,0 +1,244 @@
+/* bench-fanout.c — fan-out: one CreateJob (signed HTTPS to the local
+ * service) targeting 1,000 things, timed until all 1,000 `notify` messages
+ * have reached a subscriber with the jobs-service identity on
+ * $aws/things/+/jobs/notify; versus 1,000 raw QoS 1 publishes of payloads of
+ * the same size to the same topics on the same broker.
+ *
+ * AWS documents no upper bound on CreateJob's `targets` (reference:
+ * "at least 1"), so the 1,000 things go in one request. The things are
+ * created first through the control plane (CreateThing; a target needs no
+ * certificate).
+ *
+ * Prints Markdown table rows (see jd-bench.h).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "bench-fanout"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "jd-bench.h"
+#include "jd-control-plane.h"
+#include "jd-credentials.h"
+#include "jd-test-sandbox.h"
+
+#define N_THINGS      1000
+#define CONCURRENCY   8
+#define THING_FORMAT  "Fan%04u"
+
+typedef struct {
+  GMutex  lock;
+  guint   count;
+  gint64  last_at;
+  gsize   payload_size;
+  GHashTable *seen;     /* thing topics that got a notify */
+} Counter;
+
+typedef struct {
+  JdControlPlane *cp;
+  guint           next;
+  guint           created;
+  guint           in_flight;
+  gboolean        failed;
+} Things;
+
+static void
+notify_cb (struct mosquitto               *mosq,
+           void                           *data,
+           const struct mosquitto_message *message)
+{
+  Counter *counter = data;
+
+  g_mutex_lock (&counter->lock);
+  if (!g_hash_table_contains (counter->seen, message->topic))
+    {
+      g_hash_table_add (counter->seen, g_strdup (message->topic));
+      counter->count++;
+      counter->last_at = g_get_monotonic_time ();
+      if (counter->payload_size == 0)
+        counter->payload_size = message->payloadlen;
+    }
+  g_mutex_unlock (&counter->lock);
+}
+
+static void
+counter_reset (Counter *counter)
+{
+  g_mutex_lock (&counter->lock);
+  counter->count = 0;
+  counter->last_at = 0;
+  g_hash_table_remove_all (counter->seen);
+  g_mutex_unlock (&counter->lock);
+}
+
+/* Spins the main loop until all N_THINGS arrived (or 60 s); the time of the last. */
+static gint64
+wait_all (Counter *counter)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 last = 0;
+  guint count = 0;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_mutex_lock (&counter->lock);
+      count = counter->count;
+      last = counter->last_at;
+      g_mutex_unlock (&counter->lock);
+      if (count >= N_THINGS)
+        return last;
+      jd_test_spin (1);
+    }
+  jd_bench_die ("only %u of %u notify messages arrived", count, N_THINGS);
+}
+
+static void create_next_thing (Things *things);
+
+static void
+thing_created_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  Things *things = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdThing) thing = jd_control_plane_create_thing_finish (JD_CONTROL_PLANE (object), result, &error);
+
+  things->in_flight--;
+  if (thing == NULL)
+    {
+      g_printerr ("bench: CreateThing: %s\n", error->message);
+      things->failed = TRUE;
+      return;
+    }
+  things->created++;
+  create_next_thing (things);
+}
+
+static void
+create_next_thing (Things *things)
+{
+  g_autofree char *name = NULL;
+
+  if (things->next >= N_THINGS || things->failed)
+    return;
+  name = g_strdup_printf (THING_FORMAT, things->next++);
+  things->in_flight++;
+  jd_control_plane_create_thing_async (things->cp, name, NULL, NULL, thing_created_cb, things);
+}
+
+static void
+job_created_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdJob) job = jd_control_plane_create_job_finish (JD_CONTROL_PLANE (object), result, &error);
+
+  if (job == NULL)
+    jd_bench_die ("CreateJob: %s", error->message);
+  *(gboolean *) data = TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(JdTestSandbox) sandbox = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdCredentials) credentials = NULL;
+  g_autoptr(JdControlPlane) cp = NULL;
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *endpoint = NULL;
+  g_autofree char *filler = NULL;
+  Counter counter = { 0 };
+  Things things = { 0 };
+  struct mosquitto *subscriber, *publisher;
+  gboolean job_done = FALSE;
+  gint64 start, last, setup_start;
+  double ours_ms, raw_ms, setup_s;
+  JdSandbox *sb;
+  char a[64], b[64];
+
+  sandbox = jd_test_sandbox_new (NULL, &error);
+  if (sandbox == NULL)
+    jd_bench_die ("sandbox: %s", error->message);
+  sb = jd_test_sandbox_get_sandbox (sandbox);
+  endpoint = jd_sandbox_dup_endpoint (sb);
+  credentials = jd_credentials_new (jd_sandbox_get_access_key_id (sb),
+                                    jd_sandbox_get_secret_access_key (sb), NULL, JD_SANDBOX_REGION);
+  cp = jd_control_plane_new (JD_SANDBOX_REGION, endpoint, jd_sandbox_get_ca_path (sb), credentials, &error);
+  if (cp == NULL)
+    jd_bench_die ("control plane: %s", error->message);
+
+  /* The things, CONCURRENCY requests at a time. */
+  setup_start = g_get_monotonic_time ();
+  things.cp = cp;
+  for (guint i = 0; i < CONCURRENCY; i++)
+    create_next_thing (&things);
+  while ((things.created < N_THINGS && !things.failed) || things.in_flight > 0)
+    {
+      if (jd_bench_elapsed (setup_start) > 120)
+        jd_bench_die ("creating the things took over 2 minutes (%u)", things.created);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  if (things.failed)
+    jd_bench_die ("CreateThing failed");
+  setup_s = jd_bench_elapsed (setup_start);
+
+  g_mutex_init (&counter.lock);
+  counter.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  subscriber = jd_bench_mosq_connect ("bench-fanout-sub", jd_sandbox_get_mqtt_port (sb),
+                                      jd_sandbox_get_ca_path (sb), jd_sandbox_get_service_cert_path (sb),
+                                      jd_sandbox_get_service_key_path (sb), notify_cb, &counter);
+  jd_bench_mosq_subscribe (subscriber, "$aws/things/+/jobs/notify");
+
+  for (guint i = 0; i < N_THINGS; i++)
+    g_ptr_array_add (targets, g_strdup_printf ("arn:aws:iot:%s:%s:thing/" THING_FORMAT,
+                                               JD_SANDBOX_REGION, JD_SANDBOX_ACCOUNT_ID, i));
+  g_ptr_array_add (targets, NULL);
+
+  start = g_get_monotonic_time ();
+  jd_control_plane_create_job_async (cp, "fanout-job", (const char * const *) targets->pdata,
+                                     "{\"operation\":\"reboot\"}", NULL, JD_TARGET_SELECTION_SNAPSHOT,
+                                     0, NULL, job_created_cb, &job_done);
+  last = wait_all (&counter);
+  ours_ms = (last - start) / 1000.0;
+  if (!jd_test_wait_until (&job_done, 30000))
+    jd_bench_die ("no reply to CreateJob");
+
+  /* The baseline: the same number of messages of the same size, raw. */
+  jd_test_spin (500);
+  counter_reset (&counter);
+  filler = g_strnfill (counter.payload_size, 'x');
+  publisher = jd_bench_mosq_connect ("bench-fanout-pub", jd_sandbox_get_mqtt_port (sb),
+                                     jd_sandbox_get_ca_path (sb), jd_sandbox_get_service_cert_path (sb),
+                                     jd_sandbox_get_service_key_path (sb), NULL, NULL);
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < N_THINGS; i++)
+    {
+      g_autofree char *topic = g_strdup_printf ("$aws/things/" THING_FORMAT "/jobs/notify", i);
+
+      if (mosquitto_publish (publisher, NULL, topic, (int) counter.payload_size, filler, 1, false) != MOSQ_ERR_SUCCESS)
+        jd_bench_die ("raw publish failed");
+    }
+  last = wait_all (&counter);
+  raw_ms = (last - start) / 1000.0;
+
+  g_snprintf (a, sizeof a, "%.0f ms", ours_ms);
+  g_snprintf (b, sizeof b, "%.0f ms", raw_ms);
+  jd_bench_row ("Fan-out: CreateJob → 1,000 notify (vs 1,000 raw publishes)",
+                "time to the last notify (lower is better)", a, b, ours_ms / raw_ms, "");
+  fprintf (stderr, "fanout: notify payload %zu bytes; creating %u things took %.1f s\n",
+           counter.payload_size, N_THINGS, setup_s);
+
+  jd_bench_mosq_free (publisher);
+  jd_bench_mosq_free (subscriber);
+  g_hash_table_unref (counter.seen);
+  g_mutex_clear (&counter.lock);
+  if (!jd_test_sandbox_stop (sandbox, &error))
+    jd_bench_die ("stop: %s", error->message);
+  return 0;
+}

@@ -1,0 +1,319 @@
+/* bench-roundtrip.c — UpdateJobExecution → update/accepted through the real
+ * local service versus a bare echo responder on the same broker.
+ *
+ * A load generator (a thing's plain libmosquitto client in its own thread)
+ * keeps WINDOW requests in flight and measures, per request, the time from
+ * publish to the matching reply (by clientToken). First against the sandbox's
+ * jobs service (in this process, on the main loop, with its SQLite store);
+ * then the service is disconnected and an echo responder (the jobs-service
+ * identity, another libmosquitto client in its own thread) republishes each
+ * request to its .../accepted topic: the physical limit of the path. Three
+ * rounds, each on a fresh sandbox; the table has the medians (the ratio is the
+ * median of the rounds' ratios), as the load of a shared machine moves.
+ *
+ * Prints Markdown table rows (see jd-bench.h).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE  /* RUSAGE_THREAD */
+#endif
+#include "config.h"
+
+#define G_LOG_DOMAIN "bench-roundtrip"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "jd-bench.h"
+#include "jd-service.h"
+#include "jd-test-sandbox.h"
+
+#define THING   "BenchThing"
+#define JOB_ID  "bench-job"
+#define WINDOW  16
+#define WARMUP  200
+#define MAX_REQUESTS  20000
+#define MAX_SECONDS   5.0
+#define ROUNDS        3
+
+typedef struct {
+  struct mosquitto *mosq;
+  GMutex   lock;
+  gint64  *sent_at;          /* by request index */
+  guint    next;             /* next request index to send */
+  guint    completed;
+  guint    rejected;
+  gint64   measure_start;    /* when request WARMUP was sent */
+  gint64   deadline;
+  gint     done;             /* atomic */
+  GArray  *latencies_ms;
+} Load;
+
+typedef struct {
+  double throughput;   /* replies per second */
+  double p50, p99;     /* ms */
+  guint  count;
+  guint  rejected;
+  double main_cpu;     /* share of one core the main thread used */
+} Figures;
+
+static void
+send_request (Load *load)
+{
+  char payload[160];
+  g_autofree char *topic = NULL;
+  guint index = load->next++;
+  int len;
+  int rc;
+
+  len = g_snprintf (payload, sizeof payload,
+                    "{\"status\":\"IN_PROGRESS\",\"statusDetails\":{\"step\":\"%u\"},"
+                    "\"clientToken\":\"r%u\"}", index, index);
+  load->sent_at[index] = g_get_monotonic_time ();
+  if (index == WARMUP)
+    load->measure_start = load->sent_at[index];
+  rc = mosquitto_publish (load->mosq, NULL, "$aws/things/" THING "/jobs/" JOB_ID "/update",
+                          len, payload, 1, false);
+  if (rc != MOSQ_ERR_SUCCESS)
+    jd_bench_die ("publish: %s", mosquitto_strerror (rc));
+}
+
+static void
+reply_cb (struct mosquitto               *mosq,
+          void                           *data,
+          const struct mosquitto_message *message)
+{
+  Load *load = data;
+  g_autofree char *text = g_strndup (message->payload, message->payloadlen);
+  const char *token = strstr (text, "\"clientToken\":\"r");
+  gint64 now = g_get_monotonic_time ();
+  guint index;
+
+  if (token == NULL)
+    return;
+  index = (guint) g_ascii_strtoull (token + strlen ("\"clientToken\":\"r"), NULL, 10);
+  if (index >= MAX_REQUESTS + WINDOW)
+    return;
+
+  g_mutex_lock (&load->lock);
+  if (g_str_has_suffix (message->topic, "/rejected") && load->rejected++ == 0)
+    fprintf (stderr, "roundtrip: first rejection: %s\n", text);
+  if (index >= WARMUP)
+    {
+      double ms = (now - load->sent_at[index]) / 1000.0;
+      g_array_append_val (load->latencies_ms, ms);
+    }
+  load->completed++;
+  if (load->next < MAX_REQUESTS && now < load->deadline)
+    send_request (load);
+  else if (load->completed == load->next)
+    {
+      g_atomic_int_set (&load->done, 1);
+      g_main_context_wakeup (NULL);
+    }
+  g_mutex_unlock (&load->lock);
+}
+
+static double
+thread_cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_THREAD, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static Figures
+run_load (guint16     port,
+          const char *ca,
+          const char *cert,
+          const char *key)
+{
+  Load load = { 0 };
+  Figures figures = { 0 };
+  gint64 started;
+  gint64 measured_until;
+  guint tick;
+  double cpu_started;
+
+  g_mutex_init (&load.lock);
+  load.sent_at = g_new0 (gint64, MAX_REQUESTS + WINDOW);
+  load.latencies_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  load.mosq = jd_bench_mosq_connect (THING, port, ca, cert, key, reply_cb, &load);
+  jd_bench_mosq_subscribe (load.mosq, "$aws/things/" THING "/jobs/" JOB_ID "/update/accepted");
+  jd_bench_mosq_subscribe (load.mosq, "$aws/things/" THING "/jobs/" JOB_ID "/update/rejected");
+
+  /* Wakes the loop below at least every 100 ms to check the time limit. */
+  tick = g_timeout_add (100, tick_cb, NULL);
+  started = g_get_monotonic_time ();
+  cpu_started = thread_cpu_seconds ();
+  g_mutex_lock (&load.lock);
+  load.deadline = started + (gint64) (MAX_SECONDS * G_USEC_PER_SEC);
+  for (guint i = 0; i < WINDOW; i++)
+    send_request (&load);
+  g_mutex_unlock (&load.lock);
+
+  /* The service (when it is the responder) runs on this thread's main loop. */
+  while (!g_atomic_int_get (&load.done))
+    {
+      if (jd_bench_elapsed (started) > MAX_SECONDS + 10)
+        jd_bench_die ("replies stopped coming (%u of %u)", load.completed, load.next);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  measured_until = g_get_monotonic_time ();
+  g_source_remove (tick);
+  figures.main_cpu = (thread_cpu_seconds () - cpu_started) / jd_bench_elapsed (started);
+
+  g_mutex_lock (&load.lock);
+  figures.count = load.latencies_ms->len;
+  figures.rejected = load.rejected;
+  figures.throughput = figures.count / ((measured_until - load.measure_start) / (double) G_USEC_PER_SEC);
+  figures.p50 = jd_bench_percentile (load.latencies_ms, 50);
+  figures.p99 = jd_bench_percentile (load.latencies_ms, 99);
+  g_mutex_unlock (&load.lock);
+
+  jd_bench_mosq_free (load.mosq);
+  g_array_unref (load.latencies_ms);
+  g_free (load.sent_at);
+  g_mutex_clear (&load.lock);
+  return figures;
+}
+
+static void
+echo_cb (struct mosquitto               *mosq,
+         void                           *data,
+         const struct mosquitto_message *message)
+{
+  g_autofree char *reply = g_strconcat (message->topic, "/accepted", NULL);
+
+  mosquitto_publish (mosq, NULL, reply, message->payloadlen, message->payload, 1, false);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (double *values,
+        guint   n)
+{
+  qsort (values, n, sizeof (double), (int (*) (const void *, const void *)) compare_doubles);
+  return values[n / 2];
+}
+
+/* One round: a fresh sandbox, the service measured, then the echo. */
+static void
+run_round (Figures *ours,
+           Figures *echoed)
+{
+  const char *things[] = { THING, NULL };
+  const char *names[] = { THING, NULL };
+  const char *targets[] = { "arn:aws:iot:us-east-1:123456789012:thing/" THING, NULL };
+  g_autoptr(JdTestSandbox) sandbox = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  JdStoreJobSpec spec = { 0 };
+  JdSandbox *sb;
+  JdService *service;
+  JdStoreJob *job;
+  struct mosquitto *echo;
+
+  sandbox = jd_test_sandbox_new (things, &error);
+  if (sandbox == NULL)
+    jd_bench_die ("sandbox: %s", error->message);
+  sb = jd_test_sandbox_get_sandbox (sandbox);
+  service = jd_sandbox_get_service (sb);
+  spec.job_id = JOB_ID;
+  spec.targets = targets;
+  spec.thing_names = names;
+  spec.document = "{\"operation\":\"reboot\"}";
+  job = jd_store_create_job (jd_service_get_store (service), &spec, &error);
+  if (job == NULL)
+    jd_bench_die ("create job: %s", error->message);
+  jd_store_job_free (job);
+  /* The sandbox emulates AWS's data-plane quota (200 writes/s per account) by
+   * answering RequestThrottled; here we measure the service's own capacity. */
+  jd_store_set_request_rate (jd_service_get_store (service), 0);
+  if (!jd_sandbox_get_thing_files (sb, THING, &cert, &key))
+    jd_bench_die ("no certificate for %s", THING);
+
+  *ours = run_load (jd_sandbox_get_mqtt_port (sb), jd_sandbox_get_ca_path (sb), cert, key);
+  if (ours->rejected > 0)
+    jd_bench_die ("the service rejected %u updates", ours->rejected);
+
+  /* The echo responder alone on the same broker. */
+  jd_service_stop (service);
+  jd_test_spin (200);
+  echo = jd_bench_mosq_connect ("bench-echo", jd_sandbox_get_mqtt_port (sb), jd_sandbox_get_ca_path (sb),
+                                jd_sandbox_get_service_cert_path (sb), jd_sandbox_get_service_key_path (sb),
+                                echo_cb, NULL);
+  jd_bench_mosq_subscribe (echo, "$aws/things/+/jobs/+/update");
+  *echoed = run_load (jd_sandbox_get_mqtt_port (sb), jd_sandbox_get_ca_path (sb), cert, key);
+  jd_bench_mosq_free (echo);
+
+  if (!jd_test_sandbox_stop (sandbox, &error))
+    jd_bench_die ("stop: %s", error->message);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  double ratio[ROUNDS], thr_ours[ROUNDS], thr_echo[ROUNDS];
+  double p50_ours[ROUNDS], p50_echo[ROUNDS], p99_ours[ROUNDS], p99_echo[ROUNDS];
+  char a[64], b[64];
+
+  for (guint i = 0; i < ROUNDS; i++)
+    {
+      Figures ours, echoed;
+
+      run_round (&ours, &echoed);
+      ratio[i] = ours.throughput / echoed.throughput;
+      thr_ours[i] = ours.throughput;
+      thr_echo[i] = echoed.throughput;
+      p50_ours[i] = ours.p50;
+      p50_echo[i] = echoed.p50;
+      p99_ours[i] = ours.p99;
+      p99_echo[i] = echoed.p99;
+      fprintf (stderr, "roundtrip: round %u: service %.0f req/s (its thread %.0f%% busy, %.0f µs CPU per request), "
+               "echo %.0f req/s: %.2f×\n",
+               i + 1, ours.throughput, ours.main_cpu * 100, ours.main_cpu / ours.throughput * 1e6,
+               echoed.throughput, ratio[i]);
+    }
+
+  g_snprintf (a, sizeof a, "%.0f req/s", median (thr_ours, ROUNDS));
+  g_snprintf (b, sizeof b, "%.0f req/s", median (thr_echo, ROUNDS));
+  jd_bench_row ("Round trip: UpdateJobExecution → accepted (service vs echo, "
+                G_STRINGIFY (WINDOW) " in flight; medians of " G_STRINGIFY (ROUNDS) " rounds)",
+                "throughput", a, b, median (ratio, ROUNDS), "≥ 0.70×");
+  {
+    double o = median (p50_ours, ROUNDS), e = median (p50_echo, ROUNDS);
+
+    g_snprintf (a, sizeof a, "%.2f ms", o);
+    g_snprintf (b, sizeof b, "%.2f ms", e);
+    jd_bench_row ("Round trip", "latency p50 (lower is better)", a, b, o / e, "");
+    o = median (p99_ours, ROUNDS);
+    e = median (p99_echo, ROUNDS);
+    g_snprintf (a, sizeof a, "%.2f ms", o);
+    g_snprintf (b, sizeof b, "%.2f ms", e);
+    jd_bench_row ("Round trip", "latency p99 (lower is better)", a, b, o / e, "");
+  }
+  return 0;
+}

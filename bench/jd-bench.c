@@ -1,0 +1,234 @@
+/* jd-bench.c — helpers shared by the benchmark programs (see jd-bench.h).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "jd-bench"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jd-bench.h"
+
+typedef struct {
+  GMutex  lock;
+  GCond   cond;
+  int     connack;      /* -1 until CONNACK */
+  gint    subacks;
+  void  (*on_message) (struct mosquitto *, void *, const struct mosquitto_message *);
+  gpointer user_data;
+} MosqState;
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+double
+jd_bench_percentile (GArray *values,
+                     double  p)
+{
+  guint index;
+
+  if (values->len == 0)
+    return 0.0;
+  g_array_sort (values, compare_doubles);
+  index = (guint) ((p / 100.0) * (values->len - 1) + 0.5);
+  return g_array_index (values, double, MIN (index, values->len - 1));
+}
+
+gsize
+jd_bench_rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+  line = strstr (status, "VmRSS:");
+  if (line == NULL)
+    return 0;
+  return (gsize) g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10);
+}
+
+double
+jd_bench_elapsed (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+}
+
+void
+jd_bench_row (const char *benchmark,
+              const char *metric,
+              const char *ours,
+              const char *baseline,
+              double      ratio,
+              const char *target)
+{
+  printf ("| %s | %s | %s | %s | **%.2f×** | %s |\n",
+          benchmark, metric, ours, baseline, ratio, target != NULL ? target : "");
+  fflush (stdout);
+}
+
+void
+jd_bench_row_skipped (const char *benchmark,
+                      const char *reason)
+{
+  printf ("| %s | — | skipped: %s | — | — | |\n", benchmark, reason);
+  fflush (stdout);
+}
+
+void
+jd_bench_die (const char *format,
+              ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  fprintf (stderr, "bench: ");
+  vfprintf (stderr, format, args);
+  fprintf (stderr, "\n");
+  va_end (args);
+  exit (1);
+}
+
+static void
+connect_cb (struct mosquitto *mosq,
+            void             *data,
+            int               rc)
+{
+  MosqState *state = data;
+
+  g_mutex_lock (&state->lock);
+  state->connack = rc;
+  g_cond_broadcast (&state->cond);
+  g_mutex_unlock (&state->lock);
+}
+
+static void
+subscribe_cb (struct mosquitto *mosq,
+              void             *data,
+              int               mid,
+              int               qos_count,
+              const int        *granted)
+{
+  MosqState *state = data;
+
+  g_mutex_lock (&state->lock);
+  state->subacks++;
+  g_cond_broadcast (&state->cond);
+  g_mutex_unlock (&state->lock);
+}
+
+static void
+message_cb (struct mosquitto               *mosq,
+            void                           *data,
+            const struct mosquitto_message *message)
+{
+  MosqState *state = data;
+
+  if (state->on_message != NULL)
+    state->on_message (mosq, state->user_data, message);
+}
+
+struct mosquitto *
+jd_bench_mosq_connect (const char *client_id,
+                       guint16     port,
+                       const char *ca_path,
+                       const char *cert_path,
+                       const char *key_path,
+                       void      (*on_message) (struct mosquitto *,
+                                                void *,
+                                                const struct mosquitto_message *),
+                       gpointer    user_data)
+{
+  MosqState *state = g_new0 (MosqState, 1);
+  struct mosquitto *mosq;
+  gint64 deadline;
+  int rc;
+
+  mosquitto_lib_init ();
+  g_mutex_init (&state->lock);
+  g_cond_init (&state->cond);
+  state->connack = -1;
+  state->on_message = on_message;
+  state->user_data = user_data;
+
+  mosq = mosquitto_new (client_id, true, state);
+  if (mosq == NULL)
+    jd_bench_die ("mosquitto_new failed");
+  mosquitto_int_option (mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+  /* Unlimited in-flight messages: the benchmarks measure the path, not the
+   * client's flow control. */
+  mosquitto_max_inflight_messages_set (mosq, 0);
+  /* As the sandbox broker does (set_tcp_nodelay): no Nagle delays on loopback. */
+  mosquitto_int_option (mosq, MOSQ_OPT_TCP_NODELAY, 1);
+  mosquitto_connect_callback_set (mosq, connect_cb);
+  mosquitto_subscribe_callback_set (mosq, subscribe_cb);
+  mosquitto_message_callback_set (mosq, message_cb);
+  rc = mosquitto_tls_set (mosq, ca_path, NULL, cert_path, key_path, NULL);
+  if (rc != MOSQ_ERR_SUCCESS)
+    jd_bench_die ("TLS files for %s: %s", client_id, mosquitto_strerror (rc));
+  rc = mosquitto_connect (mosq, "127.0.0.1", port, 60);
+  if (rc != MOSQ_ERR_SUCCESS)
+    jd_bench_die ("connect %s: %s", client_id, mosquitto_strerror (rc));
+  rc = mosquitto_loop_start (mosq);
+  if (rc != MOSQ_ERR_SUCCESS)
+    jd_bench_die ("loop_start: %s", mosquitto_strerror (rc));
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  g_mutex_lock (&state->lock);
+  while (state->connack < 0)
+    if (!g_cond_wait_until (&state->cond, &state->lock, deadline))
+      break;
+  rc = state->connack;
+  g_mutex_unlock (&state->lock);
+  if (rc != 0)
+    jd_bench_die ("%s: no CONNACK or refused (%d)", client_id, rc);
+  return mosq;
+}
+
+void
+jd_bench_mosq_subscribe (struct mosquitto *mosq,
+                         const char       *filter)
+{
+  MosqState *state = mosquitto_userdata (mosq);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint wanted;
+  int rc;
+
+  g_mutex_lock (&state->lock);
+  wanted = state->subacks + 1;
+  g_mutex_unlock (&state->lock);
+  rc = mosquitto_subscribe (mosq, NULL, filter, 1);
+  if (rc != MOSQ_ERR_SUCCESS)
+    jd_bench_die ("subscribe %s: %s", filter, mosquitto_strerror (rc));
+  g_mutex_lock (&state->lock);
+  while (state->subacks < wanted)
+    if (!g_cond_wait_until (&state->cond, &state->lock, deadline))
+      break;
+  rc = state->subacks >= wanted;
+  g_mutex_unlock (&state->lock);
+  if (!rc)
+    jd_bench_die ("no SUBACK for %s", filter);
+}
+
+void
+jd_bench_mosq_free (struct mosquitto *mosq)
+{
+  MosqState *state = mosquitto_userdata (mosq);
+
+  mosquitto_disconnect (mosq);
+  mosquitto_loop_stop (mosq, false);
+  mosquitto_destroy (mosq);
+  g_mutex_clear (&state->lock);
+  g_cond_clear (&state->cond);
+  g_free (state);
+}

@@ -1,0 +1,59 @@
+/* jd-bench.h — helpers shared by the benchmark programs: statistics, the
+ * process's resident size, Markdown table rows, and a plain libmosquitto
+ * client running in its own thread (the load generators and baselines).
+ *
+ * Benchmarks only: errors abort the program with a message.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <mosquitto.h>
+
+G_BEGIN_DECLS
+
+/* The @p-th percentile (0..100) of @values (doubles; sorted in place). */
+double  jd_bench_percentile   (GArray     *values,
+                               double      p);
+/* VmRSS of this process in KiB. */
+gsize   jd_bench_rss_kib      (void);
+/* Seconds since @start (a g_get_monotonic_time() value). */
+double  jd_bench_elapsed      (gint64      start);
+
+/* One row of the results table on stdout:
+ * | benchmark | metric | Jobdeck | baseline | ratio | target |
+ * The ratio is printed with two decimals. */
+void    jd_bench_row          (const char *benchmark,
+                               const char *metric,
+                               const char *ours,
+                               const char *baseline,
+                               double      ratio,
+                               const char *target);
+/* A row whose figures could not be measured. */
+void    jd_bench_row_skipped  (const char *benchmark,
+                               const char *reason);
+
+/* Exits with a message on stderr. */
+G_NORETURN void jd_bench_die  (const char *format,
+                               ...) G_GNUC_PRINTF (1, 2);
+
+/* A connected MQTT 3.1.1 client over mTLS whose network loop runs in its own
+ * thread (mosquitto_loop_start). @on_message runs in that thread. Blocks up
+ * to 10 s until CONNACK. */
+struct mosquitto *jd_bench_mosq_connect (const char *client_id,
+                                         guint16     port,
+                                         const char *ca_path,
+                                         const char *cert_path,
+                                         const char *key_path,
+                                         void      (*on_message) (struct mosquitto *,
+                                                                  void *,
+                                                                  const struct mosquitto_message *),
+                                         gpointer    user_data);
+/* Subscribes at QoS 1 and blocks up to 10 s until SUBACK. */
+void              jd_bench_mosq_subscribe (struct mosquitto *mosq,
+                                           const char       *filter);
+/* Disconnects, stops the thread and frees the client. */
+void              jd_bench_mosq_free      (struct mosquitto *mosq);
+
+G_END_DECLS
