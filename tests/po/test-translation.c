@@ -36,12 +36,12 @@ test_catalog_built (void)
 static void
 test_status_labels (void)
 {
-  g_assert_cmpstr (jd_format_status_label (JD_EXECUTION_STATUS_IN_PROGRESS), ==, "In Bearbeitung");
+  g_assert_cmpstr (jd_format_status_label (JD_EXECUTION_STATUS_IN_PROGRESS), ==, "Läuft");
   g_assert_cmpstr (jd_format_status_label (JD_EXECUTION_STATUS_QUEUED), ==, "Eingereiht");
   g_assert_cmpstr (jd_format_status_label (JD_EXECUTION_STATUS_SUCCEEDED), ==, "Erfolgreich");
   g_assert_cmpstr (jd_format_status_label (JD_EXECUTION_STATUS_CANCELED), ==, "Abgebrochen");
   g_assert_cmpstr (jd_format_job_status_label (JD_JOB_STATUS_DELETION_IN_PROGRESS), ==,
-                   "Wird gelöscht");
+                   "Löschung");
   g_assert_cmpstr (jd_format_target_selection_label (JD_TARGET_SELECTION_CONTINUOUS), ==,
                    "Fortlaufend");
 }
