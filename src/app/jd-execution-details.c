@@ -138,9 +138,9 @@ refresh (JdExecutionDetails *self)
   gtk_widget_set_visible (GTK_WIDGET (self->next_label), jd_execution_get_is_next (e));
 
   /* Translators: e.g. "Version 2 · Execution 1" */
-  summary = g_strdup_printf (_("Version %" G_GINT64_FORMAT " · Execution %" G_GINT64_FORMAT),
-                             jd_execution_get_version_number (e),
-                             jd_execution_get_execution_number (e));
+  summary = g_strdup_printf (_("Version %lld · Execution %lld"),
+                             (long long) jd_execution_get_version_number (e),
+                             (long long) jd_execution_get_execution_number (e));
   gtk_label_set_label (self->summary_label, summary);
 
   set_time_row (self->queued_row, jd_execution_get_queued_at (e));

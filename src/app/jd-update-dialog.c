@@ -385,9 +385,9 @@ jd_update_dialog_new (GtkWindow   *parent,
     }
 
   /* Translators: expectedVersion is the name of a field in AWS's API */
-  version = g_strdup_printf (_("Sent with expectedVersion %" G_GINT64_FORMAT ": if the execution changed elsewhere "
+  version = g_strdup_printf (_("Sent with expectedVersion %lld: if the execution changed elsewhere "
                                "in the meantime, AWS refuses the update and nothing is lost."),
-                             jd_execution_get_version_number (execution));
+                             (long long) jd_execution_get_version_number (execution));
   gtk_label_set_label (self->version_label, version);
 
   validate (self);
