@@ -77,6 +77,14 @@ is_next (gpointer data)
   return e != NULL && jd_execution_get_is_next (e);
 }
 
+static gboolean
+job1_selected (gpointer data)
+{
+  JdExecution *e = jd_device_view_get_selected_execution (jd_window_get_device_view (window));
+
+  return e != NULL && g_strcmp0 (jd_execution_get_job_id (e), "Job1") == 0;
+}
+
 static GtkWindow *
 find_toplevel (GType type)
 {
@@ -146,10 +154,11 @@ test_flow (void)
   g_assert_true (jd_test_ui_wait_for (pending_matches, &job2_queued, 10000));
   g_assert_false (jd_execution_get_is_next (find_pending ("Job2")));
 
-  /* Start: the selected Job1 goes IN_PROGRESS, version 2. */
-  g_assert_true (jd_device_view_select_job (jd_window_get_device_view (window), "Job1"));
-  gtk_widget_activate_action (GTK_WIDGET (window), "exec.start", NULL);
+  /* Start Next (Ctrl+Shift+N): Job1, the head, goes IN_PROGRESS, version 2,
+   * and is selected. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start-next", NULL);
   g_assert_true (jd_test_ui_wait_for (pending_matches, &job1_running, 10000));
+  g_assert_true (jd_test_ui_wait_for (job1_selected, NULL, 5000));
 
   /* Succeed: Job1 leaves the list and Job2 becomes the next one. */
   gtk_widget_activate_action (GTK_WIDGET (window), "exec.succeed", NULL);
