@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print "N passed, N failed[, N skipped]" over individual test cases.
 
-Reads meson's testlog.json. TAP tests are counted case by case from their
+Reads one or more of meson's testlog.json files (several builds add up). TAP tests are counted case by case from their
 output; other tests count as one case each. A TAP program that crashed or timed
 out without a "not ok" line counts one more failure. Exits 1 if anything failed.
 """
@@ -37,15 +37,16 @@ def count_tap(text):
     return passed, failed, skipped
 
 
-def main(path):
+def main(paths):
     passed = failed = skipped = 0
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            entries = [json.loads(l) for l in f if l.strip()]
-    except OSError as e:
-        print(f"no test log: {e}", file=sys.stderr)
-        print("0 passed, 1 failed")
-        return 1
+    entries = []
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                entries += [json.loads(l) for l in f if l.strip()]
+        except OSError as e:
+            print(f"no test log: {e}", file=sys.stderr)
+            failed += 1
 
     for e in entries:
         result = e.get("result", "")
@@ -77,4 +78,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "_build/meson-logs/testlog.json"))
+    sys.exit(main(sys.argv[1:] or ["_build/meson-logs/testlog.json"]))
