@@ -115,15 +115,27 @@ respond (SoupServerMessage *msg,
 typedef struct {
   SoupServerMessage *msg;
   Reply *reply;
+  gboolean gone;      /* the client went away (a cancelled request) */
 } Delayed;
+
+static void
+delayed_disconnected_cb (SoupServerMessage *msg,
+                         Delayed           *d)
+{
+  d->gone = TRUE;
+}
 
 static gboolean
 delayed_reply_cb (gpointer user_data)
 {
   Delayed *d = user_data;
 
-  respond (d->msg, d->reply);
-  soup_server_message_unpause (d->msg);
+  g_signal_handlers_disconnect_by_func (d->msg, delayed_disconnected_cb, d);
+  if (!d->gone)
+    {
+      respond (d->msg, d->reply);
+      soup_server_message_unpause (d->msg);
+    }
   g_object_unref (d->msg);
   reply_free (d->reply);
   g_free (d);
@@ -199,6 +211,7 @@ handler (SoupServer        *server,
 
       d->msg = g_object_ref (msg);
       d->reply = reply;
+      g_signal_connect (msg, "disconnected", G_CALLBACK (delayed_disconnected_cb), d);
       soup_server_message_pause (msg);
       g_timeout_add (reply->delay_ms, delayed_reply_cb, d);
       return;
