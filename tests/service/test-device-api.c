@@ -12,6 +12,7 @@
 
 #include "jd-device-api.h"
 #include "jd-store.h"
+#include "jd-test-corpus.h"
 
 #define THING "CorpusThing"
 
@@ -497,106 +498,6 @@ test_events (void)
 /* ---- corpus ---- */
 
 static void
-assert_subset (JsonNode   *expected,
-               JsonNode   *actual,
-               const char *path)
-{
-  if (actual == NULL)
-    g_error ("%s: missing", path);
-
-  if (JSON_NODE_HOLDS_OBJECT (expected))
-    {
-      JsonObject *eo = json_node_get_object (expected);
-      g_autoptr(GList) members = json_object_get_members (eo);
-
-      if (!JSON_NODE_HOLDS_OBJECT (actual))
-        g_error ("%s: not an object", path);
-      for (GList *l = members; l != NULL; l = l->next)
-        {
-          g_autofree char *sub = g_strdup_printf ("%s.%s", path, (const char *) l->data);
-
-          assert_subset (json_object_get_member (eo, l->data),
-                         json_object_get_member (json_node_get_object (actual), l->data), sub);
-        }
-    }
-  else if (JSON_NODE_HOLDS_ARRAY (expected))
-    {
-      JsonArray *ea = json_node_get_array (expected);
-
-      if (!JSON_NODE_HOLDS_ARRAY (actual))
-        g_error ("%s: not an array", path);
-      if (json_array_get_length (ea) != json_array_get_length (json_node_get_array (actual)))
-        g_error ("%s: %u elements, expected %u", path, json_array_get_length (json_node_get_array (actual)),
-                 json_array_get_length (ea));
-      for (guint i = 0; i < json_array_get_length (ea); i++)
-        {
-          g_autofree char *sub = g_strdup_printf ("%s[%u]", path, i);
-
-          assert_subset (json_array_get_element (ea, i),
-                         json_array_get_element (json_node_get_array (actual), i), sub);
-        }
-    }
-  else if (!json_node_equal (expected, actual))
-    {
-      g_autofree char *e = json_to_string (expected, FALSE);
-      g_autofree char *a = json_to_string (actual, FALSE);
-
-      g_error ("%s: %s, expected %s", path, a, e);
-    }
-}
-
-static gboolean
-has_path (JsonObject *object,
-          const char *dotted)
-{
-  g_auto(GStrv) parts = g_strsplit (dotted, ".", -1);
-
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      JsonNode *node = json_object_get_member (object, parts[i]);
-
-      if (node == NULL)
-        return FALSE;
-      if (parts[i + 1] == NULL)
-        return TRUE;
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        return FALSE;
-      object = json_node_get_object (node);
-    }
-  return FALSE;
-}
-
-static GBytes *
-case_payload (JsonObject *c)
-{
-  if (json_object_has_member (c, "payload"))
-    {
-      const char *text = json_object_get_string_member (c, "payload");
-
-      return g_bytes_new (text, strlen (text));
-    }
-  if (json_object_has_member (c, "payloadBase64"))
-    {
-      gsize len = 0;
-      guchar *data = g_base64_decode (json_object_get_string_member (c, "payloadBase64"), &len);
-
-      return g_bytes_new_take (data, len);
-    }
-  if (json_object_has_member (c, "payloadRepeat"))
-    {
-      JsonObject *r = json_object_get_object_member (c, "payloadRepeat");
-      GString *s = g_string_new (json_object_get_string_member (r, "head"));
-      gint64 count = json_object_get_int_member (r, "count");
-
-      for (gint64 i = 0; i < count; i++)
-        g_string_append (s, json_object_get_string_member (r, "fill"));
-      g_string_append (s, json_object_get_string_member (r, "tail"));
-      return g_string_free_to_bytes (s);
-    }
-  return g_bytes_new (NULL, 0);
-}
-
-static void
 test_corpus_case (gconstpointer data)
 {
   const char *file = data;
@@ -626,7 +527,7 @@ test_corpus_case (gconstpointer data)
                   json_object_get_string_member (c, "description"));
 
   store = corpus_store ();
-  payload = case_payload (c);
+  payload = jd_test_corpus_case_payload (c);
   bytes = g_bytes_get_data (payload, &len);
   topic = g_strconcat ("$aws/things/" THING "/jobs/", json_object_get_string_member (c, "topic"), NULL);
 
@@ -662,7 +563,7 @@ test_corpus_case (gconstpointer data)
         g_assert_cmpstr (json_object_get_string_member (reply, "clientToken"), ==, json_node_get_string (want));
     }
   if (json_object_has_member (expect, "executionState"))
-    assert_subset (json_object_get_member (expect, "executionState"),
+    jd_test_corpus_assert_subset (json_object_get_member (expect, "executionState"),
                    json_object_get_member (reply, "executionState"), "executionState");
   else if (!accepted)
     g_assert_false (json_object_has_member (reply, "executionState"));
@@ -670,14 +571,14 @@ test_corpus_case (gconstpointer data)
     {
       g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), reply);
 
-      assert_subset (json_object_get_member (expect, "reply"), node, "reply");
+      jd_test_corpus_assert_subset (json_object_get_member (expect, "reply"), node, "reply");
     }
   if (json_object_has_member (expect, "absent"))
     {
       JsonArray *absent = json_object_get_array_member (expect, "absent");
 
       for (guint i = 0; i < json_array_get_length (absent); i++)
-        if (has_path (reply, json_array_get_string_element (absent, i)))
+        if (jd_test_corpus_has_path (reply, json_array_get_string_element (absent, i)))
           g_error ("%s: %s should be absent", reply_text, json_array_get_string_element (absent, i));
     }
 
