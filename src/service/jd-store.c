@@ -855,8 +855,10 @@ static void schedule_timer (JdStore *self);
 /* Completes SNAPSHOT jobs whose executions are all terminal, commits, and
  * reports what changed for each touched thing. */
 static gboolean
-tx_commit (JdStore  *self,
-           GError  **error)
+tx_commit_full (JdStore   *self,
+                gboolean   may_end_executions,
+                gboolean   may_move_deadlines,
+                GError   **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) changes = NULL;
@@ -869,22 +871,26 @@ tx_commit (JdStore  *self,
 
   g_assert (self->in_tx);
 
-  stmt = prepare (self,
-                  "UPDATE jobs SET status = 'COMPLETED', completed_at = ?1, last_updated_at = ?1 "
-                  "WHERE status = 'IN_PROGRESS' AND target_selection = 'SNAPSHOT' AND NOT EXISTS "
-                  "(SELECT 1 FROM executions e WHERE e.job_id = jobs.job_id "
-                  " AND e.status IN ('QUEUED', 'IN_PROGRESS'))",
-                  error);
-  if (stmt == NULL)
+  /* A transaction that ended or removed no execution completes no job. */
+  if (may_end_executions)
     {
-      tx_rollback (self);
-      return FALSE;
-    }
-  sqlite3_bind_int64 (stmt, 1, jd_store_now (self));
-  if (!step_done (self, stmt, error))
-    {
-      tx_rollback (self);
-      return FALSE;
+      stmt = prepare (self,
+                      "UPDATE jobs SET status = 'COMPLETED', completed_at = ?1, last_updated_at = ?1 "
+                      "WHERE status = 'IN_PROGRESS' AND target_selection = 'SNAPSHOT' AND NOT EXISTS "
+                      "(SELECT 1 FROM executions e WHERE e.job_id = jobs.job_id "
+                      " AND e.status IN ('QUEUED', 'IN_PROGRESS'))",
+                      error);
+      if (stmt == NULL)
+        {
+          tx_rollback (self);
+          return FALSE;
+        }
+      sqlite3_bind_int64 (stmt, 1, jd_store_now (self));
+      if (!step_done (self, stmt, error))
+        {
+          tx_rollback (self);
+          return FALSE;
+        }
     }
 
   rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
@@ -895,6 +901,14 @@ tx_commit (JdStore  *self,
       return FALSE;
     }
   self->in_tx = FALSE;
+
+  /* Nothing touched (a progress update): nothing to compare or report. */
+  if (g_hash_table_size (self->touched) == 0 && g_hash_table_size (self->touched_jobs) == 0)
+    {
+      if (may_move_deadlines)
+        schedule_timer (self);
+      return TRUE;
+    }
 
   before = g_steal_pointer (&self->touched);
   self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, snapshot_free);
@@ -935,6 +949,13 @@ tx_commit (JdStore  *self,
     g_signal_emit (self, signals[JOBS_EVENTS], 0, events);
 
   return TRUE;
+}
+
+static gboolean
+tx_commit (JdStore  *self,
+           GError  **error)
+{
+  return tx_commit_full (self, TRUE, TRUE, error);
 }
 
 /* ---- timers ---- */
@@ -2216,6 +2237,7 @@ jd_store_update_execution (JdStore             *self,
   g_autoptr(JdStoreExecution) e = NULL;
   gint64 step_deadline = -1;
   gint64 progress_deadline = -1;
+  gboolean progress_only;
 
   g_return_val_if_fail (JD_IS_STORE (self), NULL);
   g_return_val_if_fail (thing_name != NULL && job_id != NULL && update != NULL, NULL);
@@ -2265,7 +2287,14 @@ jd_store_update_execution (JdStore             *self,
       return NULL;
     }
 
-  touch (self, thing_name);
+  /* A progress report (IN_PROGRESS → IN_PROGRESS) keeps the execution's
+   * status and place (seq): the pending set and `$next` stay as they are,
+   * and no execution ends, so there is no notify, no fleet event and no job
+   * to complete; the snapshots before and after are skipped. */
+  progress_only = e->status == JD_EXECUTION_STATUS_IN_PROGRESS
+                  && update->status == JD_EXECUTION_STATUS_IN_PROGRESS;
+  if (!progress_only)
+    touch (self, thing_name);
 
   if (update->status == JD_EXECUTION_STATUS_IN_PROGRESS)
     {
@@ -2297,7 +2326,8 @@ jd_store_update_execution (JdStore             *self,
       return NULL;
     }
 
-  if (!tx_commit (self, error))
+  /* Without a new step timeout, a progress report moves no deadline. */
+  if (!tx_commit_full (self, !progress_only, !progress_only || step_deadline >= 0, error))
     return NULL;
 
   return find_execution (self, thing_name, job_id, e->execution_number, error);
