@@ -14,12 +14,16 @@
 #include "jd-store.h"
 #include "jd-store-private.h"
 
-/* Prepared statements are cached per store (SQL text → idle statement):
- * parsing the SQL again on every request took most of an update's time
- * (bench/bench-roundtrip). prepare() takes a statement out of the cache;
- * stmt_release() — the g_autoptr cleanup — resets it and puts it back, or
- * finalizes it when the cache already holds one for that SQL or is full. The
- * store of a statement is found from its connection in `stores`. */
+/* Prepared statements are cached per store: parsing the SQL again on every
+ * request took most of an update's time (bench/bench-roundtrip). The cache is
+ * keyed by the address of the caller's SQL text (a literal, in practice), so
+ * a look-up hashes a pointer, not a few hundred characters; a hit is checked
+ * against the statement's own text, so SQL built at run time whose address
+ * is reused for other text cannot get the wrong statement. prepare() takes a
+ * statement out of the cache and remembers its key; stmt_release() — the
+ * g_autoptr cleanup — resets it and puts it back, or finalizes it when the
+ * cache already holds one for that key or is full. The store of a statement
+ * is found from its connection in `stores`. */
 #define STMT_CACHE_MAX 96
 
 static void stmt_release (sqlite3_stmt *stmt);
@@ -46,8 +50,10 @@ struct _JdStore
   GHashTable   *touched_jobs;
   gboolean      in_tx;
 
-  /* Idle prepared statements: SQL text (owned) → sqlite3_stmt (owned). */
+  /* Idle prepared statements: the caller's SQL text (its address, not
+   * owned) → sqlite3_stmt (owned); and the key of each statement in use. */
   GHashTable   *stmts;
+  GHashTable   *stmt_keys;
 
   /* Token buckets of the device-API rate limit. */
   guint         request_rate;
@@ -336,12 +342,19 @@ stmt_release (sqlite3_stmt *stmt)
   G_LOCK (stores);
   self = stores != NULL ? g_hash_table_lookup (stores, sqlite3_db_handle (stmt)) : NULL;
   G_UNLOCK (stores);
-  if (self != NULL && self->stmts != NULL &&
-      g_hash_table_size (self->stmts) < STMT_CACHE_MAX &&
-      !g_hash_table_contains (self->stmts, sqlite3_sql (stmt)))
-    g_hash_table_insert (self->stmts, g_strdup (sqlite3_sql (stmt)), stmt);
-  else
-    sqlite3_finalize (stmt);
+  if (self != NULL && self->stmts != NULL)
+    {
+      gpointer key = NULL;
+
+      if (g_hash_table_steal_extended (self->stmt_keys, stmt, NULL, &key)
+          && g_hash_table_size (self->stmts) < STMT_CACHE_MAX
+          && !g_hash_table_contains (self->stmts, key))
+        {
+          g_hash_table_insert (self->stmts, key, stmt);
+          return;
+        }
+    }
+  sqlite3_finalize (stmt);
 }
 
 static sqlite3_stmt *
@@ -350,13 +363,17 @@ prepare (JdStore     *self,
          GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
-  gpointer key = NULL;
   int rc;
 
-  if (g_hash_table_steal_extended (self->stmts, sql, &key, (gpointer *) &stmt))
+  if (g_hash_table_steal_extended (self->stmts, sql, NULL, (gpointer *) &stmt))
     {
-      g_free (key);
-      return stmt;
+      if (strcmp (sqlite3_sql (stmt), sql) == 0)
+        {
+          g_hash_table_insert (self->stmt_keys, stmt, (gpointer) sql);
+          return stmt;
+        }
+      sqlite3_finalize (stmt);
+      stmt = NULL;
     }
   rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
@@ -364,6 +381,7 @@ prepare (JdStore     *self,
       set_db_error (self, rc, error);
       return NULL;
     }
+  g_hash_table_insert (self->stmt_keys, stmt, (gpointer) sql);
   return stmt;
 }
 
@@ -1068,6 +1086,7 @@ jd_store_finalize (GObject *object)
   g_clear_pointer (&self->touched_jobs, g_hash_table_unref);
   /* Statements first: a connection with live statements does not close. */
   g_clear_pointer (&self->stmts, g_hash_table_unref);
+  g_clear_pointer (&self->stmt_keys, g_hash_table_unref);
   if (self->db != NULL)
     {
       G_LOCK (stores);
@@ -1127,8 +1146,8 @@ jd_store_init (JdStore *self)
   self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, snapshot_free);
   self->touched_jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) jd_store_job_free);
-  self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) sqlite3_finalize);
+  self->stmts = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) sqlite3_finalize);
+  self->stmt_keys = g_hash_table_new (NULL, NULL);
   self->time_scale = 1.0;
   self->request_rate = JD_STORE_DEFAULT_REQUEST_RATE;
   for (guint i = 0; i < G_N_ELEMENTS (self->tokens); i++)
