@@ -409,6 +409,18 @@ step_done (JdStore       *self,
   return TRUE;
 }
 
+/* Runs one statement without rows (BEGIN, COMMIT) from the statement cache:
+ * sqlite3_exec() would parse it again on every transaction. */
+static gboolean
+exec_cached (JdStore     *self,
+             const char  *sql,
+             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
+
+  return stmt != NULL && step_done (self, stmt, error);
+}
+
 static void
 bind_text (sqlite3_stmt *stmt,
            int           index,
@@ -739,7 +751,7 @@ tx_begin (JdStore  *self,
           GError  **error)
 {
   g_assert (!self->in_tx);
-  if (!exec_sql (self, "BEGIN IMMEDIATE", error))
+  if (!exec_cached (self, "BEGIN IMMEDIATE", error))
     return FALSE;
   self->in_tx = TRUE;
   g_hash_table_remove_all (self->touched);
@@ -885,7 +897,6 @@ tx_commit_full (JdStore   *self,
   g_autoptr(GPtrArray) events = NULL;
   GHashTableIter iter;
   gpointer key, value;
-  int rc;
 
   g_assert (self->in_tx);
 
@@ -911,10 +922,8 @@ tx_commit_full (JdStore   *self,
         }
     }
 
-  rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
+  if (!exec_cached (self, "COMMIT", error))
     {
-      set_db_error (self, rc, error);
       tx_rollback (self);
       return FALSE;
     }
