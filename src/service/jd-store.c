@@ -2358,6 +2358,12 @@ jd_store_update_execution (JdStore             *self,
   if (!tx_commit_full (self, !progress_only, !progress_only || step_deadline >= 0, error))
     return NULL;
 
+  /* A progress report that moved no deadline changed only what @e already
+   * holds (version, time, details; its timeout was read in this
+   * transaction): no need to read the row back. */
+  if (progress_only && step_deadline < 0)
+    return g_steal_pointer (&e);
+
   return find_execution (self, thing_name, job_id, e->execution_number, error);
 }
 
