@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 
 #include "jd-jobs-error.h"
 #include "jd-mqtt-connection.h"
@@ -112,6 +113,7 @@ struct _JdMqttConnection
   char        *key_passphrase;
   guint        keepalive;
   gboolean     clean_session;
+  gboolean     no_local;         /* MQTT 5, subscriptions with No Local */
   guint        connect_timeout;
   guint        backoff_min;
   guint        backoff_max;
@@ -412,8 +414,24 @@ error_from_connack (int rc)
                                   "the broker rejected the user name or password");
     case 5:
     case 7:  /* AWS IoT answers an unauthorized CONNECT with 7 */
+    case 135:  /* MQTT 5: Not authorized */
+    case 138:  /* MQTT 5: Banned */
       return g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_NOT_AUTHORIZED,
                                   "the broker refused the connection: not authorized");
+    /* MQTT 5 reason codes (see jd_mqtt_connection_set_no_local()) */
+    case 132:
+      return g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_CONNECTION_FAILED,
+                                  "the broker does not speak MQTT 5");
+    case 133:
+      return g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_NOT_AUTHORIZED,
+                                  "the broker rejected the client id");
+    case 134:
+      return g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_NOT_AUTHORIZED,
+                                  "the broker rejected the user name or password");
+    case 136:
+    case 137:
+      return g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_CONNECTION_FAILED,
+                                  "the broker is unavailable");
     default:
       return g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_CONNECTION_FAILED,
                           "the broker refused the connection (code %d)", rc);
@@ -827,7 +845,8 @@ send_subscribe (JdMqttConnection *self,
   int rc;
 
   rc = mosquitto_subscribe_multiple (self->session->mosq, &mid, filters->len,
-                                     (char *const *) filters->pdata, self->filters_qos, 0, NULL);
+                                     (char *const *) filters->pdata, self->filters_qos,
+                                     self->no_local ? MQTT_SUB_OPT_NO_LOCAL : 0, NULL);
   if (rc != MOSQ_ERR_SUCCESS)
     {
       if (rc == MOSQ_ERR_INVAL || rc == MOSQ_ERR_MALFORMED_UTF8)
@@ -1251,7 +1270,8 @@ session_setup (JdMqttConnection *self,
 {
   int rc;
 
-  mosquitto_int_option (session->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+  mosquitto_int_option (session->mosq, MOSQ_OPT_PROTOCOL_VERSION,
+                        self->no_local ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
   /* Requests and replies are small packets sent back to back: with Nagle's
    * algorithm each one after the first waits for the peer's delayed ACK
    * (about 40 ms), which capped the service at a few hundred replies per
@@ -1590,6 +1610,28 @@ jd_mqtt_connection_set_clean_session (JdMqttConnection *self,
   g_return_if_fail (JD_IS_MQTT_CONNECTION (self));
 
   self->clean_session = !!clean_session;
+}
+
+/**
+ * jd_mqtt_connection_set_no_local:
+ * @self: a connection
+ * @no_local: %TRUE to not receive what this connection publishes
+ *
+ * With @no_local, the connection speaks MQTT 5 and subscribes with the No
+ * Local option, so the broker does not send its own publishes back to it
+ * even when one of its filters matches them (the jobs service subscribes
+ * to `$aws/things/+/jobs/#` and publishes replies under it). AWS IoT speaks
+ * MQTT 5 too, but the device side keeps 3.1.1. Only for clean sessions
+ * (MQTT 5 keeps no session past the connection without a session expiry).
+ * Takes effect at the next connection attempt.
+ */
+void
+jd_mqtt_connection_set_no_local (JdMqttConnection *self,
+                                 gboolean          no_local)
+{
+  g_return_if_fail (JD_IS_MQTT_CONNECTION (self));
+
+  self->no_local = !!no_local;
 }
 
 /**

@@ -40,6 +40,8 @@ void              jd_mqtt_connection_set_keepalive    (JdMqttConnection  *self,
                                                        guint              seconds);
 void              jd_mqtt_connection_set_clean_session (JdMqttConnection *self,
                                                        gboolean           clean_session);
+void              jd_mqtt_connection_set_no_local      (JdMqttConnection *self,
+                                                       gboolean           no_local);
 void              jd_mqtt_connection_set_connect_timeout (JdMqttConnection *self,
                                                        guint              msec);
 void              jd_mqtt_connection_set_backoff      (JdMqttConnection  *self,

@@ -1,9 +1,12 @@
 /* jd-service-mqtt.c — the jobs service's MQTT transport, on JdMqttConnection
  * (libmosquitto in the GLib main loop, reconnect with backoff, re-subscribe).
  *
- * The subscription `$aws/things/+/jobs/#` also brings back what the service
- * publishes itself (replies, notifications); jd_device_api_parse_topic()
- * classifies those as no request, so they are dropped unanswered.
+ * The subscription `$aws/things/+/jobs/#` would also bring back what the
+ * service publishes itself (replies, notifications): the connection speaks
+ * MQTT 5 and subscribes with No Local, so the broker keeps them back (half
+ * the deliveries per request, for the broker and for us). Should one come
+ * anyway, jd_device_api_parse_topic() classifies it as no request and it is
+ * dropped unanswered.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -357,6 +360,7 @@ jd_service_mqtt_new (JdStore    *store,
   self->connection = jd_mqtt_connection_new (host, port, JD_SANDBOX_SERVICE_IDENTITY);
   jd_mqtt_connection_set_tls_files (self->connection, ca_path, cert_path, key_path, NULL);
   jd_mqtt_connection_set_connect_timeout (self->connection, CONNECT_TIMEOUT_MS);
+  jd_mqtt_connection_set_no_local (self->connection, TRUE);
   /* The broker is local: come back quickly after it restarts. */
   jd_mqtt_connection_set_backoff (self->connection, BACKOFF_MIN_MS, BACKOFF_MAX_MS, BACKOFF_STABLE_MS);
   g_signal_connect (self->connection, "message", G_CALLBACK (message_cb), self);

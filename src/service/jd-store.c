@@ -14,12 +14,16 @@
 #include "jd-store.h"
 #include "jd-store-private.h"
 
-/* Prepared statements are cached per store (SQL text → idle statement):
- * parsing the SQL again on every request took most of an update's time
- * (bench/bench-roundtrip). prepare() takes a statement out of the cache;
- * stmt_release() — the g_autoptr cleanup — resets it and puts it back, or
- * finalizes it when the cache already holds one for that SQL or is full. The
- * store of a statement is found from its connection in `stores`. */
+/* Prepared statements are cached per store: parsing the SQL again on every
+ * request took most of an update's time (bench/bench-roundtrip). The cache is
+ * keyed by the address of the caller's SQL text (a literal, in practice), so
+ * a look-up hashes a pointer, not a few hundred characters; a hit is checked
+ * against the statement's own text, so SQL built at run time whose address
+ * is reused for other text cannot get the wrong statement. prepare() takes a
+ * statement out of the cache and remembers its key; stmt_release() — the
+ * g_autoptr cleanup — resets it and puts it back, or finalizes it when the
+ * cache already holds one for that key or is full. The store of a statement
+ * is found from its connection in `stores`. */
 #define STMT_CACHE_MAX 96
 
 static void stmt_release (sqlite3_stmt *stmt);
@@ -46,8 +50,10 @@ struct _JdStore
   GHashTable   *touched_jobs;
   gboolean      in_tx;
 
-  /* Idle prepared statements: SQL text (owned) → sqlite3_stmt (owned). */
+  /* Idle prepared statements: the caller's SQL text (its address, not
+   * owned) → sqlite3_stmt (owned); and the key of each statement in use. */
   GHashTable   *stmts;
+  GHashTable   *stmt_keys;
 
   /* Token buckets of the device-API rate limit. */
   guint         request_rate;
@@ -336,12 +342,19 @@ stmt_release (sqlite3_stmt *stmt)
   G_LOCK (stores);
   self = stores != NULL ? g_hash_table_lookup (stores, sqlite3_db_handle (stmt)) : NULL;
   G_UNLOCK (stores);
-  if (self != NULL && self->stmts != NULL &&
-      g_hash_table_size (self->stmts) < STMT_CACHE_MAX &&
-      !g_hash_table_contains (self->stmts, sqlite3_sql (stmt)))
-    g_hash_table_insert (self->stmts, g_strdup (sqlite3_sql (stmt)), stmt);
-  else
-    sqlite3_finalize (stmt);
+  if (self != NULL && self->stmts != NULL)
+    {
+      gpointer key = NULL;
+
+      if (g_hash_table_steal_extended (self->stmt_keys, stmt, NULL, &key)
+          && g_hash_table_size (self->stmts) < STMT_CACHE_MAX
+          && !g_hash_table_contains (self->stmts, key))
+        {
+          g_hash_table_insert (self->stmts, key, stmt);
+          return;
+        }
+    }
+  sqlite3_finalize (stmt);
 }
 
 static sqlite3_stmt *
@@ -350,13 +363,17 @@ prepare (JdStore     *self,
          GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
-  gpointer key = NULL;
   int rc;
 
-  if (g_hash_table_steal_extended (self->stmts, sql, &key, (gpointer *) &stmt))
+  if (g_hash_table_steal_extended (self->stmts, sql, NULL, (gpointer *) &stmt))
     {
-      g_free (key);
-      return stmt;
+      if (strcmp (sqlite3_sql (stmt), sql) == 0)
+        {
+          g_hash_table_insert (self->stmt_keys, stmt, (gpointer) sql);
+          return stmt;
+        }
+      sqlite3_finalize (stmt);
+      stmt = NULL;
     }
   rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
@@ -364,6 +381,7 @@ prepare (JdStore     *self,
       set_db_error (self, rc, error);
       return NULL;
     }
+  g_hash_table_insert (self->stmt_keys, stmt, (gpointer) sql);
   return stmt;
 }
 
@@ -389,6 +407,18 @@ step_done (JdStore       *self,
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return set_db_error (self, rc, error);
   return TRUE;
+}
+
+/* Runs one statement without rows (BEGIN, COMMIT) from the statement cache:
+ * sqlite3_exec() would parse it again on every transaction. */
+static gboolean
+exec_cached (JdStore     *self,
+             const char  *sql,
+             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
+
+  return stmt != NULL && step_done (self, stmt, error);
 }
 
 static void
@@ -721,7 +751,7 @@ tx_begin (JdStore  *self,
           GError  **error)
 {
   g_assert (!self->in_tx);
-  if (!exec_sql (self, "BEGIN IMMEDIATE", error))
+  if (!exec_cached (self, "BEGIN IMMEDIATE", error))
     return FALSE;
   self->in_tx = TRUE;
   g_hash_table_remove_all (self->touched);
@@ -855,8 +885,10 @@ static void schedule_timer (JdStore *self);
 /* Completes SNAPSHOT jobs whose executions are all terminal, commits, and
  * reports what changed for each touched thing. */
 static gboolean
-tx_commit (JdStore  *self,
-           GError  **error)
+tx_commit_full (JdStore   *self,
+                gboolean   may_end_executions,
+                gboolean   may_move_deadlines,
+                GError   **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) changes = NULL;
@@ -865,36 +897,45 @@ tx_commit (JdStore  *self,
   g_autoptr(GPtrArray) events = NULL;
   GHashTableIter iter;
   gpointer key, value;
-  int rc;
 
   g_assert (self->in_tx);
 
-  stmt = prepare (self,
-                  "UPDATE jobs SET status = 'COMPLETED', completed_at = ?1, last_updated_at = ?1 "
-                  "WHERE status = 'IN_PROGRESS' AND target_selection = 'SNAPSHOT' AND NOT EXISTS "
-                  "(SELECT 1 FROM executions e WHERE e.job_id = jobs.job_id "
-                  " AND e.status IN ('QUEUED', 'IN_PROGRESS'))",
-                  error);
-  if (stmt == NULL)
+  /* A transaction that ended or removed no execution completes no job. */
+  if (may_end_executions)
     {
-      tx_rollback (self);
-      return FALSE;
-    }
-  sqlite3_bind_int64 (stmt, 1, jd_store_now (self));
-  if (!step_done (self, stmt, error))
-    {
-      tx_rollback (self);
-      return FALSE;
+      stmt = prepare (self,
+                      "UPDATE jobs SET status = 'COMPLETED', completed_at = ?1, last_updated_at = ?1 "
+                      "WHERE status = 'IN_PROGRESS' AND target_selection = 'SNAPSHOT' AND NOT EXISTS "
+                      "(SELECT 1 FROM executions e WHERE e.job_id = jobs.job_id "
+                      " AND e.status IN ('QUEUED', 'IN_PROGRESS'))",
+                      error);
+      if (stmt == NULL)
+        {
+          tx_rollback (self);
+          return FALSE;
+        }
+      sqlite3_bind_int64 (stmt, 1, jd_store_now (self));
+      if (!step_done (self, stmt, error))
+        {
+          tx_rollback (self);
+          return FALSE;
+        }
     }
 
-  rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
+  if (!exec_cached (self, "COMMIT", error))
     {
-      set_db_error (self, rc, error);
       tx_rollback (self);
       return FALSE;
     }
   self->in_tx = FALSE;
+
+  /* Nothing touched (a progress update): nothing to compare or report. */
+  if (g_hash_table_size (self->touched) == 0 && g_hash_table_size (self->touched_jobs) == 0)
+    {
+      if (may_move_deadlines)
+        schedule_timer (self);
+      return TRUE;
+    }
 
   before = g_steal_pointer (&self->touched);
   self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, snapshot_free);
@@ -935,6 +976,13 @@ tx_commit (JdStore  *self,
     g_signal_emit (self, signals[JOBS_EVENTS], 0, events);
 
   return TRUE;
+}
+
+static gboolean
+tx_commit (JdStore  *self,
+           GError  **error)
+{
+  return tx_commit_full (self, TRUE, TRUE, error);
 }
 
 /* ---- timers ---- */
@@ -1047,6 +1095,7 @@ jd_store_finalize (GObject *object)
   g_clear_pointer (&self->touched_jobs, g_hash_table_unref);
   /* Statements first: a connection with live statements does not close. */
   g_clear_pointer (&self->stmts, g_hash_table_unref);
+  g_clear_pointer (&self->stmt_keys, g_hash_table_unref);
   if (self->db != NULL)
     {
       G_LOCK (stores);
@@ -1106,8 +1155,8 @@ jd_store_init (JdStore *self)
   self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, snapshot_free);
   self->touched_jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) jd_store_job_free);
-  self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) sqlite3_finalize);
+  self->stmts = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) sqlite3_finalize);
+  self->stmt_keys = g_hash_table_new (NULL, NULL);
   self->time_scale = 1.0;
   self->request_rate = JD_STORE_DEFAULT_REQUEST_RATE;
   for (guint i = 0; i < G_N_ELEMENTS (self->tokens); i++)
@@ -2216,6 +2265,7 @@ jd_store_update_execution (JdStore             *self,
   g_autoptr(JdStoreExecution) e = NULL;
   gint64 step_deadline = -1;
   gint64 progress_deadline = -1;
+  gboolean progress_only;
 
   g_return_val_if_fail (JD_IS_STORE (self), NULL);
   g_return_val_if_fail (thing_name != NULL && job_id != NULL && update != NULL, NULL);
@@ -2265,7 +2315,14 @@ jd_store_update_execution (JdStore             *self,
       return NULL;
     }
 
-  touch (self, thing_name);
+  /* A progress report (IN_PROGRESS → IN_PROGRESS) keeps the execution's
+   * status and place (seq): the pending set and `$next` stay as they are,
+   * and no execution ends, so there is no notify, no fleet event and no job
+   * to complete; the snapshots before and after are skipped. */
+  progress_only = e->status == JD_EXECUTION_STATUS_IN_PROGRESS
+                  && update->status == JD_EXECUTION_STATUS_IN_PROGRESS;
+  if (!progress_only)
+    touch (self, thing_name);
 
   if (update->status == JD_EXECUTION_STATUS_IN_PROGRESS)
     {
@@ -2297,8 +2354,15 @@ jd_store_update_execution (JdStore             *self,
       return NULL;
     }
 
-  if (!tx_commit (self, error))
+  /* Without a new step timeout, a progress report moves no deadline. */
+  if (!tx_commit_full (self, !progress_only, !progress_only || step_deadline >= 0, error))
     return NULL;
+
+  /* A progress report that moved no deadline changed only what @e already
+   * holds (version, time, details; its timeout was read in this
+   * transaction): no need to read the row back. */
+  if (progress_only && step_deadline < 0)
+    return g_steal_pointer (&e);
 
   return find_execution (self, thing_name, job_id, e->execution_number, error);
 }

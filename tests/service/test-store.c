@@ -759,6 +759,64 @@ assert_events (GPtrArray  *log,
   g_ptr_array_set_size (log, 0);
 }
 
+/* A progress report (IN_PROGRESS → IN_PROGRESS) changes neither the pending
+ * set nor `$next`: no notification, whatever it carries; a step timeout it
+ * sets still arms the timer. */
+static void
+test_progress_updates (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreExecution) e = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  JdStoreUpdate u = { JD_EXECUTION_STATUS_IN_PROGRESS, NULL, -1, -1, 0 };
+
+  create_job (fixture, "A", "T", 0);
+  create_job (fixture, "B", "T", 0);
+  g_ptr_array_set_size (fixture->log, 0);
+
+  /* B (second in line) starts: it becomes `$next`. */
+  e = update (fixture, "T", "B", JD_EXECUTION_STATUS_IN_PROGRESS, 1, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&e, jd_store_execution_free);
+  assert_log (fixture, "T:notify-next");
+
+  json_object_set_string_member (details, "step", "2");
+  u.status_details = details;
+  u.expected_version = 2;
+  e = jd_store_update_execution (fixture->store, "T", "B", &u, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (e->version_number, ==, 3);
+  g_assert_cmpint (e->status, ==, JD_EXECUTION_STATUS_IN_PROGRESS);
+  g_assert_cmpstr (json_object_get_string_member (e->status_details, "step"), ==, "2");
+  g_clear_pointer (&e, jd_store_execution_free);
+  assert_log (fixture, "");
+
+  /* A step timeout of 1 minute (60 ms here) on a progress report. */
+  u.status_details = NULL;
+  u.expected_version = -1;
+  u.step_timeout_minutes = 1;
+  e = jd_store_update_execution (fixture->store, "T", "B", &u, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (e->seconds_before_timeout, >, 0);
+  g_clear_pointer (&e, jd_store_execution_free);
+  assert_log (fixture, "");
+  wait_ms (200);
+  e = jd_store_get_execution (fixture->store, "T", "B", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (e->status, ==, JD_EXECUTION_STATUS_TIMED_OUT);
+  g_clear_pointer (&e, jd_store_execution_free);
+  assert_log (fixture, "T:notify T:notify-next");
+
+  /* The job of the ended execution completed in the timer's transaction. */
+  {
+    g_autoptr(JdStoreJob) job = jd_store_get_job (fixture->store, "B", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (job->status, ==, JD_JOB_STATUS_COMPLETED);
+  }
+}
+
 static void
 test_events (Fixture       *fixture,
              gconstpointer  data)
@@ -907,6 +965,7 @@ main (int   argc,
   ADD ("/store/executions", test_executions);
   ADD ("/store/list-jobs", test_list_jobs);
   ADD ("/store/timers", test_timers);
+  ADD ("/store/progress-updates", test_progress_updates);
   ADD ("/store/events", test_events);
   g_test_add_func ("/store/persistence-and-faults", test_persistence_and_faults);
 #undef ADD
