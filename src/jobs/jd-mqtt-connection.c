@@ -95,9 +95,10 @@ struct _Session
 };
 
 typedef struct {
-  GSource  source;
-  gpointer tag;
-  Session *session;
+  GSource      source;
+  gpointer     tag;
+  GIOCondition events;   /* what the fd is watched for now */
+  Session     *session;
 } MosqSource;
 
 struct _JdMqttConnection
@@ -701,7 +702,13 @@ mosq_source_prepare (GSource *source,
 
   if (mosquitto_want_write (ms->session->mosq))
     events |= G_IO_OUT;
-  g_source_modify_unix_fd (source, ms->tag, events);
+  /* Modifying the fd wakes the loop: do it only when the events change,
+   * or the loop would spin on every pass. */
+  if (events != ms->events)
+    {
+      g_source_modify_unix_fd (source, ms->tag, events);
+      ms->events = events;
+    }
 
   *timeout = -1;
   return FALSE;
@@ -1256,8 +1263,9 @@ connect_thread_done (GObject      *object,
 
   source = (MosqSource *) g_source_new (&mosq_source_funcs, sizeof (MosqSource));
   source->session = session;
+  source->events = G_IO_IN | G_IO_HUP | G_IO_ERR;
   source->tag = g_source_add_unix_fd ((GSource *) source, mosquitto_socket (session->mosq),
-                                      G_IO_IN | G_IO_HUP | G_IO_ERR);
+                                      source->events);
   g_source_set_static_name ((GSource *) source, "[jd-mqtt] socket");
   g_source_attach ((GSource *) source, NULL);
   session->io_source = (GSource *) source;
