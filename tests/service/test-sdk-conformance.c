@@ -143,7 +143,7 @@ test_iot_jobs_client (void)
   g_assert_true (jd_sandbox_get_thing_files (sandbox, "SdkThing", &cert, &key));
   port = g_strdup_printf ("%u", jd_sandbox_get_mqtt_port (sandbox));
   node_path = g_build_filename (prefix, "node_modules", NULL);
-  script = g_test_build_filename (G_TEST_DIST, "sandbox", "sdk-jobs.js", NULL);
+  script = g_test_build_filename (G_TEST_DIST, "service", "sdk-jobs.js", NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (launcher, "NODE_PATH", node_path, TRUE);
