@@ -75,8 +75,12 @@ if command -v xvfb-run >/dev/null 2>&1 && command -v dbus-run-session >/dev/null
   run coldstart 240 xvfb-run -a -s '-screen 0 1280x800x24' \
     dbus-run-session -- sh -c 'echo bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"' \
     sh "$build/bench/bench-coldstart" "$build/bench/bench-jobdeck-probe" "$build/bench/bench-hello"
+  run idle 180 xvfb-run -a -s '-screen 0 1280x800x24' \
+    dbus-run-session -- sh -c 'echo bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"' \
+    sh "$build/bench/bench-idle" "$build/src/app/jobdeck" "$build/bench/bench-hello" "$build/src/service/jobdeck-service"
 else
   echo "| Cold start | — | skipped: xvfb-run or dbus-run-session is not installed | — | — | |" >> "$rows"
+  echo "| Idle | — | skipped: xvfb-run or dbus-run-session is not installed | — | — | |" >> "$rows"
 fi
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
