@@ -6,6 +6,8 @@
 # 2–3 minutes on 2 cores.
 #
 # Usage: bench/run.sh [BUILD_DIR]     (default: _build-bench at the top)
+#        JD_BENCH_NOTE="..." adds a line to RESULTS.md's header (e.g. what else
+#        ran on the machine).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
@@ -79,6 +81,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
   echo
   echo "Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC')."
   echo "Machine: $(uname -srm), $(nproc) cores, $cpu; load average before the run: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)."
+  [ -n "${JD_BENCH_NOTE:-}" ] && echo "Note: $JD_BENCH_NOTE"
   echo "Build: $(basename "$build") ($(meson introspect --buildoptions "$build" 2>/dev/null | python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"]=="buildtype"))' 2>/dev/null || echo unknown))."
   echo
   echo "Each ratio is Jobdeck's figure over its baseline's, both measured in this run on this"
