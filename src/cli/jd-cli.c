@@ -34,7 +34,7 @@
 
 #define SETTINGS_SCHEMA_ID  "io.github.jobdeck.Jobdeck"
 #define CONNECT_TIMEOUT_MS  20000
-#define STEP_TIMEOUT_MAX    10080
+#define STEP_TIMEOUT_MAX    JD_STEP_TIMEOUT_MINUTES_MAX
 #define PROMPT              "jobdeck> "
 
 typedef struct _Invocation Invocation;
