@@ -35,6 +35,7 @@ typedef struct
   gboolean          has_options;
   char             *client_id;
   gboolean          require_control_plane;
+  gboolean          device_disabled;
 
   char             *arn_prefix;     /* "arn:aws:iot:REGION:ACCOUNT:thing/" once known */
   char             *name;
@@ -239,7 +240,7 @@ connect_thing (JdSession *self,
   Target *target = g_task_get_task_data (task);
   const char *client_id = priv->client_id != NULL ? priv->client_id : priv->thing_name;
 
-  if (target->info != NULL)
+  if (target->info != NULL && !priv->device_disabled)
     {
       const JdSandboxInfoThing *thing = jd_sandbox_info_get_thing (target->info, priv->thing_name);
 
@@ -258,7 +259,7 @@ connect_thing (JdSession *self,
     }
 
   /* No client certificate (a profile for the operator side only). */
-  if (target->host == NULL || target->cert_path == NULL)
+  if (target->host == NULL || target->cert_path == NULL || priv->device_disabled)
     {
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
@@ -372,8 +373,9 @@ thing_ensured_cb (GObject      *object,
       jd_sandbox_info_get_thing (target->info, priv->thing_name) == NULL &&
       JD_SESSION_GET_CLASS (self)->prepare_async == NULL)
     {
-      load_info_async (self, priv->sandbox_dir, g_task_get_cancellable (task),
-                       reload_info_cb, g_steal_pointer (&task));
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      load_info_async (self, priv->sandbox_dir, cancellable, reload_info_cb, g_steal_pointer (&task));
       return;
     }
   connect_thing (self, g_steal_pointer (&task));
@@ -651,6 +653,16 @@ start_from_options (JdSession *self,
   g_autoptr(GTask) check_task = NULL;
   FileCheck *check;
 
+  if (options->control_plane_endpoint != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!jd_session_check_control_plane_url (options->control_plane_endpoint, NULL, &error))
+        {
+          fail_start (self, task, g_steal_pointer (&error));
+          return;
+        }
+    }
   target->host = g_strdup (options->endpoint);
   target->port = options->port != 0 ? options->port : 8883;
   target->ca_path = g_strdup (options->ca_path);
@@ -958,6 +970,67 @@ outer_cancelled_cb (GCancellable *outer,
                     GCancellable *inner)
 {
   g_cancellable_cancel (inner);
+}
+
+void
+jd_session_set_device_enabled (JdSession *self,
+                               gboolean   enabled)
+{
+  JdSessionPrivate *priv = jd_session_get_instance_private (self);
+
+  g_return_if_fail (JD_IS_SESSION (self));
+
+  priv->device_disabled = !enabled;
+}
+
+static gboolean
+is_loopback_host (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+gboolean
+jd_session_check_control_plane_url (const char  *url,
+                                    gboolean    *plain_http,
+                                    GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+
+  g_return_val_if_fail (url != NULL, FALSE);
+
+  if (plain_http != NULL)
+    *plain_http = FALSE;
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  if (uri == NULL || host == NULL || host[0] == '\0' ||
+      (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0))
+    {
+      g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_CONFIGURATION,
+                   _("“%s” is not a control-plane URL such as “https://iot.us-east-1.amazonaws.com”"), url);
+      return FALSE;
+    }
+  if (g_strcmp0 (scheme, "http") == 0)
+    {
+      /* Credentials and requests in clear text: only on this machine. */
+      if (!is_loopback_host (host))
+        {
+          g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_CONFIGURATION,
+                       _("“%s” is plain HTTP to another machine; use https:// (http:// is only for loopback addresses)"),
+                       url);
+          return FALSE;
+        }
+      if (plain_http != NULL)
+        *plain_http = TRUE;
+    }
+  return TRUE;
 }
 
 /**

@@ -94,6 +94,16 @@ void              jd_session_set_client_id     (JdSession           *self,
 void              jd_session_set_require_control_plane (JdSession   *self,
                                                 gboolean             require);
 
+/* Before start: FALSE keeps the thing off MQTT (an operator-only command). */
+void              jd_session_set_device_enabled (JdSession          *self,
+                                                gboolean             enabled);
+
+/* A control-plane endpoint URL as sessions accept it: https://, or http://
+ * on a loopback address only (*@plain_http tells, so callers can warn). */
+gboolean          jd_session_check_control_plane_url (const char    *url,
+                                                gboolean            *plain_http,
+                                                GError             **error);
+
 void              jd_session_start_async       (JdSession           *self,
                                                 GCancellable        *cancellable,
                                                 GAsyncReadyCallback  callback,
