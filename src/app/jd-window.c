@@ -22,7 +22,7 @@
 #include "jd-jobs-error.h"
 #include "jd-jobs-view.h"
 #include "jd-new-job-dialog.h"
-#include "jd-session.h"
+#include "jd-sandbox-session.h"
 #include "jd-update-dialog.h"
 #include "jd-window.h"
 
@@ -358,7 +358,7 @@ start_session (JdWindow *self)
   if (jd_profile_get_kind (profile) == JD_PROFILE_KIND_SANDBOX)
     {
       data_dir = jd_sandbox_dup_default_data_dir ();
-      self->session = jd_session_new_for_sandbox_profile (profile, data_dir);
+      self->session = jd_sandbox_session_new (profile, data_dir);
     }
   else
     {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "jd-control-plane-error.h"
 #include "jd-credentials.h"
@@ -94,6 +95,11 @@ void            jd_control_plane_cancel_job_async    (JdControlPlane      *self,
                                                       gpointer             user_data);
 gboolean        jd_control_plane_cancel_job_finish   (JdControlPlane      *self,
                                                       GAsyncResult        *result,
+                                                      GError             **error);
+/* Same, also giving AWS's reply body ({"jobArn", "jobId", "description"}). */
+gboolean        jd_control_plane_cancel_job_finish_full (JdControlPlane   *self,
+                                                      GAsyncResult        *result,
+                                                      JsonNode           **body,
                                                       GError             **error);
 
 /* DescribeJob, then GetJobDocument: the job with its document. */
