@@ -355,6 +355,39 @@ jd_control_plane_describe_job_finish (JdControlPlane  *self,
 }
 
 void
+jd_control_plane_describe_job_only_async (JdControlPlane      *self,
+                                          const char          *job_id,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autofree char *id = NULL;
+  JdCpRequest *req;
+
+  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
+  g_return_if_fail (job_id != NULL);
+
+  id = jd_cp_escape (job_id);
+  req = jd_cp_request_new ("GET", g_strconcat ("/jobs/", id, NULL), NULL, NULL, TRUE);
+  req->parse = parse_describe_job;
+  req->result_free = g_object_unref;
+  jd_cp_request_start (self, req, jd_control_plane_describe_job_only_async, cancellable, callback, user_data);
+}
+
+/**
+ * jd_control_plane_describe_job_only_finish:
+ *
+ * Returns: (transfer full): the job with its counters, without its document
+ */
+JdJob *
+jd_control_plane_describe_job_only_finish (JdControlPlane  *self,
+                                           GAsyncResult    *result,
+                                           GError         **error)
+{
+  return jd_cp_finish_pointer (self, result, jd_control_plane_describe_job_only_async, error);
+}
+
+void
 jd_control_plane_get_job_document_async (JdControlPlane      *self,
                                          const char          *job_id,
                                          GCancellable        *cancellable,
