@@ -11,7 +11,7 @@
 
 #include "jd-job-list.h"
 #include "jd-service-http.h"
-#include "op-test-util.h"
+#include "jd-test-ca.h"
 
 #define AKID    "AKIAJOBDECKLISTTEST"
 #define SECRET  "jobdeck/list+test/0123456789abcdefghijk"
@@ -212,7 +212,7 @@ test_outcome (void)
 
 typedef struct {
   char          *dir;
-  OpTestCa      *ca;
+  JdTestCa      *ca;
   JdStore       *store;
   JdServiceHttp *http;
   JdControlPlane *cp;
@@ -245,8 +245,8 @@ service_start (Service *service)
 
   service->dir = g_dir_make_tmp ("jd-job-list-XXXXXX", &error);
   g_assert_no_error (error);
-  service->ca = op_test_ca_new (service->dir, "sandbox");
-  op_test_ca_issue (service->ca, service->dir, "service", -60, 3600, NULL, &cert_path, &key_path);
+  service->ca = jd_test_ca_new (service->dir, "sandbox");
+  jd_test_ca_issue (service->ca, service->dir, "service", -60, 3600, NULL, &cert_path, &key_path);
   cert = g_tls_certificate_new_from_files (cert_path, key_path, &error);
   g_assert_no_error (error);
 
@@ -259,7 +259,7 @@ service_start (Service *service)
   g_assert_true (jd_service_http_listen (service->http, cert, 0, &error));
 
   endpoint = g_strdup_printf ("https://127.0.0.1:%u", jd_service_http_get_port (service->http));
-  service->cp = jd_control_plane_new (REGION, endpoint, op_test_ca_get_path (service->ca), credentials, &error);
+  service->cp = jd_control_plane_new (REGION, endpoint, jd_test_ca_get_path (service->ca), credentials, &error);
   g_assert_no_error (error);
   jd_control_plane_set_retry_policy (service->cp, 1, 50);
 }
@@ -271,7 +271,7 @@ service_stop (Service *service)
   jd_service_http_disconnect (service->http);
   g_clear_object (&service->http);
   g_clear_object (&service->store);
-  g_clear_pointer (&service->ca, op_test_ca_free);
+  g_clear_pointer (&service->ca, jd_test_ca_free);
   remove_dir (service->dir);
   g_clear_pointer (&service->dir, g_free);
 }
