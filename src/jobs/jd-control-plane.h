@@ -112,6 +112,16 @@ JdJob          *jd_control_plane_describe_job_finish (JdControlPlane      *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 
+/* DescribeJob alone: the job and its counters, no document. */
+void            jd_control_plane_describe_job_only_async  (JdControlPlane      *self,
+                                                           const char          *job_id,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+JdJob          *jd_control_plane_describe_job_only_finish (JdControlPlane      *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
+
 void            jd_control_plane_get_job_document_async  (JdControlPlane      *self,
                                                           const char          *job_id,
                                                           GCancellable        *cancellable,
