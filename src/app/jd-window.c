@@ -192,7 +192,16 @@ jobs_client_changed_cb (JdWindow *self)
   JdJobsClient *client = jd_session_get_jobs_client (self->session);
 
   jd_device_view_set_jobs_client (self->device_view, client);
+  jd_events_view_set_history_file (self->events_view, NULL);
   jd_events_view_set_event_log (self->events_view, client ? jd_jobs_client_get_event_log (client) : NULL);
+  if (client != NULL)
+    {
+      /* The thing's event history survives restarts, bounded by the log's cap. */
+      g_autofree char *name = g_strconcat (jd_jobs_client_get_thing_name (client), ".jsonl", NULL);
+      g_autoptr(GFile) file = g_file_new_build_filename (g_get_user_data_dir (), "jobdeck", "events", name, NULL);
+
+      jd_events_view_set_history_file (self->events_view, file);
+    }
   event_log_cap_changed_cb (self);
   update_state_display (self);
 }
@@ -262,6 +271,7 @@ stop_session (JdWindow *self)
   jd_device_view_set_jobs_client (self->device_view, NULL);
   jd_device_view_set_control_plane (self->device_view, NULL);
   jd_jobs_view_set_control_plane (self->jobs_view, NULL);
+  jd_events_view_set_history_file (self->events_view, NULL);
   jd_events_view_set_event_log (self->events_view, NULL);
 }
 
@@ -469,6 +479,7 @@ jd_window_init (JdWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  gtk_widget_add_css_class (GTK_WIDGET (self), "jobdeck");
   _jd_window_add_actions (self);
 
   g_signal_connect_object (self->jobs_view, "show-message",
