@@ -37,7 +37,7 @@ struct _JdControlPlane
   guint page_size;
 };
 
-G_DEFINE_TYPE (JdControlPlane, jd_control_plane, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (JdControlPlane, jd_control_plane, G_TYPE_OBJECT)
 
 enum {
   PROP_0,

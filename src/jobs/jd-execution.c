@@ -76,32 +76,16 @@ static const struct {
   { JD_EXECUTION_STATUS_CANCELED, "CANCELED", "canceled" },
 };
 
-GType
-jd_execution_status_get_type (void)
-{
-  static gsize type_id = 0;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { JD_EXECUTION_STATUS_UNKNOWN, "JD_EXECUTION_STATUS_UNKNOWN", "unknown" },
-        { JD_EXECUTION_STATUS_QUEUED, "JD_EXECUTION_STATUS_QUEUED", "queued" },
-        { JD_EXECUTION_STATUS_IN_PROGRESS, "JD_EXECUTION_STATUS_IN_PROGRESS", "in-progress" },
-        { JD_EXECUTION_STATUS_SUCCEEDED, "JD_EXECUTION_STATUS_SUCCEEDED", "succeeded" },
-        { JD_EXECUTION_STATUS_FAILED, "JD_EXECUTION_STATUS_FAILED", "failed" },
-        { JD_EXECUTION_STATUS_TIMED_OUT, "JD_EXECUTION_STATUS_TIMED_OUT", "timed-out" },
-        { JD_EXECUTION_STATUS_REJECTED, "JD_EXECUTION_STATUS_REJECTED", "rejected" },
-        { JD_EXECUTION_STATUS_REMOVED, "JD_EXECUTION_STATUS_REMOVED", "removed" },
-        { JD_EXECUTION_STATUS_CANCELED, "JD_EXECUTION_STATUS_CANCELED", "canceled" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("JdExecutionStatus"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-
-  return type_id;
-}
+G_DEFINE_ENUM_TYPE (JdExecutionStatus, jd_execution_status,
+  G_DEFINE_ENUM_VALUE (JD_EXECUTION_STATUS_UNKNOWN, "unknown"),
+  G_DEFINE_ENUM_VALUE (JD_EXECUTION_STATUS_QUEUED, "queued"),
+  G_DEFINE_ENUM_VALUE (JD_EXECUTION_STATUS_IN_PROGRESS, "in-progress"),
+  G_DEFINE_ENUM_VALUE (JD_EXECUTION_STATUS_SUCCEEDED, "succeeded"),
+  G_DEFINE_ENUM_VALUE (JD_EXECUTION_STATUS_FAILED, "failed"),
+  G_DEFINE_ENUM_VALUE (JD_EXECUTION_STATUS_TIMED_OUT, "timed-out"),
+  G_DEFINE_ENUM_VALUE (JD_EXECUTION_STATUS_REJECTED, "rejected"),
+  G_DEFINE_ENUM_VALUE (JD_EXECUTION_STATUS_REMOVED, "removed"),
+  G_DEFINE_ENUM_VALUE (JD_EXECUTION_STATUS_CANCELED, "canceled"))
 
 /**
  * jd_execution_status_from_string:

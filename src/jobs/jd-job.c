@@ -67,9 +67,9 @@ struct _JdThing
   GHashTable *attributes;
 };
 
-G_DEFINE_TYPE (JdJob, jd_job, G_TYPE_OBJECT)
-G_DEFINE_TYPE (JdJobExecutionInfo, jd_job_execution_info, G_TYPE_OBJECT)
-G_DEFINE_TYPE (JdThing, jd_thing, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (JdJob, jd_job, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (JdJobExecutionInfo, jd_job_execution_info, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (JdThing, jd_thing, G_TYPE_OBJECT)
 
 G_DEFINE_ENUM_TYPE (JdJobStatus, jd_job_status,
   G_DEFINE_ENUM_VALUE (JD_JOB_STATUS_UNKNOWN, "unknown"),

@@ -90,7 +90,7 @@ struct _JdSandbox
   gboolean      running;
 };
 
-G_DEFINE_TYPE (JdSandbox, jd_sandbox, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (JdSandbox, jd_sandbox, G_TYPE_OBJECT)
 G_DEFINE_QUARK (jd-sandbox-error-quark, jd_sandbox_error)
 
 enum {

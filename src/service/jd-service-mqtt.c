@@ -49,7 +49,7 @@ struct _JdServiceMqtt
   guint64           n_requests;
 };
 
-G_DEFINE_TYPE (JdServiceMqtt, jd_service_mqtt, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (JdServiceMqtt, jd_service_mqtt, G_TYPE_OBJECT)
 
 enum {
   PROP_0,

@@ -25,7 +25,7 @@
 
 typedef struct {
   char *dir;
-  OpTestCa *ca;
+  JdTestCa *ca;
   JdStore *store;
   JdServiceHttp *http;
   char *url;
@@ -69,7 +69,7 @@ make_client (Fixture    *f,
   g_autoptr(GError) error = NULL;
   JdControlPlane *cp;
 
-  cp = jd_control_plane_new (REGION, f->url, op_test_ca_get_path (f->ca), creds, &error);
+  cp = jd_control_plane_new (REGION, f->url, jd_test_ca_get_path (f->ca), creds, &error);
   g_assert_no_error (error);
   return cp;
 }
@@ -85,8 +85,8 @@ fixture_set_up (Fixture       *f,
 
   f->dir = g_dir_make_tmp ("jd-cp-service-XXXXXX", &error);
   g_assert_no_error (error);
-  f->ca = op_test_ca_new (f->dir, "sandbox");
-  op_test_ca_issue (f->ca, f->dir, "service", -60, 3600, NULL, &cert_path, &key_path);
+  f->ca = jd_test_ca_new (f->dir, "sandbox");
+  jd_test_ca_issue (f->ca, f->dir, "service", -60, 3600, NULL, &cert_path, &key_path);
   cert = g_tls_certificate_new_from_files (cert_path, key_path, &error);
   g_assert_no_error (error);
 
@@ -111,7 +111,7 @@ fixture_tear_down (Fixture       *f,
   jd_service_http_disconnect (f->http);
   g_clear_object (&f->http);
   g_clear_object (&f->store);
-  op_test_ca_free (f->ca);
+  jd_test_ca_free (f->ca);
   remove_dir (f->dir);
   g_free (f->dir);
   g_free (f->url);

@@ -43,8 +43,8 @@ typedef struct {
 
 typedef struct {
   char *dir;
-  OpTestCa *ca;
-  OpTestCa *other_ca;
+  JdTestCa *ca;
+  JdTestCa *other_ca;
   SoupServer *server;
   char *url;
   GQueue replies;
@@ -262,9 +262,9 @@ fixture_set_up (Fixture       *f,
 
   f->dir = g_dir_make_tmp ("jd-cp-mock-XXXXXX", &error);
   g_assert_no_error (error);
-  f->ca = op_test_ca_new (f->dir, "mock");
-  f->other_ca = op_test_ca_new (f->dir, "other");
-  op_test_ca_issue (f->ca, f->dir, "server", -60, 3600, NULL, &cert_path, &key_path);
+  f->ca = jd_test_ca_new (f->dir, "mock");
+  f->other_ca = jd_test_ca_new (f->dir, "other");
+  jd_test_ca_issue (f->ca, f->dir, "server", -60, 3600, NULL, &cert_path, &key_path);
   cert = g_tls_certificate_new_from_files (cert_path, key_path, &error);
   g_assert_no_error (error);
 
@@ -279,7 +279,7 @@ fixture_set_up (Fixture       *f,
 
   g_queue_init (&f->replies);
   f->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) seen_free);
-  f->cp = make_client (f, op_test_ca_get_path (f->ca), NULL);
+  f->cp = make_client (f, jd_test_ca_get_path (f->ca), NULL);
 }
 
 static void
@@ -294,8 +294,8 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->server);
   g_queue_clear_full (&f->replies, (GDestroyNotify) reply_free);
   g_ptr_array_unref (f->seen);
-  op_test_ca_free (f->ca);
-  op_test_ca_free (f->other_ca);
+  jd_test_ca_free (f->ca);
+  jd_test_ca_free (f->other_ca);
   remove_dir (f->dir);
   g_free (f->dir);
   g_free (f->url);
@@ -746,7 +746,7 @@ test_session_token (Fixture       *f,
                     gconstpointer  data)
 {
   g_autoptr(JdCredentials) creds = jd_credentials_new (AKID, SECRET, "the-token", NULL);
-  g_autoptr(JdControlPlane) cp = make_client (f, op_test_ca_get_path (f->ca), creds);
+  g_autoptr(JdControlPlane) cp = make_client (f, jd_test_ca_get_path (f->ca), creds);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -767,7 +767,7 @@ test_wrong_key (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(JdCredentials) creds = jd_credentials_new (AKID, "not-the-secret", NULL, NULL);
-  g_autoptr(JdControlPlane) cp = make_client (f, op_test_ca_get_path (f->ca), creds);
+  g_autoptr(JdControlPlane) cp = make_client (f, jd_test_ca_get_path (f->ca), creds);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -784,7 +784,7 @@ static void
 test_tls_ca (Fixture       *f,
              gconstpointer  data)
 {
-  g_autoptr(JdControlPlane) cp = make_client (f, op_test_ca_get_path (f->other_ca), NULL);
+  g_autoptr(JdControlPlane) cp = make_client (f, jd_test_ca_get_path (f->other_ca), NULL);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *missing = g_build_filename (f->dir, "missing-ca.pem", NULL);

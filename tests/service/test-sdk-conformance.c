@@ -1,8 +1,8 @@
-/* test-sdk-conformance.c — AWS's own device SDK against the sandbox: installs
- * npm aws-iot-device-sdk-v2 into the build folder (once), then runs
- * sdk-jobs.js, whose IotJobsClient does get-pending, describe $next, start-next,
- * a stale and a good update over mutual TLS. Skips, with the reason, when node
- * or npm is missing or the package cannot be installed (no network).
+/* test-sdk-conformance.c — AWS's own device SDK against the sandbox: runs
+ * sdk-jobs.js with aws-iot-device-sdk-v2 (installed by
+ * build-aux/conformance-tools.sh), whose IotJobsClient does get-pending,
+ * describe $next, start-next, a stale and a good update over mutual TLS.
+ * Without node or the package it fails (jd-test-conformance.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,58 +11,11 @@
 #include <string.h>
 
 #include "jd-service.h"
+#include "jd-test-conformance.h"
 #include "jd-test-sandbox.h"
 
-#define SDK_PACKAGE "aws-iot-device-sdk-v2@1.28.0"
-
-static char *
-sdk_prefix (void)
-{
-  return g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                           "node-sdk", NULL);
-}
-
-/* Returns NULL when the SDK is usable, else why not. */
-static char *
-ensure_sdk (const char *prefix)
-{
-  g_autofree char *marker = g_build_filename (prefix, "node_modules", "aws-iot-device-sdk-v2",
-                                              "package.json", NULL);
-  g_autofree char *npm = g_find_program_in_path ("npm");
-  g_autofree char *node = g_find_program_in_path ("node");
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-  const char *argv[] = { NULL, "install", "--prefix", prefix, "--no-audit", "--no-fund",
-                         "--fetch-retries=0", "--fetch-timeout=30000", SDK_PACKAGE, NULL };
-
-  if (node == NULL)
-    return g_strdup ("node is not installed");
-  if (g_file_test (marker, G_FILE_TEST_EXISTS))
-    return NULL;
-  if (npm == NULL)
-    return g_strdup ("npm is not installed");
-  argv[0] = npm;
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error))
-    return g_strdup_printf ("npm could not run: %s", error->message);
-  if (!g_spawn_check_wait_status (status, NULL) || !g_file_test (marker, G_FILE_TEST_EXISTS))
-    {
-      /* One line for TAP: npm's first error line says why (ECONNREFUSED, ENOTFOUND…). */
-      g_auto(GStrv) lines = g_strsplit (err != NULL ? err : "", "\n", -1);
-      const char *why = "";
-
-      for (guint i = 0; lines[i] != NULL; i++)
-        if (g_str_has_prefix (lines[i], "npm error") || g_str_has_prefix (lines[i], "npm ERR!"))
-          {
-            why = lines[i];
-            if (strstr (lines[i], "code") != NULL)
-              break;
-          }
-      return g_strdup_printf ("npm could not install %s (offline?): %s", SDK_PACKAGE, why);
-    }
-  return NULL;
-}
+/* The version build-aux/conformance-tools.sh installs. */
+#define SDK_VERSION "1.28.0"
 
 static void
 create_job (JdStore    *store,
@@ -111,13 +64,10 @@ static void
 test_iot_jobs_client (void)
 {
   const char *things[] = { "SdkThing", NULL };
-  g_autofree char *prefix = sdk_prefix ();
-  g_autofree char *why = ensure_sdk (prefix);
   g_autoptr(JdTestSandbox) fixture = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) node = NULL;
-  g_autofree char *node_path = NULL;
   g_autofree char *script = NULL;
   g_autofree char *cert = NULL;
   g_autofree char *key = NULL;
@@ -127,11 +77,8 @@ test_iot_jobs_client (void)
   JdStore *store;
   Run run = { 0 };
 
-  if (why != NULL)
-    {
-      g_test_skip (why);
-      return;
-    }
+  if (!jd_test_conformance_require_npm ("aws-iot-device-sdk-v2", SDK_VERSION))
+    return;
 
   fixture = jd_test_sandbox_new (things, &error);
   g_assert_no_error (error);
@@ -142,11 +89,10 @@ test_iot_jobs_client (void)
 
   g_assert_true (jd_sandbox_get_thing_files (sandbox, "SdkThing", &cert, &key));
   port = g_strdup_printf ("%u", jd_sandbox_get_mqtt_port (sandbox));
-  node_path = g_build_filename (prefix, "node_modules", NULL);
-  script = g_test_build_filename (G_TEST_DIST, "sandbox", "sdk-jobs.js", NULL);
+  script = g_test_build_filename (G_TEST_DIST, "service", "sdk-jobs.js", NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "NODE_PATH", node_path, TRUE);
+  g_subprocess_launcher_setenv (launcher, "NODE_PATH", jd_test_conformance_node_modules (), TRUE);
   g_subprocess_launcher_setenv (launcher, "SANDBOX_PORT", port, TRUE);
   g_subprocess_launcher_setenv (launcher, "SANDBOX_CA", jd_sandbox_get_ca_path (sandbox), TRUE);
   g_subprocess_launcher_setenv (launcher, "THING_CERT", cert, TRUE);

@@ -1,20 +1,21 @@
-/* op-test-util.c — in-process certificates (GnuTLS) and async helpers for
- * the operator-side tests.
+/* jd-test-ca.c — the tests' certificate authority (GnuTLS, in-process).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
-#define G_LOG_DOMAIN "op-test"
+#define G_LOG_DOMAIN "jd-test-ca"
 
 #include <string.h>
+#include <time.h>
 
+#include <glib/gstdio.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "op-test-util.h"
+#include "jd-test-ca.h"
 
-struct _OpTestCa
+struct _JdTestCa
 {
   gnutls_x509_privkey_t key;
   gnutls_x509_crt_t crt;
@@ -35,6 +36,21 @@ make_key (void)
   return key;
 }
 
+static void
+set_key_id (gnutls_x509_crt_t      crt,
+            gnutls_x509_privkey_t  key,
+            gboolean               authority)
+{
+  unsigned char id[64];
+  size_t id_size = sizeof id;
+
+  g_assert_cmpint (gnutls_x509_privkey_get_key_id (key, GNUTLS_KEYID_USE_SHA1, id, &id_size), ==, 0);
+  if (authority)
+    g_assert_cmpint (gnutls_x509_crt_set_authority_key_id (crt, id, id_size), ==, 0);
+  else
+    g_assert_cmpint (gnutls_x509_crt_set_subject_key_id (crt, id, id_size), ==, 0);
+}
+
 static gnutls_x509_crt_t
 make_crt (gnutls_x509_privkey_t key,
           const char           *cn,
@@ -47,7 +63,8 @@ make_crt (gnutls_x509_privkey_t key,
   time_t now = time (NULL);
   guint s = serial_counter++;
 
-  serial[0] = 0x01;
+  /* Random high bytes: two CAs made in one test never share a serial. */
+  serial[0] = 0x01 + g_random_int_range (0, 0x7e);
   serial[1] = (s >> 16) & 0xff;
   serial[2] = (s >> 8) & 0xff;
   serial[3] = s & 0xff;
@@ -61,6 +78,7 @@ make_crt (gnutls_x509_privkey_t key,
                                                   cn, strlen (cn)), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_basic_constraints (crt, is_ca, -1), ==, 0);
+  set_key_id (crt, key, FALSE);
   if (is_ca)
     {
       g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN), ==, 0);
@@ -69,7 +87,7 @@ make_crt (gnutls_x509_privkey_t key,
     {
       const unsigned char ip[4] = { 127, 0, 0, 1 };
 
-      g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE), ==, 0);
+      g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_ENCIPHERMENT), ==, 0);
       g_assert_cmpint (gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_IPADDRESS, ip, sizeof ip,
                                                              GNUTLS_FSAN_APPEND), ==, 0);
       g_assert_cmpint (gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, "localhost", 9,
@@ -82,20 +100,22 @@ make_crt (gnutls_x509_privkey_t key,
 
 static void
 write_datum (const char     *path,
-             gnutls_datum_t *datum)
+             gnutls_datum_t *datum,
+             int             mode)
 {
   g_autoptr(GError) error = NULL;
 
-  g_file_set_contents (path, (const char *) datum->data, datum->size, &error);
+  g_file_set_contents_full (path, (const char *) datum->data, datum->size,
+                            G_FILE_SET_CONTENTS_CONSISTENT, mode, &error);
   g_assert_no_error (error);
   gnutls_free (datum->data);
 }
 
-OpTestCa *
-op_test_ca_new (const char *dir,
+JdTestCa *
+jd_test_ca_new (const char *dir,
                 const char *name)
 {
-  OpTestCa *ca = g_new0 (OpTestCa, 1);
+  JdTestCa *ca = g_new0 (JdTestCa, 1);
   g_autofree char *file = g_strdup_printf ("%s-ca.pem", name);
   gnutls_datum_t out;
 
@@ -104,13 +124,15 @@ op_test_ca_new (const char *dir,
   g_assert_cmpint (gnutls_x509_crt_sign2 (ca->crt, ca->crt, ca->key, GNUTLS_DIG_SHA256, 0), ==, 0);
   ca->path = g_build_filename (dir, file, NULL);
   g_assert_cmpint (gnutls_x509_crt_export2 (ca->crt, GNUTLS_X509_FMT_PEM, &out), ==, 0);
-  write_datum (ca->path, &out);
+  write_datum (ca->path, &out, 0644);
   return ca;
 }
 
 void
-op_test_ca_free (OpTestCa *ca)
+jd_test_ca_free (JdTestCa *ca)
 {
+  if (ca == NULL)
+    return;
   gnutls_x509_crt_deinit (ca->crt);
   gnutls_x509_privkey_deinit (ca->key);
   g_free (ca->path);
@@ -118,13 +140,43 @@ op_test_ca_free (OpTestCa *ca)
 }
 
 const char *
-op_test_ca_get_path (OpTestCa *ca)
+jd_test_ca_get_path (JdTestCa *ca)
 {
   return ca->path;
 }
 
 void
-op_test_ca_issue (OpTestCa   *ca,
+jd_test_ca_issue_at (JdTestCa   *ca,
+                     const char *cn,
+                     gint64      not_before_s,
+                     gint64      not_after_s,
+                     const char *passphrase,
+                     const char *cert_path,
+                     const char *key_path)
+{
+  gnutls_x509_privkey_t key = make_key ();
+  gnutls_x509_crt_t crt = make_crt (key, cn, not_before_s, not_after_s, FALSE);
+  gnutls_datum_t out;
+
+  set_key_id (crt, ca->key, TRUE);
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, ca->crt, ca->key, GNUTLS_DIG_SHA256, 0), ==, 0);
+
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &out), ==, 0);
+  write_datum (cert_path, &out, 0644);
+  if (passphrase != NULL)
+    g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, passphrase,
+                                                        GNUTLS_PKCS_PBES2_AES_256, &out), ==, 0);
+  else
+    g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, NULL,
+                                                        GNUTLS_PKCS_PLAIN, &out), ==, 0);
+  write_datum (key_path, &out, 0600);
+
+  gnutls_x509_crt_deinit (crt);
+  gnutls_x509_privkey_deinit (key);
+}
+
+void
+jd_test_ca_issue (JdTestCa   *ca,
                   const char *dir,
                   const char *cn,
                   gint64      not_before_s,
@@ -133,45 +185,10 @@ op_test_ca_issue (OpTestCa   *ca,
                   char      **cert_path,
                   char      **key_path)
 {
-  gnutls_x509_privkey_t key = make_key ();
-  gnutls_x509_crt_t crt = make_crt (key, cn, not_before_s, not_after_s, FALSE);
   g_autofree char *crt_file = g_strdup_printf ("%s.crt", cn);
   g_autofree char *key_file = g_strdup_printf ("%s.key", cn);
-  gnutls_datum_t out;
-
-  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, ca->crt, ca->key, GNUTLS_DIG_SHA256, 0), ==, 0);
 
   *cert_path = g_build_filename (dir, crt_file, NULL);
   *key_path = g_build_filename (dir, key_file, NULL);
-
-  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &out), ==, 0);
-  write_datum (*cert_path, &out);
-  if (passphrase != NULL)
-    g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, passphrase,
-                                                        GNUTLS_PKCS_PBES2_AES_256, &out), ==, 0);
-  else
-    g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, NULL,
-                                                        GNUTLS_PKCS_PLAIN, &out), ==, 0);
-  write_datum (*key_path, &out);
-
-  gnutls_x509_crt_deinit (crt);
-  gnutls_x509_privkey_deinit (key);
-}
-
-void
-op_test_wait (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-void
-op_test_store_result (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  g_assert_null (*out);
-  *out = g_object_ref (result);
+  jd_test_ca_issue_at (ca, cn, not_before_s, not_after_s, passphrase, *cert_path, *key_path);
 }

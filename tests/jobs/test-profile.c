@@ -18,7 +18,7 @@
 typedef struct {
   GSettings *settings;
   char *dir;
-  OpTestCa *ca;
+  JdTestCa *ca;
 } Fixture;
 
 static void
@@ -32,7 +32,7 @@ fixture_set_up (Fixture       *f,
   g_settings_reset (f->settings, "active-profile");
   f->dir = g_dir_make_tmp ("jd-profile-XXXXXX", &error);
   g_assert_no_error (error);
-  f->ca = op_test_ca_new (f->dir, "test");
+  f->ca = jd_test_ca_new (f->dir, "test");
 }
 
 static void
@@ -54,7 +54,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   g_clear_object (&f->settings);
-  op_test_ca_free (f->ca);
+  jd_test_ca_free (f->ca);
   remove_dir (f->dir);
   g_free (f->dir);
 }
@@ -239,12 +239,12 @@ make_valid_aws_profile (Fixture *f)
   g_autofree char *cert = NULL;
   g_autofree char *key = NULL;
 
-  op_test_ca_issue (f->ca, f->dir, "MyThing", -60, 3600, NULL, &cert, &key);
+  jd_test_ca_issue (f->ca, f->dir, "MyThing", -60, 3600, NULL, &cert, &key);
   g_object_set (p,
                 "endpoint", "abc123-ats.iot.us-east-1.amazonaws.com",
                 "certificate-path", cert,
                 "key-path", key,
-                "ca-path", op_test_ca_get_path (f->ca),
+                "ca-path", jd_test_ca_get_path (f->ca),
                 NULL);
   return p;
 }
@@ -345,7 +345,7 @@ test_validate_key_mismatch (Fixture       *f,
   g_autofree char *other_key = NULL;
   g_autofree char *cert = NULL;
 
-  op_test_ca_issue (f->ca, f->dir, "OtherThing", -60, 3600, NULL, &other_cert, &other_key);
+  jd_test_ca_issue (f->ca, f->dir, "OtherThing", -60, 3600, NULL, &other_cert, &other_key);
   g_object_get (p, "certificate-path", &cert, NULL);
   g_object_set (p, "key-path", other_key, NULL);
 
@@ -373,7 +373,7 @@ test_validate_expiry (Fixture       *f,
   g_autofree char *future_cert = NULL;
   g_autofree char *future_key = NULL;
 
-  op_test_ca_issue (f->ca, f->dir, "Expired", -7200, -3600, NULL, &old_cert, &old_key);
+  jd_test_ca_issue (f->ca, f->dir, "Expired", -7200, -3600, NULL, &old_cert, &old_key);
   g_object_set (p, "certificate-path", old_cert, "key-path", old_key, NULL);
   problems = jd_profile_validate (p, NULL);
   dump_problems (problems);
@@ -383,7 +383,7 @@ test_validate_expiry (Fixture       *f,
                             "expired"));
   g_clear_pointer (&problems, g_ptr_array_unref);
 
-  op_test_ca_issue (f->ca, f->dir, "Future", 3600, 7200, NULL, &future_cert, &future_key);
+  jd_test_ca_issue (f->ca, f->dir, "Future", 3600, 7200, NULL, &future_cert, &future_key);
   g_assert_false (jd_profile_check_key_pair (future_cert, future_key, NULL, &error));
   g_assert_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_CERTIFICATE_NOT_YET_VALID);
 }
@@ -396,7 +396,7 @@ test_validate_encrypted_key (Fixture       *f,
   g_autofree char *cert = NULL;
   g_autofree char *key = NULL;
 
-  op_test_ca_issue (f->ca, f->dir, "Locked", -60, 3600, "s3cret", &cert, &key);
+  jd_test_ca_issue (f->ca, f->dir, "Locked", -60, 3600, "s3cret", &cert, &key);
 
   g_assert_false (jd_profile_check_key_pair (cert, key, NULL, &error));
   g_assert_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_KEY_ENCRYPTED);

@@ -29,7 +29,7 @@
 /* The control-plane service on a free loopback port, with its own CA. */
 typedef struct {
   char          *dir;
-  OpTestCa      *ca;
+  JdTestCa      *ca;
   JdStore       *store;
   JdServiceHttp *http;
 } Service;
@@ -243,8 +243,8 @@ service_start (Service *service)
 
   service->dir = g_dir_make_tmp ("jd-jobs-view-XXXXXX", &error);
   g_assert_no_error (error);
-  service->ca = op_test_ca_new (service->dir, "sandbox");
-  op_test_ca_issue (service->ca, service->dir, "service", -60, 3600, NULL, &cert_path, &key_path);
+  service->ca = jd_test_ca_new (service->dir, "sandbox");
+  jd_test_ca_issue (service->ca, service->dir, "service", -60, 3600, NULL, &cert_path, &key_path);
   cert = g_tls_certificate_new_from_files (cert_path, key_path, &error);
   g_assert_no_error (error);
 
@@ -262,7 +262,7 @@ service_stop (Service *service)
     jd_service_http_disconnect (service->http);
   g_clear_object (&service->http);
   g_clear_object (&service->store);
-  g_clear_pointer (&service->ca, op_test_ca_free);
+  g_clear_pointer (&service->ca, jd_test_ca_free);
   if (service->dir != NULL)
     remove_dir (service->dir);
   g_clear_pointer (&service->dir, g_free);
@@ -276,7 +276,7 @@ service_control_plane (Service *service)
   g_autoptr(GError) error = NULL;
   JdControlPlane *cp;
 
-  cp = jd_control_plane_new (REGION, endpoint, op_test_ca_get_path (service->ca), credentials, &error);
+  cp = jd_control_plane_new (REGION, endpoint, jd_test_ca_get_path (service->ca), credentials, &error);
   g_assert_no_error (error);
   jd_control_plane_set_retry_policy (cp, 1, 50);
   return cp;
@@ -733,21 +733,21 @@ test_refused (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *endpoint = NULL;
   g_autofree char *other_dir = NULL;
-  g_autoptr(OpTestCa) other_ca = NULL;
+  g_autoptr(JdTestCa) other_ca = NULL;
   GtkWidget *view;
   GtkWidget *window;
 
   service_start (&service);
   endpoint = g_strdup_printf ("https://127.0.0.1:%u", jd_service_http_get_port (service.http));
-  bad_key = jd_control_plane_new (REGION, endpoint, op_test_ca_get_path (service.ca), wrong, &error);
+  bad_key = jd_control_plane_new (REGION, endpoint, jd_test_ca_get_path (service.ca), wrong, &error);
   g_assert_no_error (error);
   jd_control_plane_set_retry_policy (bad_key, 1, 10);
 
   /* A CA that did not sign the service's certificate. */
   other_dir = g_dir_make_tmp ("jd-jobs-view-ca-XXXXXX", &error);
   g_assert_no_error (error);
-  other_ca = op_test_ca_new (other_dir, "other");
-  untrusted = jd_control_plane_new (REGION, endpoint, op_test_ca_get_path (other_ca), right, &error);
+  other_ca = jd_test_ca_new (other_dir, "other");
+  untrusted = jd_control_plane_new (REGION, endpoint, jd_test_ca_get_path (other_ca), right, &error);
   g_assert_no_error (error);
   jd_control_plane_set_retry_policy (untrusted, 1, 10);
 
@@ -765,7 +765,7 @@ test_refused (void)
   g_assert_null (strstr (error_page_description (view), "Signature"));
 
   destroy_and_check_finalized (window, view);
-  g_clear_pointer (&other_ca, op_test_ca_free);
+  g_clear_pointer (&other_ca, jd_test_ca_free);
   remove_dir (other_dir);
   service_stop (&service);
 }

@@ -628,7 +628,7 @@ test_connection_broker (void)
 
   /* A certificate from another CA. JdMqttConnection sometimes loses the TLS
    * alert and says "the connection failed: Protocol error" (seen in
-   * tests/device too), so up to three tries; none may connect. */
+   * tests/jobs too), so up to three tries; none may connect. */
   rogue = broker_profile ("Rogue", rogue_cert, rogue_key, jd_test_broker_get_port (broker), closed_url);
   for (guint i = 0; i < 3 && !refused; i++)
     {
