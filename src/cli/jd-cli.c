@@ -26,6 +26,7 @@
 #include "jd-cli.h"
 #include "jd-cli-config.h"
 #include "jd-cli-line.h"
+#include "jd-cli-codesign.h"
 #include "jd-cli-output.h"
 #include "jd-control-plane.h"
 #include "jd-jobs-client.h"
@@ -137,6 +138,9 @@ static void cmd_watch            (JdCli *self, Invocation *invocation);
 static void cmd_help             (JdCli *self, Invocation *invocation);
 static void cmd_history          (JdCli *self, Invocation *invocation);
 static void cmd_quit             (JdCli *self, Invocation *invocation);
+static void cmd_sign_file        (JdCli *self, Invocation *invocation);
+static void cmd_verify_job_document (JdCli *self, Invocation *invocation);
+static void cmd_put_file         (JdCli *self, Invocation *invocation);
 
 /* ---- the command table ---- */
 
@@ -223,6 +227,12 @@ static const Command commands[] = {
   { "watch", "Watch", "",
     "Print events until interrupted (in the shell they are always printed)",
     0, 0, FALSE, NEEDS_DEVICE, no_options, cmd_watch },
+  { "sign-file", "SignFile", JD_CLI_SIGN_FILE_SYNOPSIS, JD_CLI_SIGN_FILE_SUMMARY,
+    1, 1, FALSE, NEEDS_NOTHING, jd_cli_sign_file_options, cmd_sign_file },
+  { "verify-job-document", "VerifyJobDocument", JD_CLI_VERIFY_SYNOPSIS, JD_CLI_VERIFY_SUMMARY,
+    1, 1, FALSE, NEEDS_DEVICE, jd_cli_verify_options, cmd_verify_job_document },
+  { "put-file", "PutFile", JD_CLI_PUT_FILE_SYNOPSIS, JD_CLI_PUT_FILE_SUMMARY,
+    1, 1, FALSE, NEEDS_CONTROL_PLANE, jd_cli_put_file_options, cmd_put_file },
   { "history", "History", "",
     "List this session's commands; !N runs the N-th again",
     0, 0, FALSE, NEEDS_NOTHING, no_options, cmd_history },
@@ -1173,6 +1183,40 @@ cmd_quit (JdCli      *self,
 
 /* ---- running ---- */
 
+/* Signed files (jd-cli-codesign.c). */
+static void
+codesign_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  call_finish (user_data, jd_cli_codesign_finish (result));
+}
+
+static void
+cmd_sign_file (JdCli      *self,
+               Invocation *invocation)
+{
+  jd_cli_codesign_sign_file_async (self->output, invocation->parsed, self->cancellable,
+                                   codesign_done_cb, call_new (self, invocation));
+}
+
+static void
+cmd_verify_job_document (JdCli      *self,
+                         Invocation *invocation)
+{
+  jd_cli_codesign_verify_async (self->output, self->jobs, invocation->parsed,
+                                self->config->control_plane_ca_path, self->cancellable,
+                                codesign_done_cb, call_new (self, invocation));
+}
+
+static void
+cmd_put_file (JdCli      *self,
+              Invocation *invocation)
+{
+  jd_cli_codesign_put_file_async (self->output, self->config, invocation->parsed, self->cancellable,
+                                  codesign_done_cb, call_new (self, invocation));
+}
+
 static void
 run_invocation (JdCli      *self,
                 Invocation *invocation)
@@ -1703,6 +1747,13 @@ jd_cli_run (JdCli  *self,
 
               jd_cli_output_text (self->output, "help", text);
               return JD_CLI_EXIT_OK;
+            }
+          if (self->one_shot->command->run == cmd_sign_file)
+            {
+              /* Signing needs no connection. */
+              run_invocation (self, self->one_shot);
+              g_main_loop_run (self->loop);
+              return self->exit_status;
             }
           jd_cli_output_usage (self->output, "history and quit are for the shell");
           return JD_CLI_EXIT_USAGE;
