@@ -175,9 +175,11 @@ download_done (GTask *task)
 
   if (size >= 0 && data->received != (guint64) size)
     {
+      g_autofree char *got = g_strdup_printf ("%" G_GUINT64_FORMAT, data->received);
+      g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT, size);
+
       fail (task, g_error_new (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_SIZE_MISMATCH,
-                               _("The file has %" G_GUINT64_FORMAT " bytes, but the document says %" G_GINT64_FORMAT "."),
-                               data->received, size));
+                               _("The file has %s bytes, but the document says %s."), got, want));
       return;
     }
   gnutls_hash_deinit (data->sha256, sha256);
@@ -235,9 +237,10 @@ read_cb (GObject      *source,
         fail (task, error);
       else
         {
+          g_autofree char *got = g_strdup_printf ("%" G_GUINT64_FORMAT, data->received);
+
           fail (task, g_error_new (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_DOWNLOAD_FAILED,
-                                   _("The download broke off after %" G_GUINT64_FORMAT " bytes: %s"),
-                                   data->received, error->message));
+                                   _("The download broke off after %s bytes: %s"), got, error->message));
           g_error_free (error);
         }
       return;
@@ -253,8 +256,10 @@ read_cb (GObject      *source,
   data->received += n;
   if (size >= 0 && data->received > (guint64) size)
     {
+      g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT, size);
+
       fail (task, g_error_new (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_SIZE_MISMATCH,
-                               _("The file is longer than the %" G_GINT64_FORMAT " bytes the document says."), size));
+                               _("The file is longer than the %s bytes the document says."), want));
       return;
     }
   if (data->progress != NULL)
@@ -341,9 +346,11 @@ sent_cb (GObject      *source,
     data->total = soup_message_headers_get_content_length (soup_message_get_response_headers (data->msg));
   if (size >= 0 && data->total >= 0 && data->total != size)
     {
+      g_autofree char *got = g_strdup_printf ("%" G_GINT64_FORMAT, data->total);
+      g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT, size);
+
       fail (task, g_error_new (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_SIZE_MISMATCH,
-                               _("The server has %" G_GINT64_FORMAT " bytes for the file, but the document says %" G_GINT64_FORMAT "."),
-                               data->total, size));
+                               _("The server has %s bytes for the file, but the document says %s."), got, want));
       return;
     }
   if (data->total < 0)

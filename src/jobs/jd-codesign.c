@@ -716,17 +716,17 @@ check_ecdsa_der (const guint8 *sig,
     {
       if (len == 64 || len == 96 || len == 132)
         g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_SIGNATURE_ENCODING,
-                     _("The signature is %" G_GSIZE_FORMAT " raw bytes (r‖s), not a DER-encoded ECDSA signature."), len);
+                     _("The signature is %u raw bytes (r‖s), not a DER-encoded ECDSA signature."), (guint) len);
       else
         g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_SIGNATURE_ENCODING,
-                     _("The signature is not a DER-encoded ECDSA signature (%" G_GSIZE_FORMAT " bytes)."), len);
+                     _("The signature is not a DER-encoded ECDSA signature (%u bytes)."), (guint) len);
       return FALSE;
     }
   if (seq_header + seq_len < len)
     {
       g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_SIGNATURE_ENCODING,
-                   _("The signature has %" G_GSIZE_FORMAT " extra bytes after the end of its DER encoding."),
-                   len - seq_header - seq_len);
+                   _("The signature has %u extra bytes after the end of its DER encoding."),
+                   (guint) (len - seq_header - seq_len));
       return FALSE;
     }
   return TRUE;
@@ -801,8 +801,8 @@ decode_signature (JdSignedFile          *file,
       if (*len != (bits + 7) / 8)
         {
           g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_SIGNATURE_ENCODING,
-                       _("The signature has %" G_GSIZE_FORMAT " bytes, but an RSA signature of this %u-bit key has %u."),
-                       *len, bits, (bits + 7) / 8);
+                       _("The signature has %u bytes, but an RSA signature of this %u-bit key has %u."),
+                       (guint) *len, bits, (bits + 7) / 8);
           return NULL;
         }
     }
