@@ -45,6 +45,7 @@ char           *jd_control_plane_default_endpoint    (const char     *region);
 const char     *jd_control_plane_get_endpoint_url    (JdControlPlane *self);
 const char     *jd_control_plane_get_region          (JdControlPlane *self);
 JdCredentials  *jd_control_plane_get_credentials     (JdControlPlane *self);
+const char     *jd_control_plane_get_ca_path         (JdControlPlane *self);
 void            jd_control_plane_set_credentials     (JdControlPlane *self,
                                                       JdCredentials  *credentials);
 /* At most @max_attempts tries per request (default 4); the n-th retry waits
