@@ -15,6 +15,7 @@
 #include "jd-service-jobs-data.h"
 #include "jd-service-jobs-data-server.h"
 #include "jd-test-https.h"
+#include "jd-test-sandbox.h"
 
 #define THING "DataThing"
 
@@ -282,6 +283,188 @@ test_https_sigv4 (void)
   jd_test_client_clear (&client);
 }
 
+/* ---- both transports on one sandbox ---- */
+
+#define THING_H "MixHttpsFirst"
+#define THING_M "MixMqttFirst"
+
+/* A notification without what differs between two things in time: the
+ * timestamps and the timer. */
+static void
+strip_times (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr(GList) members = json_object_get_members (object);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          const char *name = l->data;
+
+          if (g_str_has_suffix (name, "At") || strcmp (name, "timestamp") == 0
+              || strcmp (name, "approximateSecondsBeforeTimedOut") == 0)
+            json_object_remove_member (object, name);
+          else
+            strip_times (json_object_get_member (object, name));
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        strip_times (json_array_get_element (array, i));
+    }
+}
+
+/* Every notify and notify-next @device got after a change, in order, as
+ * "notify {…}" lines without times. */
+static char *
+collect_notifications (JdTestDevice *device)
+{
+  const char *thing = jd_test_device_get_thing (device);
+  g_autofree char *notify = g_strdup_printf ("$aws/things/%s/jobs/notify", thing);
+  g_autofree char *notify_next = g_strdup_printf ("$aws/things/%s/jobs/notify-next", thing);
+  GString *out = g_string_new (NULL);
+
+  for (guint k = 0; k < 2; k++)
+    {
+      const char *topic = k == 0 ? notify : notify_next;
+      JsonNode *node;
+
+      for (guint wait = 1500; (node = jd_test_device_expect (device, topic, wait, NULL)) != NULL; wait = 300)
+        {
+          g_autoptr(JsonGenerator) generator = json_generator_new ();
+          g_autofree char *text = NULL;
+
+          strip_times (node);
+          json_generator_set_root (generator, node);
+          text = json_generator_to_data (generator, NULL);
+          g_string_append_printf (out, "%s %s\n", k == 0 ? "notify" : "notify-next", text);
+          json_node_unref (node);
+        }
+    }
+  jd_test_device_flush (device);
+  return g_string_free (out, FALSE);
+}
+
+static void
+mqtt_request (JdTestDevice *device,
+              const char   *suffix,
+              const char   *payload)
+{
+  g_autofree char *accepted = g_strconcat (suffix, "/accepted", NULL);
+  g_autoptr(JsonNode) reply = NULL;
+
+  g_assert_true (jd_test_device_request (device, suffix, payload));
+  reply = jd_test_device_expect_reply (device, accepted, 5000);
+  if (reply == NULL)
+    g_error ("no %s", accepted);
+}
+
+static void
+https_request (JdTestClient *client,
+               const char   *method,
+               const char   *path,
+               const char   *body)
+{
+  g_autoptr(JdTestReply) reply = jd_test_call (client, method, path, body);
+
+  if (reply->status != 200)
+    g_error ("%s %s → %u %s", method, path, reply->status, reply->body);
+}
+
+static void
+test_mixed_transports (void)
+{
+  const char *things[] = { THING_H, THING_M, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestSandbox) sandbox = jd_test_sandbox_new (things, &error);
+  g_autoptr(JdTestCerts) certs = jd_test_certs_new ();
+  g_autoptr(JdServiceJobsDataServer) server = NULL;
+  g_autoptr(JdTestDevice) device_h = NULL;
+  g_autoptr(JdTestDevice) device_m = NULL;
+  JdStore *store;
+  JdTestClient client;
+  struct {
+    const char *step;
+    char       *h;
+    char       *m;
+  } steps[3] = { { "start-next" }, { "update" }, { "start-next again" } };
+
+  g_assert_no_error (error);
+  store = jd_service_get_store (jd_sandbox_get_service (jd_test_sandbox_get_sandbox (sandbox)));
+  server = jd_service_jobs_data_server_new (store, "us-east-1", "AKIDMIXED", "mixed-secret");
+  g_assert_true (jd_service_jobs_data_server_listen (server, certs->certificate, 0, &error));
+  g_assert_no_error (error);
+  jd_test_client_init (&client, certs->ca_path, jd_service_jobs_data_server_get_port (server));
+  client.access_key_id = "AKIDMIXED";
+  client.secret_access_key = "mixed-secret";
+  client.service = JD_JOBS_DATA_SIGNING_NAME;
+
+  device_h = jd_test_device_new (sandbox, THING_H, &error);
+  g_assert_no_error (error);
+  device_m = jd_test_device_new (sandbox, THING_M, &error);
+  g_assert_no_error (error);
+
+  {
+    const char *both[] = { THING_H, THING_M, NULL };
+    g_autoptr(JdStoreJob) one = NULL;
+    g_autoptr(JdStoreJob) two = NULL;
+    JdStoreJobSpec spec = { "mix-1", NULL, both, "{\"op\":\"mix\"}", NULL, NULL, NULL, 0 };
+
+    one = jd_store_create_job (store, &spec, &error);
+    g_assert_no_error (error);
+    spec.job_id = "mix-2";
+    two = jd_store_create_job (store, &spec, &error);
+    g_assert_no_error (error);
+  }
+  {
+    /* The creations notify both things alike. */
+    g_autofree char *h = collect_notifications (device_h);
+    g_autofree char *m = collect_notifications (device_m);
+
+    g_assert_nonnull (strstr (h, "notify-next"));
+    g_assert_cmpstr (h, ==, m);
+  }
+
+  /* 1. start-next: MixHttpsFirst over HTTPS, MixMqttFirst over MQTT. */
+  https_request (&client, "PUT", "/things/" THING_H "/jobs/%24next", "{\"statusDetails\":{\"step\":\"1\"}}");
+  steps[0].h = collect_notifications (device_h);
+  mqtt_request (device_m, "start-next", "{\"statusDetails\":{\"step\":\"1\"}}");
+  steps[0].m = collect_notifications (device_m);
+
+  /* 2. update to SUCCEEDED: the other way round. */
+  mqtt_request (device_h, "mix-1/update", "{\"status\":\"SUCCEEDED\",\"expectedVersion\":2}");
+  steps[1].h = collect_notifications (device_h);
+  https_request (&client, "POST", "/things/" THING_M "/jobs/mix-1", "{\"status\":\"SUCCEEDED\",\"expectedVersion\":2}");
+  steps[1].m = collect_notifications (device_m);
+
+  /* 3. start the second job over HTTPS on both. */
+  https_request (&client, "PUT", "/things/" THING_H "/jobs/%24next", NULL);
+  steps[2].h = collect_notifications (device_h);
+  mqtt_request (device_m, "start-next", NULL);
+  steps[2].m = collect_notifications (device_m);
+
+  /* The update ends mix-1: it leaves the pending set (notify) and mix-2
+   * becomes the next execution (notify-next). */
+  g_assert_nonnull (strstr (steps[1].h, "notify {\"jobs\":{\"QUEUED\":[{\"jobId\":\"mix-2\""));
+  g_assert_nonnull (strstr (steps[1].h, "notify-next {\"execution\":{\"jobId\":\"mix-2\""));
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_test_message ("%s over HTTPS:\n%s", steps[i].step, steps[i].h);
+      g_test_message ("%s over MQTT:\n%s", steps[i].step, steps[i].m);
+      /* A change over HTTPS notifies exactly as the same change over MQTT. */
+      g_assert_cmpstr (steps[i].h, ==, steps[i].m);
+      g_free (steps[i].h);
+      g_free (steps[i].m);
+    }
+
+  jd_test_client_clear (&client);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -291,6 +474,7 @@ main (int   argc,
   g_test_add_func ("/jobs-data/operations", test_operations);
   g_test_add_func ("/jobs-data/errors", test_errors);
   g_test_add_func ("/jobs-data/https-sigv4", test_https_sigv4);
+  g_test_add_func ("/jobs-data/mixed-transports", test_mixed_transports);
 
   return g_test_run ();
 }
