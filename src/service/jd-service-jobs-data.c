@@ -56,24 +56,26 @@ jd_jobs_data_status_for_code (const char  *code,
   return 503;
 }
 
-G_GNUC_PRINTF (4, 5)
-static void
-respond_error (JdJobsDataResponse *response,
-               guint               status,
-               const char         *type,
-               const char         *format,
-               ...)
+/**
+ * jd_jobs_data_response_set_error:
+ * @response: the response
+ * @status: the HTTP status
+ * @type: the exception (x-amzn-ErrorType)
+ * @message: its message
+ *
+ * Makes @response AWS's error shape: the status, the type, `{"message": …}`.
+ */
+void
+jd_jobs_data_response_set_error (JdJobsDataResponse *response,
+                                 guint               status,
+                                 const char         *type,
+                                 const char         *message)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *message = NULL;
-  va_list args;
 
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
+  jd_jobs_data_response_clear (response);
   json_builder_begin_object (builder);
   jd_service_json_add_string (builder, "message", message);
   json_builder_end_object (builder);
@@ -208,7 +210,7 @@ jd_jobs_data_handle (JdStore            *store,
     query = parse_query (raw_query, &error);
   if (segments == NULL || query == NULL)
     {
-      respond_error (response, 400, "InvalidRequestException", "%s", error->message);
+      jd_jobs_data_response_set_error (response, 400, "InvalidRequestException", error->message);
       return;
     }
 
@@ -241,6 +243,9 @@ jd_jobs_data_handle (JdStore            *store,
   return;
 
 unknown:
-  respond_error (response, 404, "UnknownOperationException",
-                 "No operation matches %s %s", method, raw_path);
+  {
+    g_autofree char *message = g_strdup_printf ("No operation matches %s %s", method, raw_path);
+
+    jd_jobs_data_response_set_error (response, 404, "UnknownOperationException", message);
+  }
 }

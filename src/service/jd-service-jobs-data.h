@@ -28,7 +28,11 @@ typedef struct {
   char  *body;         /* JSON text */
 } JdJobsDataResponse;
 
-void  jd_jobs_data_response_clear (JdJobsDataResponse *response);
+void  jd_jobs_data_response_clear     (JdJobsDataResponse *response);
+void  jd_jobs_data_response_set_error (JdJobsDataResponse *response,
+                                       guint               status,
+                                       const char         *type,
+                                       const char         *message);
 
 /* Answers one (already authenticated) request. @raw_path and @raw_query are
  * as on the wire, percent-encoded; @raw_query may be NULL. */
