@@ -463,6 +463,7 @@ test_build_reply_and_events (void)
     g_assert_false (jd_topic_parse_event ("$aws/events/thing/T/created", -1, NULL, NULL, NULL));
     g_assert_false (jd_topic_parse_event ("$aws/things/T/jobs/get", -1, NULL, NULL, NULL));
     /* The length is honoured. */
+    g_clear_pointer (&operation, g_free);
     g_assert_true (jd_topic_parse_event (execution, strlen ("$aws/events/jobExecution/J1/s"), NULL, NULL, &operation));
     g_assert_cmpstr (operation, ==, "s");
   }
