@@ -785,6 +785,8 @@ handle_notify_next (JdJobsClient *self,
     }
 
   listed = jd_execution_list_upsert (self->executions, execution, TRUE);
+  if (listed != NULL)
+    jd_execution_list_set_next (self->executions, listed);
   g_signal_emit (self, signals[SIGNAL_NEXT_JOB_EXECUTION_CHANGED], 0, listed ? listed : execution);
 }
 
