@@ -198,10 +198,10 @@ check_thing_name (const char  *name,
     }
   /* The broker maps the certificate's CN to the MQTT user, and this user may
    * read every thing's topics: no thing may carry that name. */
-  if (g_str_equal (name, JD_SANDBOX_SERVICE_IDENTITY))
+  if (g_str_equal (name, JD_SANDBOX_SERVICE_IDENTITY) || g_str_equal (name, JD_SANDBOX_OBSERVER_IDENTITY))
     {
       g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_INVALID,
-                   "“%s” is reserved for the jobs service and cannot be a thing name",
+                   "“%s” is reserved for the sandbox's own identities and cannot be a thing name",
                    name);
       return FALSE;
     }
@@ -518,6 +518,7 @@ prepare_thread (GTask        *task,
       .cert_path = data->server_cert_path,
       .key_path = data->server_key_path,
       .service_identity = JD_SANDBOX_SERVICE_IDENTITY,
+      .observer_identity = JD_SANDBOX_OBSERVER_IDENTITY,
       .things = names,
     };
 
@@ -578,6 +579,7 @@ update_acl (JdSandbox  *self,
   JdSandboxBrokerConfig config = {
     .data_dir = self->data_dir,
     .service_identity = JD_SANDBOX_SERVICE_IDENTITY,
+    .observer_identity = JD_SANDBOX_OBSERVER_IDENTITY,
     .things = (const char *const *) names,
   };
 
@@ -869,6 +871,15 @@ static void
 broker_exited_cb (JdSandboxBroker *broker,
                   JdSandbox       *self)
 {
+  if (self->start_task != NULL)
+    {
+      g_autofree char *tail = jd_sandbox_broker_dup_output_tail (broker);
+
+      /* It listened (or something else on its port did), then died. */
+      start_fail (self, g_error_new (JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BROKER,
+                                     "The broker exited while starting. %s", tail));
+      return;
+    }
   if (!self->running || self->stopping)
     return;
   g_signal_emit (self, signals[BROKER_EXITED], 0);
