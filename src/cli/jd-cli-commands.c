@@ -14,13 +14,15 @@
 
 #include <json-glib/json-glib.h>
 
+#include "jd-cli-codesign.h"
 #include "jd-cli-private.h"
 #include "jd-control-plane.h"
 #include "jd-jobs-client.h"
 #include "jd-jobs-error.h"
+#include "jd-rules.h"
 #include "jd-topic.h"
 
-#define STEP_TIMEOUT_MAX    10080
+#define STEP_TIMEOUT_MAX    JD_STEP_TIMEOUT_MINUTES_MAX
 
 static void cmd_create_job       (JdCli *self, JdCliInvocation *invocation);
 static void cmd_delete_job       (JdCli *self, JdCliInvocation *invocation);
@@ -84,6 +86,10 @@ static const JdCliOption no_options[] = {
   { NULL }
 };
 
+static void cmd_sign_file           (JdCli *self, JdCliInvocation *invocation);
+static void cmd_verify_job_document (JdCli *self, JdCliInvocation *invocation);
+static void cmd_put_file            (JdCli *self, JdCliInvocation *invocation);
+
 static const JdCliCommand commands[] = {
   { "create-job", "CreateJob",
     "[--target THING]... [--description TEXT] [--timeout-minutes N] <jobId> <jobDocument-as-JSON>",
@@ -119,6 +125,12 @@ static const JdCliCommand commands[] = {
   { "list-executions", "ListJobExecutions", "[--job ID | --thing NAME]",
     "List the executions of a job, or of a thing (default: the configured thing)",
     0, 0, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, list_executions_options, cmd_list_executions },
+  { "sign-file", "SignFile", JD_CLI_SIGN_FILE_SYNOPSIS, JD_CLI_SIGN_FILE_SUMMARY,
+    1, 1, FALSE, JD_CLI_NEEDS_NOTHING, jd_cli_sign_file_options, cmd_sign_file },
+  { "verify-job-document", "VerifyJobDocument", JD_CLI_VERIFY_SYNOPSIS, JD_CLI_VERIFY_SUMMARY,
+    1, 1, FALSE, JD_CLI_NEEDS_DEVICE, jd_cli_verify_options, cmd_verify_job_document },
+  { "put-file", "PutFile", JD_CLI_PUT_FILE_SYNOPSIS, JD_CLI_PUT_FILE_SUMMARY,
+    1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, jd_cli_put_file_options, cmd_put_file },
   { "watch", "Watch", "",
     "Print events until interrupted (in the shell they are always printed)",
     0, 0, FALSE, JD_CLI_NEEDS_DEVICE, no_options, cmd_watch },
@@ -604,6 +616,40 @@ call_finish (Call *call,
 
   jd_cli_command_finished (self, call->invocation, status);
   g_free (call);
+}
+
+/* Signed files (jd-cli-codesign.c). */
+static void
+codesign_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  call_finish (user_data, jd_cli_codesign_finish (result));
+}
+
+static void
+cmd_sign_file (JdCli           *self,
+               JdCliInvocation *invocation)
+{
+  jd_cli_codesign_sign_file_async (self->output, invocation->parsed, self->cancellable,
+                                   codesign_done_cb, call_new (self, invocation));
+}
+
+static void
+cmd_verify_job_document (JdCli           *self,
+                         JdCliInvocation *invocation)
+{
+  jd_cli_codesign_verify_async (self->output, self->jobs, invocation->parsed,
+                                self->control_plane != NULL ? jd_control_plane_get_ca_path (self->control_plane) : NULL,
+                                self->cancellable, codesign_done_cb, call_new (self, invocation));
+}
+
+static void
+cmd_put_file (JdCli           *self,
+              JdCliInvocation *invocation)
+{
+  jd_cli_codesign_put_file_async (self->output, self->control_plane, invocation->parsed, self->cancellable,
+                                  codesign_done_cb, call_new (self, invocation));
 }
 
 static void

@@ -490,6 +490,13 @@ jd_cli_run (JdCli  *self,
               jd_cli_output_text (self->output, "help", text);
               return JD_CLI_EXIT_OK;
             }
+          if (g_str_equal (self->one_shot->command->name, "sign-file"))
+            {
+              /* Signing needs no connection. */
+              jd_cli_run_invocation (self, self->one_shot);
+              g_main_loop_run (self->loop);
+              return self->exit_status;
+            }
           jd_cli_output_usage (self->output, "history and quit are for the shell");
           return JD_CLI_EXIT_USAGE;
         }

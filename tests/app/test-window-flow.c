@@ -162,7 +162,7 @@ test_flow (void)
   g_assert_true (jd_test_ui_wait_for (job1_selected, NULL, 5000));
 
   /* Succeed: Job1 leaves the list and Job2 becomes the next one. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "exec.succeed", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (jd_window_get_device_view (window)), "exec.succeed", NULL);
   g_assert_true (jd_test_ui_wait_for (pending_matches, &job1_gone, 10000));
   g_assert_true (jd_test_ui_wait_for (is_next, (gpointer) "Job2", 10000));
 }
@@ -209,7 +209,7 @@ test_version_mismatch (void)
 
   /* The window starts Job2 with expectedVersion 1: refused, said, reloaded. */
   g_assert_true (jd_device_view_select_job (jd_window_get_device_view (window), "Job2"));
-  gtk_widget_activate_action (GTK_WIDGET (window), "exec.start", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (jd_window_get_device_view (window)), "exec.start", NULL);
   g_assert_true (jd_test_ui_wait_for (toast_shown, (gpointer) "Job2 changed elsewhere; nothing was sent over it", 10000));
   {
     Want reloaded = { "Job2", JD_EXECUTION_STATUS_IN_PROGRESS, 2 };

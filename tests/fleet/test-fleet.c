@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "jd-fleet.h"
+#include "jd-fleet-poller.h"
 #include "jd-service.h"
 #include "jd-test-sandbox.h"
 
@@ -365,6 +366,78 @@ test_seed_repeats (Fixture       *f,
   g_assert_cmpstr (first, !=, other);
 }
 
+static JdControlPlane *
+control_plane (Fixture *f)
+{
+  JdSandbox *sandbox = jd_test_sandbox_get_sandbox (f->sandbox);
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u", jd_sandbox_get_https_port (sandbox));
+  g_autoptr(JdCredentials) creds = jd_credentials_new (jd_sandbox_get_access_key_id (sandbox),
+                                                       jd_sandbox_get_secret_access_key (sandbox),
+                                                       NULL, JD_SANDBOX_REGION);
+  g_autoptr(GError) error = NULL;
+  JdControlPlane *cp = jd_control_plane_new (JD_SANDBOX_REGION, url, jd_sandbox_get_ca_path (sandbox),
+                                             creds, &error);
+
+  g_assert_no_error (error);
+  return cp;
+}
+
+/* The fleet view's model, fed by polling while simulated devices run a job:
+ * every row arrives, statusDetails come from DescribeJobExecution, and the
+ * counts match the service's jobProcessDetails. */
+static void
+test_poller_follows (Fixture       *f,
+                     gconstpointer  data)
+{
+  JdDeviceBehavior b = JD_DEVICE_BEHAVIOR_INIT;
+  g_autoptr(JdControlPlane) cp = control_plane (f);
+  g_autoptr(JdFleetModel) model = jd_fleet_model_new ("watched");
+  g_autoptr(JdFleetPoller) poller = jd_fleet_poller_new (cp, model);
+  g_autoptr(GError) error = NULL;
+  JdStoreJob *job;
+  guint lists_when_quiet;
+
+  b.step_min_ms = 100;
+  b.step_max_ms = 200;
+  b.success_rate = 0.5;
+  jd_fleet_model_set_batch_interval (model, 20);
+  jd_fleet_poller_set_bounds (poller, 100, 800);
+
+  create_job (f, "watched", DOC_TWO_STEPS, N_THINGS, 0);
+  jd_fleet_poller_start (poller);
+  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (model)) == N_THINGS, 10000);
+  g_assert_cmpuint (jd_fleet_model_count_status (model, JD_EXECUTION_STATUS_QUEUED), ==, N_THINGS);
+
+  start_fleet (f, N_THINGS, &b, 11);
+  WAIT_UNTIL (all_terminal (f, "watched", N_THINGS), 20000);
+  job = jd_store_get_job (store (f), "watched", &error);
+  g_assert_no_error (error);
+  WAIT_UNTIL (jd_fleet_model_count_status (model, JD_EXECUTION_STATUS_SUCCEEDED) == (guint) job->n_succeeded &&
+              jd_fleet_model_count_status (model, JD_EXECUTION_STATUS_FAILED) == (guint) job->n_failed, 10000);
+  g_assert_cmpint (job->n_succeeded + job->n_failed, ==, N_THINGS);
+  jd_store_job_free (job);
+
+  /* statusDetails came by DescribeJobExecution. */
+  for (guint i = 0; i < N_THINGS; i++)
+    {
+      JdFleetRow *row = jd_fleet_model_lookup (model, f->things[i]);
+      g_autofree char *progress = detail_of (f, f->things[i], "watched", "progress");
+
+      WAIT_UNTIL (g_strcmp0 (jd_fleet_row_get_detail (row, "progress"), progress) == 0, 10000);
+      g_assert_true (jd_fleet_row_get_details_known (row));
+    }
+  g_assert_cmpuint (jd_fleet_poller_get_n_describes (poller), >=, N_THINGS);
+
+  /* Quiet: the interval backs off to its bound, and few lists follow. */
+  WAIT_UNTIL (jd_fleet_poller_get_interval (poller) == 800, 10000);
+  lists_when_quiet = jd_fleet_poller_get_n_lists (poller);
+  jd_test_spin (1000);
+  g_assert_cmpuint (jd_fleet_poller_get_n_lists (poller) - lists_when_quiet, <=, 2);
+  g_assert_null (jd_fleet_poller_get_error (poller));
+
+  jd_fleet_poller_stop (poller);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -378,6 +451,7 @@ main (int   argc,
   g_test_add ("/fleet/cancel-mid-run", Fixture, NULL, fixture_setup, test_cancel_mid_run, fixture_teardown);
   g_test_add ("/fleet/offline-and-back", Fixture, NULL, fixture_setup, test_offline_and_back, fixture_teardown);
   g_test_add ("/fleet/hung-job-times-out", Fixture, NULL, fixture_setup, test_hung_job_times_out, fixture_teardown);
+  g_test_add ("/fleet/poller-follows", Fixture, NULL, fixture_setup, test_poller_follows, fixture_teardown);
   g_test_add ("/fleet/seed-repeats", Fixture, NULL, fixture_setup, test_seed_repeats, fixture_teardown);
 
   return g_test_run ();
