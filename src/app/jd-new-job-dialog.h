@@ -33,5 +33,7 @@ void            jd_new_job_dialog_set_busy             (JdNewJobDialog *self,
                                                         gboolean        busy);
 void            jd_new_job_dialog_show_error           (JdNewJobDialog *self,
                                                         const char     *message);
+void            jd_new_job_dialog_show_create_error    (JdNewJobDialog *self,
+                                                        const GError   *error);
 
 G_END_DECLS
