@@ -564,6 +564,15 @@ jd_new_job_dialog_set_job_id (JdNewJobDialog *self,
 }
 
 void
+jd_new_job_dialog_set_targets (JdNewJobDialog *self,
+                               const char     *targets)
+{
+  g_return_if_fail (JD_IS_NEW_JOB_DIALOG (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->targets_row), targets ? targets : "");
+}
+
+void
 jd_new_job_dialog_set_document (JdNewJobDialog *self,
                                 const char     *document)
 {
