@@ -387,6 +387,8 @@ test_delete_running (void)
   g_assert_false (adw_message_dialog_get_response_enabled (message, JD_DELETE_JOB_RESPONSE));
   jd_delete_job_dialog_set_force (dialog, TRUE);
   adw_message_dialog_response (message, JD_DELETE_JOB_RESPONSE);
+  if (find_toplevel (JD_TYPE_DELETE_JOB_DIALOG) == GTK_WINDOW (dialog))
+    gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_true (jd_test_ui_wait_for (view_idle, NULL, 10000));
   jd_test_ui_spin (200);
   g_assert_null (listed ("Live2"));
