@@ -33,6 +33,16 @@ root_object (JsonNode    *root,
   return object;
 }
 
+/* The reply as it came, for callers that print AWS's words (CancelJob). */
+static gpointer
+parse_body (JsonNode    *root,
+            const char  *arg1,
+            const char  *arg2,
+            GError     **error)
+{
+  return json_node_copy (root);
+}
+
 static gpointer
 parse_job (JsonNode    *root,
            const char  *arg1,
@@ -241,6 +251,7 @@ jd_control_plane_cancel_job_async (JdControlPlane      *self,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *id = NULL;
   GString *query = g_string_new (NULL);
+  JdCpRequest *req;
 
   g_return_if_fail (JD_IS_CONTROL_PLANE (self));
   g_return_if_fail (job_id != NULL);
@@ -261,10 +272,11 @@ jd_control_plane_cancel_job_async (JdControlPlane      *self,
   id = jd_cp_escape (job_id);
   if (force)
     jd_cp_query_add (query, "force", "true");
-  jd_cp_request_start (self,
-                 jd_cp_request_new ("PUT", g_strconcat ("/jobs/", id, "/cancel", NULL), jd_cp_query_end (query),
-                              jd_cp_json_to_bytes (builder), FALSE),
-                 jd_control_plane_cancel_job_async, cancellable, callback, user_data);
+  req = jd_cp_request_new ("PUT", g_strconcat ("/jobs/", id, "/cancel", NULL), jd_cp_query_end (query),
+                           jd_cp_json_to_bytes (builder), FALSE);
+  req->parse = parse_body;
+  req->result_free = (GDestroyNotify) json_node_unref;
+  jd_cp_request_start (self, req, jd_control_plane_cancel_job_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -272,7 +284,31 @@ jd_control_plane_cancel_job_finish (JdControlPlane  *self,
                                     GAsyncResult    *result,
                                     GError         **error)
 {
-  return jd_cp_finish_boolean (self, result, jd_control_plane_cancel_job_async, error);
+  return jd_control_plane_cancel_job_finish_full (self, result, NULL, error);
+}
+
+/**
+ * jd_control_plane_cancel_job_finish_full:
+ * @body: (out) (optional) (transfer full): AWS's reply (jobArn, jobId, description)
+ */
+gboolean
+jd_control_plane_cancel_job_finish_full (JdControlPlane  *self,
+                                         GAsyncResult    *result,
+                                         JsonNode       **body,
+                                         GError         **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (JD_IS_CONTROL_PLANE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == jd_control_plane_cancel_job_async, FALSE);
+
+  node = g_task_propagate_pointer (G_TASK (result), error);
+  if (node == NULL)
+    return FALSE;
+  if (body != NULL)
+    *body = g_steal_pointer (&node);
+  return TRUE;
 }
 
 static void

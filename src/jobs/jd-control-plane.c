@@ -32,6 +32,7 @@ struct _JdControlPlane
   GUri *endpoint;
   char *host_header;
   char *base_path;
+  char *ca_path;                 /* nullable: trusted instead of the system's store */
   JdCredentials *credentials;
   guint max_attempts;
   guint base_delay_ms;
@@ -575,6 +576,7 @@ jd_control_plane_finalize (GObject *object)
   g_clear_object (&self->credentials);
   g_clear_pointer (&self->endpoint, g_uri_unref);
   g_free (self->region);
+  g_free (self->ca_path);
   g_free (self->endpoint_url);
   g_free (self->host_header);
   g_free (self->base_path);
@@ -734,6 +736,7 @@ jd_control_plane_new (const char     *region,
                                                  NULL);
   if (ca_path != NULL && *ca_path != '\0')
     {
+      self->ca_path = g_strdup (ca_path);
       database = g_tls_file_database_new (ca_path, &local_error);
       if (database == NULL)
         {
@@ -785,6 +788,14 @@ jd_control_plane_get_region (JdControlPlane *self)
 {
   g_return_val_if_fail (JD_IS_CONTROL_PLANE (self), NULL);
   return self->region;
+}
+
+/* The CA file trusted instead of the system's store, or NULL. */
+const char *
+jd_control_plane_get_ca_path (JdControlPlane *self)
+{
+  g_return_val_if_fail (JD_IS_CONTROL_PLANE (self), NULL);
+  return self->ca_path;
 }
 
 JdCredentials *

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "jd-control-plane-error.h"
 #include "jd-credentials.h"
@@ -44,6 +45,7 @@ char           *jd_control_plane_default_endpoint    (const char     *region);
 const char     *jd_control_plane_get_endpoint_url    (JdControlPlane *self);
 const char     *jd_control_plane_get_region          (JdControlPlane *self);
 JdCredentials  *jd_control_plane_get_credentials     (JdControlPlane *self);
+const char     *jd_control_plane_get_ca_path         (JdControlPlane *self);
 void            jd_control_plane_set_credentials     (JdControlPlane *self,
                                                       JdCredentials  *credentials);
 /* At most @max_attempts tries per request (default 4); the n-th retry waits
@@ -94,6 +96,11 @@ void            jd_control_plane_cancel_job_async    (JdControlPlane      *self,
                                                       gpointer             user_data);
 gboolean        jd_control_plane_cancel_job_finish   (JdControlPlane      *self,
                                                       GAsyncResult        *result,
+                                                      GError             **error);
+/* Same, also giving AWS's reply body ({"jobArn", "jobId", "description"}). */
+gboolean        jd_control_plane_cancel_job_finish_full (JdControlPlane   *self,
+                                                      GAsyncResult        *result,
+                                                      JsonNode           **body,
                                                       GError             **error);
 
 /* DescribeJob, then GetJobDocument: the job with its document. */

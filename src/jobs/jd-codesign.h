@@ -1,0 +1,170 @@
+/* jd-codesign.h — signed files in job documents: find them (FreeRTOS
+ * `afr_ota` files and custom documents with a `codesign` object), download one
+ * over HTTPS (streamed, asynchronous), check its size and its signature
+ * against a code-signing certificate's public key (GnuTLS; no chain or expiry
+ * check, as the FreeRTOS PALs do), and sign a file to make such an entry.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+#define JD_CODESIGN_ERROR (jd_codesign_error_quark ())
+
+/* Every failure has its own code, and its message says it in plain words. */
+typedef enum {
+  JD_CODESIGN_ERROR_BAD_ENTRY,            /* a signed-file entry without what it needs */
+  JD_CODESIGN_ERROR_UNSIGNED,             /* the entry carries no signature at all */
+  JD_CODESIGN_ERROR_UNKNOWN_ALGORITHM,    /* e.g. "SHA512withECDSA" */
+  JD_CODESIGN_ERROR_EMPTY_SIGNATURE,
+  JD_CODESIGN_ERROR_BAD_BASE64,           /* also PEM text where base64 belongs */
+  JD_CODESIGN_ERROR_BAD_SIGNATURE_ENCODING, /* not DER ECDSA (raw r‖s, trailing bytes) */
+  JD_CODESIGN_ERROR_WRONG_KEY_NAME,       /* sig-…-ecdsa with an RSA certificate, or the reverse */
+  JD_CODESIGN_ERROR_BAD_CERTIFICATE,      /* unreadable, or not a certificate */
+  JD_CODESIGN_ERROR_NO_URL,
+  JD_CODESIGN_ERROR_URL_EXPIRED,          /* HTTP 403 */
+  JD_CODESIGN_ERROR_DOWNLOAD_FAILED,
+  JD_CODESIGN_ERROR_SIZE_MISMATCH,
+  JD_CODESIGN_ERROR_SIGNATURE_MISMATCH,
+  JD_CODESIGN_ERROR_BAD_KEY,              /* signing: unreadable key, or not the certificate's */
+  JD_CODESIGN_ERROR_FILE,                 /* signing: the file cannot be read */
+} JdCodesignErrorCode;
+
+GQuark jd_codesign_error_quark (void);
+
+typedef enum {
+  JD_CODESIGN_ALGORITHM_NONE,
+  JD_CODESIGN_ALGORITHM_UNKNOWN,
+  JD_CODESIGN_ALGORITHM_SHA256_ECDSA,
+  JD_CODESIGN_ALGORITHM_SHA256_RSA,
+  JD_CODESIGN_ALGORITHM_SHA1_ECDSA,
+  JD_CODESIGN_ALGORITHM_SHA1_RSA,
+} JdCodesignAlgorithm;
+
+typedef enum {
+  JD_CODESIGN_SHAPE_AFR_OTA,
+  JD_CODESIGN_SHAPE_CODESIGN,
+} JdCodesignShape;
+
+/* "sig-sha256-ecdsa" etc. (afr_ota) and "SHA256withECDSA" etc. (codesign). */
+const char          *jd_codesign_algorithm_to_key_name  (JdCodesignAlgorithm algorithm);
+const char          *jd_codesign_algorithm_to_java_name (JdCodesignAlgorithm algorithm);
+JdCodesignAlgorithm  jd_codesign_algorithm_from_name    (const char         *name);
+gboolean             jd_codesign_shape_from_string      (const char         *name,
+                                                         JdCodesignShape    *shape);
+
+/* ---- one signed file of a document ---- */
+
+#define JD_TYPE_SIGNED_FILE (jd_signed_file_get_type ())
+G_DECLARE_FINAL_TYPE (JdSignedFile, jd_signed_file, JD, SIGNED_FILE, GObject)
+
+JdCodesignShape      jd_signed_file_get_shape          (JdSignedFile *self);
+/* The file's name on the device (afr_ota `filepath`; for codesign a
+ * `filepath`/`fileName` beside it, else the URL's last segment). */
+const char          *jd_signed_file_get_path           (JdSignedFile *self);
+/* -1 when the document gives no size. */
+gint64               jd_signed_file_get_size           (JdSignedFile *self);
+const char          *jd_signed_file_get_url            (JdSignedFile *self);
+JdCodesignAlgorithm  jd_signed_file_get_algorithm      (JdSignedFile *self);
+/* The algorithm as the document spells it ("sig-sha256-ecdsa"), or NULL. */
+const char          *jd_signed_file_get_algorithm_name (JdSignedFile *self);
+/* The signature as the document has it (base64 text), or NULL. */
+const char          *jd_signed_file_get_signature      (JdSignedFile *self);
+/* afr_ota `certfile` (a path on the device), or NULL. */
+const char          *jd_signed_file_get_certificate    (JdSignedFile *self);
+/* Why the entry is unusable (missing URL, bad size), or NULL. */
+const char          *jd_signed_file_get_problem        (JdSignedFile *self);
+
+/* Every signed-file entry of @document (a JSON object), in document order:
+ * each `afr_ota.files[]` entry (signed or not) and each `codesign` object at
+ * any depth. Never fails: a malformed entry comes with a problem. */
+GPtrArray *jd_codesign_find_files (JsonNode *document);
+
+/* ---- the code-signing certificate ---- */
+
+typedef struct _JdCodesignCertificate JdCodesignCertificate;
+
+/* Reads a PEM or DER X.509 certificate. Blocking (a small file): call it
+ * from a worker thread, or use jd_codesign_verify_async(), which does. */
+JdCodesignCertificate *jd_codesign_certificate_new_from_file (const char             *path,
+                                                              GError                **error);
+JdCodesignCertificate *jd_codesign_certificate_new_from_data (const guint8           *data,
+                                                              gsize                   len,
+                                                              GError                **error);
+void                   jd_codesign_certificate_free          (JdCodesignCertificate  *self);
+/* "ECDSA" or "RSA" (or GnuTLS's name of another key type). */
+const char            *jd_codesign_certificate_get_key_type  (JdCodesignCertificate  *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdCodesignCertificate, jd_codesign_certificate_free)
+
+/* Everything that can be checked before downloading: the signature decodes
+ * (strict base64, DER for ECDSA) and the key name fits the certificate's
+ * key type. */
+gboolean jd_codesign_check_signature_form (JdSignedFile          *file,
+                                           JdCodesignCertificate *certificate,
+                                           GError               **error);
+
+/* Checks a signature over a digest of the file's bytes (SHA-256 or SHA-1 as
+ * the algorithm says; @sha1 may be NULL for SHA-256 algorithms). Explains
+ * common mistakes (double hashing, the wrong hash) in the message. */
+gboolean jd_codesign_verify_digest (JdSignedFile          *file,
+                                    JdCodesignCertificate *certificate,
+                                    const guint8          *sha256,
+                                    const guint8          *sha1,
+                                    GError               **error);
+
+/* ---- download and verify ---- */
+
+/* Called on the calling thread's main context after each chunk. @total is
+ * -1 when unknown. */
+typedef void (*JdCodesignProgressFunc) (guint64  received,
+                                        gint64   total,
+                                        gpointer user_data);
+
+/* A SoupSession for downloads; @ca_path (nullable) is a PEM CA file to
+ * trust instead of the system's store. */
+SoupSession *jd_codesign_session_new (const char *ca_path,
+                                      GError    **error);
+
+/* Downloads @file's URL with @session, streaming it through SHA-256 and
+ * SHA-1 (and into @destination when not NULL: written as DEST.part and
+ * renamed once verified), then checks the size and the signature against
+ * @certificate_path, or the file's own certificate reference when NULL.
+ * Nothing of it blocks the calling thread's main context. */
+void     jd_codesign_verify_async  (JdSignedFile           *file,
+                                    SoupSession            *session,
+                                    const char             *certificate_path,
+                                    GFile                  *destination,
+                                    JdCodesignProgressFunc  progress,
+                                    gpointer                progress_data,
+                                    GDestroyNotify          progress_destroy,
+                                    GCancellable           *cancellable,
+                                    GAsyncReadyCallback     callback,
+                                    gpointer                user_data);
+gboolean jd_codesign_verify_finish (GAsyncResult           *result,
+                                    GError                **error);
+
+/* ---- signing ---- */
+
+/* Signs @file_path with the PEM private key @key_path (ECDSA or RSA;
+ * @passphrase for an encrypted one) after checking it belongs to
+ * @cert_path, and returns the document fragment in @shape:
+ * afr_ota → {"afr_ota":{"protocols":["HTTP"],"files":[{…}]}};
+ * codesign → {"codesign":{…},"filepath":…,"url":…,"certfile":…}.
+ * @url and @certfile (the device's name of the certificate; default
+ * @cert_path's basename) may be NULL. Blocking: reads the whole file. */
+JsonNode *jd_codesign_sign_file (const char      *file_path,
+                                 const char      *key_path,
+                                 const char      *passphrase,
+                                 const char      *cert_path,
+                                 JdCodesignShape  shape,
+                                 const char      *url,
+                                 const char      *certfile,
+                                 GError         **error);
+
+G_END_DECLS
