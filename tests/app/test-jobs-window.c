@@ -230,6 +230,8 @@ test_live (void)
   status = label_starting (GTK_WIDGET (jobs_view ()), "Completed · 1 failed");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (status), "success"));
+  /* The row's progress: one of one finished, and it failed. */
+  g_assert_true (jd_test_ui_wait_for (shows_label, (gpointer) "1 of 1 · 1 failed", 5000));
   /* The details say it too, with the counts. */
   g_assert_true (jd_jobs_view_select_job (jobs_view (), "Live1"));
   g_assert_true (jd_test_ui_wait_for (view_idle, NULL, 10000));
