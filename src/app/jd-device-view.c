@@ -330,6 +330,8 @@ say_left (JdDeviceView      *self,
   g_autofree char *title = leave_title (status, job_id);
   AdwToast *toast = adw_toast_new (title);
 
+  /* What happened to a job beats what is on display now. */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   if (listed)
     {
       adw_toast_set_button_label (toast, _("_Show"));
