@@ -1,8 +1,7 @@
 /* jd-test-broker.c — a real mosquitto with mutual TLS and per-thing ACLs for tests.
  *
- * Certificates come from the openssl command, one spawn per key pair
- * (`openssl req -x509 -CA ...` makes the key, the request and the signed
- * certificate at once). mosquitto runs as a child process that dies with the
+ * Certificates come from the tests' one CA helper (jd-test-ca.h, GnuTLS in
+ * process). mosquitto runs as a child process that dies with the
  * test (PR_SET_PDEATHSIG), so a crashing test leaves no broker behind.
  * Everything here blocks: tests only.
  *
@@ -27,13 +26,14 @@
 #include <gio/gio.h>
 
 #include "jd-test-broker.h"
+#include "jd-test-ca.h"
 
 #define READY_TIMEOUT_MS   10000
 #define READY_POLL_MS      20
 #define STOP_TIMEOUT_MS    5000
 #define PORT_ATTEMPTS      5
 #define LOG_TAIL_BYTES     2048
-#define CERT_DAYS          "2"
+#define CERT_SECONDS       (2 * 24 * 3600)
 
 typedef struct
 {
@@ -44,13 +44,11 @@ typedef struct
 struct _JdTestBroker
 {
   char        *dir;
-  char        *openssl_conf;
+  JdTestCa    *ca;
+  JdTestCa    *rogue_ca;
   char        *ca_path;
-  char        *ca_key_path;
   char        *server_cert_path;
   char        *server_key_path;
-  char        *rogue_ca_path;
-  char        *rogue_ca_key_path;
   char        *acl_path;
   char        *conf_path;
   char        *log_path;
@@ -61,29 +59,6 @@ struct _JdTestBroker
   GHashTable  *rogue_clients;  /* name → IssuedCert */
   guint        n_issued;
 };
-
-/* Extensions for the three kinds of certificate; the subject comes from -subj. */
-static const char openssl_conf_text[] =
-  "[req]\n"
-  "distinguished_name = dn\n"
-  "[dn]\n"
-  "[ca_ext]\n"
-  "basicConstraints = critical,CA:TRUE\n"
-  "keyUsage = critical,keyCertSign,cRLSign\n"
-  "subjectKeyIdentifier = hash\n"
-  "[server_ext]\n"
-  "basicConstraints = critical,CA:FALSE\n"
-  "keyUsage = critical,digitalSignature,keyEncipherment\n"
-  "extendedKeyUsage = serverAuth\n"
-  "subjectAltName = IP:127.0.0.1,DNS:localhost\n"
-  "subjectKeyIdentifier = hash\n"
-  "authorityKeyIdentifier = keyid:always\n"
-  "[client_ext]\n"
-  "basicConstraints = critical,CA:FALSE\n"
-  "keyUsage = critical,digitalSignature,keyEncipherment\n"
-  "extendedKeyUsage = clientAuth\n"
-  "subjectKeyIdentifier = hash\n"
-  "authorityKeyIdentifier = keyid:always\n";
 
 /* Each certificate's CN may use only its own jobs topics, like an IoT policy
  * with ${iot:Connection.Thing.ThingName}; the service identity sees them all. */
@@ -131,92 +106,6 @@ remove_recursively (const char *path)
       g_dir_close (dir);
     }
   g_rmdir (path);
-}
-
-/* Runs openssl with the arguments in @args (without the program name); on
- * failure the error carries openssl's own words. */
-static gboolean
-run_openssl (GPtrArray  *args,
-             GError    **error)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-
-  g_ptr_array_add (argv, (gpointer) OPENSSL_PATH);
-  for (guint i = 0; i < args->len; i++)
-    g_ptr_array_add (argv, g_ptr_array_index (args, i));
-  g_ptr_array_add (argv, NULL);
-
-  proc = g_subprocess_newv ((const char *const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            error);
-  if (proc == NULL)
-    return FALSE;
-
-  if (!g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, error))
-    return FALSE;
-
-  if (!g_subprocess_get_successful (proc))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "openssl %s failed: %s", (const char *) g_ptr_array_index (args, 0),
-                   err != NULL ? g_strstrip (err) : "");
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* A -subj value with CN = @name; the characters -subj treats specially are
- * escaped so any thing name works. */
-static char *
-subject_for_name (const char *name)
-{
-  GString *subj = g_string_new ("/CN=");
-
-  for (const char *p = name; *p != '\0'; p++)
-    {
-      if (strchr ("/+=\\,", *p) != NULL)
-        g_string_append_c (subj, '\\');
-      g_string_append_c (subj, *p);
-    }
-
-  return g_string_free (subj, FALSE);
-}
-
-/* One spawn: a new P-256 key and a certificate for it, self-signed when
- * @ca_cert is NULL, otherwise signed by @ca_cert/@ca_key. */
-static gboolean
-make_key_pair (JdTestBroker *self,
-               const char   *subject,
-               const char   *extensions,
-               const char   *ca_cert,
-               const char   *ca_key,
-               const char   *cert_path,
-               const char   *key_path,
-               GError      **error)
-{
-  const char *const common[] = {
-    "req", "-x509", "-config", self->openssl_conf, "-extensions", extensions,
-    "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-    "-keyout", key_path, "-out", cert_path, "-subj", subject, "-utf8", "-days", CERT_DAYS,
-  };
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-
-  for (guint i = 0; i < G_N_ELEMENTS (common); i++)
-    g_ptr_array_add (args, (gpointer) common[i]);
-
-  if (ca_cert != NULL)
-    {
-      g_ptr_array_add (args, (gpointer) "-CA");
-      g_ptr_array_add (args, (gpointer) ca_cert);
-      g_ptr_array_add (args, (gpointer) "-CAkey");
-      g_ptr_array_add (args, (gpointer) ca_key);
-    }
-
-  return run_openssl (args, error);
 }
 
 static gboolean
@@ -505,20 +394,18 @@ issue (JdTestBroker  *self,
   IssuedCert *issued;
   g_autofree char *safe = NULL;
   g_autofree char *base = NULL;
-  g_autofree char *subject = NULL;
   g_autofree char *new_cert = NULL;
   g_autofree char *new_key = NULL;
-  const char *ca_cert = self->ca_path;
-  const char *ca_key = self->ca_key_path;
+  JdTestCa *ca = self->ca;
 
   issued = g_hash_table_lookup (cache, name);
   if (issued == NULL)
     {
       if (rogue)
         {
-          if (!jd_test_broker_issue_rogue_ca (self, &ca_cert, error))
+          if (!jd_test_broker_issue_rogue_ca (self, NULL, error))
             return FALSE;
-          ca_key = self->rogue_ca_key_path;
+          ca = self->rogue_ca;
         }
 
       /* File names stay plain whatever the thing name holds. */
@@ -527,10 +414,7 @@ issue (JdTestBroker  *self,
       base = g_strdup_printf ("%s-%u-%.32s", rogue ? "rogue" : "client", ++self->n_issued, safe);
       new_cert = g_strdup_printf ("%s/%s.pem", self->dir, base);
       new_key = g_strdup_printf ("%s/%s.key", self->dir, base);
-      subject = subject_for_name (name);
-
-      if (!make_key_pair (self, subject, "client_ext", ca_cert, ca_key, new_cert, new_key, error))
-        return FALSE;
+      jd_test_ca_issue_at (ca, name, -3600, CERT_SECONDS, NULL, new_cert, new_key);
 
       issued = g_new0 (IssuedCert, 1);
       issued->cert_path = g_steal_pointer (&new_cert);
@@ -569,9 +453,6 @@ jd_test_broker_new (GError **error)
 
   self = g_new0 (JdTestBroker, 1);
   self->dir = dir;
-  self->openssl_conf = g_build_filename (dir, "openssl.cnf", NULL);
-  self->ca_path = g_build_filename (dir, "ca.pem", NULL);
-  self->ca_key_path = g_build_filename (dir, "ca.key", NULL);
   self->server_cert_path = g_build_filename (dir, "server.pem", NULL);
   self->server_key_path = g_build_filename (dir, "server.key", NULL);
   self->acl_path = g_build_filename (dir, "acl", NULL);
@@ -581,15 +462,13 @@ jd_test_broker_new (GError **error)
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, issued_cert_free);
   self->rogue_clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, issued_cert_free);
 
-  if (!g_file_set_contents (self->openssl_conf, openssl_conf_text, -1, error) ||
-      !g_file_set_contents (self->acl_path, acl_text, -1, error))
+  if (!g_file_set_contents (self->acl_path, acl_text, -1, error))
     return NULL;
 
-  if (!make_key_pair (self, "/CN=Jobdeck Test CA", "ca_ext", NULL, NULL,
-                      self->ca_path, self->ca_key_path, error) ||
-      !make_key_pair (self, "/CN=localhost", "server_ext", self->ca_path, self->ca_key_path,
-                      self->server_cert_path, self->server_key_path, error))
-    return NULL;
+  self->ca = jd_test_ca_new (dir, "test");
+  self->ca_path = g_strdup (jd_test_ca_get_path (self->ca));
+  jd_test_ca_issue_at (self->ca, "localhost", -3600, CERT_SECONDS, NULL,
+                       self->server_cert_path, self->server_key_path);
 
   /* Between closing the probe socket and mosquitto's bind another process may
    * take the port; then pick another. */
@@ -635,18 +514,24 @@ jd_test_broker_free (JdTestBroker *self)
   g_clear_pointer (&self->clients, g_hash_table_unref);
   g_clear_pointer (&self->rogue_clients, g_hash_table_unref);
   g_free (self->dir);
-  g_free (self->openssl_conf);
+  g_clear_pointer (&self->ca, jd_test_ca_free);
+  g_clear_pointer (&self->rogue_ca, jd_test_ca_free);
   g_free (self->ca_path);
-  g_free (self->ca_key_path);
   g_free (self->server_cert_path);
   g_free (self->server_key_path);
-  g_free (self->rogue_ca_path);
-  g_free (self->rogue_ca_key_path);
   g_free (self->acl_path);
   g_free (self->conf_path);
   g_free (self->log_path);
   g_free (self->out_path);
   g_free (self);
+}
+
+JdTestCa *
+jd_test_broker_get_ca (JdTestBroker *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->ca;
 }
 
 const char *
@@ -759,20 +644,11 @@ jd_test_broker_issue_rogue_ca (JdTestBroker  *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (self->rogue_ca_path == NULL)
-    {
-      g_autofree char *cert = g_build_filename (self->dir, "rogue-ca.pem", NULL);
-      g_autofree char *key = g_build_filename (self->dir, "rogue-ca.key", NULL);
-
-      if (!make_key_pair (self, "/CN=Jobdeck Rogue CA", "ca_ext", NULL, NULL, cert, key, error))
-        return FALSE;
-
-      self->rogue_ca_path = g_steal_pointer (&cert);
-      self->rogue_ca_key_path = g_steal_pointer (&key);
-    }
+  if (self->rogue_ca == NULL)
+    self->rogue_ca = jd_test_ca_new (self->dir, "rogue");
 
   if (ca_path != NULL)
-    *ca_path = self->rogue_ca_path;
+    *ca_path = jd_test_ca_get_path (self->rogue_ca);
 
   return TRUE;
 }

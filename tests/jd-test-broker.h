@@ -23,6 +23,8 @@
 
 #include <glib.h>
 
+#include "jd-test-ca.h"
+
 G_BEGIN_DECLS
 
 typedef struct _JdTestBroker JdTestBroker;
@@ -41,6 +43,10 @@ const char   *jd_test_broker_get_ca_path    (JdTestBroker *self);
 const char   *jd_test_broker_get_log_path   (JdTestBroker *self);
 /* The running mosquitto's process id, 0 when it is not running. */
 GPid          jd_test_broker_get_pid        (JdTestBroker *self);
+
+/* The CA the broker trusts (and that signed its server certificate), for
+ * certificates issue_client() does not make (an encrypted key, an expired one). */
+JdTestCa     *jd_test_broker_get_ca         (JdTestBroker *self);
 
 /* Client certificate and key (PEM files in the broker's folder) with CN = @name;
  * made once per name, then returned from the cache. A certificate signed by

@@ -8,7 +8,7 @@
 #include "jd-device-view.h"
 #include "jd-events-view.h"
 #include "jd-jobs-view.h"
-#include "jd-session.h"
+#include "jd-sandbox-session.h"
 #include "jd-window.h"
 
 G_BEGIN_DECLS

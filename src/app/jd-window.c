@@ -289,7 +289,7 @@ _jd_window_start_session (JdWindow *self)
   if (jd_profile_get_kind (profile) == JD_PROFILE_KIND_SANDBOX)
     {
       data_dir = jd_sandbox_dup_default_data_dir ();
-      self->session = jd_session_new_for_sandbox_profile (profile, data_dir);
+      self->session = jd_sandbox_session_new (profile, data_dir);
     }
   else
     {

@@ -23,7 +23,7 @@ struct _JdCredentials
   char *source_detail;
 };
 
-G_DEFINE_TYPE (JdCredentials, jd_credentials, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (JdCredentials, jd_credentials, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (jd-credentials-error-quark, jd_credentials_error)
 

@@ -69,25 +69,9 @@ enum {
 
 static GParamSpec *log_properties[LOG_N_PROPS];
 
-GType
-jd_event_direction_get_type (void)
-{
-  static gsize type_id = 0;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { JD_EVENT_DIRECTION_OUT, "JD_EVENT_DIRECTION_OUT", "out" },
-        { JD_EVENT_DIRECTION_IN, "JD_EVENT_DIRECTION_IN", "in" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("JdEventDirection"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-
-  return type_id;
-}
+G_DEFINE_ENUM_TYPE (JdEventDirection, jd_event_direction,
+  G_DEFINE_ENUM_VALUE (JD_EVENT_DIRECTION_OUT, "out"),
+  G_DEFINE_ENUM_VALUE (JD_EVENT_DIRECTION_IN, "in"))
 
 /* ---- JdEvent ---- */
 

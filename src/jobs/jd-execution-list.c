@@ -12,7 +12,7 @@
 #define G_LOG_DOMAIN "jd-execution-list"
 
 #include "jd-execution-list.h"
-#include "jd-execution-private.h"
+#include "jd-execution.h"
 
 struct _JdExecutionList
 {
@@ -302,7 +302,7 @@ jd_execution_list_replace (JdExecutionList *self,
         existing = g_hash_table_lookup (self->by_id, job_id);
         if (existing != NULL)
           {
-            _jd_execution_merge (existing, incoming, FALSE);
+            jd_execution_merge (existing, incoming, FALSE);
             incoming = existing;
           }
 
@@ -361,7 +361,7 @@ jd_execution_list_upsert (JdExecutionList *self,
   existing = g_hash_table_lookup (self->by_id, job_id);
 
   if (existing != NULL && existing != execution)
-    _jd_execution_merge (existing, execution, full);
+    jd_execution_merge (existing, execution, full);
   else if (existing == NULL)
     {
       guint position;

@@ -166,27 +166,11 @@ static void start_attempt (JdMqttConnection *self);
 static void session_lost  (JdMqttConnection *self,
                            GError           *error);
 
-GType
-jd_mqtt_state_get_type (void)
-{
-  static gsize type_id = 0;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { JD_MQTT_STATE_DISCONNECTED, "JD_MQTT_STATE_DISCONNECTED", "disconnected" },
-        { JD_MQTT_STATE_CONNECTING, "JD_MQTT_STATE_CONNECTING", "connecting" },
-        { JD_MQTT_STATE_CONNECTED, "JD_MQTT_STATE_CONNECTED", "connected" },
-        { JD_MQTT_STATE_RECONNECTING, "JD_MQTT_STATE_RECONNECTING", "reconnecting" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("JdMqttState"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-
-  return type_id;
-}
+G_DEFINE_ENUM_TYPE (JdMqttState, jd_mqtt_state,
+  G_DEFINE_ENUM_VALUE (JD_MQTT_STATE_DISCONNECTED, "disconnected"),
+  G_DEFINE_ENUM_VALUE (JD_MQTT_STATE_CONNECTING, "connecting"),
+  G_DEFINE_ENUM_VALUE (JD_MQTT_STATE_CONNECTED, "connected"),
+  G_DEFINE_ENUM_VALUE (JD_MQTT_STATE_RECONNECTING, "reconnecting"))
 
 /* ---- ops ---- */
 

@@ -29,7 +29,7 @@ struct _JdProfile
   GSettings *settings;
 };
 
-G_DEFINE_TYPE (JdProfile, jd_profile, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (JdProfile, jd_profile, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (jd-profile-error-quark, jd_profile_error)
 

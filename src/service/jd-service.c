@@ -35,7 +35,7 @@ struct _JdService
   gulong          thing_deleted_id;
 };
 
-G_DEFINE_TYPE (JdService, jd_service, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (JdService, jd_service, G_TYPE_OBJECT)
 
 enum {
   THING_CREATED,

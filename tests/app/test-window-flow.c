@@ -12,6 +12,7 @@
 
 #include "jd-application.h"
 #include "jd-new-job-dialog.h"
+#include "jd-sandbox-session.h"
 #include "jd-test-ui.h"
 #include "jd-window.h"
 
@@ -207,7 +208,7 @@ static void
 test_version_mismatch (void)
 {
   JdSession *session = jd_window_get_session (window);
-  JdSandbox *sandbox = jd_session_get_sandbox (session);
+  JdSandbox *sandbox = jd_sandbox_session_get_sandbox (JD_SANDBOX_SESSION (session));
   g_autofree char *cert = NULL;
   g_autofree char *key = NULL;
   g_autoptr(JdMqttConnection) other = NULL;

@@ -16,14 +16,14 @@
  *   nothing the service sends another thing, and the other thing nothing of it.
  *
  * Covered elsewhere, not repeated here: a silent responder's burst with the
- * broker killed and an exact resync (tests/device/test-jobs-client.c
+ * broker killed and an exact resync (tests/jobs/test-jobs-client.c
  * /jobs-client/broker-restart); read-only and full storage at the store and
  * HTTP level (tests/service/test-store.c /store/persistence-and-faults,
  * tests/service/test-service-http.c /service-http/storage-fault); the skew rule
  * itself (tests/service/test-sigv4.c /sigv4/verify/skew); exact-topic isolation
- * (tests/sandbox/test-sandbox.c /sandbox/isolation,
- * tests/sandbox/test-service-mqtt.c /service-mqtt/isolation); a clean daemon restart
- * (tests/sandbox/test-daemon.c).
+ * (tests/service/test-sandbox.c /sandbox/isolation,
+ * tests/service/test-service-mqtt.c /service-mqtt/isolation); a clean daemon restart
+ * (tests/service/test-daemon.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

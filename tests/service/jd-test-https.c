@@ -10,67 +10,24 @@
 #include <string.h>
 
 #include "jd-sigv4.h"
+#include "jd-test-ca.h"
 #include "jd-test-https.h"
-
-static void
-run_openssl (const char *dir,
-             const char *const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  int status = 0;
-
-  g_ptr_array_add (argv, (gpointer) OPENSSL_PATH);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (dir, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                NULL, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("openssl %s failed: %s", args[0], err);
-}
 
 JdTestCerts *
 jd_test_certs_new (void)
 {
   JdTestCerts *certs = g_new0 (JdTestCerts, 1);
   g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestCa) ca = NULL;
   g_autofree char *cert_path = NULL;
   g_autofree char *key_path = NULL;
-  g_autofree char *ext_path = NULL;
-  const char *ca[] = { "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                       "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-                       "-subj", "/CN=Jobdeck test CA",
-                       "-addext", "basicConstraints=critical,CA:TRUE",
-                       "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL };
-  const char *csr[] = { "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                        "-nodes", "-keyout", "server.key", "-out", "server.csr",
-                        "-subj", "/CN=localhost", NULL };
-  const char *sign[] = { "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                         "-CAcreateserial", "-out", "server.pem", "-days", "2",
-                         "-extfile", "server.ext", NULL };
 
   certs->dir = g_dir_make_tmp ("jd-https-XXXXXX", &error);
   g_assert_no_error (error);
-  ext_path = g_build_filename (certs->dir, "server.ext", NULL);
-  g_file_set_contents (ext_path,
-                       "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
-                       "basicConstraints=CA:FALSE\n"
-                       "keyUsage=critical,digitalSignature,keyEncipherment\n"
-                       "extendedKeyUsage=serverAuth\n",
-                       -1, &error);
-  g_assert_no_error (error);
+  ca = jd_test_ca_new (certs->dir, "test");
+  jd_test_ca_issue (ca, certs->dir, "localhost", -3600, 2 * 24 * 3600, NULL, &cert_path, &key_path);
 
-  run_openssl (certs->dir, ca);
-  run_openssl (certs->dir, csr);
-  run_openssl (certs->dir, sign);
-
-  certs->ca_path = g_build_filename (certs->dir, "ca.pem", NULL);
-  cert_path = g_build_filename (certs->dir, "server.pem", NULL);
-  key_path = g_build_filename (certs->dir, "server.key", NULL);
+  certs->ca_path = g_strdup (jd_test_ca_get_path (ca));
   certs->certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error);
   g_assert_no_error (error);
   return certs;
@@ -79,8 +36,7 @@ jd_test_certs_new (void)
 void
 jd_test_certs_free (JdTestCerts *certs)
 {
-  const char *files[] = { "ca.key", "ca.pem", "ca.srl", "server.key", "server.csr",
-                          "server.pem", "server.ext" };
+  const char *files[] = { "test-ca.pem", "localhost.crt", "localhost.key" };
 
   if (certs == NULL)
     return;

@@ -1,5 +1,5 @@
 /* jd-test-https.h — helpers for tests of JdServiceHttp: a throw-away CA and
- * server certificate for 127.0.0.1 made with the openssl command, and a
+ * server certificate for 127.0.0.1 (from jd-test-ca.h), and a
  * SigV4-signing HTTPS client that runs the main loop until the reply comes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

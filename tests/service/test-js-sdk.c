@@ -1,7 +1,7 @@
-/* test-js-sdk.c — conformance with the AWS SDK for JavaScript v3: installs
- * @aws-sdk/client-iot into the build folder once (npm), starts JdServiceHttp
- * over HTTPS and runs js-v3-conformance.cjs with node against it. Skips when
- * node or npm is missing or the package cannot be installed (offline).
+/* test-js-sdk.c — conformance with the AWS SDK for JavaScript v3: starts
+ * JdServiceHttp over HTTPS and runs js-v3-conformance.cjs with node and
+ * @aws-sdk/client-iot (installed by build-aux/conformance-tools.sh) against
+ * it. Without node or the package it fails (jd-test-conformance.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,9 +12,11 @@
 #include <string.h>
 
 #include "jd-service-http.h"
+#include "jd-test-conformance.h"
 #include "jd-test-https.h"
 
-#define CLIENT_PACKAGE "@aws-sdk/client-iot@3.1169.0"
+/* The version build-aux/conformance-tools.sh installs. */
+#define CLIENT_VERSION "3.1169.0"
 
 typedef struct {
   char    *output;
@@ -33,38 +35,11 @@ communicated_cb (GObject      *source,
   data->done = TRUE;
 }
 
-/* Returns NULL when the package is there, else why it is not. */
-static char *
-install_client (const char *prefix)
-{
-  g_autofree char *marker = g_build_filename (prefix, "node_modules", "@aws-sdk", "client-iot", "package.json", NULL);
-  g_autofree char *npm = g_find_program_in_path ("npm");
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *argv[] = { NULL, "install", "--no-audit", "--no-fund", "--prefix", prefix, CLIENT_PACKAGE, NULL };
-  int status = 0;
-
-  if (g_file_test (marker, G_FILE_TEST_EXISTS))
-    return NULL;
-  if (npm == NULL)
-    return g_strdup ("npm is not installed");
-  argv[0] = npm;
-  g_mkdir_with_parents (prefix, 0755);
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &error))
-    return g_strdup_printf ("npm could not run: %s", error->message);
-  if (!g_spawn_check_wait_status (status, NULL) || !g_file_test (marker, G_FILE_TEST_EXISTS))
-    return g_strdup_printf ("npm could not install %s (offline?): %s", CLIENT_PACKAGE, err);
-  return NULL;
-}
-
 static void
 test_js_v3 (void)
 {
-  g_autofree char *prefix = g_test_build_filename (G_TEST_BUILT, "service", "node-client-iot", NULL);
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "service", "js-v3-conformance.cjs", NULL);
   g_autofree char *node = g_find_program_in_path ("node");
-  g_autofree char *why = NULL;
-  g_autofree char *node_path = NULL;
   g_autofree char *endpoint = NULL;
   g_autoptr(JdTestCerts) certs = NULL;
   g_autoptr(GError) error = NULL;
@@ -75,17 +50,8 @@ test_js_v3 (void)
   g_auto(GStrv) lines = NULL;
   RunData data = { NULL, NULL, FALSE };
 
-  if (node == NULL)
-    {
-      g_test_skip ("node is not installed");
-      return;
-    }
-  why = install_client (prefix);
-  if (why != NULL)
-    {
-      g_test_skip (why);
-      return;
-    }
+  if (!jd_test_conformance_require_npm ("@aws-sdk/client-iot", CLIENT_VERSION))
+    return;
 
   certs = jd_test_certs_new ();
   store = jd_store_open (":memory:", &error);
@@ -94,10 +60,9 @@ test_js_v3 (void)
   g_assert_true (jd_service_http_listen (http, certs->certificate, 0, &error));
   g_assert_no_error (error);
   endpoint = g_strdup_printf ("https://127.0.0.1:%u", jd_service_http_get_port (http));
-  node_path = g_build_filename (prefix, "node_modules", NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_subprocess_launcher_setenv (launcher, "NODE_PATH", node_path, TRUE);
+  g_subprocess_launcher_setenv (launcher, "NODE_PATH", jd_test_conformance_node_modules (), TRUE);
   g_subprocess_launcher_setenv (launcher, "JD_ENDPOINT", endpoint, TRUE);
   g_subprocess_launcher_setenv (launcher, "JD_CA", certs->ca_path, TRUE);
   g_subprocess_launcher_setenv (launcher, "AWS_CONFIG_FILE", "/dev/null", TRUE);
