@@ -546,8 +546,21 @@ folded_changed_cb (JdDeviceView *self)
   /* Narrow: a click (or tap) opens the details; only the essential columns. */
   gtk_column_view_set_single_click_activate (self->column_view, folded);
   gtk_column_view_set_single_click_activate (self->recent_view, folded);
+
+  /* Removed rather than hidden: a hidden column still counts in GTK 4.8's
+   * measure of the table, which then scrolls sideways. */
   for (guint i = 0; i < self->optional_columns->len; i++)
-    gtk_column_view_column_set_visible (g_ptr_array_index (self->optional_columns, i), !folded);
+    {
+      GtkColumnViewColumn *column = g_ptr_array_index (self->optional_columns, i);
+      GtkColumnView *view = g_object_get_data (G_OBJECT (column), "jd-view");
+      gboolean shown = gtk_column_view_column_get_column_view (column) != NULL;
+
+      if (folded && shown)
+        gtk_column_view_remove_column (view, column);
+      else if (!folded && !shown)
+        gtk_column_view_insert_column (view, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (column), "jd-position")),
+                                       column);
+    }
 }
 
 static JdExecution *
@@ -975,6 +988,18 @@ get_pending_done_cb (GObject      *object,
 
 /* ---- GObject ---- */
 
+/* Columns shown or hidden while the view was away are laid out anew. */
+static void
+jd_device_view_map (GtkWidget *widget)
+{
+  JdDeviceView *self = JD_DEVICE_VIEW (widget);
+
+  GTK_WIDGET_CLASS (jd_device_view_parent_class)->map (widget);
+  folded_changed_cb (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self->column_view));
+  gtk_widget_queue_resize (GTK_WIDGET (self->recent_view));
+}
+
 static void
 jd_device_view_root (GtkWidget *widget)
 {
@@ -1100,6 +1125,7 @@ jd_device_view_class_init (JdDeviceViewClass *klass)
   object_class->get_property = jd_device_view_get_property;
   object_class->set_property = jd_device_view_set_property;
   widget_class->root = jd_device_view_root;
+  widget_class->map = jd_device_view_map;
   widget_class->unroot = jd_device_view_unroot;
 
   properties[PROP_MODEL] =
@@ -1143,12 +1169,16 @@ jd_device_view_class_init (JdDeviceViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, folded_changed_cb);
 }
 
+/* The last column added, kept (with its place) to come and go with the width. */
 static GtkColumnViewColumn *
 last_column (GtkColumnView *view)
 {
   GListModel *columns = gtk_column_view_get_columns (view);
-  g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, g_list_model_get_n_items (columns) - 1);
+  guint position = g_list_model_get_n_items (columns) - 1;
+  GtkColumnViewColumn *column = g_list_model_get_item (columns, position);
 
+  g_object_set_data (G_OBJECT (column), "jd-view", view);
+  g_object_set_data (G_OBJECT (column), "jd-position", GUINT_TO_POINTER (position));
   return column;
 }
 
@@ -1163,12 +1193,12 @@ jd_device_view_init (JdDeviceView *self)
   self->listed = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   self->left = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->fetching = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->optional_columns = g_ptr_array_new ();
+  self->optional_columns = g_ptr_array_new_with_free_func (g_object_unref);
   self->recent = g_list_store_new (JD_TYPE_EXECUTION);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  jd_format_add_column (self->column_view, _("Job"), COLUMN_JOB, TRUE, 180, &callbacks, self);
+  jd_format_add_column (self->column_view, _("Job"), COLUMN_JOB, TRUE, -1, &callbacks, self);
   jd_format_add_column (self->column_view, _("Status"), COLUMN_STATUS, FALSE, 110, &callbacks, self);
   jd_format_add_column (self->column_view, _("Version"), COLUMN_VERSION, FALSE, 70, &callbacks, self);
   g_ptr_array_add (self->optional_columns, last_column (self->column_view));
@@ -1177,7 +1207,7 @@ jd_device_view_init (JdDeviceView *self)
   jd_format_add_column (self->column_view, _("Started"), COLUMN_STARTED, FALSE, 100, &callbacks, self);
   g_ptr_array_add (self->optional_columns, last_column (self->column_view));
 
-  jd_format_add_column (self->recent_view, _("Job"), COLUMN_JOB, TRUE, 180, &callbacks, self);
+  jd_format_add_column (self->recent_view, _("Job"), COLUMN_JOB, TRUE, -1, &callbacks, self);
   jd_format_add_column (self->recent_view, _("Status"), COLUMN_STATUS, FALSE, 110, &callbacks, self);
   jd_format_add_column (self->recent_view, _("Started"), COLUMN_STARTED, FALSE, 100, &callbacks, self);
   g_ptr_array_add (self->optional_columns, last_column (self->recent_view));

@@ -634,6 +634,29 @@ test_narrow (void)
   jd_test_ui_spin (400);
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "details");
 
+  /* The Events table keeps Time, direction and Kind; nothing cut off. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "events");
+  jd_test_ui_spin (400);
+  view = GTK_COLUMN_VIEW (find_widget (GTK_WIDGET (events_view ()), is_type,
+                                       GSIZE_TO_POINTER (GTK_TYPE_COLUMN_VIEW)));
+  columns = gtk_column_view_get_columns (view);
+  {
+    int width = 0;
+
+    for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+      {
+        g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+        if (gtk_column_view_column_get_visible (column))
+          width += gtk_column_view_column_get_fixed_width (column);
+        else
+          g_assert_true (g_str_equal (gtk_column_view_column_get_title (column), "Job") ||
+                         g_str_equal (gtk_column_view_column_get_title (column), "Topic"));
+      }
+    g_assert_cmpint (width, <=, gtk_widget_get_width (GTK_WIDGET (view)));
+  }
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "device");
+
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   g_assert_true (jd_test_ui_wait_for (folded, GINT_TO_POINTER (FALSE), 5000));
   jd_test_ui_spin (200);
