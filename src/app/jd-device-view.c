@@ -1290,6 +1290,7 @@ jd_device_view_set_model (JdDeviceView *self,
       JdExecution *e = g_list_model_get_item (model, i);
 
       g_hash_table_insert (self->listed, (gpointer) jd_execution_get_job_id (e), e);
+      fetch_document (self, e);
     }
 
   update_list_page (self);

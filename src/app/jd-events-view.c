@@ -468,6 +468,8 @@ history_loaded_cb (GObject      *object,
 
       jd_event_log_prepend_history (self->log, events);
     }
+  if (self->log != NULL)
+    g_object_set_data (G_OBJECT (self->log), "jd-history-loaded", GINT_TO_POINTER (TRUE));
 
   self->history_loaded = TRUE;
   log_changed_cb (self);
@@ -482,6 +484,13 @@ load_history (JdEventsView *self)
 
   if (self->history_file == NULL || self->log == NULL)
     return;
+
+  /* A log takes its history once, however often it is shown. */
+  if (g_object_get_data (G_OBJECT (self->log), "jd-history-loaded") != NULL)
+    {
+      self->history_loaded = TRUE;
+      return;
+    }
 
   self->history_cancellable = g_cancellable_new ();
   g_file_load_contents_async (self->history_file, self->history_cancellable, history_loaded_cb,
