@@ -7,7 +7,8 @@
  * Recent, the focused row is the one acted on, Fail sends a reason, dialogs
  * open on their first field, toasts stay off the action bar, a narrow window
  * opens details with one click, and the Events view searches, exports what it
- * shows, keeps the newest event in sight and keeps its history.
+ * shows, keeps the newest event in sight and keeps its history. An
+ * execution's history and why a queued one still waits show in its details.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -475,6 +476,11 @@ test_focus (void)
   gtk_widget_activate_action (GTK_WIDGET (device_view ()), "exec.start", NULL);
   g_assert_true (jd_test_ui_wait_for (status_is, GINT_TO_POINTER (JD_EXECUTION_STATUS_IN_PROGRESS), 5000));
   g_assert_cmpint (jd_execution_get_status (find_pending ("Job2")), ==, JD_EXECUTION_STATUS_QUEUED);
+
+  /* Why is Job2 still queued? Job3, in progress, is ahead of it. */
+  g_assert_true (jd_device_view_select_job (device_view (), "Job2"));
+  g_assert_true (jd_test_ui_wait_for (shows, (gpointer) "1 execution ahead of it in $next order, 1 of them in "
+                                      "progress: the device finishes those first.", 3000));
 }
 
 /* Another row: the pane starts from the top. */
@@ -556,6 +562,37 @@ test_fail_reason (void)
   g_assert_true (jd_test_ui_wait_for (pending_gone, (gpointer) "Job3", 10000));
   g_assert_true (jd_test_ui_wait_for (shows, (gpointer) "Job3 failed", 5000));
   g_assert_true (jd_test_ui_wait_for (recent_failed, (gpointer) "Job3", 5000));
+
+  /* Its history: queued, started, failed with the reason added; the reason
+   * stands out. */
+  g_assert_true (jd_device_view_show_recent (device_view (), "Job3"));
+  jd_test_ui_spin (100);
+  g_assert_true (shows ((gpointer) "History"));
+  g_assert_true (shows ((gpointer) "Queued · version 1"));
+  g_assert_true (shows ((gpointer) "In Progress · version 2"));
+  g_assert_true (shows ((gpointer) "disk full"));
+  {
+    GtkWidget *details = find_widget (GTK_WIDGET (device_view ()), is_type,
+                                      GSIZE_TO_POINTER (JD_TYPE_EXECUTION_DETAILS));
+    GtkWidget *stack[512];
+    guint n = 0;
+    gboolean found = FALSE;
+
+    stack[n++] = details;
+    while (n > 0 && !found)
+      {
+        GtkWidget *w = stack[--n];
+
+        if (ADW_IS_ACTION_ROW (w) &&
+            g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), "Failed · version") &&
+            strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (w)), "+ reason=disk full") != NULL)
+          found = TRUE;
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL && n < G_N_ELEMENTS (stack);
+             c = gtk_widget_get_next_sibling (c))
+          stack[n++] = c;
+      }
+    g_assert_true (found);
+  }
 
   jd_control_plane_describe_job_execution_async (jd_session_get_control_plane (session ()), "MyThing", "Job3", -1,
                                                  NULL, described_info_cb, &r);
