@@ -13,6 +13,7 @@
 #include "jd-service-json.h"
 #include "jd-device-api.h"
 #include "jd-service-http.h"
+#include "jd-service-http-listener.h"
 #include "jd-sigv4.h"
 
 #define DEFAULT_PAGE_SIZE 250
@@ -32,7 +33,8 @@ struct _JdServiceHttp
   char       *secret_access_key;
   char       *endpoint_address;
   SoupServer *server;
-  guint16     port;
+  JdServiceHttpListener *listener;
+  JdServiceHttpLimits limits;
 };
 
 G_DEFINE_FINAL_TYPE (JdServiceHttp, jd_service_http, G_TYPE_OBJECT)
@@ -1433,6 +1435,7 @@ static void
 jd_service_http_init (JdServiceHttp *self)
 {
   self->endpoint_address = g_strdup ("127.0.0.1");
+  jd_service_http_limits_init (&self->limits);
 }
 
 /* ---- public API ---- */
@@ -1480,6 +1483,36 @@ jd_service_http_set_endpoint_address (JdServiceHttp *self,
   self->endpoint_address = g_strdup (address);
 }
 
+/**
+ * jd_service_http_limits_init:
+ * @limits: (out caller-allocates): filled with the defaults
+ *
+ * The defaults are recorded in src/service/README.md ("Control-plane
+ * connections").
+ */
+void
+jd_service_http_limits_init (JdServiceHttpLimits *limits)
+{
+  g_return_if_fail (limits != NULL);
+
+  limits->handshake_timeout_ms = 5000;
+  limits->idle_timeout_ms = 60000;
+  limits->request_timeout_ms = 60000;
+  limits->max_connections = 256;
+  limits->max_body_size = 10 * 1024 * 1024;
+}
+
+void
+jd_service_http_set_limits (JdServiceHttp             *self,
+                            const JdServiceHttpLimits *limits)
+{
+  g_return_if_fail (JD_IS_SERVICE_HTTP (self));
+  g_return_if_fail (limits != NULL);
+  g_return_if_fail (self->server == NULL);
+
+  self->limits = *limits;
+}
+
 gboolean
 jd_service_http_listen (JdServiceHttp    *self,
                         GTlsCertificate  *certificate,
@@ -1487,33 +1520,29 @@ jd_service_http_listen (JdServiceHttp    *self,
                         GError          **error)
 {
   g_autoptr(SoupServer) server = NULL;
+  g_autoptr(JdServiceHttpListener) listener = NULL;
   g_autoptr(GInetAddress) loopback = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
-  GSList *uris;
 
   g_return_val_if_fail (JD_IS_SERVICE_HTTP (self), FALSE);
   g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), FALSE);
   g_return_val_if_fail (self->server == NULL, FALSE);
 
   /* raw-paths: keep the path percent-encoded as on the wire, which is what
-   * SigV4 signs and what dispatch decodes segment by segment. */
-  server = soup_server_new ("tls-certificate", certificate,
-                            "server-header", "Jobdeck",
+   * SigV4 signs and what dispatch decodes segment by segment. The server
+   * never listens itself: JdServiceHttpListener accepts, does TLS and hands
+   * it each connection (see there why). */
+  server = soup_server_new ("server-header", "Jobdeck",
                             "raw-paths", TRUE,
                             NULL);
   soup_server_add_handler (server, NULL, server_callback, self, NULL);
 
+  listener = jd_service_http_listener_new (server, certificate, &self->limits);
   loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  address = g_inet_socket_address_new (loopback, port);
-  if (!soup_server_listen (server, address, SOUP_SERVER_LISTEN_HTTPS, error))
+  if (!jd_service_http_listener_listen (listener, loopback, port, error))
     return FALSE;
 
-  uris = soup_server_get_uris (server);
-  if (uris != NULL)
-    self->port = (guint16) g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
   self->server = g_steal_pointer (&server);
+  self->listener = g_steal_pointer (&listener);
   return TRUE;
 }
 
@@ -1522,7 +1551,15 @@ jd_service_http_get_port (JdServiceHttp *self)
 {
   g_return_val_if_fail (JD_IS_SERVICE_HTTP (self), 0);
 
-  return self->port;
+  return self->listener != NULL ? jd_service_http_listener_get_port (self->listener) : 0;
+}
+
+guint
+jd_service_http_get_n_connections (JdServiceHttp *self)
+{
+  g_return_val_if_fail (JD_IS_SERVICE_HTTP (self), 0);
+
+  return self->listener != NULL ? jd_service_http_listener_get_n_connections (self->listener) : 0;
 }
 
 void
@@ -1530,12 +1567,12 @@ jd_service_http_disconnect (JdServiceHttp *self)
 {
   g_return_if_fail (JD_IS_SERVICE_HTTP (self));
 
+  if (self->listener != NULL)
+    jd_service_http_listener_close (self->listener);
   if (self->server != NULL)
-    {
-      soup_server_disconnect (self->server);
-      g_clear_object (&self->server);
-    }
-  self->port = 0;
+    soup_server_disconnect (self->server);
+  g_clear_object (&self->listener);
+  g_clear_object (&self->server);
 }
 
 JdStore *
