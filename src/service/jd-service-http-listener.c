@@ -33,9 +33,10 @@
 /* Largest TLS record (2^14 plus the allowed expansion) and its header. */
 #define TLS_RECORD_HEADER 5
 #define TLS_RECORD_MAX    (16384 + 2048)
-/* After a 413, how long the rest of the client's upload is read and dropped,
- * so that the client sees the answer rather than a reset. */
+/* After a 413, how long (and how much of) the rest of the client's upload is
+ * read and dropped, so that the client sees the answer rather than a reset. */
 #define LINGER_MS         2000
+#define LINGER_BYTES      (1024 * 1024)
 
 typedef enum {
   CONN_HELLO,       /* waiting for the whole ClientHello; no thread used */
@@ -61,6 +62,7 @@ typedef struct {
   GSource               *watch;
   GSource               *timer;
   gsize                  body_seen;
+  gsize                  drained;
   GBytes                *reply;       /* the 413 being written */
 } Conn;
 
@@ -238,7 +240,7 @@ drain_cb (GSocket      *socket,
   gssize n;
 
   n = g_socket_receive (socket, buf, sizeof buf, NULL, NULL);
-  if (n > 0)
+  if (n > 0 && (c->drained += n) < LINGER_BYTES)
     return G_SOURCE_CONTINUE;
   if (n < 0 && (condition & (G_IO_HUP | G_IO_ERR)) == 0)
     return G_SOURCE_CONTINUE;   /* would block */

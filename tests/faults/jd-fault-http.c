@@ -61,7 +61,8 @@ jd_fault_request_head (const JdFaultEndpoint *endpoint,
   JdSigv4Credentials creds = { endpoint->access_key_id, endpoint->secret_access_key, NULL, endpoint->region };
   JdSigv4Header headers[2] = { { "Host", host }, { "x-amz-content-sha256", "UNSIGNED-PAYLOAD" } };
   JdSigv4Request request;
-  gboolean unsigned_payload = content_length >= 0;
+  gboolean unsigned_payload = content_length >= 0 || content_length == JD_FAULT_CHUNKED;
+  g_autofree char *length = NULL;
 
   raw_path = question != NULL ? g_strndup (path, question - path) : g_strdup (path);
   request.method = method;
@@ -72,6 +73,11 @@ jd_fault_request_head (const JdFaultEndpoint *endpoint,
   request.body = (const guint8 *) body;
   request.body_len = body != NULL ? strlen (body) : 0;
   jd_sigv4_sign (&request, &creds, "iot", now, &authorization, &amz_date);
+  if (content_length == JD_FAULT_CHUNKED)
+    length = g_strdup ("Transfer-Encoding: chunked\r\n");
+  else
+    length = g_strdup_printf ("Content-Length: %" G_GINT64_FORMAT "\r\n",
+                              content_length >= 0 ? content_length : (gint64) request.body_len);
 
   return g_strdup_printf ("%s %s HTTP/1.1\r\n"
                           "Host: %s\r\n"
@@ -79,13 +85,12 @@ jd_fault_request_head (const JdFaultEndpoint *endpoint,
                           "X-Amz-Date: %s\r\n"
                           "%s"
                           "Content-Type: application/json\r\n"
-                          "Content-Length: %" G_GINT64_FORMAT "\r\n"
+                          "%s"
                           "%s"
                           "\r\n",
                           method, path, host, authorization, amz_date,
                           unsigned_payload ? "x-amz-content-sha256: UNSIGNED-PAYLOAD\r\n" : "",
-                          unsigned_payload ? content_length : (gint64) request.body_len,
-                          extra_headers != NULL ? extra_headers : "");
+                          length, extra_headers != NULL ? extra_headers : "");
 }
 
 guint
@@ -207,6 +212,13 @@ jd_fault_rss_kib (GPid pid)
 guint
 jd_fault_count_close_wait (guint16 port)
 {
+  return jd_fault_count_tcp (port, 0x08);
+}
+
+guint
+jd_fault_count_tcp (guint16 port,
+                    guint   wanted)
+{
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
   guint n = 0;
@@ -219,7 +231,7 @@ jd_fault_count_close_wait (guint16 port)
 
       /* "  sl  local_address rem_address   st ..." with hex fields */
       if (sscanf (lines[i], " %*d: %*8X:%X %*8X:%*X %X", &local_port, &state) == 2
-          && local_port == port && state == 0x08)
+          && local_port == port && state == wanted)
         n++;
     }
   return n;

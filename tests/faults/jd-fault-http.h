@@ -26,8 +26,10 @@ GIOStream *jd_fault_connect          (const JdFaultEndpoint *endpoint,
                                       GError               **error);
 /* The request's head (request line and headers, ending in an empty line),
  * signed with the endpoint's keys; @body (may be NULL) is signed but not
- * included. @content_length -1 = the body's length; otherwise sent as is
- * (and the payload hash left UNSIGNED-PAYLOAD). */
+ * included. @content_length -1 = the body's length; JD_FAULT_CHUNKED =
+ * Transfer-Encoding: chunked; otherwise sent as is. Except with -1 the
+ * payload hash is left UNSIGNED-PAYLOAD. */
+#define JD_FAULT_CHUNKED (-2)
 char      *jd_fault_request_head     (const JdFaultEndpoint *endpoint,
                                       const char            *method,
                                       const char            *path,
@@ -58,5 +60,9 @@ guint      jd_fault_count_fds        (GPid                   pid);
 guint64    jd_fault_rss_kib          (GPid                   pid);
 /* TCP sockets in CLOSE-WAIT whose local port is @port (IPv4). */
 guint      jd_fault_count_close_wait (guint16                port);
+/* TCP sockets in @state (the kernel's number: 1 ESTABLISHED, 8 CLOSE-WAIT)
+ * whose local port is @port (IPv4). */
+guint      jd_fault_count_tcp        (guint16                port,
+                                      guint                  state);
 
 G_END_DECLS

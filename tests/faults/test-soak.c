@@ -26,7 +26,7 @@
 #define THING         "Soak1"
 #define N_WARM_UP     100
 #define N_REQUESTS    2000    /* at most; as many as fit in MAX_SECONDS */
-#define MIN_REQUESTS  300
+#define MIN_REQUESTS  200
 #define DEVICE_EVERY  50      /* one MQTT device cycle per this many requests */
 #define MAX_SECONDS   45
 #define FD_SLACK      4
