@@ -319,7 +319,8 @@ conn_reject_too_large (Conn              *c,
 
   g_debug ("connection %u: request body over %" G_GSIZE_FORMAT " bytes refused",
            c->id, self->limits.max_body_size);
-  g_assert (c->handed != NULL && c->tls == NULL);
+  g_assert (c->handed != NULL);
+  g_clear_object (&c->tls);
   c->tls = G_TLS_CONNECTION (g_object_ref (c->handed));
   c->state = CONN_REJECTING;
   conn_set_timer (c, self->limits.request_timeout_ms);
@@ -411,6 +412,7 @@ handshake_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
   JdServiceHttpListener *self;
+  GTlsConnection *tls;
   gboolean ok;
   Conn *c;
 
@@ -437,16 +439,18 @@ handshake_cb (GObject      *object,
   g_clear_object (&c->cancellable);
   c->cancellable = g_cancellable_new ();
 
-  self->handing = c;
-  soup_server_accept_iostream (self->server, G_IO_STREAM (c->tls), c->local, c->remote, NULL);
-  self->handing = NULL;
-
   /* From here the SoupServer owns the TLS connection; when it lets go the
-   * connection is finalized and leaves the table. */
-  c->handed = G_OBJECT (c->tls);
+   * connection is finalized and leaves the table. libsoup may read and answer
+   * a request that is already there before accept returns. */
+  tls = g_steal_pointer (&c->tls);
+  c->handed = G_OBJECT (tls);
   g_object_weak_ref (c->handed, handed_finalized_cb, c);
-  g_clear_object (&c->tls);
   g_clear_object (&c->tcp);
+  self->handing = c;
+  soup_server_accept_iostream (self->server, G_IO_STREAM (tls), c->local, c->remote, NULL);
+  self->handing = NULL;
+  /* May free c. */
+  g_object_unref (tls);
   g_object_unref (self);
 }
 

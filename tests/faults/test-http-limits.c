@@ -122,6 +122,19 @@ socket_of (GIOStream *stream)
   return g_socket_connection_get_socket (G_SOCKET_CONNECTION (base));
 }
 
+/* Serves until at most @n connections remain open, or @ms pass. */
+static guint
+n_connections_after (Fixture *f,
+                     guint    n,
+                     guint    ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (jd_service_http_get_n_connections (f->http) > n && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  return jd_service_http_get_n_connections (f->http);
+}
+
 /* ---- bodies ---- */
 
 typedef struct {
@@ -279,8 +292,8 @@ test_deadlines (void)
   Silent idle = { &f, TRUE, 0 };
 
   jd_service_http_limits_init (&limits);
-  limits.handshake_timeout_ms = 500;
-  limits.idle_timeout_ms = 800;
+  limits.handshake_timeout_ms = 1000;
+  limits.idle_timeout_ms = 1000;
   fixture_start (&f, &limits);
 
   run_client (silent_client, &no_hello);
@@ -289,13 +302,14 @@ test_deadlines (void)
   g_test_message ("closed after: no ClientHello %.3f s, part of one %.3f s, no request %.3f s",
                   no_hello.seconds, part_hello.seconds, idle.seconds);
   /* Closed by the deadline, long before the client's own 10 s. */
-  g_assert_cmpfloat (no_hello.seconds, >=, 0.4);
-  g_assert_cmpfloat (no_hello.seconds, <, 3.0);
-  g_assert_cmpfloat (part_hello.seconds, >=, 0.4);
-  g_assert_cmpfloat (part_hello.seconds, <, 3.0);
+  g_assert_cmpfloat (no_hello.seconds, >=, 0.9);
+  g_assert_cmpfloat (no_hello.seconds, <, 4.0);
+  g_assert_cmpfloat (part_hello.seconds, >=, 0.9);
+  g_assert_cmpfloat (part_hello.seconds, <, 4.0);
   g_assert_cmpfloat (idle.seconds, >=, 0.5);
-  g_assert_cmpfloat (idle.seconds, <, 3.5);
-  g_assert_cmpuint (jd_service_http_get_n_connections (f.http), ==, 0);
+  g_assert_cmpfloat (idle.seconds, <, 4.0);
+  /* The server lets go of the last one on its next iterations. */
+  g_assert_cmpuint (n_connections_after (&f, 0, 2000), ==, 0);
   fixture_stop (&f);
 }
 
