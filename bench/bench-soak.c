@@ -168,8 +168,8 @@ main (int   argc,
            " -> %" G_GUINT64_FORMAT " KiB\n\n",
            n, n / DEVICE_EVERY, jd_bench_elapsed (start), fds0, fds1, rss0, rss1);
   /* No baseline: the target is no growth at all. */
-  g_print ("| soak (fresh connections) | fds per request | %s | — | — | 0 |\n", fds_text);
-  g_print ("| soak (fresh connections) | RSS per request | %s | — | — | ≈ 0 |\n", rss_text);
+  g_print ("| soak (fresh connections) | fds per request | %s | - | - | 0 |\n", fds_text);
+  g_print ("| soak (fresh connections) | RSS per request | %s | - | - | ~0 |\n", rss_text);
 
   g_subprocess_send_signal (daemon, SIGTERM);
   g_subprocess_wait (daemon, NULL, NULL);

@@ -478,13 +478,16 @@ conn_start_handshake (Conn *c)
                                     handshake_cb, conn_ref_new (c));
 }
 
-/* Waits, without a thread, until the whole first TLS record is there. */
-static gboolean
-hello_cb (GSocket      *socket,
-          GIOCondition  condition,
-          gpointer      user_data)
+/* What has arrived of the first TLS record. */
+typedef enum {
+  HELLO_WAIT,       /* nothing or part of it yet */
+  HELLO_COMPLETE,
+  HELLO_BAD,        /* closed, failed, or not a TLS handshake */
+} HelloState;
+
+static HelloState
+peek_hello (GSocket *socket)
 {
-  Conn *c = user_data;
   guint8 header[TLS_RECORD_HEADER];
   gssize n;
   int available = 0;
@@ -492,31 +495,64 @@ hello_cb (GSocket      *socket,
 
   n = recv (g_socket_get_fd (socket), header, sizeof header, MSG_PEEK | MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-    return G_SOURCE_CONTINUE;
-  if (n <= 0 || header[0] != 0x16)   /* closed, failed, or not a TLS handshake */
-    {
-      g_clear_pointer (&c->watch, g_source_unref);
-      conn_remove (c);
-      return G_SOURCE_REMOVE;
-    }
+    return HELLO_WAIT;
+  if (n <= 0 || header[0] != 0x16)
+    return HELLO_BAD;
   if ((gsize) n < sizeof header)
-    return G_SOURCE_CONTINUE;
+    return HELLO_WAIT;
   needed = TLS_RECORD_HEADER + MIN ((gsize) ((header[3] << 8) | header[4]), TLS_RECORD_MAX);
-  if (ioctl (g_socket_get_fd (socket), FIONREAD, &available) == 0 && (gsize) available < needed)
+  if (ioctl (g_socket_get_fd (socket), FIONREAD, &available) != 0)
+    return HELLO_BAD;
+  return (gsize) available < needed ? HELLO_WAIT : HELLO_COMPLETE;
+}
+
+static gboolean hello_cb (GSocket      *socket,
+                          GIOCondition  condition,
+                          gpointer      user_data);
+
+/* Part of the record is there: the socket stays readable, so instead of
+ * watching it (which would wake the loop without pause) look again a little
+ * later, until the handshake deadline. */
+static gboolean
+hello_poll_cb (gpointer user_data)
+{
+  Conn *c = user_data;
+
+  return hello_cb (c->socket, 0, c);
+}
+
+/* Waits, without a thread, until the whole first TLS record is there. */
+static gboolean
+hello_cb (GSocket      *socket,
+          GIOCondition  condition,
+          gpointer      user_data)
+{
+  Conn *c = user_data;
+
+  switch (peek_hello (socket))
     {
-      /* Only wake again when more arrives (or the peer leaves). */
-      if (condition & G_IO_HUP)
+    case HELLO_WAIT:
+      if (condition != 0 && recv (g_socket_get_fd (socket), &(char) { 0 }, 1, MSG_PEEK | MSG_DONTWAIT) > 0)
         {
+          /* Readable but incomplete: poll from now on. */
           g_clear_pointer (&c->watch, g_source_unref);
-          conn_remove (c);
+          c->watch = g_timeout_source_new (25);
+          g_source_set_callback (c->watch, hello_poll_cb, c, NULL);
+          g_source_set_static_name (c->watch, "[jobdeck] http client hello (partial)");
+          g_source_attach (c->watch, c->listener->context);
           return G_SOURCE_REMOVE;
         }
       return G_SOURCE_CONTINUE;
+    case HELLO_BAD:
+      g_clear_pointer (&c->watch, g_source_unref);
+      conn_remove (c);
+      return G_SOURCE_REMOVE;
+    case HELLO_COMPLETE:
+    default:
+      g_clear_pointer (&c->watch, g_source_unref);
+      conn_start_handshake (c);
+      return G_SOURCE_REMOVE;
     }
-
-  g_clear_pointer (&c->watch, g_source_unref);
-  conn_start_handshake (c);
-  return G_SOURCE_REMOVE;
 }
 
 /* Makes room for a new connection: closes the oldest one that has not sent

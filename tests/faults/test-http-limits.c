@@ -16,6 +16,7 @@
 #define G_LOG_DOMAIN "test-http-limits"
 
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jd-fault-http.h"
@@ -120,6 +121,15 @@ socket_of (GIOStream *stream)
     g_object_ref (base);
   g_object_unref (base);   /* the connection keeps it */
   return g_socket_connection_get_socket (G_SOCKET_CONNECTION (base));
+}
+
+static gint64
+process_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 /* Serves until at most @n connections remain open, or @ms pass. */
@@ -290,6 +300,7 @@ test_deadlines (void)
   Silent no_hello = { &f, FALSE, 0 };
   Silent part_hello = { &f, FALSE, 6 };
   Silent idle = { &f, TRUE, 0 };
+  gint64 cpu;
 
   jd_service_http_limits_init (&limits);
   limits.handshake_timeout_ms = 1000;
@@ -297,7 +308,9 @@ test_deadlines (void)
   fixture_start (&f, &limits);
 
   run_client (silent_client, &no_hello);
+  cpu = process_cpu_us ();
   run_client (silent_client, &part_hello);
+  cpu = process_cpu_us () - cpu;
   run_client (silent_client, &idle);
   g_test_message ("closed after: no ClientHello %.3f s, part of one %.3f s, no request %.3f s",
                   no_hello.seconds, part_hello.seconds, idle.seconds);
@@ -306,6 +319,9 @@ test_deadlines (void)
   g_assert_cmpfloat (no_hello.seconds, <, 4.0);
   g_assert_cmpfloat (part_hello.seconds, >=, 0.9);
   g_assert_cmpfloat (part_hello.seconds, <, 4.0);
+  /* Waiting for the rest of a ClientHello does not spin the loop. */
+  g_test_message ("CPU time while a partial ClientHello waited: %.3f s", cpu / 1e6);
+  g_assert_cmpint (cpu, <, 300 * 1000);
   g_assert_cmpfloat (idle.seconds, >=, 0.5);
   g_assert_cmpfloat (idle.seconds, <, 4.0);
   /* The server lets go of the last one on its next iterations. */
