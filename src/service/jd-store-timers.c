@@ -1,0 +1,144 @@
+/* jd-store-timers.c — JdStore's clock and the execution timers: the step
+ * timeout (UpdateJobExecution / StartNextPendingJobExecution) and the job's
+ * in-progress timeout. Deadlines are kept in the executions table; one
+ * GSource on the store's main context fires at the earliest and times out
+ * every execution whose deadline has passed, in one transaction.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "jd-store"
+
+#include <math.h>
+
+#include "jd-store-private.h"
+
+gint64
+jd_store_now (JdStore *self)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* The clock of the deadlines, in milliseconds. */
+gint64
+_jd_store_deadline_clock_ms (JdStore *self)
+{
+  return g_get_real_time () / 1000;
+}
+
+gint64
+_jd_store_minutes_to_ms (JdStore *self,
+                         gint64   minutes)
+{
+  return (gint64) llround ((double) minutes * 60000.0 * self->time_scale);
+}
+
+void
+_jd_store_stop_timer (JdStore *self)
+{
+  if (self->timer != NULL)
+    {
+      g_source_destroy (self->timer);
+      g_clear_pointer (&self->timer, g_source_unref);
+    }
+}
+
+static gboolean timer_fired_cb (gpointer data);
+
+/* Times out every execution whose deadline has passed, in one transaction. */
+static gboolean
+time_out_due (JdStore  *self,
+              GError  **error)
+{
+  g_autoptr(JdStoreTx) tx = NULL;
+  g_autoptr(sqlite3_stmt) select = NULL;
+  g_autoptr(sqlite3_stmt) update = NULL;
+  gint64 now = _jd_store_deadline_clock_ms (self);
+  int rc;
+
+  tx = _jd_store_tx_begin (self, error);
+  if (tx == NULL)
+    return FALSE;
+
+  select = _jd_store_prepare (self,
+                              "SELECT DISTINCT thing_name FROM executions WHERE status = 'IN_PROGRESS' AND "
+                              "((step_deadline_ms > 0 AND step_deadline_ms <= ?1) OR "
+                              " (progress_deadline_ms > 0 AND progress_deadline_ms <= ?1))",
+                              error);
+  if (select == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (select, 1, now);
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    _jd_store_touch (self, (const char *) sqlite3_column_text (select, 0));
+  if (rc != SQLITE_DONE)
+    return _jd_store_set_db_error (self, rc, error);
+
+  update = _jd_store_prepare (self,
+                              "UPDATE executions SET status = 'TIMED_OUT', version_number = version_number + 1, "
+                              "last_updated_at = ?2, step_deadline_ms = 0, progress_deadline_ms = 0 "
+                              "WHERE status = 'IN_PROGRESS' AND "
+                              "((step_deadline_ms > 0 AND step_deadline_ms <= ?1) OR "
+                              " (progress_deadline_ms > 0 AND progress_deadline_ms <= ?1))",
+                              error);
+  if (update == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (update, 1, now);
+  sqlite3_bind_int64 (update, 2, jd_store_now (self));
+  if (!_jd_store_step_done (self, update, error))
+    return FALSE;
+
+  g_clear_pointer (&select, _jd_store_stmt_release);
+  g_clear_pointer (&update, _jd_store_stmt_release);
+  return _jd_store_tx_commit (&tx, error);
+}
+
+static gboolean
+timer_fired_cb (gpointer data)
+{
+  JdStore *self = data;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->timer, g_source_unref);
+
+  if (!time_out_due (self, &error))
+    {
+      /* Try again a little later rather than spinning. */
+      g_debug ("timing out executions failed: %s", error->message);
+      if (self->timer == NULL)
+        {
+          self->timer = g_timeout_source_new (1000);
+          g_source_set_callback (self->timer, timer_fired_cb, self, NULL);
+          g_source_attach (self->timer, self->context);
+        }
+    }
+  return G_SOURCE_REMOVE;
+}
+
+void
+_jd_store_schedule_timer (JdStore *self)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 deadline;
+  gint64 delay;
+
+  _jd_store_stop_timer (self);
+
+  stmt = _jd_store_prepare (self,
+                            "SELECT MIN(CASE WHEN step_deadline_ms > 0 AND "
+                            "  (progress_deadline_ms = 0 OR step_deadline_ms < progress_deadline_ms) "
+                            "  THEN step_deadline_ms ELSE progress_deadline_ms END) "
+                            "FROM executions WHERE status = 'IN_PROGRESS' AND "
+                            "(step_deadline_ms > 0 OR progress_deadline_ms > 0)",
+                            NULL);
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+    return;
+
+  deadline = sqlite3_column_int64 (stmt, 0);
+  delay = MAX (0, deadline - _jd_store_deadline_clock_ms (self));
+  self->timer = g_timeout_source_new ((guint) MIN (delay, (gint64) G_MAXUINT / 2));
+  g_source_set_callback (self->timer, timer_fired_cb, self, NULL);
+  g_source_set_name (self->timer, "[jobdeck] execution timers");
+  g_source_attach (self->timer, self->context);
+}
+
