@@ -71,6 +71,7 @@ run roundtrip 120 "$build/bench/bench-roundtrip"
 run client-sdk 180 "$build/bench/bench-client-sdk"
 run fanout 240 "$build/bench/bench-fanout"
 run model 60 "$build/bench/bench-model"
+run store 300 "$build/bench/bench-store"
 if command -v xvfb-run >/dev/null 2>&1 && command -v dbus-run-session >/dev/null 2>&1; then
   run coldstart 240 xvfb-run -a -s '-screen 0 1280x800x24' \
     dbus-run-session -- sh -c 'echo bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"' \
