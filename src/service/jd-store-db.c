@@ -68,7 +68,38 @@ static const char *const migrations[] = {
   "  progress_deadline_ms INTEGER NOT NULL DEFAULT 0,"
   "  UNIQUE (job_id, thing_name, execution_number));"
   "CREATE INDEX executions_by_thing ON executions (thing_name, status);",
+
+  /* 2: a request costs what it touches, not the size of the store. The
+   * target list (600 KB for 10,000 things) moves out of `jobs`, so a row of
+   * `jobs` is read without it; job completion looks up a job's pending
+   * executions by (job_id, status); the timers find the earliest deadline
+   * and the due executions through partial indexes of the set deadlines. */
+  "CREATE TABLE job_targets ("
+  "  job_id TEXT PRIMARY KEY,"
+  "  targets TEXT NOT NULL);"
+  "INSERT INTO job_targets (job_id, targets) SELECT job_id, targets FROM jobs;"
+  "ALTER TABLE jobs DROP COLUMN targets;"
+  "CREATE INDEX executions_by_job_status ON executions (job_id, status);"
+  "CREATE INDEX executions_by_step_deadline ON executions (step_deadline_ms) WHERE step_deadline_ms > 0;"
+  "CREATE INDEX executions_by_progress_deadline ON executions (progress_deadline_ms) "
+  "  WHERE progress_deadline_ms > 0;",
 };
+
+/* Per connection: the jobs whose executions the open transaction ended,
+ * removed, or that it created — the only jobs a commit may complete
+ * (jd-store-tx.c). Temporary, so nothing of it reaches the file; rolled back
+ * with the transaction. */
+static const char connection_setup[] =
+  "PRAGMA temp_store = MEMORY;"
+  "CREATE TEMP TABLE ended_jobs (job_id TEXT PRIMARY KEY) WITHOUT ROWID;"
+  "CREATE TEMP TRIGGER execution_ended AFTER UPDATE OF status ON executions "
+  "  WHEN OLD.status IN ('QUEUED', 'IN_PROGRESS') AND NEW.status NOT IN ('QUEUED', 'IN_PROGRESS') "
+  "  BEGIN INSERT OR IGNORE INTO ended_jobs (job_id) VALUES (NEW.job_id); END;"
+  "CREATE TEMP TRIGGER execution_removed AFTER DELETE ON executions "
+  "  WHEN OLD.status IN ('QUEUED', 'IN_PROGRESS') "
+  "  BEGIN INSERT OR IGNORE INTO ended_jobs (job_id) VALUES (OLD.job_id); END;"
+  "CREATE TEMP TRIGGER job_created AFTER INSERT ON jobs "
+  "  BEGIN INSERT OR IGNORE INTO ended_jobs (job_id) VALUES (NEW.job_id); END;";
 
 gboolean
 _jd_store_set_db_error (JdStore  *self,
@@ -276,7 +307,9 @@ _jd_store_db_open (JdStore  *self,
     return FALSE;
   if (!_jd_store_exec_sql (self, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", error))
     return FALSE;
-  return migrate (self, error);
+  if (!migrate (self, error))
+    return FALSE;
+  return _jd_store_exec_sql (self, connection_setup, error);
 }
 
 void

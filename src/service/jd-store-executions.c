@@ -17,12 +17,19 @@
 GPtrArray *
 _jd_store_pending_of (JdStore     *self,
                       const char  *thing_name,
+                      gboolean     with_document,
                       GError     **error)
 {
   const char *params[] = { thing_name };
 
+  if (with_document)
+    return _jd_store_query_executions (self,
+                                       "SELECT " JD_STORE_EXEC_DOC_COLUMNS
+                                       "WHERE e.thing_name = ?1 AND e.status IN ('QUEUED', 'IN_PROGRESS')"
+                                       JD_STORE_PENDING_ORDER,
+                                       params, 1, -1, error);
   return _jd_store_query_executions (self,
-                                     "SELECT " JD_STORE_EXEC_COLUMNS JD_STORE_EXEC_FROM
+                                     "SELECT " JD_STORE_EXEC_COLUMNS
                                      "WHERE e.thing_name = ?1 AND e.status IN ('QUEUED', 'IN_PROGRESS')"
                                      JD_STORE_PENDING_ORDER,
                                      params, 1, -1, error);
@@ -40,7 +47,7 @@ find_execution (JdStore     *self,
   int rc;
 
   stmt = _jd_store_prepare (self,
-                            "SELECT " JD_STORE_EXEC_COLUMNS JD_STORE_EXEC_FROM
+                            "SELECT " JD_STORE_EXEC_DOC_COLUMNS
                             "WHERE e.thing_name = ?1 AND e.job_id = ?2 AND (?3 < 0 OR e.execution_number = ?3) "
                             "ORDER BY e.execution_number DESC LIMIT 1",
                             error);
@@ -75,7 +82,7 @@ _jd_store_executions_of_thing (JdStore    *self,
 {
   const char *params[] = { thing_name };
 
-  return _jd_store_query_executions (self, "SELECT " JD_STORE_EXEC_COLUMNS JD_STORE_EXEC_FROM "WHERE e.thing_name = ?1 ORDER BY e.seq",
+  return _jd_store_query_executions (self, "SELECT " JD_STORE_EXEC_COLUMNS "WHERE e.thing_name = ?1 ORDER BY e.seq",
                                      params, 1, -1, NULL);
 }
 
@@ -132,18 +139,17 @@ jd_store_list_executions_for_job (JdStore     *self,
                                   gboolean    *more,
                                   GError     **error)
 {
-  g_autoptr(JdStoreJob) job = NULL;
   const char *params[] = { job_id, status, after };
 
   g_return_val_if_fail (JD_IS_STORE (self), NULL);
   g_return_val_if_fail (job_id != NULL, NULL);
 
-  job = _jd_store_find_job (self, job_id, error);
-  if (job == NULL)
+  /* Only whether the job exists: its targets and counters are not read. */
+  if (!_jd_store_job_exists (self, job_id, error))
     return NULL;
 
   return _jd_store_page (_jd_store_query_executions (self,
-                                                     "SELECT " JD_STORE_EXEC_COLUMNS JD_STORE_EXEC_FROM
+                                                     "SELECT " JD_STORE_EXEC_COLUMNS
                                                      "WHERE e.job_id = ?1 AND (?2 IS NULL OR e.status = ?2) "
                                                      "AND (?3 IS NULL OR e.thing_name > ?3) "
                                                      "ORDER BY e.thing_name, e.execution_number LIMIT ?4",
@@ -167,7 +173,7 @@ jd_store_list_executions_for_thing (JdStore     *self,
   g_return_val_if_fail (thing_name != NULL, NULL);
 
   return _jd_store_page (_jd_store_query_executions (self,
-                                                     "SELECT " JD_STORE_EXEC_COLUMNS JD_STORE_EXEC_FROM
+                                                     "SELECT " JD_STORE_EXEC_COLUMNS
                                                      "WHERE e.thing_name = ?1 AND (?2 IS NULL OR e.status = ?2) "
                                                      "AND (?3 IS NULL OR e.job_id = ?3) "
                                                      "AND e.seq > COALESCE((SELECT MAX(seq) FROM executions "
@@ -326,7 +332,7 @@ jd_store_get_pending (JdStore     *self,
   g_return_val_if_fail (JD_IS_STORE (self), FALSE);
   g_return_val_if_fail (thing_name != NULL, FALSE);
 
-  pending = _jd_store_pending_of (self, thing_name, error);
+  pending = _jd_store_pending_of (self, thing_name, FALSE, error);
   if (pending == NULL)
     return FALSE;
 
@@ -354,7 +360,7 @@ jd_store_get_next (JdStore     *self,
   g_return_val_if_fail (JD_IS_STORE (self), NULL);
   g_return_val_if_fail (thing_name != NULL, NULL);
 
-  pending = _jd_store_pending_of (self, thing_name, error);
+  pending = _jd_store_pending_of (self, thing_name, TRUE, error);
   if (pending == NULL || pending->len == 0)
     return NULL;
   return g_ptr_array_steal_index (pending, 0);
@@ -407,7 +413,7 @@ jd_store_start_next (JdStore           *self,
     return FALSE;
 
   _jd_store_touch (self, thing_name);
-  pending = _jd_store_pending_of (self, thing_name, error);
+  pending = _jd_store_pending_of (self, thing_name, FALSE, error);
   if (pending == NULL)
     return FALSE;
   if (pending->len == 0)

@@ -74,7 +74,7 @@ _jd_store_find_job (JdStore     *self,
                     const char  *job_id,
                     GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = _jd_store_prepare (self, "SELECT " JD_STORE_JOB_COLUMNS "FROM jobs WHERE job_id = ?1", error);
+  g_autoptr(sqlite3_stmt) stmt = _jd_store_prepare (self, "SELECT " JD_STORE_JOB_COLUMNS "WHERE j.job_id = ?1", error);
   JdStoreJob *job;
   int rc;
 
@@ -101,6 +101,26 @@ _jd_store_find_job (JdStore     *self,
   return job;
 }
 
+gboolean
+_jd_store_job_exists (JdStore     *self,
+                      const char  *job_id,
+                      GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = _jd_store_prepare (self, "SELECT 1 FROM jobs WHERE job_id = ?1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  _jd_store_bind_text (stmt, 1, job_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    return _jd_store_set_db_error (self, rc, error);
+  g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_NOT_FOUND, "Job %s does not exist", job_id);
+  return FALSE;
+}
+
 JdStoreJob *
 jd_store_create_job (JdStore              *self,
                      const JdStoreJobSpec *spec,
@@ -109,9 +129,9 @@ jd_store_create_job (JdStore              *self,
   g_autoptr(JdStoreTx) tx = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(sqlite3_stmt) insert_job = NULL;
+  g_autoptr(sqlite3_stmt) insert_targets = NULL;
   g_autoptr(sqlite3_stmt) insert_exec = NULL;
   g_autofree char *targets_text = NULL;
-  g_autoptr(JdStoreJob) existing = NULL;
   gint64 now;
 
   g_return_val_if_fail (JD_IS_STORE (self), NULL);
@@ -122,8 +142,7 @@ jd_store_create_job (JdStore              *self,
   if (tx == NULL)
     return NULL;
 
-  existing = _jd_store_find_job (self, spec->job_id, &local_error);
-  if (existing != NULL)
+  if (_jd_store_job_exists (self, spec->job_id, &local_error))
     {
       g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_ALREADY_EXISTS,
                    "Job %s already exists", spec->job_id);
@@ -146,9 +165,9 @@ jd_store_create_job (JdStore              *self,
   now = jd_store_now (self);
   targets_text = _jd_store_strv_to_text (spec->targets != NULL ? spec->targets : spec->thing_names);
   insert_job = _jd_store_prepare (self,
-                                  "INSERT INTO jobs (job_id, status, target_selection, targets, description, document, "
+                                  "INSERT INTO jobs (job_id, status, target_selection, description, document, "
                                   "document_source, created_at, last_updated_at, in_progress_timeout) "
-                                  "VALUES (?1, 'IN_PROGRESS', ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
+                                  "VALUES (?1, 'IN_PROGRESS', ?2, ?4, ?5, ?6, ?7, ?7, ?8)",
                                   error);
   if (insert_job == NULL)
     return NULL;
@@ -161,6 +180,14 @@ jd_store_create_job (JdStore              *self,
   sqlite3_bind_int64 (insert_job, 7, now);
   sqlite3_bind_int64 (insert_job, 8, MAX (0, spec->in_progress_timeout_minutes));
   if (!_jd_store_step_done (self, insert_job, error))
+    return NULL;
+
+  insert_targets = _jd_store_prepare (self, "INSERT INTO job_targets (job_id, targets) VALUES (?1, ?2)", error);
+  if (insert_targets == NULL)
+    return NULL;
+  _jd_store_bind_text (insert_targets, 1, spec->job_id);
+  _jd_store_bind_text (insert_targets, 2, targets_text);
+  if (!_jd_store_step_done (self, insert_targets, error))
     return NULL;
 
   insert_exec = _jd_store_prepare (self,
@@ -180,6 +207,7 @@ jd_store_create_job (JdStore              *self,
         return NULL;
     }
   g_clear_pointer (&insert_job, _jd_store_stmt_release);
+  g_clear_pointer (&insert_targets, _jd_store_stmt_release);
   g_clear_pointer (&insert_exec, _jd_store_stmt_release);
 
   if (!_jd_store_tx_commit (&tx, error))
@@ -215,10 +243,10 @@ jd_store_list_jobs (JdStore     *self,
   g_return_val_if_fail (JD_IS_STORE (self), NULL);
 
   stmt = _jd_store_prepare (self,
-                            "SELECT " JD_STORE_JOB_COLUMNS "FROM jobs "
-                            "WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR target_selection = ?2) "
-                            "AND seq > COALESCE((SELECT seq FROM jobs WHERE job_id = ?3), 0) "
-                            "ORDER BY seq LIMIT ?4",
+                            "SELECT " JD_STORE_JOB_SUMMARY_COLUMNS
+                            "WHERE (?1 IS NULL OR j.status = ?1) AND (?2 IS NULL OR j.target_selection = ?2) "
+                            "AND j.seq > COALESCE((SELECT seq FROM jobs WHERE job_id = ?3), 0) "
+                            "ORDER BY j.seq LIMIT ?4",
                             error);
   if (stmt == NULL)
     return NULL;
@@ -310,6 +338,7 @@ jd_store_delete_job (JdStore     *self,
   g_autoptr(JdStoreJob) job = NULL;
   g_autoptr(sqlite3_stmt) del_exec = NULL;
   g_autoptr(sqlite3_stmt) del_job = NULL;
+  g_autoptr(sqlite3_stmt) del_targets = NULL;
 
   g_return_val_if_fail (JD_IS_STORE (self), FALSE);
   g_return_val_if_fail (job_id != NULL, FALSE);
@@ -335,14 +364,18 @@ jd_store_delete_job (JdStore     *self,
 
   del_exec = _jd_store_prepare (self, "DELETE FROM executions WHERE job_id = ?1", error);
   del_job = _jd_store_prepare (self, "DELETE FROM jobs WHERE job_id = ?1", error);
-  if (del_exec == NULL || del_job == NULL)
+  del_targets = _jd_store_prepare (self, "DELETE FROM job_targets WHERE job_id = ?1", error);
+  if (del_exec == NULL || del_job == NULL || del_targets == NULL)
     return FALSE;
   _jd_store_bind_text (del_exec, 1, job_id);
   _jd_store_bind_text (del_job, 1, job_id);
-  if (!_jd_store_step_done (self, del_exec, error) || !_jd_store_step_done (self, del_job, error))
+  _jd_store_bind_text (del_targets, 1, job_id);
+  if (!_jd_store_step_done (self, del_exec, error) || !_jd_store_step_done (self, del_job, error)
+      || !_jd_store_step_done (self, del_targets, error))
     return FALSE;
   g_clear_pointer (&del_exec, _jd_store_stmt_release);
   g_clear_pointer (&del_job, _jd_store_stmt_release);
+  g_clear_pointer (&del_targets, _jd_store_stmt_release);
 
   return _jd_store_tx_commit (&tx, error);
 }

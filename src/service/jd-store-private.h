@@ -81,19 +81,28 @@ struct _JdStore
   gint64        refilled_at[4];
 };
 
-/* The execution columns every execution query selects, the join that brings
- * the job's document, and the pending order. */
-#define JD_STORE_EXEC_COLUMNS \
+/* The columns of an execution (execution_from_row), without the job's
+ * document (NULL) or with it; the pending order. Lists, pending sets and
+ * snapshots never read the document: only replies that carry it do. */
+#define JD_STORE_EXEC_FIELDS \
   "e.job_id, e.thing_name, e.status, e.status_details, e.queued_at, e.started_at, " \
   "e.last_updated_at, e.version_number, e.execution_number, e.force_canceled, " \
-  "e.step_deadline_ms, e.progress_deadline_ms, j.document "
-#define JD_STORE_EXEC_FROM " FROM executions e JOIN jobs j ON j.job_id = e.job_id "
+  "e.step_deadline_ms, e.progress_deadline_ms, "
+#define JD_STORE_EXEC_COLUMNS JD_STORE_EXEC_FIELDS "NULL FROM executions e "
+#define JD_STORE_EXEC_DOC_COLUMNS \
+  JD_STORE_EXEC_FIELDS "j.document FROM executions e JOIN jobs j ON j.job_id = e.job_id "
 #define JD_STORE_PENDING_ORDER " ORDER BY (e.status = 'IN_PROGRESS') DESC, e.seq "
 
+/* The columns of a job (job_from_row), with its targets and document, and
+ * without them (NULL) for ListJobs. */
 #define JD_STORE_JOB_COLUMNS \
-  "job_id, status, target_selection, targets, description, document, document_source, " \
-  "force_canceled, reason_code, comment, created_at, last_updated_at, completed_at, " \
-  "in_progress_timeout "
+  "j.job_id, j.status, j.target_selection, t.targets, j.description, j.document, j.document_source, " \
+  "j.force_canceled, j.reason_code, j.comment, j.created_at, j.last_updated_at, j.completed_at, " \
+  "j.in_progress_timeout FROM jobs j LEFT JOIN job_targets t ON t.job_id = j.job_id "
+#define JD_STORE_JOB_SUMMARY_COLUMNS \
+  "j.job_id, j.status, j.target_selection, NULL, j.description, NULL, j.document_source, " \
+  "j.force_canceled, j.reason_code, j.comment, j.created_at, j.last_updated_at, j.completed_at, " \
+  "j.in_progress_timeout FROM jobs j "
 
 /* jd-store-db.c */
 void          _jd_store_stmt_release   (sqlite3_stmt  *stmt);
@@ -172,9 +181,15 @@ JdStoreJob   *_jd_store_find_job       (JdStore            *self,
                                         const char         *job_id,
                                         GError            **error);
 
+/* FALSE with a NOT_FOUND error when the job does not exist. */
+gboolean      _jd_store_job_exists     (JdStore            *self,
+                                        const char         *job_id,
+                                        GError            **error);
+
 /* jd-store-executions.c */
 GPtrArray    *_jd_store_pending_of     (JdStore            *self,
                                         const char         *thing_name,
+                                        gboolean            with_document,
                                         GError            **error);
 GPtrArray    *_jd_store_executions_of_thing (JdStore       *self,
                                              const char    *thing_name);

@@ -46,7 +46,11 @@ _jd_store_stop_timer (JdStore *self)
 
 static gboolean timer_fired_cb (gpointer data);
 
-/* Times out every execution whose deadline has passed, in one transaction. */
+/* Times out every execution whose deadline has passed, in one transaction.
+ * The due executions are found through the partial indexes of the set
+ * deadlines (schema 2), so the cost is that of the due executions. A
+ * deadline is only ever set on an IN_PROGRESS execution; one found on
+ * another (which would make the timer fire again and again) is cleared. */
 static gboolean
 time_out_due (JdStore  *self,
               GError  **error)
@@ -54,6 +58,8 @@ time_out_due (JdStore  *self,
   g_autoptr(JdStoreTx) tx = NULL;
   g_autoptr(sqlite3_stmt) select = NULL;
   g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(GArray) due = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) things = g_ptr_array_new_with_free_func (g_free);
   gint64 now = _jd_store_deadline_clock_ms (self);
   int rc;
 
@@ -62,34 +68,50 @@ time_out_due (JdStore  *self,
     return FALSE;
 
   select = _jd_store_prepare (self,
-                              "SELECT DISTINCT thing_name FROM executions WHERE status = 'IN_PROGRESS' AND "
-                              "((step_deadline_ms > 0 AND step_deadline_ms <= ?1) OR "
-                              " (progress_deadline_ms > 0 AND progress_deadline_ms <= ?1))",
+                              "SELECT seq, thing_name, status = 'IN_PROGRESS' FROM executions "
+                              "WHERE step_deadline_ms > 0 AND step_deadline_ms <= ?1 "
+                              "UNION "
+                              "SELECT seq, thing_name, status = 'IN_PROGRESS' FROM executions "
+                              "WHERE progress_deadline_ms > 0 AND progress_deadline_ms <= ?1",
                               error);
   if (select == NULL)
     return FALSE;
   sqlite3_bind_int64 (select, 1, now);
   while ((rc = sqlite3_step (select)) == SQLITE_ROW)
-    _jd_store_touch (self, (const char *) sqlite3_column_text (select, 0));
+    {
+      gint64 seq = sqlite3_column_int64 (select, 0);
+
+      g_array_append_val (due, seq);
+      if (sqlite3_column_int (select, 2))
+        g_ptr_array_add (things, _jd_store_column_text (select, 1));
+    }
   if (rc != SQLITE_DONE)
     return _jd_store_set_db_error (self, rc, error);
+  g_clear_pointer (&select, _jd_store_stmt_release);
+
+  for (guint i = 0; i < things->len; i++)
+    _jd_store_touch (self, g_ptr_array_index (things, i));
 
   update = _jd_store_prepare (self,
-                              "UPDATE executions SET status = 'TIMED_OUT', version_number = version_number + 1, "
-                              "last_updated_at = ?2, step_deadline_ms = 0, progress_deadline_ms = 0 "
-                              "WHERE status = 'IN_PROGRESS' AND "
-                              "((step_deadline_ms > 0 AND step_deadline_ms <= ?1) OR "
-                              " (progress_deadline_ms > 0 AND progress_deadline_ms <= ?1))",
+                              "UPDATE executions SET "
+                              "status = CASE WHEN status = 'IN_PROGRESS' THEN 'TIMED_OUT' ELSE status END, "
+                              "version_number = version_number + (status = 'IN_PROGRESS'), "
+                              "last_updated_at = CASE WHEN status = 'IN_PROGRESS' THEN ?2 ELSE last_updated_at END, "
+                              "step_deadline_ms = 0, progress_deadline_ms = 0 "
+                              "WHERE seq = ?1",
                               error);
   if (update == NULL)
     return FALSE;
-  sqlite3_bind_int64 (update, 1, now);
-  sqlite3_bind_int64 (update, 2, jd_store_now (self));
-  if (!_jd_store_step_done (self, update, error))
-    return FALSE;
-
-  g_clear_pointer (&select, _jd_store_stmt_release);
+  for (guint i = 0; i < due->len; i++)
+    {
+      sqlite3_reset (update);
+      sqlite3_bind_int64 (update, 1, g_array_index (due, gint64, i));
+      sqlite3_bind_int64 (update, 2, jd_store_now (self));
+      if (!_jd_store_step_done (self, update, error))
+        return FALSE;
+    }
   g_clear_pointer (&update, _jd_store_stmt_release);
+
   return _jd_store_tx_commit (&tx, error);
 }
 
@@ -125,11 +147,10 @@ _jd_store_schedule_timer (JdStore *self)
   _jd_store_stop_timer (self);
 
   stmt = _jd_store_prepare (self,
-                            "SELECT MIN(CASE WHEN step_deadline_ms > 0 AND "
-                            "  (progress_deadline_ms = 0 OR step_deadline_ms < progress_deadline_ms) "
-                            "  THEN step_deadline_ms ELSE progress_deadline_ms END) "
-                            "FROM executions WHERE status = 'IN_PROGRESS' AND "
-                            "(step_deadline_ms > 0 OR progress_deadline_ms > 0)",
+                            "SELECT MIN(deadline) FROM ("
+                            "  SELECT MIN(step_deadline_ms) AS deadline FROM executions WHERE step_deadline_ms > 0 "
+                            "  UNION ALL "
+                            "  SELECT MIN(progress_deadline_ms) FROM executions WHERE progress_deadline_ms > 0)",
                             NULL);
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
     return;

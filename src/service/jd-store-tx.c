@@ -94,7 +94,7 @@ take_snapshot (JdStore    *self,
                const char *thing_name)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) pending = _jd_store_pending_of (self, thing_name, &error);
+  g_autoptr(GPtrArray) pending = _jd_store_pending_of (self, thing_name, FALSE, &error);
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   Snapshot *snap = g_new0 (Snapshot, 1);
   GString *joined = g_string_new (NULL);
@@ -284,7 +284,9 @@ collect_events (JdStore    *self,
   return events;
 }
 
-/* Completes the SNAPSHOT jobs whose executions have all ended. */
+/* Completes the SNAPSHOT jobs whose executions have all ended — looking only
+ * at the jobs this transaction created or ended an execution of (the
+ * temporary table `ended_jobs`, filled by triggers: jd-store-db.c). */
 static gboolean
 complete_jobs (JdStore  *self,
                GError  **error)
@@ -293,14 +295,17 @@ complete_jobs (JdStore  *self,
 
   stmt = _jd_store_prepare (self,
                             "UPDATE jobs SET status = 'COMPLETED', completed_at = ?1, last_updated_at = ?1 "
-                            "WHERE status = 'IN_PROGRESS' AND target_selection = 'SNAPSHOT' AND NOT EXISTS "
+                            "WHERE job_id IN (SELECT job_id FROM temp.ended_jobs) "
+                            "AND status = 'IN_PROGRESS' AND target_selection = 'SNAPSHOT' AND NOT EXISTS "
                             "(SELECT 1 FROM executions e WHERE e.job_id = jobs.job_id "
                             " AND e.status IN ('QUEUED', 'IN_PROGRESS'))",
                             error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, jd_store_now (self));
-  return _jd_store_step_done (self, stmt, error);
+  if (!_jd_store_step_done (self, stmt, error))
+    return FALSE;
+  return _jd_store_exec_cached (self, "DELETE FROM temp.ended_jobs", error);
 }
 
 gboolean
