@@ -24,6 +24,10 @@ gboolean jd_store_exec_for_test  (JdStore     *self,
                                   const char  *sql,
                                   GError     **error);
 double   jd_store_get_time_scale (JdStore     *self);
+/* Moves the wall clock the store reads by @offset_ms from the system's (a
+ * clock step, forwards or backwards); 0 undoes it. */
+void     jd_store_set_clock_offset_for_test (JdStore *self,
+                                             gint64   offset_ms);
 
 /* ---- internals ---- */
 
@@ -61,6 +65,11 @@ struct _JdStore
   double        time_scale;     /* JOBDECK_TIME_SCALE; 1.0 in production */
   GMainContext *context;
   GSource      *timer;
+  /* The deadline clock (jd-store-timers.c): the wall clock at opening and
+   * the monotonic time then; the test hook's wall-clock offset. */
+  gint64        anchor_wall_ms;
+  gint64        anchor_monotonic_us;
+  gint64        clock_offset_us;
 
   JdStoreTx     tx;             /* the guard of the open transaction */
   gboolean      in_tx;
@@ -202,6 +211,7 @@ gboolean      _jd_store_end_pending    (JdStore            *self,
                                         GError            **error);
 
 /* jd-store-timers.c */
+void          _jd_store_anchor_clock   (JdStore            *self);
 gint64        _jd_store_deadline_clock_ms (JdStore         *self);
 gint64        _jd_store_minutes_to_ms  (JdStore            *self,
                                         gint64              minutes);

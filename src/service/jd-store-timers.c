@@ -1,8 +1,10 @@
 /* jd-store-timers.c — JdStore's clock and the execution timers: the step
  * timeout (UpdateJobExecution / StartNextPendingJobExecution) and the job's
- * in-progress timeout. Deadlines are kept in the executions table; one
- * GSource on the store's main context fires at the earliest and times out
- * every execution whose deadline has passed, in one transaction.
+ * in-progress timeout. Deadlines are kept in the executions table as
+ * instants of the deadline clock (monotonic, anchored to the wall clock when
+ * the store opens); one GSource on the store's main context fires at the
+ * earliest and times out every execution whose deadline has passed, in one
+ * transaction.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,17 +16,39 @@
 
 #include "jd-store-private.h"
 
+/* The wall clock as the store reads it: the system's, moved by the test
+ * hook's offset. */
+static gint64
+wall_us (JdStore *self)
+{
+  return g_get_real_time () + self->clock_offset_us;
+}
+
 gint64
 jd_store_now (JdStore *self)
 {
-  return g_get_real_time () / G_USEC_PER_SEC;
+  return wall_us (self) / G_USEC_PER_SEC;
 }
 
-/* The clock of the deadlines, in milliseconds. */
+/* Captures the wall clock once, when the store opens: the deadline clock
+ * runs from it on the monotonic clock. */
+void
+_jd_store_anchor_clock (JdStore *self)
+{
+  self->anchor_wall_ms = wall_us (self) / 1000;
+  self->anchor_monotonic_us = g_get_monotonic_time ();
+}
+
+/* The clock of the deadlines, in milliseconds: the wall-clock time of the
+ * store's opening plus the monotonic time since. A deadline is stored as an
+ * instant of this clock — a wall-clock instant as of the opening — so the
+ * timers keep their length whatever the wall clock does while the store
+ * runs (NTP steps, a user setting the date), and are re-armed against the
+ * wall clock when the store opens again. */
 gint64
 _jd_store_deadline_clock_ms (JdStore *self)
 {
-  return g_get_real_time () / 1000;
+  return self->anchor_wall_ms + (g_get_monotonic_time () - self->anchor_monotonic_us) / 1000;
 }
 
 gint64
@@ -163,3 +187,12 @@ _jd_store_schedule_timer (JdStore *self)
   g_source_attach (self->timer, self->context);
 }
 
+
+void
+jd_store_set_clock_offset_for_test (JdStore *self,
+                                    gint64   offset_ms)
+{
+  g_return_if_fail (JD_IS_STORE (self));
+
+  self->clock_offset_us = offset_ms * 1000;
+}

@@ -394,6 +394,7 @@ jd_store_open (const char  *path,
   self = g_object_new (JD_TYPE_STORE, NULL);
   self->path = g_strdup (path);
   self->context = g_main_context_ref_thread_default ();
+  _jd_store_anchor_clock (self);
 
   if (!_jd_store_db_open (self, error))
     return NULL;

@@ -1086,6 +1086,42 @@ test_empty_job_completes (Fixture       *fixture,
   g_assert_cmpint (job->status, ==, JD_JOB_STATUS_COMPLETED);
 }
 
+/* The step timer keeps its length when the wall clock jumps: a day forwards
+ * does not time the execution out early, a day backwards does not hold it
+ * back (JOBDECK_TIME_SCALE=0.001: 2 minutes last 120 ms). */
+static void
+test_wall_clock_jumps (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreExecution) started = NULL;
+  g_autoptr(JdStoreExecution) e = NULL;
+  gint64 day_ms = 24 * 3600 * 1000;
+
+  create_job (fixture, "S", "T", 0);
+  g_assert_true (jd_store_start_next (fixture->store, "T", NULL, 2, &started, &error));
+  g_assert_no_error (error);
+
+  /* Forwards: a commit re-arms the timer; nothing is due. */
+  jd_store_set_clock_offset_for_test (fixture->store, day_ms);
+  create_job (fixture, "Other", "U", 0);
+  wait_ms (30);
+  e = jd_store_get_execution (fixture->store, "T", "S", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (e->status, ==, JD_EXECUTION_STATUS_IN_PROGRESS);
+  g_assert_cmpint (e->seconds_before_timeout, >, 30);
+  g_clear_pointer (&e, jd_store_execution_free);
+
+  /* Backwards, a day before the start: still times out on time. */
+  jd_store_set_clock_offset_for_test (fixture->store, -day_ms);
+  wait_ms (250);
+  e = jd_store_get_execution (fixture->store, "T", "S", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (e->status, ==, JD_EXECUTION_STATUS_TIMED_OUT);
+  /* Timestamps follow the wall clock. */
+  g_assert_cmpint (e->last_updated_at, <, g_get_real_time () / G_USEC_PER_SEC - day_ms / 2000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1111,6 +1147,7 @@ main (int   argc,
   g_test_add_func ("/store/migration-1-to-2", test_migration_1_to_2);
   ADD ("/store/documents-only-where-returned", test_documents_only_where_returned);
   ADD ("/store/empty-job-completes", test_empty_job_completes);
+  ADD ("/store/wall-clock-jumps", test_wall_clock_jumps);
 #undef ADD
 
   return g_test_run ();
