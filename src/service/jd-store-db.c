@@ -278,6 +278,100 @@ migrate (JdStore  *self,
   return TRUE;
 }
 
+/* How long the check at opening may spend in PRAGMA quick_check; a larger
+ * database is checked no further than that (and said so in the debug log). */
+#define QUICK_CHECK_BUDGET_MS 1500
+
+/* The first 100 bytes of an existing, non-empty file must be SQLite's
+ * header: the magic string and a page size that is a power of two from 512
+ * to 65536. Anything else is not a jobs database (or a damaged one), and
+ * SQLite would only say so at the first query. */
+static gboolean
+check_header (JdStore  *self,
+              GError  **error)
+{
+  static const char magic[16] = "SQLite format 3";
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const guint8 *bytes;
+  guint page_size;
+
+  if (strcmp (self->path, ":memory:") == 0 || !g_file_test (self->path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  mapped = g_mapped_file_new (self->path, FALSE, &local_error);
+  if (mapped == NULL)
+    {
+      g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_STORAGE,
+                   "Cannot read the jobs database %s: %s.", self->path, local_error->message);
+      return FALSE;
+    }
+  if (g_mapped_file_get_length (mapped) == 0)
+    return TRUE;
+
+  bytes = (const guint8 *) g_mapped_file_get_contents (mapped);
+  page_size = g_mapped_file_get_length (mapped) >= 100 ? (guint) (bytes[16] << 8 | bytes[17]) : 0;
+  if (page_size == 1)
+    page_size = 65536;
+  if (g_mapped_file_get_length (mapped) < 100 || memcmp (bytes, magic, sizeof magic) != 0
+      || page_size < 512 || page_size > 65536 || (page_size & (page_size - 1)) != 0)
+    {
+      g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_STORAGE,
+                   "The jobs database %s is damaged or is not a jobs database (its header is not "
+                   "SQLite's). Move it away to start with an empty store.", self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+budget_cb (void *data)
+{
+  return g_get_monotonic_time () > *(gint64 *) data;
+}
+
+/* PRAGMA quick_check within QUICK_CHECK_BUDGET_MS: a damaged page is found
+ * at start, with a clear message, rather than by the requests that meet it. */
+static gboolean
+quick_check (JdStore  *self,
+             GError  **error)
+{
+  gint64 deadline = g_get_monotonic_time () + QUICK_CHECK_BUDGET_MS * 1000;
+  g_autoptr(GString) problems = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check(3)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_progress_handler (self->db, 1000, budget_cb, &deadline);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          const char *line = (const char *) sqlite3_column_text (stmt, 0);
+
+          if (g_strcmp0 (line, "ok") != 0)
+            g_string_append_printf (problems, "%s%s", problems->len > 0 ? "; " : "", line);
+        }
+      sqlite3_progress_handler (self->db, 0, NULL, NULL);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc == SQLITE_INTERRUPT)
+    {
+      g_debug ("PRAGMA quick_check of %s stopped after %d ms", self->path, QUICK_CHECK_BUDGET_MS);
+      return TRUE;
+    }
+  if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB || problems->len > 0)
+    {
+      g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_STORAGE,
+                   "The jobs database %s is damaged (%s). Move it away to start with an empty store.",
+                   self->path, problems->len > 0 ? problems->str : sqlite3_errstr (rc));
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return _jd_store_set_db_error (self, rc, error);
+  return TRUE;
+}
+
 /* Opens self->path, registers the connection for the statement cache and
  * brings the schema up to date. */
 gboolean
@@ -285,6 +379,9 @@ _jd_store_db_open (JdStore  *self,
                    GError  **error)
 {
   int rc;
+
+  if (!check_header (self, error))
+    return FALSE;
 
   rc = sqlite3_open_v2 (self->path, &self->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
@@ -307,7 +404,7 @@ _jd_store_db_open (JdStore  *self,
     return FALSE;
   if (!_jd_store_exec_sql (self, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", error))
     return FALSE;
-  if (!migrate (self, error))
+  if (!quick_check (self, error) || !migrate (self, error))
     return FALSE;
   return _jd_store_exec_sql (self, connection_setup, error);
 }

@@ -1122,6 +1122,60 @@ test_wall_clock_jumps (Fixture       *fixture,
   g_assert_cmpint (e->last_updated_at, <, g_get_real_time () / G_USEC_PER_SEC - day_ms / 2000);
 }
 
+/* A damaged database is refused at opening with a clear message: a file
+ * that is not SQLite's, and an SQLite file with a damaged page (found by the
+ * budgeted PRAGMA quick_check). */
+static void
+test_damaged_at_open (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("jd-store-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "jobs.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+  guint page_size;
+
+  g_assert_true (g_file_set_contents (path, "these are not the pages you are looking for, "
+                                            "not a database at all, but long enough for a header", -1, &error));
+  g_assert_null (jd_store_open (path, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_STORAGE);
+  g_assert_nonnull (strstr (error->message, "damaged"));
+  g_clear_error (&error);
+  g_unlink (path);
+
+  {
+    g_autoptr(JdStore) store = jd_store_open (path, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < 200; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("thing-%03u-with-a-longer-name-to-fill-pages", i);
+        g_autoptr(JdStoreThing) thing = jd_store_create_thing (store, name, NULL, NULL, NULL, &error);
+
+        g_assert_no_error (error);
+      }
+  }
+  /* Closed: the WAL is checkpointed into the file. The last page is a
+   * b-tree page of the things; overwrite it. */
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  page_size = (guint) ((guint8) contents[16] << 8 | (guint8) contents[17]);
+  g_assert_cmpuint (length, >=, 4 * page_size);
+  memset (contents + length - page_size, 0x5a, page_size);
+  g_assert_true (g_file_set_contents (path, contents, length, &error));
+
+  g_assert_null (jd_store_open (path, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_STORAGE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "damaged ("));
+
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1148,6 +1202,7 @@ main (int   argc,
   ADD ("/store/documents-only-where-returned", test_documents_only_where_returned);
   ADD ("/store/empty-job-completes", test_empty_job_completes);
   ADD ("/store/wall-clock-jumps", test_wall_clock_jumps);
+  g_test_add_func ("/store/damaged-at-open", test_damaged_at_open);
 #undef ADD
 
   return g_test_run ();
