@@ -124,6 +124,7 @@ jd_store_get_execution (JdStore     *self,
                         gint64       execution_number,
                         GError     **error)
 {
+  JD_STORE_LOCKED (self);
   g_return_val_if_fail (JD_IS_STORE (self), NULL);
   g_return_val_if_fail (thing_name != NULL && job_id != NULL, NULL);
 
@@ -139,6 +140,7 @@ jd_store_list_executions_for_job (JdStore     *self,
                                   gboolean    *more,
                                   GError     **error)
 {
+  JD_STORE_LOCKED (self);
   const char *params[] = { job_id, status, after };
 
   g_return_val_if_fail (JD_IS_STORE (self), NULL);
@@ -167,6 +169,7 @@ jd_store_list_executions_for_thing (JdStore     *self,
                                     gboolean    *more,
                                     GError     **error)
 {
+  JD_STORE_LOCKED (self);
   const char *params[] = { thing_name, status, job_id, after };
 
   g_return_val_if_fail (JD_IS_STORE (self), NULL);
@@ -226,6 +229,7 @@ jd_store_cancel_execution (JdStore     *self,
                            JsonObject  *status_details,
                            GError     **error)
 {
+  JD_STORE_LOCKED (self);
   g_autoptr(JdStoreTx) tx = NULL;
   g_autoptr(JdStoreExecution) e = NULL;
 
@@ -279,6 +283,7 @@ jd_store_delete_execution (JdStore     *self,
                            gboolean     force,
                            GError     **error)
 {
+  JD_STORE_LOCKED (self);
   g_autoptr(JdStoreTx) tx = NULL;
   g_autoptr(JdStoreExecution) e = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -325,6 +330,7 @@ jd_store_get_pending (JdStore     *self,
                       GPtrArray  **queued,
                       GError     **error)
 {
+  JD_STORE_LOCKED (self);
   g_autoptr(GPtrArray) pending = NULL;
   g_autoptr(GPtrArray) running = g_ptr_array_new_with_free_func ((GDestroyNotify) jd_store_execution_free);
   g_autoptr(GPtrArray) waiting = g_ptr_array_new_with_free_func ((GDestroyNotify) jd_store_execution_free);
@@ -355,6 +361,7 @@ jd_store_get_next (JdStore     *self,
                    const char  *thing_name,
                    GError     **error)
 {
+  JD_STORE_LOCKED (self);
   g_autoptr(GPtrArray) pending = NULL;
 
   g_return_val_if_fail (JD_IS_STORE (self), NULL);
@@ -395,6 +402,7 @@ jd_store_start_next (JdStore           *self,
                      JdStoreExecution **execution,
                      GError           **error)
 {
+  JD_STORE_LOCKED (self);
   g_autoptr(JdStoreTx) tx = NULL;
   g_autoptr(GPtrArray) pending = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -457,6 +465,7 @@ jd_store_update_execution (JdStore             *self,
                            JdStoreExecution   **current,
                            GError             **error)
 {
+  JD_STORE_LOCKED (self);
   g_autoptr(JdStoreTx) tx = NULL;
   g_autoptr(JdStoreExecution) e = NULL;
   gint64 step_deadline = -1;

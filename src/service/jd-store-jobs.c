@@ -126,6 +126,7 @@ jd_store_create_job (JdStore              *self,
                      const JdStoreJobSpec *spec,
                      GError              **error)
 {
+  JD_STORE_LOCKED (self);
   g_autoptr(JdStoreTx) tx = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(sqlite3_stmt) insert_job = NULL;
@@ -221,6 +222,7 @@ jd_store_get_job (JdStore     *self,
                   const char  *job_id,
                   GError     **error)
 {
+  JD_STORE_LOCKED (self);
   g_return_val_if_fail (JD_IS_STORE (self), NULL);
   g_return_val_if_fail (job_id != NULL, NULL);
 
@@ -236,6 +238,7 @@ jd_store_list_jobs (JdStore     *self,
                     gboolean    *more,
                     GError     **error)
 {
+  JD_STORE_LOCKED (self);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) jd_store_job_free);
   int rc;
@@ -278,6 +281,7 @@ jd_store_cancel_job (JdStore     *self,
                      const char  *comment,
                      GError     **error)
 {
+  JD_STORE_LOCKED (self);
   g_autoptr(JdStoreTx) tx = NULL;
   g_autoptr(JdStoreJob) job = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -334,6 +338,7 @@ jd_store_delete_job (JdStore     *self,
                      gboolean     force,
                      GError     **error)
 {
+  JD_STORE_LOCKED (self);
   g_autoptr(JdStoreTx) tx = NULL;
   g_autoptr(JdStoreJob) job = NULL;
   g_autoptr(sqlite3_stmt) del_exec = NULL;

@@ -71,6 +71,14 @@ struct _JdStore
   gint64        anchor_monotonic_us;
   gint64        clock_offset_us;
 
+  /* Held by every operation: the worker thread and the thread that opened
+   * the store may both call in (jd-store-worker.c). Recursive, as public
+   * operations call one another. */
+  GRecMutex     lock;
+  GThreadPool  *worker;         /* one thread, created by the first call_async */
+  gboolean      deferring;      /* on the worker: signals wait for the main context */
+  GPtrArray    *deferred;       /* JdStoreEmission *, while deferring */
+
   JdStoreTx     tx;             /* the guard of the open transaction */
   gboolean      in_tx;
   /* Per transaction: thing name → "before" snapshot (pending key, next key). */
@@ -89,6 +97,12 @@ struct _JdStore
   double        tokens[4];
   gint64        refilled_at[4];
 };
+
+/* Takes the store's lock until the end of the enclosing scope; the first
+ * line of every operation (before the transaction guard, so a rollback runs
+ * under the lock). */
+#define JD_STORE_LOCKED(self) \
+  g_autoptr(GRecMutexLocker) G_PASTE (jd_store_locker_, __LINE__) = g_rec_mutex_locker_new (&(self)->lock)
 
 /* The columns of an execution (execution_from_row), without the job's
  * document (NULL) or with it; the pending order. Lists, pending sets and
@@ -210,7 +224,19 @@ gboolean      _jd_store_end_pending    (JdStore            *self,
                                         gboolean            force_canceled,
                                         GError            **error);
 
+/* jd-store-worker.c */
+/* Emits ::things-changed or ::jobs-events now, or — on the worker — queues
+ * it for the main context, where it is emitted before the call completes. */
+void          _jd_store_emit           (JdStore            *self,
+                                        guint               signal,
+                                        GPtrArray          *payload);
+/* Runs the due timers on the worker (when it exists). */
+gboolean      _jd_store_worker_time_out (JdStore           *self);
+void          _jd_store_worker_stop    (JdStore            *self);
+
 /* jd-store-timers.c */
+gboolean      _jd_store_time_out_due   (JdStore            *self,
+                                        GError            **error);
 void          _jd_store_anchor_clock   (JdStore            *self);
 gint64        _jd_store_deadline_clock_ms (JdStore         *self);
 gint64        _jd_store_minutes_to_ms  (JdStore            *self,

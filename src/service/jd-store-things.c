@@ -42,6 +42,7 @@ jd_store_create_thing (JdStore     *self,
                        gboolean    *created,
                        GError     **error)
 {
+  JD_STORE_LOCKED (self);
   g_autoptr(JdStoreTx) tx = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *attributes_text = NULL;
@@ -110,6 +111,7 @@ jd_store_get_thing (JdStore     *self,
                     const char  *thing_name,
                     GError     **error)
 {
+  JD_STORE_LOCKED (self);
   g_return_val_if_fail (JD_IS_STORE (self), NULL);
   g_return_val_if_fail (thing_name != NULL, NULL);
 
@@ -126,6 +128,7 @@ jd_store_list_things (JdStore     *self,
                       gboolean    *more,
                       GError     **error)
 {
+  JD_STORE_LOCKED (self);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) jd_store_thing_free);
   int rc;
@@ -168,6 +171,7 @@ jd_store_delete_thing (JdStore     *self,
                        gint64       expected_version,
                        GError     **error)
 {
+  JD_STORE_LOCKED (self);
   g_autoptr(JdStoreTx) tx = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;

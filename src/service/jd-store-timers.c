@@ -75,10 +75,11 @@ static gboolean timer_fired_cb (gpointer data);
  * deadlines (schema 2), so the cost is that of the due executions. A
  * deadline is only ever set on an IN_PROGRESS execution; one found on
  * another (which would make the timer fire again and again) is cleared. */
-static gboolean
-time_out_due (JdStore  *self,
-              GError  **error)
+gboolean
+_jd_store_time_out_due (JdStore  *self,
+                        GError  **error)
 {
+  JD_STORE_LOCKED (self);
   g_autoptr(JdStoreTx) tx = NULL;
   g_autoptr(sqlite3_stmt) select = NULL;
   g_autoptr(sqlite3_stmt) update = NULL;
@@ -145,9 +146,14 @@ timer_fired_cb (gpointer data)
   JdStore *self = data;
   g_autoptr(GError) error = NULL;
 
+  /* With a worker, the store's work is its: the timer only asks. */
+  if (_jd_store_worker_time_out (self))
+    return G_SOURCE_REMOVE;
+
+  JD_STORE_LOCKED (self);
   g_clear_pointer (&self->timer, g_source_unref);
 
-  if (!time_out_due (self, &error))
+  if (!_jd_store_time_out_due (self, &error))
     {
       /* Try again a little later rather than spinning. */
       g_debug ("timing out executions failed: %s", error->message);

@@ -373,10 +373,10 @@ _jd_store_tx_commit_full (JdStoreTx **tx,
   if (changes->len > 0)
     {
       g_ptr_array_sort (changes, compare_changes);
-      g_signal_emit (self, jd_store_signals[JD_STORE_SIGNAL_THINGS_CHANGED], 0, changes);
+      _jd_store_emit (self, JD_STORE_SIGNAL_THINGS_CHANGED, changes);
     }
   if (events != NULL && events->len > 0)
-    g_signal_emit (self, jd_store_signals[JD_STORE_SIGNAL_JOBS_EVENTS], 0, events);
+    _jd_store_emit (self, JD_STORE_SIGNAL_JOBS_EVENTS, events);
 
   return TRUE;
 }

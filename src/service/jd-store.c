@@ -302,12 +302,14 @@ jd_store_finalize (GObject *object)
 {
   JdStore *self = (JdStore *) object;
 
+  _jd_store_worker_stop (self);
   _jd_store_stop_timer (self);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->touched, g_hash_table_unref);
   g_clear_pointer (&self->touched_jobs, g_hash_table_unref);
   _jd_store_db_close (self);
   g_free (self->path);
+  g_rec_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (jd_store_parent_class)->finalize (object);
 }
@@ -355,6 +357,7 @@ jd_store_init (JdStore *self)
 {
   const char *scale = g_getenv ("JOBDECK_TIME_SCALE");
 
+  g_rec_mutex_init (&self->lock);
   self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, _jd_store_snapshot_free);
   self->touched_jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) jd_store_job_free);
@@ -452,6 +455,7 @@ jd_store_exec_for_test (JdStore     *self,
                         const char  *sql,
                         GError     **error)
 {
+  JD_STORE_LOCKED (self);
   g_return_val_if_fail (JD_IS_STORE (self), FALSE);
 
   return _jd_store_exec_sql (self, sql, error);

@@ -264,6 +264,29 @@ void              jd_store_set_request_rate     (JdStore      *self,
 gboolean          jd_store_admit_request        (JdStore      *self,
                                                  guint         operation);
 
+/* ---- off the main loop ---- */
+/* A function of the store, run on its worker thread: it calls the
+ * synchronous operations above and returns their result (NULL with @error
+ * set on failure). */
+typedef gpointer (*JdStoreCallFunc) (JdStore   *store,
+                                     gpointer   data,
+                                     GError   **error);
+/* Runs @func on the store's worker thread (one call at a time, in order);
+ * the store's signals and @callback arrive on the main context of
+ * jd_store_open(). A lock held by another process makes the call fail with
+ * JD_SERVICE_ERROR_STORAGE after the busy timeout, without holding the loop. */
+void              jd_store_call_async           (JdStore             *self,
+                                                 JdStoreCallFunc      func,
+                                                 gpointer             data,
+                                                 GDestroyNotify       data_free,
+                                                 GDestroyNotify       result_free,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gpointer          jd_store_call_finish          (JdStore             *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
 /* The current time as the store sees it (epoch seconds). */
 gint64            jd_store_now                  (JdStore      *self);
 
