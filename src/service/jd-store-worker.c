@@ -101,6 +101,7 @@ worker_cb (gpointer data,
 {
   Call *call = data;
   JdStore *self = user_data;
+  GSource *source;
 
   /* Completed (and freed: the last reference to the store may go with it)
    * on the main context even when cancelled. */
@@ -115,7 +116,15 @@ worker_cb (gpointer data,
       g_rec_mutex_unlock (&self->lock);
     }
 
-  g_main_context_invoke (self->context, complete_cb, call);
+  /* Not g_main_context_invoke(): from a thread without a thread-default
+   * context it runs the function right here whenever it can acquire the
+   * global default context. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, complete_cb, call, NULL);
+  g_source_set_static_name (source, "[jobdeck] store call completed");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
 }
 
 /**
