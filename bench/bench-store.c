@@ -16,8 +16,11 @@
  * - ListJobExecutionsForJob: the first page of 50 of the wide job (10,000
  *   targets in the large store, 100 in the small one).
  *
- * The ratio is large over small; the target is ≤ 1.3×. Prints Markdown table
- * rows (see jd-bench.h).
+ * The ratio is large over small; the target is ≤ 1.3×. A last row prices the
+ * worker thread (jd_store_call_async: the store's work off the main loop):
+ * the same UpdateJobExecution pair on the small store through the worker,
+ * the main loop iterated until the reply, against the synchronous calls
+ * above. Prints Markdown table rows (see jd-bench.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -258,6 +261,72 @@ round_of (Size *size)
     }
 }
 
+typedef struct {
+  const char *thing_name;
+  const char *job_id;
+  JdExecutionStatus status;
+} UpdateCall;
+
+static gpointer
+update_call (JdStore  *store,
+             gpointer  data,
+             GError  **error)
+{
+  UpdateCall *call = data;
+  JdStoreUpdate update = { .status = call->status, .expected_version = -1, .execution_number = -1 };
+
+  return jd_store_update_execution (store, call->thing_name, call->job_id, &update, NULL, error);
+}
+
+static void
+update_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreExecution) e = jd_store_call_finish (JD_STORE (object), result, &error);
+
+  if (e == NULL)
+    jd_bench_die ("bench-store: UpdateJobExecution on the worker: %s", error->message);
+  *(gboolean *) data = TRUE;
+}
+
+/* CreateJob synchronously (not timed), then the two updates through the
+ * worker, each timed from the call to its reply on the main loop. */
+static void
+worker_round (Size   *size,
+              GArray *times)
+{
+  for (guint k = 0; k < OPS_PER_ROUND; k++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *thing_name = g_strdup_printf ("bench-w-%04u", size->next);
+      g_autofree char *job_id = g_strdup_printf ("bench-w-job-%04u", size->next);
+      const char *names[] = { thing_name, NULL };
+      JdStoreJobSpec spec = { .job_id = job_id, .thing_names = names, .document = "{}" };
+      g_autoptr(JdStoreThing) thing = jd_store_create_thing (size->store, thing_name, NULL, NULL, NULL, &error);
+      g_autoptr(JdStoreJob) job = NULL;
+
+      size->next++;
+      if (thing == NULL || (job = jd_store_create_job (size->store, &spec, &error)) == NULL)
+        jd_bench_die ("bench-store: %s", error->message);
+
+      for (guint step = 0; step < 2; step++)
+        {
+          UpdateCall call = { thing_name, job_id,
+                              step == 0 ? JD_EXECUTION_STATUS_IN_PROGRESS : JD_EXECUTION_STATUS_SUCCEEDED };
+          gboolean done = FALSE;
+          gint64 start = g_get_monotonic_time ();
+
+          jd_store_call_async (size->store, update_call, &call, NULL,
+                               (GDestroyNotify) jd_store_execution_free, NULL, update_done_cb, &done);
+          while (!done)
+            g_main_context_iteration (NULL, TRUE);
+          record (times, start);
+        }
+    }
+}
+
 static void
 row (const char *what,
      GArray     *large,
@@ -301,6 +370,24 @@ main (void)
   row ("CreateJob (1 target)", large.create, small.create);
   row ("UpdateJobExecution (QUEUED → IN_PROGRESS → SUCCEEDED)", large.update, small.update);
   row ("ListJobExecutionsForJob (first page of 50 of a 10,000- vs 100-target job)", large.list, small.list);
+
+  {
+    g_autoptr(GArray) worker = g_array_new (FALSE, FALSE, sizeof (double));
+    double on_worker, direct;
+    g_autofree char *ours = NULL;
+    g_autofree char *base = NULL;
+
+    for (guint r = 0; r < ROUNDS; r++)
+      worker_round (&small, worker);
+    on_worker = jd_bench_percentile (worker, 50);
+    direct = jd_bench_percentile (small.update, 50);
+    ours = g_strdup_printf ("%.0f µs", on_worker);
+    base = g_strdup_printf ("%.0f µs", direct);
+    jd_bench_row ("Store: UpdateJobExecution through the worker thread (jd_store_call_async, reply on the "
+                  "main loop) vs called on the main loop, small store",
+                  "median per call (" G_STRINGIFY (ROUNDS) " × " G_STRINGIFY (OPS_PER_ROUND) " × 2 calls)",
+                  ours, base, on_worker / direct, "context");
+  }
 
   g_clear_object (&small.store);
   g_clear_object (&large.store);
