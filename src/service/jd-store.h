@@ -11,8 +11,14 @@
  * §1.3); nothing is computed for them otherwise.
  *
  * Times are epoch seconds. Timers run on the thread-default main context of
- * jd_store_open(); the environment variable JOBDECK_TIME_SCALE (tests only)
- * scales them, e.g. 0.001 turns a minute into 60 ms.
+ * jd_store_open(), on a clock the wall clock's steps do not move; the
+ * environment variable JOBDECK_TIME_SCALE (tests only) scales them, e.g.
+ * 0.001 turns a minute into 60 ms.
+ *
+ * The operations below are synchronous. jd_store_call_async() runs them on
+ * the store's worker thread instead, with the signals and the result on the
+ * main context; the store is locked per operation, so both may be used. A
+ * damaged database is refused by jd_store_open().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
