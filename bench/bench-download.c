@@ -389,6 +389,7 @@ main (int   argc,
   Server server = { 0 };
   GThread *thread;
   Run verify = { 0 }, plain = { 0 }, idle = { 0 }, warm = { 0 };
+  gsize rss_before, rss_after;
   double mib, verify_mbs, plain_mbs, longest, p99, plain_longest;
   guint64 mib_arg = argc > 1 ? g_ascii_strtoull (argv[1], NULL, 10) : 1024;
 
@@ -445,7 +446,9 @@ main (int   argc,
   measure (&plain, session, NULL, url, NULL);
   if (!plain.ok || plain.received != body_size)
     jd_bench_die ("baseline download failed: %s", plain.error ? plain.error : "short body");
+  rss_before = jd_bench_rss_kib ();
   measure (&verify, session, g_ptr_array_index (files, 0), url, NULL);
+  rss_after = jd_bench_rss_kib ();
   if (!verify.ok)
     jd_bench_die ("verification failed: %s", verify.error);
 
@@ -496,6 +499,14 @@ main (int   argc,
   jd_bench_row ("Signed download", "context: first request (TLS handshake in libsoup/glib-networking), longest stall",
                 a, "-", 0, "informational");
   g_clear_pointer (&a, g_free);
+
+  g_clear_pointer (&a, g_free);
+  a = g_strdup_printf ("%" G_GSIZE_FORMAT " KiB", rss_after);
+  b = g_strdup_printf ("%" G_GSIZE_FORMAT " KiB", rss_before);
+  jd_bench_row ("Signed download", "RSS after the verified download (vs before it; never the file in memory)",
+                a, b, (double) rss_after / rss_before, "informational");
+  g_clear_pointer (&a, g_free);
+  g_clear_pointer (&b, g_free);
 
   g_main_loop_quit (server.loop);
   g_main_context_wakeup (g_main_loop_get_context (server.loop));
