@@ -102,6 +102,31 @@ const char            *jd_codesign_certificate_get_key_type  (JdCodesignCertific
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdCodesignCertificate, jd_codesign_certificate_free)
 
+/* Everything that needs neither a certificate nor the network (for an
+ * editor's lint as one types): the entry is complete, the algorithm known,
+ * the signature non-empty strict base64 and, for ECDSA, DER. */
+gboolean jd_codesign_lint_file (JdSignedFile *file,
+                                GError      **error);
+
+/* What a device shows for one signed file after jd_codesign_verify_*. */
+typedef enum {
+  JD_CODESIGN_VERDICT_VERIFIED,
+  JD_CODESIGN_VERDICT_SIGNATURE_INVALID,      /* size, signature, encoding, key name */
+  JD_CODESIGN_VERDICT_UNSIGNED,
+  JD_CODESIGN_VERDICT_NO_TRUSTED_CERTIFICATE, /* none named or given, unreadable, not one */
+  JD_CODESIGN_VERDICT_NOT_DOWNLOADED,         /* URL expired or missing, network, cancelled */
+} JdCodesignVerdict;
+
+/* The statusDetails `reason` AWS's devices report with REJECTED when a
+ * signature does not hold (FreeRTOS OTA's word). */
+#define JD_CODESIGN_REJECT_REASON "sig_check_failed"
+
+/* @error NULL means verified. */
+JdCodesignVerdict jd_codesign_verdict_from_error (const GError      *error);
+/* "Verified", "Signature invalid", "Unsigned", "No trusted certificate",
+ * "Not downloaded" (translated). */
+const char       *jd_codesign_verdict_to_string  (JdCodesignVerdict  verdict);
+
 /* Everything that can be checked before downloading: the signature decodes
  * (strict base64, DER for ECDSA) and the key name fits the certificate's
  * key type. */
