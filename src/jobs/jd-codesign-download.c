@@ -111,6 +111,7 @@ failed_out_closed_cb (GObject      *source,
   VerifyData *data = g_task_get_task_data (task);
 
   g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, NULL);
+  g_clear_object (&data->out);
   g_file_delete_async (data->part, JD_CODESIGN_IO_PRIORITY, NULL, part_deleted_cb, task);
 }
 
@@ -121,14 +122,18 @@ fail (GTask  *task,
 {
   VerifyData *data = g_task_get_task_data (task);
 
-  if (data->out == NULL)
+  if (data->part == NULL)
     {
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
+  /* A partial or unverified file never stays behind. */
   data->failure = error;
-  g_output_stream_close_async (data->out, JD_CODESIGN_IO_PRIORITY, NULL, failed_out_closed_cb, task);
+  if (data->out != NULL)
+    g_output_stream_close_async (data->out, JD_CODESIGN_IO_PRIORITY, NULL, failed_out_closed_cb, task);
+  else
+    g_file_delete_async (data->part, JD_CODESIGN_IO_PRIORITY, NULL, part_deleted_cb, task);
 }
 
 static void
@@ -136,13 +141,16 @@ moved_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
   GError *error = NULL;
 
   if (!g_file_move_finish (G_FILE (source), result, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+    {
+      fail (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
 }
 
 static void
