@@ -1,7 +1,8 @@
 /* jd-bench-frame.h — the cold-start hook shared by bench-hello and
  * bench-jobdeck-probe: when the first window added to the application paints
  * its first frame (GdkFrameClock::after-paint), print
- * "first-frame-us <µs since JD_BENCH_T0>" on stdout and quit the application.
+ * "first-frame-us <µs since JD_BENCH_T0>" on stdout and quit the application
+ * (unless JD_BENCH_STAY is set: the idle benchmark keeps the window open).
  * JD_BENCH_T0 is the launcher's g_get_monotonic_time() just before it spawned
  * this process (the clock is system-wide).
  *

@@ -6,6 +6,8 @@
 # 2–3 minutes on 2 cores.
 #
 # Usage: bench/run.sh [BUILD_DIR]     (default: _build-bench at the top)
+#        JD_BENCH_NOTE="..." adds a line to RESULTS.md's header (e.g. what else
+#        ran on the machine).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
@@ -13,7 +15,6 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 build=${1:-$top/_build-bench}
-sdk_package=aws-iot-device-sdk-v2@1.28.0
 
 if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" "$top" -Dtests=false >/dev/null
@@ -27,6 +28,13 @@ notes="$work/notes.txt"
 : > "$rows"
 : > "$notes"
 
+# AWS's JS v2 device SDK: the same pinned install the conformance tests use,
+# into $build/conformance/node_modules.
+if ! "$top/build-aux/conformance-tools.sh" "$build" > "$work/npm.log" 2>&1; then
+  export JD_BENCH_SDK_SKIP="$(tail -n 1 "$work/npm.log" | cut -c1-160)"
+fi
+export JD_BENCH_NODE_PATH="$build/conformance/node_modules" JD_BENCH_SDK_SCRIPT="$here/sdk-client.js"
+
 # Nothing of the user's: a private home, settings in memory.
 mkdir -p "$work/home" "$work/runtime"
 chmod 700 "$work/runtime"
@@ -35,23 +43,6 @@ export HOME="$work/home" XDG_RUNTIME_DIR="$work/runtime" \
        XDG_CACHE_HOME="$work/home/.cache" \
        GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data" \
        NO_AT_BRIDGE=1 GTK_A11Y=none
-
-# AWS's JS v2 device SDK, into bench/node_modules (git-ignored).
-sdk_skip=""
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  sdk_skip="node or npm is not installed"
-elif ! grep -qs '"version": "1.28.0"' "$here/node_modules/aws-iot-device-sdk-v2/package.json"; then
-  echo "Installing $sdk_package with npm…" >&2
-  if ! npm install --prefix "$here" --no-save --no-package-lock --no-audit --no-fund \
-         "$sdk_package" > "$work/npm.log" 2>&1; then
-    why=$(grep -m1 -E 'npm (error|ERR!)' "$work/npm.log" | cut -c1-120 || true)
-    sdk_skip="npm could not install $sdk_package${why:+: $why}"
-  fi
-fi
-if [ -n "$sdk_skip" ]; then
-  export JD_BENCH_SDK_SKIP="$sdk_skip"
-fi
-export JD_BENCH_NODE_PATH="$here/node_modules" JD_BENCH_SDK_SCRIPT="$here/sdk-client.js"
 
 # run NAME TIMEOUT COMMAND…: its rows go to the table, its stderr (lines
 # starting with the program's name) to the notes.
@@ -70,13 +61,18 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 run roundtrip 120 "$build/bench/bench-roundtrip"
 run client-sdk 180 "$build/bench/bench-client-sdk"
 run fanout 240 "$build/bench/bench-fanout"
-run model 60 "$build/bench/bench-model"
 if command -v xvfb-run >/dev/null 2>&1 && command -v dbus-run-session >/dev/null 2>&1; then
+  run model 90 xvfb-run -a -s '-screen 0 1280x800x24' "$build/bench/bench-model"
   run coldstart 240 xvfb-run -a -s '-screen 0 1280x800x24' \
     dbus-run-session -- sh -c 'echo bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"' \
     sh "$build/bench/bench-coldstart" "$build/bench/bench-jobdeck-probe" "$build/bench/bench-hello"
+  run idle 180 xvfb-run -a -s '-screen 0 1280x800x24' \
+    dbus-run-session -- sh -c 'echo bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"' \
+    sh "$build/bench/bench-idle" "$build/src/app/jobdeck" "$build/bench/bench-hello" "$build/src/service/jobdeck-service"
 else
   echo "| Cold start | — | skipped: xvfb-run or dbus-run-session is not installed | — | — | |" >> "$rows"
+  echo "| Idle | — | skipped: xvfb-run or dbus-run-session is not installed | — | — | |" >> "$rows"
+  echo "| App model | — | skipped: xvfb-run or dbus-run-session is not installed | — | — | |" >> "$rows"
 fi
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
@@ -84,7 +80,9 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
   echo "# Jobdeck benchmarks"
   echo
   echo "Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC')."
-  echo "Machine: $(uname -srm), $(nproc) cores, $cpu; load average before the run: $load_before."
+  echo "Machine: $(uname -srm), $(nproc) cores, $cpu; load average before the run: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)."
+  [ -n "${JD_BENCH_NOTE:-}" ] && echo "Note: $JD_BENCH_NOTE"
+  echo "Build: $(basename "$build") ($(meson introspect --buildoptions "$build" 2>/dev/null | python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"]=="buildtype"))' 2>/dev/null || echo unknown))."
   echo
   echo "Each ratio is Jobdeck's figure over its baseline's, both measured in this run on this"
   echo "machine (absolute figures are context only). For throughput, higher is better; for"

@@ -1,10 +1,12 @@
 // sdk-client.js — AWS's JS v2 device SDK (npm aws-iot-device-sdk-v2, its
 // IotJobsClient) doing the same sequence of requests as bench-client-sdk.c
-// against the same sandbox: ITERATIONS times GetPendingJobExecutions,
-// DescribeJobExecution(JOB_ID), UpdateJobExecution(JOB_ID, IN_PROGRESS,
-// statusDetails.step), each awaited before the next. Run by bench-client-sdk
-// with NODE_PATH set and the connection in the environment (SANDBOX_PORT,
-// SANDBOX_CA, THING_CERT, THING_KEY, THING_NAME, JOB_ID, ITERATIONS).
+// against the same sandbox: IN_FLIGHT chains (default 1) each run ITERATIONS
+// times GetPendingJobExecutions, DescribeJobExecution(JOB_ID),
+// UpdateJobExecution(JOB_ID, IN_PROGRESS, statusDetails.step), each request
+// awaited before the chain's next; replies are matched by clientToken. Run by
+// bench-client-sdk with NODE_PATH set (and LD_PRELOAD of the TCP_NODELAY shim)
+// and the connection in the environment (SANDBOX_PORT, SANDBOX_CA,
+// THING_CERT, THING_KEY, THING_NAME, JOB_ID, ITERATIONS, IN_FLIGHT).
 // Prints one JSON line: { requests, elapsed_ms }.
 //
 // SPDX-License-Identifier: GPL-3.0-or-later
@@ -16,6 +18,7 @@ const env = process.env;
 const thingName = env.THING_NAME;
 const jobId = env.JOB_ID;
 const iterations = Number(env.ITERATIONS);
+const inFlight = Number(env.IN_FLIGHT || 1);
 const QOS = mqtt.QoS.AtLeastOnce;
 const TIMEOUT_MS = 10000;
 
@@ -53,30 +56,48 @@ async function main() {
 
   const jobs = new iotjobs.IotJobsClient(connection);
   const w = waiter();
-  const cb = (key) => (error, response) => w.push(key, error ? { error } : { response });
+  // Every reply, accepted or rejected, carries the request's clientToken.
+  const cb = () => (error, response) => {
+    if (error) { console.error('sdk-client: ' + error); return; }
+    w.push(response.clientToken, { response });
+  };
+  const rejected = () => (error, response) => {
+    if (error) { console.error('sdk-client: ' + error); return; }
+    w.push(response.clientToken, { error: JSON.stringify(response) });
+  };
   const check = (r, what) => { if (r.error) throw new Error(what + ': ' + r.error); return r.response; };
 
-  await jobs.subscribeToGetPendingJobExecutionsAccepted({ thingName }, QOS, cb('get'));
-  await jobs.subscribeToGetPendingJobExecutionsRejected({ thingName }, QOS, cb('get'));
-  await jobs.subscribeToDescribeJobExecutionAccepted({ thingName, jobId }, QOS, cb('describe'));
-  await jobs.subscribeToDescribeJobExecutionRejected({ thingName, jobId }, QOS, cb('describe-rejected'));
-  await jobs.subscribeToUpdateJobExecutionAccepted({ thingName, jobId }, QOS, cb('update'));
-  await jobs.subscribeToUpdateJobExecutionRejected({ thingName, jobId }, QOS, cb('update-rejected'));
+  await jobs.subscribeToGetPendingJobExecutionsAccepted({ thingName }, QOS, cb());
+  await jobs.subscribeToGetPendingJobExecutionsRejected({ thingName }, QOS, rejected());
+  await jobs.subscribeToDescribeJobExecutionAccepted({ thingName, jobId }, QOS, cb());
+  await jobs.subscribeToDescribeJobExecutionRejected({ thingName, jobId }, QOS, rejected());
+  await jobs.subscribeToUpdateJobExecutionAccepted({ thingName, jobId }, QOS, cb());
+  await jobs.subscribeToUpdateJobExecutionRejected({ thingName, jobId }, QOS, rejected());
+
+  const chain = async (c) => {
+    for (let i = 0; i < iterations; i++) {
+      const g = 'g' + c + '-' + i, d = 'd' + c + '-' + i, u = 'u' + c + '-' + i;
+      const got = w.next(g);
+      await jobs.publishGetPendingJobExecutions({ thingName, clientToken: g }, QOS);
+      check(await got, 'get-pending');
+      const described = w.next(d);
+      await jobs.publishDescribeJobExecution({ thingName, jobId, clientToken: d }, QOS);
+      check(await described, 'describe');
+      const updated = w.next(u);
+      await jobs.publishUpdateJobExecution({ thingName, jobId, status: iotjobs.model.JobStatus.IN_PROGRESS,
+                                             statusDetails: { step: String(i) }, clientToken: u }, QOS);
+      check(await updated, 'update');
+    }
+  };
 
   const start = process.hrtime.bigint();
-  for (let i = 0; i < iterations; i++) {
-    await jobs.publishGetPendingJobExecutions({ thingName, clientToken: 'g' + i }, QOS);
-    check(await w.next('get'), 'get-pending');
-    await jobs.publishDescribeJobExecution({ thingName, jobId, clientToken: 'd' + i }, QOS);
-    check(await w.next('describe'), 'describe');
-    await jobs.publishUpdateJobExecution({ thingName, jobId, status: iotjobs.model.JobStatus.IN_PROGRESS,
-                                           statusDetails: { step: String(i) }, clientToken: 'u' + i }, QOS);
-    check(await w.next('update'), 'update');
-  }
+  const chains = [];
+  for (let c = 0; c < inFlight; c++) chains.push(chain(c));
+  await Promise.all(chains);
   const elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
 
   await connection.disconnect();
-  console.log(JSON.stringify({ requests: iterations * 3, elapsed_ms: elapsedMs }));
+  console.log(JSON.stringify({ requests: iterations * 3 * inFlight, elapsed_ms: elapsedMs }));
 }
 
 main().then(() => process.exit(0), (error) => {

@@ -18,10 +18,10 @@ G_DECLARE_FINAL_TYPE (JdDeleteJobDialog, jd_delete_job_dialog, JD, DELETE_JOB_DI
 /* The response that deletes the job; the other one is "keep". */
 #define JD_DELETE_JOB_RESPONSE "delete"
 
-/* @status decides whether Force is offered (not for COMPLETED or CANCELED). */
+/* @job's status decides whether Force is needed (not for COMPLETED or
+ * CANCELED); when it is, it is ticked, and Delete is enabled only with it. */
 JdDeleteJobDialog *jd_delete_job_dialog_new         (GtkWindow         *parent,
-                                                     const char        *job_id,
-                                                     JdJobStatus        status);
+                                                     JdJob             *job);
 const char        *jd_delete_job_dialog_get_job_id  (JdDeleteJobDialog *self);
 gboolean           jd_delete_job_dialog_get_force   (JdDeleteJobDialog *self);
 void               jd_delete_job_dialog_set_force   (JdDeleteJobDialog *self,

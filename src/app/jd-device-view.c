@@ -2,9 +2,15 @@
  *
  * A GtkColumnView (data-table) over the live model of pending executions,
  * which the jobs client keeps in AWS's order (IN_PROGRESS, then QUEUED, oldest
- * first), and a JdExecutionDetails for the selected row, in an AdwLeaflet that
- * folds the details over the table when the window is narrow. Cells follow their
- * JdExecution's notify signals; relative times are refreshed every 30 seconds.
+ * first); a second table, Recent, with the executions that left it during this
+ * session as ListJobExecutionsForThing reports them; and a JdExecutionDetails
+ * for the selected row, in an AdwLeaflet that folds the details over the table
+ * when the window is narrow. Cells follow their JdExecution's notify signals;
+ * relative times tick with the app's clock (jd-cells).
+ *
+ * The view owns the actions a device takes on the shown execution (exec.start,
+ * exec.succeed, exec.fail, exec.reject, exec.update, exec.describe), with
+ * their key bindings; the window's Start Next and Refresh call in here.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,9 +20,12 @@
 
 #include <glib/gi18n.h>
 
+#include "jd-cells.h"
 #include "jd-device-view.h"
 #include "jd-execution-details.h"
 #include "jd-format.h"
+#include "jd-jobs-error.h"
+#include "jd-update-dialog.h"
 
 typedef enum {
   COLUMN_JOB,
@@ -24,22 +33,34 @@ typedef enum {
   COLUMN_VERSION,
   COLUMN_QUEUED,
   COLUMN_STARTED,
+  COLUMN_FINISHED,
 } Column;
 
 struct _JdDeviceView
 {
   GtkWidget            parent_instance;
 
+  JdJobsClient        *client;
+  JdControlPlane      *control_plane;
+  GCancellable        *cancellable;
   GListModel          *model;
   GtkSingleSelection  *selection;
-  GHashTable          *bound_time_cells;   /* GtkListItem → Column, for the clock */
-  guint                clock_id;
-  gboolean             user_selected;
+  GHashTable          *listed;             /* job id → JdExecution: the pending set as last seen */
+  GListStore          *recent;             /* JdExecution, newest first */
+  GtkSingleSelection  *recent_selection;
+  GHashTable          *left;               /* job ids that left the pending set this session */
+  GHashTable          *fetching;           /* job ids whose document is being fetched */
+  JdExecution         *watched;            /* the shown execution, for action states */
+  GtkWidget           *focus_root;
+  GPtrArray           *optional_columns;   /* hidden when folded */
 
   /* Template children */
   AdwLeaflet          *leaflet;
   GtkStack            *list_stack;
   GtkColumnView       *column_view;
+  GtkColumnView       *recent_view;
+  GtkToggleButton     *pending_toggle;
+  GtkToggleButton     *recent_toggle;
   JdExecutionDetails  *details;
   GtkWidget           *details_page;
   GtkButton           *back_button;
@@ -56,13 +77,17 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static void update_actions (JdDeviceView *self);
+static void selection_changed_cb (JdDeviceView *self);
+
+/* ---- cells ---- */
+
 static void
 refresh_cell (GtkListItem *item,
               Column       column)
 {
   JdExecution *e = gtk_list_item_get_item (item);
   GtkWidget *child = gtk_list_item_get_child (item);
-  GDateTime *when = NULL;
 
   if (e == NULL || child == NULL)
     return;
@@ -70,45 +95,26 @@ refresh_cell (GtkListItem *item,
   switch (column)
     {
     case COLUMN_JOB:
-      {
-        GtkWidget *label = gtk_widget_get_first_child (child);
-        GtkWidget *badge = gtk_widget_get_next_sibling (label);
-
-        gtk_label_set_label (GTK_LABEL (label), jd_execution_get_job_id (e));
-        gtk_widget_set_visible (badge, jd_execution_get_is_next (e));
-      }
-      return;
-
+      jd_cells_id_set (child, jd_execution_get_job_id (e), jd_execution_get_is_next (e));
+      break;
     case COLUMN_STATUS:
-      jd_format_status_pill (GTK_LABEL (child), jd_execution_get_status (e));
-      return;
-
+      jd_cells_pill_set_status (child, jd_execution_get_status (e));
+      break;
     case COLUMN_VERSION:
-      {
-        g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, jd_execution_get_version_number (e));
-        gtk_label_set_label (GTK_LABEL (child), text);
-      }
-      return;
-
+      jd_cells_number_set (child, jd_execution_get_version_number (e));
+      break;
     case COLUMN_QUEUED:
-      when = jd_execution_get_queued_at (e);
+      jd_time_label_set_time (JD_TIME_LABEL (child), jd_execution_get_queued_at (e));
       break;
-
     case COLUMN_STARTED:
-      when = jd_execution_get_started_at (e);
+      jd_time_label_set_time (JD_TIME_LABEL (child), jd_execution_get_started_at (e));
       break;
-
+    case COLUMN_FINISHED:
+      jd_time_label_set_time (JD_TIME_LABEL (child), jd_execution_get_last_updated_at (e));
+      break;
     default:
       g_assert_not_reached ();
     }
-
-  {
-    g_autofree char *relative = jd_format_relative_time (when, NULL);
-    g_autofree char *exact = jd_format_exact_time (when);
-
-    gtk_label_set_label (GTK_LABEL (child), relative);
-    gtk_widget_set_tooltip_text (child, when ? exact : NULL);
-  }
 }
 
 static void
@@ -121,38 +127,19 @@ setup_cb (GtkSignalListItemFactory *factory,
   switch (jd_format_column_of (GTK_LIST_ITEM_FACTORY (factory)))
     {
     case COLUMN_JOB:
-      {
-        GtkWidget *label = gtk_label_new (NULL);
-        GtkWidget *badge = gtk_label_new (_("Next"));
-
-        child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-        gtk_label_set_xalign (GTK_LABEL (label), 0);
-        gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-        gtk_widget_add_css_class (label, "job-id");
-        gtk_widget_add_css_class (badge, "next-badge");
-        gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-        gtk_widget_set_tooltip_text (badge, _("The execution $next returns and Start Next starts"));
-        gtk_box_append (GTK_BOX (child), label);
-        gtk_box_append (GTK_BOX (child), badge);
-      }
+      child = jd_cells_id_new (TRUE);
       break;
-
     case COLUMN_STATUS:
-      child = gtk_label_new (NULL);
-      gtk_widget_set_halign (child, GTK_ALIGN_START);
+      child = jd_cells_pill_new ();
       break;
-
     case COLUMN_VERSION:
-      child = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (child), 1);
-      gtk_widget_add_css_class (child, "numeric");
+      child = jd_cells_number_new ();
       break;
-
     case COLUMN_QUEUED:
     case COLUMN_STARTED:
+    case COLUMN_FINISHED:
     default:
-      child = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (child), 0);
+      child = jd_time_label_new (JD_TIME_LABEL_RELATIVE);
       gtk_widget_add_css_class (child, "dim-label");
       break;
     }
@@ -175,10 +162,9 @@ bind_cb (GtkSignalListItemFactory *factory,
   JdExecution *e = gtk_list_item_get_item (item);
 
   g_object_set_data (G_OBJECT (item), "jd-column", GINT_TO_POINTER (column));
+  /* The row's execution, for the focus: keyboard actions act on the focused row. */
+  g_object_set_data (G_OBJECT (gtk_list_item_get_child (item)), "jd-execution", e);
   g_signal_connect_object (e, "notify", G_CALLBACK (item_notify_cb), item, G_CONNECT_SWAPPED);
-  if (column >= COLUMN_QUEUED)
-    g_hash_table_add (self->bound_time_cells, item);
-
   refresh_cell (item, column);
 }
 
@@ -191,21 +177,16 @@ unbind_cb (GtkSignalListItemFactory *factory,
 
   if (e != NULL)
     g_signal_handlers_disconnect_by_func (e, item_notify_cb, item);
-  g_hash_table_remove (self->bound_time_cells, item);
+  if (gtk_list_item_get_child (item) != NULL)
+    g_object_set_data (G_OBJECT (gtk_list_item_get_child (item)), "jd-execution", NULL);
 }
 
+/* ---- what is shown ---- */
+
 static gboolean
-clock_tick_cb (gpointer user_data)
+showing_recent (JdDeviceView *self)
 {
-  JdDeviceView *self = user_data;
-  GHashTableIter iter;
-  gpointer item;
-
-  g_hash_table_iter_init (&iter, self->bound_time_cells);
-  while (g_hash_table_iter_next (&iter, &item, NULL))
-    item_notify_cb (item);
-
-  return G_SOURCE_CONTINUE;
+  return gtk_toggle_button_get_active (self->recent_toggle);
 }
 
 static void
@@ -213,23 +194,418 @@ update_list_page (JdDeviceView *self)
 {
   gboolean empty = self->model == NULL || g_list_model_get_n_items (self->model) == 0;
 
-  gtk_stack_set_visible_child_name (self->list_stack, empty ? "empty" : "list");
+  if (showing_recent (self))
+    gtk_stack_set_visible_child_name (self->list_stack, "recent");
+  else
+    gtk_stack_set_visible_child_name (self->list_stack, empty ? "empty" : "list");
+}
+
+static JdExecution *
+shown_execution (JdDeviceView *self)
+{
+  if (showing_recent (self))
+    return gtk_single_selection_get_selected_item (self->recent_selection);
+  return self->selection ? gtk_single_selection_get_selected_item (self->selection) : NULL;
+}
+
+static void document_fetched_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+/* A pending execution's job document is fetched as soon as it is shown, so
+ * the pane never says it has not been loaded. */
+static void
+fetch_document (JdDeviceView *self,
+                JdExecution  *e)
+{
+  const char *job_id;
+
+  if (e == NULL || self->client == NULL || jd_execution_get_job_document (e) != NULL ||
+      !jd_execution_status_is_pending (jd_execution_get_status (e)))
+    return;
+
+  job_id = jd_execution_get_job_id (e);
+  if (g_hash_table_contains (self->fetching, job_id))
+    return;
+
+  g_hash_table_add (self->fetching, g_strdup (job_id));
+  jd_jobs_client_describe_async (self->client, job_id, -1, TRUE, self->cancellable,
+                                 document_fetched_cb, g_object_ref (self));
+}
+
+static void
+document_fetched_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(JdDeviceView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdExecution) execution = jd_jobs_client_describe_finish (JD_JOBS_CLIENT (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_hash_table_remove_all (self->fetching);
+  if (error != NULL)
+    g_debug ("Could not fetch a job document: %s", error->message);
+}
+
+static void
+watched_changed_cb (JdDeviceView *self)
+{
+  update_actions (self);
 }
 
 static void
 selection_changed_cb (JdDeviceView *self)
 {
-  JdExecution *e = gtk_single_selection_get_selected_item (self->selection);
+  JdExecution *e = shown_execution (self);
+
+  if (self->watched != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched, watched_changed_cb, self);
+  g_set_object (&self->watched, e);
+  if (e != NULL)
+    g_signal_connect_object (e, "notify::status", G_CALLBACK (watched_changed_cb), self, G_CONNECT_SWAPPED);
 
   jd_execution_details_set_execution (self->details, e);
   gtk_widget_set_visible (self->details_page, e != NULL);
+  fetch_document (self, e);
+  update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_EXECUTION]);
+}
+
+static void
+toggle_cb (JdDeviceView *self)
+{
+  update_list_page (self);
+  selection_changed_cb (self);
+}
+
+/* ---- executions that leave the pending set ---- */
+
+/* What happened to an execution that left the pending set, in words. */
+static char *
+leave_title (JdExecutionStatus  status,
+             const char        *job_id)
+{
+  switch (status)
+    {
+    case JD_EXECUTION_STATUS_SUCCEEDED:
+      /* Translators: %s is a job id */
+      return g_strdup_printf (_("%s succeeded"), job_id);
+    case JD_EXECUTION_STATUS_FAILED:
+      /* Translators: %s is a job id */
+      return g_strdup_printf (_("%s failed"), job_id);
+    case JD_EXECUTION_STATUS_TIMED_OUT:
+      /* Translators: %s is a job id */
+      return g_strdup_printf (_("%s timed out"), job_id);
+    case JD_EXECUTION_STATUS_REJECTED:
+      /* Translators: %s is a job id */
+      return g_strdup_printf (_("%s was rejected"), job_id);
+    case JD_EXECUTION_STATUS_CANCELED:
+      /* Translators: %s is a job id */
+      return g_strdup_printf (_("%s was canceled"), job_id);
+    case JD_EXECUTION_STATUS_REMOVED:
+      /* Translators: %s is a job id */
+      return g_strdup_printf (_("%s was removed"), job_id);
+    default:
+      /* Translators: %s is a job id */
+      return g_strdup_printf (_("%s is no longer pending"), job_id);
+    }
+}
+
+static void
+recent_toast_clicked_cb (AdwToast *toast,
+                         gpointer  user_data)
+{
+  JdDeviceView *self = g_object_get_data (G_OBJECT (toast), "jd-view");
+
+  if (self != NULL)
+    jd_device_view_show_recent (self, user_data);
+}
+
+static void
+say_left (JdDeviceView      *self,
+          const char        *job_id,
+          JdExecutionStatus  status,
+          gboolean           listed)
+{
+  g_autofree char *title = leave_title (status, job_id);
+  AdwToast *toast = adw_toast_new (title);
+
+  if (listed)
+    {
+      adw_toast_set_button_label (toast, _("_Show"));
+      g_object_set_data_full (G_OBJECT (toast), "jd-view", g_object_ref (self), g_object_unref);
+      g_signal_connect_data (toast, "button-clicked", G_CALLBACK (recent_toast_clicked_cb),
+                             g_strdup (job_id), (GClosureNotify) (void (*) (void)) g_free, 0);
+    }
+  jd_format_add_toast (GTK_WIDGET (self), toast);
+}
+
+static JdExecution *
+execution_from_info (JdJobExecutionInfo *info)
+{
+  JdExecution *e = jd_execution_new (jd_job_execution_info_get_job_id (info));
+
+  jd_execution_set_thing_name (e, jd_job_execution_info_get_thing_name (info));
+  jd_execution_set_status (e, jd_job_execution_info_get_status (info));
+  jd_execution_set_status_details (e, jd_job_execution_info_get_status_details (info));
+  jd_execution_set_queued_at (e, jd_job_execution_info_get_queued_at (info));
+  jd_execution_set_started_at (e, jd_job_execution_info_get_started_at (info));
+  jd_execution_set_last_updated_at (e, jd_job_execution_info_get_last_updated_at (info));
+  if (jd_job_execution_info_get_execution_number (info) >= 0)
+    jd_execution_set_execution_number (e, jd_job_execution_info_get_execution_number (info));
+  if (jd_job_execution_info_get_version_number (info) >= 0)
+    jd_execution_set_version_number (e, jd_job_execution_info_get_version_number (info));
+  return e;
+}
+
+static int
+recent_position (JdDeviceView *self,
+                 const char   *job_id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->recent)); i++)
+    {
+      g_autoptr(JdExecution) e = g_list_model_get_item (G_LIST_MODEL (self->recent), i);
+
+      if (g_strcmp0 (jd_execution_get_job_id (e), job_id) == 0)
+        return i;
+    }
+  return -1;
+}
+
+static void
+add_recent (JdDeviceView *self,
+            JdExecution  *e)
+{
+  int old = recent_position (self, jd_execution_get_job_id (e));
+
+  if (old >= 0)
+    g_list_store_remove (self->recent, old);
+  g_list_store_insert (self->recent, 0, e);
+}
+
+typedef struct {
+  JdDeviceView *view;
+  GPtrArray    *job_ids;    /* the ones that just left, to say what happened */
+} ListRequest;
+
+static void
+list_request_free (ListRequest *request)
+{
+  g_clear_object (&request->view);
+  g_ptr_array_unref (request->job_ids);
+  g_free (request);
+}
+
+static void
+listed_for_thing_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  ListRequest *request = user_data;
+  JdDeviceView *self = request->view;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) infos = jd_control_plane_list_job_executions_for_thing_finish (JD_CONTROL_PLANE (object),
+                                                                                    result, &error);
+  g_autoptr(GHashTable) latest = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (infos == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        for (guint i = 0; i < request->job_ids->len; i++)
+          say_left (self, g_ptr_array_index (request->job_ids, i), JD_EXECUTION_STATUS_UNKNOWN, FALSE);
+      list_request_free (request);
+      return;
+    }
+
+  /* The latest execution of each job that left this session. */
+  for (guint i = 0; i < infos->len; i++)
+    {
+      JdJobExecutionInfo *info = g_ptr_array_index (infos, i);
+      JdJobExecutionInfo *known = g_hash_table_lookup (latest, jd_job_execution_info_get_job_id (info));
+
+      if (!g_hash_table_contains (self->left, jd_job_execution_info_get_job_id (info)) ||
+          jd_execution_status_is_pending (jd_job_execution_info_get_status (info)))
+        continue;
+      if (known == NULL ||
+          jd_job_execution_info_get_execution_number (info) > jd_job_execution_info_get_execution_number (known))
+        g_hash_table_insert (latest, (gpointer) jd_job_execution_info_get_job_id (info), info);
+    }
+
+  /* Oldest first, so the newest ends on top. */
+  for (guint i = infos->len; i > 0; i--)
+    {
+      JdJobExecutionInfo *info = g_ptr_array_index (infos, i - 1);
+
+      if (g_hash_table_lookup (latest, jd_job_execution_info_get_job_id (info)) == info &&
+          recent_position (self, jd_job_execution_info_get_job_id (info)) < 0)
+        {
+          g_autoptr(JdExecution) e = execution_from_info (info);
+          add_recent (self, e);
+        }
+    }
+
+  for (guint i = 0; i < request->job_ids->len; i++)
+    {
+      const char *job_id = g_ptr_array_index (request->job_ids, i);
+      JdJobExecutionInfo *info = g_hash_table_lookup (latest, job_id);
+
+      if (info != NULL)
+        {
+          g_autoptr(JdExecution) e = execution_from_info (info);
+
+          /* ListJobExecutionsForThing orders by time; keep what it says. */
+          add_recent (self, e);
+          say_left (self, job_id, jd_job_execution_info_get_status (info), TRUE);
+        }
+      else
+        {
+          /* Deleted: AWS no longer lists it. */
+          say_left (self, job_id, JD_EXECUTION_STATUS_REMOVED, FALSE);
+        }
+    }
+
+  list_request_free (request);
+}
+
+static void
+executions_left (JdDeviceView *self,
+                 GPtrArray    *gone)
+{
+  ListRequest *request;
+
+  for (guint i = 0; i < gone->len; i++)
+    g_hash_table_add (self->left, g_strdup (jd_execution_get_job_id (g_ptr_array_index (gone, i))));
+
+  if (self->control_plane == NULL || self->client == NULL)
+    {
+      /* No operator side: say what the device itself knows. */
+      for (guint i = 0; i < gone->len; i++)
+        {
+          JdExecution *e = g_ptr_array_index (gone, i);
+          gboolean known = jd_execution_status_is_terminal (jd_execution_get_status (e));
+
+          if (known)
+            add_recent (self, e);
+          say_left (self, jd_execution_get_job_id (e),
+                    known ? jd_execution_get_status (e) : JD_EXECUTION_STATUS_UNKNOWN, known);
+        }
+      return;
+    }
+
+  request = g_new0 (ListRequest, 1);
+  request->view = g_object_ref (self);
+  request->job_ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < gone->len; i++)
+    g_ptr_array_add (request->job_ids, g_strdup (jd_execution_get_job_id (g_ptr_array_index (gone, i))));
+
+  jd_control_plane_list_job_executions_for_thing_async (self->control_plane,
+                                                        jd_jobs_client_get_thing_name (self->client),
+                                                        JD_EXECUTION_STATUS_UNKNOWN, self->cancellable,
+                                                        listed_for_thing_cb, request);
 }
 
 static void
 items_changed_cb (JdDeviceView *self)
 {
+  g_autoptr(GHashTable) now = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  g_autoptr(GPtrArray) gone = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; self->model != NULL && i < g_list_model_get_n_items (self->model); i++)
+    {
+      JdExecution *e = g_list_model_get_item (self->model, i);
+
+      g_hash_table_insert (now, (gpointer) jd_execution_get_job_id (e), e);
+      fetch_document (self, e);
+    }
+
+  g_hash_table_iter_init (&iter, self->listed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (now, key))
+      g_ptr_array_add (gone, value);
+
+  if (gone->len > 0 && self->client != NULL)
+    executions_left (self, gone);
+
+  g_hash_table_unref (self->listed);
+  self->listed = g_steal_pointer (&now);
+
   update_list_page (self);
+}
+
+/* ---- narrow widths and the focus ---- */
+
+static void
+folded_changed_cb (JdDeviceView *self)
+{
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+
+  /* Narrow: a click (or tap) opens the details; only the essential columns. */
+  gtk_column_view_set_single_click_activate (self->column_view, folded);
+  gtk_column_view_set_single_click_activate (self->recent_view, folded);
+  for (guint i = 0; i < self->optional_columns->len; i++)
+    gtk_column_view_column_set_visible (g_ptr_array_index (self->optional_columns, i), !folded);
+}
+
+static JdExecution *
+execution_in (GtkWidget *widget)
+{
+  JdExecution *e = g_object_get_data (G_OBJECT (widget), "jd-execution");
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); e == NULL && child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    e = execution_in (child);
+  return e;
+}
+
+static gboolean
+select_execution_in (GtkSingleSelection *selection,
+                     JdExecution        *e)
+{
+  GListModel *model = gtk_single_selection_get_model (selection);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(JdExecution) item = g_list_model_get_item (model, i);
+
+      if (item == e)
+        {
+          gtk_single_selection_set_selected (selection, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* The focused row is the selected one, so what the keyboard acts on is what
+ * the details show. */
+static void
+focus_changed_cb (JdDeviceView *self)
+{
+  GtkWidget *focus = self->focus_root ? gtk_root_get_focus (GTK_ROOT (self->focus_root)) : NULL;
+  GtkWidget *row;
+  JdExecution *e;
+
+  if (focus == NULL)
+    return;
+
+  for (row = focus; row != NULL; row = gtk_widget_get_parent (row))
+    if (row == GTK_WIDGET (self->column_view) || row == GTK_WIDGET (self->recent_view))
+      break;
+  if (row == NULL || focus == row)
+    return;
+
+  /* From a focused row, or a cell in it, to its execution. */
+  for (row = focus; row != NULL && (e = execution_in (row)) == NULL; row = gtk_widget_get_parent (row))
+    ;
+  if (row == NULL || e == NULL || e == shown_execution (self))
+    return;
+
+  if (gtk_widget_is_ancestor (focus, GTK_WIDGET (self->recent_view)))
+    select_execution_in (self->recent_selection, e);
+  else if (self->selection != NULL)
+    select_execution_in (self->selection, e);
 }
 
 static void
@@ -237,7 +613,9 @@ activate_cb (GtkColumnView *view,
              guint          position,
              JdDeviceView  *self)
 {
-  gtk_single_selection_set_selected (self->selection, position);
+  GtkSelectionModel *model = gtk_column_view_get_model (view);
+
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), position);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
@@ -245,6 +623,376 @@ static void
 back_clicked_cb (JdDeviceView *self)
 {
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* ---- actions ---- */
+
+static void
+update_actions (JdDeviceView *self)
+{
+  JdExecution *e = shown_execution (self);
+  JdExecutionStatus status = e ? jd_execution_get_status (e) : JD_EXECUTION_STATUS_UNKNOWN;
+  gboolean queued = status == JD_EXECUTION_STATUS_QUEUED;
+  gboolean running = status == JD_EXECUTION_STATUS_IN_PROGRESS;
+  gboolean online = self->client != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "exec.start", online && queued);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "exec.succeed", online && running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "exec.fail", online && (queued || running));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "exec.reject", online && (queued || running));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "exec.update", online && (queued || running));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "exec.describe", online && (queued || running));
+}
+
+typedef struct {
+  JdDeviceView      *view;
+  char              *job_id;
+  JdExecutionStatus  status;
+  JdUpdateDialog    *dialog;   /* nullable */
+} UpdateRequest;
+
+static void
+update_request_free (UpdateRequest *request)
+{
+  g_clear_object (&request->view);
+  g_clear_object (&request->dialog);
+  g_free (request->job_id);
+  g_free (request);
+}
+
+static void
+describe_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(JdDeviceView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdExecution) execution = jd_jobs_client_describe_finish (JD_JOBS_CLIENT (object), result, &error);
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    jd_format_toast_error (GTK_WIDGET (self), _("Could not reload the execution"), error);
+}
+
+static void
+describe_job (JdDeviceView *self,
+              const char   *job_id)
+{
+  if (self->client == NULL || job_id == NULL)
+    return;
+
+  jd_jobs_client_describe_async (self->client, job_id, -1, TRUE,
+                                 self->cancellable, describe_done_cb, g_object_ref (self));
+}
+
+static void
+reload_clicked_cb (AdwToast *toast,
+                   gpointer  user_data)
+{
+  JdDeviceView *self = g_object_get_data (G_OBJECT (toast), "jd-view");
+
+  if (self != NULL)
+    describe_job (self, user_data);
+}
+
+static void
+update_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  UpdateRequest *request = user_data;
+  JdDeviceView *self = request->view;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdExecution) execution = jd_jobs_client_update_finish (JD_JOBS_CLIENT (object), result, &error);
+
+  if (request->dialog != NULL)
+    jd_update_dialog_set_busy (request->dialog, FALSE);
+
+  if (execution != NULL)
+    {
+      /* Translators: e.g. "Job1: Succeeded" */
+      g_autofree char *title = g_strdup_printf (_("%s: %s"), request->job_id,
+                                                jd_format_status_label (request->status));
+
+      /* The update's reply carries no startedAt; ask for it at once. */
+      if (request->status == JD_EXECUTION_STATUS_IN_PROGRESS && jd_execution_get_started_at (execution) == NULL)
+        describe_job (self, request->job_id);
+
+      /* Leaving the list is said by the list. */
+      if (jd_execution_status_is_pending (request->status))
+        jd_format_add_toast (GTK_WIDGET (self), adw_toast_new (title));
+      if (request->dialog != NULL)
+        gtk_window_destroy (GTK_WINDOW (request->dialog));
+    }
+  else if (g_error_matches (error, JD_JOBS_ERROR, JD_JOBS_ERROR_VERSION_MISMATCH))
+    {
+      /* Translators: %s is a job id */
+      g_autofree char *title = g_strdup_printf (_("%s changed elsewhere; nothing was sent over it"), request->job_id);
+      AdwToast *toast = adw_toast_new (title);
+
+      adw_toast_set_button_label (toast, _("_Reload"));
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+      g_object_set_data_full (G_OBJECT (toast), "jd-view", g_object_ref (self), g_object_unref);
+      g_signal_connect_data (toast, "button-clicked", G_CALLBACK (reload_clicked_cb),
+                             g_strdup (request->job_id), (GClosureNotify) (void (*) (void)) g_free, 0);
+      jd_format_add_toast (GTK_WIDGET (self), toast);
+      if (request->dialog != NULL)
+        jd_update_dialog_show_error (request->dialog,
+                                     _("The execution changed elsewhere since it was loaded. Reload it, then try again."));
+      describe_job (self, request->job_id);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Translators: %s is a job id */
+      g_autofree char *title = g_strdup_printf (_("Could not update %s"), request->job_id);
+
+      if (request->dialog != NULL)
+        {
+          const char *code = jd_jobs_error_get_aws_code (error);
+          g_autofree char *text = code ? g_strdup_printf ("%s: %s", code, error->message)
+                                       : g_strdup (error->message);
+          jd_update_dialog_show_error (request->dialog, text);
+        }
+      else
+        jd_format_toast_error (GTK_WIDGET (self), title, error);
+    }
+
+  update_request_free (request);
+}
+
+static void
+send_update (JdDeviceView      *self,
+             JdExecution       *e,
+             JdExecutionStatus  status,
+             GHashTable        *details,
+             gint64             step_timeout,
+             JdUpdateDialog    *dialog)
+{
+  JdUpdateOptions options = JD_UPDATE_OPTIONS_INIT;
+  UpdateRequest *request;
+
+  g_assert (self->client != NULL);
+
+  options.status_details = details;
+  options.step_timeout_in_minutes = step_timeout;
+  options.expected_version = jd_execution_get_version_number (e);
+  options.include_job_execution_state = TRUE;
+
+  request = g_new0 (UpdateRequest, 1);
+  request->view = g_object_ref (self);
+  request->job_id = g_strdup (jd_execution_get_job_id (e));
+  request->status = status;
+  request->dialog = dialog ? g_object_ref (dialog) : NULL;
+
+  if (dialog != NULL)
+    jd_update_dialog_set_busy (dialog, TRUE);
+
+  jd_jobs_client_update_async (self->client, request->job_id, status, &options,
+                               self->cancellable, update_done_cb, request);
+}
+
+static void
+exec_status_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  JdDeviceView *self = JD_DEVICE_VIEW (widget);
+  JdExecution *e = shown_execution (self);
+  JdExecutionStatus status;
+
+  if (e == NULL || self->client == NULL)
+    return;
+
+  if (g_str_equal (action_name, "exec.start"))
+    status = JD_EXECUTION_STATUS_IN_PROGRESS;
+  else if (g_str_equal (action_name, "exec.succeed"))
+    status = JD_EXECUTION_STATUS_SUCCEEDED;
+  else
+    status = JD_EXECUTION_STATUS_REJECTED;
+
+  send_update (self, e, status, NULL, 0, NULL);
+}
+
+/* Fail asks for an optional reason, sent as statusDetails "reason" beside
+ * the details the execution has. */
+static void
+fail_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  JdDeviceView     *self)
+{
+  JdExecution *e = g_object_get_data (G_OBJECT (dialog), "jd-execution");
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "jd-entry");
+  g_autoptr(GHashTable) details = NULL;
+  const char *reason;
+
+  if (g_strcmp0 (response, "fail") != 0 || e == NULL || self->client == NULL)
+    return;
+
+  reason = gtk_editable_get_text (entry);
+  if (reason[0] != '\0')
+    {
+      GHashTable *old = jd_execution_get_status_details (e);
+      GHashTableIter iter;
+      gpointer key, value;
+
+      details = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      if (old != NULL)
+        {
+          g_hash_table_iter_init (&iter, old);
+          while (g_hash_table_iter_next (&iter, &key, &value))
+            g_hash_table_insert (details, g_strdup (key), g_strdup (value));
+        }
+      g_hash_table_insert (details, g_strdup ("reason"), g_strdup (reason));
+    }
+
+  send_update (self, e, JD_EXECUTION_STATUS_FAILED, details, 0, NULL);
+}
+
+static void
+exec_fail_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  JdDeviceView *self = JD_DEVICE_VIEW (widget);
+  JdExecution *e = shown_execution (self);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+  GtkWidget *entry;
+
+  if (e == NULL || self->client == NULL)
+    return;
+
+  /* Translators: %s is a job id */
+  heading = g_strdup_printf (_("Fail %s?"), jd_execution_get_job_id (e));
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading,
+                                   _("The reason is sent as the status detail “reason”. Leave it empty to send none."));
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Reason (optional)"));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reason"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "fail", _("_Fail"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "fail", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "fail");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "jd-execution", g_object_ref (e), g_object_unref);
+  g_object_set_data (G_OBJECT (dialog), "jd-entry", entry);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (fail_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+static void
+update_dialog_send_cb (JdUpdateDialog *dialog,
+                       JdDeviceView   *self)
+{
+  g_autoptr(GHashTable) details = jd_update_dialog_dup_status_details (dialog);
+
+  if (self->client == NULL)
+    {
+      jd_update_dialog_show_error (dialog, _("Not connected: the update cannot be sent now."));
+      return;
+    }
+
+  send_update (self, jd_update_dialog_get_execution (dialog), jd_update_dialog_get_status (dialog),
+               details, jd_update_dialog_get_step_timeout (dialog), dialog);
+}
+
+static void
+exec_update_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  JdDeviceView *self = JD_DEVICE_VIEW (widget);
+  JdExecution *e = shown_execution (self);
+  JdUpdateDialog *dialog;
+
+  if (e == NULL)
+    return;
+
+  dialog = jd_update_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), e);
+  g_signal_connect_object (dialog, "send-requested", G_CALLBACK (update_dialog_send_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+exec_describe_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  JdDeviceView *self = JD_DEVICE_VIEW (widget);
+  JdExecution *e = shown_execution (self);
+
+  if (e != NULL)
+    describe_job (self, jd_execution_get_job_id (e));
+}
+
+static void
+start_next_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(JdDeviceView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdExecution) execution = jd_jobs_client_start_next_finish (JD_JOBS_CLIENT (object), result, &error);
+  g_autofree char *title = NULL;
+
+  if (error != NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        jd_format_toast_error (GTK_WIDGET (self), _("Could not start the next job"), error);
+      return;
+    }
+
+  if (execution == NULL)
+    {
+      jd_format_add_toast (GTK_WIDGET (self), adw_toast_new (_("No job is waiting")));
+      return;
+    }
+
+  /* Translators: %s is a job id */
+  title = g_strdup_printf (_("Started %s"), jd_execution_get_job_id (execution));
+  jd_format_add_toast (GTK_WIDGET (self), adw_toast_new (title));
+  jd_device_view_select_job (self, jd_execution_get_job_id (execution));
+}
+
+static void
+get_pending_done_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(JdDeviceView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) pending = jd_jobs_client_get_pending_finish (JD_JOBS_CLIENT (object), result, &error);
+
+  if (pending == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    jd_format_toast_error (GTK_WIDGET (self), _("Could not refresh the pending jobs"), error);
+}
+
+/* ---- GObject ---- */
+
+static void
+jd_device_view_root (GtkWidget *widget)
+{
+  JdDeviceView *self = JD_DEVICE_VIEW (widget);
+
+  GTK_WIDGET_CLASS (jd_device_view_parent_class)->root (widget);
+  self->focus_root = GTK_WIDGET (gtk_widget_get_root (widget));
+  g_signal_connect_object (self->focus_root, "notify::focus-widget", G_CALLBACK (focus_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+}
+
+static void
+jd_device_view_unroot (GtkWidget *widget)
+{
+  JdDeviceView *self = JD_DEVICE_VIEW (widget);
+
+  if (self->focus_root != NULL)
+    g_signal_handlers_disconnect_by_func (self->focus_root, focus_changed_cb, self);
+  self->focus_root = NULL;
+  GTK_WIDGET_CLASS (jd_device_view_parent_class)->unroot (widget);
 }
 
 static void
@@ -295,13 +1043,28 @@ jd_device_view_dispose (GObject *object)
   JdDeviceView *self = JD_DEVICE_VIEW (object);
   GtkWidget *child;
 
-  g_clear_handle_id (&self->clock_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  if (self->watched != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched, watched_changed_cb, self);
+  g_clear_object (&self->watched);
   if (self->selection != NULL)
-    gtk_column_view_set_model (self->column_view, NULL);
+    {
+      g_signal_handlers_disconnect_by_data (self->selection, self);
+      gtk_column_view_set_model (self->column_view, NULL);
+    }
+  if (self->recent_selection != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->recent_selection, self);
+      gtk_column_view_set_model (self->recent_view, NULL);
+    }
   g_clear_object (&self->selection);
+  g_clear_object (&self->recent_selection);
+  g_clear_object (&self->recent);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->model);
+  g_clear_object (&self->client);
+  g_clear_object (&self->control_plane);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), JD_TYPE_DEVICE_VIEW);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -315,7 +1078,11 @@ jd_device_view_finalize (GObject *object)
 {
   JdDeviceView *self = JD_DEVICE_VIEW (object);
 
-  g_clear_pointer (&self->bound_time_cells, g_hash_table_unref);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->listed, g_hash_table_unref);
+  g_clear_pointer (&self->left, g_hash_table_unref);
+  g_clear_pointer (&self->fetching, g_hash_table_unref);
+  g_clear_pointer (&self->optional_columns, g_ptr_array_unref);
 
   G_OBJECT_CLASS (jd_device_view_parent_class)->finalize (object);
 }
@@ -330,6 +1097,8 @@ jd_device_view_class_init (JdDeviceViewClass *klass)
   object_class->finalize = jd_device_view_finalize;
   object_class->get_property = jd_device_view_get_property;
   object_class->set_property = jd_device_view_set_property;
+  widget_class->root = jd_device_view_root;
+  widget_class->unroot = jd_device_view_unroot;
 
   properties[PROP_MODEL] =
     g_param_spec_object ("model", NULL, NULL,
@@ -341,6 +1110,18 @@ jd_device_view_class_init (JdDeviceViewClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  gtk_widget_class_install_action (widget_class, "exec.start", NULL, exec_status_action);
+  gtk_widget_class_install_action (widget_class, "exec.succeed", NULL, exec_status_action);
+  gtk_widget_class_install_action (widget_class, "exec.fail", NULL, exec_fail_action);
+  gtk_widget_class_install_action (widget_class, "exec.reject", NULL, exec_status_action);
+  gtk_widget_class_install_action (widget_class, "exec.update", NULL, exec_update_action);
+  gtk_widget_class_install_action (widget_class, "exec.describe", NULL, exec_describe_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_u, GDK_CONTROL_MASK, "exec.update", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "exec.describe", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "exec.describe", NULL);
+
   g_type_ensure (JD_TYPE_EXECUTION_DETAILS);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -348,34 +1129,69 @@ jd_device_view_class_init (JdDeviceViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JdDeviceView, leaflet);
   gtk_widget_class_bind_template_child (widget_class, JdDeviceView, list_stack);
   gtk_widget_class_bind_template_child (widget_class, JdDeviceView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, JdDeviceView, recent_view);
+  gtk_widget_class_bind_template_child (widget_class, JdDeviceView, pending_toggle);
+  gtk_widget_class_bind_template_child (widget_class, JdDeviceView, recent_toggle);
   gtk_widget_class_bind_template_child (widget_class, JdDeviceView, details);
   gtk_widget_class_bind_template_child (widget_class, JdDeviceView, details_page);
   gtk_widget_class_bind_template_child (widget_class, JdDeviceView, back_button);
   gtk_widget_class_bind_template_callback (widget_class, activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, toggle_cb);
+  gtk_widget_class_bind_template_callback (widget_class, folded_changed_cb);
+}
+
+static GtkColumnViewColumn *
+last_column (GtkColumnView *view)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+  g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, g_list_model_get_n_items (columns) - 1);
+
+  return column;
 }
 
 static void
 jd_device_view_init (JdDeviceView *self)
 {
-  self->bound_time_cells = g_hash_table_new (NULL, NULL);
-
-  gtk_widget_init_template (GTK_WIDGET (self));
-
   static const JdColumnCallbacks callbacks = {
     G_CALLBACK (setup_cb), G_CALLBACK (bind_cb), G_CALLBACK (unbind_cb)
   };
 
+  self->cancellable = g_cancellable_new ();
+  self->listed = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  self->left = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->fetching = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->optional_columns = g_ptr_array_new ();
+  self->recent = g_list_store_new (JD_TYPE_EXECUTION);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
   jd_format_add_column (self->column_view, _("Job"), COLUMN_JOB, TRUE, 180, &callbacks, self);
   jd_format_add_column (self->column_view, _("Status"), COLUMN_STATUS, FALSE, 110, &callbacks, self);
   jd_format_add_column (self->column_view, _("Version"), COLUMN_VERSION, FALSE, 70, &callbacks, self);
+  g_ptr_array_add (self->optional_columns, last_column (self->column_view));
   jd_format_add_column (self->column_view, _("Queued"), COLUMN_QUEUED, FALSE, 100, &callbacks, self);
+  g_ptr_array_add (self->optional_columns, last_column (self->column_view));
   jd_format_add_column (self->column_view, _("Started"), COLUMN_STARTED, FALSE, 100, &callbacks, self);
+  g_ptr_array_add (self->optional_columns, last_column (self->column_view));
 
-  self->clock_id = g_timeout_add_seconds (30, clock_tick_cb, self);
+  jd_format_add_column (self->recent_view, _("Job"), COLUMN_JOB, TRUE, 180, &callbacks, self);
+  jd_format_add_column (self->recent_view, _("Status"), COLUMN_STATUS, FALSE, 110, &callbacks, self);
+  jd_format_add_column (self->recent_view, _("Started"), COLUMN_STARTED, FALSE, 100, &callbacks, self);
+  g_ptr_array_add (self->optional_columns, last_column (self->recent_view));
+  jd_format_add_column (self->recent_view, _("Finished"), COLUMN_FINISHED, FALSE, 100, &callbacks, self);
 
+  self->recent_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->recent)));
+  gtk_single_selection_set_autoselect (self->recent_selection, TRUE);
+  g_signal_connect_object (self->recent_selection, "notify::selected-item",
+                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_column_view_set_model (self->recent_view, GTK_SELECTION_MODEL (self->recent_selection));
+
+  folded_changed_cb (self);
   jd_device_view_set_model (self, NULL);
 }
+
+/* ---- public API ---- */
 
 GtkWidget *
 jd_device_view_new (void)
@@ -413,6 +1229,7 @@ jd_device_view_set_model (JdDeviceView *self,
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_set_object (&self->model, model);
+  g_hash_table_remove_all (self->listed);
 
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
@@ -435,28 +1252,95 @@ jd_device_view_set_model (JdDeviceView *self,
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
+  /* What is listed now is the baseline: nothing "left" by the switch. */
+  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+    {
+      JdExecution *e = g_list_model_get_item (model, i);
+
+      g_hash_table_insert (self->listed, (gpointer) jd_execution_get_job_id (e), e);
+    }
+
   update_list_page (self);
   selection_changed_cb (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
 }
 
 /**
+ * jd_device_view_get_jobs_client:
+ *
+ * Returns: (transfer none) (nullable): the client the actions go through
+ */
+JdJobsClient *
+jd_device_view_get_jobs_client (JdDeviceView *self)
+{
+  g_return_val_if_fail (JD_IS_DEVICE_VIEW (self), NULL);
+
+  return self->client;
+}
+
+/**
+ * jd_device_view_set_jobs_client:
+ * @client: (nullable): the thing's jobs client; its pending executions are shown
+ */
+void
+jd_device_view_set_jobs_client (JdDeviceView *self,
+                                JdJobsClient *client)
+{
+  g_return_if_fail (JD_IS_DEVICE_VIEW (self));
+  g_return_if_fail (client == NULL || JD_IS_JOBS_CLIENT (client));
+
+  if (self->client == client)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_hash_table_remove_all (self->fetching);
+
+  if (self->client != NULL && client != NULL &&
+      g_strcmp0 (jd_jobs_client_get_thing_name (self->client), jd_jobs_client_get_thing_name (client)) != 0)
+    {
+      g_list_store_remove_all (self->recent);
+      g_hash_table_remove_all (self->left);
+    }
+
+  g_set_object (&self->client, client);
+  jd_device_view_set_model (self, client ? G_LIST_MODEL (jd_jobs_client_get_executions (client)) : NULL);
+  update_actions (self);
+}
+
+/**
+ * jd_device_view_set_control_plane:
+ * @control_plane: (nullable): where finished executions are looked up
+ */
+void
+jd_device_view_set_control_plane (JdDeviceView   *self,
+                                  JdControlPlane *control_plane)
+{
+  g_return_if_fail (JD_IS_DEVICE_VIEW (self));
+
+  g_set_object (&self->control_plane, control_plane);
+}
+
+/**
  * jd_device_view_get_selected_execution:
  *
- * Returns: (transfer none) (nullable): the selected execution
+ * Returns: (transfer none) (nullable): the execution shown (and acted on)
  */
 JdExecution *
 jd_device_view_get_selected_execution (JdDeviceView *self)
 {
   g_return_val_if_fail (JD_IS_DEVICE_VIEW (self), NULL);
 
-  return self->selection ? gtk_single_selection_get_selected_item (self->selection) : NULL;
+  return shown_execution (self);
 }
 
 /**
  * jd_device_view_select_job:
  *
- * Returns: whether an execution of @job_id is shown and now selected
+ * Shows the pending executions and selects @job_id's.
+ *
+ * Returns: whether an execution of @job_id is pending and now selected
  */
 gboolean
 jd_device_view_select_job (JdDeviceView *self,
@@ -473,10 +1357,81 @@ jd_device_view_select_job (JdDeviceView *self,
 
       if (g_strcmp0 (jd_execution_get_job_id (e), job_id) == 0)
         {
+          gtk_toggle_button_set_active (self->pending_toggle, TRUE);
           gtk_single_selection_set_selected (self->selection, i);
           return TRUE;
         }
     }
 
   return FALSE;
+}
+
+/**
+ * jd_device_view_get_recent:
+ *
+ * Returns: (transfer none): the executions that finished this session,
+ *   newest first
+ */
+GListModel *
+jd_device_view_get_recent (JdDeviceView *self)
+{
+  g_return_val_if_fail (JD_IS_DEVICE_VIEW (self), NULL);
+
+  return G_LIST_MODEL (self->recent);
+}
+
+/**
+ * jd_device_view_show_recent:
+ * @job_id: (nullable): the job whose finished execution to select
+ *
+ * Returns: whether @job_id's execution is under Recent and now selected
+ */
+gboolean
+jd_device_view_show_recent (JdDeviceView *self,
+                            const char   *job_id)
+{
+  int position;
+
+  g_return_val_if_fail (JD_IS_DEVICE_VIEW (self), FALSE);
+
+  gtk_toggle_button_set_active (self->recent_toggle, TRUE);
+  position = job_id ? recent_position (self, job_id) : -1;
+  if (position < 0)
+    return FALSE;
+  gtk_single_selection_set_selected (self->recent_selection, position);
+  return TRUE;
+}
+
+/**
+ * jd_device_view_start_next:
+ *
+ * StartNextPendingJobExecution, then selects what started.
+ */
+void
+jd_device_view_start_next (JdDeviceView *self)
+{
+  g_return_if_fail (JD_IS_DEVICE_VIEW (self));
+
+  if (self->client == NULL)
+    return;
+
+  jd_jobs_client_start_next_async (self->client, NULL, JD_JOBS_STEP_TIMEOUT_UNSET,
+                                   self->cancellable, start_next_done_cb, g_object_ref (self));
+}
+
+/**
+ * jd_device_view_refresh:
+ *
+ * Asks for the pending executions again.
+ */
+void
+jd_device_view_refresh (JdDeviceView *self)
+{
+  g_return_if_fail (JD_IS_DEVICE_VIEW (self));
+
+  if (self->client == NULL)
+    return;
+
+  jd_jobs_client_get_pending_async (self->client, self->cancellable,
+                                    get_pending_done_cb, g_object_ref (self));
 }

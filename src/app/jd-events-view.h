@@ -23,6 +23,25 @@ guint       jd_events_view_get_n_shown    (JdEventsView *self);
 void        jd_events_view_set_filter     (JdEventsView *self,
                                            guint         filter);
 const char *jd_events_view_describe_kind  (const char   *kind);
+void        jd_events_view_set_search     (JdEventsView *self,
+                                           const char   *text);
+guint       jd_events_view_get_n_new      (JdEventsView *self);
+gboolean    jd_events_view_get_at_top     (JdEventsView *self);
+void        jd_events_view_set_history_file (JdEventsView *self,
+                                             GFile        *file);
+void        jd_events_view_save_history   (JdEventsView *self);
+
+typedef enum {
+  JD_EVENTS_EXPORT_JSON_LINES,
+  JD_EVENTS_EXPORT_CSV,
+} JdEventsExportFormat;
+
+char       *jd_events_view_export_text    (JdEventsView         *self,
+                                           JdEventsExportFormat  format);
+void        jd_events_view_export_to      (JdEventsView         *self,
+                                           GFile                *file,
+                                           JdEventsExportFormat  format);
+void        jd_events_view_export         (JdEventsView         *self);
 
 /* Filters, in the order of the drop-down. */
 enum {

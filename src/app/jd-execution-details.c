@@ -1,8 +1,10 @@
 /* jd-execution-details.c — the details pane of one job execution.
  *
  * It shows what the JdExecution says and follows its notify signals, so a reply
- * or a notify event that changes the object changes the pane. The buttons are
- * plain action buttons for the window's "exec.*" actions.
+ * or a notify event that changes the object changes the pane. Its times tick
+ * with the app's clock while it is mapped (every second while the step
+ * timeout counts down). The buttons are plain action buttons for the Device
+ * view's "exec.*" actions.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +15,7 @@
 #include <glib/gi18n.h>
 #include <gtksourceview/gtksource.h>
 
+#include "jd-cells.h"
 #include "jd-execution-details.h"
 #include "jd-format.h"
 
@@ -22,6 +25,13 @@ struct _JdExecutionDetails
 
   JdExecution      *execution;
   GPtrArray        *detail_rows;
+  guint             clock_id;
+  JdClockResolution clock_resolution;
+  GDateTime        *deadline;        /* when the step timer runs out, as last reported */
+  gint64            last_timeout;    /* approximateSecondsBeforeTimedOut it came from */
+
+  /* Template children */
+  GtkScrolledWindow *scroller;
 
   /* Template children */
   GtkWidget        *toolbar_box;
@@ -54,7 +64,8 @@ static void
 set_time_row (AdwActionRow *row,
               GDateTime    *when)
 {
-  g_autofree char *relative = jd_format_relative_time (when, NULL);
+  g_autoptr(GDateTime) now = jd_clock_dup_now (jd_clock_get_default ());
+  g_autofree char *relative = jd_format_relative_time (when, now);
   g_autofree char *exact = jd_format_exact_time (when);
 
   adw_action_row_set_subtitle (row, relative);
@@ -104,6 +115,69 @@ refresh_status_details (JdExecutionDetails *self)
 }
 
 static void
+refresh_times (JdExecutionDetails *self)
+{
+  JdExecution *e = self->execution;
+
+  if (e == NULL)
+    return;
+
+  set_time_row (self->queued_row, jd_execution_get_queued_at (e));
+  set_time_row (self->started_row, jd_execution_get_started_at (e));
+  set_time_row (self->updated_row, jd_execution_get_last_updated_at (e));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->timeout_row), self->deadline != NULL);
+  if (self->deadline != NULL)
+    {
+      g_autofree char *text = jd_cells_format_countdown (self->deadline, NULL);
+      g_autofree char *exact = jd_format_exact_time (self->deadline);
+
+      adw_action_row_set_subtitle (self->timeout_row, text);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->timeout_row), exact);
+    }
+}
+
+static void
+clock_tick_cb (gpointer user_data)
+{
+  refresh_times (user_data);
+}
+
+/* Tick only while shown: every second for a countdown, else for "min ago". */
+static void
+update_clock (JdExecutionDetails *self)
+{
+  gboolean wants = self->execution != NULL && gtk_widget_get_mapped (GTK_WIDGET (self));
+  JdClockResolution resolution = self->deadline != NULL ? JD_CLOCK_SECONDS : JD_CLOCK_MINUTES;
+
+  if (self->clock_id != 0 && (!wants || resolution != self->clock_resolution))
+    {
+      jd_clock_unwatch (jd_clock_get_default (), self->clock_id);
+      self->clock_id = 0;
+    }
+  if (wants && self->clock_id == 0)
+    {
+      self->clock_resolution = resolution;
+      self->clock_id = jd_clock_watch (jd_clock_get_default (), resolution, clock_tick_cb, self);
+    }
+}
+
+static void
+jd_execution_details_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (jd_execution_details_parent_class)->map (widget);
+  refresh_times (JD_EXECUTION_DETAILS (widget));
+  update_clock (JD_EXECUTION_DETAILS (widget));
+}
+
+static void
+jd_execution_details_unmap (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (jd_execution_details_parent_class)->unmap (widget);
+  update_clock (JD_EXECUTION_DETAILS (widget));
+}
+
+static void
 refresh (JdExecutionDetails *self)
 {
   JdExecution *e = self->execution;
@@ -117,6 +191,7 @@ refresh (JdExecutionDetails *self)
       gtk_label_set_label (self->job_id_label, "");
       gtk_text_buffer_set_text (buffer, "", 0);
       refresh_status_details (self);
+      update_clock (self);
       return;
     }
 
@@ -143,27 +218,34 @@ refresh (JdExecutionDetails *self)
                              (long long) jd_execution_get_execution_number (e));
   gtk_label_set_label (self->summary_label, summary);
 
-  set_time_row (self->queued_row, jd_execution_get_queued_at (e));
-  set_time_row (self->started_row, jd_execution_get_started_at (e));
-  set_time_row (self->updated_row, jd_execution_get_last_updated_at (e));
-
+  /* A new report of the seconds left sets the deadline; the clock counts. */
   timeout = jd_execution_get_approximate_seconds_before_timed_out (e);
-  gtk_widget_set_visible (GTK_WIDGET (self->timeout_row), timeout > 0);
-  if (timeout > 0)
+  if (timeout != self->last_timeout)
     {
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "About %d second",
-                                                            "About %d seconds", timeout),
-                                               (int) timeout);
-      adw_action_row_set_subtitle (self->timeout_row, text);
+      g_clear_pointer (&self->deadline, g_date_time_unref);
+      if (timeout > 0)
+        {
+          g_autoptr(GDateTime) now = jd_clock_dup_now (jd_clock_get_default ());
+          self->deadline = g_date_time_add_seconds (now, timeout);
+        }
+      self->last_timeout = timeout;
     }
+  if (jd_execution_get_status (e) != JD_EXECUTION_STATUS_IN_PROGRESS)
+    g_clear_pointer (&self->deadline, g_date_time_unref);
+
+  refresh_times (self);
+  update_clock (self);
 
   refresh_status_details (self);
 
   document = jd_format_json_pretty (jd_execution_get_job_document (e));
-  if (document[0] == '\0')
-    gtk_text_buffer_set_text (buffer, _("(not loaded yet — Reload asks for it)"), -1);
-  else
+  gtk_source_buffer_set_highlight_syntax (GTK_SOURCE_BUFFER (buffer), document[0] != '\0');
+  if (document[0] != '\0')
     gtk_text_buffer_set_text (buffer, document, -1);
+  else if (jd_execution_status_is_pending (jd_execution_get_status (e)))
+    gtk_text_buffer_set_text (buffer, _("Loading…"), -1);
+  else
+    gtk_text_buffer_set_text (buffer, _("A finished execution’s document is in the Jobs view."), -1);
 }
 
 static void
@@ -217,6 +299,10 @@ jd_execution_details_dispose (GObject *object)
   GtkWidget *child;
 
   jd_execution_details_set_execution (self, NULL);
+  if (self->clock_id != 0)
+    jd_clock_unwatch (jd_clock_get_default (), self->clock_id);
+  self->clock_id = 0;
+  g_clear_pointer (&self->deadline, g_date_time_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), JD_TYPE_EXECUTION_DETAILS);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -244,6 +330,8 @@ jd_execution_details_class_init (JdExecutionDetailsClass *klass)
   object_class->finalize = jd_execution_details_finalize;
   object_class->get_property = jd_execution_details_get_property;
   object_class->set_property = jd_execution_details_set_property;
+  widget_class->map = jd_execution_details_map;
+  widget_class->unmap = jd_execution_details_unmap;
 
   properties[PROP_EXECUTION] =
     g_param_spec_object ("execution", NULL, NULL,
@@ -255,6 +343,7 @@ jd_execution_details_class_init (JdExecutionDetailsClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/jd-execution-details.ui");
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, scroller);
   gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, toolbar_box);
   gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, start_button);
   gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, succeed_button);
@@ -275,6 +364,7 @@ static void
 jd_execution_details_init (JdExecutionDetails *self)
 {
   self->detail_rows = g_ptr_array_new ();
+  self->last_timeout = -1;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -315,6 +405,11 @@ jd_execution_details_set_execution (JdExecutionDetails *self,
     g_signal_handlers_disconnect_by_func (self->execution, execution_notify_cb, self);
 
   g_set_object (&self->execution, execution);
+  self->last_timeout = -1;
+  g_clear_pointer (&self->deadline, g_date_time_unref);
+
+  /* Another execution: start reading it from the top. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 
   if (self->execution != NULL)
     g_signal_connect_object (self->execution, "notify", G_CALLBACK (execution_notify_cb),

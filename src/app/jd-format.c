@@ -12,7 +12,9 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "jd-control-plane.h"
 #include "jd-format.h"
+#include "jd-jobs-error.h"
 
 /**
  * jd_format_relative_time:
@@ -382,4 +384,57 @@ jd_format_thing_name_from_arn (const char *arn)
     return g_strdup_printf (_("Group %s"), resource + strlen ("thinggroup/"));
 
   return g_strdup (arn);
+}
+
+/**
+ * jd_format_add_toast:
+ * @widget: a widget inside a window with an AdwToastOverlay
+ * @toast: (transfer full): the toast
+ */
+void
+jd_format_add_toast (GtkWidget *widget,
+                     AdwToast  *toast)
+{
+  GtkWidget *overlay;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  if (overlay == NULL)
+    {
+      g_debug ("No toast overlay for: %s", adw_toast_get_title (toast));
+      g_object_unref (toast);
+      return;
+    }
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
+/**
+ * jd_format_toast_error:
+ * @title: what failed, in words
+ * @error: why; AWS's code and message go behind Details
+ */
+void
+jd_format_toast_error (GtkWidget    *widget,
+                       const char   *title,
+                       const GError *error)
+{
+  AdwToast *toast = adw_toast_new (title);
+  g_autofree char *details = NULL;
+  const char *aws_code = NULL;
+
+  if (error->domain == JD_JOBS_ERROR)
+    aws_code = jd_jobs_error_get_aws_code (error);
+  else if (error->domain == JD_CONTROL_PLANE_ERROR)
+    aws_code = jd_control_plane_error_get_aws_type (error);
+
+  details = aws_code ? g_strdup_printf ("%s: %s", aws_code, error->message) : g_strdup (error->message);
+
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_action_name (toast, "win.show-details");
+  adw_toast_set_action_target_value (toast, g_variant_new ("(ss)", title, details));
+  jd_format_add_toast (widget, toast);
 }

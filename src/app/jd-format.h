@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 #include <gtksourceview/gtksource.h>
 #include <json-glib/json-glib.h>
 
@@ -47,5 +47,13 @@ void        jd_format_job_status_pill             (GtkLabel             *label,
                                                    JdJobStatus           status);
 const char *jd_format_target_selection_label      (JdTargetSelection     selection);
 char       *jd_format_thing_name_from_arn         (const char           *arn);
+
+/* Toasts from anywhere inside a window: the nearest AdwToastOverlay shows
+ * them; errors carry AWS's code and message behind Details (win.show-details). */
+void        jd_format_add_toast   (GtkWidget    *widget,
+                                   AdwToast     *toast);
+void        jd_format_toast_error (GtkWidget    *widget,
+                                   const char   *title,
+                                   const GError *error);
 
 G_END_DECLS

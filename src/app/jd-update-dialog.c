@@ -390,6 +390,9 @@ jd_update_dialog_new (GtkWindow   *parent,
                              (long long) jd_execution_get_version_number (execution));
   gtk_label_set_label (self->version_label, version);
 
+  /* It opens with the focus in its first field, the status. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->status_row));
+
   validate (self);
   return self;
 }

@@ -4,8 +4,8 @@
  * profile), shows its state in the header (a dot and the profile's name, the
  * reason on hover) and in an info bar while reconnecting, and hosts the views:
  * Device (the thing's pending executions, live), Jobs (the account's jobs) and
- * Events (the MQTT log). Execution steps are the "exec.*" actions on the
- * selected execution; job steps go through the control plane.
+ * Events (the MQTT log). Its actions are in jd-window-actions.c; the Device
+ * view owns the execution steps (exec.*).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,98 +15,10 @@
 
 #include <glib/gi18n.h>
 
-#include "jd-device-view.h"
-#include "jd-events-view.h"
-#include "jd-execution-details.h"
 #include "jd-format.h"
-#include "jd-jobs-error.h"
-#include "jd-jobs-view.h"
-#include "jd-new-job-dialog.h"
-#include "jd-session.h"
-#include "jd-update-dialog.h"
-#include "jd-window.h"
-
-struct _JdWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  GSettings            *settings;
-  JdSession            *session;
-  GCancellable         *cancellable;     /* cancelled on close and profile switch */
-  GSimpleActionGroup   *exec_actions;
-  JdExecution          *watched;         /* the selected execution, for action states */
-  gboolean              closing;
-
-  /* Template children */
-  AdwToastOverlay      *toast_overlay;
-  AdwViewSwitcherTitle *switcher_title;
-  GtkMenuButton        *profile_button;
-  GtkLabel             *profile_label;
-  GtkLabel             *state_dot;
-  GtkLabel             *state_label;
-  GtkLabel             *state_dot_small;
-  GtkWidget            *state_box;
-  GMenu                *profiles_section;
-  GtkMenuButton        *primary_menu_button;
-  GtkInfoBar           *info_bar;
-  GtkLabel             *info_label;
-  GtkButton            *retry_button;
-  GtkStack             *main_stack;
-  AdwStatusPage        *starting_page;
-  GtkSpinner           *starting_spinner;
-  AdwStatusPage        *failed_page;
-  AdwViewStack         *view_stack;
-  JdDeviceView         *device_view;
-  JdJobsView           *jobs_view;
-  JdEventsView         *events_view;
-};
+#include "jd-window-private.h"
 
 G_DEFINE_FINAL_TYPE (JdWindow, jd_window, ADW_TYPE_APPLICATION_WINDOW)
-
-static void start_session (JdWindow *self);
-
-/* ---- messages ---- */
-
-/* A toast with a Details button that opens AWS's code and message. */
-static void
-toast_error (JdWindow     *self,
-             const char   *title,
-             const GError *error)
-{
-  AdwToast *toast = adw_toast_new (title);
-  g_autofree char *details = NULL;
-  const char *aws_code = NULL;
-
-  if (error->domain == JD_JOBS_ERROR)
-    aws_code = jd_jobs_error_get_aws_code (error);
-  else if (error->domain == JD_CONTROL_PLANE_ERROR)
-    aws_code = jd_control_plane_error_get_aws_type (error);
-
-  details = aws_code ? g_strdup_printf ("%s: %s", aws_code, error->message) : g_strdup (error->message);
-
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_set_timeout (toast, 8);
-  adw_toast_set_button_label (toast, _("_Details"));
-  adw_toast_set_action_name (toast, "win.show-details");
-  adw_toast_set_action_target_value (toast, g_variant_new ("(ss)", title, details));
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-static void
-show_details_action (GSimpleAction *action,
-                     GVariant      *parameter,
-                     gpointer       user_data)
-{
-  JdWindow *self = user_data;
-  const char *title, *details;
-  GtkWidget *dialog;
-
-  g_variant_get (parameter, "(&s&s)", &title, &details);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), title, details);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  adw_message_dialog_set_body_use_markup (ADW_MESSAGE_DIALOG (dialog), FALSE);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
 
 /* ---- session state ---- */
 
@@ -231,9 +143,17 @@ session_changed_cb (JdWindow *self)
 static void
 control_plane_changed_cb (JdWindow *self)
 {
-  jd_jobs_view_set_control_plane (self->jobs_view,
-                                  self->session ? jd_session_get_control_plane (self->session) : NULL);
+  JdControlPlane *control_plane = self->session ? jd_session_get_control_plane (self->session) : NULL;
+
+  jd_jobs_view_set_control_plane (self->jobs_view, control_plane);
+  jd_device_view_set_control_plane (self->device_view, control_plane);
   update_state_display (self);
+}
+
+JdJobsClient *
+_jd_window_jobs_client (JdWindow *self)
+{
+  return self->session ? jd_session_get_jobs_client (self->session) : NULL;
 }
 
 /* The Jobs view's results and errors, as toasts (AWS's words behind Details). */
@@ -271,8 +191,17 @@ jobs_client_changed_cb (JdWindow *self)
 {
   JdJobsClient *client = jd_session_get_jobs_client (self->session);
 
-  jd_device_view_set_model (self->device_view, client ? G_LIST_MODEL (jd_jobs_client_get_executions (client)) : NULL);
+  jd_device_view_set_jobs_client (self->device_view, client);
+  jd_events_view_set_history_file (self->events_view, NULL);
   jd_events_view_set_event_log (self->events_view, client ? jd_jobs_client_get_event_log (client) : NULL);
+  if (client != NULL)
+    {
+      /* The thing's event history survives restarts, bounded by the log's cap. */
+      g_autofree char *name = g_strconcat (jd_jobs_client_get_thing_name (client), ".jsonl", NULL);
+      g_autoptr(GFile) file = g_file_new_build_filename (g_get_user_data_dir (), "jobdeck", "events", name, NULL);
+
+      jd_events_view_set_history_file (self->events_view, file);
+    }
   event_log_cap_changed_cb (self);
   update_state_display (self);
 }
@@ -339,13 +268,15 @@ stop_session (JdWindow *self)
   jd_session_stop_async (self->session, NULL, session_stopped_cb, NULL);
   g_clear_object (&self->session);
 
-  jd_device_view_set_model (self->device_view, NULL);
+  jd_device_view_set_jobs_client (self->device_view, NULL);
+  jd_device_view_set_control_plane (self->device_view, NULL);
   jd_jobs_view_set_control_plane (self->jobs_view, NULL);
+  jd_events_view_set_history_file (self->events_view, NULL);
   jd_events_view_set_event_log (self->events_view, NULL);
 }
 
-static void
-start_session (JdWindow *self)
+void
+_jd_window_start_session (JdWindow *self)
 {
   g_autoptr(JdProfile) profile = active_profile (self);
   g_autofree char *data_dir = NULL;
@@ -358,7 +289,7 @@ start_session (JdWindow *self)
   if (jd_profile_get_kind (profile) == JD_PROFILE_KIND_SANDBOX)
     {
       data_dir = jd_sandbox_dup_default_data_dir ();
-      self->session = jd_session_new_for_sandbox_profile (profile, data_dir);
+      self->session = jd_sandbox_session_new (profile, data_dir);
     }
   else
     {
@@ -400,589 +331,6 @@ profiles_changed_cb (JdWindow *self)
 {
   rebuild_profiles_menu (self);
 }
-
-static void
-profile_action (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
-{
-  JdWindow *self = user_data;
-  g_autofree char *current = g_settings_get_string (self->settings, "active-profile");
-  const char *id = g_variant_get_string (parameter, NULL);
-
-  g_simple_action_set_state (action, parameter);
-  if (g_strcmp0 (current, id) == 0 && self->session != NULL)
-    return;
-
-  g_settings_set_string (self->settings, "active-profile", id);
-  start_session (self);
-}
-
-/* ---- execution actions ---- */
-
-static JdJobsClient *
-jobs_client (JdWindow *self)
-{
-  return self->session ? jd_session_get_jobs_client (self->session) : NULL;
-}
-
-static void
-update_exec_actions (JdWindow *self)
-{
-  JdExecution *e = jd_device_view_get_selected_execution (self->device_view);
-  JdExecutionStatus status = e ? jd_execution_get_status (e) : JD_EXECUTION_STATUS_UNKNOWN;
-  gboolean queued = status == JD_EXECUTION_STATUS_QUEUED;
-  gboolean running = status == JD_EXECUTION_STATUS_IN_PROGRESS;
-  gboolean online = jobs_client (self) != NULL;
-  struct {
-    const char *name;
-    gboolean enabled;
-  } states[] = {
-    { "start", online && queued },
-    { "succeed", online && running },
-    { "fail", online && (queued || running) },
-    { "reject", online && (queued || running) },
-    { "update", online && (queued || running) },
-    { "describe", online && e != NULL },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
-    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->exec_actions),
-                                                                                states[i].name)),
-                                 states[i].enabled);
-}
-
-static void
-watched_execution_changed_cb (JdWindow *self)
-{
-  update_exec_actions (self);
-}
-
-static void
-selection_changed_cb (JdWindow *self)
-{
-  JdExecution *e = jd_device_view_get_selected_execution (self->device_view);
-
-  if (self->watched != NULL)
-    g_signal_handlers_disconnect_by_func (self->watched, watched_execution_changed_cb, self);
-  g_set_object (&self->watched, e);
-  if (e != NULL)
-    g_signal_connect_object (e, "notify::status", G_CALLBACK (watched_execution_changed_cb),
-                             self, G_CONNECT_SWAPPED);
-
-  update_exec_actions (self);
-}
-
-typedef struct {
-  JdWindow          *window;
-  char              *job_id;
-  JdExecutionStatus  status;
-  JdUpdateDialog    *dialog;   /* nullable */
-} UpdateRequest;
-
-static void
-update_request_free (UpdateRequest *request)
-{
-  g_clear_object (&request->window);
-  g_clear_object (&request->dialog);
-  g_free (request->job_id);
-  g_free (request);
-}
-
-static void
-describe_done_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(JdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JdExecution) execution = jd_jobs_client_describe_finish (JD_JOBS_CLIENT (object), result, &error);
-
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    toast_error (self, _("Could not reload the execution"), error);
-}
-
-static void
-describe_selected (JdWindow *self)
-{
-  JdExecution *e = jd_device_view_get_selected_execution (self->device_view);
-
-  if (e == NULL || jobs_client (self) == NULL)
-    return;
-
-  jd_jobs_client_describe_async (jobs_client (self), jd_execution_get_job_id (e),
-                                 jd_execution_get_execution_number (e), TRUE,
-                                 self->cancellable, describe_done_cb, g_object_ref (self));
-}
-
-static void
-update_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  UpdateRequest *request = user_data;
-  JdWindow *self = request->window;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JdExecution) execution = jd_jobs_client_update_finish (JD_JOBS_CLIENT (object), result, &error);
-
-  if (request->dialog != NULL)
-    jd_update_dialog_set_busy (request->dialog, FALSE);
-
-  if (execution != NULL)
-    {
-      /* Translators: e.g. "Job1: Succeeded" */
-      g_autofree char *title = g_strdup_printf (_("%s: %s"), request->job_id,
-                                                jd_format_status_label (request->status));
-
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
-      if (request->dialog != NULL)
-        gtk_window_destroy (GTK_WINDOW (request->dialog));
-    }
-  else if (g_error_matches (error, JD_JOBS_ERROR, JD_JOBS_ERROR_VERSION_MISMATCH))
-    {
-      /* Translators: %s is a job id */
-      g_autofree char *title = g_strdup_printf (_("%s changed elsewhere; nothing was sent over it"), request->job_id);
-      AdwToast *toast = adw_toast_new (title);
-
-      adw_toast_set_button_label (toast, _("_Reload"));
-      adw_toast_set_action_name (toast, "exec.describe");
-      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
-      if (request->dialog != NULL)
-        jd_update_dialog_show_error (request->dialog,
-                                     _("The execution changed elsewhere since it was loaded. Reload it, then try again."));
-      describe_selected (self);
-    }
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      /* Translators: %s is a job id */
-      g_autofree char *title = g_strdup_printf (_("Could not update %s"), request->job_id);
-
-      if (request->dialog != NULL)
-        {
-          const char *code = jd_jobs_error_get_aws_code (error);
-          g_autofree char *text = code ? g_strdup_printf ("%s: %s", code, error->message)
-                                       : g_strdup (error->message);
-          jd_update_dialog_show_error (request->dialog, text);
-        }
-      else
-        toast_error (self, title, error);
-    }
-
-  update_request_free (request);
-}
-
-static void
-send_update (JdWindow          *self,
-             JdExecution       *e,
-             JdExecutionStatus  status,
-             GHashTable        *details,
-             gint64             step_timeout,
-             JdUpdateDialog    *dialog)
-{
-  JdUpdateOptions options = JD_UPDATE_OPTIONS_INIT;
-  UpdateRequest *request;
-
-  g_assert (jobs_client (self) != NULL);
-
-  options.status_details = details;
-  options.step_timeout_in_minutes = step_timeout;
-  options.expected_version = jd_execution_get_version_number (e);
-  options.include_job_execution_state = TRUE;
-
-  request = g_new0 (UpdateRequest, 1);
-  request->window = g_object_ref (self);
-  request->job_id = g_strdup (jd_execution_get_job_id (e));
-  request->status = status;
-  request->dialog = dialog ? g_object_ref (dialog) : NULL;
-
-  if (dialog != NULL)
-    jd_update_dialog_set_busy (dialog, TRUE);
-
-  jd_jobs_client_update_async (jobs_client (self), request->job_id, status, &options,
-                               self->cancellable, update_done_cb, request);
-}
-
-static void
-exec_status_action (GSimpleAction *action,
-                    GVariant      *parameter,
-                    gpointer       user_data)
-{
-  JdWindow *self = user_data;
-  JdExecution *e = jd_device_view_get_selected_execution (self->device_view);
-  const char *name = g_action_get_name (G_ACTION (action));
-  JdExecutionStatus status;
-
-  if (e == NULL || jobs_client (self) == NULL)
-    return;
-
-  if (g_str_equal (name, "start"))
-    status = JD_EXECUTION_STATUS_IN_PROGRESS;
-  else if (g_str_equal (name, "succeed"))
-    status = JD_EXECUTION_STATUS_SUCCEEDED;
-  else if (g_str_equal (name, "fail"))
-    status = JD_EXECUTION_STATUS_FAILED;
-  else
-    status = JD_EXECUTION_STATUS_REJECTED;
-
-  send_update (self, e, status, NULL, 0, NULL);
-}
-
-static void
-update_dialog_send_cb (JdUpdateDialog *dialog,
-                       JdWindow       *self)
-{
-  g_autoptr(GHashTable) details = jd_update_dialog_dup_status_details (dialog);
-
-  if (jobs_client (self) == NULL)
-    {
-      jd_update_dialog_show_error (dialog, _("Not connected: the update cannot be sent now."));
-      return;
-    }
-
-  send_update (self, jd_update_dialog_get_execution (dialog), jd_update_dialog_get_status (dialog),
-               details, jd_update_dialog_get_step_timeout (dialog), dialog);
-}
-
-static void
-exec_update_action (GSimpleAction *action,
-                    GVariant      *parameter,
-                    gpointer       user_data)
-{
-  JdWindow *self = user_data;
-  JdExecution *e = jd_device_view_get_selected_execution (self->device_view);
-  JdUpdateDialog *dialog;
-
-  if (e == NULL)
-    return;
-
-  dialog = jd_update_dialog_new (GTK_WINDOW (self), e);
-  g_signal_connect_object (dialog, "send-requested", G_CALLBACK (update_dialog_send_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-exec_describe_action (GSimpleAction *action,
-                      GVariant      *parameter,
-                      gpointer       user_data)
-{
-  describe_selected (user_data);
-}
-
-static const GActionEntry exec_entries[] = {
-  { "start", exec_status_action },
-  { "succeed", exec_status_action },
-  { "fail", exec_status_action },
-  { "reject", exec_status_action },
-  { "update", exec_update_action },
-  { "describe", exec_describe_action },
-};
-
-/* ---- window actions ---- */
-
-static void
-start_next_done_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(JdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JdExecution) execution = jd_jobs_client_start_next_finish (JD_JOBS_CLIENT (object), result, &error);
-
-  if (error != NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        toast_error (self, _("Could not start the next job"), error);
-      return;
-    }
-
-  if (execution == NULL)
-    {
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("No job is waiting")));
-      return;
-    }
-
-  {
-    /* Translators: %s is a job id */
-    g_autofree char *title = g_strdup_printf (_("Started %s"), jd_execution_get_job_id (execution));
-
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
-    jd_device_view_select_job (self->device_view, jd_execution_get_job_id (execution));
-    adw_view_stack_set_visible_child_name (self->view_stack, "device");
-  }
-}
-
-static void
-start_next_action (GSimpleAction *action,
-                   GVariant      *parameter,
-                   gpointer       user_data)
-{
-  JdWindow *self = user_data;
-
-  if (jobs_client (self) == NULL)
-    return;
-
-  jd_jobs_client_start_next_async (jobs_client (self), NULL, JD_JOBS_STEP_TIMEOUT_UNSET,
-                                   self->cancellable, start_next_done_cb, g_object_ref (self));
-}
-
-static void
-get_pending_done_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(JdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GListModel) pending = jd_jobs_client_get_pending_finish (JD_JOBS_CLIENT (object), result, &error);
-
-  if (pending == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    toast_error (self, _("Could not refresh the pending jobs"), error);
-}
-
-static void
-refresh_action (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
-{
-  JdWindow *self = user_data;
-
-  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "jobs") == 0)
-    jd_jobs_view_refresh (self->jobs_view);
-  else if (jobs_client (self) != NULL)
-    jd_jobs_client_get_pending_async (jobs_client (self), self->cancellable,
-                                      get_pending_done_cb, g_object_ref (self));
-}
-
-static void
-reconnect_action (GSimpleAction *action,
-                  GVariant      *parameter,
-                  gpointer       user_data)
-{
-  JdWindow *self = user_data;
-
-  if (self->session != NULL)
-    jd_session_reconnect (self->session);
-}
-
-static void
-restart_session_action (GSimpleAction *action,
-                        GVariant      *parameter,
-                        gpointer       user_data)
-{
-  start_session (user_data);
-}
-
-typedef struct {
-  JdWindow       *window;
-  JdNewJobDialog *dialog;
-  char           *job_id;
-} CreateRequest;
-
-static void
-create_request_free (CreateRequest *request)
-{
-  g_clear_object (&request->window);
-  g_clear_object (&request->dialog);
-  g_free (request->job_id);
-  g_free (request);
-}
-
-static void
-create_job_done_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  CreateRequest *request = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JdJob) job = jd_control_plane_create_job_finish (JD_CONTROL_PLANE (object), result, &error);
-
-  jd_new_job_dialog_set_busy (request->dialog, FALSE);
-
-  if (job != NULL)
-    {
-      /* Translators: %s is a job id */
-      g_autofree char *title = g_strdup_printf (_("Created %s"), request->job_id);
-
-      adw_toast_overlay_add_toast (request->window->toast_overlay, adw_toast_new (title));
-      gtk_window_destroy (GTK_WINDOW (request->dialog));
-      jd_jobs_view_select_job (request->window->jobs_view, request->job_id);
-      jd_jobs_view_refresh (request->window->jobs_view);
-    }
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      const char *type = jd_control_plane_error_get_aws_type (error);
-      g_autofree char *text = type ? g_strdup_printf ("%s: %s", type, error->message) : g_strdup (error->message);
-
-      jd_new_job_dialog_show_error (request->dialog, text);
-    }
-
-  create_request_free (request);
-}
-
-static void
-new_job_create_cb (JdNewJobDialog *dialog,
-                   JdWindow       *self)
-{
-  JdControlPlane *control_plane = self->session ? jd_session_get_control_plane (self->session) : NULL;
-  g_auto(GStrv) things = jd_new_job_dialog_dup_targets (dialog);
-  g_autoptr(GStrvBuilder) targets = g_strv_builder_new ();
-  g_auto(GStrv) target_arns = NULL;
-  g_autofree char *document = NULL;
-  g_autofree char *description = NULL;
-  CreateRequest *request;
-
-  if (control_plane == NULL)
-    {
-      jd_new_job_dialog_show_error (dialog, _("Not connected to the control plane: jobs cannot be created now."));
-      return;
-    }
-
-  for (guint i = 0; things[i] != NULL; i++)
-    {
-      g_autofree char *arn = jd_session_dup_thing_arn (self->session, things[i]);
-
-      if (arn == NULL)
-        {
-          jd_new_job_dialog_show_error (dialog, _("The account is not known yet: wait until the thing is connected."));
-          return;
-        }
-      g_strv_builder_add (targets, arn);
-    }
-  target_arns = g_strv_builder_end (targets);
-
-  request = g_new0 (CreateRequest, 1);
-  request->window = g_object_ref (self);
-  request->dialog = g_object_ref (dialog);
-  request->job_id = jd_new_job_dialog_dup_job_id (dialog);
-  document = jd_new_job_dialog_dup_document (dialog);
-  description = jd_new_job_dialog_dup_description (dialog);
-
-  jd_new_job_dialog_set_busy (dialog, TRUE);
-  jd_control_plane_create_job_async (control_plane, request->job_id, (const char * const *) target_arns,
-                                     document, description,
-                                     jd_new_job_dialog_get_continuous (dialog)
-                                       ? JD_TARGET_SELECTION_CONTINUOUS : JD_TARGET_SELECTION_SNAPSHOT,
-                                     jd_new_job_dialog_get_timeout_minutes (dialog),
-                                     self->cancellable, create_job_done_cb, request);
-}
-
-static void
-new_job_action (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
-{
-  JdWindow *self = user_data;
-  JdNewJobDialog *dialog;
-
-  dialog = jd_new_job_dialog_new (GTK_WINDOW (self), self->session ? jd_session_get_thing_name (self->session) : NULL);
-  g_signal_connect_object (dialog, "create-requested", G_CALLBACK (new_job_create_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-export_written_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(JdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
-    {
-      toast_error (self, _("Could not export the events"), error);
-      return;
-    }
-
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Events exported")));
-}
-
-/**
- * jd_window_export_events_to:
- * @file: where to write the JSON Lines
- *
- * Writes the event log, oldest first, one JSON object per line.
- */
-void
-jd_window_export_events_to (JdWindow *self,
-                            GFile    *file)
-{
-  JdJobsClient *client = jobs_client (self);
-  g_autofree char *text = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-
-  g_return_if_fail (JD_IS_WINDOW (self));
-  g_return_if_fail (G_IS_FILE (file));
-
-  text = client ? jd_event_log_export (jd_jobs_client_get_event_log (client)) : g_strdup ("");
-  bytes = g_bytes_new (text, strlen (text));
-
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                       self->cancellable, export_written_cb, g_object_ref (self));
-}
-
-static void
-export_response_cb (GtkNativeDialog *chooser,
-                    int              response,
-                    JdWindow        *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      jd_window_export_events_to (self, file);
-    }
-
-  g_object_unref (chooser);
-}
-
-static void
-export_events_action (GSimpleAction *action,
-                      GVariant      *parameter,
-                      gpointer       user_data)
-{
-  JdWindow *self = user_data;
-  GtkFileChooserNative *chooser;
-
-  chooser = gtk_file_chooser_native_new (_("Export Events"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "jobdeck-events.jsonl");
-  g_signal_connect_object (chooser, "response", G_CALLBACK (export_response_cb), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-clear_events_action (GSimpleAction *action,
-                     GVariant      *parameter,
-                     gpointer       user_data)
-{
-  JdWindow *self = user_data;
-
-  if (jobs_client (self) != NULL)
-    jd_event_log_clear (jd_jobs_client_get_event_log (jobs_client (self)));
-}
-
-static void
-show_view_action (GSimpleAction *action,
-                  GVariant      *parameter,
-                  gpointer       user_data)
-{
-  JdWindow *self = user_data;
-
-  adw_view_stack_set_visible_child_name (self->view_stack, g_variant_get_string (parameter, NULL));
-}
-
-static const GActionEntry win_entries[] = {
-  { "new-job", new_job_action },
-  { "start-next", start_next_action },
-  { "refresh", refresh_action },
-  { "reconnect", reconnect_action },
-  { "restart-session", restart_session_action },
-  { "export-events", export_events_action },
-  { "clear-events", clear_events_action },
-  { "show-view", show_view_action, "s" },
-  { "show-details", show_details_action, "(ss)" },
-  { "profile", profile_action, "s", "''" },
-};
 
 /* ---- close: stop the broker we started before going away ---- */
 
@@ -1053,7 +401,7 @@ jd_window_constructed (GObject *object)
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 #endif
 
-  start_session (self);
+  _jd_window_start_session (self);
   rebuild_profiles_menu (self);
   active = g_settings_get_string (self->settings, "active-profile");
   g_action_change_state (g_action_map_lookup_action (G_ACTION_MAP (self), "profile"),
@@ -1066,9 +414,6 @@ jd_window_dispose (GObject *object)
   JdWindow *self = JD_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->watched != NULL)
-    g_signal_handlers_disconnect_by_func (self->watched, watched_execution_changed_cb, self);
-  g_clear_object (&self->watched);
   stop_session (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), JD_TYPE_WINDOW);
@@ -1083,7 +428,6 @@ jd_window_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->exec_actions);
 
   G_OBJECT_CLASS (jd_window_parent_class)->finalize (object);
 }
@@ -1135,18 +479,11 @@ jd_window_init (JdWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
-
-  self->exec_actions = g_simple_action_group_new ();
-  g_action_map_add_action_entries (G_ACTION_MAP (self->exec_actions), exec_entries,
-                                   G_N_ELEMENTS (exec_entries), self);
-  gtk_widget_insert_action_group (GTK_WIDGET (self), "exec", G_ACTION_GROUP (self->exec_actions));
+  gtk_widget_add_css_class (GTK_WIDGET (self), "jobdeck");
+  _jd_window_add_actions (self);
 
   g_signal_connect_object (self->jobs_view, "show-message",
                            G_CALLBACK (jobs_view_message_cb), self, 0);
-  g_signal_connect_object (self->device_view, "notify::selected-execution",
-                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
-  update_exec_actions (self);
 }
 
 JdWindow *
@@ -1213,4 +550,20 @@ jd_window_get_jobs_view (JdWindow *self)
   g_return_val_if_fail (JD_IS_WINDOW (self), NULL);
 
   return GTK_WIDGET (self->jobs_view);
+}
+
+/**
+ * jd_window_export_events_to:
+ * @file: where to write the JSON Lines
+ *
+ * Writes the events the Events view shows, one compact JSON object a line.
+ */
+void
+jd_window_export_events_to (JdWindow *self,
+                            GFile    *file)
+{
+  g_return_if_fail (JD_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  jd_events_view_export_to (self->events_view, file, JD_EVENTS_EXPORT_JSON_LINES);
 }

@@ -294,7 +294,7 @@ jd_cli_codesign_verify_async (JdCliOutput         *output,
 
 typedef struct {
   JdCliOutput *output;
-  JdCliConfig *config;
+  JdControlPlane *control_plane;
   SoupSession *session;
   SoupMessage *msg;
   char *path;
@@ -306,6 +306,7 @@ put_free (Put *put)
 {
   g_clear_object (&put->session);
   g_clear_object (&put->msg);
+  g_clear_object (&put->control_plane);
   g_free (put->path);
   g_free (put->key);
   g_free (put);
@@ -392,7 +393,7 @@ loaded_cb (GObject      *source,
     }
   data = g_bytes_new_take (contents, len);
 
-  base = g_uri_parse (put->config->control_plane_url, G_URI_FLAGS_ENCODED, &error);
+  base = g_uri_parse (jd_control_plane_get_endpoint_url (put->control_plane), G_URI_FLAGS_ENCODED, &error);
   if (base == NULL)
     {
       put_fail (task, error->message);
@@ -417,10 +418,10 @@ loaded_cb (GObject      *source,
   req.n_headers = 2;
   req.body = g_bytes_get_data (data, NULL);
   req.body_len = g_bytes_get_size (data);
-  creds.access_key_id = jd_credentials_get_access_key_id (put->config->credentials);
-  creds.secret_access_key = jd_credentials_get_secret_access_key (put->config->credentials);
-  creds.session_token = jd_credentials_get_session_token (put->config->credentials);
-  creds.region = put->config->region;
+  creds.access_key_id = jd_credentials_get_access_key_id (jd_control_plane_get_credentials (put->control_plane));
+  creds.secret_access_key = jd_credentials_get_secret_access_key (jd_control_plane_get_credentials (put->control_plane));
+  creds.session_token = jd_credentials_get_session_token (jd_control_plane_get_credentials (put->control_plane));
+  creds.region = jd_control_plane_get_region (put->control_plane);
   now = g_date_time_new_now_utc ();
   jd_sigv4_sign (&req, &creds, "iot", now, &authorization, &amz_date);
   soup_message_headers_replace (headers, "X-Amz-Date", amz_date);
@@ -434,7 +435,7 @@ loaded_cb (GObject      *source,
 
 void
 jd_cli_codesign_put_file_async (JdCliOutput         *output,
-                                JdCliConfig         *config,
+                                JdControlPlane      *control_plane,
                                 JdCliParsed         *parsed,
                                 GCancellable        *cancellable,
                                 GAsyncReadyCallback  callback,
@@ -449,17 +450,17 @@ jd_cli_codesign_put_file_async (JdCliOutput         *output,
   g_task_set_source_tag (task, jd_cli_codesign_put_file_async);
   put = g_new0 (Put, 1);
   put->output = output;
-  put->config = config;
+  put->control_plane = g_object_ref (control_plane);
   put->path = g_strdup (g_ptr_array_index (parsed->args, 0));
   put->key = key != NULL ? g_strdup (key) : g_path_get_basename (put->path);
   g_task_set_task_data (task, put, (GDestroyNotify) put_free);
 
-  if (config->credentials == NULL || config->control_plane_url == NULL)
+  if (jd_control_plane_get_credentials (control_plane) == NULL)
     {
       put_fail (g_steal_pointer (&task), "no control-plane endpoint or credentials");
       return;
     }
-  put->session = jd_codesign_session_new (config->control_plane_ca_path, &error);
+  put->session = jd_codesign_session_new (jd_control_plane_get_ca_path (control_plane), &error);
   if (put->session == NULL)
     {
       put_fail (g_steal_pointer (&task), error->message);

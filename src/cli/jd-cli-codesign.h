@@ -9,7 +9,7 @@
 
 #include <gio/gio.h>
 
-#include "jd-cli-config.h"
+#include "jd-control-plane.h"
 #include "jd-cli-line.h"
 #include "jd-cli-output.h"
 #include "jd-jobs-client.h"
@@ -52,7 +52,7 @@ void jd_cli_codesign_verify_async    (JdCliOutput         *output,
 /* put-file: a SigV4-signed PUT to the control-plane endpoint's file store;
  * the placeholder is the last line printed. */
 void jd_cli_codesign_put_file_async  (JdCliOutput         *output,
-                                      JdCliConfig         *config,
+                                      JdControlPlane      *control_plane,
                                       JdCliParsed         *parsed,
                                       GCancellable        *cancellable,
                                       GAsyncReadyCallback  callback,

@@ -1,6 +1,7 @@
-/* jd-control-plane.c — the async control-plane client: request building,
- * SigV4 signing, retries with backoff, pagination, AWS error parsing, and one
- * thin pair of functions per operation.
+/* jd-control-plane.c — the control-plane client's transport: the endpoint and
+ * its TLS trust, request building, SigV4 signing, retries with backoff,
+ * pagination and AWS error parsing. The operations that use it are in
+ * jd-control-plane-operations.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,7 +14,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "jd-control-plane.h"
+#include "jd-control-plane-private.h"
 #include "jd-sigv4.h"
 
 #define DEFAULT_MAX_ATTEMPTS 4
@@ -31,6 +32,7 @@ struct _JdControlPlane
   GUri *endpoint;
   char *host_header;
   char *base_path;
+  char *ca_path;                 /* nullable: trusted instead of the system's store */
   JdCredentials *credentials;
   guint max_attempts;
   guint base_delay_ms;
@@ -49,41 +51,12 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-typedef gpointer (*ParseFunc) (JsonNode    *root,
-                               const char  *arg1,
-                               const char  *arg2,
-                               GError     **error);
-
-/* One operation: possibly several HTTP exchanges (retries, pages). */
-typedef struct {
-  char *method;
-  char *path;          /* already percent-encoded, without the base path */
-  char *query;         /* percent-encoded, without nextToken; may be NULL */
-  GBytes *body;        /* JSON or NULL */
-  gboolean idempotent;
-
-  /* Single results: parse the root into the task's pointer. */
-  ParseFunc parse;
-  GDestroyNotify result_free;
-  /* Lists: the member holding items, each parsed with parse. */
-  const char *list_member;
-  GPtrArray *items;
-  char *next_token;
-  /* Extra arguments for parse (job id or thing name of the path). */
-  char *arg1;
-  char *arg2;
-
-  guint attempt;
-  GSource *delay_source;
-  GSource *cancel_source;
-} Request;
-
 static void request_send (GTask *task);
 
 /* Helpers */
 
 static void
-request_free (Request *req)
+request_free (JdCpRequest *req)
 {
   g_free (req->method);
   g_free (req->path);
@@ -106,27 +79,27 @@ request_free (Request *req)
   g_free (req);
 }
 
-static char *
-escape (const char *label)
+char *
+jd_cp_escape (const char *label)
 {
   /* Everything but A-Za-z0-9-._~ is escaped, as botocore does for path labels. */
   return g_uri_escape_string (label, NULL, FALSE);
 }
 
-static void
-query_add (GString    *query,
+void
+jd_cp_query_add (GString    *query,
            const char *name,
            const char *value)
 {
-  g_autofree char *escaped = escape (value);
+  g_autofree char *escaped = jd_cp_escape (value);
 
   if (query->len > 0)
     g_string_append_c (query, '&');
   g_string_append_printf (query, "%s=%s", name, escaped);
 }
 
-static char *
-query_end (GString *query)
+char *
+jd_cp_query_end (GString *query)
 {
   if (query->len == 0)
     {
@@ -136,8 +109,8 @@ query_end (GString *query)
   return g_string_free (query, FALSE);
 }
 
-static GBytes *
-json_to_bytes (JsonBuilder *builder)
+GBytes *
+jd_cp_json_to_bytes (JsonBuilder *builder)
 {
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
   g_autoptr(JsonGenerator) generator = json_generator_new ();
@@ -149,14 +122,14 @@ json_to_bytes (JsonBuilder *builder)
   return g_bytes_new_take (data, length);
 }
 
-static Request *
-request_new (const char *method,
+JdCpRequest *
+jd_cp_request_new (const char *method,
              char       *path,
              char       *query,
              GBytes     *body,
              gboolean    idempotent)
 {
-  Request *req = g_new0 (Request, 1);
+  JdCpRequest *req = g_new0 (JdCpRequest, 1);
 
   req->method = g_strdup (method);
   req->path = path;
@@ -168,7 +141,7 @@ request_new (const char *method,
 
 static GTask *
 request_task_new (JdControlPlane      *self,
-                  Request             *req,
+                  JdCpRequest             *req,
                   gpointer             source_tag,
                   GCancellable        *cancellable,
                   GAsyncReadyCallback  callback,
@@ -242,7 +215,7 @@ retry_delay_ms (JdControlPlane *self,
 }
 
 static void
-request_stop_waiting (Request *req)
+request_stop_waiting (JdCpRequest *req)
 {
   g_source_destroy (req->delay_source);
   g_clear_pointer (&req->delay_source, g_source_unref);
@@ -257,7 +230,7 @@ static gboolean
 retry_delay_done_cb (gpointer user_data)
 {
   GTask *task = user_data;   /* owned: taken over in request_schedule_retry */
-  Request *req = g_task_get_task_data (task);
+  JdCpRequest *req = g_task_get_task_data (task);
 
   request_stop_waiting (req);
   request_send (task);
@@ -269,7 +242,7 @@ retry_cancelled_cb (GCancellable *cancellable,
                     gpointer      user_data)
 {
   GTask *task = user_data;   /* owned, as above */
-  Request *req = g_task_get_task_data (task);
+  JdCpRequest *req = g_task_get_task_data (task);
 
   request_stop_waiting (req);
   g_task_return_error_if_cancelled (task);
@@ -282,7 +255,7 @@ static void
 request_schedule_retry (GTask *task,
                         guint  delay_ms)
 {
-  Request *req = g_task_get_task_data (task);
+  JdCpRequest *req = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   GMainContext *context = g_task_get_context (task);
 
@@ -303,7 +276,7 @@ request_handle_page (GTask     *task,
                      JsonNode  *root,
                      GError   **error)
 {
-  Request *req = g_task_get_task_data (task);
+  JdCpRequest *req = g_task_get_task_data (task);
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   JsonNode *list;
   const char *token;
@@ -347,7 +320,7 @@ static void
 request_finish_success (GTask *task,
                         GBytes *body)
 {
-  Request *req = g_task_get_task_data (task);
+  JdCpRequest *req = g_task_get_task_data (task);
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) error = NULL;
   JsonNode *root = NULL;
@@ -417,7 +390,7 @@ send_and_read_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   JdControlPlane *self = g_task_get_source_object (task);
-  Request *req = g_task_get_task_data (task);
+  JdCpRequest *req = g_task_get_task_data (task);
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
@@ -457,7 +430,7 @@ static void
 request_send (GTask *task)
 {
   JdControlPlane *self = g_task_get_source_object (task);
-  Request *req = g_task_get_task_data (task);
+  JdCpRequest *req = g_task_get_task_data (task);
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GError) error = NULL;
@@ -485,7 +458,7 @@ request_send (GTask *task)
 
   query = g_string_new (req->query);
   if (req->next_token != NULL)
-    query_add (query, "nextToken", req->next_token);
+    jd_cp_query_add (query, "nextToken", req->next_token);
   path = g_strconcat (self->base_path, req->path, NULL);
   url = g_strdup_printf ("%s://%s%s%s%s", g_uri_get_scheme (self->endpoint),
                          self->host_header, path,
@@ -538,9 +511,9 @@ request_send (GTask *task)
                                     send_and_read_cb, task);
 }
 
-static void
-request_start (JdControlPlane      *self,
-               Request             *req,
+void
+jd_cp_request_start (JdControlPlane      *self,
+               JdCpRequest             *req,
                gpointer             source_tag,
                GCancellable        *cancellable,
                GAsyncReadyCallback  callback,
@@ -549,8 +522,8 @@ request_start (JdControlPlane      *self,
   request_send (request_task_new (self, req, source_tag, cancellable, callback, user_data));
 }
 
-static gpointer
-finish_pointer (JdControlPlane  *self,
+gpointer
+jd_cp_finish_pointer (JdControlPlane  *self,
                 GAsyncResult    *result,
                 gpointer         source_tag,
                 GError         **error)
@@ -561,8 +534,8 @@ finish_pointer (JdControlPlane  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static gboolean
-finish_boolean (JdControlPlane  *self,
+gboolean
+jd_cp_finish_boolean (JdControlPlane  *self,
                 GAsyncResult    *result,
                 gpointer         source_tag,
                 GError         **error)
@@ -573,8 +546,8 @@ finish_boolean (JdControlPlane  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static GString *
-query_new_list (JdControlPlane *self)
+GString *
+jd_cp_query_new_list (JdControlPlane *self)
 {
   GString *query = g_string_new (NULL);
 
@@ -582,132 +555,14 @@ query_new_list (JdControlPlane *self)
   return query;
 }
 
-static void
-request_make_list (Request    *req,
+void
+jd_cp_request_make_list (JdCpRequest    *req,
                    const char *member,
-                   ParseFunc   parse)
+                   JdCpParseFunc   parse)
 {
   req->list_member = member;
   req->parse = parse;
   req->items = g_ptr_array_new_with_free_func (g_object_unref);
-}
-
-/* Parsers */
-
-static JsonObject *
-root_object (JsonNode    *root,
-             const char  *member,
-             GError     **error)
-{
-  JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-
-  if (object != NULL && member != NULL)
-    {
-      JsonNode *node = json_object_get_member (object, member);
-
-      object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-    }
-  if (object == NULL)
-    g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
-                 "The control plane sent a reply without “%s”.", member != NULL ? member : "an object");
-  return object;
-}
-
-static gpointer
-parse_job (JsonNode    *root,
-           const char  *arg1,
-           const char  *arg2,
-           GError     **error)
-{
-  JsonObject *object = root_object (root, NULL, error);
-
-  return object != NULL ? jd_job_new_from_json (object, error) : NULL;
-}
-
-static gpointer
-parse_describe_job (JsonNode    *root,
-                    const char  *arg1,
-                    const char  *arg2,
-                    GError     **error)
-{
-  JsonObject *object = root_object (root, "job", error);
-
-  return object != NULL ? jd_job_new_from_json (object, error) : NULL;
-}
-
-static gpointer
-parse_document (JsonNode    *root,
-                const char  *arg1,
-                const char  *arg2,
-                GError     **error)
-{
-  JsonObject *object = root_object (root, NULL, error);
-  const char *document;
-
-  if (object == NULL)
-    return NULL;
-  document = json_object_get_string_member_with_default (object, "document", NULL);
-  if (document == NULL)
-    {
-      g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
-                   "The control plane sent a job document reply without “document”.");
-      return NULL;
-    }
-  return g_strdup (document);
-}
-
-static gpointer
-parse_execution (JsonNode    *root,
-                 const char  *job_id,
-                 const char  *thing_name,
-                 GError     **error)
-{
-  JsonObject *object = root_object (root, NULL, error);
-
-  return object != NULL ? jd_job_execution_info_new_from_json (object, job_id, thing_name, error) : NULL;
-}
-
-static gpointer
-parse_describe_execution (JsonNode    *root,
-                          const char  *job_id,
-                          const char  *thing_name,
-                          GError     **error)
-{
-  JsonObject *object = root_object (root, "execution", error);
-
-  return object != NULL ? jd_job_execution_info_new_from_json (object, job_id, thing_name, error) : NULL;
-}
-
-static gpointer
-parse_thing (JsonNode    *root,
-             const char  *arg1,
-             const char  *arg2,
-             GError     **error)
-{
-  JsonObject *object = root_object (root, NULL, error);
-
-  return object != NULL ? jd_thing_new_from_json (object, error) : NULL;
-}
-
-static gpointer
-parse_endpoint (JsonNode    *root,
-                const char  *arg1,
-                const char  *arg2,
-                GError     **error)
-{
-  JsonObject *object = root_object (root, NULL, error);
-  const char *address;
-
-  if (object == NULL)
-    return NULL;
-  address = json_object_get_string_member_with_default (object, "endpointAddress", NULL);
-  if (address == NULL)
-    {
-      g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
-                   "The control plane sent an endpoint reply without “endpointAddress”.");
-      return NULL;
-    }
-  return g_strdup (address);
 }
 
 /* GObject */
@@ -721,6 +576,7 @@ jd_control_plane_finalize (GObject *object)
   g_clear_object (&self->credentials);
   g_clear_pointer (&self->endpoint, g_uri_unref);
   g_free (self->region);
+  g_free (self->ca_path);
   g_free (self->endpoint_url);
   g_free (self->host_header);
   g_free (self->base_path);
@@ -880,6 +736,7 @@ jd_control_plane_new (const char     *region,
                                                  NULL);
   if (ca_path != NULL && *ca_path != '\0')
     {
+      self->ca_path = g_strdup (ca_path);
       database = g_tls_file_database_new (ca_path, &local_error);
       if (database == NULL)
         {
@@ -933,6 +790,14 @@ jd_control_plane_get_region (JdControlPlane *self)
   return self->region;
 }
 
+/* The CA file trusted instead of the system's store, or NULL. */
+const char *
+jd_control_plane_get_ca_path (JdControlPlane *self)
+{
+  g_return_val_if_fail (JD_IS_CONTROL_PLANE (self), NULL);
+  return self->ca_path;
+}
+
 JdCredentials *
 jd_control_plane_get_credentials (JdControlPlane *self)
 {
@@ -971,766 +836,4 @@ jd_control_plane_set_page_size (JdControlPlane *self,
   g_return_if_fail (page_size >= 1 && page_size <= 250);
 
   self->page_size = page_size;
-}
-
-/* ---- jobs ---- */
-
-void
-jd_control_plane_create_job_async (JdControlPlane      *self,
-                                   const char          *job_id,
-                                   const char *const   *targets,
-                                   const char          *document,
-                                   const char          *description,
-                                   JdTargetSelection    target_selection,
-                                   gint64               timeout_minutes,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *id = NULL;
-  Request *req;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (job_id != NULL);
-  g_return_if_fail (targets != NULL);
-  g_return_if_fail (document != NULL);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "targets");
-  json_builder_begin_array (builder);
-  for (guint i = 0; targets[i] != NULL; i++)
-    json_builder_add_string_value (builder, targets[i]);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "document");
-  json_builder_add_string_value (builder, document);
-  if (description != NULL && *description != '\0')
-    {
-      json_builder_set_member_name (builder, "description");
-      json_builder_add_string_value (builder, description);
-    }
-  json_builder_set_member_name (builder, "targetSelection");
-  json_builder_add_string_value (builder, jd_target_selection_to_string (target_selection));
-  if (timeout_minutes > 0)
-    {
-      json_builder_set_member_name (builder, "timeoutConfig");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "inProgressTimeoutInMinutes");
-      json_builder_add_int_value (builder, timeout_minutes);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_object (builder);
-
-  id = escape (job_id);
-  req = request_new ("PUT", g_strconcat ("/jobs/", id, NULL), NULL, json_to_bytes (builder), FALSE);
-  req->parse = parse_job;
-  req->result_free = g_object_unref;
-  request_start (self, req, jd_control_plane_create_job_async, cancellable, callback, user_data);
-}
-
-/**
- * jd_control_plane_create_job_finish:
- *
- * Returns: (transfer full): the job's id, ARN and description
- */
-JdJob *
-jd_control_plane_create_job_finish (JdControlPlane  *self,
-                                    GAsyncResult    *result,
-                                    GError         **error)
-{
-  return finish_pointer (self, result, jd_control_plane_create_job_async, error);
-}
-
-void
-jd_control_plane_delete_job_async (JdControlPlane      *self,
-                                   const char          *job_id,
-                                   gboolean             force,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  g_autofree char *id = NULL;
-  GString *query = g_string_new (NULL);
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (job_id != NULL);
-
-  id = escape (job_id);
-  if (force)
-    query_add (query, "force", "true");
-  request_start (self,
-                 request_new ("DELETE", g_strconcat ("/jobs/", id, NULL), query_end (query), NULL, FALSE),
-                 jd_control_plane_delete_job_async, cancellable, callback, user_data);
-}
-
-gboolean
-jd_control_plane_delete_job_finish (JdControlPlane  *self,
-                                    GAsyncResult    *result,
-                                    GError         **error)
-{
-  return finish_boolean (self, result, jd_control_plane_delete_job_async, error);
-}
-
-void
-jd_control_plane_cancel_job_async (JdControlPlane      *self,
-                                   const char          *job_id,
-                                   gboolean             force,
-                                   const char          *reason_code,
-                                   const char          *comment,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *id = NULL;
-  GString *query = g_string_new (NULL);
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (job_id != NULL);
-
-  json_builder_begin_object (builder);
-  if (reason_code != NULL && *reason_code != '\0')
-    {
-      json_builder_set_member_name (builder, "reasonCode");
-      json_builder_add_string_value (builder, reason_code);
-    }
-  if (comment != NULL && *comment != '\0')
-    {
-      json_builder_set_member_name (builder, "comment");
-      json_builder_add_string_value (builder, comment);
-    }
-  json_builder_end_object (builder);
-
-  id = escape (job_id);
-  if (force)
-    query_add (query, "force", "true");
-  request_start (self,
-                 request_new ("PUT", g_strconcat ("/jobs/", id, "/cancel", NULL), query_end (query),
-                              json_to_bytes (builder), FALSE),
-                 jd_control_plane_cancel_job_async, cancellable, callback, user_data);
-}
-
-gboolean
-jd_control_plane_cancel_job_finish (JdControlPlane  *self,
-                                    GAsyncResult    *result,
-                                    GError         **error)
-{
-  return finish_boolean (self, result, jd_control_plane_cancel_job_async, error);
-}
-
-static void
-describe_job_document_cb (GObject      *object,
-                          GAsyncResult *result,
-                          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  JdJob *job = g_task_get_task_data (task);
-  g_autofree char *document = NULL;
-  GError *error = NULL;
-
-  document = jd_control_plane_get_job_document_finish (JD_CONTROL_PLANE (object), result, &error);
-  if (document == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  jd_job_set_document (job, document);
-  g_task_return_pointer (task, g_object_ref (job), g_object_unref);
-}
-
-static void
-describe_job_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  JdControlPlane *self = JD_CONTROL_PLANE (object);
-  GError *error = NULL;
-  JdJob *job;
-
-  job = g_task_propagate_pointer (G_TASK (result), &error);
-  if (job == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_set_task_data (task, job, g_object_unref);
-  jd_control_plane_get_job_document_async (self, jd_job_get_job_id (job),
-                                           g_task_get_cancellable (task),
-                                           describe_job_document_cb, g_object_ref (task));
-}
-
-void
-jd_control_plane_describe_job_async (JdControlPlane      *self,
-                                     const char          *job_id,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *id = NULL;
-  Request *req;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (job_id != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, jd_control_plane_describe_job_async);
-
-  id = escape (job_id);
-  req = request_new ("GET", g_strconcat ("/jobs/", id, NULL), NULL, NULL, TRUE);
-  req->parse = parse_describe_job;
-  req->result_free = g_object_unref;
-  request_start (self, req, describe_job_cb, cancellable, describe_job_cb, g_steal_pointer (&task));
-}
-
-/**
- * jd_control_plane_describe_job_finish:
- *
- * Returns: (transfer full): the job, with its document
- */
-JdJob *
-jd_control_plane_describe_job_finish (JdControlPlane  *self,
-                                      GAsyncResult    *result,
-                                      GError         **error)
-{
-  return finish_pointer (self, result, jd_control_plane_describe_job_async, error);
-}
-
-void
-jd_control_plane_get_job_document_async (JdControlPlane      *self,
-                                         const char          *job_id,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data)
-{
-  g_autofree char *id = NULL;
-  Request *req;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (job_id != NULL);
-
-  id = escape (job_id);
-  req = request_new ("GET", g_strconcat ("/jobs/", id, "/job-document", NULL), NULL, NULL, TRUE);
-  req->parse = parse_document;
-  req->result_free = g_free;
-  request_start (self, req, jd_control_plane_get_job_document_async, cancellable, callback, user_data);
-}
-
-char *
-jd_control_plane_get_job_document_finish (JdControlPlane  *self,
-                                          GAsyncResult    *result,
-                                          GError         **error)
-{
-  return finish_pointer (self, result, jd_control_plane_get_job_document_async, error);
-}
-
-void
-jd_control_plane_list_jobs_async (JdControlPlane      *self,
-                                  JdJobStatus          status,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  GString *query;
-  Request *req;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-
-  query = query_new_list (self);
-  if (status != JD_JOB_STATUS_UNKNOWN)
-    query_add (query, "status", jd_job_status_to_string (status));
-  req = request_new ("GET", g_strdup ("/jobs"), query_end (query), NULL, TRUE);
-  request_make_list (req, "jobs", parse_job);
-  request_start (self, req, jd_control_plane_list_jobs_async, cancellable, callback, user_data);
-}
-
-/**
- * jd_control_plane_list_jobs_finish:
- *
- * Returns: (transfer full) (element-type JdJob): every job, all pages
- */
-GPtrArray *
-jd_control_plane_list_jobs_finish (JdControlPlane  *self,
-                                   GAsyncResult    *result,
-                                   GError         **error)
-{
-  return finish_pointer (self, result, jd_control_plane_list_jobs_async, error);
-}
-
-void
-jd_control_plane_list_job_executions_for_job_async (JdControlPlane       *self,
-                                                    const char           *job_id,
-                                                    JdExecutionStatus  status,
-                                                    GCancellable         *cancellable,
-                                                    GAsyncReadyCallback   callback,
-                                                    gpointer              user_data)
-{
-  g_autofree char *id = NULL;
-  GString *query;
-  Request *req;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (job_id != NULL);
-
-  id = escape (job_id);
-  query = query_new_list (self);
-  if (status != JD_EXECUTION_STATUS_UNKNOWN)
-    query_add (query, "status", jd_execution_status_to_string (status));
-  req = request_new ("GET", g_strconcat ("/jobs/", id, "/things", NULL), query_end (query), NULL, TRUE);
-  request_make_list (req, "executionSummaries", parse_execution);
-  req->arg1 = g_strdup (job_id);
-  request_start (self, req, jd_control_plane_list_job_executions_for_job_async,
-                 cancellable, callback, user_data);
-}
-
-/**
- * jd_control_plane_list_job_executions_for_job_finish:
- *
- * Returns: (transfer full) (element-type JdJobExecutionInfo): all pages
- */
-GPtrArray *
-jd_control_plane_list_job_executions_for_job_finish (JdControlPlane  *self,
-                                                     GAsyncResult    *result,
-                                                     GError         **error)
-{
-  return finish_pointer (self, result, jd_control_plane_list_job_executions_for_job_async, error);
-}
-
-void
-jd_control_plane_list_job_executions_for_thing_async (JdControlPlane       *self,
-                                                      const char           *thing_name,
-                                                      JdExecutionStatus  status,
-                                                      GCancellable         *cancellable,
-                                                      GAsyncReadyCallback   callback,
-                                                      gpointer              user_data)
-{
-  g_autofree char *name = NULL;
-  GString *query;
-  Request *req;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (thing_name != NULL);
-
-  name = escape (thing_name);
-  query = query_new_list (self);
-  if (status != JD_EXECUTION_STATUS_UNKNOWN)
-    query_add (query, "status", jd_execution_status_to_string (status));
-  req = request_new ("GET", g_strconcat ("/things/", name, "/jobs", NULL), query_end (query), NULL, TRUE);
-  request_make_list (req, "executionSummaries", parse_execution);
-  req->arg2 = g_strdup (thing_name);
-  request_start (self, req, jd_control_plane_list_job_executions_for_thing_async,
-                 cancellable, callback, user_data);
-}
-
-/**
- * jd_control_plane_list_job_executions_for_thing_finish:
- *
- * Returns: (transfer full) (element-type JdJobExecutionInfo): all pages
- */
-GPtrArray *
-jd_control_plane_list_job_executions_for_thing_finish (JdControlPlane  *self,
-                                                       GAsyncResult    *result,
-                                                       GError         **error)
-{
-  return finish_pointer (self, result, jd_control_plane_list_job_executions_for_thing_async, error);
-}
-
-void
-jd_control_plane_describe_job_execution_async (JdControlPlane      *self,
-                                               const char          *thing_name,
-                                               const char          *job_id,
-                                               gint64               execution_number,
-                                               GCancellable        *cancellable,
-                                               GAsyncReadyCallback  callback,
-                                               gpointer             user_data)
-{
-  g_autofree char *name = NULL;
-  g_autofree char *id = NULL;
-  GString *query = g_string_new (NULL);
-  Request *req;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (thing_name != NULL);
-  g_return_if_fail (job_id != NULL);
-
-  name = escape (thing_name);
-  id = escape (job_id);
-  if (execution_number >= 0)
-    g_string_append_printf (query, "executionNumber=%" G_GINT64_FORMAT, execution_number);
-  req = request_new ("GET", g_strconcat ("/things/", name, "/jobs/", id, NULL), query_end (query), NULL, TRUE);
-  req->parse = parse_describe_execution;
-  req->result_free = g_object_unref;
-  req->arg1 = g_strdup (job_id);
-  req->arg2 = g_strdup (thing_name);
-  request_start (self, req, jd_control_plane_describe_job_execution_async, cancellable, callback, user_data);
-}
-
-/**
- * jd_control_plane_describe_job_execution_finish:
- *
- * Returns: (transfer full): the execution
- */
-JdJobExecutionInfo *
-jd_control_plane_describe_job_execution_finish (JdControlPlane  *self,
-                                                GAsyncResult    *result,
-                                                GError         **error)
-{
-  return finish_pointer (self, result, jd_control_plane_describe_job_execution_async, error);
-}
-
-void
-jd_control_plane_cancel_job_execution_async (JdControlPlane      *self,
-                                             const char          *thing_name,
-                                             const char          *job_id,
-                                             gboolean             force,
-                                             gint64               expected_version,
-                                             GHashTable          *status_details,
-                                             GCancellable        *cancellable,
-                                             GAsyncReadyCallback  callback,
-                                             gpointer             user_data)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *name = NULL;
-  g_autofree char *id = NULL;
-  GString *query = g_string_new (NULL);
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (thing_name != NULL);
-  g_return_if_fail (job_id != NULL);
-
-  json_builder_begin_object (builder);
-  if (expected_version >= 0)
-    {
-      json_builder_set_member_name (builder, "expectedVersion");
-      json_builder_add_int_value (builder, expected_version);
-    }
-  if (status_details != NULL && g_hash_table_size (status_details) > 0)
-    {
-      GHashTableIter iter;
-      gpointer key, value;
-
-      json_builder_set_member_name (builder, "statusDetails");
-      json_builder_begin_object (builder);
-      g_hash_table_iter_init (&iter, status_details);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        {
-          json_builder_set_member_name (builder, key);
-          json_builder_add_string_value (builder, value);
-        }
-      json_builder_end_object (builder);
-    }
-  json_builder_end_object (builder);
-
-  name = escape (thing_name);
-  id = escape (job_id);
-  if (force)
-    query_add (query, "force", "true");
-  request_start (self,
-                 request_new ("PUT", g_strconcat ("/things/", name, "/jobs/", id, "/cancel", NULL),
-                              query_end (query), json_to_bytes (builder), FALSE),
-                 jd_control_plane_cancel_job_execution_async, cancellable, callback, user_data);
-}
-
-gboolean
-jd_control_plane_cancel_job_execution_finish (JdControlPlane  *self,
-                                              GAsyncResult    *result,
-                                              GError         **error)
-{
-  return finish_boolean (self, result, jd_control_plane_cancel_job_execution_async, error);
-}
-
-void
-jd_control_plane_delete_job_execution_async (JdControlPlane      *self,
-                                             const char          *thing_name,
-                                             const char          *job_id,
-                                             gint64               execution_number,
-                                             gboolean             force,
-                                             GCancellable        *cancellable,
-                                             GAsyncReadyCallback  callback,
-                                             gpointer             user_data)
-{
-  g_autofree char *name = NULL;
-  g_autofree char *id = NULL;
-  g_autofree char *number = NULL;
-  GString *query = g_string_new (NULL);
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (thing_name != NULL);
-  g_return_if_fail (job_id != NULL);
-
-  name = escape (thing_name);
-  id = escape (job_id);
-  number = g_strdup_printf ("%" G_GINT64_FORMAT, execution_number);
-  if (force)
-    query_add (query, "force", "true");
-  request_start (self,
-                 request_new ("DELETE",
-                              g_strconcat ("/things/", name, "/jobs/", id, "/executionNumber/", number, NULL),
-                              query_end (query), NULL, FALSE),
-                 jd_control_plane_delete_job_execution_async, cancellable, callback, user_data);
-}
-
-gboolean
-jd_control_plane_delete_job_execution_finish (JdControlPlane  *self,
-                                              GAsyncResult    *result,
-                                              GError         **error)
-{
-  return finish_boolean (self, result, jd_control_plane_delete_job_execution_async, error);
-}
-
-/* ---- things ---- */
-
-void
-jd_control_plane_create_thing_async (JdControlPlane      *self,
-                                     const char          *thing_name,
-                                     GHashTable          *attributes,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *name = NULL;
-  Request *req;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (thing_name != NULL);
-
-  json_builder_begin_object (builder);
-  if (attributes != NULL && g_hash_table_size (attributes) > 0)
-    {
-      GHashTableIter iter;
-      gpointer key, value;
-
-      json_builder_set_member_name (builder, "attributePayload");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "attributes");
-      json_builder_begin_object (builder);
-      g_hash_table_iter_init (&iter, attributes);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        {
-          json_builder_set_member_name (builder, key);
-          json_builder_add_string_value (builder, value);
-        }
-      json_builder_end_object (builder);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_object (builder);
-
-  name = escape (thing_name);
-  req = request_new ("POST", g_strconcat ("/things/", name, NULL), NULL, json_to_bytes (builder), FALSE);
-  req->parse = parse_thing;
-  req->result_free = g_object_unref;
-  request_start (self, req, jd_control_plane_create_thing_async, cancellable, callback, user_data);
-}
-
-/**
- * jd_control_plane_create_thing_finish:
- *
- * Returns: (transfer full): the thing's name, ARN and id
- */
-JdThing *
-jd_control_plane_create_thing_finish (JdControlPlane  *self,
-                                      GAsyncResult    *result,
-                                      GError         **error)
-{
-  return finish_pointer (self, result, jd_control_plane_create_thing_async, error);
-}
-
-void
-jd_control_plane_describe_thing_async (JdControlPlane      *self,
-                                       const char          *thing_name,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
-{
-  g_autofree char *name = NULL;
-  Request *req;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (thing_name != NULL);
-
-  name = escape (thing_name);
-  req = request_new ("GET", g_strconcat ("/things/", name, NULL), NULL, NULL, TRUE);
-  req->parse = parse_thing;
-  req->result_free = g_object_unref;
-  request_start (self, req, jd_control_plane_describe_thing_async, cancellable, callback, user_data);
-}
-
-/**
- * jd_control_plane_describe_thing_finish:
- *
- * Returns: (transfer full): the thing
- */
-JdThing *
-jd_control_plane_describe_thing_finish (JdControlPlane  *self,
-                                        GAsyncResult    *result,
-                                        GError         **error)
-{
-  return finish_pointer (self, result, jd_control_plane_describe_thing_async, error);
-}
-
-void
-jd_control_plane_list_things_async (JdControlPlane      *self,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  Request *req;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-
-  req = request_new ("GET", g_strdup ("/things"), query_end (query_new_list (self)), NULL, TRUE);
-  request_make_list (req, "things", parse_thing);
-  request_start (self, req, jd_control_plane_list_things_async, cancellable, callback, user_data);
-}
-
-/**
- * jd_control_plane_list_things_finish:
- *
- * Returns: (transfer full) (element-type JdThing): every thing, all pages
- */
-GPtrArray *
-jd_control_plane_list_things_finish (JdControlPlane  *self,
-                                     GAsyncResult    *result,
-                                     GError         **error)
-{
-  return finish_pointer (self, result, jd_control_plane_list_things_async, error);
-}
-
-void
-jd_control_plane_delete_thing_async (JdControlPlane      *self,
-                                     const char          *thing_name,
-                                     gint64               expected_version,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  g_autofree char *name = NULL;
-  GString *query = g_string_new (NULL);
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (thing_name != NULL);
-
-  name = escape (thing_name);
-  if (expected_version >= 0)
-    g_string_append_printf (query, "expectedVersion=%" G_GINT64_FORMAT, expected_version);
-  /* AWS answers DeleteThing for a missing thing with success: safe to retry. */
-  request_start (self,
-                 request_new ("DELETE", g_strconcat ("/things/", name, NULL), query_end (query), NULL, TRUE),
-                 jd_control_plane_delete_thing_async, cancellable, callback, user_data);
-}
-
-gboolean
-jd_control_plane_delete_thing_finish (JdControlPlane  *self,
-                                      GAsyncResult    *result,
-                                      GError         **error)
-{
-  return finish_boolean (self, result, jd_control_plane_delete_thing_async, error);
-}
-
-static void
-ensure_thing_created_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JdThing) thing = NULL;
-  GError *error = NULL;
-
-  thing = jd_control_plane_create_thing_finish (JD_CONTROL_PLANE (object), result, &error);
-  if (thing == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_strdup (jd_thing_get_thing_arn (thing)), g_free);
-}
-
-static void
-ensure_thing_described_cb (GObject      *object,
-                           GAsyncResult *result,
-                           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JdThing) thing = NULL;
-  g_autoptr(GError) error = NULL;
-
-  thing = jd_control_plane_describe_thing_finish (JD_CONTROL_PLANE (object), result, &error);
-  if (thing != NULL)
-    {
-      g_task_return_pointer (task, g_strdup (jd_thing_get_thing_arn (thing)), g_free);
-      return;
-    }
-  if (!g_error_matches (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_RESOURCE_NOT_FOUND))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  jd_control_plane_create_thing_async (JD_CONTROL_PLANE (object), g_task_get_task_data (task), NULL,
-                                       g_task_get_cancellable (task),
-                                       ensure_thing_created_cb, g_object_ref (task));
-}
-
-void
-jd_control_plane_ensure_thing_async (JdControlPlane      *self,
-                                     const char          *thing_name,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (thing_name != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, jd_control_plane_ensure_thing_async);
-  g_task_set_task_data (task, g_strdup (thing_name), g_free);
-  jd_control_plane_describe_thing_async (self, thing_name, cancellable,
-                                         ensure_thing_described_cb, task);
-}
-
-/**
- * jd_control_plane_ensure_thing_finish:
- *
- * Returns: (transfer full): the thing's ARN
- */
-char *
-jd_control_plane_ensure_thing_finish (JdControlPlane  *self,
-                                      GAsyncResult    *result,
-                                      GError         **error)
-{
-  return finish_pointer (self, result, jd_control_plane_ensure_thing_async, error);
-}
-
-void
-jd_control_plane_describe_endpoint_async (JdControlPlane      *self,
-                                          const char          *endpoint_type,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data)
-{
-  GString *query = g_string_new (NULL);
-  Request *req;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-
-  query_add (query, "endpointType", endpoint_type != NULL ? endpoint_type : "iot:Data-ATS");
-  req = request_new ("GET", g_strdup ("/endpoint"), query_end (query), NULL, TRUE);
-  req->parse = parse_endpoint;
-  req->result_free = g_free;
-  request_start (self, req, jd_control_plane_describe_endpoint_async, cancellable, callback, user_data);
-}
-
-/**
- * jd_control_plane_describe_endpoint_finish:
- *
- * Returns: (transfer full): the endpoint's host name
- */
-char *
-jd_control_plane_describe_endpoint_finish (JdControlPlane  *self,
-                                           GAsyncResult    *result,
-                                           GError         **error)
-{
-  return finish_pointer (self, result, jd_control_plane_describe_endpoint_async, error);
 }

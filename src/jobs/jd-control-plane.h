@@ -12,6 +12,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "jd-control-plane-error.h"
 #include "jd-credentials.h"
@@ -44,6 +45,7 @@ char           *jd_control_plane_default_endpoint    (const char     *region);
 const char     *jd_control_plane_get_endpoint_url    (JdControlPlane *self);
 const char     *jd_control_plane_get_region          (JdControlPlane *self);
 JdCredentials  *jd_control_plane_get_credentials     (JdControlPlane *self);
+const char     *jd_control_plane_get_ca_path         (JdControlPlane *self);
 void            jd_control_plane_set_credentials     (JdControlPlane *self,
                                                       JdCredentials  *credentials);
 /* At most @max_attempts tries per request (default 4); the n-th retry waits
@@ -95,6 +97,11 @@ void            jd_control_plane_cancel_job_async    (JdControlPlane      *self,
 gboolean        jd_control_plane_cancel_job_finish   (JdControlPlane      *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
+/* Same, also giving AWS's reply body ({"jobArn", "jobId", "description"}). */
+gboolean        jd_control_plane_cancel_job_finish_full (JdControlPlane   *self,
+                                                      GAsyncResult        *result,
+                                                      JsonNode           **body,
+                                                      GError             **error);
 
 /* DescribeJob, then GetJobDocument: the job with its document. */
 void            jd_control_plane_describe_job_async  (JdControlPlane      *self,
@@ -105,6 +112,16 @@ void            jd_control_plane_describe_job_async  (JdControlPlane      *self,
 JdJob          *jd_control_plane_describe_job_finish (JdControlPlane      *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
+
+/* DescribeJob alone: the job and its counters, no document. */
+void            jd_control_plane_describe_job_only_async  (JdControlPlane      *self,
+                                                           const char          *job_id,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+JdJob          *jd_control_plane_describe_job_only_finish (JdControlPlane      *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
 
 void            jd_control_plane_get_job_document_async  (JdControlPlane      *self,
                                                           const char          *job_id,

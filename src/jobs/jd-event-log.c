@@ -9,7 +9,10 @@
 
 #define G_LOG_DOMAIN "jd-event-log"
 
+#include <string.h>
+
 #include "jd-event-log.h"
+#include "jd-topic.h"
 
 struct _JdEvent
 {
@@ -20,6 +23,8 @@ struct _JdEvent
   char             *kind;
   char             *topic;
   char             *payload;
+  char             *job_id;      /* worked out on first use */
+  gboolean          job_id_known;
 };
 
 G_DEFINE_FINAL_TYPE (JdEvent, jd_event, G_TYPE_OBJECT)
@@ -79,6 +84,7 @@ jd_event_finalize (GObject *object)
   g_free (self->kind);
   g_free (self->topic);
   g_free (self->payload);
+  g_free (self->job_id);
 
   G_OBJECT_CLASS (jd_event_parent_class)->finalize (object);
 }
@@ -249,6 +255,96 @@ jd_event_to_json (JdEvent *self)
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
+}
+
+/**
+ * jd_event_to_json_line:
+ *
+ * Returns: (transfer full): the event as one compact JSON object, no newline
+ */
+char *
+jd_event_to_json_line (JdEvent *self)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (JD_IS_EVENT (self), NULL);
+
+  node = jd_event_to_json (self);
+  return json_to_string (node, FALSE);
+}
+
+/**
+ * jd_event_new_from_json:
+ * @object: what jd_event_to_json() made
+ *
+ * Returns: (transfer full) (nullable): the event, or %NULL with @error set
+ */
+JdEvent *
+jd_event_new_from_json (JsonObject  *object,
+                        GError     **error)
+{
+  const char *time, *direction, *kind, *topic, *payload;
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  time = json_object_get_string_member_with_default (object, "time", NULL);
+  direction = json_object_get_string_member_with_default (object, "direction", NULL);
+  kind = json_object_get_string_member_with_default (object, "kind", NULL);
+  topic = json_object_get_string_member_with_default (object, "topic", NULL);
+  payload = json_object_get_string_member_with_default (object, "payload", "");
+  when = time ? g_date_time_new_from_iso8601 (time, NULL) : NULL;
+
+  if (when == NULL || direction == NULL || kind == NULL || topic == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "an event needs time, direction, kind and topic");
+      return NULL;
+    }
+
+  bytes = g_bytes_new (payload, strlen (payload));
+  return jd_event_new (when, g_str_equal (direction, "out") ? JD_EVENT_DIRECTION_OUT : JD_EVENT_DIRECTION_IN,
+                       kind, topic, bytes);
+}
+
+/**
+ * jd_event_get_job_id:
+ *
+ * Returns: (nullable): the job the event is about: the topic's job id, or
+ *   for `$next`, start-next and notify-next the payload's execution's
+ */
+const char *
+jd_event_get_job_id (JdEvent *self)
+{
+  JdTopicParts parts;
+
+  g_return_val_if_fail (JD_IS_EVENT (self), NULL);
+
+  if (self->job_id_known)
+    return self->job_id;
+  self->job_id_known = TRUE;
+
+  if (jd_topic_parse (self->topic, -1, &parts) == JD_TOPIC_PARSE_OK &&
+      parts.job_id != NULL && !jd_topic_is_next_job_id (parts.job_id, parts.job_id_len))
+    {
+      self->job_id = jd_topic_parts_dup_job_id (&parts);
+      return self->job_id;
+    }
+
+  if (self->payload != NULL && strstr (self->payload, "\"execution\"") != NULL)
+    {
+      g_autoptr(JsonNode) root = json_from_string (self->payload, NULL);
+      JsonNode *execution = NULL;
+
+      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+        execution = json_object_get_member (json_node_get_object (root), "execution");
+      if (execution != NULL && JSON_NODE_HOLDS_OBJECT (execution))
+        self->job_id = g_strdup (json_object_get_string_member_with_default (json_node_get_object (execution),
+                                                                             "jobId", NULL));
+    }
+
+  return self->job_id;
 }
 
 /* ---- JdEventLog ---- */
@@ -509,4 +605,103 @@ jd_event_log_export (JdEventLog *self)
   root = json_node_init_array (json_node_alloc (), array);
   json_array_unref (array);
   return json_to_string (root, TRUE);
+}
+
+/**
+ * jd_event_log_to_json_lines:
+ *
+ * Returns: (transfer full): the entries, oldest first, one compact JSON
+ *   object a line
+ */
+char *
+jd_event_log_to_json_lines (JdEventLog *self)
+{
+  GString *text;
+
+  g_return_val_if_fail (JD_IS_EVENT_LOG (self), NULL);
+
+  text = g_string_new (NULL);
+  for (guint i = 0; i < self->len; i++)
+    {
+      g_autofree char *line = jd_event_to_json_line (slot (self, i));
+
+      g_string_append (text, line);
+      g_string_append_c (text, '\n');
+    }
+  return g_string_free (text, FALSE);
+}
+
+/**
+ * jd_event_log_parse_json_lines:
+ * @text: JSON Lines as jd_event_log_to_json_lines() writes them
+ *
+ * Lines that are not events are skipped (a file cut short by a crash loses
+ * its last line, not the rest).
+ *
+ * Returns: (transfer full) (element-type JdEvent): the events, in order
+ */
+GPtrArray *
+jd_event_log_parse_json_lines (const char *text,
+                               gsize       len)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *p = text;
+  const char *end = text + len;
+
+  while (p < end)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      gsize line_len = (nl ? nl : end) - p;
+
+      if (line_len > 0)
+        {
+          g_autofree char *line = g_strndup (p, line_len);
+          g_autoptr(JsonNode) node = json_from_string (line, NULL);
+          JdEvent *event;
+
+          if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
+              (event = jd_event_new_from_json (json_node_get_object (node), NULL)) != NULL)
+            g_ptr_array_add (events, event);
+        }
+      p += line_len + 1;
+    }
+
+  return events;
+}
+
+/**
+ * jd_event_log_prepend_history:
+ * @events: (element-type JdEvent): older events, oldest first
+ *
+ * Puts @events before what the log holds, keeping within the cap (the
+ * oldest of them go first).
+ */
+void
+jd_event_log_prepend_history (JdEventLog *self,
+                              GPtrArray  *events)
+{
+  JdEvent **slots;
+  guint room, take, skip;
+
+  g_return_if_fail (JD_IS_EVENT_LOG (self));
+  g_return_if_fail (events != NULL);
+
+  room = self->cap - self->len;
+  take = MIN (room, events->len);
+  if (take == 0)
+    return;
+  skip = events->len - take;
+
+  slots = g_new0 (JdEvent *, self->cap);
+  for (guint i = 0; i < take; i++)
+    slots[i] = g_object_ref (g_ptr_array_index (events, skip + i));
+  for (guint i = 0; i < self->len; i++)
+    slots[take + i] = slot (self, i);
+  g_free (self->slots);
+  self->slots = slots;
+  self->head = 0;
+  self->len += take;
+
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, take);
+  g_object_notify_by_pspec (G_OBJECT (self), log_properties[LOG_PROP_N_ITEMS]);
 }

@@ -35,6 +35,10 @@ const char       *jd_event_get_kind      (JdEvent          *self);
 const char       *jd_event_get_topic     (JdEvent          *self);
 const char       *jd_event_get_payload   (JdEvent          *self);
 JsonNode         *jd_event_to_json       (JdEvent          *self);
+char             *jd_event_to_json_line  (JdEvent          *self);
+JdEvent          *jd_event_new_from_json (JsonObject       *object,
+                                          GError          **error);
+const char       *jd_event_get_job_id    (JdEvent          *self);
 
 #define JD_TYPE_EVENT_LOG (jd_event_log_get_type ())
 G_DECLARE_FINAL_TYPE (JdEventLog, jd_event_log, JD, EVENT_LOG, GObject)
@@ -47,5 +51,12 @@ void              jd_event_log_append    (JdEventLog       *self,
                                           JdEvent          *event);
 void              jd_event_log_clear     (JdEventLog       *self);
 char             *jd_event_log_export    (JdEventLog       *self);
+
+/* History: JSON Lines, one compact event a line, oldest first. */
+char             *jd_event_log_to_json_lines   (JdEventLog  *self);
+GPtrArray        *jd_event_log_parse_json_lines (const char  *text,
+                                                 gsize        len);
+void              jd_event_log_prepend_history (JdEventLog  *self,
+                                                GPtrArray   *events);
 
 G_END_DECLS

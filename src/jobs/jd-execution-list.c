@@ -12,7 +12,7 @@
 #define G_LOG_DOMAIN "jd-execution-list"
 
 #include "jd-execution-list.h"
-#include "jd-execution-private.h"
+#include "jd-execution.h"
 
 struct _JdExecutionList
 {
@@ -90,6 +90,27 @@ insert_position (JdExecutionList *self,
         lo = mid + 1;
     }
   return lo;
+}
+
+/* Whether @execution at @position is in order with its neighbours: the one
+ * before does not go after it, and it does not go after the one behind. */
+static gboolean
+fits_at (JdExecutionList *self,
+         JdExecution     *execution,
+         guint            position)
+{
+  if (position > 0 &&
+      goes_after (g_ptr_array_index (self->items, position - 1),
+                  group_of (execution), jd_execution_get_queued_at (execution)))
+    return FALSE;
+  if (position + 1 < self->items->len)
+    {
+      JdExecution *after = g_ptr_array_index (self->items, position + 1);
+
+      if (goes_after (execution, group_of (after), jd_execution_get_queued_at (after)))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* Only the head is marked next: mark it and unmark the previous head, rather
@@ -281,7 +302,7 @@ jd_execution_list_replace (JdExecutionList *self,
         existing = g_hash_table_lookup (self->by_id, job_id);
         if (existing != NULL)
           {
-            _jd_execution_merge (existing, incoming, FALSE);
+            jd_execution_merge (existing, incoming, FALSE);
             incoming = existing;
           }
 
@@ -340,7 +361,7 @@ jd_execution_list_upsert (JdExecutionList *self,
   existing = g_hash_table_lookup (self->by_id, job_id);
 
   if (existing != NULL && existing != execution)
-    _jd_execution_merge (existing, execution, full);
+    jd_execution_merge (existing, execution, full);
   else if (existing == NULL)
     {
       guint position;
@@ -385,6 +406,12 @@ jd_execution_list_changed (JdExecutionList *self,
       jd_execution_list_remove (self, jd_execution_get_job_id (execution));
       return;
     }
+
+  /* Where it is still fits its status: it stays. Executions queued in the
+   * same second tie on queuedAt, and moving one behind its ties put the
+   * wrong one first (the Next marker disagreed with `$next`). */
+  if (fits_at (self, execution, position))
+    return;
 
   held = g_object_ref (execution);
   g_ptr_array_remove_index (self->items, position);
@@ -450,4 +477,29 @@ jd_execution_list_clear (JdExecutionList *self)
   g_hash_table_remove_all (self->by_id);
   g_ptr_array_set_size (self->items, 0);
   emit_changed (self, 0, old_len, 0);
+}
+
+/**
+ * jd_execution_list_set_next:
+ * @self: a list
+ * @execution: the listed execution AWS names next (notify-next, `$next`)
+ *
+ * AWS's word wins: @execution goes first if it is not there already.
+ */
+void
+jd_execution_list_set_next (JdExecutionList *self,
+                            JdExecution     *execution)
+{
+  guint position;
+
+  g_return_if_fail (JD_IS_EXECUTION_LIST (self));
+  g_return_if_fail (JD_IS_EXECUTION (execution));
+
+  if (!g_ptr_array_find (self->items, execution, &position) || position == 0)
+    return;
+
+  g_object_ref (execution);
+  g_ptr_array_remove_index (self->items, position);
+  g_ptr_array_insert (self->items, 0, execution);
+  emit_changed (self, 0, position + 1, position + 1);
 }

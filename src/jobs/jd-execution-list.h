@@ -31,5 +31,7 @@ void             jd_execution_list_changed   (JdExecutionList *self,
 gboolean         jd_execution_list_remove    (JdExecutionList *self,
                                               const char      *job_id);
 void             jd_execution_list_clear     (JdExecutionList *self);
+void             jd_execution_list_set_next  (JdExecutionList *self,
+                                              JdExecution     *execution);
 
 G_END_DECLS

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "jd-execution.h"
-#include "jd-execution-private.h"
+#include "jd-json.h"
 #include "jd-jobs-error.h"
 #include "jd-topic.h"
 
@@ -55,10 +55,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* Timestamps are epoch seconds over MQTT; a few AWS examples use
- * milliseconds. Anything past year 5000 in seconds is taken as milliseconds. */
-#define EPOCH_MS_THRESHOLD G_GINT64_CONSTANT (100000000000)
 
 static const struct {
   JdExecutionStatus  status;
@@ -156,197 +152,6 @@ gboolean
 jd_execution_status_is_pending (JdExecutionStatus status)
 {
   return status == JD_EXECUTION_STATUS_QUEUED || status == JD_EXECUTION_STATUS_IN_PROGRESS;
-}
-
-/* ---- tolerant JSON readers ---- */
-
-static JsonNode *
-get_member (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return NULL;
-  return node;
-}
-
-static gboolean
-bad_member (GError    **error,
-            const char *member,
-            const char *expected)
-{
-  g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_REPLY,
-               "the reply's “%s” is not %s", member, expected);
-  return FALSE;
-}
-
-gboolean
-_jd_json_read_int64 (JsonObject  *object,
-                     const char  *member,
-                     gboolean    *present,
-                     gint64      *value,
-                     GError     **error)
-{
-  JsonNode *node = get_member (object, member);
-
-  *present = FALSE;
-  if (node == NULL)
-    return TRUE;
-
-  if (JSON_NODE_HOLDS_VALUE (node))
-    {
-      GType type = json_node_get_value_type (node);
-
-      if (type == G_TYPE_INT64)
-        {
-          *value = json_node_get_int (node);
-          *present = TRUE;
-          return TRUE;
-        }
-
-      if (type == G_TYPE_DOUBLE)
-        {
-          double d = json_node_get_double (node);
-
-          if (d >= -9.0e15 && d <= 9.0e15 && d == (double) (gint64) d)
-            {
-              *value = (gint64) d;
-              *present = TRUE;
-              return TRUE;
-            }
-        }
-
-      if (type == G_TYPE_STRING)
-        {
-          g_autofree char *stripped = g_strstrip (g_strdup (json_node_get_string (node)));
-
-          if (g_ascii_string_to_signed (stripped, 10, G_MININT64, G_MAXINT64, value, NULL))
-            {
-              *present = TRUE;
-              return TRUE;
-            }
-        }
-    }
-
-  return bad_member (error, member, "a number");
-}
-
-gboolean
-_jd_json_read_string (JsonObject  *object,
-                      const char  *member,
-                      gboolean    *present,
-                      const char **value,
-                      GError     **error)
-{
-  JsonNode *node = get_member (object, member);
-
-  *present = FALSE;
-  if (node == NULL)
-    return TRUE;
-
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      *value = json_node_get_string (node);
-      *present = TRUE;
-      return TRUE;
-    }
-
-  return bad_member (error, member, "a string");
-}
-
-GDateTime *
-_jd_date_time_from_epoch (gint64 epoch)
-{
-  if (epoch >= EPOCH_MS_THRESHOLD || epoch <= -EPOCH_MS_THRESHOLD)
-    return g_date_time_new_from_unix_utc (epoch / 1000);
-  return g_date_time_new_from_unix_utc (epoch);
-}
-
-gboolean
-_jd_json_read_time (JsonObject  *object,
-                    const char  *member,
-                    gboolean    *present,
-                    GDateTime  **value,
-                    GError     **error)
-{
-  gint64 epoch = 0;
-  GDateTime *when;
-
-  if (!_jd_json_read_int64 (object, member, present, &epoch, error))
-    return FALSE;
-  if (!*present)
-    return TRUE;
-
-  when = _jd_date_time_from_epoch (epoch);
-  if (when == NULL)
-    {
-      *present = FALSE;
-      return bad_member (error, member, "a time");
-    }
-
-  *value = when;
-  return TRUE;
-}
-
-gboolean
-_jd_json_read_details (JsonObject  *object,
-                       const char  *member,
-                       gboolean    *present,
-                       GHashTable **value,
-                       GError     **error)
-{
-  JsonNode *node = get_member (object, member);
-  g_autoptr(GHashTable) details = NULL;
-  g_autoptr(GList) names = NULL;
-  JsonObject *map;
-
-  *present = FALSE;
-  if (node == NULL)
-    return TRUE;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return bad_member (error, member, "an object");
-
-  map = json_node_get_object (node);
-  details = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  names = json_object_get_members (map);
-
-  for (const GList *l = names; l != NULL; l = l->next)
-    {
-      JsonNode *v = json_object_get_member (map, l->data);
-      char *text;
-
-      if (!JSON_NODE_HOLDS_VALUE (v))
-        return bad_member (error, member, "a map of strings");
-
-      switch (json_node_get_value_type (v))
-        {
-        case G_TYPE_STRING:
-          text = g_strdup (json_node_get_string (v));
-          break;
-        case G_TYPE_INT64:
-          text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (v));
-          break;
-        case G_TYPE_BOOLEAN:
-          text = g_strdup (json_node_get_boolean (v) ? "true" : "false");
-          break;
-        case G_TYPE_DOUBLE:
-          {
-            char buf[G_ASCII_DTOSTR_BUF_SIZE];
-            text = g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (v)));
-          }
-          break;
-        default:
-          return bad_member (error, member, "a map of strings");
-        }
-
-      g_hash_table_insert (details, g_strdup (l->data), text);
-    }
-
-  *value = g_steal_pointer (&details);
-  *present = TRUE;
-  return TRUE;
 }
 
 /* ---- helpers ---- */
@@ -590,7 +395,7 @@ read_job_id (JsonObject  *object,
   const char *job_id = NULL;
   gboolean present;
 
-  if (!_jd_json_read_string (object, "jobId", &present, &job_id, error))
+  if (!jd_json_read_string (object, "jobId", &present, &job_id, error))
     return NULL;
 
   if (!present || !jd_topic_is_valid_job_id (job_id, -1))
@@ -690,16 +495,16 @@ jd_execution_update_from_json (JdExecution            *self,
   g_return_val_if_fail (JD_IS_EXECUTION (self), FALSE);
   g_return_val_if_fail (object != NULL, FALSE);
 
-  if (!_jd_json_read_string (object, "jobId", &has_job_id, &job_id, error) ||
-      !_jd_json_read_string (object, "thingName", &has_thing, &thing_name, error) ||
-      !_jd_json_read_string (object, "status", &has_status, &status, error) ||
-      !_jd_json_read_details (object, "statusDetails", &has_details, &details, error) ||
-      !_jd_json_read_time (object, "queuedAt", &has_queued, &queued_at, error) ||
-      !_jd_json_read_time (object, "startedAt", &has_started, &started_at, error) ||
-      !_jd_json_read_time (object, "lastUpdatedAt", &has_updated, &last_updated_at, error) ||
-      !_jd_json_read_int64 (object, "versionNumber", &has_version, &version, error) ||
-      !_jd_json_read_int64 (object, "executionNumber", &has_number, &number, error) ||
-      !_jd_json_read_int64 (object, "approximateSecondsBeforeTimedOut", &has_seconds, &seconds, error))
+  if (!jd_json_read_string (object, "jobId", &has_job_id, &job_id, error) ||
+      !jd_json_read_string (object, "thingName", &has_thing, &thing_name, error) ||
+      !jd_json_read_string (object, "status", &has_status, &status, error) ||
+      !jd_json_read_details (object, "statusDetails", &has_details, &details, error) ||
+      !jd_json_read_time (object, "queuedAt", &has_queued, &queued_at, error) ||
+      !jd_json_read_time (object, "startedAt", &has_started, &started_at, error) ||
+      !jd_json_read_time (object, "lastUpdatedAt", &has_updated, &last_updated_at, error) ||
+      !jd_json_read_int64 (object, "versionNumber", &has_version, &version, error) ||
+      !jd_json_read_int64 (object, "executionNumber", &has_number, &number, error) ||
+      !jd_json_read_int64 (object, "approximateSecondsBeforeTimedOut", &has_seconds, &seconds, error))
     return FALSE;
 
   if (has_job_id && g_strcmp0 (job_id, self->job_id) != 0)
@@ -1189,8 +994,18 @@ jd_execution_set_is_next (JdExecution *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_NEXT]);
 }
 
+/**
+ * jd_execution_merge:
+ * @dst: the execution to update
+ * @src: what a newer message says about the same job
+ * @full: whether @src is a whole JobExecution (a summary carries no details,
+ *   document or timer)
+ *
+ * Copies what @src knows into @dst, notifying what changes. Times and the
+ * document are only ever filled in, never cleared.
+ */
 void
-_jd_execution_merge (JdExecution *dst,
+jd_execution_merge (JdExecution *dst,
                      JdExecution *src,
                      gboolean     full)
 {

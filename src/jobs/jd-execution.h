@@ -93,4 +93,8 @@ gboolean           jd_execution_get_is_next        (JdExecution       *self);
 void               jd_execution_set_is_next        (JdExecution       *self,
                                                     gboolean           is_next);
 
+void               jd_execution_merge              (JdExecution       *dst,
+                                                    JdExecution       *src,
+                                                    gboolean           full);
+
 G_END_DECLS

@@ -90,6 +90,9 @@ enum {
   JOB_PROP_STATUS,
   JOB_PROP_DESCRIPTION,
   JOB_PROP_DOCUMENT,
+  JOB_PROP_LAST_UPDATED_AT,
+  JOB_PROP_COMPLETED_AT,
+  JOB_PROP_PROCESS_DETAILS,
   JOB_N_PROPS
 };
 
@@ -297,6 +300,15 @@ jd_job_get_property (GObject    *object,
     case JOB_PROP_DOCUMENT:
       g_value_set_string (value, self->document);
       break;
+    case JOB_PROP_LAST_UPDATED_AT:
+      g_value_set_boxed (value, self->last_updated_at);
+      break;
+    case JOB_PROP_COMPLETED_AT:
+      g_value_set_boxed (value, self->completed_at);
+      break;
+    case JOB_PROP_PROCESS_DETAILS:
+      g_value_set_pointer (value, self->has_process_details ? &self->process_details : NULL);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -316,9 +328,20 @@ jd_job_class_init (JdJobClass *klass)
     g_param_spec_string ("job-arn", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   job_properties[JOB_PROP_STATUS] =
     g_param_spec_enum ("status", NULL, NULL, JD_TYPE_JOB_STATUS, JD_JOB_STATUS_UNKNOWN,
-                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   job_properties[JOB_PROP_DESCRIPTION] =
-    g_param_spec_string ("description", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    g_param_spec_string ("description", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  job_properties[JOB_PROP_LAST_UPDATED_AT] =
+    g_param_spec_boxed ("last-updated-at", NULL, NULL, G_TYPE_DATE_TIME,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  job_properties[JOB_PROP_COMPLETED_AT] =
+    g_param_spec_boxed ("completed-at", NULL, NULL, G_TYPE_DATE_TIME,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* A const JdJobProcessDetails *, or NULL for a summary. */
+  job_properties[JOB_PROP_PROCESS_DETAILS] =
+    g_param_spec_pointer ("process-details", NULL, NULL,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   job_properties[JOB_PROP_DOCUMENT] =
     g_param_spec_string ("document", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
@@ -522,6 +545,152 @@ jd_job_get_process_details (JdJob *self)
 {
   g_return_val_if_fail (JD_IS_JOB (self), NULL);
   return self->has_process_details ? &self->process_details : NULL;
+}
+
+static gboolean
+same_time (GDateTime *a,
+           GDateTime *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return g_date_time_equal (a, b);
+}
+
+static gboolean
+take_string (char       **field,
+             const char  *value)
+{
+  if (value == NULL || g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+static gboolean
+take_time (GDateTime **field,
+           GDateTime  *value)
+{
+  if (same_time (*field, value))
+    return FALSE;
+  g_clear_pointer (field, g_date_time_unref);
+  *field = value != NULL ? g_date_time_ref (value) : NULL;
+  return TRUE;
+}
+
+/**
+ * jd_job_update:
+ * @self: a job
+ * @other: a newer word on the same job: a ListJobs summary or a DescribeJob
+ *   answer
+ *
+ * Takes what @other knows into @self, so that a listed job keeps its
+ * identity. What @other lacks (a summary has no targets, counters or
+ * document) stays as it was. Notifies each property that changed.
+ *
+ * Returns: whether anything changed
+ */
+gboolean
+jd_job_update (JdJob *self,
+               JdJob *other)
+{
+  gboolean status = FALSE, description = FALSE, updated = FALSE, completed = FALSE;
+  gboolean details = FALSE, document = FALSE, rest = FALSE;
+
+  g_return_val_if_fail (JD_IS_JOB (self), FALSE);
+  g_return_val_if_fail (JD_IS_JOB (other), FALSE);
+  g_return_val_if_fail (g_strcmp0 (self->job_id, other->job_id) == 0, FALSE);
+
+  if (self == other)
+    return FALSE;
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  if (other->status != JD_JOB_STATUS_UNKNOWN && other->status != self->status)
+    {
+      self->status = other->status;
+      status = TRUE;
+    }
+  description = take_string (&self->description, other->description);
+  updated = take_time (&self->last_updated_at, other->last_updated_at);
+  /* A summary of a job that is not done carries no completedAt: that is news too. */
+  completed = take_time (&self->completed_at, other->completed_at);
+  rest |= take_string (&self->job_arn, other->job_arn);
+  rest |= take_string (&self->comment, other->comment);
+  rest |= take_string (&self->reason_code, other->reason_code);
+  rest |= take_time (&self->created_at, other->created_at);
+  if (self->target_selection != other->target_selection || self->force_canceled != other->force_canceled)
+    {
+      self->target_selection = other->target_selection;
+      self->force_canceled = other->force_canceled;
+      rest = TRUE;
+    }
+  if (other->targets != NULL && other->targets[0] != NULL &&
+      !g_strv_equal ((const char *const *) self->targets, (const char *const *) other->targets))
+    {
+      g_strfreev (self->targets);
+      self->targets = g_strdupv (other->targets);
+      rest = TRUE;
+    }
+  if (other->timeout_minutes > 0 && other->timeout_minutes != self->timeout_minutes)
+    {
+      self->timeout_minutes = other->timeout_minutes;
+      rest = TRUE;
+    }
+  if (other->has_process_details &&
+      (!self->has_process_details ||
+       memcmp (&self->process_details, &other->process_details, sizeof (JdJobProcessDetails)) != 0))
+    {
+      self->has_process_details = TRUE;
+      self->process_details = other->process_details;
+      details = TRUE;
+    }
+  if (other->document != NULL && g_strcmp0 (self->document, other->document) != 0)
+    {
+      g_free (self->document);
+      self->document = g_strdup (other->document);
+      document = TRUE;
+    }
+
+  if (status)
+    g_object_notify_by_pspec (G_OBJECT (self), job_properties[JOB_PROP_STATUS]);
+  if (description)
+    g_object_notify_by_pspec (G_OBJECT (self), job_properties[JOB_PROP_DESCRIPTION]);
+  if (updated)
+    g_object_notify_by_pspec (G_OBJECT (self), job_properties[JOB_PROP_LAST_UPDATED_AT]);
+  if (completed)
+    g_object_notify_by_pspec (G_OBJECT (self), job_properties[JOB_PROP_COMPLETED_AT]);
+  if (details)
+    g_object_notify_by_pspec (G_OBJECT (self), job_properties[JOB_PROP_PROCESS_DETAILS]);
+  if (document)
+    g_object_notify_by_pspec (G_OBJECT (self), job_properties[JOB_PROP_DOCUMENT]);
+
+  g_object_thaw_notify (G_OBJECT (self));
+
+  return status || description || updated || completed || details || document || rest;
+}
+
+JdJobOutcome
+jd_job_process_details_get_outcome (const JdJobProcessDetails *details)
+{
+  if (details == NULL)
+    return JD_JOB_OUTCOME_UNKNOWN;
+  if (details->failed + details->rejected + details->timed_out > 0)
+    return JD_JOB_OUTCOME_FAILED;
+  if (details->queued + details->in_progress > 0)
+    return JD_JOB_OUTCOME_RUNNING;
+  if (details->canceled + details->removed > 0)
+    return JD_JOB_OUTCOME_CANCELED;
+  if (details->succeeded > 0)
+    return JD_JOB_OUTCOME_SUCCEEDED;
+  return JD_JOB_OUTCOME_NONE;
+}
+
+JdJobOutcome
+jd_job_get_outcome (JdJob *self)
+{
+  g_return_val_if_fail (JD_IS_JOB (self), JD_JOB_OUTCOME_UNKNOWN);
+  return jd_job_process_details_get_outcome (jd_job_get_process_details (self));
 }
 
 /* JdJobExecutionInfo */

@@ -1,6 +1,8 @@
 /* jd-job.h — typed results of the control plane: a job (JdJob), a job
  * execution as the operator sees it (JdJobExecutionInfo) and a thing
- * (JdThing), parsed from AWS's JSON shapes. Immutable once parsed.
+ * (JdThing), parsed from AWS's JSON shapes. A JdJob takes newer answers
+ * about itself through jd_job_update() (JdJobList keeps one object per job);
+ * the others are immutable once parsed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -38,6 +40,19 @@ typedef struct {
   guint removed;
   guint timed_out;
 } JdJobProcessDetails;
+
+/* What a job's executions came to, from its counters: FAILED as soon as
+ * one failed, was rejected or timed out; RUNNING while some are queued or in
+ * progress; CANCELED when the rest were canceled or removed; SUCCEEDED when
+ * every one succeeded. UNKNOWN without counters (a ListJobs summary). */
+typedef enum {
+  JD_JOB_OUTCOME_UNKNOWN,
+  JD_JOB_OUTCOME_NONE,
+  JD_JOB_OUTCOME_RUNNING,
+  JD_JOB_OUTCOME_SUCCEEDED,
+  JD_JOB_OUTCOME_FAILED,
+  JD_JOB_OUTCOME_CANCELED,
+} JdJobOutcome;
 
 #define JD_TYPE_JOB_STATUS (jd_job_status_get_type ())
 #define JD_TYPE_TARGET_SELECTION (jd_target_selection_get_type ())
@@ -82,6 +97,11 @@ GDateTime            *jd_job_get_completed_at             (JdJob *self);
 gint64                jd_job_get_in_progress_timeout_minutes (JdJob *self);
 /* NULL for a summary, which carries no counters. */
 const JdJobProcessDetails *jd_job_get_process_details     (JdJob *self);
+JdJobOutcome          jd_job_process_details_get_outcome  (const JdJobProcessDetails *details);
+JdJobOutcome          jd_job_get_outcome                  (JdJob *self);
+/* Merges a newer answer about the same job into @self (see jd-job.c). */
+gboolean              jd_job_update                       (JdJob *self,
+                                                           JdJob *other);
 
 /* JdJobExecutionInfo: from ListJobExecutionsForJob items ({thingArn,
  * jobExecutionSummary}), ListJobExecutionsForThing items ({jobId,

@@ -19,15 +19,13 @@
 
 #include <string.h>
 
-#include "jd-execution-private.h"
+#include "jd-json.h"
 #include "jd-jobs-client.h"
 #include "jd-jobs-error.h"
+#include "jd-rules.h"
 #include "jd-topic.h"
 
-#define NOTIFY_LIST_CAP         10   /* AWS lists at most 10 pending in a notify */
-#define STEP_TIMEOUT_MAX        10080
-#define DETAILS_KEY_MAX         128
-#define DETAILS_VALUE_MAX       1024
+#define NOTIFY_LIST_CAP         JD_NOTIFY_JOBS_MAX
 #define RESYNC_RETRY_MIN        1000   /* ms; doubles per failure */
 #define RESYNC_RETRY_MAX        30000
 
@@ -362,33 +360,19 @@ details_valid (GHashTable  *details,
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       const char *k = key, *v = value;
-      gsize key_len = strlen (k);
-      gboolean ok = key_len > 0 && key_len <= DETAILS_KEY_MAX;
 
-      for (gsize i = 0; ok && i < key_len; i++)
-        ok = g_ascii_isalnum (k[i]) || k[i] == ':' || k[i] == '_' || k[i] == '-';
-      if (!ok)
+      if (!jd_rules_is_valid_status_details_key (k, -1))
         {
           g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_ARGUMENT,
                        "“%s” is not a valid status detail name", k);
           return FALSE;
         }
 
-      ok = v != NULL && *v != '\0' && g_utf8_validate (v, -1, NULL) &&
-           g_utf8_strlen (v, -1) <= DETAILS_VALUE_MAX;
-      for (const char *p = v; ok && *p; p = g_utf8_next_char (p))
-        {
-          GUnicodeType type = g_unichar_type (g_utf8_get_char (p));
-
-          ok = type != G_UNICODE_CONTROL && type != G_UNICODE_FORMAT &&
-               type != G_UNICODE_UNASSIGNED && type != G_UNICODE_PRIVATE_USE &&
-               type != G_UNICODE_SURROGATE;
-        }
-      if (!ok)
+      if (!jd_rules_is_valid_status_details_value (v, -1))
         {
           g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_ARGUMENT,
                        "the value of status detail “%s” must be 1 to %d printable characters",
-                       k, DETAILS_VALUE_MAX);
+                       k, JD_STATUS_DETAILS_VALUE_MAX);
           return FALSE;
         }
     }
@@ -647,8 +631,8 @@ handle_rejected (JdJobsClient *self,
   JsonObject *state_object = NULL;
   GError *error = NULL;
 
-  if (!_jd_json_read_string (object, "code", &has_code, &code, &error) ||
-      !_jd_json_read_string (object, "message", &has_message, &message, &error))
+  if (!jd_json_read_string (object, "code", &has_code, &code, &error) ||
+      !jd_json_read_string (object, "message", &has_message, &message, &error))
     {
       request_fail (request, error);
       return;
@@ -686,7 +670,7 @@ handle_reply (JdJobsClient       *self,
   gboolean has_token;
   Request *request;
 
-  if (!_jd_json_read_string (object, "clientToken", &has_token, &token, NULL) || !has_token)
+  if (!jd_json_read_string (object, "clientToken", &has_token, &token, NULL) || !has_token)
     {
       g_debug ("%s: a reply without our clientToken on %s", self->thing_name, topic);
       return;
@@ -801,6 +785,8 @@ handle_notify_next (JdJobsClient *self,
     }
 
   listed = jd_execution_list_upsert (self->executions, execution, TRUE);
+  if (listed != NULL)
+    jd_execution_list_set_next (self->executions, listed);
   g_signal_emit (self, signals[SIGNAL_NEXT_JOB_EXECUTION_CHANGED], 0, listed ? listed : execution);
 }
 
@@ -1340,9 +1326,9 @@ jd_jobs_client_start_next_async (JdJobsClient        *self,
 
   g_return_if_fail (JD_IS_JOBS_CLIENT (self));
 
-  if (step_timeout_in_minutes < 0 || step_timeout_in_minutes > STEP_TIMEOUT_MAX)
+  if (step_timeout_in_minutes < 0 || step_timeout_in_minutes > JD_STEP_TIMEOUT_MINUTES_MAX)
     error = g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_ARGUMENT,
-                         "the step timeout must be 1 to %d minutes", STEP_TIMEOUT_MAX);
+                         "the step timeout must be 1 to %d minutes", JD_STEP_TIMEOUT_MINUTES_MAX);
   else
     details_valid (status_details, &error);
 
@@ -1467,10 +1453,10 @@ jd_jobs_client_update_async (JdJobsClient          *self,
   else if (status == JD_EXECUTION_STATUS_UNKNOWN || (guint) status > JD_EXECUTION_STATUS_CANCELED)
     error = g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_ARGUMENT,
                                  "an update needs a status");
-  else if (options->step_timeout_in_minutes < -1 || options->step_timeout_in_minutes > STEP_TIMEOUT_MAX)
+  else if (options->step_timeout_in_minutes < -1 || options->step_timeout_in_minutes > JD_STEP_TIMEOUT_MINUTES_MAX)
     error = g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_ARGUMENT,
                          "the step timeout must be 1 to %d minutes, or -1 to cancel it",
-                         STEP_TIMEOUT_MAX);
+                         JD_STEP_TIMEOUT_MINUTES_MAX);
   else
     details_valid (options->status_details, &error);
 

@@ -676,14 +676,34 @@ parse_authorization (const char *value,
   items = g_strsplit (rest, ",", -1);
   for (guint i = 0; items[i] != NULL; i++)
     {
+      static const char *const names[] = { "Credential", "SignedHeaders", "Signature" };
+      char **slots[] = { &parts->credential, &parts->signed_headers, &parts->signature };
       const char *item = g_strstrip (items[i]);
+      const char *equal = strchr (item, '=');
 
-      if (g_str_has_prefix (item, "Credential=") && parts->credential == NULL)
-        parts->credential = g_strdup (item + strlen ("Credential="));
-      else if (g_str_has_prefix (item, "SignedHeaders=") && parts->signed_headers == NULL)
-        parts->signed_headers = g_strdup (item + strlen ("SignedHeaders="));
-      else if (g_str_has_prefix (item, "Signature=") && parts->signature == NULL)
-        parts->signature = g_strdup (item + strlen ("Signature="));
+      if (*item == '\0')
+        continue;
+      if (equal == NULL)
+        {
+          g_set_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+                       "'%s' not a valid key=value pair (missing equal-sign) in Authorization header: '%s'.",
+                       item, value);
+          return FALSE;
+        }
+
+      /* A parameter given twice is malformed: which one was signed? */
+      for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+        if ((gsize) (equal - item) == strlen (names[k]) && strncmp (item, names[k], equal - item) == 0)
+          {
+            if (*slots[k] != NULL)
+              {
+                g_set_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+                             "Authorization header has a duplicate '%s' parameter. Authorization=%s",
+                             names[k], value);
+                return FALSE;
+              }
+            *slots[k] = g_strdup (equal + 1);
+          }
     }
 
   if (parts->credential == NULL || parts->credential[0] == '\0')

@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "jd-rules.h"
 #include "jd-topic.h"
 
 #define PREFIX      "$aws/things/"
@@ -20,6 +21,9 @@
 #define JOBS        "jobs"
 #define JOBS_LEN    (sizeof JOBS - 1)
 #define MAX_LEVELS  3
+/* Greengrass: `jobs/<jobId>/notify-namespace-<namespaceId>`, a notification. */
+#define NAMESPACE     "notify-namespace-"
+#define NAMESPACE_LEN (sizeof NAMESPACE - 1)
 
 typedef struct {
   const char *str;
@@ -35,35 +39,6 @@ level_is (const Level *level,
   return level->len == word_len && memcmp (level->str, word, word_len) == 0;
 }
 
-static gboolean
-is_id_char (char     c,
-            gboolean allow_colon)
-{
-  return g_ascii_isalnum (c) || c == '_' || c == '-' || (allow_colon && c == ':');
-}
-
-static gboolean
-is_valid_id (const char *str,
-             gssize      len,
-             gsize       max_len,
-             gboolean    allow_colon)
-{
-  gsize n;
-
-  if (str == NULL)
-    return FALSE;
-
-  n = len < 0 ? strlen (str) : (gsize) len;
-  if (n == 0 || n > max_len)
-    return FALSE;
-
-  for (gsize i = 0; i < n; i++)
-    if (!is_id_char (str[i], allow_colon))
-      return FALSE;
-
-  return TRUE;
-}
-
 /**
  * jd_topic_is_valid_thing_name:
  * @thing_name: (nullable): a thing name, not necessarily nul-terminated
@@ -75,7 +50,7 @@ gboolean
 jd_topic_is_valid_thing_name (const char *thing_name,
                               gssize      len)
 {
-  return is_valid_id (thing_name, len, JD_TOPIC_THING_NAME_MAX, TRUE);
+  return jd_rules_is_valid_thing_name (thing_name, len);
 }
 
 /**
@@ -90,7 +65,7 @@ gboolean
 jd_topic_is_valid_job_id (const char *job_id,
                           gssize      len)
 {
-  return is_valid_id (job_id, len, JD_TOPIC_JOB_ID_MAX, FALSE);
+  return jd_rules_is_valid_job_id (job_id, len);
 }
 
 /**
@@ -104,14 +79,7 @@ gboolean
 jd_topic_is_next_job_id (const char *job_id,
                          gssize      len)
 {
-  gsize n;
-
-  if (job_id == NULL)
-    return FALSE;
-
-  n = len < 0 ? strlen (job_id) : (gsize) len;
-  return n == strlen (JD_TOPIC_NEXT_JOB_ID) &&
-         memcmp (job_id, JD_TOPIC_NEXT_JOB_ID, n) == 0;
+  return jd_rules_is_next_job_id (job_id, len);
 }
 
 /**
@@ -155,18 +123,19 @@ parse_reply_kind (const Level *level,
 static gboolean
 parse_job_operation (const Level  *job,
                      const Level  *verb,
+                     gboolean      lenient,
                      JdTopicParts *parts)
 {
   gboolean is_next = jd_topic_is_next_job_id (job->str, job->len);
 
   if (level_is (verb, "get"))
     parts->operation = JD_TOPIC_OP_DESCRIBE;
-  else if (level_is (verb, "update") && !is_next)
+  else if (level_is (verb, "update") && (!is_next || lenient))
     parts->operation = JD_TOPIC_OP_UPDATE;
   else
     return FALSE;
 
-  if (!is_next && !jd_topic_is_valid_job_id (job->str, job->len))
+  if (lenient ? job->len == 0 : !is_next && !jd_topic_is_valid_job_id (job->str, job->len))
     return FALSE;
 
   parts->job_id = job->str;
@@ -177,6 +146,7 @@ parse_job_operation (const Level  *job,
 static gboolean
 parse_levels (const Level  *levels,
               guint         n_levels,
+              gboolean      lenient,
               JdTopicParts *parts)
 {
   switch (n_levels)
@@ -202,41 +172,27 @@ parse_levels (const Level  *levels,
                                                           : JD_TOPIC_OP_START_NEXT;
           return TRUE;
         }
-      return parse_job_operation (&levels[0], &levels[1], parts);
+      return parse_job_operation (&levels[0], &levels[1], lenient, parts);
 
     case 3:
       return parse_reply_kind (&levels[2], &parts->kind) &&
-             parse_job_operation (&levels[0], &levels[1], parts);
+             parse_job_operation (&levels[0], &levels[1], lenient, parts);
 
     default:
       return FALSE;
     }
 }
 
-/**
- * jd_topic_parse:
- * @topic: a topic, not necessarily nul-terminated
- * @len: its length, or -1 if nul-terminated
- * @parts: (out caller-allocates): the parts, pointing into @topic
- *
- * Splits a Jobs topic of any thing. Allocates nothing.
- *
- * Returns: %JD_TOPIC_PARSE_OK with every part set;
- *   %JD_TOPIC_PARSE_INVALID_TOPIC when @topic is `$aws/things/<thing>/jobs`
- *   or below it but names no operation (only the thing name is set);
- *   %JD_TOPIC_PARSE_NOT_JOBS otherwise (@parts is cleared).
- */
-JdTopicParseResult
-jd_topic_parse (const char   *topic,
-                gssize        len,
-                JdTopicParts *parts)
+static JdTopicParseResult
+parse_topic (const char   *topic,
+             gssize        len,
+             gboolean      lenient,
+             JdTopicParts *parts)
 {
   const char *end, *p, *slash;
   Level levels[MAX_LEVELS];
   guint n_levels = 0;
   gsize n;
-
-  g_return_val_if_fail (parts != NULL, JD_TOPIC_PARSE_NOT_JOBS);
 
   memset (parts, 0, sizeof *parts);
 
@@ -251,7 +207,7 @@ jd_topic_parse (const char   *topic,
 
   p = topic + PREFIX_LEN;
   slash = memchr (p, '/', end - p);
-  if (slash == NULL || !jd_topic_is_valid_thing_name (p, slash - p))
+  if (slash == NULL || slash == p || (!lenient && !jd_topic_is_valid_thing_name (p, slash - p)))
     return JD_TOPIC_PARSE_NOT_JOBS;
 
   parts->thing_name = p;
@@ -288,7 +244,7 @@ jd_topic_parse (const char   *topic,
       p = next + 1;
     }
 
-  if (!parse_levels (levels, n_levels, parts))
+  if (!parse_levels (levels, n_levels, lenient, parts))
     {
       parts->operation = JD_TOPIC_OP_NONE;
       parts->job_id = NULL;
@@ -298,6 +254,81 @@ jd_topic_parse (const char   *topic,
     }
 
   return JD_TOPIC_PARSE_OK;
+}
+
+/**
+ * jd_topic_parse:
+ * @topic: a topic, not necessarily nul-terminated
+ * @len: its length, or -1 if nul-terminated
+ * @parts: (out caller-allocates): the parts, pointing into @topic
+ *
+ * Splits a Jobs topic of any thing. Allocates nothing.
+ *
+ * Returns: %JD_TOPIC_PARSE_OK with every part set;
+ *   %JD_TOPIC_PARSE_INVALID_TOPIC when @topic is `$aws/things/<thing>/jobs`
+ *   or below it but names no operation (only the thing name is set);
+ *   %JD_TOPIC_PARSE_NOT_JOBS otherwise (@parts is cleared).
+ */
+JdTopicParseResult
+jd_topic_parse (const char   *topic,
+                gssize        len,
+                JdTopicParts *parts)
+{
+  g_return_val_if_fail (parts != NULL, JD_TOPIC_PARSE_NOT_JOBS);
+
+  return parse_topic (topic, len, FALSE, parts);
+}
+
+/**
+ * jd_topic_parse_request:
+ * @topic: a topic the jobs service received on `$aws/things/+/jobs/#`
+ * @len: its length, or -1 if nul-terminated
+ * @parts: (out caller-allocates): the parts, pointing into @topic
+ *
+ * The service's reading of a topic: like jd_topic_parse(), but the thing name
+ * and job id are only required to be non-empty (and `$next/update` is an
+ * update), so the handler can refuse a bad one with AWS's `InvalidRequest`
+ * and its message instead of staying silent. Replies, notifications (also a
+ * Greengrass `<jobId>/notify-namespace-<ns>`) and anything whose last level
+ * is `accepted` or `rejected` are not requests.
+ *
+ * Returns: %JD_TOPIC_PARSE_OK for a request of one of the four operations
+ *   (kind %JD_TOPIC_KIND_REQUEST); %JD_TOPIC_PARSE_INVALID_TOPIC for a topic
+ *   in the thing's jobs namespace that names no operation (answer
+ *   `InvalidTopic`); %JD_TOPIC_PARSE_NOT_JOBS for anything else (ignore it)
+ */
+JdTopicParseResult
+jd_topic_parse_request (const char   *topic,
+                        gssize        len,
+                        JdTopicParts *parts)
+{
+  JdTopicParseResult result;
+  Level last;
+  gsize n;
+
+  g_return_val_if_fail (parts != NULL, JD_TOPIC_PARSE_NOT_JOBS);
+
+  result = parse_topic (topic, len, TRUE, parts);
+  if (result == JD_TOPIC_PARSE_NOT_JOBS)
+    return result;
+
+  n = len < 0 ? strlen (topic) : (gsize) len;
+  last.str = topic + n;
+  while (last.str > topic && last.str[-1] != '/')
+    last.str--;
+  last.len = topic + n - last.str;
+
+  if (result == JD_TOPIC_PARSE_OK
+      ? parts->kind != JD_TOPIC_KIND_REQUEST || parts->operation == JD_TOPIC_OP_NOTIFY ||
+        parts->operation == JD_TOPIC_OP_NOTIFY_NEXT
+      : level_is (&last, "accepted") || level_is (&last, "rejected") ||
+        (last.len > NAMESPACE_LEN && memcmp (last.str, NAMESPACE, NAMESPACE_LEN) == 0))
+    {
+      memset (parts, 0, sizeof *parts);
+      return JD_TOPIC_PARSE_NOT_JOBS;
+    }
+
+  return result;
 }
 
 /**
@@ -533,4 +564,46 @@ jd_topic_build_device_filters (const char *thing_name)
     filters[i] = g_strconcat (PREFIX, thing_name, "/" JOBS "/", suffixes[i], NULL);
 
   return filters;
+}
+
+/**
+ * jd_topic_build_reply:
+ * @request_topic: a request topic as received (ids not checked)
+ * @kind: %JD_TOPIC_KIND_ACCEPTED or %JD_TOPIC_KIND_REJECTED
+ *
+ * The reply topic of a request the service received: the request topic
+ * plus `/accepted` or `/rejected` (a `$next` stays literal). Unlike
+ * jd_topic_build_from_parts(), it also answers a request whose thing name or
+ * job id AWS refuses, and a topic that names no operation (`InvalidTopic`).
+ *
+ * Returns: (transfer full): the reply topic
+ */
+char *
+jd_topic_build_reply (const char  *request_topic,
+                      JdTopicKind  kind)
+{
+  g_return_val_if_fail (request_topic != NULL, NULL);
+  g_return_val_if_fail (kind != JD_TOPIC_KIND_REQUEST, NULL);
+
+  return g_strconcat (request_topic, kind == JD_TOPIC_KIND_ACCEPTED ? "/accepted" : "/rejected", NULL);
+}
+
+/**
+ * jd_topic_build_event:
+ * @execution: %TRUE for a job execution event, %FALSE for a job event
+ * @job_id: the job
+ * @operation: the event's operation (`completed`, `canceled`, `deleted`, …)
+ *
+ * Returns: (transfer full): `$aws/events/jobExecution/<jobId>/<operation>`
+ *   or `$aws/events/job/<jobId>/<operation>`
+ */
+char *
+jd_topic_build_event (gboolean    execution,
+                      const char *job_id,
+                      const char *operation)
+{
+  g_return_val_if_fail (job_id != NULL && operation != NULL, NULL);
+
+  return g_strconcat (execution ? "$aws/events/jobExecution/" : "$aws/events/job/",
+                      job_id, "/", operation, NULL);
 }

@@ -12,12 +12,15 @@
 
 #include <glib.h>
 
+#include "jd-rules.h"
+
 G_BEGIN_DECLS
 
-#define JD_TOPIC_THING_NAME_MAX 128
-#define JD_TOPIC_JOB_ID_MAX      64
+/* The limits themselves live in jd-rules.h. */
+#define JD_TOPIC_THING_NAME_MAX JD_THING_NAME_MAX
+#define JD_TOPIC_JOB_ID_MAX     JD_JOB_ID_MAX
 /* The literal job id that names the next pending execution (describe only). */
-#define JD_TOPIC_NEXT_JOB_ID     "$next"
+#define JD_TOPIC_NEXT_JOB_ID    JD_NEXT_JOB_ID
 
 typedef enum {
   JD_TOPIC_OP_NONE,         /* inside the jobs namespace, but no operation */
@@ -64,6 +67,9 @@ const char         *jd_topic_operation_to_string  (JdTopicOperation  operation);
 JdTopicParseResult  jd_topic_parse                (const char       *topic,
                                                    gssize            len,
                                                    JdTopicParts     *parts);
+JdTopicParseResult  jd_topic_parse_request        (const char       *topic,
+                                                   gssize            len,
+                                                   JdTopicParts     *parts);
 JdTopicParseResult  jd_topic_parse_for_thing      (const char       *topic,
                                                    gssize            len,
                                                    const char       *thing_name,
@@ -83,5 +89,10 @@ char               *jd_topic_build                (const char       *thing_name,
 char               *jd_topic_build_from_parts     (const JdTopicParts *parts,
                                                    JdTopicKind       kind);
 char              **jd_topic_build_device_filters (const char       *thing_name);
+char               *jd_topic_build_reply          (const char       *request_topic,
+                                                   JdTopicKind       kind);
+char               *jd_topic_build_event          (gboolean          execution,
+                                                   const char       *job_id,
+                                                   const char       *operation);
 
 G_END_DECLS

@@ -11,11 +11,9 @@
 
 #include "jd-service-json.h"
 #include "jd-device-api.h"
-#include "jd-execution-private.h"
-
-#define MAX_NOTIFY_JOBS 10
-#define MAX_CLIENT_TOKEN 64
-#define MAX_STEP_TIMEOUT 10080
+#include "jd-json.h"
+#include "jd-rules.h"
+#include "jd-topic.h"
 
 /* A rejected reply being built. */
 typedef struct {
@@ -52,31 +50,16 @@ reject (Rejection  *r,
 
 /* ---- identifiers and topics ---- */
 
-static gboolean
-matches_charset (const char *s,
-                 gsize       max,
-                 gboolean    allow_colon)
-{
-  gsize n = 0;
-
-  if (s == NULL || *s == '\0')
-    return FALSE;
-  for (; *s != '\0'; s++, n++)
-    if (!(g_ascii_isalnum (*s) || *s == '_' || *s == '-' || (allow_colon && *s == ':')))
-      return FALSE;
-  return n <= max;
-}
-
 gboolean
 jd_device_api_is_valid_thing_name (const char *name)
 {
-  return matches_charset (name, 128, TRUE);
+  return jd_rules_is_valid_thing_name (name, -1);
 }
 
 gboolean
 jd_device_api_is_valid_job_id (const char *job_id)
 {
-  return matches_charset (job_id, 64, FALSE);
+  return jd_rules_is_valid_job_id (job_id, -1);
 }
 
 JdDeviceTopicKind
@@ -85,55 +68,41 @@ jd_device_api_parse_topic (const char  *topic,
                            JdDeviceOp  *op,
                            char       **job_id)
 {
-  g_auto(GStrv) parts = NULL;
-  guint n;
-  const char *last;
+  JdTopicParts parts;
 
   g_return_val_if_fail (topic != NULL, JD_DEVICE_TOPIC_NONE);
 
-  if (!g_str_has_prefix (topic, "$aws/things/"))
-    return JD_DEVICE_TOPIC_NONE;
-
-  parts = g_strsplit (topic, "/", -1);
-  n = g_strv_length (parts);
-  if (n < 4 || strcmp (parts[3], "jobs") != 0 || parts[2][0] == '\0')
-    return JD_DEVICE_TOPIC_NONE;
-
-  /* Replies and notifications (our own publishes come back to us). */
-  last = parts[n - 1];
-  if (n > 4 && (strcmp (last, "accepted") == 0 || strcmp (last, "rejected") == 0))
-    return JD_DEVICE_TOPIC_NONE;
-  if (n == 5 && (strcmp (parts[4], "notify") == 0 || strcmp (parts[4], "notify-next") == 0))
-    return JD_DEVICE_TOPIC_NONE;
-  if (n == 6 && g_str_has_prefix (parts[5], "notify-namespace-"))
-    return JD_DEVICE_TOPIC_NONE;
+  switch (jd_topic_parse_request (topic, -1, &parts))
+    {
+    case JD_TOPIC_PARSE_OK:
+      break;
+    case JD_TOPIC_PARSE_INVALID_TOPIC:
+      if (thing_name != NULL)
+        *thing_name = jd_topic_parts_dup_thing_name (&parts);
+      return JD_DEVICE_TOPIC_INVALID;
+    case JD_TOPIC_PARSE_NOT_JOBS:
+    default:
+      return JD_DEVICE_TOPIC_NONE;
+    }
 
   if (thing_name != NULL)
-    *thing_name = g_strdup (parts[2]);
-
-  if (n == 5 && strcmp (parts[4], "get") == 0)
-    {
-      if (op != NULL)
-        *op = JD_DEVICE_OP_GET_PENDING;
-      return JD_DEVICE_TOPIC_REQUEST;
-    }
-  if (n == 5 && strcmp (parts[4], "start-next") == 0)
-    {
-      if (op != NULL)
-        *op = JD_DEVICE_OP_START_NEXT;
-      return JD_DEVICE_TOPIC_REQUEST;
-    }
-  if (n == 6 && parts[4][0] != '\0'
-      && (strcmp (parts[5], "get") == 0 || strcmp (parts[5], "update") == 0))
-    {
-      if (op != NULL)
-        *op = strcmp (parts[5], "get") == 0 ? JD_DEVICE_OP_DESCRIBE : JD_DEVICE_OP_UPDATE;
-      if (job_id != NULL)
-        *job_id = g_strdup (parts[4]);
-      return JD_DEVICE_TOPIC_REQUEST;
-    }
-
-  return JD_DEVICE_TOPIC_INVALID;
+    *thing_name = jd_topic_parts_dup_thing_name (&parts);
+  if (job_id != NULL)
+    *job_id = jd_topic_parts_dup_job_id (&parts);
+  if (op != NULL)
+    switch (parts.operation)
+      {
+      case JD_TOPIC_OP_GET_PENDING: *op = JD_DEVICE_OP_GET_PENDING; break;
+      case JD_TOPIC_OP_START_NEXT:  *op = JD_DEVICE_OP_START_NEXT; break;
+      case JD_TOPIC_OP_DESCRIBE:    *op = JD_DEVICE_OP_DESCRIBE; break;
+      case JD_TOPIC_OP_UPDATE:      *op = JD_DEVICE_OP_UPDATE; break;
+      case JD_TOPIC_OP_NONE:
+      case JD_TOPIC_OP_NOTIFY:
+      case JD_TOPIC_OP_NOTIFY_NEXT:
+      default:
+        g_assert_not_reached ();
+      }
+  return JD_DEVICE_TOPIC_REQUEST;
 }
 
 char *
@@ -142,7 +111,7 @@ jd_device_api_reply_topic (const char *request_topic,
 {
   g_return_val_if_fail (request_topic != NULL, NULL);
 
-  return g_strconcat (request_topic, accepted ? "/accepted" : "/rejected", NULL);
+  return jd_topic_build_reply (request_topic, accepted ? JD_TOPIC_KIND_ACCEPTED : JD_TOPIC_KIND_REJECTED);
 }
 
 /* ---- JSON output ---- */
@@ -271,10 +240,10 @@ parse_payload (const char *payload,
   JsonNode *root;
   gsize i;
 
-  if (len > JD_DEVICE_API_MAX_PAYLOAD)
+  if (len > JD_DEVICE_PAYLOAD_MAX)
     {
       reject (r, "InvalidRequest", "The request payload of %" G_GSIZE_FORMAT " bytes exceeds the limit of %d bytes",
-              len, JD_DEVICE_API_MAX_PAYLOAD);
+              len, JD_DEVICE_PAYLOAD_MAX);
       return NULL;
     }
 
@@ -319,19 +288,27 @@ get_member (JsonObject *object,
   return node;
 }
 
+/* The integer members of the requests and their ranges. */
+static const JdRulesRange step_timeout_range = { "stepTimeoutInMinutes", 1, JD_STEP_TIMEOUT_MINUTES_MAX };
+static const JdRulesRange expected_version_range = { "expectedVersion", 0, G_MAXINT64 };
+static const JdRulesRange execution_number_range = { "executionNumber", 1, G_MAXINT64 };
+
 /* An integer, given as a number or as a numeric string: the client's own
- * lenient reader, so both sides accept the same spellings. */
+ * lenient reader, so both sides accept the same spellings. (An integer
+ * literal beyond 64 bits was refused from the text already.) */
 static gboolean
-get_integer (JsonObject *object,
-             const char *name,
-             gboolean   *present,
-             gint64     *value,
-             Rejection  *r)
+get_integer (JsonObject         *object,
+             const JdRulesRange *range,
+             gboolean           *present,
+             gint64             *value,
+             Rejection          *r)
 {
-  if (_jd_json_read_int64 (object, name, present, value, NULL))
+  if (jd_json_read_int64 (object, range->member, present, value, NULL))
     return TRUE;
 
-  return reject (r, "InvalidRequest", "Value for '%s' must be an integer", name);
+  return reject (r, "InvalidRequest",
+                 "Value for '%s' must be an integer between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT,
+                 range->member, range->min, range->max);
 }
 
 static gboolean
@@ -384,27 +361,12 @@ get_client_token (JsonObject  *object,
     return reject (r, "InvalidRequest", "Value for 'clientToken' must be a string");
 
   s = json_node_get_string (node);
-  if (g_utf8_strlen (s, -1) > MAX_CLIENT_TOKEN)
+  if (!jd_rules_is_valid_client_token (s, -1))
     return reject (r, "InvalidRequest",
                    "Value for 'clientToken' failed to satisfy constraint: Member must have length less than or equal to %d",
-                   MAX_CLIENT_TOKEN);
+                   JD_CLIENT_TOKEN_MAX);
   *token = s;
   return TRUE;
-}
-
-static gboolean
-has_control_chars (const char *s)
-{
-  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      GUnicodeType type = g_unichar_type (c);
-
-      if (type == G_UNICODE_CONTROL || type == G_UNICODE_FORMAT || type == G_UNICODE_UNASSIGNED
-          || type == G_UNICODE_PRIVATE_USE || type == G_UNICODE_SURROGATE)
-        return TRUE;
-    }
-  return FALSE;
 }
 
 /* statusDetails: string → string, keys [a-zA-Z0-9:_-]{1,128}, values 1–1024
@@ -430,21 +392,17 @@ get_status_details (JsonObject  *object,
     {
       const char *key = l->data;
       JsonNode *value = json_object_get_member (map, key);
-      const char *text;
-      glong length;
 
-      if (!matches_charset (key, 128, TRUE))
+      if (!jd_rules_is_valid_status_details_key (key, -1))
         return reject (r, "InvalidRequest",
-                       "statusDetails key '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9:_-]+ and have length 1 to 128",
-                       key);
+                       "statusDetails key '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9:_-]+ and have length 1 to %d",
+                       key, JD_STATUS_DETAILS_KEY_MAX);
       if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
         return reject (r, "InvalidRequest", "statusDetails value of '%s' must be a string", key);
-      text = json_node_get_string (value);
-      length = g_utf8_strlen (text, -1);
-      if (length < 1 || length > 1024 || has_control_chars (text))
+      if (!jd_rules_is_valid_status_details_value (json_node_get_string (value), -1))
         return reject (r, "InvalidRequest",
-                       "statusDetails value of '%s' failed to satisfy constraint: Member must have length 1 to 1024 and no control characters",
-                       key);
+                       "statusDetails value of '%s' failed to satisfy constraint: Member must have length 1 to %d and no control characters",
+                       key, JD_STATUS_DETAILS_VALUE_MAX);
     }
 
   *details = json_object_ref (map);
@@ -461,18 +419,54 @@ get_step_timeout (JsonObject *object,
   gint64 value = 0;
 
   *minutes = 0;
-  if (!get_integer (object, "stepTimeoutInMinutes", &present, &value, r))
+  if (!get_integer (object, &step_timeout_range, &present, &value, r))
     return FALSE;
   if (!present)
     return TRUE;
-  if ((value >= 1 && value <= MAX_STEP_TIMEOUT) || (allow_clear && value == -1))
+  if (jd_rules_is_valid_step_timeout (value, allow_clear))
     {
       *minutes = value;
       return TRUE;
     }
   return reject (r, "InvalidRequest",
                  "Value %" G_GINT64_FORMAT " for 'stepTimeoutInMinutes' failed to satisfy constraint: Member must be between 1 and %d%s",
-                 value, MAX_STEP_TIMEOUT, allow_clear ? ", or -1" : "");
+                 value, JD_STEP_TIMEOUT_MINUTES_MAX, allow_clear ? ", or -1" : "");
+}
+
+/* What json-glib cannot see: a NUL inside any string (it cuts the string
+ * there) and an integer beyond 64 bits in a member the operation reads (it
+ * wraps it). A NUL in the clientToken itself means no token is echoed. */
+static gboolean
+check_text (JdDeviceOp   op,
+            const char  *payload,
+            gsize        len,
+            const char **client_token,
+            Rejection   *r)
+{
+  static const char *const no_integers[] = { NULL };
+  JdRulesRange ranges[3];
+  gsize n_ranges = 0;
+  g_autoptr(GError) error = NULL;
+
+  if (op == JD_DEVICE_OP_START_NEXT || op == JD_DEVICE_OP_UPDATE)
+    ranges[n_ranges++] = step_timeout_range;
+  if (op == JD_DEVICE_OP_UPDATE)
+    ranges[n_ranges++] = expected_version_range;
+  if (op == JD_DEVICE_OP_DESCRIBE || op == JD_DEVICE_OP_UPDATE)
+    ranges[n_ranges++] = execution_number_range;
+
+  if (len == 0 || jd_rules_check_json_text (payload, len, ranges, n_ranges, &error))
+    return TRUE;
+
+  if (*client_token != NULL)
+    {
+      g_autofree char *path = NULL;
+
+      if (jd_json_check_text (payload, len, no_integers, &path, NULL) == JD_JSON_TEXT_NUL_IN_STRING
+          && g_strcmp0 (path, "clientToken") == 0)
+        *client_token = NULL;
+    }
+  return reject (r, "InvalidRequest", "%s", error->message);
 }
 
 /* ---- store errors → rejected codes ---- */
@@ -574,13 +568,13 @@ handle_describe (JdStore     *store,
   gboolean has_number = FALSE;
   gint64 number = -1;
 
-  if (!get_integer (request, "executionNumber", &has_number, &number, r)
+  if (!get_integer (request, &execution_number_range, &has_number, &number, r)
       || !get_boolean (request, "includeJobDocument", &include_document, r))
     return FALSE;
   if (has_number && number < 1)
     return reject (r, "InvalidRequest", "Value for 'executionNumber' must be at least 1");
 
-  if (strcmp (job_id, "$next") == 0)
+  if (jd_rules_is_next_job_id (job_id, -1))
     {
       execution = jd_store_get_next (store, thing_name, &error);
       if (error != NULL)
@@ -627,7 +621,7 @@ handle_update (JdStore     *store,
   JsonNode *status_node;
   const char *status;
 
-  if (strcmp (job_id, "$next") == 0)
+  if (jd_rules_is_next_job_id (job_id, -1))
     return reject (r, "InvalidRequest", "UpdateJobExecution needs a job id, not $next");
 
   status_node = get_member (request, "status");
@@ -647,8 +641,8 @@ handle_update (JdStore     *store,
                    status);
 
   if (!get_status_details (request, &details, r)
-      || !get_integer (request, "expectedVersion", &has_version, &version, r)
-      || !get_integer (request, "executionNumber", &has_number, &number, r)
+      || !get_integer (request, &expected_version_range, &has_version, &version, r)
+      || !get_integer (request, &execution_number_range, &has_number, &number, r)
       || !get_boolean (request, "includeJobExecutionState", &include_state, r)
       || !get_boolean (request, "includeJobDocument", &include_document, r)
       || !get_step_timeout (request, TRUE, &update.step_timeout_minutes, r))
@@ -706,10 +700,12 @@ jd_device_api_handle (JdStore     *store,
     goto done;
   if (!get_client_token (request, &client_token, &r))
     goto done;
+  if (!check_text (op, payload, len, &client_token, &r))
+    goto done;
   if (client_token != NULL)
     jd_service_json_add_string (builder, "clientToken", client_token);
 
-  if (!jd_device_api_is_valid_thing_name (thing_name))
+  if (!jd_rules_is_valid_thing_name (thing_name, -1))
     {
       reject (&r, "InvalidRequest",
               "Thing name '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9:_-]+",
@@ -717,7 +713,7 @@ jd_device_api_handle (JdStore     *store,
       goto done;
     }
   if ((op == JD_DEVICE_OP_DESCRIBE || op == JD_DEVICE_OP_UPDATE)
-      && (job_id == NULL || (strcmp (job_id, "$next") != 0 && !jd_device_api_is_valid_job_id (job_id))))
+      && (job_id == NULL || (!jd_rules_is_next_job_id (job_id, -1) && !jd_rules_is_valid_job_id (job_id, -1))))
     {
       reject (&r, "InvalidRequest",
               "Job id '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+ and have length 1 to 64",
@@ -793,7 +789,7 @@ jd_device_api_build_notify (JdStore     *store,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GPtrArray) running = NULL;
   g_autoptr(GPtrArray) queued = NULL;
-  guint budget = MAX_NOTIFY_JOBS;
+  guint budget = JD_NOTIFY_JOBS_MAX;
 
   g_return_val_if_fail (JD_IS_STORE (store), NULL);
   g_return_val_if_fail (thing_name != NULL, NULL);
@@ -876,7 +872,7 @@ jd_device_api_build_event (const JdStoreEvent *event,
       g_autofree char *arn = g_strdup_printf ("arn:aws:iot:%s:%s:thing/%s", region, account_id, e->thing_name);
 
       g_return_val_if_fail (e != NULL, NULL);
-      *topic = g_strdup_printf ("$aws/events/jobExecution/%s/%s", e->job_id, event->operation);
+      *topic = jd_topic_build_event (TRUE, e->job_id, event->operation);
       jd_service_json_add_string (builder, "eventType", "JOB_EXECUTION");
       jd_service_json_add_string (builder, "eventId", event_id);
       jd_service_json_add_int (builder, "timestamp", now);
@@ -891,7 +887,7 @@ jd_device_api_build_event (const JdStoreEvent *event,
       JdStoreJob *job = event->job;
 
       g_return_val_if_fail (job != NULL, NULL);
-      *topic = g_strdup_printf ("$aws/events/job/%s/%s", job->job_id, event->operation);
+      *topic = jd_topic_build_event (FALSE, job->job_id, event->operation);
       jd_service_json_add_string (builder, "eventType", "JOB");
       jd_service_json_add_string (builder, "eventId", event_id);
       jd_service_json_add_int (builder, "timestamp", now);

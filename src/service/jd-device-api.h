@@ -27,9 +27,6 @@ typedef enum {
   JD_DEVICE_TOPIC_INVALID,    /* under $aws/things/T/jobs/ but no operation: answer InvalidTopic */
 } JdDeviceTopicKind;
 
-/* Largest request payload the service reads (AWS's MQTT limit, 128 KiB). */
-#define JD_DEVICE_API_MAX_PAYLOAD (128 * 1024)
-
 /* Classifies a topic received on `$aws/things/+/jobs/#`. For REQUEST and
  * INVALID, *thing_name is set; for REQUEST also *op and, for describe and
  * update, *job_id (which may be the literal "$next"). */
@@ -79,7 +76,8 @@ char             *jd_device_api_build_event       (const JdStoreEvent *event,
                                                    const char         *account_id,
                                                    char              **topic);
 
-/* AWS's identifier rules. */
+/* AWS's identifier rules: jd_rules_is_valid_thing_name() and
+ * jd_rules_is_valid_job_id() (jd-rules.h), nul-terminated. */
 gboolean          jd_device_api_is_valid_thing_name (const char *name);
 gboolean          jd_device_api_is_valid_job_id     (const char *job_id);
 

@@ -613,72 +613,9 @@ static gboolean
 write_info (JdSandbox  *self,
             GError    **error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *endpoint = jd_sandbox_dup_endpoint (self);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) names = jd_sandbox_dup_thing_names (self);
+  g_autoptr(JdSandboxInfo) info = jd_sandbox_dup_info (self);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, 1);
-  json_builder_set_member_name (builder, "pid");
-  json_builder_add_int_value (builder, getpid ());
-
-  json_builder_set_member_name (builder, "mqtt");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "host");
-  json_builder_add_string_value (builder, JD_SANDBOX_HOST);
-  json_builder_set_member_name (builder, "port");
-  json_builder_add_int_value (builder, self->mqtt_port);
-  json_builder_set_member_name (builder, "caPath");
-  json_builder_add_string_value (builder, self->ca_path);
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "things");
-  json_builder_begin_object (builder);
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      g_autofree char *cert_path = NULL;
-      g_autofree char *key_path = NULL;
-
-      thing_paths (self->things_dir, names[i], &cert_path, &key_path);
-      json_builder_set_member_name (builder, names[i]);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "certificatePath");
-      json_builder_add_string_value (builder, cert_path);
-      json_builder_set_member_name (builder, "keyPath");
-      json_builder_add_string_value (builder, key_path);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "controlPlane");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "endpoint");
-  json_builder_add_string_value (builder, endpoint);
-  json_builder_set_member_name (builder, "region");
-  json_builder_add_string_value (builder, JD_SANDBOX_REGION);
-  json_builder_set_member_name (builder, "accountId");
-  json_builder_add_string_value (builder, JD_SANDBOX_ACCOUNT_ID);
-  json_builder_set_member_name (builder, "accessKeyId");
-  json_builder_add_string_value (builder, self->access_key_id);
-  json_builder_set_member_name (builder, "secretAccessKey");
-  json_builder_add_string_value (builder, self->secret_access_key);
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "region");
-  json_builder_add_string_value (builder, JD_SANDBOX_REGION);
-  json_builder_set_member_name (builder, "accountId");
-  json_builder_add_string_value (builder, JD_SANDBOX_ACCOUNT_ID);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  return write_private_text (self->info_path, text, error);
+  return jd_sandbox_info_save (info, self->data_dir, error);
 }
 
 /* ---- starting ---- */
@@ -1546,6 +1483,42 @@ jd_sandbox_get_secret_access_key (JdSandbox *self)
 {
   g_return_val_if_fail (JD_IS_SANDBOX (self), NULL);
   return self->secret_access_key;
+}
+
+/**
+ * jd_sandbox_dup_info:
+ * @self: a sandbox
+ *
+ * Returns: (transfer full): what sandbox.json says while it runs
+ */
+JdSandboxInfo *
+jd_sandbox_dup_info (JdSandbox *self)
+{
+  JdSandboxInfo *info;
+  g_auto(GStrv) names = NULL;
+
+  g_return_val_if_fail (JD_IS_SANDBOX (self), NULL);
+
+  info = jd_sandbox_info_new ();
+  info->pid = getpid ();
+  info->mqtt_host = g_strdup (JD_SANDBOX_HOST);
+  info->mqtt_port = self->mqtt_port;
+  info->ca_path = g_strdup (self->ca_path);
+  info->control_plane_endpoint = jd_sandbox_dup_endpoint (self);
+  info->region = g_strdup (JD_SANDBOX_REGION);
+  info->account_id = g_strdup (JD_SANDBOX_ACCOUNT_ID);
+  info->access_key_id = g_strdup (self->access_key_id);
+  info->secret_access_key = g_strdup (self->secret_access_key);
+  names = jd_sandbox_dup_thing_names (self);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *cert_path = NULL;
+      g_autofree char *key_path = NULL;
+
+      thing_paths (self->things_dir, names[i], &cert_path, &key_path);
+      jd_sandbox_info_set_thing (info, names[i], cert_path, key_path);
+    }
+  return info;
 }
 
 GStrv

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "jd-sandbox-info.h"
 #include "jd-service.h"
 
 G_BEGIN_DECLS
@@ -28,8 +29,7 @@ typedef enum {
 #define JD_SANDBOX_REGION            "us-east-1"
 #define JD_SANDBOX_ACCOUNT_ID        "123456789012"
 #define JD_SANDBOX_SERVICE_IDENTITY  "jobs-service"
-#define JD_SANDBOX_DEFAULT_THING     "MyThing"
-#define JD_SANDBOX_INFO_FILE         "sandbox.json"
+#define JD_SANDBOX_DEFAULT_THING     JD_SANDBOX_INFO_DEFAULT_THING
 #define JD_SANDBOX_STORE_FILE        "jobs.sqlite"
 
 #define JD_TYPE_SANDBOX (jd_sandbox_get_type ())
@@ -105,6 +105,8 @@ const char  *jd_sandbox_get_service_cert_path (JdSandbox           *self);
 const char  *jd_sandbox_get_service_key_path  (JdSandbox           *self);
 const char  *jd_sandbox_get_access_key_id     (JdSandbox           *self);
 const char  *jd_sandbox_get_secret_access_key (JdSandbox           *self);
+/* What sandbox.json holds (written with jd_sandbox_info_save()). */
+JdSandboxInfo *jd_sandbox_dup_info            (JdSandbox           *self);
 /* Sorted names of the things that have a certificate. */
 GStrv        jd_sandbox_dup_thing_names       (JdSandbox           *self);
 gboolean     jd_sandbox_get_thing_files       (JdSandbox           *self,

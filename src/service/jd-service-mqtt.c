@@ -21,6 +21,7 @@
 #include "jd-sandbox.h"
 #include "jd-service-error.h"
 #include "jd-service-mqtt.h"
+#include "jd-topic.h"
 
 #define REQUEST_FILTER        "$aws/things/+/jobs/#"
 #define CONNECT_TIMEOUT_MS    10000
@@ -147,22 +148,24 @@ publish_notifications (JdServiceMqtt *self,
   if (pending_changed)
     {
       g_autofree char *payload = jd_device_api_build_notify (self->store, thing, &error);
-      g_autofree char *topic = g_strdup_printf ("$aws/things/%s/jobs/notify", thing);
+      g_autofree char *topic = jd_topic_build (thing, JD_TOPIC_OP_NOTIFY, NULL, JD_TOPIC_KIND_REQUEST);
 
-      if (payload != NULL)
+      /* The store only holds valid thing names, so @topic is never NULL. */
+      if (payload != NULL && topic != NULL)
         publish (self, topic, payload);
-      else
+      else if (payload == NULL)
         g_message ("No notify for %s: %s", thing, error->message);
       g_clear_error (&error);
     }
   if (next_changed)
     {
       g_autofree char *payload = jd_device_api_build_notify_next (self->store, thing, &error);
-      g_autofree char *topic = g_strdup_printf ("$aws/things/%s/jobs/notify-next", thing);
+      g_autofree char *topic = jd_topic_build (thing, JD_TOPIC_OP_NOTIFY_NEXT, NULL, JD_TOPIC_KIND_REQUEST);
 
-      if (payload != NULL)
+      /* The store only holds valid thing names, so @topic is never NULL. */
+      if (payload != NULL && topic != NULL)
         publish (self, topic, payload);
-      else
+      else if (payload == NULL)
         g_message ("No notify-next for %s: %s", thing, error->message);
     }
 }

@@ -12,6 +12,7 @@
 
 #include "jd-application.h"
 #include "jd-new-job-dialog.h"
+#include "jd-sandbox-session.h"
 #include "jd-test-ui.h"
 #include "jd-window.h"
 
@@ -161,7 +162,7 @@ test_flow (void)
   g_assert_true (jd_test_ui_wait_for (job1_selected, NULL, 5000));
 
   /* Succeed: Job1 leaves the list and Job2 becomes the next one. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "exec.succeed", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (jd_window_get_device_view (window)), "exec.succeed", NULL);
   g_assert_true (jd_test_ui_wait_for (pending_matches, &job1_gone, 10000));
   g_assert_true (jd_test_ui_wait_for (is_next, (gpointer) "Job2", 10000));
 }
@@ -207,7 +208,7 @@ static void
 test_version_mismatch (void)
 {
   JdSession *session = jd_window_get_session (window);
-  JdSandbox *sandbox = jd_session_get_sandbox (session);
+  JdSandbox *sandbox = jd_sandbox_session_get_sandbox (JD_SANDBOX_SESSION (session));
   g_autofree char *cert = NULL;
   g_autofree char *key = NULL;
   g_autoptr(JdMqttConnection) other = NULL;
@@ -242,7 +243,7 @@ test_version_mismatch (void)
 
   /* The window starts Job2 with expectedVersion 1: refused, said, reloaded. */
   g_assert_true (jd_device_view_select_job (jd_window_get_device_view (window), "Job2"));
-  gtk_widget_activate_action (GTK_WIDGET (window), "exec.start", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (jd_window_get_device_view (window)), "exec.start", NULL);
   g_assert_true (jd_test_ui_wait_for (toast_shown, (gpointer) "Job2 changed elsewhere; nothing was sent over it", 10000));
   {
     Want reloaded = { "Job2", JD_EXECUTION_STATUS_IN_PROGRESS, 2 };

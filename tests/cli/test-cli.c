@@ -159,8 +159,12 @@ cli_start_with_env (JdTestSandbox      *sandbox,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* A NULL value removes the variable. */
   for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
-    g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
+    if (env[i + 1] != NULL)
+      g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
+    else
+      g_subprocess_launcher_unsetenv (launcher, env[i]);
   cli->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
   cli->input = g_subprocess_get_stdin_pipe (cli->process);
@@ -623,7 +627,10 @@ test_rejections (void)
                "CreateJobResponse: {\"jobArn\":");
   drain (cli);
   expect_line (cli, "describe-job J2", "DescribeJobResponse: {\"job\":{");
-  expect_line (cli, "cancel-job J2 --reason-code OBSOLETE --comment 'not needed'", "CancelJobResponse: {}");
+  /* AWS's reply body, not an empty object. */
+  expect_line (cli, "cancel-job J2 --reason-code OBSOLETE --comment 'not needed'",
+               "CancelJobResponse: {\"jobArn\":\"arn:aws:iot:us-east-1:123456789012:job/J2\","
+               "\"jobId\":\"J2\",\"description\":\"second job\"}");
   drain (cli);
   expect_line (cli, "list-jobs --status CANCELED", "ListJobsResponse: {\"jobs\":[{");
   expect_line (cli, "list-executions", "ListJobExecutionsForThingResponse: {\"executionSummaries\":[");
@@ -1071,6 +1078,190 @@ test_profile (void)
   g_assert_cmpint (g_rmdir (config_home), ==, 0);
 }
 
+/* ---- no profile, no sandbox.json: the options AWS's samples take ---- */
+
+/* Runs a one-shot jobdeck-cli with --endpoint … and @extra before the
+ * command @args; @env as for run_one_shot_with_env. */
+static int
+run_explicit (JdTestSandbox      *sandbox,
+              const char         *cert_path,
+              const char         *key_path,
+              const char * const *extra,
+              const char * const *args,
+              const char * const *env,
+              Cli               **cli_out)
+{
+  JdSandbox *sb = jd_test_sandbox_get_sandbox (sandbox);
+  g_autofree char *port = g_strdup_printf ("%u", jd_sandbox_get_mqtt_port (sb));
+  g_autofree char *endpoint = jd_sandbox_dup_endpoint (sb);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *options[] = {
+    "--endpoint", JD_SANDBOX_HOST, "--port", port, "--cert", cert_path, "--key", key_path,
+    "--ca", jd_sandbox_get_ca_path (sb), "--thing", "MyThing",
+    "--control-plane-endpoint", endpoint, NULL
+  };
+
+  for (guint i = 0; options[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) options[i]);
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra[i]);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  return run_one_shot_with_env (NULL, (const char *const *) argv->pdata, env, cli_out);
+}
+
+static gboolean
+has_line_with_prefix (GQueue     *lines,
+                      const char *prefix)
+{
+  for (GList *l = lines->head; l != NULL; l = l->next)
+    if (g_str_has_prefix (l->data, prefix))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+assert_one_error_line (Cli        *cli,
+                       const char *words)
+{
+  g_assert_cmpuint (g_queue_get_length (&cli->err_lines), ==, 1);
+  g_assert_true (g_str_has_prefix (g_queue_peek_head (&cli->err_lines), "jobdeck-cli: "));
+  g_assert_nonnull (strstr (g_queue_peek_head (&cli->err_lines), words));
+  g_assert_cmpuint (g_queue_get_length (&cli->out_lines), ==, 0);
+}
+
+static void
+test_explicit_options (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestSandbox) sandbox = jd_test_sandbox_new ((const char *[]) { "MyThing", "Other", NULL }, &error);
+  JdSandbox *sb;
+  g_autofree char *home = g_dir_make_tmp ("jobdeck-cli-home-XXXXXX", NULL);
+  g_autofree char *aws_dir = g_build_filename (home, ".aws", NULL);
+  g_autofree char *credentials_path = g_build_filename (aws_dir, "credentials", NULL);
+  g_autofree char *config_path = g_build_filename (aws_dir, "config", NULL);
+  g_autofree char *credentials_text = NULL;
+  g_autofree char *cert_path = NULL;
+  g_autofree char *key_path = NULL;
+  g_autofree char *other_cert = NULL;
+  g_autofree char *other_key = NULL;
+  g_autofree char *missing = NULL;
+  const char *env[] = {
+    "HOME", home,
+    "AWS_ACCESS_KEY_ID", NULL,
+    "AWS_SECRET_ACCESS_KEY", NULL,
+    "AWS_SESSION_TOKEN", NULL,
+    "AWS_REGION", "us-east-1",
+    "AWS_DEFAULT_REGION", NULL,
+    "AWS_PROFILE", NULL,
+    "AWS_SHARED_CREDENTIALS_FILE", NULL,
+    "AWS_CONFIG_FILE", NULL,
+    NULL
+  };
+  Cli *cli = NULL;
+
+  g_assert_no_error (error);
+  sb = jd_test_sandbox_get_sandbox (sandbox);
+  g_assert_true (jd_sandbox_get_thing_files (sb, "MyThing", &cert_path, &key_path));
+  g_assert_true (jd_sandbox_get_thing_files (sb, "Other", &other_cert, &other_key));
+  missing = g_build_filename (home, "nope.pem", NULL);
+
+  /* Credentials from the environment: the JobsSandbox walkthrough, one
+   * command at a time, with nothing but these options. */
+  env[3] = jd_sandbox_get_access_key_id (sb);
+  env[5] = jd_sandbox_get_secret_access_key (sb);
+  g_assert_cmpint (run_explicit (sandbox, cert_path, key_path, (const char *[]) { "--region", "us-east-1", NULL },
+                                 (const char *[]) { "create-job", "Explicit1", "{\"op\":\"reboot\"}", NULL },
+                                 env, &cli), ==, 0);
+  g_assert_cmpstr (g_queue_peek_head (&cli->out_lines), ==,
+                   "CreateJobResponse: {\"jobArn\":\"arn:aws:iot:us-east-1:123456789012:job/Explicit1\",\"jobId\":\"Explicit1\"}");
+  g_assert_cmpuint (g_queue_get_length (&cli->err_lines), ==, 0);
+  g_clear_pointer (&cli, cli_free);
+
+  /* The region from AWS_REGION. */
+  g_assert_cmpint (run_explicit (sandbox, cert_path, key_path, NULL,
+                                 (const char *[]) { "start-next-pending-job-execution", NULL }, env, &cli), ==, 0);
+  g_assert_true (g_str_has_prefix (g_queue_peek_head (&cli->out_lines), "StartNextPendingJobExecutionResponse: "));
+  g_assert_nonnull (strstr (g_queue_peek_head (&cli->out_lines), "\"status\":\"IN_PROGRESS\""));
+  g_assert_nonnull (strstr (g_queue_peek_head (&cli->out_lines), "\"jobId\":\"Explicit1\""));
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_explicit (sandbox, cert_path, key_path, NULL,
+                                 (const char *[]) { "update-job-execution", "Explicit1", "SUCCEEDED", NULL }, env, &cli), ==, 0);
+  /* Events the update causes may print before the response. */
+  g_assert_true (has_line_with_prefix (&cli->out_lines, "UpdateJobExecutionResponse: "));
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_explicit (sandbox, cert_path, key_path, NULL,
+                                 (const char *[]) { "describe-job", "Explicit1", NULL }, env, &cli), ==, 0);
+  g_assert_nonnull (strstr (g_queue_peek_head (&cli->out_lines), "\"status\":\"COMPLETED\""));
+  g_clear_pointer (&cli, cli_free);
+
+  /* A missing file, a key that is not the certificate's: one line, exit 2. */
+  g_assert_cmpint (run_explicit (sandbox, missing, key_path, NULL,
+                                 (const char *[]) { "list-jobs", NULL }, env, &cli), ==, 2);
+  assert_one_error_line (cli, "nope.pem");
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_explicit (sandbox, cert_path, other_key, NULL,
+                                 (const char *[]) { "list-jobs", NULL }, env, &cli), ==, 2);
+  assert_one_error_line (cli, "");
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_explicit (sandbox, cert_path, key_path, (const char *[]) { "--ca", missing, NULL },
+                                 (const char *[]) { "list-jobs", NULL }, env, &cli), ==, 2);
+  assert_one_error_line (cli, "nope.pem");
+  g_clear_pointer (&cli, cli_free);
+
+  /* Plain HTTP only to this machine. */
+  g_assert_cmpint (run_explicit (sandbox, cert_path, key_path,
+                                 (const char *[]) { "--control-plane-endpoint", "http://iot.example.com", NULL },
+                                 (const char *[]) { "list-jobs", NULL }, env, &cli), ==, 2);
+  assert_one_error_line (cli, "http://iot.example.com");
+  g_clear_pointer (&cli, cli_free);
+  {
+    g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", jd_sandbox_get_https_port (sb));
+
+    run_explicit (sandbox, cert_path, key_path, (const char *[]) { "--control-plane-endpoint", url, NULL },
+                  (const char *[]) { "list-jobs", NULL }, env, &cli);
+    g_assert_true (g_str_has_prefix (g_queue_peek_head (&cli->err_lines), "jobdeck-cli: warning: "));
+    g_clear_pointer (&cli, cli_free);
+  }
+
+  /* No credentials anywhere: one line, exit 2. */
+  env[3] = NULL;
+  env[5] = NULL;
+  g_assert_cmpint (run_explicit (sandbox, cert_path, key_path, NULL,
+                                 (const char *[]) { "list-jobs", NULL }, env, &cli), ==, 2);
+  assert_one_error_line (cli, "");
+  g_clear_pointer (&cli, cli_free);
+
+  /* AWS_PROFILE with ~/.aws/credentials and ~/.aws/config (its region). */
+  g_assert_cmpint (g_mkdir_with_parents (aws_dir, 0700), ==, 0);
+  credentials_text = g_strdup_printf ("[default]\naws_access_key_id = AKIAWRONGWRONGWRONG1\n"
+                                      "aws_secret_access_key = wrong\n\n"
+                                      "[sandbox]\naws_access_key_id = %s\naws_secret_access_key = %s\n",
+                                      jd_sandbox_get_access_key_id (sb), jd_sandbox_get_secret_access_key (sb));
+  g_file_set_contents (credentials_path, credentials_text, -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (config_path, "[profile sandbox]\nregion = us-east-1\n", -1, &error);
+  g_assert_no_error (error);
+  env[9] = NULL;        /* no AWS_REGION */
+  env[13] = "sandbox";  /* AWS_PROFILE */
+  g_assert_cmpint (run_explicit (sandbox, cert_path, key_path, NULL,
+                                 (const char *[]) { "describe-job", "Explicit1", NULL }, env, &cli), ==, 0);
+  g_assert_true (g_str_has_prefix (g_queue_peek_head (&cli->out_lines), "DescribeJobResponse: "));
+  g_clear_pointer (&cli, cli_free);
+
+  /* Options that need --endpoint, or clash with another way to connect. */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "--cert", cert_path, "list-jobs", NULL }, NULL), ==, 2);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "--endpoint", "h", "--cert", cert_path, "--key",
+                                                             key_path, "--thing", "MyThing", "list-jobs", NULL }, NULL), ==, 2);
+  g_assert_cmpint (run_one_shot (NULL, (const char *[]) { "--endpoint", "h", "--thing", "MyThing", "list-jobs", NULL }, NULL), ==, 2);
+
+  g_remove (credentials_path);
+  g_remove (config_path);
+  g_rmdir (aws_dir);
+  g_rmdir (home);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1083,6 +1274,7 @@ main (int   argc,
   g_test_add_func ("/cli/json", test_json);
   g_test_add_func ("/cli/one-shot", test_one_shot);
   g_test_add_func ("/cli/profile", test_profile);
+  g_test_add_func ("/cli/explicit-options", test_explicit_options);
 
   return g_test_run ();
 }

@@ -363,6 +363,85 @@ test_operation_names (void)
   g_assert_cmpstr (jd_topic_operation_to_string (JD_TOPIC_OP_NONE), ==, "none");
 }
 
+/* The service's reading: ids only need to be non-empty (the handler refuses
+ * bad ones with InvalidRequest), replies and notifications are no requests. */
+static const ParseCase request_cases[] = {
+  { "$aws/things/T/jobs/get", OK, "T", JD_TOPIC_OP_GET_PENDING, NULL, REQ },
+  { "$aws/things/my:thing/jobs/start-next", OK, "my:thing", JD_TOPIC_OP_START_NEXT, NULL, REQ },
+  { "$aws/things/T/jobs/$next/get", OK, "T", JD_TOPIC_OP_DESCRIBE, "$next", REQ },
+  { "$aws/things/T/jobs/get/get", OK, "T", JD_TOPIC_OP_DESCRIBE, "get", REQ },
+  { "$aws/things/T/jobs/J1/update", OK, "T", JD_TOPIC_OP_UPDATE, "J1", REQ },
+  /* ids AWS refuses: still requests, answered InvalidRequest */
+  { "$aws/things/T/jobs/$next/update", OK, "T", JD_TOPIC_OP_UPDATE, "$next", REQ },
+  { "$aws/things/T/jobs/a:b/update", OK, "T", JD_TOPIC_OP_UPDATE, "a:b", REQ },
+  { "$aws/things/T/jobs/a.b/get", OK, "T", JD_TOPIC_OP_DESCRIBE, "a.b", REQ },
+  { "$aws/things/bad.name/jobs/get", OK, "bad.name", JD_TOPIC_OP_GET_PENDING, NULL, REQ },
+  /* not requests */
+  { "$aws/things/T/jobs/get/accepted", NOT, NULL, JD_TOPIC_OP_NONE, NULL, REQ },
+  { "$aws/things/T/jobs/J1/update/rejected", NOT, NULL, JD_TOPIC_OP_NONE, NULL, REQ },
+  { "$aws/things/T/jobs/a/b/accepted", NOT, NULL, JD_TOPIC_OP_NONE, NULL, REQ },
+  { "$aws/things/T/jobs/notify", NOT, NULL, JD_TOPIC_OP_NONE, NULL, REQ },
+  { "$aws/things/T/jobs/notify-next", NOT, NULL, JD_TOPIC_OP_NONE, NULL, REQ },
+  { "$aws/things/T/jobs/J/notify-namespace-NS", NOT, NULL, JD_TOPIC_OP_NONE, NULL, REQ },
+  { "$aws/things/T/shadow/get", NOT, NULL, JD_TOPIC_OP_NONE, NULL, REQ },
+  { "$aws/things//jobs/get", NOT, NULL, JD_TOPIC_OP_NONE, NULL, REQ },
+  { "other/topic", NOT, NULL, JD_TOPIC_OP_NONE, NULL, REQ },
+  /* in the namespace, no operation: InvalidTopic */
+  { "$aws/things/T/jobs", BAD, "T", JD_TOPIC_OP_NONE, NULL, REQ },
+  { "$aws/things/T/jobs/", BAD, "T", JD_TOPIC_OP_NONE, NULL, REQ },
+  { "$aws/things/T/jobs//get", BAD, "T", JD_TOPIC_OP_NONE, NULL, REQ },
+  { "$aws/things/T/jobs/J1/delete", BAD, "T", JD_TOPIC_OP_NONE, NULL, REQ },
+  { "$aws/things/T/jobs/a/b/c", BAD, "T", JD_TOPIC_OP_NONE, NULL, REQ },
+  { "$aws/things/T/jobs/J/get/x/y", BAD, "T", JD_TOPIC_OP_NONE, NULL, REQ },
+};
+
+static void
+test_parse_request (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (request_cases); i++)
+    {
+      const ParseCase *c = &request_cases[i];
+      JdTopicParts parts;
+      JdTopicParseResult result;
+
+      g_test_message ("request topic %s", c->topic);
+      result = jd_topic_parse_request (c->topic, -1, &parts);
+      g_assert_cmpint (result, ==, c->result);
+      if (result == NOT)
+        {
+          g_assert_null (parts.thing_name);
+          continue;
+        }
+      g_assert_true (jd_topic_parts_thing_equal (&parts, c->thing));
+      g_assert_cmpint (parts.operation, ==, c->operation);
+      g_assert_cmpint (parts.kind, ==, REQ);
+      g_assert_true (jd_topic_parts_job_id_equal (&parts, c->job_id));
+    }
+
+  /* The length is honoured: the same bytes cut before "/accepted". */
+  {
+    const char *topic = "$aws/things/T/jobs/get/accepted";
+    JdTopicParts parts;
+
+    g_assert_cmpint (jd_topic_parse_request (topic, strlen ("$aws/things/T/jobs/get"), &parts), ==, OK);
+    g_assert_cmpint (parts.operation, ==, JD_TOPIC_OP_GET_PENDING);
+  }
+}
+
+static void
+test_build_reply_and_events (void)
+{
+  g_autofree char *accepted = jd_topic_build_reply ("$aws/things/T/jobs/$next/get", JD_TOPIC_KIND_ACCEPTED);
+  g_autofree char *rejected = jd_topic_build_reply ("$aws/things/T/jobs/a:b/update", JD_TOPIC_KIND_REJECTED);
+  g_autofree char *job = jd_topic_build_event (FALSE, "J1", "completed");
+  g_autofree char *execution = jd_topic_build_event (TRUE, "J1", "succeeded");
+
+  g_assert_cmpstr (accepted, ==, "$aws/things/T/jobs/$next/get/accepted");
+  g_assert_cmpstr (rejected, ==, "$aws/things/T/jobs/a:b/update/rejected");
+  g_assert_cmpstr (job, ==, "$aws/events/job/J1/completed");
+  g_assert_cmpstr (execution, ==, "$aws/events/jobExecution/J1/succeeded");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -373,6 +452,8 @@ main (int   argc,
   g_test_add_func ("/topic/parse/length", test_parse_length);
   g_test_add_func ("/topic/parse/limits", test_parse_limits);
   g_test_add_func ("/topic/parse/for-thing", test_parse_for_thing);
+  g_test_add_func ("/topic/parse/request", test_parse_request);
+  g_test_add_func ("/topic/build/reply-and-events", test_build_reply_and_events);
   g_test_add_func ("/topic/validate", test_validate);
   g_test_add_func ("/topic/build", test_build);
   g_test_add_func ("/topic/device-filters", test_device_filters);

@@ -596,6 +596,30 @@ test_verify_missing (void)
   s.headers[4].value = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/us-east-1/iot, SignedHeaders=host, Signature=00";
   expect_refusal (&s, now, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE, "Credential should be scoped to a valid region.");
 
+  /* A second Signature= (or any parameter twice) is malformed, even when the
+   * first one is right: AWS refuses it as IncompleteSignatureException. */
+  {
+    g_autofree char *twice = g_strconcat (s.authorization, ", Signature=0000", NULL);
+    g_autofree char *twice_first = NULL;
+    g_autofree char *cred_twice = g_strconcat (s.authorization, ", Credential=AKIDEXAMPLE/20150830/us-east-1/iot/aws4_request", NULL);
+    const char *sig = strstr (s.authorization, "Signature=");
+
+    twice_first = g_strdup_printf ("%.*sSignature=0000, %s", (int) (sig - s.authorization), s.authorization, sig);
+    s.headers[4].value = twice;
+    expect_refusal (&s, now, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+                    "Authorization header has a duplicate 'Signature' parameter. Authorization=");
+    s.headers[4].value = twice_first;
+    expect_refusal (&s, now, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+                    "Authorization header has a duplicate 'Signature' parameter.");
+    s.headers[4].value = cred_twice;
+    expect_refusal (&s, now, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+                    "Authorization header has a duplicate 'Credential' parameter.");
+  }
+  /* AWS's words for a parameter without '=' . */
+  s.headers[4].value = "AWS4-HMAC-SHA256 Credential AKIDEXAMPLE/20150830/us-east-1/iot/aws4_request, SignedHeaders=host, Signature=00";
+  expect_refusal (&s, now, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+                  "'Credential AKIDEXAMPLE/20150830/us-east-1/iot/aws4_request' not a valid key=value pair (missing equal-sign) in Authorization header: '");
+
   /* No X-Amz-Date header. */
   s.headers[4].value = s.authorization;
   s.headers[3].name = "X-Other";

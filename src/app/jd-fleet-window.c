@@ -1,0 +1,763 @@
+/* jd-fleet-window.c — one job across the fleet, live.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "jd-fleet-window"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "jd-fleet-poller.h"
+#include "jd-fleet-window.h"
+#include "jd-format.h"
+#include "jd-segment-bar.h"
+
+#define RESOURCE_PREFIX "/io/github/jobdeck/Jobdeck"
+#define N_STATUSES (JD_EXECUTION_STATUS_CANCELED + 1)
+
+typedef enum {
+  COLUMN_THING,
+  COLUMN_STATUS,
+  COLUMN_EXECUTION,
+  COLUMN_STARTED,
+  COLUMN_UPDATED,
+  COLUMN_DETAIL = 100,   /* + index into detail_keys */
+} Column;
+
+/* The status filter's entries, in the drop-down's order. */
+static const JdExecutionStatus filter_statuses[] = {
+  JD_EXECUTION_STATUS_UNKNOWN,       /* all */
+  JD_EXECUTION_STATUS_QUEUED,
+  JD_EXECUTION_STATUS_IN_PROGRESS,
+  JD_EXECUTION_STATUS_SUCCEEDED,
+  JD_EXECUTION_STATUS_FAILED,
+  JD_EXECUTION_STATUS_TIMED_OUT,
+  JD_EXECUTION_STATUS_REJECTED,
+  JD_EXECUTION_STATUS_REMOVED,
+  JD_EXECUTION_STATUS_CANCELED,
+};
+
+struct _JdFleetWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  JdSegmentBar         *segment_bar;
+  GtkLabel             *counts_label;
+  GtkLabel             *source_label;
+  GtkLabel             *selection_label;
+  GtkSearchEntry       *search_entry;
+  GtkDropDown          *status_dropdown;
+  GtkStack             *stack;
+  GtkColumnView        *column_view;
+
+  JdControlPlane       *control_plane;
+  char                 *job_id;
+  JdFleetModel         *model;
+  JdFleetPoller        *poller;
+  GtkCustomFilter      *filter;
+  GtkFilterListModel   *filtered;
+  GtkMultiSelection    *selection;
+  GPtrArray            *detail_keys;     /* keys shown as columns */
+  GHashTable           *time_cells;      /* GtkListItem → column */
+  guint                 clock_id;
+  guint                 refilter_id;
+  GCancellable         *cancellable;
+
+  /* A bulk action under way. */
+  guint                 bulk_pending;
+  guint                 bulk_done;
+  guint                 bulk_failed;
+  char                 *bulk_first_error;
+  gboolean              bulk_is_delete;
+};
+
+G_DEFINE_FINAL_TYPE (JdFleetWindow, jd_fleet_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void update_summary (JdFleetWindow *self);
+
+/* ---- cells ---- */
+
+static void
+refresh_cell (JdFleetWindow *self,
+              GtkListItem   *item,
+              int            column)
+{
+  JdFleetRow *row = gtk_list_item_get_item (item);
+  GtkWidget *child = gtk_list_item_get_child (item);
+  g_autofree char *text = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  GDateTime *when;
+
+  if (row == NULL)
+    return;
+
+  switch (column)
+    {
+    case COLUMN_THING:
+      gtk_label_set_label (GTK_LABEL (child), jd_fleet_row_get_thing_name (row));
+      break;
+
+    case COLUMN_STATUS:
+      jd_format_status_pill (GTK_LABEL (child), jd_fleet_row_get_status (row));
+      break;
+
+    case COLUMN_EXECUTION:
+      if (jd_fleet_row_get_execution_number (row) < 1)
+        text = g_strdup ("—");
+      else if (jd_fleet_row_get_retry_attempt (row) > 0)
+        /* Translators: an execution number and how many retries it took. */
+        text = g_strdup_printf (_("#%d · retry %d"), (int) jd_fleet_row_get_execution_number (row),
+                                jd_fleet_row_get_retry_attempt (row));
+      else
+        text = g_strdup_printf ("#%d", (int) jd_fleet_row_get_execution_number (row));
+      gtk_label_set_label (GTK_LABEL (child), text);
+      break;
+
+    case COLUMN_STARTED:
+    case COLUMN_UPDATED:
+      when = column == COLUMN_STARTED ? jd_fleet_row_get_started_at (row)
+                                      : jd_fleet_row_get_last_updated_at (row);
+      now = g_date_time_new_now_local ();
+      if (when != NULL)
+        {
+          g_autofree char *exact = jd_format_exact_time (when);
+
+          text = jd_format_relative_time (when, now);
+          gtk_widget_set_tooltip_text (child, exact);
+        }
+      gtk_label_set_label (GTK_LABEL (child), text != NULL ? text : "—");
+      break;
+
+    default:
+      {
+        guint index = (guint) column - COLUMN_DETAIL;
+        const char *key = index < self->detail_keys->len ? g_ptr_array_index (self->detail_keys, index) : NULL;
+        const char *value = key != NULL ? jd_fleet_row_get_detail (row, key) : NULL;
+        GtkWidget *label = gtk_widget_get_first_child (child);
+        GtkWidget *bar = gtk_widget_get_next_sibling (label);
+        double fraction = jd_fleet_parse_progress (value);
+
+        gtk_label_set_label (GTK_LABEL (label), value != NULL ? value : "");
+        gtk_widget_set_tooltip_text (child, value);
+        gtk_widget_set_visible (bar, fraction >= 0);
+        gtk_widget_set_visible (label, fraction < 0);
+        if (fraction >= 0)
+          {
+            gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (bar), fraction);
+            gtk_progress_bar_set_text (GTK_PROGRESS_BAR (bar), value);
+          }
+      }
+      break;
+    }
+}
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          JdFleetWindow            *self)
+{
+  int column = jd_format_column_of (GTK_LIST_ITEM_FACTORY (factory));
+  GtkWidget *child;
+
+  if (column >= COLUMN_DETAIL)
+    {
+      GtkWidget *label = gtk_label_new (NULL);
+      GtkWidget *bar = gtk_progress_bar_new ();
+
+      child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
+      gtk_widget_set_hexpand (bar, TRUE);
+      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (child), label);
+      gtk_box_append (GTK_BOX (child), bar);
+    }
+  else
+    {
+      child = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (child), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
+      if (column == COLUMN_THING)
+        gtk_widget_add_css_class (child, "job-id");
+      else if (column == COLUMN_STATUS)
+        gtk_widget_set_halign (child, GTK_ALIGN_START);
+      else
+        gtk_widget_add_css_class (child, "dim-label");
+    }
+  gtk_list_item_set_child (item, child);
+}
+
+static void
+row_notify_cb (JdFleetRow  *row,
+               GParamSpec  *pspec,
+               GtkListItem *item)
+{
+  JdFleetWindow *self = g_object_get_data (G_OBJECT (item), "jd-fleet-window");
+  int column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), "jd-fleet-column"));
+
+  refresh_cell (self, item, column);
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *item,
+         JdFleetWindow            *self)
+{
+  int column = jd_format_column_of (GTK_LIST_ITEM_FACTORY (factory));
+  JdFleetRow *row = gtk_list_item_get_item (item);
+  gulong id;
+
+  g_object_set_data (G_OBJECT (item), "jd-fleet-window", self);
+  g_object_set_data (G_OBJECT (item), "jd-fleet-column", GINT_TO_POINTER (column));
+  if (column != COLUMN_THING)
+    {
+      id = g_signal_connect (row, "notify", G_CALLBACK (row_notify_cb), item);
+      g_object_set_data (G_OBJECT (item), "jd-fleet-handler", GSIZE_TO_POINTER (id));
+    }
+  if (column == COLUMN_STARTED || column == COLUMN_UPDATED)
+    g_hash_table_insert (self->time_cells, item, GINT_TO_POINTER (column));
+  refresh_cell (self, item, column);
+}
+
+static void
+unbind_cb (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           JdFleetWindow            *self)
+{
+  JdFleetRow *row = gtk_list_item_get_item (item);
+  gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "jd-fleet-handler"));
+
+  if (id != 0 && row != NULL)
+    g_signal_handler_disconnect (row, id);
+  g_object_set_data (G_OBJECT (item), "jd-fleet-handler", NULL);
+  g_hash_table_remove (self->time_cells, item);
+}
+
+static const JdColumnCallbacks column_callbacks = {
+  G_CALLBACK (setup_cb), G_CALLBACK (bind_cb), G_CALLBACK (unbind_cb),
+};
+
+/* New statusDetails keys become columns, after the fixed ones. */
+static void
+sync_detail_columns (JdFleetWindow *self)
+{
+  g_auto(GStrv) keys = jd_fleet_model_dup_detail_keys (self->model);
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      gboolean known = FALSE;
+
+      for (guint j = 0; j < self->detail_keys->len && !known; j++)
+        known = g_strcmp0 (g_ptr_array_index (self->detail_keys, j), keys[i]) == 0;
+      if (known)
+        continue;
+
+      g_ptr_array_add (self->detail_keys, g_strdup (keys[i]));
+      jd_format_add_column (self->column_view, keys[i], COLUMN_DETAIL + (int) self->detail_keys->len - 1,
+                            FALSE, 140, &column_callbacks, self);
+    }
+}
+
+static gboolean
+clock_tick_cb (gpointer user_data)
+{
+  JdFleetWindow *self = user_data;
+  GHashTableIter iter;
+  gpointer item, column;
+
+  g_hash_table_iter_init (&iter, self->time_cells);
+  while (g_hash_table_iter_next (&iter, &item, &column))
+    refresh_cell (self, item, GPOINTER_TO_INT (column));
+  update_summary (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- summary, filter, selection ---- */
+
+static void
+update_summary (JdFleetWindow *self)
+{
+  guint counts[N_STATUSES] = { 0 };
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint total = 0;
+  const GError *error;
+  GDateTime *last;
+
+  for (guint i = 0; i < N_STATUSES; i++)
+    {
+      counts[i] = jd_fleet_model_count_status (self->model, i);
+      total += counts[i];
+    }
+  jd_segment_bar_set_counts (self->segment_bar, counts);
+
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u thing", "%u things", total), total);
+  for (guint i = 1; i < G_N_ELEMENTS (filter_statuses); i++)
+    {
+      JdExecutionStatus status = filter_statuses[i];
+
+      if (counts[status] > 0)
+        /* Translators: a status and how many executions have it, e.g. "Succeeded 12". */
+        g_string_append_printf (text, _(" · %s %u"), jd_format_status_label (status), counts[status]);
+    }
+  gtk_label_set_label (self->counts_label, text->str);
+  gtk_stack_set_visible_child_name (self->stack, total > 0 ? "table" : "empty");
+
+  error = jd_fleet_poller_get_error (self->poller);
+  last = jd_fleet_poller_get_last_refresh (self->poller);
+  g_string_truncate (text, 0);
+  if (error != NULL)
+    g_string_append_printf (text, _("Could not refresh: %s"), error->message);
+  else
+    {
+      guint seconds = (jd_fleet_poller_get_interval (self->poller) + 999) / 1000;
+
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "Polling every %u second",
+                                                 "Polling every %u seconds", seconds), seconds);
+      if (last != NULL)
+        {
+          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+          g_autofree char *when = jd_format_relative_time (last, now);
+
+          /* Translators: after "Polling every N seconds"; "updated just now". */
+          g_string_append_printf (text, _(" · updated %s"), when);
+        }
+    }
+  gtk_label_set_label (self->source_label, text->str);
+}
+
+static gboolean
+filter_func (gpointer item,
+             gpointer user_data)
+{
+  JdFleetWindow *self = user_data;
+  JdFleetRow *row = item;
+  guint selected = gtk_drop_down_get_selected (self->status_dropdown);
+  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  if (selected != GTK_INVALID_LIST_POSITION && selected > 0 && selected < G_N_ELEMENTS (filter_statuses) &&
+      jd_fleet_row_get_status (row) != filter_statuses[selected])
+    return FALSE;
+  if (search != NULL && search[0] != '\0')
+    {
+      g_autofree char *haystack = g_utf8_casefold (jd_fleet_row_get_thing_name (row), -1);
+      g_autofree char *needle = g_utf8_casefold (search, -1);
+
+      if (strstr (haystack, needle) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+filter_changed_cb (JdFleetWindow *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static gboolean
+refilter_cb (gpointer user_data)
+{
+  JdFleetWindow *self = user_data;
+
+  self->refilter_id = 0;
+  filter_changed_cb (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+counts_changed_cb (JdFleetModel  *model,
+                   JdFleetWindow *self)
+{
+  update_summary (self);
+  /* A row that changed status may now pass or fail the status filter; at
+   * most a few times a second. */
+  if (gtk_drop_down_get_selected (self->status_dropdown) > 0 && self->refilter_id == 0)
+    self->refilter_id = g_timeout_add (250, refilter_cb, self);
+}
+
+static void
+items_changed_cb (GListModel    *model,
+                  guint          position,
+                  guint          removed,
+                  guint          added,
+                  JdFleetWindow *self)
+{
+  update_summary (self);
+  sync_detail_columns (self);
+}
+
+static void
+poller_changed_cb (JdFleetPoller *poller,
+                   GParamSpec    *pspec,
+                   JdFleetWindow *self)
+{
+  update_summary (self);
+  sync_detail_columns (self);
+}
+
+static GPtrArray *
+selected_rows (JdFleetWindow *self)
+{
+  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkBitsetIter iter;
+  guint position;
+
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, set, &position); ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    g_ptr_array_add (rows, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
+  return rows;
+}
+
+static void
+selection_changed_cb (GtkSelectionModel *model,
+                      guint              position,
+                      guint              n_items,
+                      JdFleetWindow     *self)
+{
+  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (model);
+  guint64 n = gtk_bitset_get_size (set);
+  g_autofree char *text = NULL;
+
+  if (n > 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u selected", "%u selected", (gulong) n), (guint) n);
+  gtk_label_set_label (self->selection_label, text != NULL ? text : "");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "fleet.cancel-selected", n > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "fleet.delete-selected", n > 0);
+}
+
+/* ---- bulk actions ---- */
+
+static void
+bulk_step_done (JdFleetWindow *self,
+                GError        *error)
+{
+  self->bulk_done++;
+  if (error != NULL)
+    {
+      self->bulk_failed++;
+      if (self->bulk_first_error == NULL)
+        self->bulk_first_error = g_strdup (error->message);
+    }
+  if (self->bulk_done < self->bulk_pending)
+    return;
+
+  {
+    guint ok = self->bulk_done - self->bulk_failed;
+    g_autofree char *title = NULL;
+
+    if (self->bulk_failed == 0)
+      title = g_strdup_printf (self->bulk_is_delete
+                               ? g_dngettext (GETTEXT_PACKAGE, "Deleted %u execution", "Deleted %u executions", ok)
+                               : g_dngettext (GETTEXT_PACKAGE, "Canceled %u execution", "Canceled %u executions", ok),
+                               ok);
+    else
+      /* Translators: "3 of 5 done; the first failure: <AWS's message>". */
+      title = g_strdup_printf (_("%u of %u done; the first failure: %s"), ok, self->bulk_done,
+                               self->bulk_first_error);
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  }
+  self->bulk_pending = self->bulk_done = self->bulk_failed = 0;
+  g_clear_pointer (&self->bulk_first_error, g_free);
+  jd_fleet_poller_refresh (self->poller);
+}
+
+static void
+cancel_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  jd_control_plane_cancel_job_execution_finish (JD_CONTROL_PLANE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  bulk_step_done (JD_FLEET_WINDOW (user_data), error);
+}
+
+static void
+delete_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  jd_control_plane_delete_job_execution_finish (JD_CONTROL_PLANE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  bulk_step_done (JD_FLEET_WINDOW (user_data), error);
+}
+
+static void
+confirm_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     JdFleetWindow    *self)
+{
+  gboolean is_delete = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "jd-is-delete"));
+  GtkCheckButton *force = g_object_get_data (G_OBJECT (dialog), "jd-force");
+  g_autoptr(GPtrArray) rows = NULL;
+
+  if (g_strcmp0 (response, "confirm") != 0 || self->bulk_pending > 0)
+    return;
+
+  rows = selected_rows (self);
+  self->bulk_is_delete = is_delete;
+  self->bulk_pending = rows->len;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JdFleetRow *row = g_ptr_array_index (rows, i);
+
+      if (is_delete)
+        jd_control_plane_delete_job_execution_async (self->control_plane, jd_fleet_row_get_thing_name (row),
+                                                     self->job_id, MAX (1, jd_fleet_row_get_execution_number (row)),
+                                                     gtk_check_button_get_active (force), self->cancellable,
+                                                     delete_done_cb, self);
+      else
+        jd_control_plane_cancel_job_execution_async (self->control_plane, jd_fleet_row_get_thing_name (row),
+                                                     self->job_id, gtk_check_button_get_active (force), -1, NULL,
+                                                     self->cancellable, cancel_done_cb, self);
+    }
+}
+
+static void
+confirm_bulk (JdFleetWindow *self,
+              gboolean       is_delete)
+{
+  g_autoptr(GPtrArray) rows = selected_rows (self);
+  AdwMessageDialog *dialog;
+  GtkWidget *force;
+  g_autofree char *heading = NULL;
+  gboolean any_running = FALSE;
+
+  if (rows->len == 0)
+    return;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JdExecutionStatus s = jd_fleet_row_get_status (g_ptr_array_index (rows, i));
+
+      if (s == JD_EXECUTION_STATUS_IN_PROGRESS || (is_delete && s == JD_EXECUTION_STATUS_QUEUED))
+        any_running = TRUE;
+    }
+
+  heading = g_strdup_printf (is_delete
+                             ? g_dngettext (GETTEXT_PACKAGE, "Delete %u Execution?", "Delete %u Executions?", rows->len)
+                             : g_dngettext (GETTEXT_PACKAGE, "Cancel %u Execution?", "Cancel %u Executions?", rows->len),
+                             rows->len);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
+    is_delete
+    ? _("Deleted executions are gone for good. Executions that have not finished can only be deleted with Force.")
+    : _("Queued executions are canceled at once. In-progress ones need Force, and their devices can then no longer report on them.")));
+  force = gtk_check_button_new_with_mnemonic (is_delete ? _("_Force (also executions that have not finished)")
+                                                        : _("_Force (also in-progress executions)"));
+  /* Offer what will work: Force when a selected execution needs it. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (force), any_running);
+  adw_message_dialog_set_extra_child (dialog, force);
+  adw_message_dialog_add_responses (dialog, "close", _("_Keep"), "confirm",
+                                    is_delete ? _("_Delete") : _("_Cancel Executions"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "confirm", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "close");
+  adw_message_dialog_set_close_response (dialog, "close");
+  g_object_set_data (G_OBJECT (dialog), "jd-is-delete", GINT_TO_POINTER (is_delete));
+  g_object_set_data (G_OBJECT (dialog), "jd-force", force);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+cancel_selected_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  confirm_bulk (JD_FLEET_WINDOW (widget), FALSE);
+}
+
+static void
+delete_selected_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  confirm_bulk (JD_FLEET_WINDOW (widget), TRUE);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  jd_fleet_poller_refresh (JD_FLEET_WINDOW (widget)->poller);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (JD_FLEET_WINDOW (widget)->search_entry));
+}
+
+/* ---- GObject ---- */
+
+static void
+jd_fleet_window_dispose (GObject *object)
+{
+  JdFleetWindow *self = JD_FLEET_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->clock_id, g_source_remove);
+  g_clear_handle_id (&self->refilter_id, g_source_remove);
+  if (self->poller != NULL)
+    {
+      jd_fleet_poller_stop (self->poller);
+      g_signal_handlers_disconnect_by_data (self->poller, self);
+    }
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), JD_TYPE_FLEET_WINDOW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->poller);
+  g_clear_object (&self->model);
+  g_clear_object (&self->control_plane);
+
+  G_OBJECT_CLASS (jd_fleet_window_parent_class)->dispose (object);
+}
+
+static void
+jd_fleet_window_finalize (GObject *object)
+{
+  JdFleetWindow *self = JD_FLEET_WINDOW (object);
+
+  g_free (self->job_id);
+  g_free (self->bulk_first_error);
+  g_ptr_array_unref (self->detail_keys);
+  g_hash_table_unref (self->time_cells);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (jd_fleet_window_parent_class)->finalize (object);
+}
+
+static void
+jd_fleet_window_class_init (JdFleetWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = jd_fleet_window_dispose;
+  object_class->finalize = jd_fleet_window_finalize;
+
+  g_type_ensure (JD_TYPE_SEGMENT_BAR);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/jd-fleet-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, segment_bar);
+  gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, counts_label);
+  gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, source_label);
+  gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, selection_label);
+  gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, status_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, column_view);
+  gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "fleet.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "fleet.cancel-selected", NULL, cancel_selected_action);
+  gtk_widget_class_install_action (widget_class, "fleet.delete-selected", NULL, delete_selected_action);
+  gtk_widget_class_install_action (widget_class, "fleet.search", NULL, search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "fleet.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "fleet.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "fleet.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "fleet.delete-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+static void
+jd_fleet_window_init (JdFleetWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->detail_keys = g_ptr_array_new_with_free_func (g_free);
+  self->time_cells = g_hash_table_new (NULL, NULL);
+  self->cancellable = g_cancellable_new ();
+
+  jd_format_add_column (self->column_view, _("Thing"), COLUMN_THING, FALSE, 160, &column_callbacks, self);
+  jd_format_add_column (self->column_view, _("Status"), COLUMN_STATUS, FALSE, 110, &column_callbacks, self);
+  jd_format_add_column (self->column_view, _("Execution"), COLUMN_EXECUTION, FALSE, 110, &column_callbacks, self);
+  jd_format_add_column (self->column_view, _("Started"), COLUMN_STARTED, FALSE, 100, &column_callbacks, self);
+  jd_format_add_column (self->column_view, _("Updated"), COLUMN_UPDATED, FALSE, 100, &column_callbacks, self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "fleet.cancel-selected", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "fleet.delete-selected", FALSE);
+}
+
+JdFleetWindow *
+jd_fleet_window_new (GtkApplication *application,
+                     JdControlPlane *control_plane,
+                     const char     *job_id)
+{
+  JdFleetWindow *self;
+  g_autofree char *title = NULL;
+
+  g_return_val_if_fail (JD_IS_CONTROL_PLANE (control_plane), NULL);
+  g_return_val_if_fail (job_id != NULL, NULL);
+
+  self = g_object_new (JD_TYPE_FLEET_WINDOW, "application", application, NULL);
+  self->control_plane = g_object_ref (control_plane);
+  self->job_id = g_strdup (job_id);
+  adw_window_title_set_title (self->window_title, job_id);
+  /* Translators: the window title, with a job id. */
+  title = g_strdup_printf (_("Executions of %s"), job_id);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+
+  self->model = jd_fleet_model_new (job_id);
+  self->poller = jd_fleet_poller_new (control_plane, self->model);
+  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->model)),
+                                              g_object_ref (GTK_FILTER (self->filter)));
+  /* Filtering 10,000 rows runs in steps, never in one long stall. */
+  gtk_filter_list_model_set_incremental (self->filtered, TRUE);
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+
+  g_signal_connect (self->model, "counts-changed", G_CALLBACK (counts_changed_cb), self);
+  g_signal_connect (self->model, "items-changed", G_CALLBACK (items_changed_cb), self);
+  g_signal_connect (self->poller, "notify", G_CALLBACK (poller_changed_cb), self);
+  g_signal_connect (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self);
+
+  self->clock_id = g_timeout_add_seconds (15, clock_tick_cb, self);
+  update_summary (self);
+  jd_fleet_poller_start (self->poller);
+  return self;
+}
+
+const char *
+jd_fleet_window_get_job_id (JdFleetWindow *self)
+{
+  g_return_val_if_fail (JD_IS_FLEET_WINDOW (self), NULL);
+  return self->job_id;
+}
+
+JdFleetModel *
+jd_fleet_window_get_model (JdFleetWindow *self)
+{
+  g_return_val_if_fail (JD_IS_FLEET_WINDOW (self), NULL);
+  return self->model;
+}
+
+void
+jd_fleet_window_set_poll_bounds (JdFleetWindow *self,
+                                 guint          min_ms,
+                                 guint          max_ms)
+{
+  g_return_if_fail (JD_IS_FLEET_WINDOW (self));
+  jd_fleet_poller_set_bounds (self->poller, min_ms, max_ms);
+}

@@ -1,0 +1,33 @@
+/* jd-fleet-window.h — one job across the fleet: every target thing's
+ * execution in a table (status, execution number and retries, the
+ * statusDetails keys as columns with progress bars, times), counts per
+ * status as a segmented bar, a filter by status and a search by thing, and
+ * bulk cancel and delete of selected executions. Kept live by a
+ * JdFleetModel, fed by job events where the identity may read them and by
+ * polling otherwise.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "jd-control-plane.h"
+#include "jd-fleet-model.h"
+
+G_BEGIN_DECLS
+
+#define JD_TYPE_FLEET_WINDOW (jd_fleet_window_get_type ())
+G_DECLARE_FINAL_TYPE (JdFleetWindow, jd_fleet_window, JD, FLEET_WINDOW, AdwApplicationWindow)
+
+JdFleetWindow *jd_fleet_window_new        (GtkApplication *application,
+                                           JdControlPlane *control_plane,
+                                           const char     *job_id);
+const char    *jd_fleet_window_get_job_id (JdFleetWindow  *self);
+JdFleetModel  *jd_fleet_window_get_model  (JdFleetWindow  *self);
+/* Polling bounds in ms (tests use short ones). */
+void           jd_fleet_window_set_poll_bounds (JdFleetWindow *self,
+                                                guint          min_ms,
+                                                guint          max_ms);
+
+G_END_DECLS

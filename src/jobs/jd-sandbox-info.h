@@ -1,0 +1,76 @@
+/* jd-sandbox-info.h — DIR/sandbox.json, the file a running sandbox publishes
+ * so that other programs (jobdeck-cli, tests, scripts) can reach it: the
+ * broker, the control plane, the sandbox credentials and each thing's
+ * certificate and key. The sandbox writes it and jobdeck-cli and the session
+ * read it, all through this one piece of code.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define JD_SANDBOX_INFO_FILE          "sandbox.json"
+#define JD_SANDBOX_INFO_VERSION       1
+/* The thing a sandbox gives when nobody names one. */
+#define JD_SANDBOX_INFO_DEFAULT_THING "MyThing"
+
+#define JD_SANDBOX_INFO_ERROR (jd_sandbox_info_error_quark ())
+
+typedef enum {
+  JD_SANDBOX_INFO_ERROR_NOT_RUNNING,   /* no sandbox.json: nothing runs on that folder */
+  JD_SANDBOX_INFO_ERROR_INVALID,       /* unreadable, or lacks a required member */
+  JD_SANDBOX_INFO_ERROR_NO_THING,      /* the thing has no certificate in it */
+} JdSandboxInfoError;
+
+typedef struct {
+  int         pid;                      /* the process that runs the sandbox */
+  char       *mqtt_host;
+  guint16     mqtt_port;
+  char       *ca_path;                  /* trusted for MQTT and the control plane */
+  char       *control_plane_endpoint;   /* "https://127.0.0.1:PORT" */
+  char       *region;
+  char       *account_id;
+  char       *access_key_id;
+  char       *secret_access_key;
+  GHashTable *things;                   /* name → JdSandboxInfoThing */
+} JdSandboxInfo;
+
+typedef struct {
+  char *certificate_path;
+  char *key_path;
+} JdSandboxInfoThing;
+
+GQuark         jd_sandbox_info_error_quark (void);
+
+JdSandboxInfo *jd_sandbox_info_new         (void);
+void           jd_sandbox_info_free        (JdSandboxInfo       *info);
+JdSandboxInfo *jd_sandbox_info_copy        (const JdSandboxInfo *info);
+
+void           jd_sandbox_info_set_thing   (JdSandboxInfo       *info,
+                                            const char          *thing_name,
+                                            const char          *certificate_path,
+                                            const char          *key_path);
+/* Returns: (nullable) (transfer none): the thing's files, or %NULL. */
+const JdSandboxInfoThing *
+               jd_sandbox_info_get_thing   (const JdSandboxInfo *info,
+                                            const char          *thing_name);
+
+/* The file in @dir. */
+char          *jd_sandbox_info_dup_path    (const char          *dir);
+
+/* Reads DIR/sandbox.json (a blocking read of one small file). */
+JdSandboxInfo *jd_sandbox_info_load        (const char          *dir,
+                                            GError             **error);
+/* Writes DIR/sandbox.json atomically, mode 0600 (it holds the secret key). */
+gboolean       jd_sandbox_info_save        (const JdSandboxInfo *info,
+                                            const char          *dir,
+                                            GError             **error);
+/* The JSON text that save writes. */
+char          *jd_sandbox_info_to_json     (const JdSandboxInfo *info);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdSandboxInfo, jd_sandbox_info_free)
+
+G_END_DECLS

@@ -1,0 +1,323 @@
+/* test-fleet-window.c — the fleet window against a real sandbox while
+ * simulated devices run the job: rows fill from polling, progress from
+ * statusDetails becomes a column, counts match the service's
+ * jobProcessDetails, the status filter and the search, and bulk cancel of
+ * selected executions.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "jd-fleet.h"
+#include "jd-fleet-window.h"
+#include "jd-segment-bar.h"
+#include "jd-service.h"
+#include "jd-test-sandbox.h"
+#include "jd-test-ui.h"
+
+#define N_THINGS 8
+#define DOC \
+  "{\"version\":\"1.0\",\"steps\":[" \
+  "{\"action\":{\"name\":\"Download\",\"type\":\"runHandler\",\"input\":{\"handler\":\"download-file.sh\"}}}," \
+  "{\"action\":{\"name\":\"Install\",\"type\":\"runHandler\",\"input\":{\"handler\":\"install.sh\"}}}]}"
+
+#define WAIT_UNTIL(cond, msec)                                           \
+  G_STMT_START {                                                         \
+    gint64 _deadline = g_get_monotonic_time () + (gint64) (msec) * 1000; \
+    while (!(cond) && g_get_monotonic_time () < _deadline)               \
+      jd_test_spin (10);                                                 \
+    if (!(cond))                                                         \
+      g_error ("timed out waiting for %s", #cond);                       \
+  } G_STMT_END
+
+typedef struct {
+  JdTestSandbox *sandbox;
+  char          *things[N_THINGS + 1];
+} Fixture;
+
+static JdStore *
+store (Fixture *f)
+{
+  return jd_service_get_store (jd_sandbox_get_service (jd_test_sandbox_get_sandbox (f->sandbox)));
+}
+
+static void
+create_job (Fixture    *f,
+            const char *job_id)
+{
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
+  JdStoreJobSpec spec = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < N_THINGS; i++)
+    g_ptr_array_add (targets, g_strdup_printf ("arn:aws:iot:us-east-1:123456789012:thing/%s", f->things[i]));
+  g_ptr_array_add (targets, NULL);
+  spec.job_id = job_id;
+  spec.targets = (const char * const *) targets->pdata;
+  spec.thing_names = (const char * const *) f->things;
+  spec.document = DOC;
+  jd_store_job_free (jd_store_create_job (store (f), &spec, &error));
+  g_assert_no_error (error);
+}
+
+static JdControlPlane *
+control_plane (Fixture *f)
+{
+  JdSandbox *sandbox = jd_test_sandbox_get_sandbox (f->sandbox);
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u", jd_sandbox_get_https_port (sandbox));
+  g_autoptr(JdCredentials) creds = jd_credentials_new (jd_sandbox_get_access_key_id (sandbox),
+                                                       jd_sandbox_get_secret_access_key (sandbox),
+                                                       NULL, JD_SANDBOX_REGION);
+  g_autoptr(GError) error = NULL;
+  JdControlPlane *cp = jd_control_plane_new (JD_SANDBOX_REGION, url, jd_sandbox_get_ca_path (sandbox),
+                                             creds, &error);
+
+  g_assert_no_error (error);
+  return cp;
+}
+
+static JdFleet *
+start_fleet (Fixture *f,
+             guint    step_ms,
+             double   success_rate)
+{
+  JdSandbox *sandbox = jd_test_sandbox_get_sandbox (f->sandbox);
+  JdDeviceBehavior b = JD_DEVICE_BEHAVIOR_INIT;
+  JdFleet *fleet = jd_fleet_new ("127.0.0.1", jd_sandbox_get_mqtt_port (sandbox),
+                                 jd_sandbox_get_ca_path (sandbox), 99);
+
+  b.step_min_ms = b.step_max_ms = step_ms;
+  b.success_rate = success_rate;
+  jd_fleet_set_behavior (fleet, &b);
+  for (guint i = 0; i < N_THINGS; i++)
+    {
+      g_autofree char *cert = NULL;
+      g_autofree char *key = NULL;
+
+      g_assert_true (jd_sandbox_get_thing_files (sandbox, f->things[i], &cert, &key));
+      jd_fleet_add_device (fleet, f->things[i], cert, key, NULL);
+    }
+  jd_fleet_start (fleet);
+  WAIT_UNTIL (jd_fleet_count_online (fleet) == N_THINGS, 15000);
+  return fleet;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < N_THINGS; i++)
+    f->things[i] = g_strdup_printf ("Unit%02u", i);
+  f->sandbox = jd_test_sandbox_new ((const char * const *) f->things, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  jd_test_sandbox_free (f->sandbox);
+  for (guint i = 0; i < N_THINGS; i++)
+    g_free (f->things[i]);
+}
+
+static guint
+n_shown (JdFleetWindow *window)
+{
+  GtkWidget *view = GTK_WIDGET (g_object_get_data (G_OBJECT (window), "test-view"));
+
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (view))));
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+column_titled (GtkColumnView *view,
+               const char    *title)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_follows_rollout (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(JdControlPlane) cp = control_plane (f);
+  g_autoptr(JdFleet) fleet = NULL;
+  JdFleetWindow *window;
+  GtkColumnView *view;
+  JdSegmentBar *bar;
+  JdFleetModel *model;
+  g_autoptr(GError) error = NULL;
+  JdStoreJob *job;
+  GtkDropDown *dropdown;
+  GtkEditable *search;
+
+  create_job (f, "ota-1");
+  window = jd_fleet_window_new (NULL, cp, "ota-1");
+  jd_fleet_window_set_poll_bounds (window, 100, 400);
+  gtk_window_present (GTK_WINDOW (window));
+  view = GTK_COLUMN_VIEW (find_widget (GTK_WIDGET (window), GTK_TYPE_COLUMN_VIEW));
+  g_object_set_data (G_OBJECT (window), "test-view", view);
+  bar = JD_SEGMENT_BAR (find_widget (GTK_WIDGET (window), JD_TYPE_SEGMENT_BAR));
+  model = jd_fleet_window_get_model (window);
+
+  /* Every target appears, queued, before any device runs. */
+  WAIT_UNTIL (n_shown (window) == N_THINGS, 10000);
+  g_assert_cmpuint (jd_segment_bar_get_count (bar, JD_EXECUTION_STATUS_QUEUED), ==, N_THINGS);
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (window), "Unit00"));
+
+  /* Devices run it; half fail. Progress becomes a column. */
+  fleet = start_fleet (f, 150, 0.5);
+  WAIT_UNTIL (column_titled (view, "progress"), 15000);
+  g_assert_true (column_titled (view, "step"));
+  job = jd_store_get_job (store (f), "ota-1", &error);
+  g_assert_no_error (error);
+  while (job->n_succeeded + job->n_failed < N_THINGS)
+    {
+      jd_store_job_free (job);
+      jd_test_spin (50);
+      job = jd_store_get_job (store (f), "ota-1", &error);
+      g_assert_no_error (error);
+    }
+  WAIT_UNTIL (jd_segment_bar_get_count (bar, JD_EXECUTION_STATUS_SUCCEEDED) == (guint) job->n_succeeded &&
+              jd_segment_bar_get_count (bar, JD_EXECUTION_STATUS_FAILED) == (guint) job->n_failed, 10000);
+  g_assert_cmpuint (jd_fleet_model_count_status (model, JD_EXECUTION_STATUS_QUEUED), ==, 0);
+  g_assert_cmpint (job->n_failed, >, 0);
+  g_assert_cmpint (job->n_succeeded, >, 0);
+
+  /* The status filter shows only the failed; the search narrows further. */
+  dropdown = GTK_DROP_DOWN (find_widget (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
+  gtk_drop_down_set_selected (dropdown, 4);   /* Failed */
+  WAIT_UNTIL (n_shown (window) == (guint) job->n_failed, 5000);
+  gtk_drop_down_set_selected (dropdown, 0);
+  search = GTK_EDITABLE (find_widget (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY));
+  gtk_editable_set_text (search, "unit03");
+  WAIT_UNTIL (n_shown (window) == 1, 5000);
+  gtk_editable_set_text (search, "");
+  WAIT_UNTIL (n_shown (window) == N_THINGS, 5000);
+  jd_store_job_free (job);
+
+  jd_fleet_stop (fleet);
+  gtk_window_destroy (GTK_WINDOW (window));
+  jd_test_spin (50);
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+
+  g_object_ref (toplevels);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static void
+test_bulk_cancel (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(JdControlPlane) cp = control_plane (f);
+  JdFleetWindow *window;
+  GtkColumnView *view;
+  GtkSelectionModel *selection;
+  AdwMessageDialog *dialog = NULL;
+
+  create_job (f, "bulk");
+  window = jd_fleet_window_new (NULL, cp, "bulk");
+  jd_fleet_window_set_poll_bounds (window, 100, 400);
+  gtk_window_present (GTK_WINDOW (window));
+  view = GTK_COLUMN_VIEW (find_widget (GTK_WIDGET (window), GTK_TYPE_COLUMN_VIEW));
+  g_object_set_data (G_OBJECT (window), "test-view", view);
+  WAIT_UNTIL (n_shown (window) == N_THINGS, 10000);
+
+  /* Nothing selected: the actions are off. */
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "fleet.cancel-selected", NULL) &&
+                  find_dialog () != NULL);
+
+  selection = gtk_column_view_get_model (view);
+  gtk_selection_model_select_range (selection, 0, 3, TRUE);
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (window), "3 selected"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "fleet.cancel-selected", NULL));
+  WAIT_UNTIL ((dialog = find_dialog ()) != NULL, 5000);
+  adw_message_dialog_response (dialog, "confirm");
+
+  for (guint i = 0; i < N_THINGS; i++)
+    {
+      JdExecutionStatus want = i < 3 ? JD_EXECUTION_STATUS_CANCELED : JD_EXECUTION_STATUS_QUEUED;
+      g_autoptr(GError) error = NULL;
+      JdStoreExecution *e;
+      gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+      for (;;)
+        {
+          e = jd_store_get_execution (store (f), f->things[i], "bulk", -1, &error);
+          g_assert_no_error (error);
+          if (e->status == want || g_get_monotonic_time () > deadline)
+            break;
+          jd_store_execution_free (e);
+          jd_test_spin (20);
+        }
+      g_assert_cmpint (e->status, ==, want);
+      jd_store_execution_free (e);
+    }
+  WAIT_UNTIL (jd_fleet_model_count_status (jd_fleet_window_get_model (window), JD_EXECUTION_STATUS_CANCELED) == 3,
+              10000);
+  WAIT_UNTIL (jd_test_ui_tree_shows (GTK_WIDGET (window), "Canceled 3 executions"), 5000);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  jd_test_spin (50);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display: run the UI tests under Xvfb (build-aux/jobdeck.sh test)\n");
+      return 0;
+    }
+  g_setenv ("LANGUAGE", "C", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/app/fleet-window/follows-rollout", Fixture, NULL, fixture_setup, test_follows_rollout, fixture_teardown);
+  g_test_add ("/app/fleet-window/bulk-cancel", Fixture, NULL, fixture_setup, test_bulk_cancel, fixture_teardown);
+
+  return g_test_run ();
+}
