@@ -17,6 +17,7 @@
 
 #include "jd-cli.h"
 #include "jd-cli-codesign.h"
+#include "jd-control-plane.h"
 #include "jd-file-store.h"
 #include "jd-sigv4.h"
 #include "jd-test-ca.h"
@@ -85,10 +86,10 @@ done_cb (GObject      *source,
 }
 
 static int
-put_file (JdCliConfig *config,
-          const char  *path,
-          const char  *key,
-          char       **printed)
+put_file (JdControlPlane *control_plane,
+          const char     *path,
+          const char     *key,
+          char          **printed)
 {
   g_autoptr(GPtrArray) words = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
@@ -109,7 +110,7 @@ put_file (JdCliConfig *config,
                                jd_cli_put_file_options, 0, NULL, &error);
   g_assert_no_error (error);
   output = jd_cli_output_new (out, out, FALSE);
-  jd_cli_codesign_put_file_async (output, config, parsed, NULL, done_cb, &status);
+  jd_cli_codesign_put_file_async (output, control_plane, parsed, NULL, done_cb, &status);
   while (status == -1)
     g_main_context_iteration (NULL, TRUE);
   jd_cli_output_free (output);
@@ -152,7 +153,8 @@ test_put_file (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GBytes) got = NULL;
   g_auto(GStrv) lines = NULL;
-  JdCliConfig config = { 0 };
+  g_autoptr(JdControlPlane) control_plane = NULL;
+  g_autoptr(JdCredentials) credentials = NULL;
   gsize len;
   guint n;
   GSList *uris;
@@ -177,13 +179,12 @@ test_put_file (void)
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   jd_file_store_set_base_url (store, base);
 
-  config.region = (char *) REGION;
-  config.control_plane_url = base;
-  config.control_plane_ca_path = (char *) jd_test_ca_get_path (ca);
-  config.credentials = jd_credentials_new (AKID, SECRET, NULL, REGION);
+  credentials = jd_credentials_new (AKID, SECRET, NULL, REGION);
+  control_plane = jd_control_plane_new (REGION, base, jd_test_ca_get_path (ca), credentials, &error);
+  g_assert_no_error (error);
 
   /* The upload, under a key of its own. */
-  g_assert_cmpint (put_file (&config, local, "fw/v2/app.bin", &printed), ==, JD_CLI_EXIT_OK);
+  g_assert_cmpint (put_file (control_plane, local, "fw/v2/app.bin", &printed), ==, JD_CLI_EXIT_OK);
   lines = g_strsplit (g_strchomp (printed), "\n", -1);
   n = g_strv_length (lines);
   g_assert_cmpstr (lines[n - 1], ==,
@@ -213,21 +214,22 @@ test_put_file (void)
 
   /* The default key is the file's name. */
   g_clear_pointer (&printed, g_free);
-  g_assert_cmpint (put_file (&config, local, NULL, &printed), ==, JD_CLI_EXIT_OK);
+  g_assert_cmpint (put_file (control_plane, local, NULL, &printed), ==, JD_CLI_EXIT_OK);
   g_assert_true (g_str_has_suffix (g_strchomp (printed), "/jobdeck-sandbox/fw.bin}"));
 
   /* Wrong credentials: refused, exit 1. */
-  g_clear_object (&config.credentials);
-  config.credentials = jd_credentials_new (AKID, "not-the-secret", NULL, REGION);
+  g_clear_object (&credentials);
+  credentials = jd_credentials_new (AKID, "not-the-secret", NULL, REGION);
+  jd_control_plane_set_credentials (control_plane, credentials);
   g_clear_pointer (&printed, g_free);
-  g_assert_cmpint (put_file (&config, local, NULL, &printed), ==, JD_CLI_EXIT_FAILED);
+  g_assert_cmpint (put_file (control_plane, local, NULL, &printed), ==, JD_CLI_EXIT_FAILED);
   g_assert_nonnull (strstr (printed, "HTTP 403"));
 
   /* A file that is not there. */
   g_clear_pointer (&printed, g_free);
-  g_assert_cmpint (put_file (&config, "/nonexistent/file.bin", NULL, &printed), ==, JD_CLI_EXIT_FAILED);
+  g_assert_cmpint (put_file (control_plane, "/nonexistent/file.bin", NULL, &printed), ==, JD_CLI_EXIT_FAILED);
 
-  g_clear_object (&config.credentials);
+  g_clear_object (&control_plane);
   soup_server_disconnect (server);
   while (g_main_context_iteration (NULL, FALSE))
     ;
