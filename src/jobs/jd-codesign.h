@@ -174,6 +174,44 @@ void     jd_codesign_verify_async  (JdSignedFile           *file,
 gboolean jd_codesign_verify_finish (GAsyncResult           *result,
                                     GError                **error);
 
+/* Every signed file of @document, one after the other, with
+ * jd_codesign_verify_async() (no destination). @progress gets the bytes of
+ * all files together (total -1 when a size is unknown). */
+typedef struct {
+  JdSignedFile *file;
+  GError       *error;   /* NULL when the file verified */
+} JdCodesignResult;
+
+void       jd_codesign_verify_document_async  (JsonNode               *document,
+                                               SoupSession            *session,
+                                               const char             *certificate_path,
+                                               JdCodesignProgressFunc  progress,
+                                               gpointer                progress_data,
+                                               GDestroyNotify          progress_destroy,
+                                               GCancellable           *cancellable,
+                                               GAsyncReadyCallback     callback,
+                                               gpointer                user_data);
+/* A JdCodesignResult per signed file, in document order (empty when the
+ * document has none); NULL with an error only when cancelled. */
+GPtrArray *jd_codesign_verify_document_finish (GAsyncResult           *result,
+                                               GError                **error);
+/* TRUE when @results holds at least one file and every one verified. */
+gboolean   jd_codesign_results_all_verified   (GPtrArray              *results);
+
+/* Download progress for statusDetails, as OTA agents report it: "recv/total"
+ * ("recv" alone when the total is unknown). */
+char      *jd_codesign_format_progress        (guint64                 received,
+                                               gint64                  total);
+/* Whether a progress report is due, so a device stays far below AWS's
+ * request rates: the first and the last bytes always; otherwise at least
+ * 10 % more of the file after at least 1 s, or anything new after 5 s.
+ * Times are g_get_monotonic_time() values; @last_time_us 0 = never. */
+gboolean   jd_codesign_progress_due           (guint64                 last_reported,
+                                               gint64                  last_time_us,
+                                               guint64                 received,
+                                               gint64                  total,
+                                               gint64                  now_us);
+
 /* ---- signing ---- */
 
 /* Signs @file_path with the PEM private key @key_path (ECDSA or RSA;
