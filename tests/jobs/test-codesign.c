@@ -788,6 +788,33 @@ test_verdicts (void)
   g_assert_cmpstr (JD_CODESIGN_REJECT_REASON, ==, "sig_check_failed");
 }
 
+static void
+test_progress (void)
+{
+  g_autofree char *a = jd_codesign_format_progress (512, 2048);
+  g_autofree char *b = jd_codesign_format_progress (512, -1);
+  const gint64 s = G_USEC_PER_SEC;
+
+  g_assert_cmpstr (a, ==, "512/2048");
+  g_assert_cmpstr (b, ==, "512");
+
+  /* The first report always. */
+  g_assert_true (jd_codesign_progress_due (0, 0, 10, 1000, 100 * s));
+  /* Nothing new: never. */
+  g_assert_false (jd_codesign_progress_due (10, 100 * s, 10, 1000, 200 * s));
+  /* 10 % more, but within a second: not yet; after a second: yes. */
+  g_assert_false (jd_codesign_progress_due (10, 100 * s, 200, 1000, 100 * s + s / 2));
+  g_assert_true (jd_codesign_progress_due (10, 100 * s, 200, 1000, 101 * s));
+  /* Little more: only after 5 s. */
+  g_assert_false (jd_codesign_progress_due (10, 100 * s, 20, 1000, 104 * s));
+  g_assert_true (jd_codesign_progress_due (10, 100 * s, 20, 1000, 105 * s));
+  /* The last bytes at once. */
+  g_assert_true (jd_codesign_progress_due (990, 100 * s, 1000, 1000, 100 * s + 1));
+  /* Unknown total: every 5 s. */
+  g_assert_false (jd_codesign_progress_due (10, 100 * s, 900000, -1, 102 * s));
+  g_assert_true (jd_codesign_progress_due (10, 100 * s, 900000, -1, 105 * s));
+}
+
 /* ---- tests: our signer ---- */
 
 static void
@@ -994,6 +1021,7 @@ main (int   argc,
   g_test_add_func ("/codesign/cancel", test_cancel);
   g_test_add_func ("/codesign/lint", test_lint);
   g_test_add_func ("/codesign/verdicts", test_verdicts);
+  g_test_add_func ("/codesign/progress", test_progress);
   g_test_add_func ("/codesign/sign/ecdsa-afr-ota", test_sign_ecdsa_afr_ota);
   g_test_add_func ("/codesign/sign/ecdsa-codesign", test_sign_ecdsa_codesign);
   g_test_add_func ("/codesign/sign/rsa", test_sign_rsa);
