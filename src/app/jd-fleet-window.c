@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "jd-execution-history.h"
 #include "jd-fleet-poller.h"
 #include "jd-fleet-window.h"
 #include "jd-format.h"
@@ -49,6 +50,7 @@ struct _JdFleetWindow
   JdSegmentBar         *segment_bar;
   GtkLabel             *counts_label;
   GtkLabel             *source_label;
+  GtkLabel             *settings_label;
   GtkLabel             *selection_label;
   GtkSearchEntry       *search_entry;
   GtkDropDown          *status_dropdown;
@@ -59,6 +61,8 @@ struct _JdFleetWindow
   char                 *job_id;
   JdFleetModel         *model;
   JdFleetPoller        *poller;
+  JdJob                *job;             /* the last DescribeJob */
+  gboolean              describing;
   GtkCustomFilter      *filter;
   GtkFilterListModel   *filtered;
   GtkMultiSelection    *selection;
@@ -393,6 +397,113 @@ items_changed_cb (GListModel    *model,
   sync_detail_columns (self);
 }
 
+/* The job's rollout, abort, retry and timeout settings, and how close the
+ * job is to each abort threshold. */
+static void
+update_settings (JdFleetWindow *self)
+{
+  const JdJobConfig *config;
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint total = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  guint queued = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_QUEUED);
+  guint succeeded = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_SUCCEEDED);
+  JdAbortCounts counts = { 0 };
+  gboolean near = FALSE, tripped = FALSE;
+
+  if (self->job == NULL)
+    return;
+  config = jd_job_get_config (self->job);
+
+  if (config->has_rollout)
+    {
+      gint64 rate = jd_job_config_rollout_rate (config, total - queued, succeeded);
+
+      /* Translators: the rollout's current rate and how many wait. */
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "Rollout: %d a minute now, %u queued",
+                                                 "Rollout: %d a minute now, %u queued", (gulong) rate),
+                              (int) rate, queued);
+      if (config->has_exponential)
+        /* Translators: after the rollout rate: how it grows. */
+        g_string_append_printf (text, _(" (×%.1f per step)"), config->increment_factor);
+    }
+
+  counts.succeeded = succeeded;
+  counts.failed = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_FAILED);
+  counts.rejected = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_REJECTED);
+  counts.timed_out = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_TIMED_OUT);
+  for (guint i = 0; i < config->abort_criteria->len; i++)
+    {
+      const JdAbortCriterion *c = &g_array_index (config->abort_criteria, JdAbortCriterion, i);
+      gint64 done = counts.succeeded + counts.failed + counts.rejected + counts.timed_out;
+      gint64 bad = c->failure_type == JD_FAILURE_TYPE_FAILED ? counts.failed
+                 : c->failure_type == JD_FAILURE_TYPE_REJECTED ? counts.rejected
+                 : c->failure_type == JD_FAILURE_TYPE_TIMED_OUT ? counts.timed_out
+                 : counts.failed + counts.rejected + counts.timed_out;
+      double share = done > 0 ? 100.0 * bad / done : 0;
+
+      if (text->len > 0)
+        g_string_append (text, "\n");
+      /* Translators: an abort criterion and where the job stands: "Abort at 20% FAILED after 100 done: now 12.5% of 40". */
+      g_string_append_printf (text, _("Abort at %.2f%% %s after %d done: now %.1f%% of %d"),
+                              c->threshold_percentage, jd_failure_type_to_string (c->failure_type),
+                              (int) c->min_executed, share, (int) done);
+      if (share >= c->threshold_percentage && done >= c->min_executed)
+        tripped = TRUE;
+      else if (share >= 0.75 * c->threshold_percentage)
+        near = TRUE;
+    }
+
+  if (config->retry_criteria->len > 0)
+    {
+      if (text->len > 0)
+        g_string_append (text, "\n");
+      g_string_append (text, _("Retries:"));
+      for (guint i = 0; i < config->retry_criteria->len; i++)
+        {
+          const JdRetryCriterion *c = &g_array_index (config->retry_criteria, JdRetryCriterion, i);
+
+          g_string_append_printf (text, " %s ×%d", jd_failure_type_to_string (c->failure_type), c->retries);
+        }
+    }
+  if (config->in_progress_timeout > 0)
+    {
+      if (text->len > 0)
+        g_string_append (text, "\n");
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "Times out %d minute after it starts",
+                                                 "Times out %d minutes after it starts",
+                                                 (gulong) config->in_progress_timeout),
+                              (int) config->in_progress_timeout);
+    }
+
+  gtk_label_set_label (self->settings_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->settings_label), text->len > 0);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->settings_label), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->settings_label), "error");
+  if (tripped)
+    gtk_widget_add_css_class (GTK_WIDGET (self->settings_label), "error");
+  else if (near)
+    gtk_widget_add_css_class (GTK_WIDGET (self->settings_label), "warning");
+}
+
+static void
+described_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdJob) job = jd_control_plane_describe_job_only_finish (JD_CONTROL_PLANE (source), result, &error);
+  JdFleetWindow *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = JD_FLEET_WINDOW (user_data);
+  self->describing = FALSE;
+  if (job == NULL)
+    return;   /* the poller's error line says what is wrong */
+  g_set_object (&self->job, job);
+  update_settings (self);
+}
+
 static void
 poller_changed_cb (JdFleetPoller *poller,
                    GParamSpec    *pspec,
@@ -400,6 +511,29 @@ poller_changed_cb (JdFleetPoller *poller,
 {
   update_summary (self);
   sync_detail_columns (self);
+  update_settings (self);
+  /* The job's settings and counters, once per round. */
+  if (g_strcmp0 (pspec->name, "last-refresh") == 0 && !self->describing)
+    {
+      self->describing = TRUE;
+      jd_control_plane_describe_job_only_async (self->control_plane, self->job_id, self->cancellable,
+                                           described_cb, self);
+    }
+}
+
+static void
+activated_cb (GtkColumnView *view,
+              guint          position,
+              JdFleetWindow *self)
+{
+  g_autoptr(JdFleetRow) row = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  JdExecutionHistory *history;
+
+  if (row == NULL)
+    return;
+  history = jd_execution_history_new (GTK_WINDOW (self), row, self->job_id, self->job, self->model,
+                                      self->control_plane);
+  gtk_window_present (GTK_WINDOW (history));
 }
 
 static GPtrArray *
@@ -627,6 +761,7 @@ jd_fleet_window_dispose (GObject *object)
   g_clear_object (&self->filter);
   g_clear_object (&self->poller);
   g_clear_object (&self->model);
+  g_clear_object (&self->job);
   g_clear_object (&self->control_plane);
 
   G_OBJECT_CLASS (jd_fleet_window_parent_class)->dispose (object);
@@ -662,6 +797,7 @@ jd_fleet_window_class_init (JdFleetWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, segment_bar);
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, counts_label);
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, source_label);
+  gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, settings_label);
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, selection_label);
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, status_dropdown);
@@ -732,6 +868,7 @@ jd_fleet_window_new (GtkApplication *application,
   g_signal_connect (self->model, "items-changed", G_CALLBACK (items_changed_cb), self);
   g_signal_connect (self->poller, "notify", G_CALLBACK (poller_changed_cb), self);
   g_signal_connect (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self);
+  g_signal_connect (self->column_view, "activate", G_CALLBACK (activated_cb), self);
 
   self->clock_id = g_timeout_add_seconds (15, clock_tick_cb, self);
   update_summary (self);

@@ -868,6 +868,19 @@ jd_job_config_serialize (const JdJobConfig *config)
 }
 
 JdJobConfig *
+jd_job_config_read (JsonObject  *object,
+                    GError     **error)
+{
+  g_autoptr(JdJobConfig) config = jd_job_config_new ();
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  if (!parse_members (config, object, 0, FALSE, FALSE, error))
+    return NULL;
+  return g_steal_pointer (&config);
+}
+
+JdJobConfig *
 jd_job_config_deserialize (const char *text,
                            GError    **error)
 {

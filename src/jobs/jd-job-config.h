@@ -131,6 +131,10 @@ void         jd_job_config_to_json       (const JdJobConfig *config,
 
 /* A whole JSON object of the set members, for storing. */
 char        *jd_job_config_serialize     (const JdJobConfig *config);
+/* Reads the config members of a Job as DescribeJob returns it (no checks
+ * against the clock: a scheduled start may have passed). */
+JdJobConfig *jd_job_config_read          (JsonObject        *object,
+                                          GError           **error);
 /* Reads what jd_job_config_serialize() wrote; no checks against the clock. */
 JdJobConfig *jd_job_config_deserialize   (const char        *text,
                                           GError           **error);

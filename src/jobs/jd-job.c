@@ -33,6 +33,7 @@ struct _JdJob
   gint64 timeout_minutes;
   gboolean has_process_details;
   JdJobProcessDetails process_details;
+  JdJobConfig *config;
 };
 
 struct _JdJobExecutionInfo
@@ -271,6 +272,7 @@ jd_job_finalize (GObject *object)
   g_clear_pointer (&self->created_at, g_date_time_unref);
   g_clear_pointer (&self->last_updated_at, g_date_time_unref);
   g_clear_pointer (&self->completed_at, g_date_time_unref);
+  g_clear_pointer (&self->config, jd_job_config_free);
 
   G_OBJECT_CLASS (jd_job_parent_class)->finalize (object);
 }
@@ -392,6 +394,11 @@ jd_job_new_from_json (JsonObject  *object,
   self->created_at = get_time (object, "createdAt");
   self->last_updated_at = get_time (object, "lastUpdatedAt");
   self->completed_at = get_time (object, "completedAt");
+  /* Settings AWS reports in a shape this version does not read stay unset:
+   * a job is shown even when one of them is odd. */
+  self->config = jd_job_config_read (object, NULL);
+  if (self->config == NULL)
+    self->config = jd_job_config_new ();
 
   targets = json_object_get_member (object, "targets");
   if (targets != NULL && JSON_NODE_HOLDS_ARRAY (targets))
@@ -977,4 +984,13 @@ jd_thing_get_attributes (JdThing *self)
 {
   g_return_val_if_fail (JD_IS_THING (self), NULL);
   return self->attributes;
+}
+
+const JdJobConfig *
+jd_job_get_config (JdJob *self)
+{
+  g_return_val_if_fail (JD_IS_JOB (self), NULL);
+  if (self->config == NULL)
+    self->config = jd_job_config_new ();
+  return self->config;
 }

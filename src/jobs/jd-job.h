@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "jd-execution.h"
+#include "jd-job-config.h"
 
 G_BEGIN_DECLS
 
@@ -97,6 +98,9 @@ GDateTime            *jd_job_get_completed_at             (JdJob *self);
 gint64                jd_job_get_in_progress_timeout_minutes (JdJob *self);
 /* NULL for a summary, which carries no counters. */
 const JdJobProcessDetails *jd_job_get_process_details     (JdJob *self);
+/* Rollout, abort, timeout, retry and scheduling settings as DescribeJob
+ * gave them (never NULL; members unset when the job has none). */
+const JdJobConfig    *jd_job_get_config                   (JdJob *self);
 JdJobOutcome          jd_job_process_details_get_outcome  (const JdJobProcessDetails *details);
 JdJobOutcome          jd_job_get_outcome                  (JdJob *self);
 /* Merges a newer answer about the same job into @self (see jd-job.c). */

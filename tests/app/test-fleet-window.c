@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "jd-fleet.h"
+#include "jd-execution-history.h"
 #include "jd-fleet-window.h"
 #include "jd-segment-bar.h"
 #include "jd-service.h"
@@ -303,6 +304,105 @@ test_bulk_cancel (Fixture       *f,
   jd_test_spin (50);
 }
 
+static GtkWindow *
+find_history (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (JD_IS_EXECUTION_HISTORY (window))
+        return GTK_WINDOW (window);
+    }
+  return NULL;
+}
+
+/* Whether an action row in @widget's tree has a subtitle containing @words. */
+static gboolean
+subtitle_mentions (GtkWidget  *widget,
+                   const char *words)
+{
+  if (ADW_IS_ACTION_ROW (widget) &&
+      strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)) ?: "", words) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (subtitle_mentions (child, words))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+reasons_mention (JdExecutionHistory *history,
+                 const char         *words)
+{
+  g_auto(GStrv) reasons = jd_execution_history_dup_reasons (history);
+
+  for (guint i = 0; reasons[i] != NULL; i++)
+    if (strstr (reasons[i], words) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* A queued execution says why it waits: another job runs on the thing. A
+ * finished one shows its history with statusDetails changes and its reason. */
+static void
+test_history (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(JdControlPlane) cp = control_plane (f);
+  g_autoptr(JdFleet) fleet = NULL;
+  JdFleetWindow *window;
+  GtkColumnView *view;
+  GtkWindow *history;
+  JdFleetRow *row;
+  GPtrArray *changes;
+
+  create_job (f, "first");
+  create_job (f, "second");
+  /* Devices that never finish a step: "first" runs, "second" waits. */
+  fleet = start_fleet (f, 600000, 1.0);
+
+  window = jd_fleet_window_new (NULL, cp, "second");
+  jd_fleet_window_set_poll_bounds (window, 100, 400);
+  gtk_window_present (GTK_WINDOW (window));
+  view = GTK_COLUMN_VIEW (find_widget (GTK_WIDGET (window), GTK_TYPE_COLUMN_VIEW));
+  g_object_set_data (G_OBJECT (window), "test-view", view);
+  WAIT_UNTIL (n_shown (window) == N_THINGS, 10000);
+
+  g_signal_emit_by_name (view, "activate", 0);
+  WAIT_UNTIL ((history = find_history ()) != NULL, 5000);
+  WAIT_UNTIL (reasons_mention (JD_EXECUTION_HISTORY (history), "Job first is in progress on this thing"), 10000);
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (history), "Why Is This Still Queued?"));
+  gtk_window_destroy (history);
+
+  /* Cancel "first" on Unit00: its device moves on to "second" and reports
+   * progress, which the history shows as a change of statusDetails. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    jd_store_job_free (jd_store_cancel_job (store (f), "first", TRUE, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  row = jd_fleet_model_lookup (jd_fleet_window_get_model (window), "Unit00");
+  WAIT_UNTIL (jd_fleet_row_get_status (row) == JD_EXECUTION_STATUS_IN_PROGRESS &&
+              jd_fleet_row_get_detail (row, "progress") != NULL, 15000);
+  changes = jd_fleet_row_get_history (row);
+  g_assert_cmpuint (changes->len, >=, 2);
+  g_signal_emit_by_name (view, "activate", 0);
+  WAIT_UNTIL ((history = find_history ()) != NULL, 5000);
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (history), "In Progress"));
+  g_assert_true (subtitle_mentions (GTK_WIDGET (history), "\nAdded: "));
+  g_assert_true (subtitle_mentions (GTK_WIDGET (history), "progress="));
+  gtk_window_destroy (history);
+
+  jd_fleet_stop (fleet);
+  gtk_window_destroy (GTK_WINDOW (window));
+  jd_test_spin (50);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -317,6 +417,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add ("/app/fleet-window/follows-rollout", Fixture, NULL, fixture_setup, test_follows_rollout, fixture_teardown);
+  g_test_add ("/app/fleet-window/history", Fixture, NULL, fixture_setup, test_history, fixture_teardown);
   g_test_add ("/app/fleet-window/bulk-cancel", Fixture, NULL, fixture_setup, test_bulk_cancel, fixture_teardown);
 
   return g_test_run ();

@@ -684,10 +684,13 @@ device_burst_cb (GObject      *object,
   else
     g_error ("a request in the burst ended with %s", error != NULL ? error->message : "nothing");
 
+  /* Freeze the broker when the first answers are in: the requests still to
+   * come are then surely in flight when it dies (a fast service would
+   * otherwise answer them all before the kill). */
   if (!burst->killed && burst->done == burst->kill_at)
     {
       burst->killed = TRUE;
-      g_assert_cmpint (kill (burst->broker_pid, SIGKILL), ==, 0);
+      g_assert_cmpint (kill (burst->broker_pid, SIGSTOP), ==, 0);
     }
 }
 
@@ -772,13 +775,26 @@ test_broker_killed_during_burst (void)
   burst.broker_pid = (GPid) pid;
   burst.kill_at = 5;
 
-  /* 40 requests; the broker dies when the fifth answer arrives. */
-  for (guint i = 0; i < N_BURST; i++)
+  /* Five requests answered, then the broker freezes; 35 more are sent into
+   * it and it is killed with them in flight. */
+  for (guint i = 0; i < burst.kill_at; i++)
     {
       g_autofree char *job_id = g_strdup_printf ("job-%u", i % 5);
 
       jd_jobs_client_describe_async (client, job_id, -1, TRUE, NULL, device_burst_cb, &burst);
     }
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!burst.killed && g_get_monotonic_time () < end)
+    jd_test_spin (10);
+  g_assert_true (burst.killed);
+  for (guint i = burst.kill_at; i < N_BURST; i++)
+    {
+      g_autofree char *job_id = g_strdup_printf ("job-%u", i % 5);
+
+      jd_jobs_client_describe_async (client, job_id, -1, TRUE, NULL, device_burst_cb, &burst);
+    }
+  jd_test_spin (200);
+  g_assert_cmpint (kill (burst.broker_pid, SIGKILL), ==, 0);
   end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (burst.done < N_BURST && g_get_monotonic_time () < end)
     jd_test_spin (10);
