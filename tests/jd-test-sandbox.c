@@ -10,7 +10,9 @@
 
 #define G_LOG_DOMAIN "jd-test"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <glib/gstdio.h>
 #include <mosquitto.h>
 
@@ -64,11 +66,29 @@ jd_test_spin (guint ms)
     }
 }
 
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+GSubprocess *
+jd_test_spawn_service (const char  *service_path,
+                       const char  *dir,
+                       const char  *thing,
+                       GError     **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  return g_subprocess_launcher_spawn (launcher, error, service_path, "--data-dir", dir, "--thing", thing, NULL);
+}
+
 gboolean
 jd_test_wait_until (gboolean *done,
                     guint     timeout_ms)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * jd_test_slowdown () * 1000;
 
   while (!*done && g_get_monotonic_time () < end)
     {

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "jd-sandbox.h"
+#include "jd-test-slowdown.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,14 @@ gboolean       jd_test_sandbox_stop           (JdTestSandbox      *self,
                                                GError            **error);
 /* Stops, then starts a new JdSandbox on the same folder and ports. */
 gboolean       jd_test_sandbox_restart        (JdTestSandbox      *self,
+                                               GError            **error);
+
+/* Starts the jobdeck-service daemon at @service_path on @dir for @thing, its
+ * stdout silenced. It dies with the test (PR_SET_PDEATHSIG), even when an
+ * assertion aborts the test, so the runner never waits on its pipes. */
+GSubprocess   *jd_test_spawn_service          (const char         *service_path,
+                                               const char         *dir,
+                                               const char         *thing,
                                                GError            **error);
 
 /* Iterates the default main context until @done is TRUE or @timeout_ms pass. */

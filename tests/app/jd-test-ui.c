@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 
+#include "jd-test-slowdown.h"
 #include "jd-test-ui.h"
 
 /* Whether some visible label, row title or row subtitle in @widget's tree is
@@ -97,10 +98,7 @@ jd_test_ui_wait_for (gboolean (*done) (gpointer data),
                      gpointer   data,
                      guint      timeout_ms)
 {
-  /* A sanitizer build runs several times slower: its runner says by how much. */
-  const char *factor_text = g_getenv ("JOBDECK_TEST_SLOWDOWN");
-  guint factor = factor_text != NULL ? (guint) CLAMP (g_ascii_strtoull (factor_text, NULL, 10), 1, 10) : 1;
-  gint64 until = g_get_monotonic_time () + (gint64) timeout_ms * factor * 1000;
+  gint64 until = g_get_monotonic_time () + (gint64) timeout_ms * jd_test_slowdown () * 1000;
 
   while (!done (data))
     {

@@ -15,7 +15,6 @@
 #define G_LOG_DOMAIN "test-soak"
 
 #include <signal.h>
-#include <sys/prctl.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -44,24 +43,6 @@ typedef struct {
   const char      *cert_path;
   const char      *key_path;
 } Daemon;
-
-/* The daemon dies with us, even when an assertion aborts us. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static GSubprocess *
-spawn_daemon (const char  *dir,
-              GError     **error)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  return g_subprocess_launcher_spawn (launcher, error, JOBDECK_SERVICE_PATH,
-                                      "--data-dir", dir, "--thing", THING, NULL);
-}
 
 static void
 remove_tree (const char *path)
@@ -96,7 +77,7 @@ daemon_start (Daemon *d)
   d->dir = g_dir_make_tmp ("jobdeck-soak-XXXXXX", &error);
   g_assert_no_error (error);
   info_path = g_build_filename (d->dir, "sandbox.json", NULL);
-  d->daemon = spawn_daemon (d->dir, &error);
+  d->daemon = jd_test_spawn_service (JOBDECK_SERVICE_PATH, d->dir, THING, &error);
   g_assert_no_error (error);
   d->pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (d->daemon), NULL, 10);
   while (!g_file_test (info_path, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < end)

@@ -24,7 +24,7 @@
 
 #define WAIT_UNTIL(cond, msec)                                           \
   G_STMT_START {                                                         \
-    gint64 _deadline = g_get_monotonic_time () + (gint64) (msec) * 1000; \
+    gint64 _deadline = g_get_monotonic_time () + (gint64) (msec) * jd_test_slowdown () * 1000; \
     while (!(cond) && g_get_monotonic_time () < _deadline)               \
       jd_test_spin (10);                                                 \
     if (!(cond))                                                         \
@@ -196,7 +196,10 @@ test_succeeds (Fixture       *f,
       g_assert_nonnull (out);
       g_assert_nonnull (strstr (out, "apt-get install foo: done"));
     }
-  jd_fleet_count_finished (f->fleet, &succeeded, &failed, &rejected);
+  /* The store commits before each device reads the accepted reply: wait
+   * for the devices' own count to catch up. */
+  WAIT_UNTIL ((jd_fleet_count_finished (f->fleet, &succeeded, &failed, &rejected),
+               succeeded + failed + rejected == N_THINGS), 10000);
   g_assert_cmpuint (succeeded, ==, N_THINGS);
   g_assert_cmpuint (failed + rejected, ==, 0);
 }
@@ -231,7 +234,7 @@ test_rejects_and_fails (Fixture       *f,
   g_assert_cmpstr (reason, ==, "Job exited with status: 1");
   g_assert_nonnull (stderr_tail);
   g_assert_nonnull (strstr (stderr_tail, "reboot.sh"));
-  g_assert_cmpuint (jd_device_agent_get_n_failed (jd_fleet_get_device (f->fleet, 1)), ==, 1);
+  WAIT_UNTIL (jd_device_agent_get_n_failed (jd_fleet_get_device (f->fleet, 1)) == 1, 10000);
 }
 
 static void
