@@ -36,6 +36,7 @@
 
 #include "jd-sandbox.h"
 #include "jd-sandbox-certs.h"
+#include "jd-sandbox-codesign.h"
 #include "jd-service.h"
 
 /* How long mosquitto may take to listen before start fails. */
@@ -62,6 +63,10 @@ struct _JdSandbox
   char         *pid_path;
   char         *info_path;
   char         *store_path;
+  char         *codesign_cert_path;
+  char         *codesign_key_path;
+  char         *files_dir;
+  JdFileStore  *file_store;        /* made with the folder, kept across restarts */
 
   GPtrArray    *requested_things;
   guint16       requested_mqtt_port;
@@ -130,10 +135,14 @@ typedef struct
   char         *acl_path;
   char         *log_path;
   char         *pid_path;
+  char         *codesign_cert_path;
+  char         *codesign_key_path;
+  char         *files_dir;
   GStrv         requested_things;
   guint16       mqtt_port;
 
   /* out */
+  JdFileStore  *file_store;
   JdSandboxCa  *ca;
   GHashTable   *things;
   char         *access_key_id;
@@ -156,6 +165,10 @@ prepare_data_free (PrepareData *data)
   g_free (data->acl_path);
   g_free (data->log_path);
   g_free (data->pid_path);
+  g_free (data->codesign_cert_path);
+  g_free (data->codesign_key_path);
+  g_free (data->files_dir);
+  g_clear_object (&data->file_store);
   g_strfreev (data->requested_things);
   g_clear_pointer (&data->ca, jd_sandbox_ca_free);
   g_clear_pointer (&data->things, g_hash_table_unref);
@@ -512,6 +525,17 @@ prepare_thread (GTask        *task,
         goto fail;
     }
 
+  /* The code-signing identity and the file store (issue 13). */
+  if (!jd_sandbox_codesign_ensure (data->codesign_cert_path, data->codesign_key_path, &error))
+    {
+      error->domain = JD_SANDBOX_ERROR;
+      error->code = JD_SANDBOX_ERROR_CERTIFICATE;
+      goto fail;
+    }
+  data->file_store = jd_file_store_new (data->files_dir, JD_SANDBOX_REGION, &error);
+  if (data->file_store == NULL)
+    goto fail;
+
   acl = build_acl ();
   conf = build_conf (data);
   if (!write_private_text (data->acl_path, acl, &error) ||
@@ -783,6 +807,7 @@ start_service (JdSandbox *self)
     .secret_access_key = self->secret_access_key,
     .region = JD_SANDBOX_REGION,
     .account_id = JD_SANDBOX_ACCOUNT_ID,
+    .file_store = self->file_store,
   };
 
   set_progress (self, 0.7, "Starting the jobs service");
@@ -928,6 +953,8 @@ prepare_done_cb (GObject      *source,
   self->secret_access_key = g_steal_pointer (&data->secret_access_key);
   self->mqtt_port = data->mqtt_port;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MQTT_PORT]);
+  g_clear_object (&self->file_store);
+  self->file_store = g_steal_pointer (&data->file_store);
 
   set_progress (self, 0.4, "Starting the broker");
   mosquitto = find_mosquitto (&owned_path);
@@ -1001,6 +1028,10 @@ jd_sandbox_finalize (GObject *object)
   g_free (self->pid_path);
   g_free (self->info_path);
   g_free (self->store_path);
+  g_free (self->codesign_cert_path);
+  g_free (self->codesign_key_path);
+  g_free (self->files_dir);
+  g_clear_object (&self->file_store);
   g_ptr_array_unref (self->requested_things);
   g_ptr_array_unref (self->stop_tasks);
   g_free (self->access_key_id);
@@ -1037,6 +1068,9 @@ jd_sandbox_constructed (GObject *object)
   self->pid_path = g_build_filename (dir, "mosquitto.pid", NULL);
   self->info_path = g_build_filename (dir, JD_SANDBOX_INFO_FILE, NULL);
   self->store_path = g_build_filename (dir, JD_SANDBOX_STORE_FILE, NULL);
+  self->codesign_cert_path = g_build_filename (dir, JD_SANDBOX_CODESIGN_CERT, NULL);
+  self->codesign_key_path = g_build_filename (dir, JD_SANDBOX_CODESIGN_KEY, NULL);
+  self->files_dir = g_build_filename (dir, JD_SANDBOX_FILES_DIR, NULL);
 }
 
 static void
@@ -1259,6 +1293,9 @@ jd_sandbox_start_async (JdSandbox           *self,
   data->acl_path = g_strdup (self->acl_path);
   data->log_path = g_strdup (self->log_path);
   data->pid_path = g_strdup (self->pid_path);
+  data->codesign_cert_path = g_strdup (self->codesign_cert_path);
+  data->codesign_key_path = g_strdup (self->codesign_key_path);
+  data->files_dir = g_strdup (self->files_dir);
   data->requested_things = g_new0 (char *, self->requested_things->len + 1);
   for (guint i = 0; i < self->requested_things->len; i++)
     data->requested_things[i] = g_strdup (g_ptr_array_index (self->requested_things, i));
@@ -1509,6 +1546,8 @@ jd_sandbox_dup_info (JdSandbox *self)
   info->account_id = g_strdup (JD_SANDBOX_ACCOUNT_ID);
   info->access_key_id = g_strdup (self->access_key_id);
   info->secret_access_key = g_strdup (self->secret_access_key);
+  info->codesign_certificate_path = g_strdup (self->codesign_cert_path);
+  info->codesign_key_path = g_strdup (self->codesign_key_path);
   names = jd_sandbox_dup_thing_names (self);
   for (guint i = 0; names[i] != NULL; i++)
     {
@@ -1551,4 +1590,28 @@ jd_sandbox_get_thing_files (JdSandbox   *self,
     return FALSE;
   thing_paths (self->things_dir, thing_name, cert_path, key_path);
   return TRUE;
+}
+
+const char *
+jd_sandbox_get_codesign_cert_path (JdSandbox *self)
+{
+  g_return_val_if_fail (JD_IS_SANDBOX (self), NULL);
+
+  return self->codesign_cert_path;
+}
+
+const char *
+jd_sandbox_get_codesign_key_path (JdSandbox *self)
+{
+  g_return_val_if_fail (JD_IS_SANDBOX (self), NULL);
+
+  return self->codesign_key_path;
+}
+
+JdFileStore *
+jd_sandbox_get_file_store (JdSandbox *self)
+{
+  g_return_val_if_fail (JD_IS_SANDBOX (self), NULL);
+
+  return self->file_store;
 }

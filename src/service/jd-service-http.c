@@ -33,6 +33,7 @@ struct _JdServiceHttp
   char       *endpoint_address;
   SoupServer *server;
   guint16     port;
+  JdFileStore *file_store;   /* nullable */
 };
 
 G_DEFINE_FINAL_TYPE (JdServiceHttp, jd_service_http, G_TYPE_OBJECT)
@@ -710,7 +711,15 @@ op_describe_job (Request    *r,
 
   json_builder_begin_object (builder);
   if (document_only)
-    jd_service_json_add_string (builder, "document", job->document);
+    {
+      g_autofree char *substituted = NULL;
+
+      if (!before_substitution && r->self->file_store != NULL && job->document != NULL)
+        substituted = jd_file_store_substitute (r->self->file_store, job->document,
+                                                g_get_real_time () / G_USEC_PER_SEC,
+                                                JD_FILE_STORE_DEFAULT_EXPIRES);
+      jd_service_json_add_string (builder, "document", substituted != NULL ? substituted : job->document);
+    }
   else
     {
       jd_service_json_add_string (builder, "documentSource", job->document_source);
@@ -1299,6 +1308,12 @@ server_callback (SoupServer        *server,
   r.self = self;
   r.msg = msg;
   r.method = soup_server_message_get_method (msg);
+  /* Files: a presigned GET/HEAD carries its authentication in the query. */
+  if (self->file_store != NULL && jd_file_store_is_presigned_request (r.method, raw_path))
+    {
+      jd_file_store_serve (self->file_store, msg);
+      return;
+    }
   r.request_id = g_uuid_string_random ();
   r.body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   body_data = g_bytes_get_data (r.body, &body_len);
@@ -1324,6 +1339,12 @@ server_callback (SoupServer        *server,
       reply_error_full (&r, SOUP_STATUS_FORBIDDEN, jd_sigv4_error_to_aws_type (error->code),
                         error->message, NULL, NULL);
       g_debug ("%s %s refused: %s", r.method, raw_path, error->message);
+      return;
+    }
+
+  if (self->file_store != NULL && g_str_has_prefix (raw_path, JD_FILE_STORE_PATH_PREFIX))
+    {
+      jd_file_store_serve (self->file_store, msg);
       return;
     }
 
@@ -1373,6 +1394,7 @@ jd_service_http_dispose (GObject *object)
 
   jd_service_http_disconnect (self);
   g_clear_object (&self->store);
+  g_clear_object (&self->file_store);
 
   G_OBJECT_CLASS (jd_service_http_parent_class)->dispose (object);
 }
@@ -1544,4 +1566,13 @@ jd_service_http_get_store (JdServiceHttp *self)
   g_return_val_if_fail (JD_IS_SERVICE_HTTP (self), NULL);
 
   return self->store;
+}
+
+void
+jd_service_http_set_file_store (JdServiceHttp *self,
+                                JdFileStore   *file_store)
+{
+  g_return_if_fail (JD_IS_SERVICE_HTTP (self));
+
+  g_set_object (&self->file_store, file_store);
 }
