@@ -98,6 +98,43 @@ sample (pid_t   pid,
   return TRUE;
 }
 
+/* The thread of @pid that woke most between two samples, as "name (N/s)". */
+static char *
+busiest_thread (pid_t       pid,
+                GHashTable *before,
+                GHashTable *after,
+                double      seconds)
+{
+  GHashTableIter iter;
+  gpointer tid, count;
+  const char *best = NULL;
+  gsize best_delta = 0;
+  g_autofree char *path = NULL;
+  g_autofree char *comm = NULL;
+  g_autofree char *main_tid = g_strdup_printf ("%d", (int) pid);
+
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &tid, &count))
+    {
+      gsize was = GPOINTER_TO_SIZE (g_hash_table_lookup (before, tid));
+      gsize delta = GPOINTER_TO_SIZE (count) >= was ? GPOINTER_TO_SIZE (count) - was : 0;
+
+      if (delta > best_delta)
+        {
+          best = tid;
+          best_delta = delta;
+        }
+    }
+  if (best == NULL)
+    return g_strdup ("none");
+  path = g_strdup_printf ("/proc/%d/task/%s/comm", (int) pid, best);
+  if (!g_file_get_contents (path, &comm, NULL, NULL))
+    comm = g_strdup ("?");
+  return g_strdup_printf ("%s%s (%.1f/s)", g_strstrip (comm),
+                          strcmp (best, main_tid) == 0 ? ", the main thread" : "",
+                          best_delta / seconds);
+}
+
 /* Wake-ups between two samples, thread by thread: a thread that started in
  * between counts whole; one that ended in between is lost (thread-pool
  * workers come and go, so this can only undercount). */
@@ -332,8 +369,11 @@ main (int   argc,
   {
     Idle broker = idle_of (&s0[3], &s1[3], seconds);
 
+    g_autofree char *busiest = busiest_thread (app_pid, s0[0].wakeups, s1[0].wakeups, seconds);
+
     g_printerr ("idle: the app's sandbox broker (mosquitto) over %.0f s: %.2f CPU s, %.1f wake-ups/s\n",
                 seconds, broker.cpu_s, broker.wakeups_per_s);
+    g_printerr ("idle: the app's thread that woke most: %s\n", busiest);
   }
 
   stop (app);

@@ -284,8 +284,7 @@ main (int   argc,
   g_snprintf (b, sizeof b, "%.1f ms", base.p99);
   jd_bench_row ("App model on screen: GtkListView over 10,000 executions + 1,000 updates/s "
                 "(JdExecutionList vs GListStore replacing in place)",
-                "frame time, 99th percentile (lower is better)", a, b, ours.p99 / base.p99,
-                ours.p99 <= 2 * 16.7 ? "≤ 33 ms ✓" : "≤ 33 ms ✗");
+                "frame time, 99th percentile (lower is better)", a, b, ours.p99 / base.p99, "");
   g_snprintf (a, sizeof a, "%.2f ms", ours.burst);
   g_snprintf (b, sizeof b, "%.2f ms", base.burst);
   jd_bench_row ("App model", "longest dispatch of 10 updates (lower is better)", a, b,

@@ -19,6 +19,7 @@ prefix="$(cd "$builddir" && pwd)/conformance"
 packages=(
   "aws-iot-device-sdk-v2 1.28.0"
   "@aws-sdk/client-iot 3.1169.0"
+  "@aws-sdk/client-iot-jobs-data-plane 3.956.0"
 )
 
 installed_version () {

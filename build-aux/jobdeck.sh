@@ -106,12 +106,19 @@ case "$mode" in
     ;;
   test)
     rc=0
+    # Sanitized code runs several times slower: longer limits, and the UI
+    # tests' waits stretched to match (tests/app/jd-test-ui.c).
+    slow=()
+    if [ $sanitize -eq 1 ]; then
+      export JOBDECK_TEST_SLOWDOWN=3
+      slow=(--timeout-multiplier 3)
+    fi
     if [ "${JOBDECK_SKIP_CONFORMANCE:-}" != 1 ]; then
       "$top/build-aux/conformance-tools.sh" "$builddir" ||
         echo "The AWS-SDK conformance tests will fail: their tools could not be installed (see above)." >&2
     fi
     private_session xvfb-run -a -s '-screen 0 1280x800x24' \
-      meson test -C "$builddir" --print-errorlogs --num-processes 2 || rc=$?
+      meson test -C "$builddir" --print-errorlogs --num-processes 2 ${slow[@]+"${slow[@]}"} || rc=$?
     summary_rc=0
     python3 "$top/build-aux/test-summary.py" "$builddir/meson-logs/testlog.json" || summary_rc=$?
     [ $rc -ne 0 ] && exit $rc

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <mosquitto.h>
 
+#include "jd-sandbox-certs.h"
 #include "jd-test-sandbox.h"
 
 struct _JdTestSandbox
@@ -384,6 +385,26 @@ jd_test_device_new (JdTestSandbox  *sandbox,
   return self;
 }
 
+gboolean
+jd_test_sandbox_issue_identity (JdTestSandbox  *self,
+                                const char     *common_name,
+                                char          **cert_path,
+                                char          **key_path,
+                                GError        **error)
+{
+  g_autofree char *ca_key = g_build_filename (self->dir, "ca.key", NULL);
+  g_autofree char *cert_file = g_strconcat (common_name, ".identity.crt", NULL);
+  g_autofree char *key_file = g_strconcat (common_name, ".identity.key", NULL);
+  g_autoptr(JdSandboxCa) ca = jd_sandbox_ca_load_or_create (jd_sandbox_get_ca_path (self->sandbox),
+                                                            ca_key, error);
+
+  if (ca == NULL)
+    return FALSE;
+  *cert_path = g_build_filename (self->dir, cert_file, NULL);
+  *key_path = g_build_filename (self->dir, key_file, NULL);
+  return jd_sandbox_ca_issue (ca, JD_SANDBOX_CERT_CLIENT, common_name, *cert_path, *key_path, error);
+}
+
 void
 jd_test_device_free (JdTestDevice *self)
 {
@@ -410,7 +431,18 @@ jd_test_device_publish (JdTestDevice *self,
                         const char   *payload,
                         gssize        len)
 {
-  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  return jd_test_device_publish_full (self, topic, payload, len, FALSE, 10000);
+}
+
+gboolean
+jd_test_device_publish_full (JdTestDevice *self,
+                             const char   *topic,
+                             const char   *payload,
+                             gssize        len,
+                             gboolean      retain,
+                             guint         timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
   int mid = 0;
   gboolean acked = FALSE;
 
@@ -418,7 +450,7 @@ jd_test_device_publish (JdTestDevice *self,
     len = 0;
   else if (len < 0)
     len = strlen (payload);
-  if (mosquitto_publish (self->mosq, &mid, topic, (int) len, payload, 1, false) != MOSQ_ERR_SUCCESS)
+  if (mosquitto_publish (self->mosq, &mid, topic, (int) len, payload, 1, retain) != MOSQ_ERR_SUCCESS)
     return FALSE;
   while (!acked && g_get_monotonic_time () < end)
     {

@@ -55,11 +55,28 @@ JdTestDevice  *jd_test_device_new_full        (const char         *host,
                                                GError            **error);
 void           jd_test_device_free            (JdTestDevice       *self);
 
+/* Issues a client certificate for @common_name from the sandbox's CA into
+ * the sandbox folder (not a registered thing: what someone holding the CA
+ * could make). */
+gboolean       jd_test_sandbox_issue_identity (JdTestSandbox      *self,
+                                               const char         *common_name,
+                                               char              **cert_path,
+                                               char              **key_path,
+                                               GError            **error);
+
 /* Publishes at QoS 1 and waits for the PUBACK. @payload may be NULL (empty). */
 gboolean       jd_test_device_publish         (JdTestDevice       *self,
                                                const char         *topic,
                                                const char         *payload,
                                                gssize              len);
+/* Same, retained or not, waiting at most @timeout_ms for the PUBACK (a
+ * packet the broker refuses closes the connection and is never acked). */
+gboolean       jd_test_device_publish_full    (JdTestDevice       *self,
+                                               const char         *topic,
+                                               const char         *payload,
+                                               gssize              len,
+                                               gboolean            retain,
+                                               guint               timeout_ms);
 /* Publishes to $aws/things/<thing>/jobs/<suffix>. */
 gboolean       jd_test_device_request         (JdTestDevice       *self,
                                                const char         *suffix,

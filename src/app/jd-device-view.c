@@ -23,6 +23,7 @@
 #include "jd-cells.h"
 #include "jd-device-view.h"
 #include "jd-execution-details.h"
+#include "jd-execution-history.h"
 #include "jd-format.h"
 #include "jd-jobs-error.h"
 #include "jd-update-dialog.h"
@@ -50,6 +51,7 @@ struct _JdDeviceView
   GtkSingleSelection  *recent_selection;
   GHashTable          *left;               /* job ids that left the pending set this session */
   GHashTable          *fetching;           /* job ids whose document is being fetched */
+  GHashTable          *histories;          /* job id → JdExecutionHistory, this session */
   JdExecution         *watched;            /* the shown execution, for action states */
   GtkWidget           *focus_root;
   GPtrArray           *optional_columns;   /* hidden when folded */
@@ -247,10 +249,106 @@ document_fetched_cb (GObject      *object,
     g_debug ("Could not fetch a job document: %s", error->message);
 }
 
+static void update_queue_note (JdDeviceView *self);
+
 static void
 watched_changed_cb (JdDeviceView *self)
 {
   update_actions (self);
+  update_queue_note (self);
+}
+
+/* ---- history and the queue ---- */
+
+static JdExecutionHistory *
+history_for (JdDeviceView *self,
+             const char   *job_id)
+{
+  JdExecutionHistory *history = g_hash_table_lookup (self->histories, job_id);
+
+  if (history == NULL)
+    {
+      history = jd_execution_history_new ();
+      g_hash_table_insert (self->histories, g_strdup (job_id), history);
+    }
+  return history;
+}
+
+static void
+record (JdDeviceView *self,
+        JdExecution  *e)
+{
+  jd_execution_history_record (history_for (self, jd_execution_get_job_id (e)), e);
+}
+
+static void
+pending_notify_cb (JdExecution  *e,
+                   GParamSpec   *pspec,
+                   JdDeviceView *self)
+{
+  record (self, e);
+}
+
+static void
+watch_execution (JdDeviceView *self,
+                 JdExecution  *e)
+{
+  record (self, e);
+  g_signal_connect_object (e, "notify", G_CALLBACK (pending_notify_cb), self, 0);
+}
+
+static void
+unwatch_execution (JdDeviceView *self,
+                   JdExecution  *e)
+{
+  g_signal_handlers_disconnect_by_func (e, pending_notify_cb, self);
+}
+
+/* Why a queued execution still waits, from what the app knows: AWS hands
+ * out executions in progress first, then the queued ones oldest first. */
+static char *
+queue_note (JdDeviceView *self,
+            JdExecution  *e)
+{
+  guint ahead = 0;
+  guint running = 0;
+
+  if (e == NULL || jd_execution_get_status (e) != JD_EXECUTION_STATUS_QUEUED || self->model == NULL)
+    return NULL;
+
+  if (jd_execution_get_is_next (e))
+    return g_strdup (_("It is next: $next returns it. It waits for the device to start it (Start Next or Start)."));
+
+  for (guint i = 0; i < g_list_model_get_n_items (self->model); i++)
+    {
+      g_autoptr(JdExecution) item = g_list_model_get_item (self->model, i);
+
+      if (item == e)
+        break;
+      ahead++;
+      if (jd_execution_get_status (item) == JD_EXECUTION_STATUS_IN_PROGRESS)
+        running++;
+    }
+
+  if (running > 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u execution ahead of it in $next order, %u of them in progress: "
+                                         "the device finishes those first.",
+                                         "%u executions ahead of it in $next order, %u of them in progress: "
+                                         "the device finishes those first.", ahead),
+                            ahead, running);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u execution queued earlier is ahead of it in $next order.",
+                                       "%u executions queued earlier are ahead of it in $next order.", ahead),
+                          ahead);
+}
+
+static void
+update_queue_note (JdDeviceView *self)
+{
+  g_autofree char *note = queue_note (self, self->watched);
+
+  jd_execution_details_set_queue_note (self->details, note);
 }
 
 static void
@@ -265,6 +363,8 @@ selection_changed_cb (JdDeviceView *self)
     g_signal_connect_object (e, "notify::status", G_CALLBACK (watched_changed_cb), self, G_CONNECT_SWAPPED);
 
   jd_execution_details_set_execution (self->details, e);
+  jd_execution_details_set_history (self->details, e ? history_for (self, jd_execution_get_job_id (e)) : NULL);
+  update_queue_note (self);
   gtk_widget_set_visible (self->details_page, e != NULL);
   fetch_document (self, e);
   update_actions (self);
@@ -330,6 +430,8 @@ say_left (JdDeviceView      *self,
   g_autofree char *title = leave_title (status, job_id);
   AdwToast *toast = adw_toast_new (title);
 
+  /* What happened to a job beats what is on display now. */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   if (listed)
     {
       adw_toast_set_button_label (toast, _("_Show"));
@@ -381,11 +483,25 @@ add_recent (JdDeviceView *self,
   if (old >= 0)
     g_list_store_remove (self->recent, old);
   g_list_store_insert (self->recent, 0, e);
+
+  /* The final status, unless the app saw it already (a summary has no
+   * version or details to compare). */
+  {
+    GPtrArray *entries = jd_execution_history_get_entries (history_for (self, jd_execution_get_job_id (e)));
+    JdHistoryEntry *last = entries->len > 0 ? g_ptr_array_index (entries, entries->len - 1) : NULL;
+
+    if (last == NULL || last->status != jd_execution_get_status (e))
+      record (self, e);
+  }
+  /* What a describe adds later (the details) is history too. */
+  g_signal_handlers_disconnect_by_func (e, pending_notify_cb, self);
+  g_signal_connect_object (e, "notify", G_CALLBACK (pending_notify_cb), self, 0);
 }
 
 typedef struct {
   JdDeviceView *view;
   GPtrArray    *job_ids;    /* the ones that just left, to say what happened */
+  GHashTable   *gone;       /* job id → the JdExecution as last seen pending */
 } ListRequest;
 
 static void
@@ -393,7 +509,32 @@ list_request_free (ListRequest *request)
 {
   g_clear_object (&request->view);
   g_ptr_array_unref (request->job_ids);
+  g_hash_table_unref (request->gone);
   g_free (request);
+}
+
+static void
+recent_described_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(JdExecution) e = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdJobExecutionInfo) info = jd_control_plane_describe_job_execution_finish (JD_CONTROL_PLANE (object),
+                                                                                      result, &error);
+
+  if (info == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Could not describe a finished execution: %s", error->message);
+      return;
+    }
+
+  g_object_freeze_notify (G_OBJECT (e));
+  jd_execution_set_status_details (e, jd_job_execution_info_get_status_details (info));
+  if (jd_job_execution_info_get_version_number (info) >= 0)
+    jd_execution_set_version_number (e, jd_job_execution_info_get_version_number (info));
+  g_object_thaw_notify (G_OBJECT (e));
 }
 
 static void
@@ -456,6 +597,12 @@ listed_for_thing_cb (GObject      *object,
           /* ListJobExecutionsForThing orders by time; keep what it says. */
           add_recent (self, e);
           say_left (self, job_id, jd_job_execution_info_get_status (info), TRUE);
+
+          /* A summary has no statusDetails (a failure's reason): ask. */
+          jd_control_plane_describe_job_execution_async (JD_CONTROL_PLANE (object),
+                                                         jd_jobs_client_get_thing_name (self->client), job_id,
+                                                         jd_job_execution_info_get_execution_number (info),
+                                                         self->cancellable, recent_described_cb, g_object_ref (e));
         }
       else
         {
@@ -495,8 +642,14 @@ executions_left (JdDeviceView *self,
   request = g_new0 (ListRequest, 1);
   request->view = g_object_ref (self);
   request->job_ids = g_ptr_array_new_with_free_func (g_free);
+  request->gone = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   for (guint i = 0; i < gone->len; i++)
-    g_ptr_array_add (request->job_ids, g_strdup (jd_execution_get_job_id (g_ptr_array_index (gone, i))));
+    {
+      JdExecution *e = g_ptr_array_index (gone, i);
+
+      g_ptr_array_add (request->job_ids, g_strdup (jd_execution_get_job_id (e)));
+      g_hash_table_insert (request->gone, g_strdup (jd_execution_get_job_id (e)), g_object_ref (e));
+    }
 
   jd_control_plane_list_job_executions_for_thing_async (self->control_plane,
                                                         jd_jobs_client_get_thing_name (self->client),
@@ -523,7 +676,18 @@ items_changed_cb (JdDeviceView *self)
   g_hash_table_iter_init (&iter, self->listed);
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (!g_hash_table_contains (now, key))
-      g_ptr_array_add (gone, value);
+      {
+        g_ptr_array_add (gone, value);
+        unwatch_execution (self, value);
+      }
+  g_hash_table_iter_init (&iter, now);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (g_hash_table_lookup (self->listed, key) != value)
+      {
+        if (g_hash_table_lookup (self->listed, key) != NULL)
+          unwatch_execution (self, g_hash_table_lookup (self->listed, key));
+        watch_execution (self, value);
+      }
 
   if (gone->len > 0 && self->client != NULL)
     executions_left (self, gone);
@@ -532,6 +696,7 @@ items_changed_cb (JdDeviceView *self)
   self->listed = g_steal_pointer (&now);
 
   update_list_page (self);
+  update_queue_note (self);
 }
 
 /* ---- narrow widths and the focus ---- */
@@ -544,8 +709,21 @@ folded_changed_cb (JdDeviceView *self)
   /* Narrow: a click (or tap) opens the details; only the essential columns. */
   gtk_column_view_set_single_click_activate (self->column_view, folded);
   gtk_column_view_set_single_click_activate (self->recent_view, folded);
+
+  /* Removed rather than hidden: a hidden column still counts in GTK 4.8's
+   * measure of the table, which then scrolls sideways. */
   for (guint i = 0; i < self->optional_columns->len; i++)
-    gtk_column_view_column_set_visible (g_ptr_array_index (self->optional_columns, i), !folded);
+    {
+      GtkColumnViewColumn *column = g_ptr_array_index (self->optional_columns, i);
+      GtkColumnView *view = g_object_get_data (G_OBJECT (column), "jd-view");
+      gboolean shown = gtk_column_view_column_get_column_view (column) != NULL;
+
+      if (folded && shown)
+        gtk_column_view_remove_column (view, column);
+      else if (!folded && !shown)
+        gtk_column_view_insert_column (view, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (column), "jd-position")),
+                                       column);
+    }
 }
 
 static JdExecution *
@@ -973,6 +1151,18 @@ get_pending_done_cb (GObject      *object,
 
 /* ---- GObject ---- */
 
+/* Columns shown or hidden while the view was away are laid out anew. */
+static void
+jd_device_view_map (GtkWidget *widget)
+{
+  JdDeviceView *self = JD_DEVICE_VIEW (widget);
+
+  GTK_WIDGET_CLASS (jd_device_view_parent_class)->map (widget);
+  folded_changed_cb (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self->column_view));
+  gtk_widget_queue_resize (GTK_WIDGET (self->recent_view));
+}
+
 static void
 jd_device_view_root (GtkWidget *widget)
 {
@@ -1082,6 +1272,7 @@ jd_device_view_finalize (GObject *object)
   g_clear_pointer (&self->listed, g_hash_table_unref);
   g_clear_pointer (&self->left, g_hash_table_unref);
   g_clear_pointer (&self->fetching, g_hash_table_unref);
+  g_clear_pointer (&self->histories, g_hash_table_unref);
   g_clear_pointer (&self->optional_columns, g_ptr_array_unref);
 
   G_OBJECT_CLASS (jd_device_view_parent_class)->finalize (object);
@@ -1098,6 +1289,7 @@ jd_device_view_class_init (JdDeviceViewClass *klass)
   object_class->get_property = jd_device_view_get_property;
   object_class->set_property = jd_device_view_set_property;
   widget_class->root = jd_device_view_root;
+  widget_class->map = jd_device_view_map;
   widget_class->unroot = jd_device_view_unroot;
 
   properties[PROP_MODEL] =
@@ -1141,12 +1333,16 @@ jd_device_view_class_init (JdDeviceViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, folded_changed_cb);
 }
 
+/* The last column added, kept (with its place) to come and go with the width. */
 static GtkColumnViewColumn *
 last_column (GtkColumnView *view)
 {
   GListModel *columns = gtk_column_view_get_columns (view);
-  g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, g_list_model_get_n_items (columns) - 1);
+  guint position = g_list_model_get_n_items (columns) - 1;
+  GtkColumnViewColumn *column = g_list_model_get_item (columns, position);
 
+  g_object_set_data (G_OBJECT (column), "jd-view", view);
+  g_object_set_data (G_OBJECT (column), "jd-position", GUINT_TO_POINTER (position));
   return column;
 }
 
@@ -1161,12 +1357,13 @@ jd_device_view_init (JdDeviceView *self)
   self->listed = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   self->left = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->fetching = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->optional_columns = g_ptr_array_new ();
+  self->histories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->optional_columns = g_ptr_array_new_with_free_func (g_object_unref);
   self->recent = g_list_store_new (JD_TYPE_EXECUTION);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  jd_format_add_column (self->column_view, _("Job"), COLUMN_JOB, TRUE, 180, &callbacks, self);
+  jd_format_add_column (self->column_view, _("Job"), COLUMN_JOB, TRUE, -1, &callbacks, self);
   jd_format_add_column (self->column_view, _("Status"), COLUMN_STATUS, FALSE, 110, &callbacks, self);
   jd_format_add_column (self->column_view, _("Version"), COLUMN_VERSION, FALSE, 70, &callbacks, self);
   g_ptr_array_add (self->optional_columns, last_column (self->column_view));
@@ -1175,7 +1372,7 @@ jd_device_view_init (JdDeviceView *self)
   jd_format_add_column (self->column_view, _("Started"), COLUMN_STARTED, FALSE, 100, &callbacks, self);
   g_ptr_array_add (self->optional_columns, last_column (self->column_view));
 
-  jd_format_add_column (self->recent_view, _("Job"), COLUMN_JOB, TRUE, 180, &callbacks, self);
+  jd_format_add_column (self->recent_view, _("Job"), COLUMN_JOB, TRUE, -1, &callbacks, self);
   jd_format_add_column (self->recent_view, _("Status"), COLUMN_STATUS, FALSE, 110, &callbacks, self);
   jd_format_add_column (self->recent_view, _("Started"), COLUMN_STARTED, FALSE, 100, &callbacks, self);
   g_ptr_array_add (self->optional_columns, last_column (self->recent_view));
@@ -1229,6 +1426,14 @@ jd_device_view_set_model (JdDeviceView *self,
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_set_object (&self->model, model);
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, self->listed);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      unwatch_execution (self, value);
+  }
   g_hash_table_remove_all (self->listed);
 
   if (self->selection != NULL)
@@ -1258,6 +1463,8 @@ jd_device_view_set_model (JdDeviceView *self,
       JdExecution *e = g_list_model_get_item (model, i);
 
       g_hash_table_insert (self->listed, (gpointer) jd_execution_get_job_id (e), e);
+      watch_execution (self, e);
+      fetch_document (self, e);
     }
 
   update_list_page (self);
@@ -1302,6 +1509,7 @@ jd_device_view_set_jobs_client (JdDeviceView *self,
     {
       g_list_store_remove_all (self->recent);
       g_hash_table_remove_all (self->left);
+      g_hash_table_remove_all (self->histories);
     }
 
   g_set_object (&self->client, client);

@@ -52,6 +52,9 @@ struct _JdEventsView
   GCancellable        *history_cancellable;
   guint                save_id;
   gboolean             history_loaded;
+  gboolean             narrow;
+  guint                narrow_id;
+  GPtrArray           *optional_columns;   /* hidden when narrow */
 
   /* Template children */
   GtkScrolledWindow   *scroller;
@@ -465,6 +468,8 @@ history_loaded_cb (GObject      *object,
 
       jd_event_log_prepend_history (self->log, events);
     }
+  if (self->log != NULL)
+    g_object_set_data (G_OBJECT (self->log), "jd-history-loaded", GINT_TO_POINTER (TRUE));
 
   self->history_loaded = TRUE;
   log_changed_cb (self);
@@ -479,6 +484,13 @@ load_history (JdEventsView *self)
 
   if (self->history_file == NULL || self->log == NULL)
     return;
+
+  /* A log takes its history once, however often it is shown. */
+  if (g_object_get_data (G_OBJECT (self->log), "jd-history-loaded") != NULL)
+    {
+      self->history_loaded = TRUE;
+      return;
+    }
 
   self->history_cancellable = g_cancellable_new ();
   g_file_load_contents_async (self->history_file, self->history_cancellable, history_loaded_cb,
@@ -535,6 +547,58 @@ export_response_cb (GtkNativeDialog *chooser,
     }
 
   g_object_unref (chooser);
+}
+
+/* ---- narrow widths: only the essential columns ---- */
+
+#define NARROW_WIDTH 560
+
+static gboolean
+apply_narrow_cb (gpointer user_data)
+{
+  JdEventsView *self = user_data;
+
+  self->narrow_id = 0;
+  for (guint i = 0; i < self->optional_columns->len; i++)
+    gtk_column_view_column_set_visible (g_ptr_array_index (self->optional_columns, i), !self->narrow);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+jd_events_view_measure (GtkWidget      *widget,
+                        GtkOrientation  orientation,
+                        int             for_size,
+                        int            *minimum,
+                        int            *natural,
+                        int            *minimum_baseline,
+                        int            *natural_baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  if (child != NULL)
+    gtk_widget_measure (child, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+jd_events_view_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  JdEventsView *self = JD_EVENTS_VIEW (widget);
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+  gboolean narrow = width < NARROW_WIDTH;
+
+  if (child != NULL)
+    gtk_widget_allocate (child, width, height, baseline, NULL);
+
+  /* Columns change after this allocation, not during it. */
+  if (narrow != self->narrow)
+    {
+      self->narrow = narrow;
+      if (self->narrow_id == 0)
+        self->narrow_id = g_idle_add (apply_narrow_cb, self);
+    }
 }
 
 static void
@@ -600,6 +664,8 @@ jd_events_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->log, self);
   g_clear_object (&self->log);
   g_clear_pointer (&self->search, g_free);
+  g_clear_handle_id (&self->narrow_id, g_source_remove);
+  g_clear_pointer (&self->optional_columns, g_ptr_array_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), JD_TYPE_EVENTS_VIEW);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -626,7 +692,8 @@ jd_events_view_class_init (JdEventsViewClass *klass)
 
   gtk_source_init ();
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = jd_events_view_measure;
+  widget_class->size_allocate = jd_events_view_size_allocate;
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/jd-events-view.ui");
   gtk_widget_class_bind_template_child (widget_class, JdEventsView, stack);
   gtk_widget_class_bind_template_child (widget_class, JdEventsView, column_view);
@@ -656,6 +723,13 @@ jd_events_view_init (JdEventsView *self)
   jd_format_add_column (self->column_view, _("Kind"), COLUMN_KIND, FALSE, 190, &callbacks, self);
   jd_format_add_column (self->column_view, _("Job"), COLUMN_JOB, FALSE, 140, &callbacks, self);
   jd_format_add_column (self->column_view, _("Topic"), COLUMN_TOPIC, TRUE, -1, &callbacks, self);
+  {
+    GListModel *columns = gtk_column_view_get_columns (self->column_view);
+
+    self->optional_columns = g_ptr_array_new_with_free_func (g_object_unref);
+    g_ptr_array_add (self->optional_columns, g_list_model_get_item (columns, COLUMN_JOB));
+    g_ptr_array_add (self->optional_columns, g_list_model_get_item (columns, COLUMN_TOPIC));
+  }
 
   jd_format_json_view (self->payload_view);
 

@@ -25,6 +25,9 @@ struct _JdExecutionDetails
 
   JdExecution      *execution;
   GPtrArray        *detail_rows;
+  GPtrArray        *history_rows;
+  JdExecutionHistory *history;
+  char             *queue_note;
   guint             clock_id;
   JdClockResolution clock_resolution;
   GDateTime        *deadline;        /* when the step timer runs out, as last reported */
@@ -41,6 +44,8 @@ struct _JdExecutionDetails
   GtkLabel         *status_label;
   GtkLabel         *next_label;
   GtkLabel         *summary_label;
+  GtkLabel         *note_label;
+  AdwPreferencesGroup *history_group;
   AdwActionRow     *queued_row;
   AdwActionRow     *started_row;
   AdwActionRow     *updated_row;
@@ -112,6 +117,93 @@ refresh_status_details (JdExecutionDetails *self)
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->no_details_row), keys->len == 0);
+}
+
+static void
+refresh_history (JdExecutionDetails *self)
+{
+  GPtrArray *entries = self->history ? jd_execution_history_get_entries (self->history) : NULL;
+
+  for (guint i = 0; i < self->history_rows->len; i++)
+    adw_preferences_group_remove (self->history_group, g_ptr_array_index (self->history_rows, i));
+  g_ptr_array_set_size (self->history_rows, 0);
+
+  /* Newest first. */
+  for (guint i = entries ? entries->len : 0; i > 0; i--)
+    {
+      JdHistoryEntry *entry = g_ptr_array_index (entries, i - 1);
+      g_autoptr(GDateTime) local = g_date_time_to_local (entry->at);
+      g_autofree char *when = g_date_time_format (local, "%H:%M:%S");
+      g_autofree char *title = NULL;
+      g_autoptr(GString) subtitle = g_string_new (when);
+      GtkWidget *row = adw_action_row_new ();
+
+      if (entry->version_number >= 0)
+        /* Translators: a history entry, e.g. "In Progress · version 2" */
+        title = g_strdup_printf (_("%s · version %lld"), jd_format_status_label (entry->status),
+                                 (long long) entry->version_number);
+      else
+        title = g_strdup (jd_format_status_label (entry->status));
+
+      for (guint k = 0; entry->added[k] != NULL; k++)
+        /* Translators: a status detail added, "key=value" */
+        {
+          g_string_append_c (subtitle, '\n');
+          g_string_append_printf (subtitle, _("+ %s"), entry->added[k]);
+        }
+      for (guint k = 0; entry->changed[k] != NULL; k++)
+        g_string_append_printf (subtitle, "\n%s", entry->changed[k]);
+      for (guint k = 0; entry->removed[k] != NULL; k++)
+        /* Translators: a status detail removed, its key */
+        {
+          g_string_append_c (subtitle, '\n');
+          g_string_append_printf (subtitle, _("− %s"), entry->removed[k]);
+        }
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      adw_preferences_group_add (self->history_group, row);
+      g_ptr_array_add (self->history_rows, row);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->history_group), self->history_rows->len > 0);
+}
+
+/* Why it failed, prominent; or why a queued execution still waits. */
+static void
+refresh_note (JdExecutionDetails *self)
+{
+  JdExecution *e = self->execution;
+  JdExecutionStatus status = e ? jd_execution_get_status (e) : JD_EXECUTION_STATUS_UNKNOWN;
+  GHashTable *details = e ? jd_execution_get_status_details (e) : NULL;
+  const char *reason = NULL;
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->note_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->note_label), "dim-label");
+
+  if ((status == JD_EXECUTION_STATUS_FAILED || status == JD_EXECUTION_STATUS_REJECTED) && details != NULL)
+    {
+      reason = g_hash_table_lookup (details, "reason");
+      if (reason == NULL)
+        reason = g_hash_table_lookup (details, "stderr");
+    }
+
+  if (reason != NULL)
+    {
+      gtk_label_set_label (self->note_label, reason);
+      gtk_widget_add_css_class (GTK_WIDGET (self->note_label), "error");
+      gtk_widget_set_visible (GTK_WIDGET (self->note_label), TRUE);
+    }
+  else if (status == JD_EXECUTION_STATUS_QUEUED && self->queue_note != NULL)
+    {
+      gtk_label_set_label (self->note_label, self->queue_note);
+      gtk_widget_add_css_class (GTK_WIDGET (self->note_label), "dim-label");
+      gtk_widget_set_visible (GTK_WIDGET (self->note_label), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->note_label), FALSE);
 }
 
 static void
@@ -237,6 +329,7 @@ refresh (JdExecutionDetails *self)
   update_clock (self);
 
   refresh_status_details (self);
+  refresh_note (self);
 
   document = jd_format_json_pretty (jd_execution_get_job_document (e));
   gtk_source_buffer_set_highlight_syntax (GTK_SOURCE_BUFFER (buffer), document[0] != '\0');
@@ -299,6 +392,7 @@ jd_execution_details_dispose (GObject *object)
   GtkWidget *child;
 
   jd_execution_details_set_execution (self, NULL);
+  jd_execution_details_set_history (self, NULL);
   if (self->clock_id != 0)
     jd_clock_unwatch (jd_clock_get_default (), self->clock_id);
   self->clock_id = 0;
@@ -316,6 +410,8 @@ jd_execution_details_finalize (GObject *object)
   JdExecutionDetails *self = JD_EXECUTION_DETAILS (object);
 
   g_clear_pointer (&self->detail_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->history_rows, g_ptr_array_unref);
+  g_free (self->queue_note);
 
   G_OBJECT_CLASS (jd_execution_details_parent_class)->finalize (object);
 }
@@ -351,6 +447,8 @@ jd_execution_details_class_init (JdExecutionDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, status_label);
   gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, next_label);
   gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, note_label);
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, history_group);
   gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, queued_row);
   gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, started_row);
   gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, updated_row);
@@ -364,6 +462,7 @@ static void
 jd_execution_details_init (JdExecutionDetails *self)
 {
   self->detail_rows = g_ptr_array_new ();
+  self->history_rows = g_ptr_array_new ();
   self->last_timeout = -1;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -417,4 +516,48 @@ jd_execution_details_set_execution (JdExecutionDetails *self,
 
   refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXECUTION]);
+}
+
+static void
+history_changed_cb (JdExecutionDetails *self)
+{
+  refresh_history (self);
+}
+
+/**
+ * jd_execution_details_set_history:
+ * @history: (nullable): what the app saw of the shown execution
+ */
+void
+jd_execution_details_set_history (JdExecutionDetails *self,
+                                  JdExecutionHistory *history)
+{
+  g_return_if_fail (JD_IS_EXECUTION_DETAILS (self));
+
+  if (self->history == history)
+    return;
+
+  if (self->history != NULL)
+    g_signal_handlers_disconnect_by_func (self->history, history_changed_cb, self);
+  g_set_object (&self->history, history);
+  if (history != NULL)
+    g_signal_connect_object (history, "changed", G_CALLBACK (history_changed_cb), self, G_CONNECT_SWAPPED);
+  refresh_history (self);
+}
+
+/**
+ * jd_execution_details_set_queue_note:
+ * @note: (nullable): why a queued execution still waits, from what the app knows
+ */
+void
+jd_execution_details_set_queue_note (JdExecutionDetails *self,
+                                     const char         *note)
+{
+  g_return_if_fail (JD_IS_EXECUTION_DETAILS (self));
+
+  if (g_strcmp0 (self->queue_note, note) == 0)
+    return;
+  g_free (self->queue_note);
+  self->queue_note = g_strdup (note);
+  refresh_note (self);
 }

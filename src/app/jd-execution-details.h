@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "jd-execution.h"
+#include "jd-execution-history.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,9 @@ GtkWidget   *jd_execution_details_new           (void);
 JdExecution *jd_execution_details_get_execution (JdExecutionDetails *self);
 void         jd_execution_details_set_execution (JdExecutionDetails *self,
                                                  JdExecution        *execution);
+void         jd_execution_details_set_history   (JdExecutionDetails *self,
+                                                 JdExecutionHistory *history);
+void         jd_execution_details_set_queue_note (JdExecutionDetails *self,
+                                                  const char         *note);
 
 G_END_DECLS

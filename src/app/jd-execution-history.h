@@ -1,40 +1,32 @@
-/* jd-execution-history.h — one thing's execution of a job over time: every
- * status change the app saw or fetched, with its time, version and what
- * changed in statusDetails; the `reason` / `stderr` of a FAILED or REJECTED
- * execution on top; and for a QUEUED one, why it is still waiting, from
- * what the app knows (a scheduled start, the rollout rate, a closed
- * maintenance window, another execution ahead of it on the thing).
+/* jd-execution-history.h — what the app saw of one execution over time:
+ * each change of status, version or statusDetails, with what changed in the
+ * details (added, changed, removed keys).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include <adwaita.h>
+#include <gio/gio.h>
 
-#include "jd-control-plane.h"
-#include "jd-fleet-model.h"
-#include "jd-job.h"
+#include "jd-execution.h"
 
 G_BEGIN_DECLS
 
+typedef struct {
+  GDateTime         *at;              /* when the change happened (lastUpdatedAt), else when seen */
+  JdExecutionStatus  status;
+  gint64             version_number;
+  char             **added;           /* "key=value" */
+  char             **changed;         /* "key: old → new" */
+  char             **removed;         /* keys */
+} JdHistoryEntry;
+
 #define JD_TYPE_EXECUTION_HISTORY (jd_execution_history_get_type ())
-G_DECLARE_FINAL_TYPE (JdExecutionHistory, jd_execution_history, JD, EXECUTION_HISTORY, AdwWindow)
+G_DECLARE_FINAL_TYPE (JdExecutionHistory, jd_execution_history, JD, EXECUTION_HISTORY, GObject)
 
-/* @job, @model and @control_plane are optional: without them the window
- * shows what the row knows. */
-JdExecutionHistory *jd_execution_history_new (GtkWindow      *parent,
-                                              JdFleetRow     *row,
-                                              const char     *job_id,
-                                              JdJob          *job,
-                                              JdFleetModel   *model,
-                                              JdControlPlane *control_plane);
-
-/* The "why still queued" reasons found so far (for tests), newest last. */
-GStrv               jd_execution_history_dup_reasons (JdExecutionHistory *self);
-
-/* The reasons that follow from the job alone, at @now (epoch seconds). */
-GStrv               jd_execution_history_queued_reasons (JdJob        *job,
-                                                         JdFleetModel *model,
-                                                         gint64        now);
+JdExecutionHistory *jd_execution_history_new         (void);
+gboolean            jd_execution_history_record      (JdExecutionHistory *self,
+                                                      JdExecution        *execution);
+GPtrArray          *jd_execution_history_get_entries (JdExecutionHistory *self);
 
 G_END_DECLS

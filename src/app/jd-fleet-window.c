@@ -10,7 +10,7 @@
 
 #include <glib/gi18n.h>
 
-#include "jd-execution-history.h"
+#include "jd-history-window.h"
 #include "jd-fleet-poller.h"
 #include "jd-fleet-window.h"
 #include "jd-format.h"
@@ -527,11 +527,11 @@ activated_cb (GtkColumnView *view,
               JdFleetWindow *self)
 {
   g_autoptr(JdFleetRow) row = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
-  JdExecutionHistory *history;
+  JdHistoryWindow *history;
 
   if (row == NULL)
     return;
-  history = jd_execution_history_new (GTK_WINDOW (self), row, self->job_id, self->job, self->model,
+  history = jd_history_window_new (GTK_WINDOW (self), row, self->job_id, self->job, self->model,
                                       self->control_plane);
   gtk_window_present (GTK_WINDOW (history));
 }

@@ -163,12 +163,17 @@ jd_job_cells_progress (JdJob  *job,
   done = total - d->queued - d->in_progress;
   if (text != NULL)
     {
+      g_autoptr(GString) words = g_string_new (NULL);
+
+      /* Translators: finished executions of all, e.g. "3 of 5" */
+      g_string_printf (words, _("%u of %u"), done, total);
+      if (d->succeeded > 0)
+        /* Translators: joined to "3 of 5", e.g. "3 of 5 · 2 succeeded" */
+        g_string_append_printf (words, _(" · %u succeeded"), d->succeeded);
       if (n_failed (d) > 0)
-        /* Translators: finished executions of all, then the failed ones, e.g. "3 of 5 · 1 failed" */
-        *text = g_strdup_printf (_("%u of %u · %u failed"), done, total, n_failed (d));
-      else
-        /* Translators: finished executions of all, e.g. "3 of 5" */
-        *text = g_strdup_printf (_("%u of %u"), done, total);
+        /* Translators: joined to "3 of 5", e.g. "3 of 5 · 1 failed" */
+        g_string_append_printf (words, _(" · %u failed"), n_failed (d));
+      *text = g_string_free (g_steal_pointer (&words), FALSE);
     }
   return total > 0 ? (double) done / total : 0;
 }

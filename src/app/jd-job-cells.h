@@ -22,7 +22,7 @@ void        jd_job_cells_status_pill   (GtkLabel    *label,
 /* "MyThing, group Fleet"; NULL while the targets are unknown (a summary). */
 char       *jd_job_cells_targets_text  (JdJob       *job);
 /* Finished executions over all of them (0..1), or -1 without counters;
- * @text: "3 of 5 · 1 failed". */
+ * @text: "3 of 5 · 2 succeeded · 1 failed". */
 double      jd_job_cells_progress      (JdJob       *job,
                                         char       **text);
 

@@ -13,6 +13,7 @@
 #include "jd-aws-error.h"
 #include "jd-cancel-job-dialog.h"
 #include "jd-delete-job-dialog.h"
+#include "jd-fleet-window.h"
 #include "jd-jobs-view-private.h"
 
 /* One cancel or delete in flight: keeps the view alive until it answered. */
@@ -193,6 +194,35 @@ delete_action (GtkWidget  *widget,
 }
 
 static void
+show_executions_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  JdJobsView *self = JD_JOBS_VIEW (widget);
+  JdJob *job = _jd_jobs_view_selected_job (self);
+  JdControlPlane *control_plane = jd_job_list_get_control_plane (self->jobs);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkApplication *application = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
+  JdFleetWindow *fleet;
+
+  if (job == NULL || control_plane == NULL)
+    return;
+
+  /* One window per job: bring an open one forward. */
+  if (application != NULL)
+    for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+      if (JD_IS_FLEET_WINDOW (l->data) &&
+          g_strcmp0 (jd_fleet_window_get_job_id (l->data), jd_job_get_job_id (job)) == 0)
+        {
+          gtk_window_present (l->data);
+          return;
+        }
+
+  fleet = jd_fleet_window_new (application, control_plane, jd_job_get_job_id (job));
+  gtk_window_present (GTK_WINDOW (fleet));
+}
+
+static void
 refresh_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
@@ -206,6 +236,8 @@ _jd_jobs_view_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "jobs.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "jobs.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "jobs.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "jobs.show-executions", NULL, show_executions_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "jobs.show-executions", NULL);
 }
 
 void
@@ -219,6 +251,7 @@ _jd_jobs_view_update_actions (JdJobsView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "jobs.cancel",
                                  connected && job != NULL &&
                                  (status == JD_JOB_STATUS_IN_PROGRESS || status == JD_JOB_STATUS_SCHEDULED));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "jobs.show-executions", connected && job != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "jobs.delete",
                                  connected && job != NULL && status != JD_JOB_STATUS_DELETION_IN_PROGRESS);
 }

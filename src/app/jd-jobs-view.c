@@ -244,6 +244,16 @@ update_sync_label (JdJobsView *self)
   g_autofree char *updated = NULL;
   g_autofree char *text = NULL;
 
+  if (self->failing)
+    {
+      g_autofree char *failed = interval > 0
+        /* Translators: the job list could not be fetched; it tries again every N seconds */
+        ? g_strdup_printf (_("Could not refresh · retrying every %u s"), interval)
+        : g_strdup (_("Could not refresh"));
+
+      gtk_label_set_label (self->sync_label, failed);
+      return;
+    }
   if (when == NULL)
     {
       gtk_label_set_label (self->sync_label, "");
@@ -362,7 +372,7 @@ list_refreshed_cb (JdJobsView   *self,
           gtk_label_set_label (self->count_label, "");
         }
       self->failing = TRUE;
-      gtk_label_set_label (self->sync_label, _("Could not refresh"));
+      update_sync_label (self);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), details);
       return;
     }
@@ -539,15 +549,15 @@ jd_jobs_view_dispose (GObject *object)
   g_clear_object (&self->actions_cancellable);
   g_clear_handle_id (&self->clock_id, g_source_remove);
 
-  if (self->jobs != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->jobs, self);
-      jd_job_list_set_control_plane (self->jobs, NULL);
-    }
   if (self->selection != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->selection, self);
       gtk_column_view_set_model (self->column_view, NULL);
+    }
+  if (self->jobs != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->jobs, self);
+      jd_job_list_set_control_plane (self->jobs, NULL);
     }
   if (self->details != NULL)
     {

@@ -1,7 +1,13 @@
 /* jd-new-job-dialog.c — the New Job dialog.
  *
  * The dialog only collects and validates; the window sends CreateJob and tells
- * the dialog how it went (set_busy, show_error, or closing it).
+ * the dialog how it went (set_busy, show_create_error, or closing it).
+ *
+ * Problems are said in words at the field they belong to: a document that is
+ * not JSON as "line 3, column 12: expected ',' or '}'" with the spot marked
+ * in the editor (jd_json_syntax_check), a target AWS does not know as "Thing
+ * Ghost does not exist" under the targets, a taken job id under the job id;
+ * AWS's own type and message stay behind Details.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,13 +15,20 @@
 
 #define G_LOG_DOMAIN "jd-app"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <gtksourceview/gtksource.h>
 #include <json-glib/json-glib.h>
 
+#include "jd-aws-error.h"
+#include "jd-control-plane-error.h"
 #include "jd-format.h"
+#include "jd-json-syntax.h"
 #include "jd-new-job-dialog.h"
 #include "jd-topic.h"
+
+#define ERROR_TAG "jd-syntax-error"
 
 struct _JdNewJobDialog
 {
@@ -23,11 +36,17 @@ struct _JdNewJobDialog
 
   char            *problem;
   gboolean         busy;
+  /* What CreateJob said about a field, until that field changes. */
+  char            *server_job_id_problem;
+  char            *server_targets_problem;
 
   /* Template children */
   GtkButton       *create_button;
   GtkRevealer     *error_revealer;
   GtkLabel        *error_label;
+  GtkExpander     *error_details_expander;
+  GtkLabel        *error_details_label;
+  GtkLabel        *targets_hint;
   AdwEntryRow     *job_id_row;
   GtkLabel        *job_id_hint;
   AdwEntryRow     *description_row;
@@ -85,6 +104,90 @@ set_row_error (GtkWidget *row,
     gtk_widget_remove_css_class (row, "error");
 }
 
+static void
+set_hint_error (GtkLabel *hint,
+                gboolean  error)
+{
+  if (error)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (hint), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (hint), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (hint), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (hint), "dim-label");
+    }
+}
+
+static const char *
+syntax_problem_words (JdJsonSyntaxProblem problem)
+{
+  switch (problem)
+    {
+    case JD_JSON_SYNTAX_EMPTY:
+      return _("the document is empty");
+    case JD_JSON_SYNTAX_EXPECTED_VALUE:
+      return _("expected a value");
+    case JD_JSON_SYNTAX_EXPECTED_NAME:
+      return _("expected a name in double quotes");
+    case JD_JSON_SYNTAX_EXPECTED_COLON:
+      return _("expected ':' after the name");
+    case JD_JSON_SYNTAX_EXPECTED_OBJECT_END:
+      return _("expected ',' or '}'");
+    case JD_JSON_SYNTAX_EXPECTED_ARRAY_END:
+      return _("expected ',' or ']'");
+    case JD_JSON_SYNTAX_TRAILING_COMMA:
+      return _("a comma with nothing after it");
+    case JD_JSON_SYNTAX_UNTERMINATED_STRING:
+      return _("this text in quotes is not closed");
+    case JD_JSON_SYNTAX_INVALID_ESCAPE:
+      return _("not a valid escape after '\\'");
+    case JD_JSON_SYNTAX_CONTROL_CHARACTER:
+      return _("a tab or control character inside quotes");
+    case JD_JSON_SYNTAX_INVALID_NUMBER:
+      return _("not a valid number");
+    case JD_JSON_SYNTAX_INVALID_LITERAL:
+      return _("expected a value (true, false and null are written in lower case)");
+    case JD_JSON_SYNTAX_TRAILING_TEXT:
+      return _("more text after the end of the document");
+    case JD_JSON_SYNTAX_TOO_DEEP:
+      return _("nested too deeply");
+    case JD_JSON_SYNTAX_INVALID_UTF8:
+      return _("not valid UTF-8 text");
+    case JD_JSON_SYNTAX_OK:
+    default:
+      return "";
+    }
+}
+
+/* Marks the spot of @syntax in the editor (the character there, or the line
+ * end), or clears the mark when %NULL. */
+static void
+mark_syntax_error (JdNewJobDialog          *self,
+                   const JdJsonSyntaxError *syntax)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->document_view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_remove_tag_by_name (buffer, ERROR_TAG, &start, &end);
+  if (syntax == NULL)
+    return;
+
+  gtk_text_buffer_get_iter_at_line_offset (buffer, &start, (int) syntax->line - 1, (int) syntax->column - 1);
+  end = start;
+  if (gtk_text_iter_ends_line (&end) || !gtk_text_iter_forward_char (&end))
+    {
+      /* At a line's end: mark the last character before it. */
+      if (!gtk_text_iter_starts_line (&start))
+        gtk_text_iter_backward_char (&start);
+      else
+        gtk_text_iter_forward_to_line_end (&end);
+    }
+  gtk_text_buffer_apply_tag_by_name (buffer, ERROR_TAG, &start, &end);
+}
+
 /* Splits the targets row on commas and white space. */
 static GStrv
 split_targets (const char *text)
@@ -110,6 +213,7 @@ validate (JdNewJobDialog *self)
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) json_error = NULL;
   g_auto(GStrv) targets = split_targets (targets_text);
+  JdJsonSyntaxError syntax;
   const char *job_id_problem = NULL;
   g_autofree char *document_problem = NULL;
   g_autofree char *targets_problem = NULL;
@@ -120,14 +224,27 @@ validate (JdNewJobDialog *self)
     job_id_problem = _("A job id has at most 64 characters");
   else if (!jd_topic_is_valid_job_id (job_id, -1))
     job_id_problem = _("Use only letters, digits, “-” and “_”");
+  else if (self->server_job_id_problem != NULL)
+    job_id_problem = self->server_job_id_problem;
 
   gtk_label_set_label (self->job_id_hint, job_id_problem ? job_id_problem
                                                         : _("Letters, digits, “-” and “_”; unique in the account"));
   set_row_error (GTK_WIDGET (self->job_id_row), job_id_problem != NULL && job_id[0] != '\0');
+  set_hint_error (self->job_id_hint, job_id_problem != NULL && job_id[0] != '\0');
   gtk_widget_set_visible (GTK_WIDGET (self->job_id_hint), TRUE);
 
-  if (document[0] == '\0' || g_strstrip (document)[0] == '\0')
+  mark_syntax_error (self, NULL);
+  /* Not g_strstrip(): the spot of a syntax error is counted in the text as typed. */
+  if (strspn (document, " \t\r\n") == strlen (document))
     document_problem = g_strdup (_("Enter a job document"));
+  else if (!jd_json_syntax_check (document, -1, &syntax))
+    {
+      /* Translators: where a job document stops being JSON and what belongs
+       * there, e.g. "line 3, column 12: expected ',' or '}'" */
+      document_problem = g_strdup_printf (_("line %u, column %u: %s"), syntax.line, syntax.column,
+                                          syntax_problem_words (syntax.problem));
+      mark_syntax_error (self, &syntax);
+    }
   else if (!json_parser_load_from_data (parser, document, -1, &json_error))
     document_problem = g_strdup_printf (_("Not valid JSON: %s"), json_error->message);
   else if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -153,7 +270,12 @@ validate (JdNewJobDialog *self)
     for (guint i = 0; targets[i] != NULL && targets_problem == NULL; i++)
       if (!jd_topic_is_valid_thing_name (targets[i], -1))
         targets_problem = g_strdup_printf (_("“%s” is not a valid thing name"), targets[i]);
+  if (targets_problem == NULL && self->server_targets_problem != NULL)
+    targets_problem = g_strdup (self->server_targets_problem);
   set_row_error (GTK_WIDGET (self->targets_row), targets_problem != NULL);
+  /* Only what needs saying: not "Name at least one thing" before anything is typed. */
+  gtk_label_set_label (self->targets_hint, targets_problem);
+  gtk_widget_set_visible (GTK_WIDGET (self->targets_hint), targets_problem != NULL && targets[0] != NULL);
 
   g_clear_pointer (&self->problem, g_free);
   if (job_id_problem != NULL)
@@ -171,6 +293,8 @@ static void
 field_changed_cb (JdNewJobDialog *self)
 {
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  g_clear_pointer (&self->server_job_id_problem, g_free);
+  g_clear_pointer (&self->server_targets_problem, g_free);
   validate (self);
 }
 
@@ -238,6 +362,8 @@ jd_new_job_dialog_finalize (GObject *object)
   JdNewJobDialog *self = JD_NEW_JOB_DIALOG (object);
 
   g_clear_pointer (&self->problem, g_free);
+  g_clear_pointer (&self->server_job_id_problem, g_free);
+  g_clear_pointer (&self->server_targets_problem, g_free);
 
   G_OBJECT_CLASS (jd_new_job_dialog_parent_class)->finalize (object);
 }
@@ -269,6 +395,9 @@ jd_new_job_dialog_class_init (JdNewJobDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, create_button);
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, error_details_expander);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, error_details_label);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, targets_hint);
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, job_id_row);
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, job_id_hint);
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, description_row);
@@ -299,6 +428,11 @@ jd_new_job_dialog_init (JdNewJobDialog *self)
   jd_format_json_view (self->document_view);
 
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->document_view));
+  gtk_text_buffer_create_tag (buffer, ERROR_TAG,
+                              "underline", PANGO_UNDERLINE_ERROR,
+                              "underline-rgba", &(GdkRGBA) { 0.88, 0.11, 0.14, 1.0 },
+                              "background-rgba", &(GdkRGBA) { 0.88, 0.11, 0.14, 0.25 },
+                              NULL);
   g_signal_connect_object (buffer, "changed", G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
 
   jd_new_job_dialog_set_document (self, templates[0].document);
@@ -430,6 +564,15 @@ jd_new_job_dialog_set_job_id (JdNewJobDialog *self,
 }
 
 void
+jd_new_job_dialog_set_targets (JdNewJobDialog *self,
+                               const char     *targets)
+{
+  g_return_if_fail (JD_IS_NEW_JOB_DIALOG (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->targets_row), targets ? targets : "");
+}
+
+void
 jd_new_job_dialog_set_document (JdNewJobDialog *self,
                                 const char     *document)
 {
@@ -469,5 +612,88 @@ jd_new_job_dialog_show_error (JdNewJobDialog *self,
   g_return_if_fail (JD_IS_NEW_JOB_DIALOG (self));
 
   gtk_label_set_label (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_details_expander), FALSE);
   gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
+}
+
+/* The target @message is about, if it names one of @targets as a word. */
+static const char *
+target_named_in (const char        *message,
+                 const char *const *targets)
+{
+  for (guint i = 0; message != NULL && targets[i] != NULL; i++)
+    {
+      gsize len = strlen (targets[i]);
+
+      for (const char *p = strstr (message, targets[i]); p != NULL; p = strstr (p + 1, targets[i]))
+        {
+          gboolean starts = p == message || !(g_ascii_isalnum (p[-1]) || strchr ("_-:", p[-1]) != NULL);
+          gboolean ends = !(g_ascii_isalnum (p[len]) || strchr ("_-:", p[len]) != NULL);
+
+          if (starts && ends)
+            return targets[i];
+        }
+    }
+  return NULL;
+}
+
+/**
+ * jd_new_job_dialog_show_create_error:
+ * @error: why CreateJob failed
+ *
+ * Says it at the field it is about when it is about one (an unknown target,
+ * a job id in use), otherwise at the top; AWS's type, message and HTTP
+ * status go behind Details. Nothing the user typed is lost.
+ */
+void
+jd_new_job_dialog_show_create_error (JdNewJobDialog *self,
+                                     const GError   *error)
+{
+  const char *aws_type;
+  const char *aws_message;
+  g_autofree char *details = NULL;
+  g_auto(GStrv) targets = NULL;
+  const char *target;
+  const char *summary;
+
+  g_return_if_fail (JD_IS_NEW_JOB_DIALOG (self));
+  g_return_if_fail (error != NULL);
+
+  aws_type = jd_control_plane_error_get_aws_type (error);
+  aws_message = jd_control_plane_error_get_aws_message (error);
+  details = jd_aws_error_details (error);
+  targets = jd_new_job_dialog_dup_targets (self);
+  target = target_named_in (aws_message, (const char *const *) targets);
+
+  g_clear_pointer (&self->server_job_id_problem, g_free);
+  g_clear_pointer (&self->server_targets_problem, g_free);
+
+  if (g_strcmp0 (aws_type, "ResourceAlreadyExistsException") == 0)
+    {
+      self->server_job_id_problem = g_strdup (_("A job with this id already exists; choose another one"));
+      summary = _("The job was not created: its id is taken.");
+    }
+  else if (target != NULL &&
+           (g_strcmp0 (aws_type, "ResourceNotFoundException") == 0 ||
+            g_strcmp0 (aws_type, "InvalidRequestException") == 0))
+    {
+      /* Translators: %s is a thing name among a job's targets */
+      self->server_targets_problem = g_strdup_printf (_("Thing %s does not exist"), target);
+      summary = _("The job was not created: a target does not exist.");
+    }
+  else if (aws_type != NULL)
+    summary = aws_message != NULL && aws_message[0] != '\0' ? aws_message : _("The control plane refused the job.");
+  else
+    summary = error->message;
+
+  validate (self);
+  gtk_label_set_label (self->error_label, summary);
+  gtk_label_set_label (self->error_details_label, details);
+  gtk_expander_set_expanded (self->error_details_expander, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_details_expander), aws_type != NULL);
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+  if (self->server_targets_problem != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->targets_row));
+  else if (self->server_job_id_problem != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->job_id_row));
 }

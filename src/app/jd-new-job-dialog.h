@@ -27,11 +27,16 @@ guint           jd_new_job_dialog_get_timeout_minutes  (JdNewJobDialog *self);
 
 void            jd_new_job_dialog_set_job_id           (JdNewJobDialog *self,
                                                         const char     *job_id);
+/* Thing names separated by commas. */
+void            jd_new_job_dialog_set_targets          (JdNewJobDialog *self,
+                                                        const char     *targets);
 void            jd_new_job_dialog_set_document         (JdNewJobDialog *self,
                                                         const char     *document);
 void            jd_new_job_dialog_set_busy             (JdNewJobDialog *self,
                                                         gboolean        busy);
 void            jd_new_job_dialog_show_error           (JdNewJobDialog *self,
                                                         const char     *message);
+void            jd_new_job_dialog_show_create_error    (JdNewJobDialog *self,
+                                                        const GError   *error);
 
 G_END_DECLS

@@ -115,12 +115,6 @@ typedef struct
   JdSecretKind     kind;
 } SecretLoad;
 
-typedef struct
-{
-  guint   pending;
-  GError *error;
-} SaveData;
-
 static const guint ports[] = { 8883, 443 };
 
 #define VALIDATE_DELAY_MS 150
@@ -618,83 +612,29 @@ control_plane_tested_cb (GObject      *source,
 }
 
 static void
-store_done (GTask  *task,
-            GError *error);
-
-static void
-stored_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  jd_credentials_store_finish (result, &error);
-  store_done (task, error);
-}
-
-static void
-secret_stored_cb (GObject      *source,
+profile_saved_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  jd_credentials_store_secret_finish (result, &error);
-  store_done (task, error);
-}
-
-static void
-add_to_list (JdProfileEditor *self)
-{
-  g_auto(GStrv) ids = g_settings_get_strv (self->settings, "profiles");
-  g_autoptr(GStrvBuilder) builder = NULL;
-  g_auto(GStrv) new_ids = NULL;
-
-  if (g_strv_contains ((const char *const *) ids, self->profile_id))
-    return;
-
-  builder = g_strv_builder_new ();
-  g_strv_builder_addv (builder, (const char **) ids);
-  g_strv_builder_add (builder, self->profile_id);
-  new_ids = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "profiles", (const char *const *) new_ids);
-}
-
-static void
-store_done (GTask  *task,
-            GError *error)
-{
   JdProfileEditor *self = g_task_get_source_object (task);
-  SaveData *data = g_task_get_task_data (task);
-
-  if (error != NULL && data->error == NULL)
-    data->error = error;
-  else if (error != NULL)
-    g_error_free (error);
-
-  if (--data->pending > 0)
-    return;
+  GError *error = NULL;
 
   self->saving = FALSE;
 
-  if (data->error != NULL)
+  if (!jd_profile_save_finish (JD_PROFILE (source), result, &error))
     {
       if (!self->disposed)
         {
           g_autofree char *message = g_strdup_printf (_("The profile could not be saved: %s"),
-                                                      data->error->message);
+                                                      error->message);
           show_error (self, message);
           update_can_save (self);
         }
-      g_task_return_error (task, g_steal_pointer (&data->error));
+      g_task_return_error (task, error);
       return;
     }
 
-  g_settings_apply (jd_profile_get_settings (self->draft));
-  if (self->is_new)
-    add_to_list (self);
   self->had_credentials = current_source (self) == JD_PROFILE_CREDENTIALS_KEYRING &&
                           !str_empty (row_text (self->access_key_row));
   self->had_passphrase = !str_empty (row_text (self->passphrase_row));
@@ -703,13 +643,6 @@ store_done (GTask  *task,
     update_can_save (self);
   g_signal_emit (self, signals[SAVED], 0);
   g_task_return_boolean (task, TRUE);
-}
-
-static void
-save_data_free (SaveData *data)
-{
-  g_clear_error (&data->error);
-  g_free (data);
 }
 
 static void
@@ -1224,11 +1157,7 @@ jd_profile_editor_save_async (JdProfileEditor     *self,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *name = NULL;
-  SaveData *data;
-  const char *access_key;
-  const char *secret;
-  const char *passphrase;
+  JdProfileSecrets secrets = { 0 };
 
   g_return_if_fail (JD_IS_PROFILE_EDITOR (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -1243,55 +1172,18 @@ jd_profile_editor_save_async (JdProfileEditor     *self,
       return;
     }
 
-  data = g_new0 (SaveData, 1);
-  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
   self->saving = TRUE;
   show_error (self, NULL);
   update_can_save (self);
 
-  name = jd_profile_dup_name (self->draft);
-  access_key = row_text (self->access_key_row);
-  secret = row_text (self->secret_row);
-  passphrase = row_text (self->passphrase_row);
-
-  /* One extra count, dropped below, so nothing finishes before all start. */
-  data->pending = 1;
-
-  if (current_source (self) == JD_PROFILE_CREDENTIALS_KEYRING &&
-      !str_empty (access_key) && !str_empty (secret))
-    {
-      g_autoptr(JdCredentials) credentials =
-        jd_credentials_new (access_key, secret, row_text (self->token_row), NULL);
-
-      data->pending++;
-      jd_credentials_store_async (credentials, self->profile_id, name, cancellable,
-                                  stored_cb, g_object_ref (task));
-    }
-  else if (self->had_credentials)
-    {
-      static const JdSecretKind kinds[] = {
-        JD_SECRET_KIND_ACCESS_KEY_ID,
-        JD_SECRET_KIND_SECRET_ACCESS_KEY,
-        JD_SECRET_KIND_SESSION_TOKEN,
-      };
-
-      for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-        {
-          data->pending++;
-          jd_credentials_store_secret_async (self->profile_id, kinds[i], name, NULL, cancellable,
-                                             secret_stored_cb, g_object_ref (task));
-        }
-    }
-
-  if (!str_empty (passphrase) || self->had_passphrase)
-    {
-      data->pending++;
-      jd_credentials_store_secret_async (self->profile_id, JD_SECRET_KIND_KEY_PASSPHRASE, name,
-                                         str_empty (passphrase) ? NULL : passphrase, cancellable,
-                                         secret_stored_cb, g_object_ref (task));
-    }
-
-  store_done (task, NULL);
+  secrets.access_key_id = row_text (self->access_key_row);
+  secrets.secret_access_key = row_text (self->secret_row);
+  secrets.session_token = row_text (self->token_row);
+  secrets.key_passphrase = row_text (self->passphrase_row);
+  secrets.clear_credentials = self->had_credentials;
+  secrets.clear_key_passphrase = self->had_passphrase;
+  jd_profile_save_async (self->draft, self->is_new ? self->settings : NULL, &secrets, cancellable,
+                         profile_saved_cb, g_steal_pointer (&task));
 }
 
 gboolean

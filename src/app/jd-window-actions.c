@@ -128,12 +128,7 @@ create_job_done_cb (GObject      *object,
       jd_jobs_view_refresh (request->window->jobs_view);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      const char *type = jd_control_plane_error_get_aws_type (error);
-      g_autofree char *text = type ? g_strdup_printf ("%s: %s", type, error->message) : g_strdup (error->message);
-
-      jd_new_job_dialog_show_error (request->dialog, text);
-    }
+    jd_new_job_dialog_show_create_error (request->dialog, error);
 
   create_request_free (request);
 }

@@ -553,6 +553,19 @@ jd_window_get_jobs_view (JdWindow *self)
 }
 
 /**
+ * jd_window_get_events_view:
+ *
+ * Returns: (transfer none): the Events view
+ */
+GtkWidget *
+jd_window_get_events_view (JdWindow *self)
+{
+  g_return_val_if_fail (JD_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->events_view);
+}
+
+/**
  * jd_window_export_events_to:
  * @file: where to write the JSON Lines
  *

@@ -22,6 +22,7 @@ void          jd_window_add_toast          (JdWindow      *self,
 JdSession    *jd_window_get_session        (JdWindow      *self);
 JdDeviceView *jd_window_get_device_view    (JdWindow      *self);
 GtkWidget    *jd_window_get_jobs_view      (JdWindow      *self);
+GtkWidget    *jd_window_get_events_view    (JdWindow      *self);
 void          jd_window_export_events_to   (JdWindow      *self,
                                             GFile         *file);
 

@@ -111,6 +111,7 @@ failed_out_closed_cb (GObject      *source,
   VerifyData *data = g_task_get_task_data (task);
 
   g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, NULL);
+  g_clear_object (&data->out);
   g_file_delete_async (data->part, JD_CODESIGN_IO_PRIORITY, NULL, part_deleted_cb, task);
 }
 
@@ -121,14 +122,18 @@ fail (GTask  *task,
 {
   VerifyData *data = g_task_get_task_data (task);
 
-  if (data->out == NULL)
+  if (data->part == NULL)
     {
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
+  /* A partial or unverified file never stays behind. */
   data->failure = error;
-  g_output_stream_close_async (data->out, JD_CODESIGN_IO_PRIORITY, NULL, failed_out_closed_cb, task);
+  if (data->out != NULL)
+    g_output_stream_close_async (data->out, JD_CODESIGN_IO_PRIORITY, NULL, failed_out_closed_cb, task);
+  else
+    g_file_delete_async (data->part, JD_CODESIGN_IO_PRIORITY, NULL, part_deleted_cb, task);
 }
 
 static void
@@ -136,13 +141,16 @@ moved_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
   GError *error = NULL;
 
   if (!g_file_move_finish (G_FILE (source), result, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+    {
+      fail (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
 }
 
 static void
@@ -501,4 +509,177 @@ jd_codesign_verify_finish (GAsyncResult *result,
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- a whole document ---- */
+
+typedef struct {
+  GPtrArray *files;
+  GPtrArray *results;
+  SoupSession *session;
+  char *certificate_path;
+  JdCodesignProgressFunc progress;
+  gpointer progress_data;
+  GDestroyNotify progress_destroy;
+  guint next;
+  guint64 done_bytes;
+  gint64 total;
+} DocumentData;
+
+static void
+result_free (JdCodesignResult *result)
+{
+  g_clear_object (&result->file);
+  g_clear_error (&result->error);
+  g_free (result);
+}
+
+static void
+document_data_free (DocumentData *data)
+{
+  g_clear_pointer (&data->files, g_ptr_array_unref);
+  g_clear_pointer (&data->results, g_ptr_array_unref);
+  g_clear_object (&data->session);
+  g_free (data->certificate_path);
+  if (data->progress_destroy != NULL)
+    data->progress_destroy (data->progress_data);
+  g_free (data);
+}
+
+static void document_next (GTask *task);
+
+static void
+document_file_progress_cb (guint64  received,
+                           gint64   total,
+                           gpointer user_data)
+{
+  DocumentData *data = g_task_get_task_data (user_data);
+
+  if (data->progress != NULL)
+    data->progress (data->done_bytes + received, data->total, data->progress_data);
+}
+
+static void
+document_file_done_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  GTask *task = user_data;
+  DocumentData *data = g_task_get_task_data (task);
+  JdCodesignResult *entry = g_new0 (JdCodesignResult, 1);
+  gint64 size;
+
+  entry->file = g_object_ref (g_ptr_array_index (data->files, data->next));
+  jd_codesign_verify_finish (result, &entry->error);
+  if (g_error_matches (entry->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&entry->error));
+      result_free (entry);
+      g_object_unref (task);
+      return;
+    }
+  size = jd_signed_file_get_size (entry->file);
+  data->done_bytes += size > 0 ? (guint64) size : 0;
+  g_ptr_array_add (data->results, entry);
+  data->next++;
+  document_next (task);
+}
+
+static void
+document_next (GTask *task)
+{
+  DocumentData *data = g_task_get_task_data (task);
+
+  if (data->next >= data->files->len)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&data->results), (GDestroyNotify) g_ptr_array_unref);
+      g_object_unref (task);
+      return;
+    }
+  jd_codesign_verify_async (g_ptr_array_index (data->files, data->next), data->session,
+                            data->certificate_path, NULL, document_file_progress_cb, task, NULL,
+                            g_task_get_cancellable (task), document_file_done_cb, task);
+}
+
+void
+jd_codesign_verify_document_async (JsonNode               *document,
+                                   SoupSession            *session,
+                                   const char             *certificate_path,
+                                   JdCodesignProgressFunc  progress,
+                                   gpointer                progress_data,
+                                   GDestroyNotify          progress_destroy,
+                                   GCancellable           *cancellable,
+                                   GAsyncReadyCallback     callback,
+                                   gpointer                user_data)
+{
+  GTask *task;
+  DocumentData *data;
+
+  g_return_if_fail (session == NULL || SOUP_IS_SESSION (session));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, jd_codesign_verify_document_async);
+  data = g_new0 (DocumentData, 1);
+  data->files = jd_codesign_find_files (document);
+  data->results = g_ptr_array_new_with_free_func ((GDestroyNotify) result_free);
+  data->session = session != NULL ? g_object_ref (session) : jd_codesign_session_new (NULL, NULL);
+  data->certificate_path = g_strdup (certificate_path);
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->progress_destroy = progress_destroy;
+  for (guint i = 0; i < data->files->len && data->total >= 0; i++)
+    {
+      gint64 size = jd_signed_file_get_size (g_ptr_array_index (data->files, i));
+      data->total = size >= 0 ? data->total + size : -1;
+    }
+  g_task_set_task_data (task, data, (GDestroyNotify) document_data_free);
+  document_next (task);
+}
+
+GPtrArray *
+jd_codesign_verify_document_finish (GAsyncResult *result,
+                                    GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+jd_codesign_results_all_verified (GPtrArray *results)
+{
+  g_return_val_if_fail (results != NULL, FALSE);
+
+  for (guint i = 0; i < results->len; i++)
+    if (((JdCodesignResult *) g_ptr_array_index (results, i))->error != NULL)
+      return FALSE;
+  return results->len > 0;
+}
+
+char *
+jd_codesign_format_progress (guint64 received,
+                             gint64  total)
+{
+  if (total < 0)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT, received);
+  return g_strdup_printf ("%" G_GUINT64_FORMAT "/%" G_GINT64_FORMAT, received, total);
+}
+
+gboolean
+jd_codesign_progress_due (guint64 last_reported,
+                          gint64  last_time_us,
+                          guint64 received,
+                          gint64  total,
+                          gint64  now_us)
+{
+  gint64 since = now_us - last_time_us;
+
+  if (last_time_us == 0)
+    return TRUE;
+  if (received <= last_reported)
+    return FALSE;
+  if (total >= 0 && received >= (guint64) total)
+    return TRUE;
+  if (since >= 5 * G_USEC_PER_SEC)
+    return TRUE;
+  return total > 0 && since >= G_USEC_PER_SEC && (received - last_reported) * 10 >= (guint64) total;
 }

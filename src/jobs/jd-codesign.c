@@ -758,7 +758,7 @@ decode_signature (JdSignedFile          *file,
                    file->algorithm_name);
       return NULL;
     }
-  if (algorithm_is_ecdsa (file->algorithm) && !certificate_is_ecdsa (certificate))
+  if (certificate != NULL && algorithm_is_ecdsa (file->algorithm) && !certificate_is_ecdsa (certificate))
     {
       g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_WRONG_KEY_NAME,
                    _("“%s” names an ECDSA signature, but the certificate’s key is %s; the entry should use %s."),
@@ -770,7 +770,7 @@ decode_signature (JdSignedFile          *file,
                      : _("a certificate with an ECDSA key"));
       return NULL;
     }
-  if (!algorithm_is_ecdsa (file->algorithm) && !certificate_is_rsa (certificate))
+  if (certificate != NULL && !algorithm_is_ecdsa (file->algorithm) && !certificate_is_rsa (certificate))
     {
       g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_WRONG_KEY_NAME,
                    _("“%s” names an RSA signature, but the certificate’s key is %s; the entry should use %s."),
@@ -793,7 +793,7 @@ decode_signature (JdSignedFile          *file,
     return NULL;
   if (algorithm_is_ecdsa (file->algorithm) && !check_ecdsa_der (sig, *len, error))
     return NULL;
-  if (!algorithm_is_ecdsa (file->algorithm))
+  if (certificate != NULL && !algorithm_is_ecdsa (file->algorithm))
     {
       unsigned int bits = 0;
 
@@ -807,6 +807,56 @@ decode_signature (JdSignedFile          *file,
         }
     }
   return g_steal_pointer (&sig);
+}
+
+gboolean
+jd_codesign_lint_file (JdSignedFile *file,
+                       GError      **error)
+{
+  g_autofree guint8 *sig = NULL;
+  gsize len = 0;
+
+  g_return_val_if_fail (JD_IS_SIGNED_FILE (file), FALSE);
+
+  if (file->problem == NULL && file->url != NULL && !looks_like_url (file->url))
+    {
+      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_NO_URL,
+                   _("“%s” is not an HTTP or HTTPS URL."), file->url);
+      return FALSE;
+    }
+  sig = decode_signature (file, NULL, &len, error);
+  return sig != NULL;
+}
+
+JdCodesignVerdict
+jd_codesign_verdict_from_error (const GError *error)
+{
+  if (error == NULL)
+    return JD_CODESIGN_VERDICT_VERIFIED;
+  if (error->domain == JD_CODESIGN_ERROR && error->code == JD_CODESIGN_ERROR_UNSIGNED)
+    return JD_CODESIGN_VERDICT_UNSIGNED;
+  if (error->domain == JD_CODESIGN_ERROR && error->code == JD_CODESIGN_ERROR_BAD_CERTIFICATE)
+    return JD_CODESIGN_VERDICT_NO_TRUSTED_CERTIFICATE;
+  if ((error->domain == JD_CODESIGN_ERROR &&
+       (error->code == JD_CODESIGN_ERROR_DOWNLOAD_FAILED || error->code == JD_CODESIGN_ERROR_URL_EXPIRED ||
+        error->code == JD_CODESIGN_ERROR_NO_URL)) ||
+      error->domain != JD_CODESIGN_ERROR)
+    return JD_CODESIGN_VERDICT_NOT_DOWNLOADED;
+  return JD_CODESIGN_VERDICT_SIGNATURE_INVALID;
+}
+
+const char *
+jd_codesign_verdict_to_string (JdCodesignVerdict verdict)
+{
+  switch (verdict)
+    {
+    case JD_CODESIGN_VERDICT_VERIFIED: return _("Verified");
+    case JD_CODESIGN_VERDICT_SIGNATURE_INVALID: return _("Signature invalid");
+    case JD_CODESIGN_VERDICT_UNSIGNED: return _("Unsigned");
+    case JD_CODESIGN_VERDICT_NO_TRUSTED_CERTIFICATE: return _("No trusted certificate");
+    case JD_CODESIGN_VERDICT_NOT_DOWNLOADED: return _("Not downloaded");
+    default: g_return_val_if_reached (NULL);
+    }
 }
 
 gboolean

@@ -102,6 +102,31 @@ const char            *jd_codesign_certificate_get_key_type  (JdCodesignCertific
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdCodesignCertificate, jd_codesign_certificate_free)
 
+/* Everything that needs neither a certificate nor the network (for an
+ * editor's lint as one types): the entry is complete, the algorithm known,
+ * the signature non-empty strict base64 and, for ECDSA, DER. */
+gboolean jd_codesign_lint_file (JdSignedFile *file,
+                                GError      **error);
+
+/* What a device shows for one signed file after jd_codesign_verify_*. */
+typedef enum {
+  JD_CODESIGN_VERDICT_VERIFIED,
+  JD_CODESIGN_VERDICT_SIGNATURE_INVALID,      /* size, signature, encoding, key name */
+  JD_CODESIGN_VERDICT_UNSIGNED,
+  JD_CODESIGN_VERDICT_NO_TRUSTED_CERTIFICATE, /* none named or given, unreadable, not one */
+  JD_CODESIGN_VERDICT_NOT_DOWNLOADED,         /* URL expired or missing, network, cancelled */
+} JdCodesignVerdict;
+
+/* The statusDetails `reason` AWS's devices report with REJECTED when a
+ * signature does not hold (FreeRTOS OTA's word). */
+#define JD_CODESIGN_REJECT_REASON "sig_check_failed"
+
+/* @error NULL means verified. */
+JdCodesignVerdict jd_codesign_verdict_from_error (const GError      *error);
+/* "Verified", "Signature invalid", "Unsigned", "No trusted certificate",
+ * "Not downloaded" (translated). */
+const char       *jd_codesign_verdict_to_string  (JdCodesignVerdict  verdict);
+
 /* Everything that can be checked before downloading: the signature decodes
  * (strict base64, DER for ECDSA) and the key name fits the certificate's
  * key type. */
@@ -148,6 +173,44 @@ void     jd_codesign_verify_async  (JdSignedFile           *file,
                                     gpointer                user_data);
 gboolean jd_codesign_verify_finish (GAsyncResult           *result,
                                     GError                **error);
+
+/* Every signed file of @document, one after the other, with
+ * jd_codesign_verify_async() (no destination). @progress gets the bytes of
+ * all files together (total -1 when a size is unknown). */
+typedef struct {
+  JdSignedFile *file;
+  GError       *error;   /* NULL when the file verified */
+} JdCodesignResult;
+
+void       jd_codesign_verify_document_async  (JsonNode               *document,
+                                               SoupSession            *session,
+                                               const char             *certificate_path,
+                                               JdCodesignProgressFunc  progress,
+                                               gpointer                progress_data,
+                                               GDestroyNotify          progress_destroy,
+                                               GCancellable           *cancellable,
+                                               GAsyncReadyCallback     callback,
+                                               gpointer                user_data);
+/* A JdCodesignResult per signed file, in document order (empty when the
+ * document has none); NULL with an error only when cancelled. */
+GPtrArray *jd_codesign_verify_document_finish (GAsyncResult           *result,
+                                               GError                **error);
+/* TRUE when @results holds at least one file and every one verified. */
+gboolean   jd_codesign_results_all_verified   (GPtrArray              *results);
+
+/* Download progress for statusDetails, as OTA agents report it: "recv/total"
+ * ("recv" alone when the total is unknown). */
+char      *jd_codesign_format_progress        (guint64                 received,
+                                               gint64                  total);
+/* Whether a progress report is due, so a device stays far below AWS's
+ * request rates: the first and the last bytes always; otherwise at least
+ * 10 % more of the file after at least 1 s, or anything new after 5 s.
+ * Times are g_get_monotonic_time() values; @last_time_us 0 = never. */
+gboolean   jd_codesign_progress_due           (guint64                 last_reported,
+                                               gint64                  last_time_us,
+                                               guint64                 received,
+                                               gint64                  total,
+                                               gint64                  now_us);
 
 /* ---- signing ---- */
 

@@ -574,11 +574,13 @@ take_string (char       **field,
   return TRUE;
 }
 
+/* A time @other lacks is unknown there, not gone: a job never loses its
+ * completedAt, and a ListJobs summary may not carry it. */
 static gboolean
 take_time (GDateTime **field,
            GDateTime  *value)
 {
-  if (same_time (*field, value))
+  if (value == NULL || same_time (*field, value))
     return FALSE;
   g_clear_pointer (field, g_date_time_unref);
   *field = value != NULL ? g_date_time_ref (value) : NULL;
@@ -620,7 +622,6 @@ jd_job_update (JdJob *self,
     }
   description = take_string (&self->description, other->description);
   updated = take_time (&self->last_updated_at, other->last_updated_at);
-  /* A summary of a job that is not done carries no completedAt: that is news too. */
   completed = take_time (&self->completed_at, other->completed_at);
   rest |= take_string (&self->job_arn, other->job_arn);
   rest |= take_string (&self->comment, other->comment);

@@ -152,6 +152,34 @@ GPtrArray        *jd_profile_validate_finish           (JdProfile           *sel
                                                         GAsyncResult        *result,
                                                         GError             **error);
 
+/* What to keep in the keyring when a profile is saved. Empty strings count
+ * as none. Credentials are stored when the profile's source is "keyring"
+ * and both the access key id and the secret key are given; otherwise, with
+ * @clear_credentials, the stored ones are removed. The key passphrase is
+ * stored when given, else removed with @clear_key_passphrase. */
+typedef struct {
+  const char *access_key_id;
+  const char *secret_access_key;
+  const char *session_token;
+  const char *key_passphrase;
+  gboolean    clear_credentials;
+  gboolean    clear_key_passphrase;
+} JdProfileSecrets;
+
+/* Saving a profile: its secrets to the keyring (@secrets nullable), then,
+ * only when they are stored, its settings (g_settings_apply() when the
+ * profile's GSettings is delayed) and its id in @settings' "profiles" list
+ * (@settings nullable). */
+void              jd_profile_save_async                (JdProfile              *self,
+                                                        GSettings              *settings,
+                                                        const JdProfileSecrets *secrets,
+                                                        GCancellable           *cancellable,
+                                                        GAsyncReadyCallback     callback,
+                                                        gpointer                user_data);
+gboolean          jd_profile_save_finish               (JdProfile              *self,
+                                                        GAsyncResult           *result,
+                                                        GError                **error);
+
 /* The single checks, for dialogs that validate as the user types. */
 gboolean          jd_profile_check_thing_name          (const char       *thing_name,
                                                         GError          **error);

@@ -26,6 +26,7 @@
 #include <glib/gi18n.h>
 
 #include "jd-session.h"
+#include "jd-session-private.h"
 
 typedef struct
 {
@@ -584,48 +585,6 @@ prepared_cb (GObject      *object,
   use_info (self, task, info);
 }
 
-typedef struct {
-  char    *cert_path;
-  char    *key_path;
-  char    *ca_path;
-  char    *passphrase;
-} FileCheck;
-
-static void
-file_check_free (FileCheck *check)
-{
-  g_free (check->cert_path);
-  g_free (check->key_path);
-  g_free (check->ca_path);
-  g_free (check->passphrase);
-  g_free (check);
-}
-
-static void
-check_files_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  FileCheck *check = task_data;
-  GError *error = NULL;
-  g_autofree char *ca_text = NULL;
-
-  if (check->ca_path != NULL &&
-      !g_file_get_contents (check->ca_path, &ca_text, NULL, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (check->cert_path != NULL &&
-      !jd_profile_check_key_pair (check->cert_path, check->key_path, check->passphrase, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
 static void
 files_checked_cb (GObject      *object,
                   GAsyncResult *result,
@@ -635,7 +594,7 @@ files_checked_cb (GObject      *object,
   JdSession *self = JD_SESSION (object);
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!jd_session_check_files_finish (result, &error))
     {
       fail_start (self, task, g_steal_pointer (&error));
       return;
@@ -650,8 +609,6 @@ start_from_options (JdSession *self,
   JdSessionPrivate *priv = jd_session_get_instance_private (self);
   const JdSessionOptions *options = &priv->options;
   Target *target = g_task_get_task_data (task);
-  g_autoptr(GTask) check_task = NULL;
-  FileCheck *check;
 
   if (options->control_plane_endpoint != NULL)
     {
@@ -675,14 +632,9 @@ start_from_options (JdSession *self,
   if (options->credentials != NULL)
     target->credentials = g_object_ref (options->credentials);
 
-  check = g_new0 (FileCheck, 1);
-  check->cert_path = g_strdup (options->certificate_path);
-  check->key_path = g_strdup (options->key_path);
-  check->ca_path = g_strdup (options->ca_path);
-  check->passphrase = g_strdup (options->key_passphrase);
-  check_task = g_task_new (self, g_task_get_cancellable (task), files_checked_cb, task);
-  g_task_set_task_data (check_task, check, (GDestroyNotify) file_check_free);
-  g_task_run_in_thread (check_task, check_files_thread);
+  jd_session_check_files_async (self, options->certificate_path, options->key_path, options->ca_path,
+                                options->key_passphrase, g_task_get_cancellable (task),
+                                files_checked_cb, task);
 }
 
 static void
@@ -981,56 +933,6 @@ jd_session_set_device_enabled (JdSession *self,
   g_return_if_fail (JD_IS_SESSION (self));
 
   priv->device_disabled = !enabled;
-}
-
-static gboolean
-is_loopback_host (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
-gboolean
-jd_session_check_control_plane_url (const char  *url,
-                                    gboolean    *plain_http,
-                                    GError     **error)
-{
-  g_autoptr(GUri) uri = NULL;
-  const char *scheme;
-  const char *host;
-
-  g_return_val_if_fail (url != NULL, FALSE);
-
-  if (plain_http != NULL)
-    *plain_http = FALSE;
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  host = uri != NULL ? g_uri_get_host (uri) : NULL;
-  if (uri == NULL || host == NULL || host[0] == '\0' ||
-      (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0))
-    {
-      g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_CONFIGURATION,
-                   _("“%s” is not a control-plane URL such as “https://iot.us-east-1.amazonaws.com”"), url);
-      return FALSE;
-    }
-  if (g_strcmp0 (scheme, "http") == 0)
-    {
-      /* Credentials and requests in clear text: only on this machine. */
-      if (!is_loopback_host (host))
-        {
-          g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_CONFIGURATION,
-                       _("“%s” is plain HTTP to another machine; use https:// (http:// is only for loopback addresses)"),
-                       url);
-          return FALSE;
-        }
-      if (plain_http != NULL)
-        *plain_http = TRUE;
-    }
-  return TRUE;
 }
 
 /**

@@ -607,3 +607,62 @@ jd_topic_build_event (gboolean    execution,
   return g_strconcat (execution ? "$aws/events/jobExecution/" : "$aws/events/job/",
                       job_id, "/", operation, NULL);
 }
+
+/**
+ * jd_topic_parse_event:
+ * @topic: a topic, not necessarily nul-terminated
+ * @len: its length, or -1 if nul-terminated
+ * @execution: (out) (optional): %TRUE for `jobExecution`, %FALSE for `job`
+ * @job_id: (out) (optional) (transfer full): the job
+ * @operation: (out) (optional) (transfer full): the event's operation
+ *
+ * Splits a fleet event topic, `$aws/events/job/<jobId>/<operation>` or
+ * `$aws/events/jobExecution/<jobId>/<operation>` (the reverse of
+ * jd_topic_build_event()).
+ *
+ * Returns: whether @topic is one, with a valid job id and an operation
+ */
+gboolean
+jd_topic_parse_event (const char  *topic,
+                      gssize       len,
+                      gboolean    *execution,
+                      char       **job_id,
+                      char       **operation)
+{
+  static const char job_prefix[] = "$aws/events/job/";
+  static const char execution_prefix[] = "$aws/events/jobExecution/";
+  const char *rest, *slash, *end;
+  gboolean is_execution;
+  gsize n;
+
+  if (topic == NULL)
+    return FALSE;
+
+  n = len < 0 ? strlen (topic) : (gsize) len;
+  end = topic + n;
+  if (n >= sizeof execution_prefix - 1 && memcmp (topic, execution_prefix, sizeof execution_prefix - 1) == 0)
+    {
+      is_execution = TRUE;
+      rest = topic + sizeof execution_prefix - 1;
+    }
+  else if (n >= sizeof job_prefix - 1 && memcmp (topic, job_prefix, sizeof job_prefix - 1) == 0)
+    {
+      is_execution = FALSE;
+      rest = topic + sizeof job_prefix - 1;
+    }
+  else
+    return FALSE;
+
+  slash = memchr (rest, '/', end - rest);
+  if (slash == NULL || !jd_topic_is_valid_job_id (rest, slash - rest) ||
+      slash + 1 == end || memchr (slash + 1, '/', end - (slash + 1)) != NULL)
+    return FALSE;
+
+  if (execution != NULL)
+    *execution = is_execution;
+  if (job_id != NULL)
+    *job_id = g_strndup (rest, slash - rest);
+  if (operation != NULL)
+    *operation = g_strndup (slash + 1, end - (slash + 1));
+  return TRUE;
+}

@@ -94,5 +94,13 @@ char               *jd_topic_build_reply          (const char       *request_top
 char               *jd_topic_build_event          (gboolean          execution,
                                                    const char       *job_id,
                                                    const char       *operation);
+gboolean            jd_topic_parse_event          (const char       *topic,
+                                                   gssize            len,
+                                                   gboolean         *execution,
+                                                   char            **job_id,
+                                                   char            **operation);
+
+/* What the jobs service subscribes to: every thing's jobs requests. */
+#define JD_TOPIC_SERVICE_REQUESTS_FILTER "$aws/things/+/jobs/#"
 
 G_END_DECLS

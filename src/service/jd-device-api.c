@@ -15,6 +15,12 @@
 #include "jd-rules.h"
 #include "jd-topic.h"
 
+/* The two device wires: MQTT topics and the HTTPS data plane (iot-jobs-data). */
+typedef enum {
+  JD_DEVICE_WIRE_MQTT,
+  JD_DEVICE_WIRE_HTTPS,
+} JdDeviceWire;
+
 /* A rejected reply being built. */
 typedef struct {
   const char       *code;
@@ -140,16 +146,20 @@ add_status_details (JsonBuilder      *builder,
   json_builder_add_value (builder, g_steal_pointer (&node));
 }
 
-/* The job document as JSON (an object over MQTT); a document that is not
- * JSON goes out as a string. */
+/* The job document as JSON (an object over MQTT; a document that is not
+ * JSON goes out as a string), or as the JSON text in a string over HTTPS
+ * (the data plane model's `jobDocument` is a string). */
 static void
-add_job_document (JsonBuilder *builder,
-                  const char  *document)
+add_job_document (JsonBuilder  *builder,
+                  JdDeviceWire  wire,
+                  const char   *document)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
 
   json_builder_set_member_name (builder, "jobDocument");
-  if (document != NULL && json_parser_load_from_data (parser, document, -1, NULL)
+  if (wire == JD_DEVICE_WIRE_HTTPS)
+    json_builder_add_string_value (builder, document != NULL ? document : "");
+  else if (document != NULL && json_parser_load_from_data (parser, document, -1, NULL)
       && json_parser_get_root (parser) != NULL)
     json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
   else
@@ -172,14 +182,18 @@ add_summary (JsonBuilder      *builder,
   json_builder_end_object (builder);
 }
 
-/* JobExecution as the device API returns it (no thingName, as captured). */
+/* JobExecution as the device API returns it: over MQTT without thingName,
+ * as captured; over HTTPS with it, as the data plane model has it. */
 static void
 add_execution (JsonBuilder      *builder,
+               JdDeviceWire      wire,
                JdStoreExecution *e,
                gboolean          include_document)
 {
   json_builder_begin_object (builder);
   jd_service_json_add_string (builder, "jobId", e->job_id);
+  if (wire == JD_DEVICE_WIRE_HTTPS)
+    jd_service_json_add_string (builder, "thingName", e->thing_name);
   jd_service_json_add_string (builder, "status", jd_execution_status_to_string (e->status));
   add_status_details (builder, e);
   jd_service_json_add_int (builder, "queuedAt", e->queued_at);
@@ -191,7 +205,7 @@ add_execution (JsonBuilder      *builder,
   if (e->seconds_before_timeout >= 0)
     jd_service_json_add_int (builder, "approximateSecondsBeforeTimedOut", e->seconds_before_timeout);
   if (include_document)
-    add_job_document (builder, e->job_document);
+    add_job_document (builder, wire, e->job_document);
   json_builder_end_object (builder);
 }
 
@@ -530,6 +544,7 @@ handle_get_pending (JdStore     *store,
 
 static gboolean
 handle_start_next (JdStore     *store,
+                   JdDeviceWire wire,
                    const char  *thing_name,
                    JsonObject  *request,
                    JsonBuilder *builder,
@@ -549,13 +564,14 @@ handle_start_next (JdStore     *store,
   if (execution != NULL)
     {
       json_builder_set_member_name (builder, "execution");
-      add_execution (builder, execution, TRUE);
+      add_execution (builder, wire, execution, TRUE);
     }
   return TRUE;
 }
 
 static gboolean
 handle_describe (JdStore     *store,
+                 JdDeviceWire wire,
                  const char  *thing_name,
                  const char  *job_id,
                  JsonObject  *request,
@@ -594,13 +610,14 @@ handle_describe (JdStore     *store,
   if (execution != NULL)
     {
       json_builder_set_member_name (builder, "execution");
-      add_execution (builder, execution, include_document);
+      add_execution (builder, wire, execution, include_document);
     }
   return TRUE;
 }
 
 static gboolean
 handle_update (JdStore     *store,
+               JdDeviceWire wire,
                const char  *thing_name,
                const char  *job_id,
                JsonObject  *request,
@@ -667,8 +684,57 @@ handle_update (JdStore     *store,
   if (include_state)
     add_execution_state (builder, execution);
   if (include_document)
-    add_job_document (builder, execution->job_document);
+    add_job_document (builder, wire, execution->job_document);
   return TRUE;
+}
+
+/* The checks and the operation both wires share; adds the operation's
+ * members to @builder (an open object). */
+static gboolean
+run_operation (JdStore      *store,
+               JdDeviceWire  wire,
+               const char   *thing_name,
+               JdDeviceOp    op,
+               const char   *job_id,
+               JsonObject   *request,
+               JsonBuilder  *builder,
+               Rejection    *r)
+{
+  if (!jd_rules_is_valid_thing_name (thing_name, -1))
+    {
+      reject (r, "InvalidRequest",
+              "Thing name '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9:_-]+",
+              thing_name);
+      return FALSE;
+    }
+  if ((op == JD_DEVICE_OP_DESCRIBE || op == JD_DEVICE_OP_UPDATE)
+      && (job_id == NULL || (!jd_rules_is_next_job_id (job_id, -1) && !jd_rules_is_valid_job_id (job_id, -1))))
+    {
+      reject (r, "InvalidRequest",
+              "Job id '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+ and have length 1 to 64",
+              job_id != NULL ? job_id : "");
+      return FALSE;
+    }
+
+  if (!jd_store_admit_request (store, (guint) op))
+    {
+      reject (r, "RequestThrottled", "Rate exceeded");
+      return FALSE;
+    }
+
+  switch (op)
+    {
+    case JD_DEVICE_OP_GET_PENDING:
+      return handle_get_pending (store, thing_name, builder, r);
+    case JD_DEVICE_OP_START_NEXT:
+      return handle_start_next (store, wire, thing_name, request, builder, r);
+    case JD_DEVICE_OP_DESCRIBE:
+      return handle_describe (store, wire, thing_name, job_id, request, builder, r);
+    case JD_DEVICE_OP_UPDATE:
+      return handle_update (store, wire, thing_name, job_id, request, builder, r);
+    default:
+      return reject (r, "InvalidTopic", "Unknown operation");
+    }
 }
 
 void
@@ -685,7 +751,6 @@ jd_device_api_handle (JdStore     *store,
   g_autoptr(JsonObject) request = NULL;
   g_auto(Rejection) r = { NULL, NULL, NULL };
   const char *client_token = NULL;
-  gint64 timestamp;
   gboolean ok = FALSE;
 
   g_return_if_fail (JD_IS_STORE (store));
@@ -704,51 +769,10 @@ jd_device_api_handle (JdStore     *store,
     goto done;
   if (client_token != NULL)
     jd_service_json_add_string (builder, "clientToken", client_token);
-
-  if (!jd_rules_is_valid_thing_name (thing_name, -1))
-    {
-      reject (&r, "InvalidRequest",
-              "Thing name '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9:_-]+",
-              thing_name);
-      goto done;
-    }
-  if ((op == JD_DEVICE_OP_DESCRIBE || op == JD_DEVICE_OP_UPDATE)
-      && (job_id == NULL || (!jd_rules_is_next_job_id (job_id, -1) && !jd_rules_is_valid_job_id (job_id, -1))))
-    {
-      reject (&r, "InvalidRequest",
-              "Job id '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+ and have length 1 to 64",
-              job_id != NULL ? job_id : "");
-      goto done;
-    }
-
   /* The reply's timestamp follows clientToken, as in the captures. */
-  timestamp = jd_store_now (store);
-  jd_service_json_add_int (builder, "timestamp", timestamp);
+  jd_service_json_add_int (builder, "timestamp", jd_store_now (store));
 
-  if (!jd_store_admit_request (store, (guint) op))
-    {
-      reject (&r, "RequestThrottled", "Rate exceeded");
-      goto done;
-    }
-
-  switch (op)
-    {
-    case JD_DEVICE_OP_GET_PENDING:
-      ok = handle_get_pending (store, thing_name, builder, &r);
-      break;
-    case JD_DEVICE_OP_START_NEXT:
-      ok = handle_start_next (store, thing_name, request, builder, &r);
-      break;
-    case JD_DEVICE_OP_DESCRIBE:
-      ok = handle_describe (store, thing_name, job_id, request, builder, &r);
-      break;
-    case JD_DEVICE_OP_UPDATE:
-      ok = handle_update (store, thing_name, job_id, request, builder, &r);
-      break;
-    default:
-      reject (&r, "InvalidTopic", "Unknown operation");
-      break;
-    }
+  ok = run_operation (store, JD_DEVICE_WIRE_MQTT, thing_name, op, job_id, request, builder, &r);
 
 done:
   json_builder_end_object (builder);
@@ -757,6 +781,98 @@ done:
     *reply_json = builder_to_text (builder);
   else
     *reply_json = build_rejected (&r, client_token, jd_store_now (store));
+}
+
+/* One member of @request per query parameter the body does not set:
+ * DescribeJobExecution's includeJobDocument and executionNumber travel in
+ * the query, and the lenient readers accept their text. */
+static void
+merge_query (JsonObject *request,
+             GHashTable *query)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (query == NULL)
+    return;
+  g_hash_table_iter_init (&iter, query);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!json_object_has_member (request, key))
+      json_object_set_string_member (request, key, value);
+}
+
+/**
+ * jd_device_api_handle_https:
+ * @store: the state
+ * @thing_name: the thing of the path
+ * @op: the operation the path and method name
+ * @job_id: (nullable): the job of the path (describe, update), maybe `$next`
+ * @query: (nullable) (element-type utf8 utf8): the decoded query parameters
+ * @body: (nullable): the request body
+ * @len: its length
+ * @code: (out): on failure, the rejected code as over MQTT ("InvalidRequest", …)
+ * @reply_json: (out) (transfer full): the response body, or on failure the
+ *   error's members (`message`, and `executionState` when there is one)
+ *
+ * The same operation as jd_device_api_handle() (the same checks, store calls
+ * and request budgets) with the HTTPS data plane's shapes: no clientToken or
+ * timestamp, JobExecution with thingName, jobDocument as a JSON string.
+ *
+ * Returns: whether the request succeeded
+ */
+gboolean
+jd_device_api_handle_https (JdStore     *store,
+                            const char  *thing_name,
+                            JdDeviceOp   op,
+                            const char  *job_id,
+                            GHashTable  *query,
+                            const char  *body,
+                            gsize        len,
+                            const char **code,
+                            char       **reply_json)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonObject) request = NULL;
+  g_auto(Rejection) r = { NULL, NULL, NULL };
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (JD_IS_STORE (store), FALSE);
+  g_return_val_if_fail (thing_name != NULL, FALSE);
+  g_return_val_if_fail (code != NULL && reply_json != NULL, FALSE);
+  g_return_val_if_fail (body != NULL || len == 0, FALSE);
+
+  *code = NULL;
+  json_builder_begin_object (builder);
+
+  request = parse_payload (body, len, &r);
+  if (request != NULL)
+    {
+      const char *no_token = NULL;
+
+      merge_query (request, query);
+      if (check_text (op, body, len, &no_token, &r))
+        ok = run_operation (store, JD_DEVICE_WIRE_HTTPS, thing_name, op, job_id, request, builder, &r);
+    }
+  json_builder_end_object (builder);
+
+  if (ok)
+    {
+      *reply_json = builder_to_text (builder);
+      return TRUE;
+    }
+
+  g_clear_object (&builder);
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  jd_service_json_add_string (builder, "message", r.message != NULL ? r.message : "");
+  if (r.state != NULL)
+    add_execution_state (builder, r.state);
+  json_builder_end_object (builder);
+
+  /* JSON that is not JSON is a bad request over HTTPS. */
+  *code = g_strcmp0 (r.code, "InvalidJson") == 0 ? "InvalidRequest" : r.code;
+  *reply_json = builder_to_text (builder);
+  return FALSE;
 }
 
 char *
@@ -843,7 +959,7 @@ jd_device_api_build_notify_next (JdStore     *store,
   if (next != NULL)
     {
       json_builder_set_member_name (builder, "execution");
-      add_execution (builder, next, TRUE);
+      add_execution (builder, JD_DEVICE_WIRE_MQTT, next, TRUE);
     }
   json_builder_end_object (builder);
 

@@ -52,6 +52,21 @@ void              jd_device_api_handle        (JdStore     *store,
                                                gboolean    *accepted,
                                                char       **reply_json);
 
+/* The same four operations over HTTPS (iot-jobs-data): the same checks, store
+ * calls and budgets, the data plane's shapes. TRUE with the response body;
+ * FALSE with *code (the MQTT code, e.g. "ResourceNotFound"; "InvalidJson"
+ * becomes "InvalidRequest") and the error's members (`message`,
+ * `executionState`). @query holds the decoded query parameters (or NULL). */
+gboolean          jd_device_api_handle_https  (JdStore     *store,
+                                               const char  *thing_name,
+                                               JdDeviceOp   op,
+                                               const char  *job_id,
+                                               GHashTable  *query,
+                                               const char  *body,
+                                               gsize        len,
+                                               const char **code,
+                                               char       **reply_json);
+
 /* The rejected reply for a topic that maps to no operation (published on
  * <topic>/rejected); echoes the payload's clientToken when it has one. */
 char             *jd_device_api_build_invalid_topic (const char *topic,

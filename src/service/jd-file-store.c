@@ -180,6 +180,60 @@ jd_file_store_placeholder (JdFileStore *self,
                           self->region, JD_FILE_STORE_BUCKET, key);
 }
 
+static void
+imported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  JdFileStore *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!g_file_copy_finish (G_FILE (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, jd_file_store_placeholder (self, g_task_get_task_data (task)), g_free);
+}
+
+void
+jd_file_store_import_async (JdFileStore         *self,
+                            GFile               *source,
+                            const char          *key,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GFile) target = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (JD_IS_FILE_STORE (self));
+  g_return_if_fail (G_IS_FILE (source));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, jd_file_store_import_async);
+  if (!jd_file_store_key_is_valid (key))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "“%s” is not a valid key for the file store", key != NULL ? key : "");
+      return;
+    }
+  g_task_set_task_data (task, g_strdup (key), g_free);
+  path = key_path (self, key);
+  target = g_file_new_for_path (path);
+  g_file_copy_async (source, target, G_FILE_COPY_OVERWRITE, G_PRIORITY_LOW, cancellable,
+                     NULL, NULL, imported_cb, g_steal_pointer (&task));
+}
+
+char *
+jd_file_store_import_finish (JdFileStore  *self,
+                             GAsyncResult *result,
+                             GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static char *
 url_signature (JdFileStore *self,
                const char  *path,

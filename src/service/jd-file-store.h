@@ -42,6 +42,19 @@ const char  *jd_file_store_get_dir        (JdFileStore *self);
  * segment, no leading '/'. */
 gboolean     jd_file_store_key_is_valid   (const char  *key);
 
+/* Copies the local file @source into the store under @key (replacing what
+ * was there), asynchronously; the finish returns the key's placeholder. For
+ * the app, which runs the sandbox in-process (the CLI uploads with PUT). */
+void         jd_file_store_import_async   (JdFileStore         *self,
+                                           GFile               *source,
+                                           const char          *key,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+char        *jd_file_store_import_finish  (JdFileStore         *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
+
 /* "${aws:iot:s3-presigned-url:https://s3.REGION.amazonaws.com/BUCKET/KEY}" */
 char        *jd_file_store_placeholder    (JdFileStore *self,
                                            const char  *key);

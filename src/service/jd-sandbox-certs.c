@@ -100,21 +100,165 @@ new_key (gnutls_x509_privkey_t *out,
   return TRUE;
 }
 
+/* ---- canonical key encoding ----
+ *
+ * GnuTLS writes the private value of an EC key as a minimal integer, so
+ * about half the keys carry 33 bytes (a leading zero) and some 31; strict
+ * parsers (Python's cryptography, rustls) refuse those. OpenSSL, and RFC
+ * 5915, write exactly the curve size: 32 bytes for P-256. So the PKCS#8 DER
+ * is built here from the raw values:
+ *   PrivateKeyInfo ::= SEQUENCE { 0, AlgorithmIdentifier { ecPublicKey,
+ *     prime256v1 }, OCTET STRING (ECPrivateKey ::= SEQUENCE { 1,
+ *     OCTET STRING (32 bytes), [1] BIT STRING (04 || X || Y) }) } */
+
+#define P256_BYTES 32
+
+static void
+der_append (GByteArray   *out,
+            guint8        tag,
+            const guint8 *data,
+            gsize         len)
+{
+  guint8 header[4] = { tag, 0, 0, 0 };
+  guint n = 2;
+
+  /* Every length here is under 64 KiB. */
+  if (len < 0x80)
+    header[1] = (guint8) len;
+  else if (len < 0x100)
+    {
+      header[1] = 0x81;
+      header[2] = (guint8) len;
+      n = 3;
+    }
+  else
+    {
+      header[1] = 0x82;
+      header[2] = (guint8) (len >> 8);
+      header[3] = (guint8) len;
+      n = 4;
+    }
+  g_byte_array_append (out, header, n);
+  g_byte_array_append (out, data, len);
+}
+
+/* @value as exactly @size big-endian bytes (dropping leading zeros, or
+ * padding with them). */
+static gboolean
+fixed_size (const gnutls_datum_t *value,
+            guint8               *out,
+            gsize                 size)
+{
+  gsize len = value->size;
+  const guint8 *data = value->data;
+
+  while (len > size && *data == 0)
+    {
+      data++;
+      len--;
+    }
+  if (len > size)
+    return FALSE;
+  memset (out, 0, size - len);
+  memcpy (out + size - len, data, len);
+  return TRUE;
+}
+
+static gboolean
+encode_p256_pkcs8 (gnutls_x509_privkey_t   key,
+                   GByteArray            **der_out,
+                   GError                **error)
+{
+  static const guint8 version_0[] = { 0x00 };
+  static const guint8 version_1[] = { 0x01 };
+  static const guint8 oid_ec_public_key[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01 };
+  static const guint8 oid_prime256v1[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
+  gnutls_ecc_curve_t curve;
+  gnutls_datum_t x = { NULL, 0 }, y = { NULL, 0 }, k = { NULL, 0 };
+  guint8 secret[P256_BYTES];
+  guint8 point[2 + 2 * P256_BYTES];
+  g_autoptr(GByteArray) ec = g_byte_array_new ();
+  g_autoptr(GByteArray) ec_seq = g_byte_array_new ();
+  g_autoptr(GByteArray) public_key = g_byte_array_new ();
+  g_autoptr(GByteArray) algorithm = g_byte_array_new ();
+  g_autoptr(GByteArray) algorithm_seq = g_byte_array_new ();
+  g_autoptr(GByteArray) info = g_byte_array_new ();
+  GByteArray *der = g_byte_array_new ();
+  gboolean ok;
+
+  if (!check (gnutls_x509_privkey_export_ecc_raw (key, &curve, &x, &y, &k), "read a key", error))
+    {
+      g_byte_array_unref (der);
+      return FALSE;
+    }
+  point[0] = 0x00;   /* no unused bits */
+  point[1] = 0x04;   /* uncompressed */
+  ok = curve == GNUTLS_ECC_CURVE_SECP256R1 &&
+       fixed_size (&k, secret, P256_BYTES) &&
+       fixed_size (&x, point + 2, P256_BYTES) &&
+       fixed_size (&y, point + 2 + P256_BYTES, P256_BYTES);
+  gnutls_memset (k.data, 0, k.size);
+  gnutls_free (k.data);
+  gnutls_free (x.data);
+  gnutls_free (y.data);
+  if (!ok)
+    {
+      g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CERTIFICATE,
+                   "Could not encode a key: not a P-256 key");
+      g_byte_array_unref (der);
+      return FALSE;
+    }
+
+  /* ECPrivateKey */
+  der_append (ec, 0x02, version_1, sizeof version_1);
+  der_append (ec, 0x04, secret, sizeof secret);
+  der_append (public_key, 0x03, point, sizeof point);
+  der_append (ec, 0xa1, public_key->data, public_key->len);
+  der_append (ec_seq, 0x30, ec->data, ec->len);
+  /* PrivateKeyInfo */
+  der_append (algorithm, 0x06, oid_ec_public_key, sizeof oid_ec_public_key);
+  der_append (algorithm, 0x06, oid_prime256v1, sizeof oid_prime256v1);
+  der_append (algorithm_seq, 0x30, algorithm->data, algorithm->len);
+  der_append (info, 0x02, version_0, sizeof version_0);
+  g_byte_array_append (info, algorithm_seq->data, algorithm_seq->len);
+  der_append (info, 0x04, ec_seq->data, ec_seq->len);
+  der_append (der, 0x30, info->data, info->len);
+
+  gnutls_memset (secret, 0, sizeof secret);
+  gnutls_memset (ec->data, 0, ec->len);
+  gnutls_memset (ec_seq->data, 0, ec_seq->len);
+  gnutls_memset (info->data, 0, info->len);
+  *der_out = der;
+  return TRUE;
+}
+
 static gboolean
 write_key (gnutls_x509_privkey_t  key,
            const char            *path,
            GError               **error)
 {
-  gnutls_datum_t out = { NULL, 0 };
+  g_autoptr(GByteArray) der = NULL;
+  g_autofree char *base64 = NULL;
+  GString *pem;
+  gsize len;
   gboolean ok;
 
-  if (!check (gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, NULL,
-                                                 GNUTLS_PKCS_PLAIN, &out),
-              "export a key", error))
+  if (!encode_p256_pkcs8 (key, &der, error))
     return FALSE;
-  ok = write_private_file (path, out.data, out.size, error);
-  gnutls_memset (out.data, 0, out.size);
-  gnutls_free (out.data);
+  base64 = g_base64_encode (der->data, der->len);
+  gnutls_memset (der->data, 0, der->len);
+  len = strlen (base64);
+  pem = g_string_new ("-----BEGIN PRIVATE KEY-----\n");
+  for (gsize i = 0; i < len; i += 64)
+    {
+      g_string_append_len (pem, base64 + i, MIN (64, len - i));
+      g_string_append_c (pem, '\n');
+    }
+  g_string_append (pem, "-----END PRIVATE KEY-----\n");
+  gnutls_memset (base64, 0, len);
+  ok = write_private_file (path, (const guint8 *) pem->str, pem->len, error);
+  gnutls_memset (pem->str, 0, pem->len);
+  g_string_free (pem, TRUE);
   return ok;
 }
 

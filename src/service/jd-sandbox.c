@@ -21,27 +21,21 @@
 
 #define G_LOG_DOMAIN "jd-sandbox"
 
-#include <errno.h>
 #include <stdlib.h>
-#include <signal.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 #include <glib/gstdio.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/crypto.h>
 #include <json-glib/json-glib.h>
 
 #include "jd-sandbox.h"
+#include "jd-sandbox-broker.h"
 #include "jd-sandbox-certs.h"
 #include "jd-sandbox-codesign.h"
+#include "jd-sandbox-folder.h"
 #include "jd-service.h"
 
-/* How long mosquitto may take to listen before start fails. */
-#define BROKER_START_TIMEOUT_US (10 * G_USEC_PER_SEC)
-#define BROKER_PROBE_INTERVAL_MS 50
+/* Restarting a broker that died: first at once, then backing off to 30 s. */
+#define BROKER_RESTART_MAX_DELAY_MS 30000
 
 struct _JdSandbox
 {
@@ -58,9 +52,6 @@ struct _JdSandbox
   char         *credentials_path;
   char         *conf_path;
   char         *acl_path;
-  char         *log_path;
-  char         *stderr_path;
-  char         *pid_path;
   char         *info_path;
   char         *store_path;
   char         *codesign_cert_path;
@@ -80,15 +71,16 @@ struct _JdSandbox
   JdSandboxCa  *ca;
   GHashTable   *things;            /* name → NULL, things with a certificate */
 
-  GSubprocess  *broker;
+  int           lock_fd;           /* the folder's lock while we own it */
+  JdSandboxBroker *broker;
   JdService    *service;
   gulong        thing_created_id;
   gulong        thing_deleted_id;
   GTask        *start_task;        /* while starting */
-  GPtrArray    *stop_tasks;        /* waiting for mosquitto to exit */
-  gint64        probe_deadline;
-  guint         probe_source;
-  GSocketClient *probe_client;
+  gboolean      stopping;
+  guint         restart_source;    /* a broker restart waiting for its time */
+  guint         restart_failures;
+  guint         broker_restarts;
 
   double        progress;
   char         *status;
@@ -106,6 +98,7 @@ enum {
   PROP_RUNNING,
   PROP_MQTT_PORT,
   PROP_HTTPS_PORT,
+  PROP_BROKER_RESTARTS,
   N_PROPS
 };
 
@@ -113,441 +106,12 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   BROKER_EXITED,
+  BROKER_RESTARTED,
   THINGS_CHANGED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
-
-/* What the worker thread needs and returns; it never touches the JdSandbox. */
-typedef struct
-{
-  char         *data_dir;
-  char         *things_dir;
-  char         *ca_path;
-  char         *ca_key_path;
-  char         *server_cert_path;
-  char         *server_key_path;
-  char         *service_cert_path;
-  char         *service_key_path;
-  char         *credentials_path;
-  char         *conf_path;
-  char         *acl_path;
-  char         *log_path;
-  char         *pid_path;
-  char         *codesign_cert_path;
-  char         *codesign_key_path;
-  char         *files_dir;
-  GStrv         requested_things;
-  guint16       mqtt_port;
-
-  /* out */
-  JdFileStore  *file_store;
-  JdSandboxCa  *ca;
-  GHashTable   *things;
-  char         *access_key_id;
-  char         *secret_access_key;
-} PrepareData;
-
-static void
-prepare_data_free (PrepareData *data)
-{
-  g_free (data->data_dir);
-  g_free (data->things_dir);
-  g_free (data->ca_path);
-  g_free (data->ca_key_path);
-  g_free (data->server_cert_path);
-  g_free (data->server_key_path);
-  g_free (data->service_cert_path);
-  g_free (data->service_key_path);
-  g_free (data->credentials_path);
-  g_free (data->conf_path);
-  g_free (data->acl_path);
-  g_free (data->log_path);
-  g_free (data->pid_path);
-  g_free (data->codesign_cert_path);
-  g_free (data->codesign_key_path);
-  g_free (data->files_dir);
-  g_clear_object (&data->file_store);
-  g_strfreev (data->requested_things);
-  g_clear_pointer (&data->ca, jd_sandbox_ca_free);
-  g_clear_pointer (&data->things, g_hash_table_unref);
-  g_free (data->access_key_id);
-  if (data->secret_access_key != NULL)
-    memset (data->secret_access_key, 0, strlen (data->secret_access_key));
-  g_free (data->secret_access_key);
-  g_free (data);
-}
-
-/* ---- helpers ---- */
-
-static gboolean
-is_valid_thing_name (const char *name)
-{
-  gsize len;
-
-  if (name == NULL)
-    return FALSE;
-  len = strlen (name);
-  if (len < 1 || len > 128)
-    return FALSE;
-  for (const char *p = name; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != ':' && *p != '_' && *p != '-')
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-check_thing_name (const char  *name,
-                  GError     **error)
-{
-  if (!is_valid_thing_name (name))
-    {
-      g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_INVALID,
-                   "“%s” is not a valid thing name (1–128 of a–z, A–Z, 0–9, “:”, “_”, “-”)",
-                   name != NULL ? name : "");
-      return FALSE;
-    }
-  /* The broker maps the certificate's CN to the MQTT user, and this user may
-   * read every thing's topics: no thing may carry that name. */
-  if (g_str_equal (name, JD_SANDBOX_SERVICE_IDENTITY))
-    {
-      g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_INVALID,
-                   "“%s” is reserved for the jobs service and cannot be a thing name",
-                   name);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-thing_paths (const char  *things_dir,
-             const char  *name,
-             char       **cert_path,
-             char       **key_path)
-{
-  g_autofree char *cert_file = g_strconcat (name, ".crt", NULL);
-  g_autofree char *key_file = g_strconcat (name, ".key", NULL);
-
-  if (cert_path != NULL)
-    *cert_path = g_build_filename (things_dir, cert_file, NULL);
-  if (key_path != NULL)
-    *key_path = g_build_filename (things_dir, key_file, NULL);
-}
-
-static gboolean
-make_private_dir (const char  *path,
-                  GError     **error)
-{
-  if (g_mkdir_with_parents (path, 0700) != 0 || g_chmod (path, 0700) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Could not create the sandbox folder %s: %s", path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-write_private_text (const char  *path,
-                    const char  *text,
-                    GError     **error)
-{
-  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
-    return FALSE;
-  if (g_chmod (path, 0600) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Could not restrict %s: %s", path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static char *
-random_string (const char *alphabet,
-               gsize       len,
-               GError    **error)
-{
-  gsize n = strlen (alphabet);
-  g_autofree guint8 *bytes = g_malloc (len);
-  g_autofree char *out = g_malloc (len + 1);
-  int ret;
-
-  ret = gnutls_rnd (GNUTLS_RND_KEY, bytes, len);
-  if (ret < 0)
-    {
-      g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CERTIFICATE,
-                   "Could not make random credentials: %s", gnutls_strerror (ret));
-      return NULL;
-    }
-  /* 256 is a multiple of 32 and of 64, the two alphabet sizes used, so the
-   * modulo keeps the distribution uniform. */
-  for (gsize i = 0; i < len; i++)
-    out[i] = alphabet[bytes[i] % n];
-  out[len] = '\0';
-  memset (bytes, 0, len);
-  return g_steal_pointer (&out);
-}
-
-static gboolean
-load_or_create_credentials (PrepareData  *data,
-                            GError      **error)
-{
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonGenerator) generator = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *suffix = NULL;
-  g_autofree char *text = NULL;
-
-  if (g_file_test (data->credentials_path, G_FILE_TEST_EXISTS))
-    {
-      JsonObject *object;
-      const char *id, *secret;
-
-      parser = json_parser_new ();
-      if (!json_parser_load_from_file (parser, data->credentials_path, error))
-        return FALSE;
-      object = JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
-        ? json_node_get_object (json_parser_get_root (parser)) : NULL;
-      id = object ? json_object_get_string_member_with_default (object, "accessKeyId", NULL) : NULL;
-      secret = object ? json_object_get_string_member_with_default (object, "secretAccessKey", NULL) : NULL;
-      if (id == NULL || secret == NULL)
-        {
-          g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CERTIFICATE,
-                       "%s lacks accessKeyId or secretAccessKey", data->credentials_path);
-          return FALSE;
-        }
-      data->access_key_id = g_strdup (id);
-      data->secret_access_key = g_strdup (secret);
-      return TRUE;
-    }
-
-  /* AWS's shapes: AKIA + 16 base32 characters, and a 40-character secret. */
-  suffix = random_string ("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16, error);
-  if (suffix == NULL)
-    return FALSE;
-  data->access_key_id = g_strconcat ("AKIA", suffix, NULL);
-  data->secret_access_key =
-    random_string ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40, error);
-  if (data->secret_access_key == NULL)
-    return FALSE;
-
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "accessKeyId");
-  json_builder_add_string_value (builder, data->access_key_id);
-  json_builder_set_member_name (builder, "secretAccessKey");
-  json_builder_add_string_value (builder, data->secret_access_key);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  generator = json_generator_new ();
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  return write_private_text (data->credentials_path, text, error);
-}
-
-static gboolean
-scan_things (PrepareData  *data,
-             GError      **error)
-{
-  g_autoptr(GDir) dir = g_dir_open (data->things_dir, 0, error);
-  const char *entry;
-
-  if (dir == NULL)
-    return FALSE;
-  while ((entry = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *name = NULL;
-      g_autofree char *key_path = NULL;
-
-      if (!g_str_has_suffix (entry, ".crt"))
-        continue;
-      name = g_strndup (entry, strlen (entry) - strlen (".crt"));
-      if (!is_valid_thing_name (name))
-        continue;
-      thing_paths (data->things_dir, name, NULL, &key_path);
-      if (g_file_test (key_path, G_FILE_TEST_IS_REGULAR))
-        g_hash_table_add (data->things, g_steal_pointer (&name));
-    }
-  return TRUE;
-}
-
-static gboolean
-issue_thing (JdSandboxCa  *ca,
-             const char   *things_dir,
-             const char   *name,
-             GError      **error)
-{
-  g_autofree char *cert_path = NULL;
-  g_autofree char *key_path = NULL;
-
-  thing_paths (things_dir, name, &cert_path, &key_path);
-  return jd_sandbox_ca_issue (ca, JD_SANDBOX_CERT_CLIENT, name, cert_path, key_path, error);
-}
-
-static char *
-build_acl (void)
-{
-  return g_strdup_printf (
-    "# Generated by Jobdeck at every sandbox start; edits are lost.\n"
-    "# A thing (certificate CN = MQTT user) reaches only its own jobs topics,\n"
-    "# as an AWS IoT policy would allow.\n"
-    "pattern readwrite $aws/things/%%u/jobs/#\n"
-    "\n"
-    "# The jobs service answers for every thing and may publish fleet events.\n"
-    "user %s\n"
-    "topic readwrite $aws/things/+/jobs/#\n"
-    "topic readwrite $aws/events/#\n",
-    JD_SANDBOX_SERVICE_IDENTITY);
-}
-
-static char *
-build_conf (PrepareData *data)
-{
-  GString *conf = g_string_new (NULL);
-
-  g_string_append (conf,
-                   "# Generated by Jobdeck at every sandbox start; edits are lost.\n"
-                   "per_listener_settings false\n"
-                   "allow_anonymous false\n"
-                   "persistence false\n"
-                   "connection_messages true\n"
-                   "set_tcp_nodelay true\n"
-                   "log_type error\n"
-                   "log_type warning\n"
-                   "log_type notice\n"
-                   "log_type information\n");
-  g_string_append_printf (conf, "log_dest file %s\n", data->log_path);
-  g_string_append_printf (conf, "acl_file %s\n", data->acl_path);
-  g_string_append_printf (conf, "pid_file %s\n", data->pid_path);
-  /* Started as root, mosquitto switches to the "mosquitto" user before reading
-   * the 0600 key; keep it as root then (we are root already). */
-  if (geteuid () == 0)
-    g_string_append (conf, "user root\n");
-  g_string_append_printf (conf, "\nlistener %u %s\n", data->mqtt_port, JD_SANDBOX_HOST);
-  g_string_append_printf (conf, "cafile %s\n", data->ca_path);
-  g_string_append_printf (conf, "certfile %s\n", data->server_cert_path);
-  g_string_append_printf (conf, "keyfile %s\n", data->server_key_path);
-  g_string_append (conf,
-                   "require_certificate true\n"
-                   "use_identity_as_username true\n");
-  return g_string_free (conf, FALSE);
-}
-
-static guint16
-pick_free_port (GError **error)
-{
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetAddress) loopback = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
-  if (socket == NULL)
-    return 0;
-  loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  address = g_inet_socket_address_new (loopback, 0);
-  if (!g_socket_bind (socket, address, FALSE, error))
-    return 0;
-  bound = g_socket_get_local_address (socket, error);
-  if (bound == NULL)
-    return 0;
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
-static gboolean
-ensure_file_pair (JdSandboxCa       *ca,
-                  JdSandboxCertKind  kind,
-                  const char        *common_name,
-                  const char        *cert_path,
-                  const char        *key_path,
-                  GError           **error)
-{
-  if (g_file_test (cert_path, G_FILE_TEST_IS_REGULAR) &&
-      g_file_test (key_path, G_FILE_TEST_IS_REGULAR))
-    return TRUE;
-  return jd_sandbox_ca_issue (ca, kind, common_name, cert_path, key_path, error);
-}
-
-static void
-prepare_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  PrepareData *data = task_data;
-  GError *error = NULL;
-  g_autofree char *acl = NULL;
-  g_autofree char *conf = NULL;
-
-  if (!make_private_dir (data->data_dir, &error) ||
-      !make_private_dir (data->things_dir, &error))
-    goto fail;
-
-  data->ca = jd_sandbox_ca_load_or_create (data->ca_path, data->ca_key_path, &error);
-  if (data->ca == NULL)
-    goto fail;
-  if (!ensure_file_pair (data->ca, JD_SANDBOX_CERT_SERVER, "localhost",
-                         data->server_cert_path, data->server_key_path, &error) ||
-      !ensure_file_pair (data->ca, JD_SANDBOX_CERT_CLIENT, JD_SANDBOX_SERVICE_IDENTITY,
-                         data->service_cert_path, data->service_key_path, &error) ||
-      !load_or_create_credentials (data, &error) ||
-      !scan_things (data, &error))
-    goto fail;
-
-  for (guint i = 0; data->requested_things[i] != NULL; i++)
-    {
-      const char *name = data->requested_things[i];
-
-      if (g_hash_table_contains (data->things, name))
-        continue;
-      if (!issue_thing (data->ca, data->things_dir, name, &error))
-        goto fail;
-      g_hash_table_add (data->things, g_strdup (name));
-    }
-  /* A brand-new folder with no thing asked for gets the default one. */
-  if (g_hash_table_size (data->things) == 0)
-    {
-      if (!issue_thing (data->ca, data->things_dir, JD_SANDBOX_DEFAULT_THING, &error))
-        goto fail;
-      g_hash_table_add (data->things, g_strdup (JD_SANDBOX_DEFAULT_THING));
-    }
-
-  if (data->mqtt_port == 0)
-    {
-      data->mqtt_port = pick_free_port (&error);
-      if (data->mqtt_port == 0)
-        goto fail;
-    }
-
-  /* The code-signing identity and the file store (issue 13). */
-  if (!jd_sandbox_codesign_ensure (data->codesign_cert_path, data->codesign_key_path, &error))
-    {
-      error->domain = JD_SANDBOX_ERROR;
-      error->code = JD_SANDBOX_ERROR_CERTIFICATE;
-      goto fail;
-    }
-  data->file_store = jd_file_store_new (data->files_dir, JD_SANDBOX_REGION, &error);
-  if (data->file_store == NULL)
-    goto fail;
-
-  acl = build_acl ();
-  conf = build_conf (data);
-  if (!write_private_text (data->acl_path, acl, &error) ||
-      !write_private_text (data->conf_path, conf, &error))
-    goto fail;
-
-  g_task_return_boolean (task, TRUE);
-  return;
-
-fail:
-  g_task_return_error (task, error);
-}
 
 static void
 set_progress (JdSandbox  *self,
@@ -571,64 +135,36 @@ set_running (JdSandbox *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 }
 
-static const char *
-find_mosquitto (char **owned)
-{
-  static const char *const fallbacks[] = {
-    "/app/bin/mosquitto", "/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto",
-  };
-  const char *env = g_getenv ("JOBDECK_MOSQUITTO");
-
-  if (env != NULL && *env != '\0')
-    return env;
-  *owned = g_find_program_in_path ("mosquitto");
-  if (*owned != NULL)
-    return *owned;
-  for (guint i = 0; i < G_N_ELEMENTS (fallbacks); i++)
-    if (g_file_test (fallbacks[i], G_FILE_TEST_IS_EXECUTABLE))
-      return fallbacks[i];
-  return NULL;
-}
-
-static char *
-broker_output_tail (JdSandbox *self)
-{
-  GString *out = g_string_new (NULL);
-  const char *paths[] = { self->stderr_path, self->log_path };
-
-  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
-    {
-      g_autofree char *text = NULL;
-      gsize len = 0;
-
-      if (!g_file_get_contents (paths[i], &text, &len, NULL) || len == 0)
-        continue;
-      g_strchomp (text);
-      /* The last few lines are the ones that say why. */
-      if (strlen (text) > 600)
-        g_string_append (out, text + strlen (text) - 600);
-      else
-        g_string_append (out, text);
-      g_string_append_c (out, ' ');
-    }
-  g_strchomp (out->str);
-  return g_string_free (out, FALSE);
-}
-
-static void
-child_setup (gpointer user_data)
-{
-#ifdef __linux__
-  /* The broker must not outlive us, even when we crash. */
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-#endif
-}
-
 static int
 compare_names (const void *a,
                const void *b)
 {
   return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* ---- the broker's ACL ---- */
+
+/* After a thing came or went: the ACL names exactly the registered things,
+ * and mosquitto reads it again (SIGHUP). A small file on the main loop, like
+ * sandbox.json. */
+static gboolean
+update_acl (JdSandbox  *self,
+            GError    **error)
+{
+  g_auto(GStrv) names = jd_sandbox_dup_thing_names (self);
+  g_autofree char *acl = NULL;
+  JdSandboxBrokerConfig config = {
+    .data_dir = self->data_dir,
+    .service_identity = JD_SANDBOX_SERVICE_IDENTITY,
+    .observer_identity = JD_SANDBOX_OBSERVER_IDENTITY,
+    .things = (const char *const *) names,
+  };
+
+  acl = jd_sandbox_broker_build_acl (&config);
+  if (!jd_sandbox_write_private_text (self->acl_path, acl, error))
+    return FALSE;
+  jd_sandbox_broker_reload (self->broker);
+  return TRUE;
 }
 
 /* ---- sandbox.json ---- */
@@ -644,8 +180,6 @@ write_info (JdSandbox  *self,
 
 /* ---- starting ---- */
 
-static void start_probe (JdSandbox *self);
-
 static void
 stop_service (JdSandbox *self)
 {
@@ -658,16 +192,24 @@ stop_service (JdSandbox *self)
 }
 
 static void
+unlock_folder (JdSandbox *self)
+{
+  if (self->lock_fd < 0)
+    return;
+  close (self->lock_fd);
+  self->lock_fd = -1;
+}
+
+static void
 start_fail (JdSandbox *self,
             GError    *error)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
 
-  g_clear_handle_id (&self->probe_source, g_source_remove);
   stop_service (self);
-  /* A half-started broker goes away; its exit completes no stop task. */
-  if (self->broker != NULL)
-    g_subprocess_send_signal (self->broker, SIGTERM);
+  /* A half-started broker goes away. */
+  jd_sandbox_broker_stop_async (self->broker, NULL, NULL);
+  unlock_folder (self);
   set_progress (self, 0.0, error->message);
   g_task_return_error (task, error);
 }
@@ -716,10 +258,10 @@ thing_deleted_cb (JdService  *service,
    * AWS until its certificate is revoked. */
   if (!g_hash_table_remove (self->things, thing_name))
     return;
-  thing_paths (self->things_dir, thing_name, &cert_path, &key_path);
+  jd_sandbox_thing_paths (self->things_dir, thing_name, &cert_path, &key_path);
   g_unlink (cert_path);
   g_unlink (key_path);
-  if (self->running && !write_info (self, &error))
+  if (self->running && (!update_acl (self, &error) || !write_info (self, &error)))
     g_message ("Could not rewrite %s: %s", self->info_path, error->message);
   g_signal_emit (self, signals[THINGS_CHANGED], 0);
 }
@@ -749,9 +291,9 @@ sync_things (JdSandbox  *self,
         {
           JdStoreThing *thing = g_ptr_array_index (things, i);
 
-          if (check_thing_name (thing->thing_name, NULL) &&
+          if (jd_sandbox_check_thing_name (thing->thing_name, NULL) &&
               !g_hash_table_contains (self->things, thing->thing_name) &&
-              !issue_thing (self->ca, self->things_dir, thing->thing_name, error))
+              !jd_sandbox_issue_thing (self->ca, self->things_dir, thing->thing_name, error))
             return FALSE;
           g_hash_table_add (self->things, g_strdup (thing->thing_name));
           g_free (after);
@@ -773,7 +315,8 @@ service_started_cb (GObject      *source,
   if (self->start_task == NULL)
     return;
   if (!jd_service_start_finish (JD_SERVICE (source), result, &error) ||
-      !sync_things (self, &error))
+      !sync_things (self, &error) ||
+      !update_acl (self, &error))
     {
       g_clear_object (&self->service);
       start_fail (self, error);
@@ -816,106 +359,109 @@ start_service (JdSandbox *self)
                           service_started_cb, g_object_ref (self));
 }
 
+static void
+broker_started_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(JdSandbox) self = user_data;
+  GError *error = NULL;
+
+  if (self->start_task == NULL)
+    return;
+  if (!jd_sandbox_broker_start_finish (JD_SANDBOX_BROKER (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          error->domain = JD_SANDBOX_ERROR;
+          error->code = JD_SANDBOX_ERROR_BROKER;
+        }
+      start_fail (self, error);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (self->start_task))
+    {
+      g_clear_object (&self->start_task);
+      jd_sandbox_broker_stop_async (self->broker, NULL, NULL);
+      unlock_folder (self);
+      set_progress (self, 0.0, "Canceled");
+      return;
+    }
+  start_service (self);
+}
+
+/* ---- supervising the broker ---- */
+
+static void restart_broker (JdSandbox *self);
+
 static gboolean
-probe_again_cb (gpointer user_data)
+restart_broker_cb (gpointer user_data)
 {
   JdSandbox *self = user_data;
 
-  self->probe_source = 0;
-  start_probe (self);
+  self->restart_source = 0;
+  restart_broker (self);
   return G_SOURCE_REMOVE;
 }
 
 static void
-probe_connected_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+broker_restarted_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
   g_autoptr(JdSandbox) self = user_data;
-  g_autoptr(GSocketConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
+  guint delay;
 
-  connection = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, &error);
-  if (self->start_task == NULL)
-    return;   /* failed meanwhile (the broker exited) */
-
-  if (g_task_return_error_if_cancelled (self->start_task))
+  if (jd_sandbox_broker_start_finish (JD_SANDBOX_BROKER (source), result, &error))
     {
-      g_clear_object (&self->start_task);
-      if (self->broker != NULL)
-        g_subprocess_send_signal (self->broker, SIGTERM);
-      set_progress (self, 0.0, "Canceled");
+      self->restart_failures = 0;
+      if (self->stopping)
+        return;
+      self->broker_restarts++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BROKER_RESTARTS]);
+      g_message ("mosquitto restarted on port %u", self->mqtt_port);
+      set_progress (self, 1.0, "Running (the broker was restarted)");
+      g_signal_emit (self, signals[BROKER_RESTARTED], 0);
       return;
     }
-
-  if (connection == NULL)
-    {
-      if (g_get_monotonic_time () > self->probe_deadline)
-        {
-          g_autofree char *tail = broker_output_tail (self);
-          start_fail (self, g_error_new (JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BROKER,
-                                         "The broker did not listen on port %u within 10 seconds. %s",
-                                         self->mqtt_port, tail));
-          return;
-        }
-      self->probe_source = g_timeout_add (BROKER_PROBE_INTERVAL_MS, probe_again_cb, self);
-      return;
-    }
-
-  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-  start_service (self);
-}
-
-static void
-start_probe (JdSandbox *self)
-{
-  g_socket_client_connect_to_host_async (self->probe_client, JD_SANDBOX_HOST, self->mqtt_port,
-                                         NULL, probe_connected_cb, g_object_ref (self));
-}
-
-static void
-broker_exited_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(JdSandbox) self = user_data;
-  g_autoptr(GPtrArray) stop_tasks = NULL;
-  GSubprocess *broker = G_SUBPROCESS (source);
-  gboolean expected;
-
-  g_subprocess_wait_finish (broker, result, NULL);
-  if (self->broker != broker)
+  if (self->stopping)
     return;
+  /* The port may still be held a moment, or the disk is full: try again. */
+  delay = MIN (250u << MIN (self->restart_failures, 8u), (guint) BROKER_RESTART_MAX_DELAY_MS);
+  self->restart_failures++;
+  g_message ("Could not restart mosquitto (%s); trying again in %u ms", error->message, delay);
+  self->restart_source = g_timeout_add (delay, restart_broker_cb, self);
+}
 
-  expected = self->stop_tasks->len > 0;
-  g_clear_object (&self->broker);
+static void
+restart_broker (JdSandbox *self)
+{
+  set_progress (self, self->progress, "The broker exited; restarting it");
+  jd_sandbox_broker_start_async (self->broker, JD_SANDBOX_HOST, self->mqtt_port, NULL,
+                                 broker_restarted_cb, g_object_ref (self));
+}
 
+/* mosquitto died under a running sandbox: start it again on the same port
+ * with the same configuration. The service keeps running and reconnects
+ * by itself; sandbox.json stays, since everything in it stays true. */
+static void
+broker_exited_cb (JdSandboxBroker *broker,
+                  JdSandbox       *self)
+{
   if (self->start_task != NULL)
     {
-      g_autofree char *tail = broker_output_tail (self);
+      g_autofree char *tail = jd_sandbox_broker_dup_output_tail (broker);
+
+      /* It listened (or something else on its port did), then died. */
       start_fail (self, g_error_new (JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BROKER,
                                      "The broker exited while starting. %s", tail));
       return;
     }
-
-  if (self->running)
-    {
-      g_unlink (self->info_path);
-      set_running (self, FALSE);
-      set_progress (self, 0.0, expected ? "Stopped" : "The broker exited");
-      if (!expected)
-        {
-          /* Without its broker the service has nobody to talk to. */
-          stop_service (self);
-          g_message ("mosquitto exited unexpectedly; see %s", self->log_path);
-          g_signal_emit (self, signals[BROKER_EXITED], 0);
-        }
-    }
-
-  stop_tasks = g_steal_pointer (&self->stop_tasks);
-  self->stop_tasks = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < stop_tasks->len; i++)
-    g_task_return_boolean (g_ptr_array_index (stop_tasks, i), TRUE);
+  if (!self->running || self->stopping)
+    return;
+  g_signal_emit (self, signals[BROKER_EXITED], 0);
+  restart_broker (self);
 }
 
 static void
@@ -925,10 +471,7 @@ prepare_done_cb (GObject      *source,
 {
   JdSandbox *self = JD_SANDBOX (source);
   GTask *inner = G_TASK (result);
-  PrepareData *data = g_task_get_task_data (inner);
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autofree char *owned_path = NULL;
-  const char *mosquitto;
+  JdSandboxFolder *data = g_task_get_task_data (inner);
   GError *error = NULL;
 
   if (!g_task_propagate_boolean (inner, &error))
@@ -943,6 +486,8 @@ prepare_done_cb (GObject      *source,
       return;
     }
 
+  self->lock_fd = data->lock_fd;
+  data->lock_fd = -1;
   g_clear_pointer (&self->ca, jd_sandbox_ca_free);
   self->ca = g_steal_pointer (&data->ca);
   g_clear_pointer (&self->things, g_hash_table_unref);
@@ -957,32 +502,9 @@ prepare_done_cb (GObject      *source,
   self->file_store = g_steal_pointer (&data->file_store);
 
   set_progress (self, 0.4, "Starting the broker");
-  mosquitto = find_mosquitto (&owned_path);
-  if (mosquitto == NULL)
-    {
-      start_fail (self, g_error_new (JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BROKER,
-                                     "The mosquitto broker is not installed (looked on PATH, "
-                                     "in /usr/sbin and in /app/bin)"));
-      return;
-    }
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                        G_SUBPROCESS_FLAGS_STDIN_INHERIT);
-  g_subprocess_launcher_set_stderr_file_path (launcher, self->stderr_path);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  self->broker = g_subprocess_launcher_spawn (launcher, &error, mosquitto, "-c", self->conf_path, NULL);
-  if (self->broker == NULL)
-    {
-      g_prefix_error (&error, "Could not start the broker: ");
-      error->domain = JD_SANDBOX_ERROR;
-      error->code = JD_SANDBOX_ERROR_BROKER;
-      start_fail (self, error);
-      return;
-    }
-  g_subprocess_wait_async (self->broker, NULL, broker_exited_cb, g_object_ref (self));
-
-  self->probe_deadline = g_get_monotonic_time () + BROKER_START_TIMEOUT_US;
-  start_probe (self);
+  jd_sandbox_broker_start_async (self->broker, JD_SANDBOX_HOST, self->mqtt_port,
+                                 g_task_get_cancellable (self->start_task),
+                                 broker_started_cb, g_object_ref (self));
 }
 
 /* ---- GObject ---- */
@@ -992,17 +514,21 @@ jd_sandbox_dispose (GObject *object)
 {
   JdSandbox *self = JD_SANDBOX (object);
 
-  g_clear_handle_id (&self->probe_source, g_source_remove);
+  g_clear_handle_id (&self->restart_source, g_source_remove);
   stop_service (self);
   if (self->broker != NULL)
     {
       /* Last resort for an owner that did not stop us: do not leave a broker. */
-      g_subprocess_send_signal (self->broker, SIGTERM);
-      g_subprocess_wait (self->broker, NULL, NULL);
+      g_signal_handlers_disconnect_by_data (self->broker, self);
+      if (jd_sandbox_broker_get_pid (self->broker) != 0)
+        {
+          jd_sandbox_broker_kill_sync (self->broker);
+          if (self->running)
+            g_unlink (self->info_path);
+        }
       g_clear_object (&self->broker);
-      g_unlink (self->info_path);
     }
-  g_clear_object (&self->probe_client);
+  unlock_folder (self);
 
   G_OBJECT_CLASS (jd_sandbox_parent_class)->dispose (object);
 }
@@ -1023,9 +549,6 @@ jd_sandbox_finalize (GObject *object)
   g_free (self->credentials_path);
   g_free (self->conf_path);
   g_free (self->acl_path);
-  g_free (self->log_path);
-  g_free (self->stderr_path);
-  g_free (self->pid_path);
   g_free (self->info_path);
   g_free (self->store_path);
   g_free (self->codesign_cert_path);
@@ -1033,7 +556,6 @@ jd_sandbox_finalize (GObject *object)
   g_free (self->files_dir);
   g_clear_object (&self->file_store);
   g_ptr_array_unref (self->requested_things);
-  g_ptr_array_unref (self->stop_tasks);
   g_free (self->access_key_id);
   if (self->secret_access_key != NULL)
     memset (self->secret_access_key, 0, strlen (self->secret_access_key));
@@ -1063,10 +585,9 @@ jd_sandbox_constructed (GObject *object)
   self->credentials_path = g_build_filename (dir, "credentials.json", NULL);
   self->conf_path = g_build_filename (dir, "mosquitto.conf", NULL);
   self->acl_path = g_build_filename (dir, "mosquitto.acl", NULL);
-  self->log_path = g_build_filename (dir, "mosquitto.log", NULL);
-  self->stderr_path = g_build_filename (dir, "mosquitto.stderr", NULL);
-  self->pid_path = g_build_filename (dir, "mosquitto.pid", NULL);
   self->info_path = g_build_filename (dir, JD_SANDBOX_INFO_FILE, NULL);
+  self->broker = jd_sandbox_broker_new (dir);
+  g_signal_connect (self->broker, "exited", G_CALLBACK (broker_exited_cb), self);
   self->store_path = g_build_filename (dir, JD_SANDBOX_STORE_FILE, NULL);
   self->codesign_cert_path = g_build_filename (dir, JD_SANDBOX_CODESIGN_CERT, NULL);
   self->codesign_key_path = g_build_filename (dir, JD_SANDBOX_CODESIGN_KEY, NULL);
@@ -1100,6 +621,9 @@ jd_sandbox_get_property (GObject    *object,
       break;
     case PROP_HTTPS_PORT:
       g_value_set_uint (value, self->https_port);
+      break;
+    case PROP_BROKER_RESTARTS:
+      g_value_set_uint (value, self->broker_restarts);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1153,15 +677,34 @@ jd_sandbox_class_init (JdSandboxClass *klass)
   properties[PROP_HTTPS_PORT] =
     g_param_spec_uint ("https-port", NULL, NULL, 0, G_MAXUINT16, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * JdSandbox:broker-restarts:
+   *
+   * How often the broker died and was started again while running.
+   */
+  properties[PROP_BROKER_RESTARTS] =
+    g_param_spec_uint ("broker-restarts", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * JdSandbox::broker-exited:
    *
    * Mosquitto exited while the sandbox was running, not because of a stop.
+   * The sandbox restarts it at once (see #JdSandbox::broker-restarted); the
+   * service stays up and reconnects.
    */
   signals[BROKER_EXITED] =
     g_signal_new ("broker-exited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * JdSandbox::broker-restarted:
+   *
+   * The broker that had exited listens again on the same port.
+   */
+  signals[BROKER_RESTARTED] =
+    g_signal_new ("broker-restarted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   /**
@@ -1178,11 +721,9 @@ static void
 jd_sandbox_init (JdSandbox *self)
 {
   self->requested_things = g_ptr_array_new_with_free_func (g_free);
-  self->stop_tasks = g_ptr_array_new_with_free_func (g_object_unref);
   self->things = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->status = g_strdup ("Stopped");
-  self->probe_client = g_socket_client_new ();
-  g_socket_client_set_timeout (self->probe_client, 2);
+  self->lock_fd = -1;
 }
 
 /* ---- public API ---- */
@@ -1219,7 +760,7 @@ jd_sandbox_add_thing (JdSandbox   *self,
 {
   g_return_val_if_fail (JD_IS_SANDBOX (self), FALSE);
 
-  if (!check_thing_name (thing_name, error))
+  if (!jd_sandbox_check_thing_name (thing_name, error))
     return FALSE;
   for (guint i = 0; i < self->requested_things->len; i++)
     if (g_str_equal (g_ptr_array_index (self->requested_things, i), thing_name))
@@ -1264,7 +805,7 @@ jd_sandbox_start_async (JdSandbox           *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) inner = NULL;
-  PrepareData *data;
+  JdSandboxFolder *data;
 
   g_return_if_fail (JD_IS_SANDBOX (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -1272,14 +813,14 @@ jd_sandbox_start_async (JdSandbox           *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, jd_sandbox_start_async);
 
-  if (self->start_task != NULL || self->running || self->broker != NULL)
+  if (self->start_task != NULL || self->running || jd_sandbox_broker_get_pid (self->broker) != 0)
     {
       g_task_return_new_error (task, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY,
                                "The sandbox is already running or starting");
       return;
     }
 
-  data = g_new0 (PrepareData, 1);
+  data = g_new0 (JdSandboxFolder, 1);
   data->data_dir = g_strdup (self->data_dir);
   data->things_dir = g_strdup (self->things_dir);
   data->ca_path = g_strdup (self->ca_path);
@@ -1291,8 +832,6 @@ jd_sandbox_start_async (JdSandbox           *self,
   data->credentials_path = g_strdup (self->credentials_path);
   data->conf_path = g_strdup (self->conf_path);
   data->acl_path = g_strdup (self->acl_path);
-  data->log_path = g_strdup (self->log_path);
-  data->pid_path = g_strdup (self->pid_path);
   data->codesign_cert_path = g_strdup (self->codesign_cert_path);
   data->codesign_key_path = g_strdup (self->codesign_key_path);
   data->files_dir = g_strdup (self->files_dir);
@@ -1301,14 +840,15 @@ jd_sandbox_start_async (JdSandbox           *self,
     data->requested_things[i] = g_strdup (g_ptr_array_index (self->requested_things, i));
   data->mqtt_port = self->requested_mqtt_port;
   data->things = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  data->lock_fd = -1;
 
   self->start_task = g_steal_pointer (&task);
   set_progress (self, 0.1, "Preparing the sandbox folder");
 
   inner = g_task_new (self, cancellable, prepare_done_cb, NULL);
-  g_task_set_source_tag (inner, prepare_thread);
-  g_task_set_task_data (inner, data, (GDestroyNotify) prepare_data_free);
-  g_task_run_in_thread (inner, prepare_thread);
+  g_task_set_source_tag (inner, jd_sandbox_folder_prepare_thread);
+  g_task_set_task_data (inner, data, (GDestroyNotify) jd_sandbox_folder_free);
+  g_task_run_in_thread (inner, jd_sandbox_folder_prepare_thread);
 }
 
 gboolean
@@ -1320,6 +860,26 @@ jd_sandbox_start_finish (JdSandbox     *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+broker_stopped_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  JdSandbox *self = g_task_get_source_object (task);
+
+  jd_sandbox_broker_stop_finish (JD_SANDBOX_BROKER (source), result, NULL);
+  self->stopping = FALSE;
+  if (self->running)
+    {
+      g_unlink (self->info_path);
+      set_running (self, FALSE);
+      set_progress (self, 0.0, "Stopped");
+    }
+  unlock_folder (self);
+  g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -1341,19 +901,11 @@ jd_sandbox_stop_async (JdSandbox           *self,
                                "The sandbox is still starting; cancel the start instead");
       return;
     }
-  if (self->broker == NULL)
-    {
-      stop_service (self);
-      set_running (self, FALSE);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
+  self->stopping = TRUE;
+  g_clear_handle_id (&self->restart_source, g_source_remove);
   set_progress (self, self->progress, "Stopping");
   stop_service (self);
-  g_ptr_array_add (self->stop_tasks, g_steal_pointer (&task));
-  if (self->stop_tasks->len == 1)
-    g_subprocess_send_signal (self->broker, SIGTERM);
+  jd_sandbox_broker_stop_async (self->broker, broker_stopped_cb, g_steal_pointer (&task));
 }
 
 gboolean
@@ -1374,7 +926,7 @@ jd_sandbox_ensure_thing (JdSandbox   *self,
 {
   g_return_val_if_fail (JD_IS_SANDBOX (self), FALSE);
 
-  if (!check_thing_name (thing_name, error))
+  if (!jd_sandbox_check_thing_name (thing_name, error))
     return FALSE;
   if (self->service != NULL && !jd_service_ensure_thing (self->service, thing_name, error))
     return FALSE;
@@ -1388,10 +940,10 @@ jd_sandbox_ensure_thing (JdSandbox   *self,
     }
   /* One ECDSA P-256 key and two small files: a millisecond, fine on the main
    * loop, and it keeps CreateThing's reply after the files exist. */
-  if (!issue_thing (self->ca, self->things_dir, thing_name, error))
+  if (!jd_sandbox_issue_thing (self->ca, self->things_dir, thing_name, error))
     return FALSE;
   g_hash_table_add (self->things, g_strdup (thing_name));
-  if (self->running && !write_info (self, error))
+  if (self->running && (!update_acl (self, error) || !write_info (self, error)))
     return FALSE;
   g_signal_emit (self, signals[THINGS_CHANGED], 0);
   return TRUE;
@@ -1554,7 +1106,7 @@ jd_sandbox_dup_info (JdSandbox *self)
       g_autofree char *cert_path = NULL;
       g_autofree char *key_path = NULL;
 
-      thing_paths (self->things_dir, names[i], &cert_path, &key_path);
+      jd_sandbox_thing_paths (self->things_dir, names[i], &cert_path, &key_path);
       jd_sandbox_info_set_thing (info, names[i], cert_path, key_path);
     }
   return info;
@@ -1588,7 +1140,7 @@ jd_sandbox_get_thing_files (JdSandbox   *self,
 
   if (!g_hash_table_contains (self->things, thing_name))
     return FALSE;
-  thing_paths (self->things_dir, thing_name, cert_path, key_path);
+  jd_sandbox_thing_paths (self->things_dir, thing_name, cert_path, key_path);
   return TRUE;
 }
 

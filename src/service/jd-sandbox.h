@@ -30,9 +30,13 @@ typedef enum {
 #define JD_SANDBOX_REGION            "us-east-1"
 #define JD_SANDBOX_ACCOUNT_ID        "123456789012"
 #define JD_SANDBOX_SERVICE_IDENTITY  "jobs-service"
+/* May read every thing's jobs topics and $aws/events/#, never write. */
+#define JD_SANDBOX_OBSERVER_IDENTITY "jobs-observer"
 #define JD_SANDBOX_DEFAULT_THING     JD_SANDBOX_INFO_DEFAULT_THING
 #define JD_SANDBOX_STORE_FILE        "jobs.sqlite"
 #define JD_SANDBOX_FILES_DIR         "files"
+/* Held (flock) by the one process that runs the folder's sandbox. */
+#define JD_SANDBOX_LOCK_FILE         "sandbox.lock"
 
 #define JD_TYPE_SANDBOX (jd_sandbox_get_type ())
 G_DECLARE_FINAL_TYPE (JdSandbox, jd_sandbox, JD, SANDBOX, GObject)

@@ -1,4 +1,6 @@
-/* jd-service-http.c — the IoT control-plane REST API on SoupServer.
+/* jd-service-http.c — the IoT control-plane REST API on SoupServer: SigV4
+ * verification, then jd-control-plane-handlers.c answers; connections come
+ * from jd-service-http-listener.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,20 +8,13 @@
 
 #define G_LOG_DOMAIN "jd-service-http"
 
-#include <errno.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "jd-service-json.h"
-#include "jd-device-api.h"
+#include "jd-control-plane-handlers.h"
 #include "jd-service-http.h"
+#include "jd-service-http-listener.h"
 #include "jd-sigv4.h"
-
-#define DEFAULT_PAGE_SIZE 250
-#define MAX_PAGE_SIZE 250
-#define MAX_DOCUMENT 32768
-#define MAX_DESCRIPTION 2028
-#define MAX_TIMEOUT_MINUTES 10080
 
 struct _JdServiceHttp
 {
@@ -32,8 +27,9 @@ struct _JdServiceHttp
   char       *secret_access_key;
   char       *endpoint_address;
   SoupServer *server;
-  guint16     port;
-  JdFileStore *file_store;   /* nullable */
+  JdServiceHttpListener *listener;
+  JdServiceHttpLimits limits;
+  JdFileStore *file_store;         /* nullable */
 };
 
 G_DEFINE_FINAL_TYPE (JdServiceHttp, jd_service_http, G_TYPE_OBJECT)
@@ -48,1241 +44,7 @@ static guint signals[N_SIGNALS];
 
 static const char *const signing_services[] = { "iot", "execute-api", NULL };
 
-/* One request being answered. */
-typedef struct {
-  JdServiceHttp     *self;
-  SoupServerMessage *msg;
-  const char        *method;
-  GHashTable        *query;      /* decoded name → value */
-  GBytes            *body;
-  JsonObject        *json;       /* the parsed body, {} when empty */
-  char             **segments;   /* decoded path segments, without the leading "" */
-  guint              n_segments;
-  char              *request_id;
-} Request;
-
-static void
-request_clear (Request *r)
-{
-  g_clear_pointer (&r->query, g_hash_table_unref);
-  g_clear_pointer (&r->body, g_bytes_unref);
-  g_clear_pointer (&r->json, json_object_unref);
-  g_clear_pointer (&r->segments, g_strfreev);
-  g_clear_pointer (&r->request_id, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Request, request_clear)
-
-/* ---- replies ---- */
-
-static void
-reply_text (Request    *r,
-            guint       status,
-            const char *text)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (r->msg);
-
-  soup_message_headers_replace (headers, "x-amzn-RequestId", r->request_id);
-  soup_server_message_set_status (r->msg, status, NULL);
-  soup_server_message_set_response (r->msg, "application/json", SOUP_MEMORY_COPY,
-                                    text, text != NULL ? strlen (text) : 0);
-}
-
-static void
-reply_builder (Request     *r,
-               JsonBuilder *builder)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  reply_text (r, SOUP_STATUS_OK, text);
-}
-
-static void
-reply_empty (Request *r)
-{
-  reply_text (r, SOUP_STATUS_OK, "");
-}
-
-/* AWS's error shape: status, x-amzn-ErrorType, {"message": …} (+ extras). */
-static void
-reply_error_full (Request    *r,
-                  guint       status,
-                  const char *type,
-                  const char *message,
-                  const char *resource_id,
-                  const char *resource_arn)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  if (resource_id != NULL)
-    {
-      json_builder_set_member_name (builder, "resourceId");
-      json_builder_add_string_value (builder, resource_id);
-    }
-  if (resource_arn != NULL)
-    {
-      json_builder_set_member_name (builder, "resourceArn");
-      json_builder_add_string_value (builder, resource_arn);
-    }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-
-  soup_message_headers_replace (soup_server_message_get_response_headers (r->msg),
-                                "x-amzn-ErrorType", type);
-  reply_text (r, status, text);
-}
-
-G_GNUC_PRINTF (4, 5)
-static gboolean
-reply_error (Request    *r,
-             guint       status,
-             const char *type,
-             const char *format,
-             ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  reply_error_full (r, status, type, message, NULL, NULL);
-  return FALSE;
-}
-
-G_GNUC_PRINTF (2, 3)
-static gboolean
-invalid (Request    *r,
-         const char *format,
-         ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  reply_error_full (r, SOUP_STATUS_BAD_REQUEST, "InvalidRequestException", message, NULL, NULL);
-  return FALSE;
-}
-
-static gboolean
-reply_gerror (Request    *r,
-              GError     *error,
-              const char *resource_id,
-              const char *resource_arn)
-{
-  guint status = SOUP_STATUS_SERVICE_UNAVAILABLE;
-  const char *type = "ServiceUnavailableException";
-
-  if (error->domain == JD_SERVICE_ERROR)
-    {
-      switch ((JdServiceErrorCode) error->code)
-        {
-        case JD_SERVICE_ERROR_INVALID_REQUEST:
-          status = SOUP_STATUS_BAD_REQUEST;
-          type = "InvalidRequestException";
-          break;
-        case JD_SERVICE_ERROR_NOT_FOUND:
-          status = SOUP_STATUS_NOT_FOUND;
-          type = "ResourceNotFoundException";
-          break;
-        case JD_SERVICE_ERROR_ALREADY_EXISTS:
-          status = SOUP_STATUS_CONFLICT;
-          type = "ResourceAlreadyExistsException";
-          break;
-        case JD_SERVICE_ERROR_INVALID_STATE_TRANSITION:
-          status = SOUP_STATUS_CONFLICT;
-          type = "InvalidStateTransitionException";
-          break;
-        case JD_SERVICE_ERROR_VERSION_CONFLICT:
-          status = SOUP_STATUS_CONFLICT;
-          type = "VersionConflictException";
-          break;
-        case JD_SERVICE_ERROR_TERMINAL_STATE:
-          status = SOUP_STATUS_GONE;
-          type = "TerminalStateException";
-          break;
-        case JD_SERVICE_ERROR_LIMIT_EXCEEDED:
-          status = SOUP_STATUS_GONE;
-          type = "LimitExceededException";
-          break;
-        case JD_SERVICE_ERROR_STORAGE:
-        default:
-          break;
-        }
-    }
-
-  if (status != SOUP_STATUS_CONFLICT || error->code != JD_SERVICE_ERROR_ALREADY_EXISTS)
-    resource_id = resource_arn = NULL;
-  reply_error_full (r, status, type, error->message, resource_id, resource_arn);
-  return FALSE;
-}
-
-/* ---- helpers ---- */
-
-static char *
-thing_arn (JdServiceHttp *self,
-           const char    *thing_name)
-{
-  return g_strdup_printf ("arn:aws:iot:%s:%s:thing/%s", self->region, self->account_id, thing_name);
-}
-
-static char *
-job_arn (JdServiceHttp *self,
-         const char    *job_id)
-{
-  return g_strdup_printf ("arn:aws:iot:%s:%s:job/%s", self->region, self->account_id, job_id);
-}
-
-static void
-add_object (JsonBuilder *builder,
-            const char  *name,
-            JsonObject  *object)
-{
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-
-  json_node_set_object (node, object);
-  json_builder_set_member_name (builder, name);
-  json_builder_add_value (builder, g_steal_pointer (&node));
-}
-
-static gboolean
-check_job_id (Request    *r,
-              const char *job_id)
-{
-  if (jd_device_api_is_valid_job_id (job_id))
-    return TRUE;
-  return invalid (r, "1 validation error detected: Value '%s' at 'jobId' failed to satisfy constraint: "
-                  "Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+ and have length 1 to 64",
-                  job_id);
-}
-
-static gboolean
-check_thing_name (Request    *r,
-                  const char *thing_name)
-{
-  if (jd_device_api_is_valid_thing_name (thing_name))
-    return TRUE;
-  return invalid (r, "1 validation error detected: Value '%s' at 'thingName' failed to satisfy constraint: "
-                  "Member must satisfy regular expression pattern: [a-zA-Z0-9:_-]+ and have length 1 to 128",
-                  thing_name);
-}
-
-static const char *
-query (Request    *r,
-       const char *name)
-{
-  return r->query != NULL ? g_hash_table_lookup (r->query, name) : NULL;
-}
-
-static gboolean
-query_bool (Request    *r,
-            const char *name,
-            gboolean   *value)
-{
-  const char *text = query (r, name);
-
-  *value = FALSE;
-  if (text == NULL)
-    return TRUE;
-  if (strcmp (text, "true") == 0 || strcmp (text, "false") == 0)
-    {
-      *value = strcmp (text, "true") == 0;
-      return TRUE;
-    }
-  return invalid (r, "Value '%s' for '%s' is not a boolean", text, name);
-}
-
-/* An integer query parameter in [min, max]; *value stays @fallback when absent. */
-static gboolean
-query_int (Request    *r,
-           const char *name,
-           gint64      min,
-           gint64      max,
-           gint64      fallback,
-           gint64     *value)
-{
-  const char *text = query (r, name);
-  char *end = NULL;
-  gint64 v;
-
-  *value = fallback;
-  if (text == NULL)
-    return TRUE;
-  errno = 0;
-  v = g_ascii_strtoll (text, &end, 10);
-  if (*text == '\0' || *end != '\0' || errno != 0 || v < min || v > max)
-    return invalid (r, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: "
-                    "Member must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT,
-                    text, name, min, max);
-  *value = v;
-  return TRUE;
-}
-
-/* Pagination: maxResults 1–250 and an opaque nextToken naming the last key. */
-static gboolean
-page_params (Request  *r,
-             guint    *limit,
-             char    **after)
-{
-  const char *token = query (r, "nextToken");
-  gint64 max_results;
-
-  *after = NULL;
-  if (!query_int (r, "maxResults", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, &max_results))
-    return FALSE;
-  *limit = (guint) max_results;
-
-  if (token != NULL)
-    {
-      gsize len = 0;
-      g_autofree guchar *raw = g_base64_decode (token, &len);
-
-      if (raw == NULL || len < 4 || memcmp (raw, "jd1:", 4) != 0 || !g_utf8_validate_len ((const char *) raw + 4, len - 4, NULL))
-        return invalid (r, "The nextToken '%s' is not valid", token);
-      *after = g_strndup ((const char *) raw + 4, len - 4);
-    }
-  return TRUE;
-}
-
-static void
-add_next_token (JsonBuilder *builder,
-                gboolean     more,
-                const char  *last_key)
-{
-  g_autofree char *raw = NULL;
-  g_autofree char *token = NULL;
-
-  if (!more || last_key == NULL)
-    return;
-  raw = g_strconcat ("jd1:", last_key, NULL);
-  token = g_base64_encode ((const guchar *) raw, strlen (raw));
-  jd_service_json_add_string (builder, "nextToken", token);
-}
-
-/* Body members with type checks. */
-static gboolean
-body_string (Request     *r,
-             const char  *name,
-             gsize        max,
-             const char **value)
-{
-  JsonNode *node = json_object_get_member (r->json, name);
-
-  *value = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return invalid (r, "Value for '%s' must be a string", name);
-  *value = json_node_get_string (node);
-  if (max > 0 && strlen (*value) > max)
-    return invalid (r, "1 validation error detected: Value at '%s' failed to satisfy constraint: "
-                    "Member must have length less than or equal to %" G_GSIZE_FORMAT, name, max);
-  return TRUE;
-}
-
-static gboolean
-body_int (Request    *r,
-          JsonObject *object,
-          const char *name,
-          gboolean   *present,
-          gint64     *value)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  *present = FALSE;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return invalid (r, "Value for '%s' must be an integer", name);
-  *present = TRUE;
-  *value = json_node_get_int (node);
-  return TRUE;
-}
-
-/* A string → string map whose keys match [a-zA-Z0-9:_-]{1,128}. */
-static gboolean
-check_string_map (Request    *r,
-                  JsonNode   *node,
-                  const char *name,
-                  gboolean    key_pattern,
-                  gsize       max_value)
-{
-  JsonObject *map;
-  g_autoptr(GList) members = NULL;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return invalid (r, "Value for '%s' must be an object", name);
-  map = json_node_get_object (node);
-  members = json_object_get_members (map);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      JsonNode *value = json_object_get_member (map, l->data);
-      const char *key = l->data;
-      gsize key_len = strlen (key);
-      gboolean key_ok = key_len >= 1 && key_len <= 128;
-
-      for (const char *p = key; key_pattern && *p != '\0'; p++)
-        key_ok &= g_ascii_isalnum (*p) || *p == ':' || *p == '_' || *p == '-';
-      if (!key_ok)
-        return invalid (r, "1 validation error detected: Key '%s' in '%s' failed to satisfy constraint", key, name);
-      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
-        return invalid (r, "Values of '%s' must be strings", name);
-      if (strlen (json_node_get_string (value)) > max_value
-          || (key_pattern && json_node_get_string (value)[0] == '\0'))
-        return invalid (r, "1 validation error detected: Value of '%s' in '%s' failed to satisfy constraint", key, name);
-    }
-  return TRUE;
-}
-
-/* ---- shapes ---- */
-
-static void
-add_job (JdServiceHttp *self,
-         JsonBuilder   *builder,
-         JdStoreJob    *job)
-{
-  g_autofree char *arn = job_arn (self, job->job_id);
-
-  json_builder_begin_object (builder);
-  jd_service_json_add_string (builder, "jobArn", arn);
-  jd_service_json_add_string (builder, "jobId", job->job_id);
-  jd_service_json_add_string (builder, "targetSelection", job->target_selection);
-  jd_service_json_add_string (builder, "status", jd_job_status_to_string (job->status));
-  jd_service_json_add_bool (builder, "forceCanceled", job->force_canceled);
-  jd_service_json_add_string (builder, "reasonCode", job->reason_code);
-  jd_service_json_add_string (builder, "comment", job->comment);
-  json_builder_set_member_name (builder, "targets");
-  json_builder_begin_array (builder);
-  for (guint i = 0; job->targets[i] != NULL; i++)
-    json_builder_add_string_value (builder, job->targets[i]);
-  json_builder_end_array (builder);
-  jd_service_json_add_string (builder, "description", job->description);
-  jd_service_json_add_int (builder, "createdAt", job->created_at);
-  jd_service_json_add_int (builder, "lastUpdatedAt", job->last_updated_at);
-  if (job->completed_at > 0)
-    jd_service_json_add_int (builder, "completedAt", job->completed_at);
-
-  json_builder_set_member_name (builder, "jobProcessDetails");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "processingTargets");
-  json_builder_begin_array (builder);
-  json_builder_end_array (builder);
-  jd_service_json_add_int (builder, "numberOfCanceledThings", job->n_canceled);
-  jd_service_json_add_int (builder, "numberOfSucceededThings", job->n_succeeded);
-  jd_service_json_add_int (builder, "numberOfFailedThings", job->n_failed);
-  jd_service_json_add_int (builder, "numberOfRejectedThings", job->n_rejected);
-  jd_service_json_add_int (builder, "numberOfQueuedThings", job->n_queued);
-  jd_service_json_add_int (builder, "numberOfInProgressThings", job->n_in_progress);
-  jd_service_json_add_int (builder, "numberOfRemovedThings", job->n_removed);
-  jd_service_json_add_int (builder, "numberOfTimedOutThings", job->n_timed_out);
-  json_builder_end_object (builder);
-
-  if (job->in_progress_timeout_minutes > 0)
-    {
-      json_builder_set_member_name (builder, "timeoutConfig");
-      json_builder_begin_object (builder);
-      jd_service_json_add_int (builder, "inProgressTimeoutInMinutes", job->in_progress_timeout_minutes);
-      json_builder_end_object (builder);
-    }
-  jd_service_json_add_bool (builder, "isConcurrent", FALSE);
-  json_builder_end_object (builder);
-}
-
-static void
-add_job_summary (JdServiceHttp *self,
-                 JsonBuilder   *builder,
-                 JdStoreJob    *job)
-{
-  g_autofree char *arn = job_arn (self, job->job_id);
-
-  json_builder_begin_object (builder);
-  jd_service_json_add_string (builder, "jobArn", arn);
-  jd_service_json_add_string (builder, "jobId", job->job_id);
-  jd_service_json_add_string (builder, "targetSelection", job->target_selection);
-  jd_service_json_add_string (builder, "status", jd_job_status_to_string (job->status));
-  jd_service_json_add_int (builder, "createdAt", job->created_at);
-  jd_service_json_add_int (builder, "lastUpdatedAt", job->last_updated_at);
-  if (job->completed_at > 0)
-    jd_service_json_add_int (builder, "completedAt", job->completed_at);
-  jd_service_json_add_bool (builder, "isConcurrent", FALSE);
-  json_builder_end_object (builder);
-}
-
-static void
-add_execution_summary (JsonBuilder      *builder,
-                       JdStoreExecution *e)
-{
-  json_builder_set_member_name (builder, "jobExecutionSummary");
-  json_builder_begin_object (builder);
-  jd_service_json_add_string (builder, "status", jd_execution_status_to_string (e->status));
-  jd_service_json_add_int (builder, "queuedAt", e->queued_at);
-  if (e->started_at > 0)
-    jd_service_json_add_int (builder, "startedAt", e->started_at);
-  jd_service_json_add_int (builder, "lastUpdatedAt", e->last_updated_at);
-  jd_service_json_add_int (builder, "executionNumber", e->execution_number);
-  jd_service_json_add_int (builder, "retryAttempt", 0);
-  json_builder_end_object (builder);
-}
-
-static void
-add_thing (JdServiceHttp *self,
-           JsonBuilder   *builder,
-           JdStoreThing  *thing,
-           gboolean       full)
-{
-  g_autofree char *arn = thing_arn (self, thing->thing_name);
-
-  json_builder_begin_object (builder);
-  if (full)
-    jd_service_json_add_string (builder, "defaultClientId", thing->thing_name);
-  jd_service_json_add_string (builder, "thingName", thing->thing_name);
-  if (full)
-    jd_service_json_add_string (builder, "thingId", thing->thing_id);
-  jd_service_json_add_string (builder, "thingArn", arn);
-  jd_service_json_add_string (builder, "thingTypeName", thing->thing_type_name);
-  add_object (builder, "attributes", thing->attributes);
-  jd_service_json_add_int (builder, "version", thing->version);
-  json_builder_end_object (builder);
-}
-
-/* ---- operations: jobs ---- */
-
-/* Resolves a target ARN of this account and region to a thing name. */
-static gboolean
-target_to_thing (Request     *r,
-                 const char  *arn,
-                 char       **thing_name)
-{
-  JdServiceHttp *self = r->self;
-  g_autofree char *prefix = g_strdup_printf ("arn:aws:iot:%s:%s:", self->region, self->account_id);
-  g_auto(GStrv) parts = g_strsplit (arn, ":", 6);
-  const char *resource;
-
-  if (g_strv_length (parts) != 6 || strcmp (parts[0], "arn") != 0 || strcmp (parts[2], "iot") != 0)
-    return invalid (r, "The target '%s' is not a thing or thing group ARN", arn);
-  if (!g_str_has_prefix (arn, prefix))
-    return reply_error (r, SOUP_STATUS_NOT_FOUND, "ResourceNotFoundException",
-                        "The target '%s' is not in account %s, region %s", arn, self->account_id, self->region);
-
-  resource = arn + strlen (prefix);
-  if (g_str_has_prefix (resource, "thinggroup/"))
-    return reply_error (r, SOUP_STATUS_NOT_FOUND, "ResourceNotFoundException",
-                        "Thing group %s cannot be found.", resource + strlen ("thinggroup/"));
-  if (!g_str_has_prefix (resource, "thing/") || !jd_device_api_is_valid_thing_name (resource + strlen ("thing/")))
-    return invalid (r, "The target '%s' is not a thing or thing group ARN", arn);
-
-  *thing_name = g_strdup (resource + strlen ("thing/"));
-  return TRUE;
-}
-
-static gboolean
-op_create_job (Request    *r,
-               const char *job_id)
-{
-  JdServiceHttp *self = r->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) things = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(JdStoreJob) job = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonParser) parser = NULL;
-  g_autofree char *arn = NULL;
-  JdStoreJobSpec spec = { 0 };
-  const char *document = NULL;
-  const char *document_source = NULL;
-  const char *description = NULL;
-  const char *target_selection = NULL;
-  JsonNode *node;
-  gint64 timeout = 0;
-
-  if (!check_job_id (r, job_id))
-    return FALSE;
-
-  node = json_object_get_member (r->json, "targets");
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (json_node_get_array (node)) == 0)
-    return invalid (r, "1 validation error detected: Value null at 'targets' failed to satisfy constraint: "
-                    "Member must not be null and must have at least 1 element");
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
-    {
-      JsonNode *t = json_array_get_element (json_node_get_array (node), i);
-      char *thing = NULL;
-
-      if (!JSON_NODE_HOLDS_VALUE (t) || json_node_get_value_type (t) != G_TYPE_STRING
-          || strlen (json_node_get_string (t)) > 2048)
-        return invalid (r, "Each target must be an ARN of at most 2048 characters");
-      if (!target_to_thing (r, json_node_get_string (t), &thing))
-        return FALSE;
-      g_ptr_array_add (targets, g_strdup (json_node_get_string (t)));
-      g_ptr_array_add (things, thing);
-    }
-  g_ptr_array_add (targets, NULL);
-  g_ptr_array_add (things, NULL);
-
-  if (!body_string (r, "document", MAX_DOCUMENT, &document)
-      || !body_string (r, "documentSource", 1350, &document_source)
-      || !body_string (r, "description", MAX_DESCRIPTION, &description)
-      || !body_string (r, "targetSelection", 0, &target_selection))
-    return FALSE;
-
-  if (document == NULL && document_source == NULL)
-    return invalid (r, "Either document or documentSource must be specified");
-  if (document == NULL)
-    return invalid (r, "documentSource (%s) cannot be read by the local sandbox; pass the document itself",
-                    document_source);
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, document, -1, NULL)
-      || json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return invalid (r, "The job document must be a valid JSON object");
-  if (target_selection != NULL && strcmp (target_selection, "SNAPSHOT") != 0
-      && strcmp (target_selection, "CONTINUOUS") != 0)
-    return invalid (r, "1 validation error detected: Value '%s' at 'targetSelection' failed to satisfy constraint: "
-                    "Member must satisfy enum value set: [CONTINUOUS, SNAPSHOT]", target_selection);
-  if (description != NULL)
-    for (const char *p = description; *p != '\0'; p++)
-      if ((guchar) *p < 0x20)
-        return invalid (r, "The description must not contain control characters");
-
-  node = json_object_get_member (r->json, "timeoutConfig");
-  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
-    {
-      gboolean present = FALSE;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        return invalid (r, "Value for 'timeoutConfig' must be an object");
-      if (!body_int (r, json_node_get_object (node), "inProgressTimeoutInMinutes", &present, &timeout))
-        return FALSE;
-      if (present && (timeout < 1 || timeout > MAX_TIMEOUT_MINUTES))
-        return invalid (r, "inProgressTimeoutInMinutes must be between 1 and %d", MAX_TIMEOUT_MINUTES);
-    }
-
-  spec.job_id = job_id;
-  spec.targets = (const char *const *) targets->pdata;
-  spec.thing_names = (const char *const *) things->pdata;
-  spec.document = document;
-  spec.description = description;
-  spec.target_selection = target_selection;
-  spec.in_progress_timeout_minutes = timeout;
-
-  arn = job_arn (self, job_id);
-  job = jd_store_create_job (self->store, &spec, &error);
-  if (job == NULL)
-    return reply_gerror (r, error, job_id, arn);
-
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  jd_service_json_add_string (builder, "jobArn", arn);
-  jd_service_json_add_string (builder, "jobId", job->job_id);
-  jd_service_json_add_string (builder, "description", job->description);
-  json_builder_end_object (builder);
-  reply_builder (r, builder);
-  return TRUE;
-}
-
-static gboolean
-op_describe_job (Request    *r,
-                 const char *job_id,
-                 gboolean    document_only)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JdStoreJob) job = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  gboolean before_substitution;
-
-  if (!check_job_id (r, job_id) || !query_bool (r, "beforeSubstitution", &before_substitution))
-    return FALSE;
-
-  job = jd_store_get_job (r->self->store, job_id, &error);
-  if (job == NULL)
-    return reply_gerror (r, error, NULL, NULL);
-
-  json_builder_begin_object (builder);
-  if (document_only)
-    {
-      g_autofree char *substituted = NULL;
-
-      if (!before_substitution && r->self->file_store != NULL && job->document != NULL)
-        substituted = jd_file_store_substitute (r->self->file_store, job->document,
-                                                g_get_real_time () / G_USEC_PER_SEC,
-                                                JD_FILE_STORE_DEFAULT_EXPIRES);
-      jd_service_json_add_string (builder, "document", substituted != NULL ? substituted : job->document);
-    }
-  else
-    {
-      jd_service_json_add_string (builder, "documentSource", job->document_source);
-      json_builder_set_member_name (builder, "job");
-      add_job (r->self, builder, job);
-    }
-  json_builder_end_object (builder);
-  reply_builder (r, builder);
-  return TRUE;
-}
-
-static gboolean
-op_list_jobs (Request *r)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) jobs = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *after = NULL;
-  const char *status = query (r, "status");
-  const char *selection = query (r, "targetSelection");
-  gboolean more = FALSE;
-  guint limit = 0;
-
-  if (!page_params (r, &limit, &after))
-    return FALSE;
-  if (status != NULL && jd_job_status_from_string (status) == JD_JOB_STATUS_UNKNOWN)
-    return invalid (r, "1 validation error detected: Value '%s' at 'status' failed to satisfy constraint: "
-                    "Member must satisfy enum value set: [IN_PROGRESS, CANCELED, COMPLETED, DELETION_IN_PROGRESS, SCHEDULED]",
-                    status);
-  if (selection != NULL && strcmp (selection, "SNAPSHOT") != 0 && strcmp (selection, "CONTINUOUS") != 0)
-    return invalid (r, "1 validation error detected: Value '%s' at 'targetSelection' failed to satisfy constraint: "
-                    "Member must satisfy enum value set: [CONTINUOUS, SNAPSHOT]", selection);
-
-  /* No thing groups exist here, so a group filter matches no job. */
-  if (query (r, "thingGroupName") != NULL || query (r, "thingGroupId") != NULL)
-    jobs = g_ptr_array_new ();
-  else
-    jobs = jd_store_list_jobs (r->self->store, status, selection, after, limit, &more, &error);
-  if (jobs == NULL)
-    return reply_gerror (r, error, NULL, NULL);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "jobs");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < jobs->len; i++)
-    add_job_summary (r->self, builder, g_ptr_array_index (jobs, i));
-  json_builder_end_array (builder);
-  add_next_token (builder, more, jobs->len > 0 ? ((JdStoreJob *) g_ptr_array_index (jobs, jobs->len - 1))->job_id : NULL);
-  json_builder_end_object (builder);
-  reply_builder (r, builder);
-  return TRUE;
-}
-
-static gboolean
-op_cancel_job (Request    *r,
-               const char *job_id)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JdStoreJob) job = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *arn = NULL;
-  const char *reason_code = NULL;
-  const char *comment = NULL;
-  gboolean force;
-
-  if (!check_job_id (r, job_id) || !query_bool (r, "force", &force)
-      || !body_string (r, "reasonCode", 128, &reason_code)
-      || !body_string (r, "comment", MAX_DESCRIPTION, &comment))
-    return FALSE;
-  for (const char *p = reason_code; p != NULL && *p != '\0'; p++)
-    if (!(g_ascii_isupper (*p) || g_ascii_isdigit (*p) || *p == '_'))
-      return invalid (r, "1 validation error detected: Value '%s' at 'reasonCode' failed to satisfy constraint: "
-                      "Member must satisfy regular expression pattern: [\\p{Upper}\\p{Digit}_]+", reason_code);
-
-  job = jd_store_cancel_job (r->self->store, job_id, force, reason_code, comment, &error);
-  if (job == NULL)
-    return reply_gerror (r, error, NULL, NULL);
-
-  arn = job_arn (r->self, job_id);
-  json_builder_begin_object (builder);
-  jd_service_json_add_string (builder, "jobArn", arn);
-  jd_service_json_add_string (builder, "jobId", job->job_id);
-  jd_service_json_add_string (builder, "description", job->description);
-  json_builder_end_object (builder);
-  reply_builder (r, builder);
-  return TRUE;
-}
-
-static gboolean
-op_delete_job (Request    *r,
-               const char *job_id)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean force;
-
-  if (!check_job_id (r, job_id) || !query_bool (r, "force", &force))
-    return FALSE;
-  if (!jd_store_delete_job (r->self->store, job_id, force, &error))
-    return reply_gerror (r, error, NULL, NULL);
-  reply_empty (r);
-  return TRUE;
-}
-
-/* ---- operations: executions ---- */
-
-static gboolean
-check_exec_status (Request *r)
-{
-  const char *status = query (r, "status");
-
-  if (status == NULL || jd_execution_status_from_string (status) != JD_EXECUTION_STATUS_UNKNOWN)
-    return TRUE;
-  return invalid (r, "1 validation error detected: Value '%s' at 'status' failed to satisfy constraint: "
-                  "Member must satisfy enum value set: [QUEUED, IN_PROGRESS, SUCCEEDED, FAILED, TIMED_OUT, REJECTED, REMOVED, CANCELED]",
-                  status);
-}
-
-static gboolean
-op_list_executions_for_job (Request    *r,
-                            const char *job_id)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *after = NULL;
-  gboolean more = FALSE;
-  guint limit = 0;
-
-  if (!check_job_id (r, job_id) || !check_exec_status (r) || !page_params (r, &limit, &after))
-    return FALSE;
-
-  list = jd_store_list_executions_for_job (r->self->store, job_id, query (r, "status"), after, limit, &more, &error);
-  if (list == NULL)
-    return reply_gerror (r, error, NULL, NULL);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "executionSummaries");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < list->len; i++)
-    {
-      JdStoreExecution *e = g_ptr_array_index (list, i);
-      g_autofree char *arn = thing_arn (r->self, e->thing_name);
-
-      json_builder_begin_object (builder);
-      jd_service_json_add_string (builder, "thingArn", arn);
-      add_execution_summary (builder, e);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  add_next_token (builder, more,
-                  list->len > 0 ? ((JdStoreExecution *) g_ptr_array_index (list, list->len - 1))->thing_name : NULL);
-  json_builder_end_object (builder);
-  reply_builder (r, builder);
-  return TRUE;
-}
-
-static gboolean
-op_list_executions_for_thing (Request    *r,
-                              const char *thing_name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(JdStoreThing) thing = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *after = NULL;
-  const char *job_id = query (r, "jobId");
-  gboolean more = FALSE;
-  guint limit = 0;
-
-  if (!check_thing_name (r, thing_name) || !check_exec_status (r) || !page_params (r, &limit, &after))
-    return FALSE;
-  if (job_id != NULL && !check_job_id (r, job_id))
-    return FALSE;
-
-  thing = jd_store_get_thing (r->self->store, thing_name, &error);
-  if (thing == NULL)
-    return reply_gerror (r, error, NULL, NULL);
-  list = jd_store_list_executions_for_thing (r->self->store, thing_name, query (r, "status"), job_id,
-                                             after, limit, &more, &error);
-  if (list == NULL)
-    return reply_gerror (r, error, NULL, NULL);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "executionSummaries");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < list->len; i++)
-    {
-      JdStoreExecution *e = g_ptr_array_index (list, i);
-
-      json_builder_begin_object (builder);
-      jd_service_json_add_string (builder, "jobId", e->job_id);
-      add_execution_summary (builder, e);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  add_next_token (builder, more,
-                  list->len > 0 ? ((JdStoreExecution *) g_ptr_array_index (list, list->len - 1))->job_id : NULL);
-  json_builder_end_object (builder);
-  reply_builder (r, builder);
-  return TRUE;
-}
-
-static gboolean
-op_describe_execution (Request    *r,
-                       const char *thing_name,
-                       const char *job_id)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JdStoreExecution) e = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *arn = NULL;
-  gint64 number;
-
-  if (!check_thing_name (r, thing_name) || !check_job_id (r, job_id)
-      || !query_int (r, "executionNumber", 1, G_MAXINT64, -1, &number))
-    return FALSE;
-
-  e = jd_store_get_execution (r->self->store, thing_name, job_id, number, &error);
-  if (e == NULL)
-    return reply_gerror (r, error, NULL, NULL);
-
-  arn = thing_arn (r->self, thing_name);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "execution");
-  json_builder_begin_object (builder);
-  jd_service_json_add_string (builder, "jobId", e->job_id);
-  jd_service_json_add_string (builder, "status", jd_execution_status_to_string (e->status));
-  jd_service_json_add_bool (builder, "forceCanceled", e->force_canceled);
-  json_builder_set_member_name (builder, "statusDetails");
-  json_builder_begin_object (builder);
-  if (e->status_details != NULL)
-    add_object (builder, "detailsMap", e->status_details);
-  json_builder_end_object (builder);
-  jd_service_json_add_string (builder, "thingArn", arn);
-  jd_service_json_add_int (builder, "queuedAt", e->queued_at);
-  if (e->started_at > 0)
-    jd_service_json_add_int (builder, "startedAt", e->started_at);
-  jd_service_json_add_int (builder, "lastUpdatedAt", e->last_updated_at);
-  jd_service_json_add_int (builder, "executionNumber", e->execution_number);
-  jd_service_json_add_int (builder, "versionNumber", e->version_number);
-  if (e->seconds_before_timeout >= 0)
-    jd_service_json_add_int (builder, "approximateSecondsBeforeTimedOut", e->seconds_before_timeout);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  reply_builder (r, builder);
-  return TRUE;
-}
-
-static gboolean
-op_cancel_execution (Request    *r,
-                     const char *thing_name,
-                     const char *job_id)
-{
-  g_autoptr(GError) error = NULL;
-  JsonObject *details = NULL;
-  JsonNode *node;
-  gboolean force;
-  gboolean has_version = FALSE;
-  gint64 version = -1;
-
-  if (!check_thing_name (r, thing_name) || !check_job_id (r, job_id) || !query_bool (r, "force", &force)
-      || !body_int (r, r->json, "expectedVersion", &has_version, &version))
-    return FALSE;
-
-  node = json_object_get_member (r->json, "statusDetails");
-  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
-    {
-      if (!check_string_map (r, node, "statusDetails", TRUE, 1024))
-        return FALSE;
-      details = json_node_get_object (node);
-    }
-
-  if (!jd_store_cancel_execution (r->self->store, thing_name, job_id, force,
-                                  has_version ? version : -1, details, &error))
-    return reply_gerror (r, error, NULL, NULL);
-  reply_empty (r);
-  return TRUE;
-}
-
-static gboolean
-op_delete_execution (Request    *r,
-                     const char *thing_name,
-                     const char *job_id,
-                     const char *number_text)
-{
-  g_autoptr(GError) error = NULL;
-  char *end = NULL;
-  gint64 number;
-  gboolean force;
-
-  if (!check_thing_name (r, thing_name) || !check_job_id (r, job_id) || !query_bool (r, "force", &force))
-    return FALSE;
-  errno = 0;
-  number = g_ascii_strtoll (number_text, &end, 10);
-  if (*number_text == '\0' || *end != '\0' || errno != 0 || number < 1)
-    return invalid (r, "The executionNumber '%s' is not a positive integer", number_text);
-
-  if (!jd_store_delete_execution (r->self->store, thing_name, job_id, number, force, &error))
-    return reply_gerror (r, error, NULL, NULL);
-  reply_empty (r);
-  return TRUE;
-}
-
-/* ---- operations: things and endpoint ---- */
-
-static gboolean
-op_create_thing (Request    *r,
-                 const char *thing_name)
-{
-  JdServiceHttp *self = r->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JdStoreThing) thing = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *arn = NULL;
-  const char *thing_type = NULL;
-  const char *billing_group = NULL;
-  JsonObject *attributes = NULL;
-  JsonNode *node;
-  gboolean created = FALSE;
-
-  if (!check_thing_name (r, thing_name)
-      || !body_string (r, "thingTypeName", 128, &thing_type)
-      || !body_string (r, "billingGroupName", 128, &billing_group))
-    return FALSE;
-
-  /* The sandbox has no thing types or billing groups. */
-  if (thing_type != NULL)
-    return reply_error (r, SOUP_STATUS_NOT_FOUND, "ResourceNotFoundException",
-                        "Thing type %s cannot be found.", thing_type);
-  if (billing_group != NULL)
-    return reply_error (r, SOUP_STATUS_NOT_FOUND, "ResourceNotFoundException",
-                        "Billing group %s cannot be found.", billing_group);
-
-  node = json_object_get_member (r->json, "attributePayload");
-  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
-    {
-      JsonNode *attrs;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        return invalid (r, "Value for 'attributePayload' must be an object");
-      attrs = json_object_get_member (json_node_get_object (node), "attributes");
-      if (attrs != NULL && !JSON_NODE_HOLDS_NULL (attrs))
-        {
-          if (!check_string_map (r, attrs, "attributes", FALSE, 800))
-            return FALSE;
-          attributes = json_node_get_object (attrs);
-        }
-    }
-
-  arn = thing_arn (self, thing_name);
-  thing = jd_store_create_thing (self->store, thing_name, NULL, attributes, &created, &error);
-  if (thing == NULL)
-    return reply_gerror (r, error, thing_name, arn);
-
-  json_builder_begin_object (builder);
-  jd_service_json_add_string (builder, "thingName", thing->thing_name);
-  jd_service_json_add_string (builder, "thingArn", arn);
-  jd_service_json_add_string (builder, "thingId", thing->thing_id);
-  json_builder_end_object (builder);
-  reply_builder (r, builder);
-
-  if (created)
-    g_signal_emit (self, signals[THING_CREATED], 0, thing_name);
-  return TRUE;
-}
-
-static gboolean
-op_describe_thing (Request    *r,
-                   const char *thing_name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JdStoreThing) thing = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  if (!check_thing_name (r, thing_name))
-    return FALSE;
-  thing = jd_store_get_thing (r->self->store, thing_name, &error);
-  if (thing == NULL)
-    return reply_gerror (r, error, NULL, NULL);
-  add_thing (r->self, builder, thing, TRUE);
-  reply_builder (r, builder);
-  return TRUE;
-}
-
-static gboolean
-op_list_things (Request *r)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) things = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *after = NULL;
-  gboolean more = FALSE;
-  gboolean prefix = FALSE;
-  guint limit = 0;
-
-  if (!page_params (r, &limit, &after) || !query_bool (r, "usePrefixAttributeValue", &prefix))
-    return FALSE;
-  if (query (r, "attributeName") != NULL)
-    {
-      const char *p = query (r, "attributeName");
-      gboolean ok = *p != '\0' && strlen (p) <= 128;
-
-      for (; *p != '\0'; p++)
-        ok &= g_ascii_isalnum (*p) || strchr ("_.,@/:#-", *p) != NULL;
-      if (!ok)
-        return invalid (r, "1 validation error detected: Value '%s' at 'attributeName' failed to satisfy constraint: "
-                        "Member must satisfy regular expression pattern: [a-zA-Z0-9_.,@/:#-]+",
-                        query (r, "attributeName"));
-    }
-
-  things = jd_store_list_things (r->self->store, after, limit, query (r, "attributeName"),
-                                 query (r, "attributeValue"), query (r, "thingTypeName"), &more, &error);
-  if (things == NULL)
-    return reply_gerror (r, error, NULL, NULL);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "things");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < things->len; i++)
-    add_thing (r->self, builder, g_ptr_array_index (things, i), FALSE);
-  json_builder_end_array (builder);
-  add_next_token (builder, more,
-                  things->len > 0 ? ((JdStoreThing *) g_ptr_array_index (things, things->len - 1))->thing_name : NULL);
-  json_builder_end_object (builder);
-  reply_builder (r, builder);
-  return TRUE;
-}
-
-static gboolean
-op_delete_thing (Request    *r,
-                 const char *thing_name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JdStoreThing) existing = NULL;
-  gint64 version;
-
-  if (!check_thing_name (r, thing_name)
-      || !query_int (r, "expectedVersion", 0, G_MAXINT64, -1, &version))
-    return FALSE;
-
-  existing = jd_store_get_thing (r->self->store, thing_name, NULL);
-  if (!jd_store_delete_thing (r->self->store, thing_name, version, &error))
-    return reply_gerror (r, error, NULL, NULL);
-  reply_text (r, SOUP_STATUS_OK, "{}");
-
-  if (existing != NULL)
-    g_signal_emit (r->self, signals[THING_DELETED], 0, thing_name);
-  return TRUE;
-}
-
-static gboolean
-op_describe_endpoint (Request *r)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  const char *type = query (r, "endpointType");
-
-  if (type != NULL && strcmp (type, "iot:Data") != 0 && strcmp (type, "iot:Data-ATS") != 0
-      && strcmp (type, "iot:CredentialProvider") != 0 && strcmp (type, "iot:Jobs") != 0)
-    return invalid (r, "Endpoint type %s is not valid. Valid types are iot:Data, iot:Data-ATS, "
-                    "iot:CredentialProvider and iot:Jobs", type);
-
-  json_builder_begin_object (builder);
-  jd_service_json_add_string (builder, "endpointAddress", r->self->endpoint_address);
-  json_builder_end_object (builder);
-  reply_builder (r, builder);
-  return TRUE;
-}
-
-/* ---- dispatch ---- */
-
-static gboolean
-is (Request    *r,
-    const char *method,
-    guint       n_segments,
-    ...)
-{
-  va_list args;
-  gboolean match;
-
-  if (strcmp (r->method, method) != 0 || r->n_segments != n_segments)
-    return FALSE;
-
-  /* The pattern lists a literal per segment, or NULL for a label. */
-  match = TRUE;
-  va_start (args, n_segments);
-  for (guint i = 0; i < n_segments; i++)
-    {
-      const char *literal = va_arg (args, const char *);
-
-      if (literal != NULL && strcmp (literal, r->segments[i]) != 0)
-        match = FALSE;
-    }
-  va_end (args);
-  return match;
-}
-
-static void
-dispatch (Request *r)
-{
-  char **s = r->segments;
-
-  if (is (r, "GET", 1, "endpoint"))
-    op_describe_endpoint (r);
-  else if (is (r, "GET", 1, "jobs"))
-    op_list_jobs (r);
-  else if (is (r, "PUT", 2, "jobs", NULL))
-    op_create_job (r, s[1]);
-  else if (is (r, "GET", 2, "jobs", NULL))
-    op_describe_job (r, s[1], FALSE);
-  else if (is (r, "DELETE", 2, "jobs", NULL))
-    op_delete_job (r, s[1]);
-  else if (is (r, "PUT", 3, "jobs", NULL, "cancel"))
-    op_cancel_job (r, s[1]);
-  else if (is (r, "GET", 3, "jobs", NULL, "job-document"))
-    op_describe_job (r, s[1], TRUE);
-  else if (is (r, "GET", 3, "jobs", NULL, "things"))
-    op_list_executions_for_job (r, s[1]);
-  else if (is (r, "GET", 1, "things"))
-    op_list_things (r);
-  else if (is (r, "POST", 2, "things", NULL))
-    op_create_thing (r, s[1]);
-  else if (is (r, "GET", 2, "things", NULL))
-    op_describe_thing (r, s[1]);
-  else if (is (r, "DELETE", 2, "things", NULL))
-    op_delete_thing (r, s[1]);
-  else if (is (r, "GET", 3, "things", NULL, "jobs"))
-    op_list_executions_for_thing (r, s[1]);
-  else if (is (r, "GET", 4, "things", NULL, "jobs", NULL))
-    op_describe_execution (r, s[1], s[3]);
-  else if (is (r, "PUT", 5, "things", NULL, "jobs", NULL, "cancel"))
-    op_cancel_execution (r, s[1], s[3]);
-  else if (is (r, "DELETE", 6, "things", NULL, "jobs", NULL, "executionNumber", NULL))
-    op_delete_execution (r, s[1], s[3], s[5]);
-  else
-    reply_error (r, SOUP_STATUS_NOT_FOUND, "UnknownOperationException",
-                 "No operation matches %s /%s", r->method,
-                 r->n_segments > 0 ? s[0] : "");
-}
-
-/* Splits the raw path into decoded segments; FALSE on a bad escape. */
-static gboolean
-split_path (Request    *r,
-            const char *raw_path)
-{
-  g_auto(GStrv) raw = g_strsplit (raw_path[0] == '/' ? raw_path + 1 : raw_path, "/", -1);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  guint n = g_strv_length (raw);
-
-  /* A trailing slash adds no segment. */
-  if (n > 0 && raw[n - 1][0] == '\0')
-    n--;
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *decoded = g_uri_unescape_string (raw[i], NULL);
-
-      if (decoded == NULL)
-        return FALSE;
-      g_strv_builder_add (builder, decoded);
-    }
-  r->segments = g_strv_builder_end (builder);
-  r->n_segments = g_strv_length (r->segments);
-  return TRUE;
-}
+/* ---- the server ---- */
 
 static void
 server_callback (SoupServer        *server,
@@ -1292,31 +54,27 @@ server_callback (SoupServer        *server,
                  gpointer           user_data)
 {
   JdServiceHttp *self = user_data;
-  g_auto(Request) r = { 0 };
+  g_auto(JdCpResponse) response = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) headers = g_array_new (FALSE, FALSE, sizeof (JdSigv4Header));
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autofree char *request_id = g_uuid_string_random ();
   GUri *uri = soup_server_message_get_uri (msg);
-  const char *raw_path = g_uri_get_path (uri);
-  const char *raw_query = g_uri_get_query (uri);
+  const char *method = soup_server_message_get_method (msg);
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
   SoupMessageHeadersIter iter;
   const char *name, *value;
   JdSigv4Credentials credentials = { self->access_key_id, self->secret_access_key, NULL, self->region };
   JdSigv4Request signed_request;
   gsize body_len = 0;
-  const guint8 *body_data;
+  const guint8 *body_data = g_bytes_get_data (body, &body_len);
 
-  r.self = self;
-  r.msg = msg;
-  r.method = soup_server_message_get_method (msg);
   /* Files: a presigned GET/HEAD carries its authentication in the query. */
-  if (self->file_store != NULL && jd_file_store_is_presigned_request (r.method, raw_path))
+  if (self->file_store != NULL && jd_file_store_is_presigned_request (method, g_uri_get_path (uri)))
     {
       jd_file_store_serve (self->file_store, msg);
       return;
     }
-  r.request_id = g_uuid_string_random ();
-  r.body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  body_data = g_bytes_get_data (r.body, &body_len);
 
   soup_message_headers_iter_init (&iter, soup_server_message_get_request_headers (msg));
   while (soup_message_headers_iter_next (&iter, &name, &value))
@@ -1326,9 +84,9 @@ server_callback (SoupServer        *server,
       g_array_append_val (headers, h);
     }
 
-  signed_request.method = r.method;
-  signed_request.path = raw_path;
-  signed_request.query = raw_query;
+  signed_request.method = method;
+  signed_request.path = g_uri_get_path (uri);
+  signed_request.query = g_uri_get_query (uri);
   signed_request.headers = (const JdSigv4Header *) (gpointer) headers->data;
   signed_request.n_headers = headers->len;
   signed_request.body = body_data;
@@ -1336,53 +94,36 @@ server_callback (SoupServer        *server,
 
   if (!jd_sigv4_verify (&signed_request, &credentials, signing_services, NULL, NULL, &error))
     {
-      reply_error_full (&r, SOUP_STATUS_FORBIDDEN, jd_sigv4_error_to_aws_type (error->code),
-                        error->message, NULL, NULL);
-      g_debug ("%s %s refused: %s", r.method, raw_path, error->message);
-      return;
+      jd_control_plane_handlers_error (&response, SOUP_STATUS_FORBIDDEN,
+                                       jd_sigv4_error_to_aws_type (error->code), error->message);
+      g_debug ("%s %s refused: %s", method, signed_request.path, error->message);
     }
-
-  if (self->file_store != NULL && g_str_has_prefix (raw_path, JD_FILE_STORE_PATH_PREFIX))
+  else if (self->file_store != NULL && g_str_has_prefix (signed_request.path, JD_FILE_STORE_PATH_PREFIX))
     {
       jd_file_store_serve (self->file_store, msg);
       return;
     }
-
-  if (raw_query != NULL && raw_query[0] != '\0')
-    {
-      r.query = g_uri_parse_params (raw_query, -1, "&", G_URI_PARAMS_NONE, &error);
-      if (r.query == NULL)
-        {
-          invalid (&r, "The query string could not be parsed: %s", error->message);
-          return;
-        }
-    }
-
-  if (!split_path (&r, raw_path))
-    {
-      invalid (&r, "The path %s has an invalid percent-encoding", raw_path);
-      return;
-    }
-
-  if (body_len == 0)
-    r.json = json_object_new ();
   else
     {
-      g_autoptr(JsonParser) parser = json_parser_new ();
+      JdCpContext context = { self->store, self->region, self->account_id, self->endpoint_address,
+                              self->file_store };
+      JdCpRequest request = { method, signed_request.path, signed_request.query, body_data, body_len };
 
-      if (!g_utf8_validate_len ((const char *) body_data, body_len, NULL)
-          || !json_parser_load_from_data (parser, (const char *) body_data, (gssize) body_len, NULL)
-          || json_parser_get_root (parser) == NULL
-          || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-        {
-          invalid (&r, "The request body must be a JSON object");
-          return;
-        }
-      r.json = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+      jd_control_plane_handlers_handle (&context, &request, &response);
     }
 
-  dispatch (&r);
-  g_debug ("%s %s → %u", r.method, raw_path, soup_server_message_get_status (msg));
+  soup_message_headers_replace (response_headers, "x-amzn-RequestId", request_id);
+  if (response.error_type != NULL)
+    soup_message_headers_replace (response_headers, "x-amzn-ErrorType", response.error_type);
+  soup_server_message_set_status (msg, response.status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                    response.body, strlen (response.body));
+  g_debug ("%s %s -> %u", method, signed_request.path, response.status);
+
+  if (response.thing_created != NULL)
+    g_signal_emit (self, signals[THING_CREATED], 0, response.thing_created);
+  if (response.thing_deleted != NULL)
+    g_signal_emit (self, signals[THING_DELETED], 0, response.thing_deleted);
 }
 
 /* ---- GObject ---- */
@@ -1455,6 +196,7 @@ static void
 jd_service_http_init (JdServiceHttp *self)
 {
   self->endpoint_address = g_strdup ("127.0.0.1");
+  jd_service_http_limits_init (&self->limits);
 }
 
 /* ---- public API ---- */
@@ -1502,6 +244,36 @@ jd_service_http_set_endpoint_address (JdServiceHttp *self,
   self->endpoint_address = g_strdup (address);
 }
 
+/**
+ * jd_service_http_limits_init:
+ * @limits: (out caller-allocates): filled with the defaults
+ *
+ * The defaults are recorded in src/service/README.md ("Control-plane
+ * connections").
+ */
+void
+jd_service_http_limits_init (JdServiceHttpLimits *limits)
+{
+  g_return_if_fail (limits != NULL);
+
+  limits->handshake_timeout_ms = 5000;
+  limits->idle_timeout_ms = 60000;
+  limits->request_timeout_ms = 60000;
+  limits->max_connections = 256;
+  limits->max_body_size = 10 * 1024 * 1024;
+}
+
+void
+jd_service_http_set_limits (JdServiceHttp             *self,
+                            const JdServiceHttpLimits *limits)
+{
+  g_return_if_fail (JD_IS_SERVICE_HTTP (self));
+  g_return_if_fail (limits != NULL);
+  g_return_if_fail (self->server == NULL);
+
+  self->limits = *limits;
+}
+
 gboolean
 jd_service_http_listen (JdServiceHttp    *self,
                         GTlsCertificate  *certificate,
@@ -1509,33 +281,29 @@ jd_service_http_listen (JdServiceHttp    *self,
                         GError          **error)
 {
   g_autoptr(SoupServer) server = NULL;
+  g_autoptr(JdServiceHttpListener) listener = NULL;
   g_autoptr(GInetAddress) loopback = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
-  GSList *uris;
 
   g_return_val_if_fail (JD_IS_SERVICE_HTTP (self), FALSE);
   g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), FALSE);
   g_return_val_if_fail (self->server == NULL, FALSE);
 
   /* raw-paths: keep the path percent-encoded as on the wire, which is what
-   * SigV4 signs and what dispatch decodes segment by segment. */
-  server = soup_server_new ("tls-certificate", certificate,
-                            "server-header", "Jobdeck",
+   * SigV4 signs and what dispatch decodes segment by segment. The server
+   * never listens itself: JdServiceHttpListener accepts, does TLS and hands
+   * it each connection (see there why). */
+  server = soup_server_new ("server-header", "Jobdeck",
                             "raw-paths", TRUE,
                             NULL);
   soup_server_add_handler (server, NULL, server_callback, self, NULL);
 
+  listener = jd_service_http_listener_new (server, certificate, &self->limits);
   loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  address = g_inet_socket_address_new (loopback, port);
-  if (!soup_server_listen (server, address, SOUP_SERVER_LISTEN_HTTPS, error))
+  if (!jd_service_http_listener_listen (listener, loopback, port, error))
     return FALSE;
 
-  uris = soup_server_get_uris (server);
-  if (uris != NULL)
-    self->port = (guint16) g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
   self->server = g_steal_pointer (&server);
+  self->listener = g_steal_pointer (&listener);
   return TRUE;
 }
 
@@ -1544,7 +312,15 @@ jd_service_http_get_port (JdServiceHttp *self)
 {
   g_return_val_if_fail (JD_IS_SERVICE_HTTP (self), 0);
 
-  return self->port;
+  return self->listener != NULL ? jd_service_http_listener_get_port (self->listener) : 0;
+}
+
+guint
+jd_service_http_get_n_connections (JdServiceHttp *self)
+{
+  g_return_val_if_fail (JD_IS_SERVICE_HTTP (self), 0);
+
+  return self->listener != NULL ? jd_service_http_listener_get_n_connections (self->listener) : 0;
 }
 
 void
@@ -1552,12 +328,12 @@ jd_service_http_disconnect (JdServiceHttp *self)
 {
   g_return_if_fail (JD_IS_SERVICE_HTTP (self));
 
+  if (self->listener != NULL)
+    jd_service_http_listener_close (self->listener);
   if (self->server != NULL)
-    {
-      soup_server_disconnect (self->server);
-      g_clear_object (&self->server);
-    }
-  self->port = 0;
+    soup_server_disconnect (self->server);
+  g_clear_object (&self->listener);
+  g_clear_object (&self->server);
 }
 
 JdStore *

@@ -20,6 +20,19 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (JdServiceHttp, jd_service_http, JD, SERVICE_HTTP, GObject)
 
+/* Bounds on what one client can hold (src/service/README.md, "Control-plane
+ * connections"). */
+typedef struct {
+  guint handshake_timeout_ms;   /* accept → TLS handshake done */
+  guint idle_timeout_ms;        /* handshake done → request headers read */
+  guint request_timeout_ms;     /* request headers read → response written */
+  guint max_connections;        /* open at once; the oldest silent one makes room */
+  gsize max_body_size;          /* larger bodies: 413 before they are read */
+} JdServiceHttpLimits;
+
+/* Fills @limits with the defaults. */
+void           jd_service_http_limits_init          (JdServiceHttpLimits *limits);
+
 JdServiceHttp *jd_service_http_new                  (JdStore         *store,
                                                      const char      *region,
                                                      const char      *account_id,
@@ -37,6 +50,11 @@ gboolean       jd_service_http_listen               (JdServiceHttp   *self,
                                                      GTlsCertificate *certificate,
                                                      guint16          port,
                                                      GError         **error);
+/* Replaces the limits (before jd_service_http_listen(); tests shorten them). */
+void           jd_service_http_set_limits           (JdServiceHttp             *self,
+                                                     const JdServiceHttpLimits *limits);
+/* Connections open now (accepted and not closed yet). */
+guint          jd_service_http_get_n_connections    (JdServiceHttp   *self);
 /* The port listened on, or 0. */
 guint16        jd_service_http_get_port             (JdServiceHttp   *self);
 /* Stops listening (also done on finalize). */

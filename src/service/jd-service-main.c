@@ -1,6 +1,6 @@
 /* jd-service-main.c — jobdeck-service: starts a JdSandbox on --data-dir, prints
- * where sandbox.json is once ready, and stops mosquitto and the service on
- * SIGINT or SIGTERM.
+ * where sandbox.json is once ready, says so when the sandbox restarts a broker
+ * that died, and stops mosquitto and the service on SIGINT or SIGTERM.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -56,14 +56,21 @@ signal_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The sandbox restarts a broker that died; the daemon only says so. */
 static void
 broker_exited_cb (JdSandbox *sandbox,
                   Daemon    *daemon)
 {
-  g_printerr ("jobdeck-service: the broker exited; see %s/mosquitto.log\n",
+  g_printerr ("jobdeck-service: the broker exited; restarting it (see %s/mosquitto.log)\n",
               jd_sandbox_get_data_dir (sandbox));
-  daemon->status = 1;
-  g_main_loop_quit (daemon->loop);
+}
+
+static void
+broker_restarted_cb (JdSandbox *sandbox,
+                     Daemon    *daemon)
+{
+  g_printerr ("jobdeck-service: the broker listens again on %s:%u\n",
+              JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sandbox));
 }
 
 static void
@@ -181,6 +188,7 @@ jd_service_main (int    argc,
   sigint_id = g_unix_signal_add (SIGINT, signal_cb, &daemon);
   sigterm_id = g_unix_signal_add (SIGTERM, signal_cb, &daemon);
   g_signal_connect (sandbox, "broker-exited", G_CALLBACK (broker_exited_cb), &daemon);
+  g_signal_connect (sandbox, "broker-restarted", G_CALLBACK (broker_restarted_cb), &daemon);
 
   jd_sandbox_start_async (sandbox, cancellable, started_cb, &daemon);
   g_main_loop_run (loop);

@@ -23,7 +23,7 @@
 #include "jd-service-mqtt.h"
 #include "jd-topic.h"
 
-#define REQUEST_FILTER        "$aws/things/+/jobs/#"
+#define REQUEST_FILTER        JD_TOPIC_SERVICE_REQUESTS_FILTER
 #define CONNECT_TIMEOUT_MS    10000
 #define BACKOFF_MIN_MS        100
 #define BACKOFF_MAX_MS        5000

@@ -11,8 +11,14 @@
  * §1.3); nothing is computed for them otherwise.
  *
  * Times are epoch seconds. Timers run on the thread-default main context of
- * jd_store_open(); the environment variable JOBDECK_TIME_SCALE (tests only)
- * scales them, e.g. 0.001 turns a minute into 60 ms.
+ * jd_store_open(), on a clock the wall clock's steps do not move; the
+ * environment variable JOBDECK_TIME_SCALE (tests only) scales them, e.g.
+ * 0.001 turns a minute into 60 ms.
+ *
+ * The operations below are synchronous. jd_store_call_async() runs them on
+ * the store's worker thread instead, with the signals and the result on the
+ * main context; the store is locked per operation, so both may be used. A
+ * damaged database is refused by jd_store_open().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -263,6 +269,29 @@ void              jd_store_set_request_rate     (JdStore      *self,
 /* Takes one request of @operation (< 4) from its budget; FALSE = throttled. */
 gboolean          jd_store_admit_request        (JdStore      *self,
                                                  guint         operation);
+
+/* ---- off the main loop ---- */
+/* A function of the store, run on its worker thread: it calls the
+ * synchronous operations above and returns their result (NULL with @error
+ * set on failure). */
+typedef gpointer (*JdStoreCallFunc) (JdStore   *store,
+                                     gpointer   data,
+                                     GError   **error);
+/* Runs @func on the store's worker thread (one call at a time, in order);
+ * the store's signals and @callback arrive on the main context of
+ * jd_store_open(). A lock held by another process makes the call fail with
+ * JD_SERVICE_ERROR_STORAGE after the busy timeout, without holding the loop. */
+void              jd_store_call_async           (JdStore             *self,
+                                                 JdStoreCallFunc      func,
+                                                 gpointer             data,
+                                                 GDestroyNotify       data_free,
+                                                 GDestroyNotify       result_free,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gpointer          jd_store_call_finish          (JdStore             *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
 
 /* The current time as the store sees it (epoch seconds). */
 gint64            jd_store_now                  (JdStore      *self);

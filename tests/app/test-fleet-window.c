@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "jd-fleet.h"
-#include "jd-execution-history.h"
+#include "jd-history-window.h"
 #include "jd-fleet-window.h"
 #include "jd-segment-bar.h"
 #include "jd-service.h"
@@ -313,7 +313,7 @@ find_history (void)
     {
       g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
 
-      if (JD_IS_EXECUTION_HISTORY (window))
+      if (JD_IS_HISTORY_WINDOW (window))
         return GTK_WINDOW (window);
     }
   return NULL;
@@ -335,10 +335,10 @@ subtitle_mentions (GtkWidget  *widget,
 }
 
 static gboolean
-reasons_mention (JdExecutionHistory *history,
+reasons_mention (JdHistoryWindow *history,
                  const char         *words)
 {
-  g_auto(GStrv) reasons = jd_execution_history_dup_reasons (history);
+  g_auto(GStrv) reasons = jd_history_window_dup_reasons (history);
 
   for (guint i = 0; reasons[i] != NULL; i++)
     if (strstr (reasons[i], words) != NULL)
@@ -374,7 +374,7 @@ test_history (Fixture       *f,
 
   g_signal_emit_by_name (view, "activate", 0);
   WAIT_UNTIL ((history = find_history ()) != NULL, 5000);
-  WAIT_UNTIL (reasons_mention (JD_EXECUTION_HISTORY (history), "Job first is in progress on this thing"), 10000);
+  WAIT_UNTIL (reasons_mention (JD_HISTORY_WINDOW (history), "Job first is in progress on this thing"), 10000);
   g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (history), "Why Is This Still Queued?"));
   gtk_window_destroy (history);
 

@@ -728,6 +728,9 @@ test_against_service (void)
   g_assert_true (gtk_widget_activate_action (view, "jobs.refresh", NULL));
   wait_idle (jv);
   g_assert_cmpstr (last_title (&messages), ==, "Could not refresh the jobs");
+  /* The header says the list is stale, and that it keeps trying. */
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (find_named (view, "jobs-sync"))),
+                                   "Could not refresh · retrying every "));
   g_assert_cmpstr (last_details (&messages), !=, "");
   g_assert_cmpuint (n_jobs (jv), ==, 1);
   g_assert_true (jd_test_ui_tree_shows (view, "Job2"));

@@ -843,7 +843,7 @@ test_broker_killed_during_burst (void)
 static void
 test_wildcard_isolation (void)
 {
-  const char *things[] = { "Alpha", "Beta", NULL };
+  const char *things[] = { "Alpha", "Beta", "Gamma", NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(JdTestSandbox) fixture = jd_test_sandbox_new (things, &error);
   g_autoptr(JdTestDevice) beta = NULL;
@@ -854,6 +854,8 @@ test_wildcard_isolation (void)
   g_autoptr(JdControlPlane) client = NULL;
   g_autofree char *alpha_cert = NULL;
   g_autofree char *alpha_key = NULL;
+  g_autofree char *gamma_cert = NULL;
+  g_autofree char *gamma_key = NULL;
   JdSandbox *sandbox;
   const char *beta_targets[] = { "arn:aws:iot:us-east-1:123456789012:thing/Beta", NULL };
   g_autoptr(GAsyncResult) result = NULL;
@@ -868,9 +870,12 @@ test_wildcard_isolation (void)
                                       jd_sandbox_get_ca_path (sandbox), alpha_cert, alpha_key,
                                       "Alpha-plus", "$aws/things/+/jobs/#", &error);
   g_assert_no_error (error);
+  /* Another thing (a client id is its certificate's name, so a second
+   * Alpha connection would replace the first). */
+  g_assert_true (jd_sandbox_get_thing_files (sandbox, "Gamma", &gamma_cert, &gamma_key));
   hash_spy = jd_test_device_new_full (JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sandbox),
-                                      jd_sandbox_get_ca_path (sandbox), alpha_cert, alpha_key,
-                                      "Alpha-hash", "#", &error);
+                                      jd_sandbox_get_ca_path (sandbox), gamma_cert, gamma_key,
+                                      "Gamma-hash", "#", &error);
   g_assert_no_error (error);
 
   /* A job for Beta: the service's notify reaches Beta, not Alpha's wildcards. */

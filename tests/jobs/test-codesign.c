@@ -218,8 +218,8 @@ typedef struct {
   guint64 last;
   guint calls;
   gint64 total;
-  GCancellable *cancel;   /* cancelled once cancel_at bytes arrived */
-  guint64 cancel_at;
+  GCancellable *cancel_at;   /* cancelled once cancel_after bytes arrived */
+  guint64 cancel_after;
 } Wait;
 
 static void
@@ -243,8 +243,9 @@ progress_cb (guint64  received,
   w->last = received;
   w->total = total;
   w->calls++;
-  if (w->cancel != NULL && received >= w->cancel_at)
-    g_cancellable_cancel (w->cancel);
+  /* Cancel a little later, while the read waits on a stalled server. */
+  if (w->cancel_at != NULL && received >= w->cancel_after)
+    g_timeout_add_once (50, (GSourceOnceFunc) g_cancellable_cancel, w->cancel_at);
 }
 
 static gboolean
@@ -711,14 +712,107 @@ test_cancel (void)
   g_autoptr(GError) error = NULL;
   Wait w = { 0 };
 
-  /* Cancelled when the first part has arrived, however slow the machine. */
-  w.cancel = cancellable;
-  w.cancel_at = 100000;
+  /* The server sends 100000 bytes and then nothing: cancel once they are in. */
+  w.cancel_at = cancellable;
+  w.cancel_after = 100000;
   g_assert_false (verify (file, f.ec_crt, dest, cancellable, &w, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (w.last, ==, 100000);
   g_assert_false (g_file_test (part_path, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (dest_path, G_FILE_TEST_EXISTS));
+}
+
+/* ---- tests: lint and verdicts ---- */
+
+static void
+expect_lint (JdSignedFile *file,
+             int           code)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (code < 0)
+    {
+      g_assert_true (jd_codesign_lint_file (file, &error));
+      g_assert_no_error (error);
+      return;
+    }
+  g_assert_false (jd_codesign_lint_file (file, &error));
+  g_assert_error (error, JD_CODESIGN_ERROR, code);
+}
+
+static void
+test_lint (void)
+{
+  g_autofree char *sig = openssl_sign ("sha256", f.ec_key, f.payload_path);
+  g_autofree char *rsa_sig = openssl_sign ("sha256", f.rsa_key, f.payload_path);
+  g_autoptr(JdSignedFile) good = afr_file ("sig-sha256-ecdsa", sig, "/file", f.ec_crt);
+  g_autoptr(JdSignedFile) rsa = afr_file ("sig-sha256-rsa", rsa_sig, "/file", f.rsa_crt);
+  g_autoptr(JdSignedFile) rsa_as_ecdsa = afr_file ("sig-sha256-ecdsa", rsa_sig, "/file", f.rsa_crt);
+  g_autoptr(JdSignedFile) b64 = afr_file ("sig-sha256-ecdsa", "Zg===", "/file", f.ec_crt);
+  g_autoptr(JdSignedFile) empty = afr_file ("sig-sha256-ecdsa", "", "/file", f.ec_crt);
+  g_autoptr(JdSignedFile) unknown = afr_file ("sig-sha384-ecdsa", sig, "/file", f.ec_crt);
+  g_autoptr(JdSignedFile) no_url = only_file ("{\"afr_ota\":{\"files\":[{\"filepath\":\"a\",\"sig-sha256-ecdsa\":\"MEUC\"}]}}");
+  g_autoptr(JdSignedFile) not_url = only_file ("{\"codesign\":{\"signature\":\"MEUC\",\"signatureAlgorithm\":\"SHA256withECDSA\"},\"url\":\"ftp://x/y\"}");
+
+  /* Without a certificate: the form only. */
+  expect_lint (good, -1);
+  expect_lint (rsa, -1);
+  expect_lint (rsa_as_ecdsa, JD_CODESIGN_ERROR_BAD_SIGNATURE_ENCODING);
+  expect_lint (b64, JD_CODESIGN_ERROR_BAD_BASE64);
+  expect_lint (empty, JD_CODESIGN_ERROR_EMPTY_SIGNATURE);
+  expect_lint (unknown, JD_CODESIGN_ERROR_UNKNOWN_ALGORITHM);
+  expect_lint (no_url, JD_CODESIGN_ERROR_BAD_ENTRY);
+  expect_lint (not_url, JD_CODESIGN_ERROR_NO_URL);
+}
+
+static void
+test_verdicts (void)
+{
+  g_autoptr(GError) unsigned_error = g_error_new_literal (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_UNSIGNED, "x");
+  g_autoptr(GError) cert = g_error_new_literal (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_CERTIFICATE, "x");
+  g_autoptr(GError) expired = g_error_new_literal (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_URL_EXPIRED, "x");
+  g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "x");
+  g_autoptr(GError) size = g_error_new_literal (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_SIZE_MISMATCH, "x");
+  g_autoptr(GError) mismatch = g_error_new_literal (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_SIGNATURE_MISMATCH, "x");
+  g_autoptr(GError) key_name = g_error_new_literal (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_WRONG_KEY_NAME, "x");
+
+  g_assert_cmpint (jd_codesign_verdict_from_error (NULL), ==, JD_CODESIGN_VERDICT_VERIFIED);
+  g_assert_cmpint (jd_codesign_verdict_from_error (unsigned_error), ==, JD_CODESIGN_VERDICT_UNSIGNED);
+  g_assert_cmpint (jd_codesign_verdict_from_error (cert), ==, JD_CODESIGN_VERDICT_NO_TRUSTED_CERTIFICATE);
+  g_assert_cmpint (jd_codesign_verdict_from_error (expired), ==, JD_CODESIGN_VERDICT_NOT_DOWNLOADED);
+  g_assert_cmpint (jd_codesign_verdict_from_error (cancelled), ==, JD_CODESIGN_VERDICT_NOT_DOWNLOADED);
+  g_assert_cmpint (jd_codesign_verdict_from_error (size), ==, JD_CODESIGN_VERDICT_SIGNATURE_INVALID);
+  g_assert_cmpint (jd_codesign_verdict_from_error (mismatch), ==, JD_CODESIGN_VERDICT_SIGNATURE_INVALID);
+  g_assert_cmpint (jd_codesign_verdict_from_error (key_name), ==, JD_CODESIGN_VERDICT_SIGNATURE_INVALID);
+  g_assert_cmpstr (jd_codesign_verdict_to_string (JD_CODESIGN_VERDICT_NO_TRUSTED_CERTIFICATE), ==, "No trusted certificate");
+  g_assert_cmpstr (JD_CODESIGN_REJECT_REASON, ==, "sig_check_failed");
+}
+
+static void
+test_progress (void)
+{
+  g_autofree char *a = jd_codesign_format_progress (512, 2048);
+  g_autofree char *b = jd_codesign_format_progress (512, -1);
+  const gint64 s = G_USEC_PER_SEC;
+
+  g_assert_cmpstr (a, ==, "512/2048");
+  g_assert_cmpstr (b, ==, "512");
+
+  /* The first report always. */
+  g_assert_true (jd_codesign_progress_due (0, 0, 10, 1000, 100 * s));
+  /* Nothing new: never. */
+  g_assert_false (jd_codesign_progress_due (10, 100 * s, 10, 1000, 200 * s));
+  /* 10 % more, but within a second: not yet; after a second: yes. */
+  g_assert_false (jd_codesign_progress_due (10, 100 * s, 200, 1000, 100 * s + s / 2));
+  g_assert_true (jd_codesign_progress_due (10, 100 * s, 200, 1000, 101 * s));
+  /* Little more: only after 5 s. */
+  g_assert_false (jd_codesign_progress_due (10, 100 * s, 20, 1000, 104 * s));
+  g_assert_true (jd_codesign_progress_due (10, 100 * s, 20, 1000, 105 * s));
+  /* The last bytes at once. */
+  g_assert_true (jd_codesign_progress_due (990, 100 * s, 1000, 1000, 100 * s + 1));
+  /* Unknown total: every 5 s. */
+  g_assert_false (jd_codesign_progress_due (10, 100 * s, 900000, -1, 102 * s));
+  g_assert_true (jd_codesign_progress_due (10, 100 * s, 900000, -1, 105 * s));
 }
 
 /* ---- tests: our signer ---- */
@@ -925,6 +1019,9 @@ main (int   argc,
   g_test_add_func ("/codesign/fail/placeholder-url", test_placeholder_url);
   g_test_add_func ("/codesign/fail/unsigned", test_unsigned);
   g_test_add_func ("/codesign/cancel", test_cancel);
+  g_test_add_func ("/codesign/lint", test_lint);
+  g_test_add_func ("/codesign/verdicts", test_verdicts);
+  g_test_add_func ("/codesign/progress", test_progress);
   g_test_add_func ("/codesign/sign/ecdsa-afr-ota", test_sign_ecdsa_afr_ota);
   g_test_add_func ("/codesign/sign/ecdsa-codesign", test_sign_ecdsa_codesign);
   g_test_add_func ("/codesign/sign/rsa", test_sign_rsa);

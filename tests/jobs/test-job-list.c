@@ -389,6 +389,16 @@ test_follow_service (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
   g_assert_cmpint (jd_job_get_outcome (job1), ==, JD_JOB_OUTCOME_FAILED);
 
+  /* Finished jobs are quiet: the rate backs off again (no answer flips a
+   * field back and forth between ListJobs and DescribeJob). */
+  {
+    guint from = refreshes;
+
+    wait_refreshes (&refreshes, from + 4);
+    g_assert_cmpint (refresh_times[(from + 3) % 64] - refresh_times[(from + 2) % 64], >=, 390 * 1000);
+    g_assert_cmpuint (changes.n_signals, ==, 2);
+  }
+
   /* The filter asks ListJobs for one status. */
   jd_job_list_set_following (list, FALSE);
   refreshes = 0;

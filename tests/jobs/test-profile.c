@@ -12,6 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libsecret/secret.h>
+
+#include "jd-credentials-private.h"
 #include "jd-profile.h"
 #include "op-test-util.h"
 
@@ -458,6 +461,121 @@ test_no_secret_keys (Fixture       *f,
   g_assert_true (g_strv_contains ((const char *const *) keys, "credentials-source"));
 }
 
+static char *
+lookup_secret (const char   *profile_id,
+               JdSecretKind  kind)
+{
+  GAsyncResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *value;
+
+  jd_credentials_lookup_secret_async (profile_id, kind, NULL, op_test_store_result, &result);
+  op_test_wait (&result);
+  value = jd_credentials_lookup_secret_finish (result, &error);
+  g_assert_no_error (error);
+  g_object_unref (result);
+  return value;
+}
+
+static gboolean
+keyring_usable (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!secret_password_store_sync (jd_credentials_get_schema (), SECRET_COLLECTION_DEFAULT,
+                                   "Jobdeck test probe", "probe", NULL, &error,
+                                   "profile", "jd-test-probe", "kind", "access-key-id", NULL))
+    {
+      g_test_message ("keyring not usable: %s", error->message);
+      return FALSE;
+    }
+  secret_password_clear_sync (jd_credentials_get_schema (), NULL, NULL, "profile", "jd-test-probe", NULL);
+  return TRUE;
+}
+
+static void
+save (JdProfile              *profile,
+      GSettings              *settings,
+      const JdProfileSecrets *secrets)
+{
+  GAsyncResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  jd_profile_save_async (profile, settings, secrets, NULL, op_test_store_result, &result);
+  op_test_wait (&result);
+  g_assert_true (jd_profile_save_finish (profile, result, &error));
+  g_assert_no_error (error);
+  g_object_unref (result);
+}
+
+/* Saving is one core call: the settings of a delayed draft are applied and
+ * the id listed only by it; secrets go to the keyring and leave it. */
+static void
+test_save (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(JdProfile) draft = jd_profile_new ("saved-profile");
+  g_autoptr(JdProfile) fresh = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_auto(GStrv) ids = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *passphrase = NULL;
+  JdProfileSecrets secrets = { 0 };
+  GSettings *draft_settings = jd_profile_get_settings (draft);
+
+  g_settings_delay (draft_settings);
+  g_settings_set_string (draft_settings, "name", "Saved Profile");
+  g_settings_set_string (draft_settings, "credentials-source", "keyring");
+
+  /* Not saved yet: neither listed nor applied. */
+  fresh = jd_profile_new ("saved-profile");
+  name = jd_profile_dup_name (fresh);
+  g_assert_cmpstr (name, !=, "Saved Profile");
+  g_clear_pointer (&name, g_free);
+  ids = g_settings_get_strv (f->settings, "profiles");
+  g_assert_false (g_strv_contains ((const char *const *) ids, "saved-profile"));
+  g_clear_pointer (&ids, g_strfreev);
+
+  save (draft, f->settings, NULL);
+  name = jd_profile_dup_name (fresh);
+  g_assert_cmpstr (name, ==, "Saved Profile");
+  ids = g_settings_get_strv (f->settings, "profiles");
+  g_assert_true (g_strv_contains ((const char *const *) ids, "saved-profile"));
+  /* Saving again does not list it twice. */
+  save (draft, f->settings, NULL);
+  listed = jd_profile_list (f->settings);
+  g_assert_cmpuint (listed->len, ==, 1);
+
+  if (!keyring_usable ())
+    {
+      g_test_skip ("No Secret Service with an unlocked default collection is reachable; "
+                   "the keyring half was not run");
+      return;
+    }
+
+  secrets.access_key_id = "AKIASAVEDPROFILE";
+  secrets.secret_access_key = "saved/secret/key";
+  secrets.key_passphrase = "pass phrase";
+  save (draft, f->settings, &secrets);
+  secret = lookup_secret ("saved-profile", JD_SECRET_KIND_SECRET_ACCESS_KEY);
+  passphrase = lookup_secret ("saved-profile", JD_SECRET_KIND_KEY_PASSPHRASE);
+  g_assert_cmpstr (secret, ==, "saved/secret/key");
+  g_assert_cmpstr (passphrase, ==, "pass phrase");
+  g_clear_pointer (&secret, g_free);
+  g_clear_pointer (&passphrase, g_free);
+
+  /* Emptied fields with the clear flags remove what was stored. */
+  memset (&secrets, 0, sizeof secrets);
+  secrets.clear_credentials = TRUE;
+  secrets.clear_key_passphrase = TRUE;
+  save (draft, f->settings, &secrets);
+  secret = lookup_secret ("saved-profile", JD_SECRET_KIND_SECRET_ACCESS_KEY);
+  passphrase = lookup_secret ("saved-profile", JD_SECRET_KIND_KEY_PASSPHRASE);
+  g_assert_null (secret);
+  g_assert_null (passphrase);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -473,6 +591,7 @@ main (int   argc,
   g_test_add ("/profile/validate/expiry", Fixture, NULL, fixture_set_up, test_validate_expiry, fixture_tear_down);
   g_test_add ("/profile/validate/encrypted-key", Fixture, NULL, fixture_set_up, test_validate_encrypted_key, fixture_tear_down);
   g_test_add ("/profile/validate/values", Fixture, NULL, fixture_set_up, test_validate_values, fixture_tear_down);
+  g_test_add ("/profile/save", Fixture, NULL, fixture_set_up, test_save, fixture_tear_down);
   g_test_add ("/profile/no-secret-keys", Fixture, NULL, fixture_set_up, test_no_secret_keys, fixture_tear_down);
 
   return g_test_run ();

@@ -440,6 +440,33 @@ test_build_reply_and_events (void)
   g_assert_cmpstr (rejected, ==, "$aws/things/T/jobs/a:b/update/rejected");
   g_assert_cmpstr (job, ==, "$aws/events/job/J1/completed");
   g_assert_cmpstr (execution, ==, "$aws/events/jobExecution/J1/succeeded");
+
+  /* …and back. */
+  {
+    g_autofree char *job_id = NULL;
+    g_autofree char *operation = NULL;
+    gboolean is_execution = FALSE;
+
+    g_assert_true (jd_topic_parse_event (execution, -1, &is_execution, &job_id, &operation));
+    g_assert_true (is_execution);
+    g_assert_cmpstr (job_id, ==, "J1");
+    g_assert_cmpstr (operation, ==, "succeeded");
+    g_clear_pointer (&job_id, g_free);
+    g_clear_pointer (&operation, g_free);
+    g_assert_true (jd_topic_parse_event (job, -1, &is_execution, &job_id, &operation));
+    g_assert_false (is_execution);
+    g_assert_cmpstr (operation, ==, "completed");
+    g_assert_false (jd_topic_parse_event ("$aws/events/job/J1", -1, NULL, NULL, NULL));
+    g_assert_false (jd_topic_parse_event ("$aws/events/job/J1/", -1, NULL, NULL, NULL));
+    g_assert_false (jd_topic_parse_event ("$aws/events/job/a:b/completed", -1, NULL, NULL, NULL));
+    g_assert_false (jd_topic_parse_event ("$aws/events/job/J1/completed/x", -1, NULL, NULL, NULL));
+    g_assert_false (jd_topic_parse_event ("$aws/events/thing/T/created", -1, NULL, NULL, NULL));
+    g_assert_false (jd_topic_parse_event ("$aws/things/T/jobs/get", -1, NULL, NULL, NULL));
+    /* The length is honoured. */
+    g_clear_pointer (&operation, g_free);
+    g_assert_true (jd_topic_parse_event (execution, strlen ("$aws/events/jobExecution/J1/s"), NULL, NULL, &operation));
+    g_assert_cmpstr (operation, ==, "s");
+  }
 }
 
 int

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "jd-sandbox-broker.h"
 #include "jd-service.h"
 #include "jd-test-sandbox.h"
 #include "jd-test-corpus.h"
@@ -55,6 +56,18 @@ reply_on (JdTestDevice *device,
     g_error ("no reply on %s", topic);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (*keep));
   return json_node_get_object (*keep);
+}
+
+/* What a thing may publish: get, start-next, <jobId>/get, <jobId>/update. */
+static gboolean
+is_request_topic (const char *suffix)
+{
+  g_auto(GStrv) parts = g_strsplit (suffix, "/", -1);
+  guint n = g_strv_length (parts);
+
+  if (n == 1)
+    return g_str_equal (parts[0], "get") || g_str_equal (parts[0], "start-next");
+  return n == 2 && (g_str_equal (parts[1], "get") || g_str_equal (parts[1], "update"));
 }
 
 /* The standard setup of tests/corpus/device/README.md, over MQTT. */
@@ -121,6 +134,22 @@ test_corpus_case (gconstpointer data)
   topic = g_strdup_printf ("$aws/things/%s/jobs/%s", thing, json_object_get_string_member (c, "topic"));
   reply_topic = g_strconcat (topic, accepted ? "/accepted" : "/rejected", NULL);
   other_topic = g_strconcat (topic, accepted ? "/rejected" : "/accepted", NULL);
+  /* The broker lets a thing publish only its request topics, packets up to
+   * 128 KiB (as an IoT policy and AWS's limit do): what it refuses never
+   * reaches the service, so nothing answers. The in-process replay
+   * (test-device-api) still checks the service's own answer to those. */
+  if (!is_request_topic (json_object_get_string_member (c, "topic")) ||
+      len + strlen (topic) + 16 > JD_SANDBOX_BROKER_MAX_PACKET_SIZE)
+    {
+      jd_test_device_publish_full (device, topic, bytes, len, FALSE, 1000);
+      g_assert_cmpuint (jd_test_device_count (device, reply_topic, 500), ==, 0);
+      g_assert_cmpuint (jd_test_device_count (device, other_topic, 0), ==, 0);
+      /* An oversize packet costs the connection: a new one. */
+      g_clear_pointer (&device, jd_test_device_free);
+      device = jd_test_device_new (sandbox, thing, &error);
+      g_assert_no_error (error);
+      goto still_serving;
+    }
   g_assert_true (jd_test_device_publish (device, topic, bytes, len));
 
   reply = reply_on (device, reply_topic, &keep, &raw);
@@ -160,6 +189,7 @@ test_corpus_case (gconstpointer data)
     }
 
   /* The service keeps serving this thing. */
+still_serving:
   get_accepted = g_strdup_printf ("$aws/things/%s/jobs/get/accepted", thing);
   g_assert_true (jd_test_device_request (device, "get", "{}"));
   after = jd_test_device_expect (device, get_accepted, WAIT_MS, NULL);

@@ -210,7 +210,55 @@ test_daemon_lifecycle (void)
   g_free (f->info_path);
 }
 
-/* When mosquitto dies, the daemon does not linger half-alive: it exits 1. */
+/* When mosquitto dies, the daemon restarts it on the same port and keeps
+ * serving (issue 15: the sandbox supervises itself). */
+/* A second jobdeck-service on the same folder is refused, names the one
+ * that runs it, and takes nothing away from it. */
+static void
+test_daemon_one_owner (void)
+{
+  Fixture fx = { 0 };
+  Fixture *f = &fx;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) second = NULL;
+  g_autoptr(JdTestDevice) d = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  g_autofree char *err_text = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *rm = NULL;
+  JsonObject *reply;
+
+  f->dir = g_dir_make_tmp ("jobdeck-daemon-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->info_path = g_build_filename (f->dir, "sandbox.json", NULL);
+  start_daemon (f);
+
+  second = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                             JOBDECK_SERVICE_PATH, "--data-dir", f->dir, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (second, NULL, NULL, NULL, &err_text, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (second));
+  g_assert_cmpint (g_subprocess_get_exit_status (second), ==, 1);
+  g_test_message ("second: %s", err_text);
+  expected = g_strdup_printf ("in use by process %s", g_subprocess_get_identifier (f->daemon));
+  g_assert_nonnull (strstr (err_text, expected));
+
+  /* The first one still runs, with its sandbox.json. */
+  g_assert_true (g_file_test (f->info_path, G_FILE_TEST_EXISTS));
+  d = device (f, "Daemon1");
+  reply = request (d, "Daemon1", "get", "{\"clientToken\":\"still\"}", &keep);
+  g_assert_cmpstr (json_object_get_string_member (reply, "clientToken"), ==, "still");
+  g_clear_pointer (&d, jd_test_device_free);
+  stop_daemon (f, SIGTERM);
+
+  g_clear_pointer (&f->info, json_node_unref);
+  rm = g_strdup_printf ("rm -rf '%s'", f->dir);
+  g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
+  g_free (f->dir);
+  g_free (f->info_path);
+}
+
 static void
 test_daemon_broker_dies (void)
 {
@@ -233,12 +281,45 @@ test_daemon_broker_dies (void)
   g_assert_true (g_ascii_string_to_unsigned (g_strstrip (pid_text), 10, 2, G_MAXINT, &pid, NULL));
   g_assert_cmpint (kill ((pid_t) pid, SIGKILL), ==, 0);
 
-  g_subprocess_wait (f->daemon, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (f->daemon));
-  g_assert_cmpint (g_subprocess_get_exit_status (f->daemon), ==, 1);
-  g_assert_false (g_file_test (f->info_path, G_FILE_TEST_EXISTS));
-  g_clear_object (&f->daemon);
+  /* The daemon restarts mosquitto on the same port (a new process id in
+   * mosquitto.pid), keeps running and keeps sandbox.json, and a device
+   * gets answers again. */
+  {
+    gint64 end = g_get_monotonic_time () + WAIT_MS * 1000;
+    guint64 new_pid = pid;
+    g_autoptr(JdTestDevice) d = NULL;
+    g_autoptr(JsonNode) keep = NULL;
+    JsonObject *reply;
+
+    while (g_get_monotonic_time () < end)
+      {
+        g_autofree char *text = NULL;
+
+        if (g_file_get_contents (pid_path, &text, NULL, NULL) &&
+            g_ascii_string_to_unsigned (g_strstrip (text), 10, 2, G_MAXINT, &new_pid, NULL) &&
+            new_pid != pid &&
+            port_open (json_object_get_int_member (json_object_get_object_member (info (f), "mqtt"), "port")))
+          break;
+        g_usleep (20 * 1000);
+      }
+    g_assert_cmpuint (new_pid, !=, pid);
+    g_assert_true (g_file_test (f->info_path, G_FILE_TEST_EXISTS));
+    g_assert_nonnull (g_subprocess_get_identifier (f->daemon));   /* still running */
+    /* The service reconnects by itself, with its own backoff: ask until it
+     * answers. */
+    d = device (f, "Daemon1");
+    end = g_get_monotonic_time () + WAIT_MS * 1000;
+    while (keep == NULL && g_get_monotonic_time () < end)
+      {
+        g_assert_true (jd_test_device_publish (d, "$aws/things/Daemon1/jobs/get",
+                                               "{\"clientToken\":\"after-restart\"}", -1));
+        keep = jd_test_device_expect (d, "$aws/things/Daemon1/jobs/get/accepted", 500, NULL);
+      }
+    g_assert_nonnull (keep);
+    reply = json_node_get_object (keep);
+    g_assert_cmpstr (json_object_get_string_member (reply, "clientToken"), ==, "after-restart");
+  }
+  stop_daemon (f, SIGTERM);
 
   g_clear_pointer (&f->info, json_node_unref);
   rm = g_strdup_printf ("rm -rf '%s'", f->dir);
@@ -275,6 +356,7 @@ main (int   argc,
 
   g_test_add_func ("/daemon/lifecycle", test_daemon_lifecycle);
   g_test_add_func ("/daemon/broker-dies", test_daemon_broker_dies);
+  g_test_add_func ("/daemon/one-owner", test_daemon_one_owner);
   g_test_add_func ("/daemon/bad-options", test_daemon_bad_options);
 
   return g_test_run ();

@@ -220,22 +220,32 @@ test_isolation (void)
   beta = jd_test_device_new (fixture, "Beta", &error);
   g_assert_no_error (error);
 
-  /* Alpha, as itself, also tries to listen to Beta's jobs topics. */
+  /* Beta's own request round-trips (its echo and the service's reply). */
+  g_assert_true (jd_test_device_publish (beta, "$aws/things/Beta/jobs/get", "{\"clientToken\":\"b1\"}", -1));
+  got = jd_test_device_expect (beta, "$aws/things/Beta/jobs/get/accepted", 5000, NULL);
+  g_assert_nonnull (got);
+  jd_test_device_flush (beta);
+
+  /* Alpha cannot publish into Beta's namespace. */
+  g_assert_true (jd_test_device_publish (alpha, "$aws/things/Beta/jobs/get", "{\"clientToken\":\"a1\"}", -1));
+  g_assert_cmpuint (jd_test_device_count (beta, "$aws/things/Beta/jobs/get", 300), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (beta, "$aws/things/Beta/jobs/get/accepted", 0), ==, 0);
+
+  /* Alpha, as itself, also tries to listen to Beta's jobs topics (its own
+   * client id is its certificate's name, so this connection replaces the
+   * first one). */
+  g_clear_pointer (&alpha, jd_test_device_free);
   g_assert_true (jd_sandbox_get_thing_files (sandbox, "Alpha", &alpha_cert, &alpha_key));
   spy = jd_test_device_new_full (JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sandbox),
                                  jd_sandbox_get_ca_path (sandbox), alpha_cert, alpha_key,
                                  "Alpha-spy", "$aws/things/Beta/jobs/#", &error);
   g_assert_no_error (error);
-
-  /* Its own topic round-trips (the beacon), Beta's never reaches Alpha. */
-  g_assert_true (jd_test_device_publish (beta, "$aws/things/Beta/jobs/beacon", "{\"n\":1}", -1));
-  got = jd_test_device_expect (beta, "$aws/things/Beta/jobs/beacon", 5000, NULL);
+  g_clear_pointer (&got, json_node_unref);
+  g_assert_true (jd_test_device_publish (beta, "$aws/things/Beta/jobs/get", "{\"clientToken\":\"b2\"}", -1));
+  got = jd_test_device_expect (beta, "$aws/things/Beta/jobs/get/accepted", 5000, NULL);
   g_assert_nonnull (got);
-  g_assert_cmpuint (jd_test_device_count (spy, "$aws/things/Beta/jobs/beacon", 300), ==, 0);
-
-  /* Alpha cannot publish into Beta's namespace either. */
-  g_assert_true (jd_test_device_publish (alpha, "$aws/things/Beta/jobs/beacon", "{\"n\":2}", -1));
-  g_assert_cmpuint (jd_test_device_count (beta, "$aws/things/Beta/jobs/beacon", 300), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (spy, "$aws/things/Beta/jobs/get/accepted", 300), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (spy, "$aws/things/Beta/jobs/get", 0), ==, 0);
 }
 
 static void
@@ -507,38 +517,73 @@ test_same_object_twice (void)
 }
 
 static void
-broker_exited_cb (JdSandbox *sandbox,
-                  gboolean  *exited)
+count_cb (JdSandbox *sandbox,
+          guint     *count)
 {
-  *exited = TRUE;
+  (*count)++;
 }
 
-/* mosquitto dies under us: the sandbox says so and is no longer running. */
+/* mosquitto dies under us: the sandbox says so, starts it again on the same
+ * port within seconds, and the service, still the same, answers again;
+ * sandbox.json stays. */
 static void
 test_broker_crash (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JdTestSandbox) fixture = jd_test_sandbox_new (NULL, &error);
+  g_autoptr(JdTestDevice) device = NULL;
+  g_autoptr(JsonNode) reply = NULL;
   g_autofree char *pid_path = NULL;
   g_autofree char *pid_text = NULL;
   JdSandbox *sandbox;
-  gboolean exited = FALSE;
+  JdService *service;
+  guint exited = 0, restarted = 0;
+  guint16 port;
   guint64 pid = 0;
+  gint64 start, end;
 
   g_assert_no_error (error);
   sandbox = jd_test_sandbox_get_sandbox (fixture);
+  service = jd_sandbox_get_service (sandbox);
+  port = jd_sandbox_get_mqtt_port (sandbox);
   pid_path = g_build_filename (jd_test_sandbox_get_dir (fixture), "mosquitto.pid", NULL);
   g_file_get_contents (pid_path, &pid_text, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_ascii_string_to_unsigned (g_strstrip (pid_text), 10, 2, G_MAXINT, &pid, NULL));
 
-  g_signal_connect (sandbox, "broker-exited", G_CALLBACK (broker_exited_cb), &exited);
+  g_signal_connect (sandbox, "broker-exited", G_CALLBACK (count_cb), &exited);
+  g_signal_connect (sandbox, "broker-restarted", G_CALLBACK (count_cb), &restarted);
+  start = g_get_monotonic_time ();
   g_assert_cmpint (kill ((pid_t) pid, SIGKILL), ==, 0);
-  g_assert_true (jd_test_wait_until (&exited, 5000));
-  g_assert_false (jd_sandbox_get_running (sandbox));
-  g_assert_null (jd_sandbox_get_service (sandbox));
-  g_assert_false (g_file_test (jd_sandbox_get_info_path (sandbox), G_FILE_TEST_EXISTS));
+  while (restarted == 0 && g_get_monotonic_time () < start + 5 * G_USEC_PER_SEC)
+    jd_test_spin (10);
+  g_assert_cmpuint (exited, ==, 1);
+  g_assert_cmpuint (restarted, ==, 1);
+  g_test_message ("the broker listened again after %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - start) / 1000);
+  g_assert_cmpuint (jd_sandbox_get_mqtt_port (sandbox), ==, port);
+  g_assert_true (jd_sandbox_get_running (sandbox));
+  g_assert_true (jd_sandbox_get_service (sandbox) == service);
+  {
+    guint restarts = 0;
+
+    g_object_get (sandbox, "broker-restarts", &restarts, NULL);
+    g_assert_cmpuint (restarts, ==, 1);
+  }
+  g_assert_true (g_file_test (jd_sandbox_get_info_path (sandbox), G_FILE_TEST_EXISTS));
+
+  /* The service reconnects by itself: a device gets answers again. */
+  device = jd_test_device_new (fixture, "MyThing", &error);
+  g_assert_no_error (error);
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (reply == NULL && g_get_monotonic_time () < end)
+    {
+      g_assert_true (jd_test_device_request (device, "get", "{\"clientToken\":\"back\"}"));
+      reply = jd_test_device_expect_reply (device, "get/accepted", 500);
+    }
+  g_assert_nonnull (reply);
   g_signal_handlers_disconnect_by_data (sandbox, &exited);
+  g_signal_handlers_disconnect_by_data (sandbox, &restarted);
 }
 
 static void

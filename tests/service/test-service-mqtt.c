@@ -451,19 +451,36 @@ test_bad_input_keeps_serving (Fixture       *f,
                             "VersionMismatch", &k3);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (reply, "executionState"),
                                                "versionNumber"), ==, 1);
-  /* Something under the thing's jobs namespace that is no operation. */
-  request_rejected (f, "J/frobnicate", "{\"clientToken\":\"t2\"}", "InvalidTopic", &k4);
+  /* Something under the thing's jobs namespace that is no operation: a
+   * thing may publish only its request topics, so the broker drops it and
+   * nobody answers (the service's InvalidTopic answer is checked in
+   * process, test-device-api). */
+  {
+    g_autofree char *t = topic (f, "J/frobnicate/rejected");
 
+    g_assert_true (jd_test_device_request (f->device, "J/frobnicate", "{\"clientToken\":\"t2\"}"));
+    g_assert_cmpuint (jd_test_device_count (f->device, t, QUIET_MS), ==, 0);
+  }
+
+  /* Over AWS's 128 KiB: the broker refuses the packet (and closes the
+   * connection) before anything is buffered for the service. */
   big = g_strnfill (200 * 1024, ' ');
   memcpy (big, "{\"status\":\"IN_PROGRESS\",\"x\":\"", strlen ("{\"status\":\"IN_PROGRESS\",\"x\":\""));
-  g_assert_true (jd_test_device_request (f->device, "J/update", big));
+  {
+    g_autofree char *t = topic (f, "J/update");
+
+    jd_test_device_publish_full (f->device, t, big, -1, FALSE, 1000);
+  }
   {
     g_autofree char *t = topic (f, "J/update/rejected");
-    g_autoptr(JsonNode) node = jd_test_device_expect (f->device, t, WAIT_MS, NULL);
+    g_autoptr(GError) error = NULL;
 
-    g_assert_nonnull (node);
+    g_assert_cmpuint (jd_test_device_count (f->device, t, QUIET_MS), ==, 0);
+    g_clear_pointer (&f->device, jd_test_device_free);
+    f->device = jd_test_device_new (f->sandbox, f->thing, &error);
+    g_assert_no_error (error);
   }
-  expect_quiet (f);
+  g_clear_pointer (&k4, json_node_unref);
 
   /* Still serving, and numeric strings are fine. */
   reply = request_accepted (f, "J/update",
@@ -471,8 +488,9 @@ test_bad_input_keeps_serving (Fixture       *f,
                             &k5);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (reply, "executionState"),
                                                "versionNumber"), ==, 2);
+  /* The four that reached it (the broker dropped the other two). */
   g_assert_cmpuint (jd_service_mqtt_get_n_requests (jd_service_get_mqtt (jd_sandbox_get_service (
-                      jd_test_sandbox_get_sandbox (f->sandbox)))), >=, 6);
+                      jd_test_sandbox_get_sandbox (f->sandbox)))), >=, 4);
 }
 
 static void
@@ -523,6 +541,8 @@ test_fleet_events (Fixture       *f,
   JdSandbox *sandbox = jd_test_sandbox_get_sandbox (f->sandbox);
   g_autoptr(GError) error = NULL;
   g_autoptr(JdTestDevice) watcher = NULL;
+  g_autofree char *observer_cert = NULL;
+  g_autofree char *observer_key = NULL;
   g_autoptr(JsonNode) k1 = NULL;
   g_autoptr(JsonNode) k2 = NULL;
   g_autoptr(JsonNode) k3 = NULL;
@@ -532,11 +552,12 @@ test_fleet_events (Fixture       *f,
   JsonObject *event;
   JdStoreJob *job;
 
-  /* Only the service identity may read $aws/events/#. */
+  /* Things may not read $aws/events/#; the read-only observer identity may
+   * (the service's own would take over the service's connection). */
+  g_assert_true (jd_test_sandbox_issue_identity (f->sandbox, JD_SANDBOX_OBSERVER_IDENTITY,
+                                                 &observer_cert, &observer_key, &error));
   watcher = jd_test_device_new_full (JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sandbox),
-                                     jd_sandbox_get_ca_path (sandbox),
-                                     jd_sandbox_get_service_cert_path (sandbox),
-                                     jd_sandbox_get_service_key_path (sandbox),
+                                     jd_sandbox_get_ca_path (sandbox), observer_cert, observer_key,
                                      "events-watcher", "$aws/events/#", &error);
   g_assert_no_error (error);
 

@@ -10,6 +10,7 @@
 #define G_LOG_DOMAIN "test-store"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "jd-store.h"
@@ -946,6 +947,235 @@ test_persistence_and_faults (void)
   g_rmdir (dir);
 }
 
+/* A database written at schema 1 (targets inside `jobs`) is migrated on
+ * open: the targets move to their own table and the job reads as before;
+ * completion, deletion and a new job of the same id work on the result. */
+static void
+test_migration_1_to_2 (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("jd-store-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "jobs.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+    "CREATE TABLE things (name TEXT PRIMARY KEY, thing_id TEXT NOT NULL, thing_type TEXT,"
+    "  attributes TEXT NOT NULL DEFAULT '{}', version INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL);"
+    "CREATE TABLE jobs (seq INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL UNIQUE,"
+    "  status TEXT NOT NULL, target_selection TEXT NOT NULL, targets TEXT NOT NULL, description TEXT,"
+    "  document TEXT NOT NULL, document_source TEXT, force_canceled INTEGER NOT NULL DEFAULT 0,"
+    "  reason_code TEXT, comment TEXT, created_at INTEGER NOT NULL, last_updated_at INTEGER NOT NULL,"
+    "  completed_at INTEGER NOT NULL DEFAULT 0, in_progress_timeout INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE executions (seq INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL,"
+    "  thing_name TEXT NOT NULL, execution_number INTEGER NOT NULL, status TEXT NOT NULL,"
+    "  status_details TEXT, queued_at INTEGER NOT NULL, started_at INTEGER NOT NULL DEFAULT 0,"
+    "  last_updated_at INTEGER NOT NULL, version_number INTEGER NOT NULL DEFAULT 1,"
+    "  force_canceled INTEGER NOT NULL DEFAULT 0, step_deadline_ms INTEGER NOT NULL DEFAULT 0,"
+    "  progress_deadline_ms INTEGER NOT NULL DEFAULT 0, UNIQUE (job_id, thing_name, execution_number));"
+    "CREATE INDEX executions_by_thing ON executions (thing_name, status);"
+    "INSERT INTO things (name, thing_id, created_at) VALUES ('Old', 'id-old', 1);"
+    "INSERT INTO jobs (job_id, status, target_selection, targets, document, created_at, last_updated_at)"
+    "  VALUES ('J', 'IN_PROGRESS', 'SNAPSHOT', '[\"arn:aws:iot:us-east-1:123456789012:thing/Old\"]',"
+    "  '{\"op\":\"old\"}', 1, 1);"
+    "INSERT INTO executions (job_id, thing_name, execution_number, status, queued_at, last_updated_at)"
+    "  VALUES ('J', 'Old', 1, 'QUEUED', 1, 1);"
+    "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  {
+    g_autoptr(JdStore) store = jd_store_open (path, &error);
+    g_autoptr(JdStoreJob) job = NULL;
+    g_autoptr(JdStoreExecution) e = NULL;
+    JdStoreUpdate u = { JD_EXECUTION_STATUS_SUCCEEDED, NULL, -1, -1, 0 };
+    const char *names[] = { "Old", NULL };
+    const char *targets[] = { "arn:aws:iot:us-east-1:123456789012:thing/Old#2", NULL };
+    JdStoreJobSpec spec = { .job_id = "J", .targets = targets, .thing_names = names, .document = "{}" };
+
+    g_assert_no_error (error);
+    job = jd_store_get_job (store, "J", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_strv_length (job->targets), ==, 1);
+    g_assert_cmpstr (job->targets[0], ==, "arn:aws:iot:us-east-1:123456789012:thing/Old");
+    g_assert_cmpstr (job->document, ==, "{\"op\":\"old\"}");
+    g_assert_cmpint (job->n_queued, ==, 1);
+    g_clear_pointer (&job, jd_store_job_free);
+
+    e = jd_store_update_execution (store, "Old", "J", &u, NULL, &error);
+    g_assert_no_error (error);
+    job = jd_store_get_job (store, "J", &error);
+    g_assert_cmpint (job->status, ==, JD_JOB_STATUS_COMPLETED);
+    g_clear_pointer (&job, jd_store_job_free);
+
+    g_assert_true (jd_store_delete_job (store, "J", FALSE, &error));
+    g_assert_no_error (error);
+    job = jd_store_create_job (store, &spec, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (job->targets[0], ==, targets[0]);
+  }
+
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Lists, pending sets and ListJobs never read a job's document or targets;
+ * DescribeJobExecution, `$next` and DescribeJob do. */
+static void
+test_documents_only_where_returned (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GPtrArray) running = NULL;
+  g_autoptr(GPtrArray) queued = NULL;
+  g_autoptr(JdStoreExecution) e = NULL;
+  g_autoptr(JdStoreJob) job = NULL;
+  gboolean more;
+
+  create_job (fixture, "D", "T,U", 0);
+
+  list = jd_store_list_executions_for_job (fixture->store, "D", NULL, NULL, 10, &more, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_null (((JdStoreExecution *) g_ptr_array_index (list, 0))->job_document);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  list = jd_store_list_executions_for_thing (fixture->store, "T", NULL, NULL, NULL, 10, &more, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_null (((JdStoreExecution *) g_ptr_array_index (list, 0))->job_document);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  g_assert_true (jd_store_get_pending (fixture->store, "T", &running, &queued, &error));
+  g_assert_cmpuint (queued->len, ==, 1);
+  g_assert_null (((JdStoreExecution *) g_ptr_array_index (queued, 0))->job_document);
+
+  list = jd_store_list_jobs (fixture->store, NULL, NULL, NULL, 10, &more, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_null (((JdStoreJob *) g_ptr_array_index (list, 0))->document);
+  g_assert_cmpuint (g_strv_length (((JdStoreJob *) g_ptr_array_index (list, 0))->targets), ==, 0);
+
+  e = jd_store_get_execution (fixture->store, "T", "D", -1, &error);
+  g_assert_cmpstr (e->job_document, ==, "{\"op\":\"reboot\"}");
+  g_clear_pointer (&e, jd_store_execution_free);
+  e = jd_store_get_next (fixture->store, "T", &error);
+  g_assert_cmpstr (e->job_document, ==, "{\"op\":\"reboot\"}");
+  job = jd_store_get_job (fixture->store, "D", &error);
+  g_assert_cmpstr (job->document, ==, "{\"op\":\"reboot\"}");
+  g_assert_cmpuint (g_strv_length (job->targets), ==, 2);
+}
+
+/* A job with no target completes in the transaction that creates it (the
+ * commit looks at the jobs the transaction created or ended executions of). */
+static void
+test_empty_job_completes (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreJob) job = NULL;
+  const char *none[] = { NULL };
+  JdStoreJobSpec spec = { .job_id = "E", .thing_names = none, .document = "{}" };
+
+  job = jd_store_create_job (fixture->store, &spec, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (job->status, ==, JD_JOB_STATUS_COMPLETED);
+}
+
+/* The step timer keeps its length when the wall clock jumps: a day forwards
+ * does not time the execution out early, a day backwards does not hold it
+ * back (JOBDECK_TIME_SCALE=0.001: 2 minutes last 120 ms). */
+static void
+test_wall_clock_jumps (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreExecution) started = NULL;
+  g_autoptr(JdStoreExecution) e = NULL;
+  gint64 day_ms = 24 * 3600 * 1000;
+
+  create_job (fixture, "S", "T", 0);
+  g_assert_true (jd_store_start_next (fixture->store, "T", NULL, 2, &started, &error));
+  g_assert_no_error (error);
+
+  /* Forwards: a commit re-arms the timer; nothing is due. */
+  jd_store_set_clock_offset_for_test (fixture->store, day_ms);
+  create_job (fixture, "Other", "U", 0);
+  wait_ms (30);
+  e = jd_store_get_execution (fixture->store, "T", "S", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (e->status, ==, JD_EXECUTION_STATUS_IN_PROGRESS);
+  g_assert_cmpint (e->seconds_before_timeout, >, 30);
+  g_clear_pointer (&e, jd_store_execution_free);
+
+  /* Backwards, a day before the start: still times out on time. */
+  jd_store_set_clock_offset_for_test (fixture->store, -day_ms);
+  wait_ms (250);
+  e = jd_store_get_execution (fixture->store, "T", "S", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (e->status, ==, JD_EXECUTION_STATUS_TIMED_OUT);
+  /* Timestamps follow the wall clock. */
+  g_assert_cmpint (e->last_updated_at, <, g_get_real_time () / G_USEC_PER_SEC - day_ms / 2000);
+}
+
+/* A damaged database is refused at opening with a clear message: a file
+ * that is not SQLite's, and an SQLite file with a damaged page (found by the
+ * budgeted PRAGMA quick_check). */
+static void
+test_damaged_at_open (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("jd-store-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "jobs.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+  guint page_size;
+
+  g_assert_true (g_file_set_contents (path, "these are not the pages you are looking for, "
+                                            "not a database at all, but long enough for a header", -1, &error));
+  g_assert_null (jd_store_open (path, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_STORAGE);
+  g_assert_nonnull (strstr (error->message, "damaged"));
+  g_clear_error (&error);
+  g_unlink (path);
+
+  {
+    g_autoptr(JdStore) store = jd_store_open (path, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < 200; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("thing-%03u-with-a-longer-name-to-fill-pages", i);
+        g_autoptr(JdStoreThing) thing = jd_store_create_thing (store, name, NULL, NULL, NULL, &error);
+
+        g_assert_no_error (error);
+      }
+  }
+  /* Closed: the WAL is checkpointed into the file. The last page is a
+   * b-tree page of the things; overwrite it. */
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  page_size = (guint) ((guint8) contents[16] << 8 | (guint8) contents[17]);
+  g_assert_cmpuint (length, >=, 4 * page_size);
+  memset (contents + length - page_size, 0x5a, page_size);
+  g_assert_true (g_file_set_contents (path, contents, length, &error));
+
+  g_assert_null (jd_store_open (path, &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_STORAGE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "damaged ("));
+
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -968,6 +1198,11 @@ main (int   argc,
   ADD ("/store/progress-updates", test_progress_updates);
   ADD ("/store/events", test_events);
   g_test_add_func ("/store/persistence-and-faults", test_persistence_and_faults);
+  g_test_add_func ("/store/migration-1-to-2", test_migration_1_to_2);
+  ADD ("/store/documents-only-where-returned", test_documents_only_where_returned);
+  ADD ("/store/empty-job-completes", test_empty_job_completes);
+  ADD ("/store/wall-clock-jumps", test_wall_clock_jumps);
+  g_test_add_func ("/store/damaged-at-open", test_damaged_at_open);
 #undef ADD
 
   return g_test_run ();

@@ -1,0 +1,305 @@
+/* test-store-worker.c — JdStore off the main loop (jd_store_call_async):
+ * results and signals arrive on the main thread, in order; another process
+ * holding the database's write lock neither freezes the main loop nor hangs
+ * the call (it fails with the store's storage error after the busy timeout,
+ * and the next call succeeds once the lock is gone); timers run on the worker
+ * once it exists. Real SQLite files, a second real connection for the lock.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "test-store-worker"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "jd-store.h"
+#include "jd-store-private.h"
+
+typedef struct {
+  char      *dir;
+  char      *path;
+  JdStore   *store;
+  GThread   *main_thread;
+  GPtrArray *log;          /* "signal:thing" and "done:…" in arrival order */
+  gboolean   signal_off_main;
+} Fixture;
+
+static void
+things_changed_cb (JdStore   *store,
+                   GPtrArray *changes,
+                   Fixture   *f)
+{
+  if (g_thread_self () != f->main_thread)
+    f->signal_off_main = TRUE;
+  for (guint i = 0; i < changes->len; i++)
+    g_ptr_array_add (f->log, g_strdup_printf ("changed:%s",
+                                              ((JdStoreThingChange *) g_ptr_array_index (changes, i))->thing_name));
+}
+
+static void
+set_up (Fixture       *f,
+        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreThing) t = NULL;
+
+  f->dir = g_dir_make_tmp ("jd-store-worker-XXXXXX", NULL);
+  f->path = g_build_filename (f->dir, "jobs.sqlite", NULL);
+  f->store = jd_store_open (f->path, &error);
+  g_assert_no_error (error);
+  f->main_thread = g_thread_self ();
+  f->log = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (f->store, "things-changed", G_CALLBACK (things_changed_cb), f);
+  t = jd_store_create_thing (f->store, "T", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_ptr_array_set_size (f->log, 0);
+}
+
+static void
+tear_down (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+
+  /* Calls still completing (a timer's) hold the store: let them finish. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (f->store);
+  g_ptr_array_unref (f->log);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (f->path);
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+/* A CreateJob for thing T, job @data, on the worker. */
+static gpointer
+create_job_call (JdStore  *store,
+                 gpointer  data,
+                 GError  **error)
+{
+  const char *names[] = { "T", NULL };
+  JdStoreJobSpec spec = { .job_id = data, .thing_names = names, .document = "{}" };
+
+  return jd_store_create_job (store, &spec, error);
+}
+
+/* StartNextPendingJobExecution for T with a 2-minute step timer. */
+static gpointer
+start_next_call (JdStore  *store,
+                 gpointer  data,
+                 GError  **error)
+{
+  JdStoreExecution *e = NULL;
+
+  if (!jd_store_start_next (store, "T", NULL, 2, &e, error))
+    return NULL;
+  return e;
+}
+
+typedef struct {
+  Fixture      *f;
+  const char   *name;
+  gpointer      result;
+  GError       *error;
+  gboolean      done;
+  GThread      *thread;
+} Wait;
+
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  Wait *w = data;
+
+  w->result = jd_store_call_finish (JD_STORE (object), result, &w->error);
+  w->thread = g_thread_self ();
+  w->done = TRUE;
+  g_ptr_array_add (w->f->log, g_strdup_printf ("done:%s", w->name));
+}
+
+typedef struct {
+  gint64 last;
+  gint64 max_gap;
+} Ticks;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  Ticks *ticks = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (ticks->last != 0)
+    ticks->max_gap = MAX (ticks->max_gap, now - ticks->last);
+  ticks->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+assert_log (Fixture    *f,
+            const char *expected)
+{
+  g_autoptr(GString) got = g_string_new (NULL);
+
+  for (guint i = 0; i < f->log->len; i++)
+    g_string_append_printf (got, "%s%s", i > 0 ? " " : "", (const char *) g_ptr_array_index (f->log, i));
+  g_assert_cmpstr (got->str, ==, expected);
+  g_ptr_array_set_size (f->log, 0);
+}
+
+/* Two calls complete on the main thread in the order asked, each after the
+ * signals of its own commit. */
+static void
+test_calls (Fixture       *f,
+            gconstpointer  data)
+{
+  Wait a = { f, "A" }, b = { f, "B" };
+
+  jd_store_call_async (f->store, create_job_call, (gpointer) "A", NULL,
+                       (GDestroyNotify) jd_store_job_free, NULL, done_cb, &a);
+  jd_store_call_async (f->store, create_job_call, (gpointer) "B", NULL,
+                       (GDestroyNotify) jd_store_job_free, NULL, done_cb, &b);
+  g_assert_false (a.done);
+  while (!a.done || !b.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_no_error (a.error);
+  g_assert_no_error (b.error);
+  g_assert_cmpstr (((JdStoreJob *) a.result)->job_id, ==, "A");
+  g_assert_cmpstr (((JdStoreJob *) b.result)->job_id, ==, "B");
+  g_assert_true (a.thread == f->main_thread);
+  g_assert_false (f->signal_off_main);
+  /* A gives T its first pending job (notify); B only adds one. */
+  assert_log (f, "changed:T done:A changed:T done:B");
+  jd_store_job_free (a.result);
+  jd_store_job_free (b.result);
+
+  /* An error comes back as the call's error. */
+  {
+    Wait c = { f, "A again" };
+
+    jd_store_call_async (f->store, create_job_call, (gpointer) "A", NULL,
+                         (GDestroyNotify) jd_store_job_free, NULL, done_cb, &c);
+    while (!c.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_null (c.result);
+    g_assert_error (c.error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_ALREADY_EXISTS);
+    g_clear_error (&c.error);
+  }
+}
+
+/* Another process holds the write lock: the loop keeps turning while the
+ * call waits; after the busy timeout the call fails with the storage error;
+ * with the lock gone the next call succeeds. */
+static void
+test_lock_held_elsewhere (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  Wait w = { f, "locked" }, again = { f, "free" };
+  Ticks ticks = { 0 };
+  sqlite3 *other = NULL;
+  guint tick;
+  gint64 start;
+
+  g_assert_true (jd_store_exec_for_test (f->store, "PRAGMA busy_timeout = 600", &error));
+  g_assert_cmpint (sqlite3_open (f->path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  tick = g_timeout_add (10, tick_cb, &ticks);
+  start = g_get_monotonic_time ();
+  jd_store_call_async (f->store, create_job_call, (gpointer) "L", NULL,
+                       (GDestroyNotify) jd_store_job_free, NULL, done_cb, &w);
+  while (!w.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_null (w.result);
+  g_assert_error (w.error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_STORAGE);
+  g_assert_nonnull (strstr (w.error->message, "locked"));
+  g_clear_error (&w.error);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 500 * 1000);
+  /* The loop was never held for the wait (a generous bound for a loaded
+   * machine; the wait itself is 600 ms). */
+  g_assert_cmpint (ticks.max_gap, <, 300 * 1000);
+  g_source_remove (tick);
+
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+  jd_store_call_async (f->store, create_job_call, (gpointer) "L", NULL,
+                       (GDestroyNotify) jd_store_job_free, NULL, done_cb, &again);
+  while (!again.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (again.error);
+  g_assert_cmpstr (((JdStoreJob *) again.result)->job_id, ==, "L");
+  jd_store_job_free (again.result);
+}
+
+static gboolean
+flag_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Once the worker exists, a step timer times out there, and its signals
+ * still arrive on the main thread (JOBDECK_TIME_SCALE=0.001: 2 minutes last
+ * 120 ms). */
+static void
+test_timer_on_worker (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreExecution) e = NULL;
+  Wait job = { f, "S" }, start = { f, "start" };
+  gboolean waited = FALSE;
+
+  jd_store_call_async (f->store, create_job_call, (gpointer) "S", NULL,
+                       (GDestroyNotify) jd_store_job_free, NULL, done_cb, &job);
+  jd_store_call_async (f->store, start_next_call, NULL, NULL,
+                       (GDestroyNotify) jd_store_execution_free, NULL, done_cb, &start);
+  while (!job.done || !start.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (start.error);
+  g_assert_cmpint (((JdStoreExecution *) start.result)->status, ==, JD_EXECUTION_STATUS_IN_PROGRESS);
+  jd_store_job_free (job.result);
+  jd_store_execution_free (start.result);
+  assert_log (f, "changed:T done:S done:start");
+
+  /* 120 ms, checked every 50 ms for at most 5 s (a loaded machine). */
+  for (guint i = 0; i < 100; i++)
+    {
+      waited = FALSE;
+      g_timeout_add (50, flag_cb, &waited);
+      while (!waited)
+        g_main_context_iteration (NULL, TRUE);
+      g_clear_pointer (&e, jd_store_execution_free);
+      e = jd_store_get_execution (f->store, "T", "S", -1, &error);
+      g_assert_no_error (error);
+      if (e->status != JD_EXECUTION_STATUS_IN_PROGRESS && f->log->len > 0)
+        break;
+    }
+  g_assert_cmpint (e->status, ==, JD_EXECUTION_STATUS_TIMED_OUT);
+  assert_log (f, "changed:T");
+  g_assert_false (f->signal_off_main);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("JOBDECK_TIME_SCALE", "0.001", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/store-worker/calls", Fixture, NULL, set_up, test_calls, tear_down);
+  g_test_add ("/store-worker/lock-held-elsewhere", Fixture, NULL, set_up, test_lock_held_elsewhere, tear_down);
+  g_test_add ("/store-worker/timer-on-worker", Fixture, NULL, set_up, test_timer_on_worker, tear_down);
+
+  return g_test_run ();
+}
