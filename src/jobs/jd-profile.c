@@ -884,6 +884,48 @@ jd_profile_get_use_alpn (JdProfile *self)
   return jd_profile_get_port (self) == 443;
 }
 
+GStrv
+jd_profile_dup_codesign_certificates (JdProfile *self)
+{
+  g_return_val_if_fail (JD_IS_PROFILE (self), NULL);
+
+  return g_settings_get_strv (self->settings, "codesign-certificates");
+}
+
+void
+jd_profile_set_codesign_certificates (JdProfile         *self,
+                                      const char *const *paths)
+{
+  const char *const none[] = { NULL };
+
+  g_return_if_fail (JD_IS_PROFILE (self));
+
+  g_settings_set_strv (self->settings, "codesign-certificates", paths != NULL ? paths : none);
+}
+
+GStrv
+jd_profile_dup_trusted_codesign_certificates (JdProfile           *self,
+                                              const JdSandboxInfo *sandbox)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) set = NULL;
+  const char *own = NULL;
+
+  g_return_val_if_fail (JD_IS_PROFILE (self), NULL);
+
+  if (jd_profile_get_kind (self) == JD_PROFILE_KIND_SANDBOX && sandbox != NULL &&
+      sandbox->codesign_certificate_path != NULL && sandbox->codesign_certificate_path[0] != '\0')
+    {
+      own = sandbox->codesign_certificate_path;
+      g_strv_builder_add (builder, own);
+    }
+  set = jd_profile_dup_codesign_certificates (self);
+  for (guint i = 0; set[i] != NULL; i++)
+    if (set[i][0] != '\0' && g_strcmp0 (set[i], own) != 0)
+      g_strv_builder_add (builder, set[i]);
+  return g_strv_builder_end (builder);
+}
+
 char *
 jd_profile_dup_client_id (JdProfile *self)
 {

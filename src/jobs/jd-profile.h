@@ -15,6 +15,7 @@
 #include <gio/gio.h>
 
 #include "jd-credentials.h"
+#include "jd-sandbox-info.h"
 
 G_BEGIN_DECLS
 
@@ -116,6 +117,15 @@ JdProfileCredentialsSource jd_profile_get_credentials_source (JdProfile  *self);
 char             *jd_profile_dup_aws_profile           (JdProfile        *self);
 /* Whether the MQTT connection needs ALPN x-amzn-mqtt-ca (port 443). */
 gboolean          jd_profile_get_use_alpn              (JdProfile        *self);
+/* The code-signing certificates (PEM paths) the user trusts for signed files
+ * in job documents (issue 13), as set. */
+GStrv             jd_profile_dup_codesign_certificates (JdProfile        *self);
+void              jd_profile_set_codesign_certificates (JdProfile        *self,
+                                                        const char *const *paths);
+/* The certificates to verify with: the set ones, and for a sandbox profile
+ * first the running sandbox's own (@sandbox nullable: none known). */
+GStrv             jd_profile_dup_trusted_codesign_certificates (JdProfile           *self,
+                                                                const JdSandboxInfo *sandbox);
 
 /* The credential chain for this profile: "keyring" tries the keyring, then
  * the environment, then ~/.aws; "environment" only the environment;

@@ -6,7 +6,8 @@
  *     "things": { NAME: { "certificatePath", "keyPath" }, … },
  *     "controlPlane": { "endpoint", "region", "accountId",
  *                       "accessKeyId", "secretAccessKey" },
- *     "region", "accountId" }
+ *     "region", "accountId",
+ *     "codesign": { "certificatePath", "keyPath" } }   (optional)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -99,6 +100,8 @@ jd_sandbox_info_free (JdSandboxInfo *info)
   g_free (info->access_key_id);
   clear_secret (&info->secret_access_key);
   g_hash_table_unref (info->things);
+  g_free (info->codesign_certificate_path);
+  g_free (info->codesign_key_path);
   g_free (info);
 }
 
@@ -121,6 +124,8 @@ jd_sandbox_info_copy (const JdSandboxInfo *info)
   copy->account_id = g_strdup (info->account_id);
   copy->access_key_id = g_strdup (info->access_key_id);
   copy->secret_access_key = g_strdup (info->secret_access_key);
+  copy->codesign_certificate_path = g_strdup (info->codesign_certificate_path);
+  copy->codesign_key_path = g_strdup (info->codesign_key_path);
   g_hash_table_iter_init (&iter, info->things);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -235,6 +240,16 @@ jd_sandbox_info_to_json (const JdSandboxInfo *info)
   json_builder_add_string_value (builder, info->region);
   json_builder_set_member_name (builder, "accountId");
   json_builder_add_string_value (builder, info->account_id);
+  if (info->codesign_certificate_path != NULL && info->codesign_key_path != NULL)
+    {
+      json_builder_set_member_name (builder, "codesign");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "certificatePath");
+      json_builder_add_string_value (builder, info->codesign_certificate_path);
+      json_builder_set_member_name (builder, "keyPath");
+      json_builder_add_string_value (builder, info->codesign_key_path);
+      json_builder_end_object (builder);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -277,7 +292,7 @@ jd_sandbox_info_load (const char  *dir,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JdSandboxInfo) info = NULL;
   g_autofree char *path = NULL;
-  JsonObject *root, *mqtt, *control, *things;
+  JsonObject *root, *mqtt, *control, *things, *codesign;
   const char *region, *account_id;
   gint64 port;
 
@@ -338,6 +353,13 @@ jd_sandbox_info_load (const char  *dir,
             jd_sandbox_info_set_thing (info, l->data, get_string (thing, "certificatePath"),
                                        get_string (thing, "keyPath"));
         }
+    }
+  codesign = get_object (root, "codesign");
+  if (codesign != NULL && get_string (codesign, "certificatePath") != NULL &&
+      get_string (codesign, "keyPath") != NULL)
+    {
+      info->codesign_certificate_path = g_strdup (get_string (codesign, "certificatePath"));
+      info->codesign_key_path = g_strdup (get_string (codesign, "keyPath"));
     }
   return g_steal_pointer (&info);
 }

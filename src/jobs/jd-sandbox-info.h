@@ -36,6 +36,8 @@ typedef struct {
   char       *access_key_id;
   char       *secret_access_key;
   GHashTable *things;                   /* name → JdSandboxInfoThing */
+  char       *codesign_certificate_path; /* nullable: the code-signing identity */
+  char       *codesign_key_path;
 } JdSandboxInfo;
 
 typedef struct {

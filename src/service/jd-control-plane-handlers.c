@@ -678,7 +678,15 @@ op_describe_job (Request    *r,
 
   json_builder_begin_object (builder);
   if (document_only)
-    jd_service_json_add_string (builder, "document", job->document);
+    {
+      g_autofree char *substituted = NULL;
+
+      if (!before_substitution && r->self->file_store != NULL && job->document != NULL)
+        substituted = jd_file_store_substitute (r->self->file_store, job->document,
+                                                g_get_real_time () / G_USEC_PER_SEC,
+                                                JD_FILE_STORE_DEFAULT_EXPIRES);
+      jd_service_json_add_string (builder, "document", substituted != NULL ? substituted : job->document);
+    }
   else
     {
       jd_service_json_add_string (builder, "documentSource", job->document_source);

@@ -13,6 +13,7 @@
 
 #include <glib.h>
 
+#include "jd-file-store.h"
 #include "jd-store.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,7 @@ typedef struct {
   const char *region;
   const char *account_id;
   const char *endpoint_address;   /* what DescribeEndpoint answers */
+  JdFileStore *file_store;        /* nullable: presigned URLs in documents */
 } JdCpContext;
 
 typedef struct {

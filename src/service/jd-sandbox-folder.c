@@ -22,6 +22,7 @@
 
 #include "jd-sandbox.h"
 #include "jd-sandbox-broker.h"
+#include "jd-sandbox-codesign.h"
 #include "jd-sandbox-folder.h"
 #include "jd-topic.h"
 
@@ -39,6 +40,10 @@ jd_sandbox_folder_free (JdSandboxFolder *data)
   g_free (data->credentials_path);
   g_free (data->conf_path);
   g_free (data->acl_path);
+  g_free (data->codesign_cert_path);
+  g_free (data->codesign_key_path);
+  g_free (data->files_dir);
+  g_clear_object (&data->file_store);
   g_strfreev (data->requested_things);
   if (data->lock_fd >= 0)
     close (data->lock_fd);
@@ -381,6 +386,17 @@ jd_sandbox_folder_prepare_thread (GTask        *task,
       if (data->mqtt_port == 0)
         goto fail;
     }
+
+  /* The code-signing identity and the file store (issue 13). */
+  if (!jd_sandbox_codesign_ensure (data->codesign_cert_path, data->codesign_key_path, &error))
+    {
+      error->domain = JD_SANDBOX_ERROR;
+      error->code = JD_SANDBOX_ERROR_CERTIFICATE;
+      goto fail;
+    }
+  data->file_store = jd_file_store_new (data->files_dir, JD_SANDBOX_REGION, &error);
+  if (data->file_store == NULL)
+    goto fail;
 
   {
     g_autofree const char **names = (const char **) g_hash_table_get_keys_as_array (data->things, NULL);

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "jd-file-store.h"
 #include "jd-sandbox-certs.h"
 
 G_BEGIN_DECLS
@@ -27,11 +28,15 @@ typedef struct
   char         *credentials_path;
   char         *conf_path;
   char         *acl_path;
+  char         *codesign_cert_path;
+  char         *codesign_key_path;
+  char         *files_dir;
   GStrv         requested_things;
   guint16       mqtt_port;
 
   /* out */
   int           lock_fd;           /* -1 until the folder is ours */
+  JdFileStore  *file_store;
   JdSandboxCa  *ca;
   GHashTable   *things;
   char         *access_key_id;

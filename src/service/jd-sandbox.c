@@ -30,6 +30,7 @@
 #include "jd-sandbox.h"
 #include "jd-sandbox-broker.h"
 #include "jd-sandbox-certs.h"
+#include "jd-sandbox-codesign.h"
 #include "jd-sandbox-folder.h"
 #include "jd-service.h"
 
@@ -53,6 +54,10 @@ struct _JdSandbox
   char         *acl_path;
   char         *info_path;
   char         *store_path;
+  char         *codesign_cert_path;
+  char         *codesign_key_path;
+  char         *files_dir;
+  JdFileStore  *file_store;        /* made with the folder, kept across restarts */
 
   GPtrArray    *requested_things;
   guint16       requested_mqtt_port;
@@ -345,6 +350,7 @@ start_service (JdSandbox *self)
     .secret_access_key = self->secret_access_key,
     .region = JD_SANDBOX_REGION,
     .account_id = JD_SANDBOX_ACCOUNT_ID,
+    .file_store = self->file_store,
   };
 
   set_progress (self, 0.7, "Starting the jobs service");
@@ -492,6 +498,8 @@ prepare_done_cb (GObject      *source,
   self->secret_access_key = g_steal_pointer (&data->secret_access_key);
   self->mqtt_port = data->mqtt_port;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MQTT_PORT]);
+  g_clear_object (&self->file_store);
+  self->file_store = g_steal_pointer (&data->file_store);
 
   set_progress (self, 0.4, "Starting the broker");
   jd_sandbox_broker_start_async (self->broker, JD_SANDBOX_HOST, self->mqtt_port,
@@ -543,6 +551,10 @@ jd_sandbox_finalize (GObject *object)
   g_free (self->acl_path);
   g_free (self->info_path);
   g_free (self->store_path);
+  g_free (self->codesign_cert_path);
+  g_free (self->codesign_key_path);
+  g_free (self->files_dir);
+  g_clear_object (&self->file_store);
   g_ptr_array_unref (self->requested_things);
   g_free (self->access_key_id);
   if (self->secret_access_key != NULL)
@@ -577,6 +589,9 @@ jd_sandbox_constructed (GObject *object)
   self->broker = jd_sandbox_broker_new (dir);
   g_signal_connect (self->broker, "exited", G_CALLBACK (broker_exited_cb), self);
   self->store_path = g_build_filename (dir, JD_SANDBOX_STORE_FILE, NULL);
+  self->codesign_cert_path = g_build_filename (dir, JD_SANDBOX_CODESIGN_CERT, NULL);
+  self->codesign_key_path = g_build_filename (dir, JD_SANDBOX_CODESIGN_KEY, NULL);
+  self->files_dir = g_build_filename (dir, JD_SANDBOX_FILES_DIR, NULL);
 }
 
 static void
@@ -817,6 +832,9 @@ jd_sandbox_start_async (JdSandbox           *self,
   data->credentials_path = g_strdup (self->credentials_path);
   data->conf_path = g_strdup (self->conf_path);
   data->acl_path = g_strdup (self->acl_path);
+  data->codesign_cert_path = g_strdup (self->codesign_cert_path);
+  data->codesign_key_path = g_strdup (self->codesign_key_path);
+  data->files_dir = g_strdup (self->files_dir);
   data->requested_things = g_new0 (char *, self->requested_things->len + 1);
   for (guint i = 0; i < self->requested_things->len; i++)
     data->requested_things[i] = g_strdup (g_ptr_array_index (self->requested_things, i));
@@ -1080,6 +1098,8 @@ jd_sandbox_dup_info (JdSandbox *self)
   info->account_id = g_strdup (JD_SANDBOX_ACCOUNT_ID);
   info->access_key_id = g_strdup (self->access_key_id);
   info->secret_access_key = g_strdup (self->secret_access_key);
+  info->codesign_certificate_path = g_strdup (self->codesign_cert_path);
+  info->codesign_key_path = g_strdup (self->codesign_key_path);
   names = jd_sandbox_dup_thing_names (self);
   for (guint i = 0; names[i] != NULL; i++)
     {
@@ -1122,4 +1142,28 @@ jd_sandbox_get_thing_files (JdSandbox   *self,
     return FALSE;
   jd_sandbox_thing_paths (self->things_dir, thing_name, cert_path, key_path);
   return TRUE;
+}
+
+const char *
+jd_sandbox_get_codesign_cert_path (JdSandbox *self)
+{
+  g_return_val_if_fail (JD_IS_SANDBOX (self), NULL);
+
+  return self->codesign_cert_path;
+}
+
+const char *
+jd_sandbox_get_codesign_key_path (JdSandbox *self)
+{
+  g_return_val_if_fail (JD_IS_SANDBOX (self), NULL);
+
+  return self->codesign_key_path;
+}
+
+JdFileStore *
+jd_sandbox_get_file_store (JdSandbox *self)
+{
+  g_return_val_if_fail (JD_IS_SANDBOX (self), NULL);
+
+  return self->file_store;
 }

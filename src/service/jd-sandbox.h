@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "jd-file-store.h"
 #include "jd-sandbox-info.h"
 #include "jd-service.h"
 
@@ -33,6 +34,7 @@ typedef enum {
 #define JD_SANDBOX_OBSERVER_IDENTITY "jobs-observer"
 #define JD_SANDBOX_DEFAULT_THING     JD_SANDBOX_INFO_DEFAULT_THING
 #define JD_SANDBOX_STORE_FILE        "jobs.sqlite"
+#define JD_SANDBOX_FILES_DIR         "files"
 /* Held (flock) by the one process that runs the folder's sandbox. */
 #define JD_SANDBOX_LOCK_FILE         "sandbox.lock"
 
@@ -117,5 +119,11 @@ gboolean     jd_sandbox_get_thing_files       (JdSandbox           *self,
                                                const char          *thing_name,
                                                char               **cert_path,
                                                char               **key_path);
+
+/* The code-signing identity (jd-sandbox-codesign.h), made at start. */
+const char  *jd_sandbox_get_codesign_cert_path (JdSandbox         *self);
+const char  *jd_sandbox_get_codesign_key_path  (JdSandbox         *self);
+/* The files served to devices (DIR/files); NULL before the first start. */
+JdFileStore *jd_sandbox_get_file_store         (JdSandbox         *self);
 
 G_END_DECLS

@@ -29,6 +29,7 @@ struct _JdServiceHttp
   SoupServer *server;
   JdServiceHttpListener *listener;
   JdServiceHttpLimits limits;
+  JdFileStore *file_store;         /* nullable */
 };
 
 G_DEFINE_FINAL_TYPE (JdServiceHttp, jd_service_http, G_TYPE_OBJECT)
@@ -68,6 +69,13 @@ server_callback (SoupServer        *server,
   gsize body_len = 0;
   const guint8 *body_data = g_bytes_get_data (body, &body_len);
 
+  /* Files: a presigned GET/HEAD carries its authentication in the query. */
+  if (self->file_store != NULL && jd_file_store_is_presigned_request (method, g_uri_get_path (uri)))
+    {
+      jd_file_store_serve (self->file_store, msg);
+      return;
+    }
+
   soup_message_headers_iter_init (&iter, soup_server_message_get_request_headers (msg));
   while (soup_message_headers_iter_next (&iter, &name, &value))
     {
@@ -90,9 +98,15 @@ server_callback (SoupServer        *server,
                                        jd_sigv4_error_to_aws_type (error->code), error->message);
       g_debug ("%s %s refused: %s", method, signed_request.path, error->message);
     }
+  else if (self->file_store != NULL && g_str_has_prefix (signed_request.path, JD_FILE_STORE_PATH_PREFIX))
+    {
+      jd_file_store_serve (self->file_store, msg);
+      return;
+    }
   else
     {
-      JdCpContext context = { self->store, self->region, self->account_id, self->endpoint_address };
+      JdCpContext context = { self->store, self->region, self->account_id, self->endpoint_address,
+                              self->file_store };
       JdCpRequest request = { method, signed_request.path, signed_request.query, body_data, body_len };
 
       jd_control_plane_handlers_handle (&context, &request, &response);
@@ -121,6 +135,7 @@ jd_service_http_dispose (GObject *object)
 
   jd_service_http_disconnect (self);
   g_clear_object (&self->store);
+  g_clear_object (&self->file_store);
 
   G_OBJECT_CLASS (jd_service_http_parent_class)->dispose (object);
 }
@@ -327,4 +342,13 @@ jd_service_http_get_store (JdServiceHttp *self)
   g_return_val_if_fail (JD_IS_SERVICE_HTTP (self), NULL);
 
   return self->store;
+}
+
+void
+jd_service_http_set_file_store (JdServiceHttp *self,
+                                JdFileStore   *file_store)
+{
+  g_return_if_fail (JD_IS_SERVICE_HTTP (self));
+
+  g_set_object (&self->file_store, file_store);
 }

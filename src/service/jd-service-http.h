@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "jd-file-store.h"
 #include "jd-store.h"
 
 G_BEGIN_DECLS
@@ -60,6 +61,12 @@ guint16        jd_service_http_get_port             (JdServiceHttp   *self);
 void           jd_service_http_disconnect           (JdServiceHttp   *self);
 
 JdStore       *jd_service_http_get_store            (JdServiceHttp   *self);
+
+/* Serves JD_FILE_STORE_PATH_PREFIX from @file_store (presigned GET/HEAD
+ * without SigV4, signed PUT) and substitutes its URLs in GetJobDocument
+ * unless beforeSubstitution=true. Nullable: no files. */
+void           jd_service_http_set_file_store       (JdServiceHttp   *self,
+                                                     JdFileStore     *file_store);
 
 /* Signals:
  *   thing-created (JdServiceHttp *, const char *thing_name): CreateThing made a new thing

@@ -43,6 +43,7 @@ struct _JdServiceMqtt
   gulong            events_id;       /* JdStore::jobs-events, while fleet events are on */
   char             *region;
   char             *account_id;
+  JdFileStore      *file_store;      /* nullable */
 
   JdMqttConnection *connection;
   gboolean          wanted;          /* connect asked and no disconnect since */
@@ -89,7 +90,17 @@ publish (JdServiceMqtt *self,
          const char    *topic,
          const char    *payload)
 {
-  g_autoptr(GBytes) bytes = g_bytes_new (payload, strlen (payload));
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *substituted = NULL;
+
+  /* Placeholders only occur in job documents: a reply or notification with
+   * none goes out untouched. */
+  if (self->file_store != NULL)
+    substituted = jd_file_store_substitute (self->file_store, payload, g_get_real_time () / G_USEC_PER_SEC,
+                                            JD_FILE_STORE_DEFAULT_EXPIRES);
+  if (substituted != NULL)
+    payload = substituted;
+  bytes = g_bytes_new (payload, strlen (payload));
 
   jd_mqtt_connection_publish_async (self->connection, topic, bytes, 1, NULL, published_cb, NULL);
 }
@@ -268,6 +279,7 @@ jd_service_mqtt_dispose (GObject *object)
   g_clear_signal_handler (&self->changed_id, self->store);
   g_clear_signal_handler (&self->events_id, self->store);
   g_clear_object (&self->store);
+  g_clear_object (&self->file_store);
 
   G_OBJECT_CLASS (jd_service_mqtt_parent_class)->dispose (object);
 }
@@ -448,4 +460,13 @@ jd_service_mqtt_get_n_requests (JdServiceMqtt *self)
 {
   g_return_val_if_fail (JD_IS_SERVICE_MQTT (self), 0);
   return self->n_requests;
+}
+
+void
+jd_service_mqtt_set_file_store (JdServiceMqtt *self,
+                                JdFileStore   *file_store)
+{
+  g_return_if_fail (JD_IS_SERVICE_MQTT (self));
+
+  g_set_object (&self->file_store, file_store);
 }

@@ -12,6 +12,8 @@
 
 #include <gio/gio.h>
 
+#include "jd-file-store.h"
+
 #include "jd-store.h"
 
 G_BEGIN_DECLS
@@ -49,5 +51,10 @@ void           jd_service_mqtt_disconnect       (JdServiceMqtt       *self);
 gboolean       jd_service_mqtt_get_connected    (JdServiceMqtt       *self);
 /* Requests answered so far (for tests and the log). */
 guint64        jd_service_mqtt_get_n_requests   (JdServiceMqtt       *self);
+
+/* Documents in replies and notifications go out with their s3-presigned-url
+ * placeholders replaced by @file_store's URLs (nullable: as stored). */
+void           jd_service_mqtt_set_file_store   (JdServiceMqtt       *self,
+                                                 JdFileStore         *file_store);
 
 G_END_DECLS

@@ -26,6 +26,7 @@ struct _JdService
   char           *secret_access_key;
   char           *region;
   char           *account_id;
+  JdFileStore    *file_store;      /* nullable */
 
   JdStore        *store;
   JdServiceHttp  *http;
@@ -91,6 +92,7 @@ jd_service_dispose (GObject *object)
   g_clear_object (&self->http);
   g_clear_object (&self->certificate);
   g_clear_object (&self->store);
+  g_clear_object (&self->file_store);
 
   G_OBJECT_CLASS (jd_service_parent_class)->dispose (object);
 }
@@ -177,6 +179,8 @@ jd_service_new (const JdServiceConfig *config)
   self->secret_access_key = g_strdup (config->secret_access_key);
   self->region = g_strdup (config->region);
   self->account_id = g_strdup (config->account_id);
+  if (config->file_store != NULL)
+    self->file_store = g_object_ref (config->file_store);
   return self;
 }
 
@@ -227,10 +231,21 @@ jd_service_start_async (JdService           *self,
       g_task_return_error (task, error);
       return;
     }
+  if (self->file_store != NULL)
+    {
+      g_autofree char *base_url = g_strdup_printf ("https://127.0.0.1:%u",
+                                                   jd_service_http_get_port (self->http));
+
+      jd_file_store_set_base_url (self->file_store, base_url);
+      jd_service_http_set_file_store (self->http, self->file_store);
+    }
 
   if (self->mqtt == NULL)
-    self->mqtt = jd_service_mqtt_new (self->store, self->mqtt_host, self->mqtt_port,
-                                      self->ca_path, self->mqtt_cert_path, self->mqtt_key_path);
+    {
+      self->mqtt = jd_service_mqtt_new (self->store, self->mqtt_host, self->mqtt_port,
+                                        self->ca_path, self->mqtt_cert_path, self->mqtt_key_path);
+      jd_service_mqtt_set_file_store (self->mqtt, self->file_store);
+    }
   jd_service_mqtt_connect_async (self->mqtt, cancellable, mqtt_connected_cb, g_steal_pointer (&task));
 }
 

@@ -29,6 +29,8 @@ typedef struct {
   const char *secret_access_key;
   const char *region;
   const char *account_id;
+  JdFileStore *file_store;         /* nullable: files served under /files/ and
+                                    * substituted in documents for devices */
 } JdServiceConfig;
 
 #define JD_TYPE_SERVICE (jd_service_get_type ())

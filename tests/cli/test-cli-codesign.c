@@ -219,11 +219,61 @@ test_sign_create_verify (void)
   g_clear_pointer (&payload, g_bytes_unref);
 }
 
+/* put-file uploads to the running sandbox's file store; the fragment signed
+ * for its placeholder makes a job whose document reaches the device with a
+ * presigned URL that the CLI downloads from the sandbox and verifies. */
+static void
+test_put_file_sandbox (void)
+{
+  g_autoptr(JdTestSandbox) sandbox = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *placeholder = NULL;
+  g_autofree char *fragment = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *contents = NULL;
+  const char *cs_crt, *cs_key, *last;
+  gsize len = 0;
+
+  sandbox = jd_test_sandbox_new (NULL, &error);
+  g_assert_no_error (error);
+  dir = g_strdup (jd_test_sandbox_get_dir (sandbox));
+  /* The sandbox made its identity at start. */
+  cs_crt = jd_sandbox_get_codesign_cert_path (jd_test_sandbox_get_sandbox (sandbox));
+  cs_key = jd_sandbox_get_codesign_key_path (jd_test_sandbox_get_sandbox (sandbox));
+  g_assert_true (g_file_test (cs_crt, G_FILE_TEST_IS_REGULAR));
+
+  file = g_build_filename (dir, "update.bin", NULL);
+  g_assert_true (g_file_set_contents (file, "an update, signed and served by the sandbox\n", -1, NULL));
+
+  g_assert_cmpint (cli (sandbox, &placeholder, "put-file", file, "--key", "ota/update.bin", NULL), ==, 0);
+  /* The response, then the placeholder alone on the last line. */
+  g_strstrip (placeholder);
+  g_assert_nonnull (strstr (placeholder, "\"size\":44"));
+  last = strrchr (placeholder, '\n');
+  g_assert_cmpstr (last != NULL ? last + 1 : placeholder, ==,
+                   "${aws:iot:s3-presigned-url:https://s3.us-east-1.amazonaws.com/jobdeck-sandbox/ota/update.bin}");
+  /* On disk under DIR/files, one escaped file name per key. */
+  stored = g_build_filename (dir, "files", "ota%2Fupdate.bin", NULL);
+  g_assert_true (g_file_get_contents (stored, &contents, &len, NULL));
+  g_assert_cmpstr (contents, ==, "an update, signed and served by the sandbox\n");
+
+  g_assert_cmpint (cli (sandbox, &fragment, "sign-file", file, "--key", cs_key, "--cert", cs_crt,
+                        "--url", last != NULL ? last + 1 : placeholder, NULL), ==, 0);
+  g_assert_nonnull (strstr (fragment, "${aws:iot:s3-presigned-url:"));
+  g_assert_cmpint (cli (sandbox, NULL, "create-job", "ota-1", fragment, NULL), ==, 0);
+  g_assert_cmpint (cli (sandbox, &out, "verify-job-document", "ota-1", "--cert", cs_crt, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Verified: update.bin\n"));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cli-codesign/sign-create-verify", test_sign_create_verify);
+  g_test_add_func ("/cli-codesign/put-file-sandbox", test_put_file_sandbox);
   return g_test_run ();
 }
