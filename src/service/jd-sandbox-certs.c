@@ -284,12 +284,12 @@ static gboolean
 fill_common (gnutls_x509_crt_t      crt,
              gnutls_x509_privkey_t  key,
              const char            *common_name,
+             gint64                 now,
              GError               **error)
 {
   guint8 serial[16];
   guint8 key_id[64];
   size_t key_id_len = sizeof key_id;
-  time_t now = time (NULL);
 
   if (!check (gnutls_rnd (GNUTLS_RND_NONCE, serial, sizeof serial), "make a serial", error))
     return FALSE;
@@ -298,8 +298,8 @@ fill_common (gnutls_x509_crt_t      crt,
 
   return check (gnutls_x509_crt_set_version (crt, 3), "set the version", error) &&
          check (gnutls_x509_crt_set_serial (crt, serial, sizeof serial), "set the serial", error) &&
-         check (gnutls_x509_crt_set_activation_time (crt, now - 3600), "set the start time", error) &&
-         check (gnutls_x509_crt_set_expiration_time (crt, now + VALIDITY_SECONDS), "set the end time", error) &&
+         check (gnutls_x509_crt_set_activation_time (crt, (time_t) now - 3600), "set the start time", error) &&
+         check (gnutls_x509_crt_set_expiration_time (crt, (time_t) now + VALIDITY_SECONDS), "set the end time", error) &&
          check (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0,
                                                "Jobdeck sandbox", strlen ("Jobdeck sandbox")),
                 "set the organization", error) &&
@@ -314,6 +314,7 @@ fill_common (gnutls_x509_crt_t      crt,
 static JdSandboxCa *
 ca_create (const char  *cert_path,
            const char  *key_path,
+           gint64       now,
            GError     **error)
 {
   g_autoptr(JdSandboxCa) self = g_new0 (JdSandboxCa, 1);
@@ -322,7 +323,7 @@ ca_create (const char  *cert_path,
     return NULL;
   if (!check (gnutls_x509_crt_init (&self->crt), "allocate a certificate", error))
     return NULL;
-  if (!fill_common (self->crt, self->key, "Jobdeck sandbox CA", error) ||
+  if (!fill_common (self->crt, self->key, "Jobdeck sandbox CA", now, error) ||
       !check (gnutls_x509_crt_set_basic_constraints (self->crt, 1, 0), "mark the CA", error) ||
       !check (gnutls_x509_crt_set_key_usage (self->crt,
                                              GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN |
@@ -366,6 +367,49 @@ ca_load (const char  *cert_path,
   return g_steal_pointer (&self);
 }
 
+static char *
+format_utc (gint64 seconds)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (seconds);
+
+  return time != NULL ? g_date_time_format (time, "%Y-%m-%d %H:%M UTC") : g_strdup ("?");
+}
+
+/* FALSE with a plain-word error when @now is before @crt's start: a clock
+ * set back (a dead RTC battery, a VM restored from a snapshot) would
+ * otherwise surface later as a TLS "certificate not yet valid" from every
+ * client. Else whether it must be made again. */
+static gboolean
+check_times (gnutls_x509_crt_t   crt,
+             const char         *what,
+             gint64              now,
+             gboolean           *renew,
+             GError            **error)
+{
+  gint64 start = gnutls_x509_crt_get_activation_time (crt);
+  gint64 end = gnutls_x509_crt_get_expiration_time (crt);
+
+  if (start == -1 || end == -1)
+    {
+      g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CERTIFICATE,
+                   "Could not read the validity of %s", what);
+      return FALSE;
+    }
+  if (now < start)
+    {
+      g_autofree char *now_text = format_utc (now);
+      g_autofree char *start_text = format_utc (start);
+
+      g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CLOCK,
+                   "The system clock says %s, which is before %s was made (%s). "
+                   "Set the clock right and start the sandbox again.",
+                   now_text, what, start_text);
+      return FALSE;
+    }
+  *renew = end - now < JD_SANDBOX_CERT_RENEW_BEFORE;
+  return TRUE;
+}
+
 /**
  * jd_sandbox_ca_load_or_create:
  * @cert_path: the CA certificate (PEM)
@@ -380,6 +424,28 @@ jd_sandbox_ca_load_or_create (const char  *cert_path,
                               const char  *key_path,
                               GError     **error)
 {
+  return jd_sandbox_ca_load_or_create_at (cert_path, key_path, g_get_real_time () / G_USEC_PER_SEC, error);
+}
+
+/**
+ * jd_sandbox_ca_load_or_create_at:
+ * @cert_path: the CA certificate (PEM)
+ * @key_path: the CA key (PEM, PKCS#8)
+ * @now: the time, in seconds since the epoch
+ * @error: return location for a #GError
+ *
+ * A CA that ends within %JD_SANDBOX_CERT_RENEW_BEFORE of @now is made anew
+ * (its files replaced); every certificate it issued then needs issuing again
+ * (jd_sandbox_ca_needs_reissue() says so).
+ *
+ * Returns: (transfer full): the CA, or %NULL
+ */
+JdSandboxCa *
+jd_sandbox_ca_load_or_create_at (const char  *cert_path,
+                                 const char  *key_path,
+                                 gint64       now,
+                                 GError     **error)
+{
   gboolean have_cert, have_key;
 
   g_return_val_if_fail (cert_path != NULL, NULL);
@@ -388,7 +454,18 @@ jd_sandbox_ca_load_or_create (const char  *cert_path,
   have_cert = g_file_test (cert_path, G_FILE_TEST_EXISTS);
   have_key = g_file_test (key_path, G_FILE_TEST_EXISTS);
   if (have_cert && have_key)
-    return ca_load (cert_path, key_path, error);
+    {
+      g_autoptr(JdSandboxCa) ca = ca_load (cert_path, key_path, error);
+      gboolean renew = FALSE;
+
+      if (ca == NULL || !check_times (ca->crt, "the sandbox's certificate authority", now, &renew, error))
+        return NULL;
+      if (!renew)
+        return g_steal_pointer (&ca);
+      g_message ("The sandbox's certificate authority ends within %d days: making a new one "
+                 "and issuing every certificate again", (int) (JD_SANDBOX_CERT_RENEW_BEFORE / 86400));
+      return ca_create (cert_path, key_path, now, error);
+    }
   if (have_cert || have_key)
     {
       /* Making a new CA here would silently orphan every issued certificate. */
@@ -397,7 +474,7 @@ jd_sandbox_ca_load_or_create (const char  *cert_path,
                    have_cert ? cert_path : key_path, have_cert ? key_path : cert_path);
       return NULL;
     }
-  return ca_create (cert_path, key_path, error);
+  return ca_create (cert_path, key_path, now, error);
 }
 
 /**
@@ -419,6 +496,19 @@ jd_sandbox_ca_issue (JdSandboxCa        *self,
                      const char         *key_path,
                      GError            **error)
 {
+  return jd_sandbox_ca_issue_at (self, kind, common_name, cert_path, key_path,
+                                 g_get_real_time () / G_USEC_PER_SEC, error);
+}
+
+gboolean
+jd_sandbox_ca_issue_at (JdSandboxCa        *self,
+                        JdSandboxCertKind   kind,
+                        const char         *common_name,
+                        const char         *cert_path,
+                        const char         *key_path,
+                        gint64              now,
+                        GError            **error)
+{
   gnutls_x509_privkey_t key = NULL;
   gnutls_x509_crt_t crt = NULL;
   guint8 ca_key_id[64];
@@ -438,7 +528,7 @@ jd_sandbox_ca_issue (JdSandboxCa        *self,
       return FALSE;
     }
 
-  ok = fill_common (crt, key, common_name, error) &&
+  ok = fill_common (crt, key, common_name, now, error) &&
        check (gnutls_x509_crt_set_basic_constraints (crt, 0, -1), "mark the end entity", error) &&
        check (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE),
               "set the key usage", error) &&
@@ -471,6 +561,78 @@ jd_sandbox_ca_issue (JdSandboxCa        *self,
   ok = ok &&
        check (gnutls_x509_crt_sign2 (crt, self->crt, self->key, GNUTLS_DIG_SHA256, 0),
               "sign the certificate", error) &&
+       write_key (key, key_path, error) &&
+       write_crt (crt, cert_path, error);
+
+  gnutls_x509_crt_deinit (crt);
+  gnutls_x509_privkey_deinit (key);
+  return ok;
+}
+
+gboolean
+jd_sandbox_ca_needs_reissue (JdSandboxCa  *self,
+                             const char   *cert_path,
+                             gint64        now,
+                             gboolean     *reissue,
+                             GError      **error)
+{
+  g_autofree char *pem = NULL;
+  g_autofree char *what = NULL;
+  gnutls_datum_t datum;
+  gnutls_x509_crt_t crt = NULL;
+  guint8 ca_id[64], issuer_id[64];
+  size_t ca_id_len = sizeof ca_id, issuer_id_len = sizeof issuer_id;
+  gboolean renew = FALSE;
+  gboolean ok;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (cert_path != NULL && reissue != NULL, FALSE);
+
+  if (!read_datum (cert_path, &datum, &pem, error) ||
+      !check (gnutls_x509_crt_init (&crt), "allocate a certificate", error))
+    return FALSE;
+  what = g_strdup_printf ("the certificate %s", cert_path);
+  ok = check (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_PEM), "read a certificate", error) &&
+       check_times (crt, what, now, &renew, error);
+  /* Another CA's key id: the CA was made anew since this was issued. */
+  if (ok && !renew)
+    renew = gnutls_x509_crt_get_subject_key_id (self->crt, ca_id, &ca_id_len, NULL) < 0 ||
+            gnutls_x509_crt_get_authority_key_id (crt, issuer_id, &issuer_id_len, NULL) < 0 ||
+            ca_id_len != issuer_id_len || memcmp (ca_id, issuer_id, ca_id_len) != 0;
+  gnutls_x509_crt_deinit (crt);
+  *reissue = renew;
+  return ok;
+}
+
+gboolean
+jd_sandbox_make_code_signing_pair (const char  *common_name,
+                                   const char  *cert_path,
+                                   const char  *key_path,
+                                   GError     **error)
+{
+  gnutls_x509_privkey_t key = NULL;
+  gnutls_x509_crt_t crt = NULL;
+  guint8 key_id[64];
+  size_t key_id_len = sizeof key_id;
+  gboolean ok;
+
+  g_return_val_if_fail (common_name != NULL && cert_path != NULL && key_path != NULL, FALSE);
+
+  if (!new_key (&key, error))
+    return FALSE;
+  if (!check (gnutls_x509_crt_init (&crt), "allocate a certificate", error))
+    {
+      gnutls_x509_privkey_deinit (key);
+      return FALSE;
+    }
+  ok = fill_common (crt, key, common_name, g_get_real_time () / G_USEC_PER_SEC, error) &&
+       check (gnutls_x509_crt_set_basic_constraints (crt, 0, -1), "mark the end entity", error) &&
+       check (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE), "set the key usage", error) &&
+       check (gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_CODE_SIGNING, 1), "set codeSigning", error) &&
+       check (gnutls_x509_crt_get_subject_key_id (crt, key_id, &key_id_len, NULL), "read the key id", error) &&
+       check (gnutls_x509_crt_set_authority_key_id (crt, key_id, key_id_len), "set the authority key id", error) &&
+       check (gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256, 0), "sign the certificate", error) &&
+       /* The key first: a certificate without its key would be an error later. */
        write_key (key, key_path, error) &&
        write_crt (crt, cert_path, error);
 

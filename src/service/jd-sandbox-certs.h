@@ -17,6 +17,10 @@ typedef enum {
   JD_SANDBOX_CERT_CLIENT,   /* clientAuth; the broker takes the CN as username */
 } JdSandboxCertKind;
 
+/* Every certificate is valid for ten years from an hour before it is made, and
+ * is made again when less than this is left. */
+#define JD_SANDBOX_CERT_RENEW_BEFORE ((gint64) 30 * 24 * 3600)
+
 /* Loads the CA from @cert_path/@key_path, or creates both (key mode 0600) when
  * neither exists. Blocking: call it from a worker thread. */
 JdSandboxCa *jd_sandbox_ca_load_or_create (const char        *cert_path,
@@ -31,6 +35,38 @@ gboolean     jd_sandbox_ca_issue          (JdSandboxCa       *self,
                                            const char        *cert_path,
                                            const char        *key_path,
                                            GError           **error);
+
+/* The same, as if the time were @now (seconds since the epoch): what a
+ * folder made long ago looks like, for tests. */
+JdSandboxCa *jd_sandbox_ca_load_or_create_at (const char     *cert_path,
+                                              const char     *key_path,
+                                              gint64          now,
+                                              GError        **error);
+gboolean     jd_sandbox_ca_issue_at       (JdSandboxCa       *self,
+                                           JdSandboxCertKind  kind,
+                                           const char        *common_name,
+                                           const char        *cert_path,
+                                           const char        *key_path,
+                                           gint64             now,
+                                           GError           **error);
+
+/* Whether the certificate at @cert_path must be issued again at @now: it ends
+ * within JD_SANDBOX_CERT_RENEW_BEFORE, or another CA (a renewed one) issued
+ * it. FALSE with @error when it cannot be read, or when @now is before its
+ * start: the system clock is wrong, and the error says so in words. Blocking. */
+gboolean     jd_sandbox_ca_needs_reissue  (JdSandboxCa       *self,
+                                           const char        *cert_path,
+                                           gint64             now,
+                                           gboolean          *reissue,
+                                           GError           **error);
+
+/* Makes a fresh ECDSA P-256 key and a self-signed end-entity certificate
+ * for @common_name with extendedKeyUsage=codeSigning (no CA: a code-signing
+ * certificate is trusted as itself). Both files mode 0600. Blocking. */
+gboolean     jd_sandbox_make_code_signing_pair (const char   *common_name,
+                                                const char   *cert_path,
+                                                const char   *key_path,
+                                                GError      **error);
 
 void         jd_sandbox_ca_free           (JdSandboxCa       *self);
 

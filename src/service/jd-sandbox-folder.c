@@ -218,6 +218,13 @@ load_or_create_credentials (JdSandboxFolder  *data,
   return jd_sandbox_write_private_text (data->credentials_path, text, error);
 }
 
+static gboolean ensure_file_pair (JdSandboxCa       *ca,
+                                  JdSandboxCertKind  kind,
+                                  const char        *common_name,
+                                  const char        *cert_path,
+                                  const char        *key_path,
+                                  GError           **error);
+
 static gboolean
 scan_things (JdSandboxFolder  *data,
              GError      **error)
@@ -230,6 +237,7 @@ scan_things (JdSandboxFolder  *data,
   while ((entry = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *name = NULL;
+      g_autofree char *cert_path = NULL;
       g_autofree char *key_path = NULL;
 
       if (!g_str_has_suffix (entry, ".crt"))
@@ -237,9 +245,12 @@ scan_things (JdSandboxFolder  *data,
       name = g_strndup (entry, strlen (entry) - strlen (".crt"));
       if (!jd_sandbox_is_valid_thing_name (name))
         continue;
-      jd_sandbox_thing_paths (data->things_dir, name, NULL, &key_path);
-      if (g_file_test (key_path, G_FILE_TEST_IS_REGULAR))
-        g_hash_table_add (data->things, g_steal_pointer (&name));
+      jd_sandbox_thing_paths (data->things_dir, name, &cert_path, &key_path);
+      if (!g_file_test (key_path, G_FILE_TEST_IS_REGULAR))
+        continue;
+      if (!ensure_file_pair (data->ca, JD_SANDBOX_CERT_CLIENT, name, cert_path, key_path, error))
+        return FALSE;
+      g_hash_table_add (data->things, g_steal_pointer (&name));
     }
   return TRUE;
 }
@@ -278,6 +289,8 @@ pick_free_port (GError **error)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
+/* Issues the pair unless it exists, is this CA's and is not near its end
+ * (issue 16: certificates are renewed before they expire). */
 static gboolean
 ensure_file_pair (JdSandboxCa       *ca,
                   JdSandboxCertKind  kind,
@@ -286,9 +299,17 @@ ensure_file_pair (JdSandboxCa       *ca,
                   const char        *key_path,
                   GError           **error)
 {
+  gboolean reissue = FALSE;
+
   if (g_file_test (cert_path, G_FILE_TEST_IS_REGULAR) &&
       g_file_test (key_path, G_FILE_TEST_IS_REGULAR))
-    return TRUE;
+    {
+      if (!jd_sandbox_ca_needs_reissue (ca, cert_path, g_get_real_time () / G_USEC_PER_SEC, &reissue, error))
+        return FALSE;
+      if (!reissue)
+        return TRUE;
+      g_message ("Renewing the certificate for %s", common_name);
+    }
   return jd_sandbox_ca_issue (ca, kind, common_name, cert_path, key_path, error);
 }
 

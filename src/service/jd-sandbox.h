@@ -23,6 +23,7 @@ typedef enum {
   JD_SANDBOX_ERROR_INVALID,      /* a bad thing name or port */
   JD_SANDBOX_ERROR_BUSY,         /* started twice, or stopped while starting */
   JD_SANDBOX_ERROR_SERVICE,      /* the jobs service could not start */
+  JD_SANDBOX_ERROR_CLOCK,        /* the system clock is before the certificates' start */
 } JdSandboxError;
 
 /* Fixed facts of every sandbox. */

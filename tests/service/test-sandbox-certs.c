@@ -234,6 +234,136 @@ test_issue (Fixture       *f,
   g_assert_nonnull (error);
 }
 
+/* Ten years less @days, in seconds: "made so long ago that @days are left". */
+static gint64
+aged (gint64 days)
+{
+  return g_get_real_time () / G_USEC_PER_SEC - ((gint64) 10 * 365 - days) * 24 * 3600;
+}
+
+static void
+test_clock_before_start (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdSandboxCa) ca = jd_sandbox_ca_load_or_create (f->ca_path, f->ca_key_path, &error);
+  g_autoptr(JdSandboxCa) early = NULL;
+  g_autofree char *leaf = g_build_filename (f->dir, "leaf.pem", NULL);
+  g_autofree char *leaf_key = g_build_filename (f->dir, "leaf.key", NULL);
+  g_autofree char *before = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean reissue = TRUE;
+
+  g_assert_no_error (error);
+  before = slurp (f->ca_path);
+
+  /* The clock set back two days: a clear error, and nothing is replaced. */
+  early = jd_sandbox_ca_load_or_create_at (f->ca_path, f->ca_key_path, now - 2 * 24 * 3600, &error);
+  g_assert_null (early);
+  g_assert_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CLOCK);
+  g_assert_nonnull (strstr (error->message, "system clock"));
+  g_assert_nonnull (strstr (error->message, "Set the clock right"));
+  g_clear_error (&error);
+  {
+    g_autofree char *after = slurp (f->ca_path);
+
+    g_assert_cmpstr (before, ==, after);
+  }
+
+  /* The same for a certificate the CA issued. */
+  g_assert_true (jd_sandbox_ca_issue (ca, JD_SANDBOX_CERT_CLIENT, "Robot", leaf, leaf_key, &error));
+  g_assert_no_error (error);
+  g_assert_false (jd_sandbox_ca_needs_reissue (ca, leaf, now - 2 * 24 * 3600, &reissue, &error));
+  g_assert_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CLOCK);
+  g_clear_error (&error);
+  /* And a fresh one at the right time is fine. */
+  g_assert_true (jd_sandbox_ca_needs_reissue (ca, leaf, now, &reissue, &error));
+  g_assert_no_error (error);
+  g_assert_false (reissue);
+}
+
+static void
+test_renewal (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdSandboxCa) old_ca = NULL;
+  g_autoptr(JdSandboxCa) ca = NULL;
+  g_autofree char *leaf = g_build_filename (f->dir, "leaf.pem", NULL);
+  g_autofree char *leaf_key = g_build_filename (f->dir, "leaf.key", NULL);
+  g_autofree char *young = g_build_filename (f->dir, "young.pem", NULL);
+  g_autofree char *young_key = g_build_filename (f->dir, "young.key", NULL);
+  g_autofree char *old_text = NULL;
+  g_autofree char *new_text = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean reissue = FALSE;
+  gnutls_x509_crt_t ca_crt, leaf_crt;
+  unsigned int status = 1;
+
+  /* A CA with 10 days left, and a certificate it issued then. */
+  old_ca = jd_sandbox_ca_load_or_create_at (f->ca_path, f->ca_key_path, aged (10), &error);
+  g_assert_no_error (error);
+  g_assert_true (jd_sandbox_ca_issue_at (old_ca, JD_SANDBOX_CERT_CLIENT, "Robot", leaf, leaf_key,
+                                         aged (10), &error));
+  g_assert_no_error (error);
+  /* A young certificate of the old CA also needs issuing again once the CA is new. */
+  g_assert_true (jd_sandbox_ca_issue (old_ca, JD_SANDBOX_CERT_CLIENT, "Young", young, young_key, &error));
+  g_assert_no_error (error);
+  g_assert_true (jd_sandbox_ca_needs_reissue (old_ca, young, now, &reissue, &error));
+  g_assert_false (reissue);
+  g_assert_true (jd_sandbox_ca_needs_reissue (old_ca, leaf, now, &reissue, &error));
+  g_assert_true (reissue);
+  old_text = slurp (f->ca_path);
+
+  /* Loaded now, the CA is made anew... */
+  ca = jd_sandbox_ca_load_or_create (f->ca_path, f->ca_key_path, &error);
+  g_assert_no_error (error);
+  new_text = slurp (f->ca_path);
+  g_assert_cmpstr (old_text, !=, new_text);
+  ca_crt = load_crt (f->ca_path);
+  g_assert_cmpint (gnutls_x509_crt_get_expiration_time (ca_crt) - now, >, (gint64) 9 * 365 * 24 * 3600);
+
+  /* ...and everything the old one issued must be issued again. */
+  g_assert_true (jd_sandbox_ca_needs_reissue (ca, young, now, &reissue, &error));
+  g_assert_true (reissue);
+  g_assert_true (jd_sandbox_ca_issue (ca, JD_SANDBOX_CERT_CLIENT, "Robot", leaf, leaf_key, &error));
+  g_assert_true (jd_sandbox_ca_needs_reissue (ca, leaf, now, &reissue, &error));
+  g_assert_no_error (error);
+  g_assert_false (reissue);
+  leaf_crt = load_crt (leaf);
+  g_assert_cmpint (gnutls_x509_crt_verify (leaf_crt, &ca_crt, 1, 0, &status), ==, 0);
+  g_assert_cmpuint (status, ==, 0);
+  gnutls_x509_crt_deinit (leaf_crt);
+  gnutls_x509_crt_deinit (ca_crt);
+}
+
+static void
+test_code_signing_pair (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *crt_path = g_build_filename (f->dir, "cs.pem", NULL);
+  g_autofree char *key_path = g_build_filename (f->dir, "cs.key", NULL);
+  g_autofree char *key = NULL;
+  gnutls_x509_crt_t crt;
+  unsigned int critical = 0;
+  unsigned int status = 1;
+
+  g_assert_true (jd_sandbox_make_code_signing_pair ("Signer", crt_path, key_path, &error));
+  g_assert_no_error (error);
+  g_assert_cmphex (mode_of (key_path), ==, 0600);
+  key = slurp (key_path);
+  g_assert_true (g_str_has_prefix (key, "-----BEGIN PRIVATE KEY-----"));
+  crt = load_crt (crt_path);
+  g_assert_true (has_purpose (crt, GNUTLS_KP_CODE_SIGNING));
+  g_assert_false (has_purpose (crt, GNUTLS_KP_TLS_WWW_CLIENT));
+  g_assert_cmpint (gnutls_x509_crt_get_basic_constraints (crt, &critical, NULL, NULL), ==, 0);
+  /* Self-signed: it verifies against itself. */
+  g_assert_cmpint (gnutls_x509_crt_verify (crt, &crt, 1, GNUTLS_VERIFY_ALLOW_UNSORTED_CHAIN, &status), ==, 0);
+  g_assert_cmpuint (status, ==, 0);
+  gnutls_x509_crt_deinit (crt);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -245,6 +375,9 @@ main (int   argc,
   ADD ("/sandbox-certs/create-and-reload", test_create_and_reload);
   ADD ("/sandbox-certs/half-ca-refused", test_half_ca_refused);
   ADD ("/sandbox-certs/issue", test_issue);
+  ADD ("/sandbox-certs/clock-before-start", test_clock_before_start);
+  ADD ("/sandbox-certs/renewal", test_renewal);
+  ADD ("/sandbox-certs/code-signing-pair", test_code_signing_pair);
 #undef ADD
 
   return g_test_run ();

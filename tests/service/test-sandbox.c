@@ -12,6 +12,9 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include <glib/gstdio.h>
+
+#include "jd-sandbox-certs.h"
 #include "jd-test-sandbox.h"
 
 static guint
@@ -268,6 +271,63 @@ test_invalid_names (void)
   g_clear_error (&error);
   g_assert_true (jd_sandbox_add_thing (sandbox, "a:b_c-1", &error));
   g_assert_no_error (error);
+}
+
+/* A folder made almost ten years ago: at the next start its CA and every
+ * certificate are made again, and things still connect (issue 16). */
+static void
+test_certificates_renewed (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char *things[] = { "Veteran", NULL };
+  g_autoptr(JdTestSandbox) fixture = jd_test_sandbox_new (things, &error);
+  g_autoptr(JdTestDevice) device = NULL;
+  g_autoptr(JdSandboxCa) old_ca = NULL;
+  JdSandbox *sandbox;
+  const char *dir;
+  g_autofree char *ca_key = NULL;
+  g_autofree char *server_crt = NULL;
+  g_autofree char *server_key = NULL;
+  g_autofree char *thing_crt = NULL;
+  g_autofree char *thing_key = NULL;
+  g_autofree char *old_ca_text = NULL;
+  g_autofree char *new_ca_text = NULL;
+  gint64 long_ago = g_get_real_time () / G_USEC_PER_SEC - ((gint64) 10 * 365 - 5) * 24 * 3600;
+
+  g_assert_no_error (error);
+  sandbox = jd_test_sandbox_get_sandbox (fixture);
+  dir = jd_test_sandbox_get_dir (fixture);
+  g_assert_true (jd_sandbox_get_thing_files (sandbox, "Veteran", &thing_crt, &thing_key));
+  g_assert_true (jd_test_sandbox_stop (fixture, &error));
+  g_assert_no_error (error);
+
+  /* Replace the CA, the broker's certificate and the thing's with ones that
+   * end in five days. */
+  ca_key = g_build_filename (dir, "ca.key", NULL);
+  server_crt = g_build_filename (dir, "server.pem", NULL);
+  server_key = g_build_filename (dir, "server.key", NULL);
+  g_assert_cmpint (g_unlink (jd_sandbox_get_ca_path (sandbox)), ==, 0);
+  g_assert_cmpint (g_unlink (ca_key), ==, 0);
+  old_ca = jd_sandbox_ca_load_or_create_at (jd_sandbox_get_ca_path (sandbox), ca_key, long_ago, &error);
+  g_assert_no_error (error);
+  g_assert_true (jd_sandbox_ca_issue_at (old_ca, JD_SANDBOX_CERT_SERVER, "localhost", server_crt, server_key,
+                                         long_ago, &error));
+  g_assert_true (jd_sandbox_ca_issue_at (old_ca, JD_SANDBOX_CERT_CLIENT, "Veteran", thing_crt, thing_key,
+                                         long_ago, &error));
+  g_assert_no_error (error);
+  old_ca_text = read_file (jd_sandbox_get_ca_path (sandbox));
+
+  g_assert_true (jd_test_sandbox_restart (fixture, &error));
+  g_assert_no_error (error);
+  sandbox = jd_test_sandbox_get_sandbox (fixture);
+  new_ca_text = read_file (jd_sandbox_get_ca_path (sandbox));
+  g_assert_cmpstr (old_ca_text, !=, new_ca_text);
+
+  /* The thing connects over TLS with its renewed certificate to the broker's
+   * renewed one: both chain to the new CA. */
+  device = jd_test_device_new (fixture, "Veteran", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (device);
 }
 
 static void
@@ -755,6 +815,7 @@ main (int   argc,
   g_test_add_func ("/sandbox/isolation", test_isolation);
   g_test_add_func ("/sandbox/invalid-names", test_invalid_names);
   g_test_add_func ("/sandbox/new-thing-and-restart", test_new_thing_and_restart);
+  g_test_add_func ("/sandbox/certificates-renewed", test_certificates_renewed);
   g_test_add_func ("/sandbox/broker-missing", test_broker_missing);
   g_test_add_func ("/sandbox/create-thing-over-https", test_create_thing_over_https);
   g_test_add_func ("/sandbox/same-object-twice", test_same_object_twice);
