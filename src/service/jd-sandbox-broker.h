@@ -13,6 +13,13 @@ G_BEGIN_DECLS
 
 /* AWS IoT's largest MQTT message: the broker refuses bigger packets. */
 #define JD_SANDBOX_BROKER_MAX_PACKET_SIZE (128 * 1024)
+/* What the broker holds for one client that reads slower than messages come
+ * (QoS 1 above those in flight): bounded by size, not by count. mosquitto's
+ * default of 1,000 messages dropped notifications to an operator's
+ * wildcard subscriber, and requests to the jobs service, in any burst over
+ * 1,020 (a job for 10,000 things); AWS drops none. 64 MiB is ~200,000
+ * notifications of a few hundred bytes. */
+#define JD_SANDBOX_BROKER_MAX_QUEUED_BYTES ((guint64) 64 * 1024 * 1024)
 
 typedef struct {
   const char *data_dir;       /* log, pid and ACL files go here */

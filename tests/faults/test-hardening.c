@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <mosquitto.h>
 
 #include "jd-sandbox-broker.h"
 #include "jd-test-sandbox.h"
@@ -208,6 +209,102 @@ test_max_packet_size (void)
   assert_served (device, "small");
 }
 
+/* ---- 17.5: no message lost to a subscriber that falls behind ---- */
+
+#define BACKLOG 2500
+
+typedef struct {
+  gboolean connected;
+  gboolean subscribed;
+  guint    received;
+} Slow;
+
+static void
+slow_connected (struct mosquitto *mosq, void *data, int rc)
+{
+  ((Slow *) data)->connected = rc == 0;
+}
+
+static void
+slow_subscribed (struct mosquitto *mosq, void *data, int mid, int n, const int *granted)
+{
+  ((Slow *) data)->subscribed = n == 1 && granted[0] == 1;
+}
+
+static void
+slow_message (struct mosquitto *mosq, void *data, const struct mosquitto_message *message)
+{
+  ((Slow *) data)->received++;
+}
+
+/* Runs @mosq's loop (not threaded: it reads only when we say so) until
+ * @flag, or @ms pass. */
+static void
+slow_loop_until (struct mosquitto *mosq,
+                 gboolean         *flag,
+                 guint             ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * jd_test_slowdown () * 1000;
+
+  while ((flag == NULL || !*flag) && g_get_monotonic_time () < end)
+    {
+      mosquitto_loop (mosq, 10, 1);
+      g_main_context_iteration (NULL, FALSE);
+    }
+}
+
+/* An operator's wildcard subscriber (the observer identity) stops reading
+ * while 2,500 QoS 1 messages arrive for it, then reads again: it gets every
+ * one. mosquitto's default queue per client (1,000 messages above the 20 in
+ * flight) dropped the rest. */
+static void
+test_no_loss_to_slow_subscriber (void)
+{
+  g_autoptr(JdTestSandbox) sandbox = start_sandbox ((const char *[]) { "Busy", NULL });
+  g_autoptr(JdTestDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  JdSandbox *sb = jd_test_sandbox_get_sandbox (sandbox);
+  struct mosquitto *mosq;
+  Slow slow = { 0 };
+  guint last = G_MAXUINT;
+
+  g_assert_true (jd_test_sandbox_issue_identity (sandbox, JD_SANDBOX_OBSERVER_IDENTITY, &cert, &key, &error));
+  g_assert_no_error (error);
+  mosquitto_lib_init ();
+  mosq = mosquitto_new (JD_SANDBOX_OBSERVER_IDENTITY, true, &slow);
+  mosquitto_connect_callback_set (mosq, slow_connected);
+  mosquitto_subscribe_callback_set (mosq, slow_subscribed);
+  mosquitto_message_callback_set (mosq, slow_message);
+  g_assert_cmpint (mosquitto_tls_set (mosq, jd_sandbox_get_ca_path (sb), NULL, cert, key, NULL), ==, 0);
+  g_assert_cmpint (mosquitto_connect (mosq, JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sb), 60), ==, 0);
+  slow_loop_until (mosq, &slow.connected, WAIT_MS);
+  g_assert_true (slow.connected);
+  g_assert_cmpint (mosquitto_subscribe (mosq, NULL, "$aws/things/+/jobs/get", 1), ==, 0);
+  slow_loop_until (mosq, &slow.subscribed, WAIT_MS);
+  g_assert_true (slow.subscribed);
+
+  /* The observer reads nothing while the thing sends its requests. */
+  device = jd_test_device_new (sandbox, "Busy", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < BACKLOG; i++)
+    g_assert_true (jd_test_device_request (device, "get", "{}"));
+  jd_test_spin (1000);
+
+  /* Now it reads until nothing more comes for a second. */
+  while (slow.received != last)
+    {
+      last = slow.received;
+      slow_loop_until (mosq, NULL, 1000);
+    }
+  g_test_message ("%u of %u delivered", slow.received, BACKLOG);
+  g_assert_cmpuint (slow.received, ==, BACKLOG);
+
+  mosquitto_disconnect (mosq);
+  mosquitto_destroy (mosq);
+}
+
 /* ---- 16.6: one owner per data folder ---- */
 
 static void
@@ -387,6 +484,7 @@ main (int   argc,
   g_test_add_func ("/hardening/max-packet-size", test_max_packet_size);
   g_test_add_func ("/hardening/one-owner", test_one_owner);
   g_test_add_func ("/hardening/canonical-keys", test_canonical_keys);
+  g_test_add_func ("/hardening/no-loss-to-slow-subscriber", test_no_loss_to_slow_subscriber);
 
   return g_test_run ();
 }
