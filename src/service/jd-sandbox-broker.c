@@ -83,7 +83,9 @@ jd_sandbox_broker_build_conf (const JdSandboxBrokerConfig *config)
                    "log_type information\n");
   /* AWS IoT's message size limit, before anything is buffered. */
   g_string_append_printf (conf, "max_packet_size %u\n", JD_SANDBOX_BROKER_MAX_PACKET_SIZE);
-  g_string_append (conf, "max_queued_messages 0\n");
+  /* Not 0 ("no limit"): mosquitto 2.0.11 then refuses a thing's QoS 1
+   * publish on a denied topic without its PUBACK. */
+  g_string_append_printf (conf, "max_queued_messages %u\n", JD_SANDBOX_BROKER_MAX_QUEUED_MESSAGES);
   g_string_append_printf (conf, "max_queued_bytes %" G_GUINT64_FORMAT "\n", JD_SANDBOX_BROKER_MAX_QUEUED_BYTES);
   g_string_append_printf (conf, "log_dest file %s\n", log_path);
   g_string_append_printf (conf, "acl_file %s\n", acl_path);

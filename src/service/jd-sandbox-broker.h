@@ -20,6 +20,7 @@ G_BEGIN_DECLS
  * 1,020 (a job for 10,000 things); AWS drops none. 64 MiB is ~200,000
  * notifications of a few hundred bytes. */
 #define JD_SANDBOX_BROKER_MAX_QUEUED_BYTES ((guint64) 64 * 1024 * 1024)
+#define JD_SANDBOX_BROKER_MAX_QUEUED_MESSAGES 1000000
 
 typedef struct {
   const char *data_dir;       /* log, pid and ACL files go here */

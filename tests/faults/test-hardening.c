@@ -301,6 +301,22 @@ test_no_loss_to_slow_subscriber (void)
   g_test_message ("%u of %u delivered", slow.received, BACKLOG);
   g_assert_cmpuint (slow.received, ==, BACKLOG);
 
+  /* And the service answered every request of the burst: accepted, or
+   * RequestThrottled where its rate limit says so; never silence. */
+  {
+    guint answered = 0;
+    guint n;
+
+    do
+      {
+        n = jd_test_device_count (device, "$aws/things/Busy/jobs/get/accepted", 500) +
+            jd_test_device_count (device, "$aws/things/Busy/jobs/get/rejected", 0);
+        answered += n;
+      }
+    while (n > 0);
+    g_assert_cmpuint (answered, ==, BACKLOG);
+  }
+
   mosquitto_disconnect (mosq);
   mosquitto_destroy (mosq);
 }
