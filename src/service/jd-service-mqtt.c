@@ -111,7 +111,88 @@ is_reply_topic (const char *topic)
   return g_str_has_suffix (topic, "/accepted") || g_str_has_suffix (topic, "/rejected");
 }
 
-/* ---- requests ---- */
+/* ---- requests ----
+ *
+ * Each request runs on the store's worker (jd_store_call_async): a lock held
+ * on the database by another process, a slow disk or an fsync costs that
+ * thread, never the main loop (issue 16.5). Calls run one at a time in the
+ * order they came, so a device's requests are answered in order; the
+ * notifications of a request's commit are published (from ::things-changed,
+ * their payloads built on the worker by prepare_change) just before its
+ * reply. */
+
+typedef struct {
+  char       *topic;
+  char       *thing;
+  char       *job_id;
+  JdDeviceOp  op;
+  GBytes     *payload;
+} Request;
+
+typedef struct {
+  char     *topic;
+  char     *reply;
+} Answer;
+
+static void
+request_free (gpointer data)
+{
+  Request *request = data;
+
+  g_free (request->topic);
+  g_free (request->thing);
+  g_free (request->job_id);
+  g_bytes_unref (request->payload);
+  g_free (request);
+}
+
+static void
+answer_free (gpointer data)
+{
+  Answer *answer = data;
+
+  g_free (answer->topic);
+  g_free (answer->reply);
+  g_free (answer);
+}
+
+/* On the worker. */
+static gpointer
+handle_call (JdStore   *store,
+             gpointer   data,
+             GError   **error)
+{
+  Request *request = data;
+  Answer *answer = g_new0 (Answer, 1);
+  gsize len = 0;
+  const char *payload = g_bytes_get_data (request->payload, &len);
+  gboolean accepted = FALSE;
+
+  jd_device_api_handle (store, request->thing, request->op, request->job_id, payload, len,
+                        &accepted, &answer->reply);
+  answer->topic = jd_device_api_reply_topic (request->topic, accepted);
+  return answer;
+}
+
+static void
+handled_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(JdServiceMqtt) self = user_data;
+  g_autoptr(GError) error = NULL;
+  Answer *answer = jd_store_call_finish (JD_STORE (source), result, &error);
+
+  if (answer == NULL)
+    {
+      /* Only a store that cannot start its thread fails here. */
+      g_warning ("A device request was not handled: %s", error->message);
+      return;
+    }
+  if (self->connection != NULL)
+    publish (self, answer->topic, answer->reply);
+  answer_free (answer);
+}
 
 static void
 message_cb (JdMqttConnection *connection,
@@ -121,13 +202,9 @@ message_cb (JdMqttConnection *connection,
 {
   g_autofree char *thing = NULL;
   g_autofree char *job_id = NULL;
-  g_autofree char *reply = NULL;
-  g_autofree char *reply_topic = NULL;
   JdDeviceTopicKind kind;
   JdDeviceOp op = JD_DEVICE_OP_GET_PENDING;
-  gboolean accepted = FALSE;
-  gsize len = 0;
-  const char *data = g_bytes_get_data (payload, &len);
+  Request *request;
 
   kind = jd_device_api_parse_topic (topic, &thing, &op, &job_id);
   if (kind == JD_DEVICE_TOPIC_NONE)
@@ -137,28 +214,64 @@ message_cb (JdMqttConnection *connection,
 
   self->n_requests++;
   if (kind == JD_DEVICE_TOPIC_INVALID)
-    reply = jd_device_api_build_invalid_topic (topic, data, len);
-  else
-    jd_device_api_handle (self->store, thing, op, job_id, data, len,
-                          &accepted, &reply);
+    {
+      gsize len = 0;
+      const char *data = g_bytes_get_data (payload, &len);
+      g_autofree char *reply = jd_device_api_build_invalid_topic (topic, data, len);
+      g_autofree char *reply_topic = jd_device_api_reply_topic (topic, FALSE);
 
-  reply_topic = jd_device_api_reply_topic (topic, accepted);
-  publish (self, reply_topic, reply);
+      publish (self, reply_topic, reply);
+      return;
+    }
+
+  request = g_new0 (Request, 1);
+  request->topic = g_strdup (topic);
+  request->thing = g_steal_pointer (&thing);
+  request->job_id = g_steal_pointer (&job_id);
+  request->op = op;
+  request->payload = g_bytes_ref (payload);
+  jd_store_call_async (self->store, handle_call, request, request_free, answer_free, NULL,
+                       handled_cb, g_object_ref (self));
 }
 
 /* ---- notifications ---- */
 
+/* The store's change preparer, on its worker: builds the payloads there, so
+ * publishing them never reads the database on the main loop. */
 static void
-publish_notifications (JdServiceMqtt *self,
-                       const char    *thing,
-                       gboolean       pending_changed,
-                       gboolean       next_changed)
+prepare_change (JdStore            *store,
+                JdStoreThingChange *change,
+                gpointer            user_data)
 {
   g_autoptr(GError) error = NULL;
 
-  if (pending_changed)
+  if (change->pending_changed && change->notify_payload == NULL)
     {
-      g_autofree char *payload = jd_device_api_build_notify (self->store, thing, &error);
+      change->notify_payload = jd_device_api_build_notify (store, change->thing_name, &error);
+      if (change->notify_payload == NULL)
+        g_message ("No notify for %s: %s", change->thing_name, error->message);
+      g_clear_error (&error);
+    }
+  if (change->next_changed && change->notify_next_payload == NULL)
+    {
+      change->notify_next_payload = jd_device_api_build_notify_next (store, change->thing_name, &error);
+      if (change->notify_next_payload == NULL)
+        g_message ("No notify-next for %s: %s", change->thing_name, error->message);
+    }
+}
+
+static void
+publish_notifications (JdServiceMqtt            *self,
+                       const JdStoreThingChange *change)
+{
+  g_autoptr(GError) error = NULL;
+  const char *thing = change->thing_name;
+
+  if (change->pending_changed)
+    {
+      g_autofree char *built = change->notify_payload == NULL
+                               ? jd_device_api_build_notify (self->store, thing, &error) : NULL;
+      const char *payload = change->notify_payload != NULL ? change->notify_payload : built;
       g_autofree char *topic = jd_topic_build (thing, JD_TOPIC_OP_NOTIFY, NULL, JD_TOPIC_KIND_REQUEST);
 
       /* The store only holds valid thing names, so @topic is never NULL. */
@@ -168,9 +281,11 @@ publish_notifications (JdServiceMqtt *self,
         g_message ("No notify for %s: %s", thing, error->message);
       g_clear_error (&error);
     }
-  if (next_changed)
+  if (change->next_changed)
     {
-      g_autofree char *payload = jd_device_api_build_notify_next (self->store, thing, &error);
+      g_autofree char *built = change->notify_next_payload == NULL
+                               ? jd_device_api_build_notify_next (self->store, thing, &error) : NULL;
+      const char *payload = change->notify_next_payload != NULL ? change->notify_next_payload : built;
       g_autofree char *topic = jd_topic_build (thing, JD_TOPIC_OP_NOTIFY_NEXT, NULL, JD_TOPIC_KIND_REQUEST);
 
       /* The store only holds valid thing names, so @topic is never NULL. */
@@ -190,8 +305,7 @@ things_changed_cb (JdStore       *store,
     {
       const JdStoreThingChange *change = g_ptr_array_index (changes, i);
 
-      publish_notifications (self, change->thing_name,
-                             change->pending_changed, change->next_changed);
+      publish_notifications (self, change);
     }
 }
 
@@ -276,6 +390,8 @@ jd_service_mqtt_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->connection, self);
       g_clear_object (&self->connection);
     }
+  if (self->store != NULL && self->changed_id != 0)
+    jd_store_set_change_preparer (self->store, NULL, NULL);
   g_clear_signal_handler (&self->changed_id, self->store);
   g_clear_signal_handler (&self->events_id, self->store);
   g_clear_object (&self->store);
@@ -371,6 +487,7 @@ jd_service_mqtt_new (JdStore    *store,
   self->cert_path = g_strdup (cert_path);
   self->key_path = g_strdup (key_path);
   self->changed_id = g_signal_connect (store, "things-changed", G_CALLBACK (things_changed_cb), self);
+  jd_store_set_change_preparer (store, prepare_change, NULL);
 
   self->connection = jd_mqtt_connection_new (host, port, JD_SANDBOX_SERVICE_IDENTITY);
   jd_mqtt_connection_set_tls_files (self->connection, ca_path, cert_path, key_path, NULL);

@@ -78,6 +78,8 @@ struct _JdStore
   GThreadPool  *worker;         /* one thread, created by the first call_async */
   gboolean      deferring;      /* on the worker: signals wait for the main context */
   GPtrArray    *deferred;       /* JdStoreEmission *, while deferring */
+  JdStoreChangePreparer preparer;   /* run on the worker over deferred changes */
+  gpointer      preparer_data;
 
   JdStoreTx     tx;             /* the guard of the open transaction */
   gboolean      in_tx;

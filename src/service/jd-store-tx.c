@@ -64,6 +64,8 @@ thing_change_free (gpointer data)
   JdStoreThingChange *change = data;
 
   g_free (change->thing_name);
+  g_free (change->notify_payload);
+  g_free (change->notify_next_payload);
   g_free (change);
 }
 

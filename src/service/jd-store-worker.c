@@ -94,6 +94,43 @@ complete_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* On the worker, holding the store: the preparer fills the payloads of the
+ * things-changed entries the call made. */
+static void
+prepare_changes (JdStore   *self,
+                 GPtrArray *emissions)
+{
+  if (self->preparer == NULL)
+    return;
+  for (guint i = 0; i < emissions->len; i++)
+    {
+      Emission *emission = g_ptr_array_index (emissions, i);
+
+      if (emission->signal != JD_STORE_SIGNAL_THINGS_CHANGED)
+        continue;
+      for (guint j = 0; j < emission->payload->len; j++)
+        self->preparer (self, g_ptr_array_index (emission->payload, j), self->preparer_data);
+    }
+}
+
+/**
+ * jd_store_set_change_preparer:
+ * @self: a #JdStore
+ * @func: (nullable): the preparer, or %NULL for none
+ * @user_data: for @func; must outlive the store's calls
+ */
+void
+jd_store_set_change_preparer (JdStore               *self,
+                              JdStoreChangePreparer  func,
+                              gpointer               user_data)
+{
+  g_return_if_fail (JD_IS_STORE (self));
+
+  JD_STORE_LOCKED (self);
+  self->preparer = func;
+  self->preparer_data = user_data;
+}
+
 /* On the worker. */
 static void
 worker_cb (gpointer data,
@@ -111,6 +148,7 @@ worker_cb (gpointer data,
       self->deferring = TRUE;
       self->deferred = g_ptr_array_new_with_free_func (emission_free);
       call->result = call->func (self, call->data, &call->error);
+      prepare_changes (self, self->deferred);
       call->emissions = g_steal_pointer (&self->deferred);
       self->deferring = FALSE;
       g_rec_mutex_unlock (&self->lock);

@@ -113,6 +113,10 @@ typedef struct {
   char     *thing_name;
   gboolean  pending_changed;          /* publish `notify` */
   gboolean  next_changed;             /* publish `notify-next` */
+  /* Filled on the store's worker by the change preparer (below) when the
+   * change was made there; NULL otherwise. */
+  char     *notify_payload;
+  char     *notify_next_payload;
 } JdStoreThingChange;
 
 /* One element of ::jobs-events: what AWS publishes on `$aws/events/job/…`
@@ -274,6 +278,18 @@ gboolean          jd_store_admit_request        (JdStore      *self,
 /* A function of the store, run on its worker thread: it calls the
  * synchronous operations above and returns their result (NULL with @error
  * set on failure). */
+/* Called on the worker, with the store held, for each ::things-changed
+ * entry made by a call there, before the signal goes to the main context: it
+ * may read the store to fill the entry's payloads, so the main context never
+ * reads (nor waits for) the database to publish them. */
+typedef void (*JdStoreChangePreparer) (JdStore            *store,
+                                       JdStoreThingChange *change,
+                                       gpointer            user_data);
+
+void              jd_store_set_change_preparer  (JdStore               *self,
+                                                 JdStoreChangePreparer  func,
+                                                 gpointer               user_data);
+
 typedef gpointer (*JdStoreCallFunc) (JdStore   *store,
                                      gpointer   data,
                                      GError   **error);

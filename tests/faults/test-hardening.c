@@ -16,8 +16,10 @@
 
 #include <glib/gstdio.h>
 #include <mosquitto.h>
+#include <sqlite3.h>
 
 #include "jd-sandbox-broker.h"
+#include "jd-service.h"
 #include "jd-test-sandbox.h"
 
 #define WAIT_MS   5000
@@ -321,6 +323,86 @@ test_no_loss_to_slow_subscriber (void)
   mosquitto_destroy (mosq);
 }
 
+/* ---- 16.5: the main loop never waits on the database ---- */
+
+typedef struct {
+  gint64 last;
+  gint64 longest;
+} Ticks;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  Ticks *ticks = data;
+  gint64 now = g_get_monotonic_time ();
+
+  ticks->longest = MAX (ticks->longest, now - ticks->last);
+  ticks->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Another process holds the write lock on jobs.sqlite while a device
+ * updates its execution: the main loop (where MQTT, HTTP and in the app the
+ * window run) keeps turning, the device gets InternalError after the busy
+ * timeout instead of silence, and once the lock goes the same update works. */
+static void
+test_locked_database (void)
+{
+  g_autoptr(JdTestSandbox) sandbox = start_sandbox ((const char *[]) { "Locked", NULL });
+  g_autoptr(JdTestDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *db_path = g_build_filename (jd_test_sandbox_get_dir (sandbox), JD_SANDBOX_STORE_FILE, NULL);
+  JdStore *store = jd_service_get_store (jd_sandbox_get_service (jd_test_sandbox_get_sandbox (sandbox)));
+  const char *targets[] = { "arn:aws:iot:us-east-1:123456789012:thing/Locked", NULL };
+  const char *names[] = { "Locked", NULL };
+  JdStoreJobSpec spec = { 0 };
+  JdStoreJob *job;
+  sqlite3 *other = NULL;
+  Ticks ticks = { 0 };
+  guint tick_id;
+  gint64 end;
+
+  spec.job_id = "held";
+  spec.targets = targets;
+  spec.thing_names = names;
+  spec.document = "{\"op\":\"x\"}";
+  job = jd_store_create_job (store, &spec, &error);
+  g_assert_no_error (error);
+  jd_store_job_free (job);
+  device = jd_test_device_new (sandbox, "Locked", &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sqlite3_open (db_path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  ticks.last = g_get_monotonic_time ();
+  tick_id = g_timeout_add (10, tick_cb, &ticks);
+  g_assert_true (jd_test_device_request (device, "held/update",
+                                         "{\"status\":\"IN_PROGRESS\",\"clientToken\":\"l\"}"));
+  end = g_get_monotonic_time () + (gint64) 15000 * jd_test_slowdown () * 1000;
+  while (reply == NULL && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      reply = jd_test_device_expect_reply (device, "held/update/rejected", 0);
+    }
+  g_source_remove (tick_id);
+  g_assert_nonnull (reply);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (reply), "code"), ==, "InternalError");
+  g_test_message ("longest main-loop gap while the database was locked: %" G_GINT64_FORMAT " ms",
+                  ticks.longest / 1000);
+  g_assert_cmpint (ticks.longest, <, (gint64) 300 * 1000 * jd_test_slowdown ());
+
+  /* The lock goes: the same update goes through. */
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+  g_clear_pointer (&reply, json_node_unref);
+  g_assert_true (jd_test_device_request (device, "held/update",
+                                         "{\"status\":\"IN_PROGRESS\",\"clientToken\":\"m\"}"));
+  reply = jd_test_device_expect_reply (device, "held/update/accepted", WAIT_MS);
+  g_assert_nonnull (reply);
+}
+
 /* ---- 16.6: one owner per data folder ---- */
 
 static void
@@ -501,6 +583,7 @@ main (int   argc,
   g_test_add_func ("/hardening/one-owner", test_one_owner);
   g_test_add_func ("/hardening/canonical-keys", test_canonical_keys);
   g_test_add_func ("/hardening/no-loss-to-slow-subscriber", test_no_loss_to_slow_subscriber);
+  g_test_add_func ("/hardening/locked-database", test_locked_database);
 
   return g_test_run ();
 }
