@@ -44,7 +44,128 @@ static guint signals[N_SIGNALS];
 
 static const char *const signing_services[] = { "iot", "execute-api", NULL };
 
-/* ---- the server ---- */
+/* ---- the server ----
+ *
+ * SigV4 is checked on the main loop (CPU only); the operation itself runs on
+ * the store's worker (jd_store_call_async) with the message paused, so a
+ * lock held on the database by another process or a slow disk never stalls
+ * the main loop (issue 16.5). */
+
+typedef struct {
+  JdServiceHttp     *self;
+  SoupServerMessage *msg;
+  gboolean           gone;          /* the client went away meanwhile */
+  char              *request_id;
+  char              *method;
+  char              *path;
+  char              *query;
+  GBytes            *body;
+  char              *region;
+  char              *account_id;
+  char              *endpoint_address;
+  JdFileStore       *file_store;
+} CpCall;
+
+static void
+cp_call_free (gpointer data)
+{
+  CpCall *call = data;
+
+  g_signal_handlers_disconnect_by_data (call->msg, call);
+  g_object_unref (call->msg);
+  g_object_unref (call->self);
+  g_free (call->request_id);
+  g_free (call->method);
+  g_free (call->path);
+  g_free (call->query);
+  g_bytes_unref (call->body);
+  g_free (call->region);
+  g_free (call->account_id);
+  g_free (call->endpoint_address);
+  g_clear_object (&call->file_store);
+  g_free (call);
+}
+
+static void
+cp_response_free (gpointer data)
+{
+  jd_cp_response_clear (data);
+  g_free (data);
+}
+
+static void
+message_gone_cb (SoupServerMessage *msg,
+                 CpCall            *call)
+{
+  call->gone = TRUE;
+}
+
+static void
+send_response (SoupServerMessage  *msg,
+               const char         *request_id,
+               const JdCpResponse *response)
+{
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
+
+  soup_message_headers_replace (response_headers, "x-amzn-RequestId", request_id);
+  if (response->error_type != NULL)
+    soup_message_headers_replace (response_headers, "x-amzn-ErrorType", response->error_type);
+  soup_server_message_set_status (msg, response->status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                    response->body, strlen (response->body));
+}
+
+/* On the store's worker. */
+static gpointer
+cp_handle_call (JdStore   *store,
+                gpointer   data,
+                GError   **error)
+{
+  CpCall *call = data;
+  JdCpResponse *response = g_new0 (JdCpResponse, 1);
+  gsize body_len = 0;
+  const guint8 *body = g_bytes_get_data (call->body, &body_len);
+  JdCpContext context = { store, call->region, call->account_id, call->endpoint_address, call->file_store };
+  JdCpRequest request = { call->method, call->path, call->query, body, body_len };
+
+  jd_control_plane_handlers_handle (&context, &request, response);
+  return response;
+}
+
+static void
+cp_handled_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  CpCall *call = user_data;
+  JdServiceHttp *self = call->self;
+  g_autoptr(GError) error = NULL;
+  JdCpResponse *response = jd_store_call_finish (JD_STORE (source), result, &error);
+
+  if (response == NULL)
+    {
+      /* Only a store that cannot start its thread fails here. */
+      response = g_new0 (JdCpResponse, 1);
+      jd_control_plane_handlers_error (response, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                                       "ServiceUnavailableException", error->message);
+    }
+  g_debug ("%s %s -> %u%s", call->method, call->path, response->status, call->gone ? " (client gone)" : "");
+
+  /* The sandbox issues a new thing's certificate before the client hears
+   * that the thing exists. */
+  if (response->thing_created != NULL)
+    g_signal_emit (self, signals[THING_CREATED], 0, response->thing_created);
+  if (response->thing_deleted != NULL)
+    g_signal_emit (self, signals[THING_DELETED], 0, response->thing_deleted);
+
+  if (!call->gone)
+    {
+      send_response (call->msg, call->request_id, response);
+      soup_server_message_unpause (call->msg);
+    }
+  cp_response_free (response);
+  cp_call_free (call);
+}
 
 static void
 server_callback (SoupServer        *server,
@@ -61,7 +182,6 @@ server_callback (SoupServer        *server,
   g_autofree char *request_id = g_uuid_string_random ();
   GUri *uri = soup_server_message_get_uri (msg);
   const char *method = soup_server_message_get_method (msg);
-  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
   SoupMessageHeadersIter iter;
   const char *name, *value;
   JdSigv4Credentials credentials = { self->access_key_id, self->secret_access_key, NULL, self->region };
@@ -105,25 +225,29 @@ server_callback (SoupServer        *server,
     }
   else
     {
-      JdCpContext context = { self->store, self->region, self->account_id, self->endpoint_address,
-                              self->file_store };
-      JdCpRequest request = { method, signed_request.path, signed_request.query, body_data, body_len };
+      CpCall *call = g_new0 (CpCall, 1);
 
-      jd_control_plane_handlers_handle (&context, &request, &response);
+      call->self = g_object_ref (self);
+      call->msg = g_object_ref (msg);
+      call->request_id = g_steal_pointer (&request_id);
+      call->method = g_strdup (method);
+      call->path = g_strdup (signed_request.path);
+      call->query = g_strdup (signed_request.query);
+      call->body = g_bytes_ref (body);
+      call->region = g_strdup (self->region);
+      call->account_id = g_strdup (self->account_id);
+      call->endpoint_address = g_strdup (self->endpoint_address);
+      call->file_store = self->file_store != NULL ? g_object_ref (self->file_store) : NULL;
+      g_signal_connect (msg, "disconnected", G_CALLBACK (message_gone_cb), call);
+      g_signal_connect (msg, "finished", G_CALLBACK (message_gone_cb), call);
+      soup_server_message_pause (msg);
+      jd_store_call_async (self->store, cp_handle_call, call, NULL, cp_response_free, NULL,
+                           cp_handled_cb, call);
+      return;
     }
 
-  soup_message_headers_replace (response_headers, "x-amzn-RequestId", request_id);
-  if (response.error_type != NULL)
-    soup_message_headers_replace (response_headers, "x-amzn-ErrorType", response.error_type);
-  soup_server_message_set_status (msg, response.status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
-                                    response.body, strlen (response.body));
+  send_response (msg, request_id, &response);
   g_debug ("%s %s -> %u", method, signed_request.path, response.status);
-
-  if (response.thing_created != NULL)
-    g_signal_emit (self, signals[THING_CREATED], 0, response.thing_created);
-  if (response.thing_deleted != NULL)
-    g_signal_emit (self, signals[THING_DELETED], 0, response.thing_deleted);
 }
 
 /* ---- GObject ---- */

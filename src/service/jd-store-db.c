@@ -106,25 +106,29 @@ _jd_store_set_db_error (JdStore  *self,
                         int       rc,
                         GError  **error)
 {
+  /* These go to devices and operators in replies: no filesystem path in
+   * them (issue 16.5). The log of the process that owns the folder says
+   * which file. */
+  g_message ("The jobs database %s: %s", self->path,
+             self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
   switch (rc & 0xff)
     {
     case SQLITE_READONLY:
       g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_STORAGE,
-                   "The jobs database %s is read-only; nothing was changed.", self->path);
+                   "The jobs database is read-only; nothing was changed.");
       break;
     case SQLITE_FULL:
       g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_STORAGE,
-                   "The disk holding the jobs database %s is full; nothing was changed.", self->path);
+                   "The disk holding the jobs database is full; nothing was changed.");
       break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_STORAGE,
-                   "The jobs database %s is locked by another process; nothing was changed.", self->path);
+                   "The jobs database is locked by another process; nothing was changed.");
       break;
     default:
       g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_STORAGE,
-                   "The jobs database %s failed: %s.", self->path,
-                   self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+                   "The jobs database failed: %s.", sqlite3_errstr (rc));
       break;
     }
   return FALSE;

@@ -19,6 +19,8 @@
 #include <sqlite3.h>
 
 #include "jd-sandbox-broker.h"
+#include "jd-control-plane.h"
+#include "jd-credentials.h"
 #include "jd-service.h"
 #include "jd-test-sandbox.h"
 
@@ -341,6 +343,14 @@ tick_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
 /* Another process holds the write lock on jobs.sqlite while a device
  * updates its execution: the main loop (where MQTT, HTTP and in the app the
  * window run) keeps turning, the device gets InternalError after the busy
@@ -386,9 +396,37 @@ test_locked_database (void)
       g_main_context_iteration (NULL, TRUE);
       reply = jd_test_device_expect_reply (device, "held/update/rejected", 0);
     }
-  g_source_remove (tick_id);
   g_assert_nonnull (reply);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (reply), "code"), ==, "InternalError");
+  /* In words, without the folder's path. */
+  g_assert_nonnull (strstr (json_object_get_string_member (json_node_get_object (reply), "message"), "locked"));
+  g_assert_null (strstr (json_object_get_string_member (json_node_get_object (reply), "message"),
+                         jd_test_sandbox_get_dir (sandbox)));
+
+  /* The control plane too: CancelJob waits on the worker, answers 503. */
+  {
+    JdSandbox *sb = jd_test_sandbox_get_sandbox (sandbox);
+    g_autoptr(JdCredentials) creds = jd_credentials_new (jd_sandbox_get_access_key_id (sb),
+                                                         jd_sandbox_get_secret_access_key (sb), NULL, NULL);
+    g_autofree char *endpoint = jd_sandbox_dup_endpoint (sb);
+    g_autoptr(JdControlPlane) client = jd_control_plane_new (JD_SANDBOX_REGION, endpoint,
+                                                             jd_sandbox_get_ca_path (sb), creds, &error);
+    g_autoptr(GAsyncResult) result = NULL;
+
+    g_assert_no_error (error);
+    jd_control_plane_set_retry_policy (client, 1, 10);
+    jd_control_plane_cancel_job_async (client, "held", FALSE, NULL, NULL, NULL, store_result_cb, &result);
+    end = g_get_monotonic_time () + (gint64) 15000 * jd_test_slowdown () * 1000;
+    while (result == NULL && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_nonnull (result);
+    g_assert_false (jd_control_plane_cancel_job_finish (client, result, &error));
+    g_assert_nonnull (error);
+    g_test_message ("CancelJob on a locked database: %s", error->message);
+    g_assert_null (strstr (error->message, jd_test_sandbox_get_dir (sandbox)));
+    g_clear_error (&error);
+  }
+  g_source_remove (tick_id);
   g_test_message ("longest main-loop gap while the database was locked: %" G_GINT64_FORMAT " ms",
                   ticks.longest / 1000);
   g_assert_cmpint (ticks.longest, <, (gint64) 300 * 1000 * jd_test_slowdown ());
