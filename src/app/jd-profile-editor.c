@@ -17,67 +17,8 @@
 #include "jd-connection-test.h"
 #include "jd-credentials.h"
 #include "jd-profile-editor.h"
+#include "jd-profile-editor-private.h"
 
-struct _JdProfileEditor
-{
-  AdwWindow             parent_instance;
-
-  GSettings            *settings;
-  char                 *profile_id;
-  JdProfile            *draft;
-  gboolean              is_new;
-
-  GCancellable         *cancellable;       /* secrets loading; cancelled on dispose */
-  GCancellable         *validate_cancellable;
-  GCancellable         *test_cancellable;
-  GtkFileChooserNative *chooser;
-
-  GHashTable           *fields;            /* key → Field */
-  GHashTable           *problems;          /* key → message */
-  GHashTable           *touched;           /* keys the user changed */
-  guint                 validate_id;
-  gboolean              validating;
-  gboolean              loading;
-  guint                 secrets_pending;
-  gboolean              had_credentials;
-  gboolean              had_passphrase;
-  gboolean              saving;
-  gboolean              can_save;
-  gboolean              disposed;
-
-  gboolean              testing;
-  guint                 tests_pending;
-  char                 *mqtt_result;
-  char                 *cp_result;
-
-  /* Template children */
-  AdwWindowTitle       *window_title;
-  GtkButton            *save_button;
-  GtkRevealer          *error_revealer;
-  GtkLabel             *error_label;
-  AdwEntryRow          *name_row;
-  AdwEntryRow          *endpoint_row;
-  AdwComboRow          *port_row;
-  AdwEntryRow          *thing_row;
-  AdwEntryRow          *client_id_row;
-  AdwActionRow         *cert_row;
-  AdwActionRow         *key_row;
-  AdwPasswordEntryRow  *passphrase_row;
-  AdwActionRow         *ca_row;
-  GtkButton            *ca_clear_button;
-  AdwEntryRow          *region_row;
-  AdwEntryRow          *control_plane_row;
-  AdwComboRow          *credentials_row;
-  AdwEntryRow          *aws_profile_row;
-  AdwEntryRow          *access_key_row;
-  AdwPasswordEntryRow  *secret_row;
-  AdwPasswordEntryRow  *token_row;
-  GtkSpinner           *test_spinner;
-  AdwActionRow         *mqtt_result_row;
-  GtkImage             *mqtt_result_icon;
-  AdwActionRow         *cp_result_row;
-  GtkImage             *cp_result_icon;
-};
 
 G_DEFINE_FINAL_TYPE (JdProfileEditor, jd_profile_editor, ADW_TYPE_WINDOW)
 
@@ -121,20 +62,30 @@ static const guint ports[] = { 8883, 443 };
 
 static void update_can_save (JdProfileEditor *self);
 
-static const char *
-row_text (gpointer row)
+/* The connection test (jd-profile-editor-test.c) ended. */
+void
+_jd_profile_editor_notify_testing (JdProfileEditor *self,
+                                   gboolean         finished)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TESTING]);
+  if (finished)
+    g_signal_emit (self, signals[TEST_FINISHED], 0);
+}
+
+const char *
+_jd_profile_editor_row_text (gpointer row)
 {
   return gtk_editable_get_text (GTK_EDITABLE (row));
 }
 
-static gboolean
-str_empty (const char *s)
+gboolean
+_jd_profile_editor_str_empty (const char *s)
 {
   return s == NULL || *s == '\0';
 }
 
-static JdProfileCredentialsSource
-current_source (JdProfileEditor *self)
+JdProfileCredentialsSource
+_jd_profile_editor_current_source (JdProfileEditor *self)
 {
   return (JdProfileCredentialsSource) adw_combo_row_get_selected (self->credentials_row);
 }
@@ -156,16 +107,16 @@ set_problem (JdProfileEditor *self,
 static void
 check_local (JdProfileEditor *self)
 {
-  JdProfileCredentialsSource source = current_source (self);
+  JdProfileCredentialsSource source = _jd_profile_editor_current_source (self);
 
   g_hash_table_remove (self->problems, "access-key-id");
   g_hash_table_remove (self->problems, "aws-profile");
 
   if (source == JD_PROFILE_CREDENTIALS_KEYRING)
     {
-      gboolean has_id = !str_empty (row_text (self->access_key_row));
-      gboolean has_secret = !str_empty (row_text (self->secret_row));
-      gboolean has_token = !str_empty (row_text (self->token_row));
+      gboolean has_id = !_jd_profile_editor_str_empty (_jd_profile_editor_row_text (self->access_key_row));
+      gboolean has_secret = !_jd_profile_editor_str_empty (_jd_profile_editor_row_text (self->secret_row));
+      gboolean has_token = !_jd_profile_editor_str_empty (_jd_profile_editor_row_text (self->token_row));
 
       if (has_id != has_secret)
         set_problem (self, "access-key-id",
@@ -177,7 +128,7 @@ check_local (JdProfileEditor *self)
     }
   else if (source == JD_PROFILE_CREDENTIALS_AWS_PROFILE)
     {
-      if (str_empty (row_text (self->aws_profile_row)))
+      if (_jd_profile_editor_str_empty (_jd_profile_editor_row_text (self->aws_profile_row)))
         set_problem (self, "aws-profile",
                      _("Enter the name of a profile in ~/.aws/credentials, such as “default”."));
     }
@@ -230,16 +181,16 @@ update_file_rows (JdProfileEditor *self)
   g_autofree char *key = jd_profile_dup_key_path (self->draft);
   g_autofree char *ca = jd_profile_dup_ca_path (self->draft);
 
-  adw_action_row_set_subtitle (self->cert_row, str_empty (cert) ? _("No file chosen") : cert);
-  adw_action_row_set_subtitle (self->key_row, str_empty (key) ? _("No file chosen") : key);
-  adw_action_row_set_subtitle (self->ca_row, str_empty (ca) ? _("The system’s certificates") : ca);
-  gtk_widget_set_visible (GTK_WIDGET (self->ca_clear_button), !str_empty (ca));
+  adw_action_row_set_subtitle (self->cert_row, _jd_profile_editor_str_empty (cert) ? _("No file chosen") : cert);
+  adw_action_row_set_subtitle (self->key_row, _jd_profile_editor_str_empty (key) ? _("No file chosen") : key);
+  adw_action_row_set_subtitle (self->ca_row, _jd_profile_editor_str_empty (ca) ? _("The system’s certificates") : ca);
+  gtk_widget_set_visible (GTK_WIDGET (self->ca_clear_button), !_jd_profile_editor_str_empty (ca));
 }
 
 static void
 update_source_rows (JdProfileEditor *self)
 {
-  JdProfileCredentialsSource source = current_source (self);
+  JdProfileCredentialsSource source = _jd_profile_editor_current_source (self);
   gboolean keyring = source == JD_PROFILE_CREDENTIALS_KEYRING;
 
   gtk_widget_set_visible (GTK_WIDGET (self->aws_profile_row), source == JD_PROFILE_CREDENTIALS_AWS_PROFILE);
@@ -291,7 +242,7 @@ validate_timeout_cb (gpointer user_data)
   g_clear_object (&self->validate_cancellable);
   self->validate_cancellable = g_cancellable_new ();
   self->validating = TRUE;
-  jd_profile_validate_async (self->draft, row_text (self->passphrase_row),
+  jd_profile_validate_async (self->draft, _jd_profile_editor_row_text (self->passphrase_row),
                              self->validate_cancellable, validated_cb, self);
   return G_SOURCE_REMOVE;
 }
@@ -512,106 +463,6 @@ chooser_response_cb (JdProfileEditor      *self,
 }
 
 static void
-mqtt_tested_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data);
-static void
-control_plane_tested_cb (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data);
-
-static void
-show_result (JdProfileEditor *self,
-             AdwActionRow    *row,
-             GtkImage        *icon,
-             const char      *text,
-             int              state)   /* -1 running, 0 failed, 1 ok */
-{
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
-  gtk_widget_set_visible (GTK_WIDGET (row), TRUE);
-  gtk_widget_remove_css_class (GTK_WIDGET (icon), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (icon), "error");
-  if (state < 0)
-    gtk_image_set_from_icon_name (icon, "content-loading-symbolic");
-  else if (state > 0)
-    {
-      gtk_image_set_from_icon_name (icon, "emblem-ok-symbolic");
-      gtk_widget_add_css_class (GTK_WIDGET (icon), "success");
-    }
-  else
-    {
-      gtk_image_set_from_icon_name (icon, "dialog-error-symbolic");
-      gtk_widget_add_css_class (GTK_WIDGET (icon), "error");
-    }
-}
-
-static void
-test_part_done (JdProfileEditor *self)
-{
-  g_assert (self->tests_pending > 0);
-
-  if (--self->tests_pending > 0)
-    return;
-
-  self->testing = FALSE;
-  gtk_spinner_stop (self->test_spinner);
-  gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.test", TRUE);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TESTING]);
-  g_signal_emit (self, signals[TEST_FINISHED], 0);
-}
-
-static void
-mqtt_tested_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *client_id = jd_connection_test_mqtt_finish (result, &error);
-  JdProfileEditor *self;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self = JD_PROFILE_EDITOR (user_data);
-  g_free (self->mqtt_result);
-  if (client_id != NULL)
-    self->mqtt_result = g_strdup_printf (_("MQTT: connected as %s"), client_id);
-  else
-    self->mqtt_result = g_strdup_printf (_("MQTT: %s"), error->message);
-  show_result (self, self->mqtt_result_row, self->mqtt_result_icon, self->mqtt_result,
-               client_id != NULL);
-  test_part_done (self);
-}
-
-static void
-control_plane_tested_cb (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *endpoint = jd_connection_test_control_plane_finish (result, &error);
-  JdProfileEditor *self;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self = JD_PROFILE_EDITOR (user_data);
-  g_free (self->cp_result);
-  if (endpoint != NULL)
-    self->cp_result = g_strdup (_("Control plane: ok"));
-  else
-    {
-      g_autofree char *reason = jd_connection_test_describe_error (error);
-      self->cp_result = g_strdup_printf (_("Control plane: %s"), reason);
-    }
-  show_result (self, self->cp_result_row, self->cp_result_icon, self->cp_result, endpoint != NULL);
-  if (endpoint != NULL)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->cp_result_row), endpoint);
-  test_part_done (self);
-}
-
-static void
 profile_saved_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -635,9 +486,9 @@ profile_saved_cb (GObject      *source,
       return;
     }
 
-  self->had_credentials = current_source (self) == JD_PROFILE_CREDENTIALS_KEYRING &&
-                          !str_empty (row_text (self->access_key_row));
-  self->had_passphrase = !str_empty (row_text (self->passphrase_row));
+  self->had_credentials = _jd_profile_editor_current_source (self) == JD_PROFILE_CREDENTIALS_KEYRING &&
+                          !_jd_profile_editor_str_empty (_jd_profile_editor_row_text (self->access_key_row));
+  self->had_passphrase = !_jd_profile_editor_str_empty (_jd_profile_editor_row_text (self->passphrase_row));
 
   if (!self->disposed)
     update_can_save (self);
@@ -722,7 +573,7 @@ choose_file_action (GtkWidget  *widget,
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
 
   g_object_get (self->draft, key, &current, NULL);
-  if (!str_empty (current))
+  if (!_jd_profile_editor_str_empty (current))
     {
       g_autoptr(GFile) file = g_file_new_for_path (current);
       g_autoptr(GFile) parent = g_file_get_parent (file);
@@ -1176,10 +1027,10 @@ jd_profile_editor_save_async (JdProfileEditor     *self,
   show_error (self, NULL);
   update_can_save (self);
 
-  secrets.access_key_id = row_text (self->access_key_row);
-  secrets.secret_access_key = row_text (self->secret_row);
-  secrets.session_token = row_text (self->token_row);
-  secrets.key_passphrase = row_text (self->passphrase_row);
+  secrets.access_key_id = _jd_profile_editor_row_text (self->access_key_row);
+  secrets.secret_access_key = _jd_profile_editor_row_text (self->secret_row);
+  secrets.session_token = _jd_profile_editor_row_text (self->token_row);
+  secrets.key_passphrase = _jd_profile_editor_row_text (self->passphrase_row);
   secrets.clear_credentials = self->had_credentials;
   secrets.clear_key_passphrase = self->had_passphrase;
   jd_profile_save_async (self->draft, self->is_new ? self->settings : NULL, &secrets, cancellable,
@@ -1195,67 +1046,4 @@ jd_profile_editor_save_finish (JdProfileEditor  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-void
-jd_profile_editor_test_connection (JdProfileEditor *self)
-{
-  g_autoptr(JdCredentials) credentials = NULL;
-  const char *access_key;
-  const char *secret;
-
-  g_return_if_fail (JD_IS_PROFILE_EDITOR (self));
-
-  if (self->testing)
-    return;
-
-  g_cancellable_cancel (self->test_cancellable);
-  g_clear_object (&self->test_cancellable);
-  self->test_cancellable = g_cancellable_new ();
-
-  self->testing = TRUE;
-  self->tests_pending = 2;
-  g_clear_pointer (&self->mqtt_result, g_free);
-  g_clear_pointer (&self->cp_result, g_free);
-  gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), TRUE);
-  gtk_spinner_start (self->test_spinner);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.test", FALSE);
-  show_result (self, self->mqtt_result_row, self->mqtt_result_icon, _("MQTT: connecting…"), -1);
-  show_result (self, self->cp_result_row, self->cp_result_icon, _("Control plane: calling…"), -1);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->cp_result_row), NULL);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TESTING]);
-
-  access_key = row_text (self->access_key_row);
-  secret = row_text (self->secret_row);
-  if (current_source (self) == JD_PROFILE_CREDENTIALS_KEYRING &&
-      !str_empty (access_key) && !str_empty (secret))
-    credentials = jd_credentials_new (access_key, secret, row_text (self->token_row), NULL);
-
-  jd_connection_test_mqtt_async (self->draft, row_text (self->passphrase_row),
-                                 JD_CONNECTION_TEST_DEFAULT_TIMEOUT_MS, self->test_cancellable,
-                                 mqtt_tested_cb, self);
-  jd_connection_test_control_plane_async (self->draft, credentials,
-                                          JD_CONNECTION_TEST_DEFAULT_TIMEOUT_MS,
-                                          self->test_cancellable, control_plane_tested_cb, self);
-}
-
-gboolean
-jd_profile_editor_get_testing (JdProfileEditor *self)
-{
-  g_return_val_if_fail (JD_IS_PROFILE_EDITOR (self), FALSE);
-  return self->testing;
-}
-
-const char *
-jd_profile_editor_get_mqtt_result (JdProfileEditor *self)
-{
-  g_return_val_if_fail (JD_IS_PROFILE_EDITOR (self), NULL);
-  return self->mqtt_result;
-}
-
-const char *
-jd_profile_editor_get_control_plane_result (JdProfileEditor *self)
-{
-  g_return_val_if_fail (JD_IS_PROFILE_EDITOR (self), NULL);
-  return self->cp_result;
 }
