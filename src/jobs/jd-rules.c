@@ -224,6 +224,35 @@ jd_rules_check_json_text (const char          *text,
     }
 }
 
+gboolean
+jd_rules_check_request_text (const char  *text,
+                             gsize        len,
+                             GError     **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *literal = NULL;
+
+  switch (jd_json_check_text (text, len, NULL, &path, &literal))
+    {
+    case JD_JSON_TEXT_NUL_IN_STRING:
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_REQUEST,
+                   "Value at '%s' failed to satisfy constraint: Member must not contain the NUL character (\\u0000)",
+                   path != NULL && *path != '\0' ? path : "request");
+      return FALSE;
+
+    case JD_JSON_TEXT_INTEGER_OUT_OF_RANGE:
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_REQUEST,
+                   "Value %s at '%s' failed to satisfy constraint: Member must be between %"
+                   G_GINT64_FORMAT " and %" G_GINT64_FORMAT,
+                   literal, path, G_MININT64, G_MAXINT64);
+      return FALSE;
+
+    case JD_JSON_TEXT_OK:
+    default:
+      return TRUE;
+    }
+}
+
 /**
  * jd_rules_check_string:
  * @member: the member's name, for the message

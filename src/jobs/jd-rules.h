@@ -59,6 +59,14 @@ gboolean  jd_rules_check_json_text              (const char          *text,
                                                  gsize                n_ranges,
                                                  GError             **error);
 
+/* The same for every member of a control-plane request body (whose
+ * integers are validated against their own ranges after parsing): a NUL in
+ * any string, and any integer literal beyond 64 bits, which json-glib would
+ * wrap before the range check could see it. */
+gboolean  jd_rules_check_request_text           (const char          *text,
+                                                 gsize                len,
+                                                 GError             **error);
+
 /* A string that arrived with a length (an HTTP path segment or query value
  * after percent-decoding, a JSON string): refused when it holds a NUL. */
 gboolean  jd_rules_check_string                 (const char  *member,

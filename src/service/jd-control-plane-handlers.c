@@ -13,6 +13,7 @@
 
 #include "jd-control-plane-handlers.h"
 #include "jd-device-api.h"
+#include "jd-rules.h"
 #include "jd-service-error.h"
 #include "jd-service-json.h"
 
@@ -1299,6 +1300,12 @@ jd_control_plane_handlers_handle (const JdCpContext *context,
           || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         {
           invalid (&r, "The request body must be a JSON object");
+          return;
+        }
+      /* What json-glib would read wrongly: NUL-cut strings, wrapped integers. */
+      if (!jd_rules_check_request_text (text, request->body_len, &error))
+        {
+          invalid (&r, "%s", error->message);
           return;
         }
       r.json = json_object_ref (json_node_get_object (json_parser_get_root (parser)));

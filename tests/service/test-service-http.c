@@ -419,6 +419,39 @@ test_job_errors (Fixture       *f,
     }
 }
 
+/* Issue 16.7: a NUL inside any string of a body, or an integer beyond 64
+ * bits, is refused in words — never cut or wrapped by the JSON reader — and
+ * nothing is created. */
+static void
+test_request_text (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(JdTestReply) t = call (f, "POST", "/things/T", NULL, 200, NULL);
+  static const struct {
+    const char *body;
+    const char *words;
+  } cases[] = {
+    { "{\"targets\":[\"arn:aws:iot:us-east-1:123456789012:thing/T\"],\"document\":\"{}\","
+      "\"description\":\"safe\\u0000rm -rf\"}", "'description'" },
+    { "{\"targets\":[\"arn:aws:iot:us-east-1:123456789012:thing/T\\u0000x\"],\"document\":\"{}\"}",
+      "NUL" },
+    { "{\"targets\":[\"arn:aws:iot:us-east-1:123456789012:thing/T\"],\"document\":\"{\\\"a\\\":\\\"\\u0000\\\"}\"}",
+      "'document'" },
+    { "{\"targets\":[\"arn:aws:iot:us-east-1:123456789012:thing/T\"],\"document\":\"{}\","
+      "\"timeoutConfig\":{\"inProgressTimeoutInMinutes\":18446744073709551615}}",
+      "18446744073709551615 at 'timeoutConfig.inProgressTimeoutInMinutes'" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JdTestReply) reply = call (f, "PUT", "/jobs/j", cases[i].body, 400, "InvalidRequestException");
+      g_autoptr(JdTestReply) none = call (f, "GET", "/jobs/j", NULL, 404, "ResourceNotFoundException");
+
+      g_test_message ("%s", message_of (reply));
+      g_assert_nonnull (strstr (message_of (reply), cases[i].words));
+    }
+}
+
 /* A read-only database: 503 ServiceUnavailableException, nothing changed. */
 static void
 test_storage_fault (Fixture       *f,
@@ -459,6 +492,7 @@ main (int   argc,
   ADD ("/service-http/things", test_things);
   ADD ("/service-http/jobs", test_jobs);
   ADD ("/service-http/job-errors", test_job_errors);
+  ADD ("/service-http/request-text", test_request_text);
   ADD ("/service-http/endpoint", test_endpoint);
   ADD ("/service-http/storage-fault", test_storage_fault);
 #undef ADD
