@@ -12,8 +12,9 @@
  * - the sandbox's mosquitto SIGKILLed in the middle of a burst of JdJobsClient
  *   requests answered by the real service: every request ends, and after the
  *   restart the live model holds exactly the pending set, once each;
- * - a thing subscribed to wildcards (`$aws/things/+/jobs/#`, `#`) receives
- *   nothing the service sends another thing, and the other thing nothing of it.
+ * - a thing subscribed to wildcards (`$aws/things/+/jobs/#`, `$aws/#`), first
+ *   shown to receive its own notify through them, receives nothing the
+ *   service sends another thing, and the other thing nothing of it.
  *
  * Covered elsewhere, not repeated here: a silent responder's burst with the
  * broker killed and an exact resync (tests/jobs/test-jobs-client.c
@@ -870,16 +871,41 @@ test_wildcard_isolation (void)
                                       "Alpha-plus", "$aws/things/+/jobs/#", &error);
   g_assert_no_error (error);
   /* Another thing (a client id is its certificate's name, so a second
-   * Alpha connection would replace the first). */
+   * Alpha connection would replace the first). Its filter is `$aws/#`: a bare
+   * `#` never matches topics that start with `$` (MQTT 3.1.1 §4.7.2), so a
+   * `#` spy would be silent whatever the ACL said. */
   g_assert_true (jd_sandbox_get_thing_files (sandbox, "Gamma", &gamma_cert, &gamma_key));
   hash_spy = jd_test_device_new_full (JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sandbox),
                                       jd_sandbox_get_ca_path (sandbox), gamma_cert, gamma_key,
-                                      "Gamma-hash", "#", &error);
+                                      "Gamma-hash", "$aws/#", &error);
   g_assert_no_error (error);
 
-  /* A job for Beta: the service's notify reaches Beta, not Alpha's wildcards. */
   info = read_info (jd_test_sandbox_get_dir (fixture));
   client = control_plane_for (info);
+
+  /* First, the spies are listening: each receives its own thing's notify
+   * through its wildcard (so the silence below means something). */
+  {
+    const char *own_targets[] = { "arn:aws:iot:us-east-1:123456789012:thing/Alpha",
+                                  "arn:aws:iot:us-east-1:123456789012:thing/Gamma", NULL };
+    g_autoptr(JdJob) own = NULL;
+
+    jd_control_plane_create_job_async (client, "for-spies", own_targets, "{}", NULL,
+                                       JD_TARGET_SELECTION_SNAPSHOT, 0, NULL, store_result_cb, &result);
+    own = jd_control_plane_create_job_finish (client, wait_result (&result), &error);
+    g_assert_no_error (error);
+    g_clear_object (&result);
+    got = jd_test_device_expect (plus_spy, "$aws/things/Alpha/jobs/notify", WAIT_MS, NULL);
+    g_assert_nonnull (got);
+    g_clear_pointer (&got, json_node_unref);
+    got = jd_test_device_expect (hash_spy, "$aws/things/Gamma/jobs/notify", WAIT_MS, NULL);
+    g_assert_nonnull (got);
+    g_clear_pointer (&got, json_node_unref);
+    jd_test_device_flush (plus_spy);
+    jd_test_device_flush (hash_spy);
+  }
+
+  /* A job for Beta: the service's notify reaches Beta, not Alpha's wildcards. */
   jd_control_plane_create_job_async (client, "for-beta", beta_targets, "{}", NULL,
                                      JD_TARGET_SELECTION_SNAPSHOT, 0, NULL, store_result_cb, &result);
   job = jd_control_plane_create_job_finish (client, wait_result (&result), &error);
