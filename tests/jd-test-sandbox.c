@@ -73,15 +73,25 @@ die_with_parent (gpointer user_data)
 }
 
 GSubprocess *
-jd_test_spawn_service (const char  *service_path,
-                       const char  *dir,
-                       const char  *thing,
-                       GError     **error)
+jd_test_spawn_service (const char         *service_path,
+                       const char         *dir,
+                       const char * const *things,
+                       GError            **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
 
+  g_ptr_array_add (argv, (gpointer) service_path);
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, (gpointer) dir);
+  for (guint i = 0; things[i] != NULL; i++)
+    {
+      g_ptr_array_add (argv, (gpointer) "--thing");
+      g_ptr_array_add (argv, (gpointer) things[i]);
+    }
+  g_ptr_array_add (argv, NULL);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  return g_subprocess_launcher_spawn (launcher, error, service_path, "--data-dir", dir, "--thing", thing, NULL);
+  return g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
 }
 
 gboolean
@@ -403,6 +413,14 @@ jd_test_device_new (JdTestSandbox  *sandbox,
   if (self != NULL)
     self->thing = g_strdup (thing);
   return self;
+}
+
+void
+jd_test_device_set_thing (JdTestDevice *self,
+                          const char   *thing)
+{
+  g_free (self->thing);
+  self->thing = g_strdup (thing);
 }
 
 gboolean

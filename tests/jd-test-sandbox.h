@@ -34,12 +34,12 @@ gboolean       jd_test_sandbox_stop           (JdTestSandbox      *self,
 gboolean       jd_test_sandbox_restart        (JdTestSandbox      *self,
                                                GError            **error);
 
-/* Starts the jobdeck-service daemon at @service_path on @dir for @thing, its
+/* Starts the jobdeck-service daemon at @service_path on @dir for @things, its
  * stdout silenced. It dies with the test (PR_SET_PDEATHSIG), even when an
  * assertion aborts the test, so the runner never waits on its pipes. */
 GSubprocess   *jd_test_spawn_service          (const char         *service_path,
                                                const char         *dir,
-                                               const char         *thing,
+                                               const char * const *things,
                                                GError            **error);
 
 /* Iterates the default main context until @done is TRUE or @timeout_ms pass. */
@@ -86,6 +86,10 @@ gboolean       jd_test_device_publish_full    (JdTestDevice       *self,
                                                gssize              len,
                                                gboolean            retain,
                                                guint               timeout_ms);
+/* The thing a device made by jd_test_device_new_full() speaks for (its
+ * requests' and replies' topics). */
+void           jd_test_device_set_thing       (JdTestDevice       *self,
+                                               const char         *thing);
 /* Publishes to $aws/things/<thing>/jobs/<suffix>. */
 gboolean       jd_test_device_request         (JdTestDevice       *self,
                                                const char         *suffix,

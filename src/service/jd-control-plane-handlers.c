@@ -88,14 +88,18 @@ reply_error_full (Request    *r,
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
+  /* A message may quote the request's raw path or values, which need not be
+   * UTF-8 (found by fuzz-control-plane): the reply is JSON, so it is. */
+  g_autofree char *valid_message = g_utf8_make_valid (message, -1);
+  g_autofree char *valid_id = resource_id != NULL ? g_utf8_make_valid (resource_id, -1) : NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  if (resource_id != NULL)
+  json_builder_add_string_value (builder, valid_message);
+  if (valid_id != NULL)
     {
       json_builder_set_member_name (builder, "resourceId");
-      json_builder_add_string_value (builder, resource_id);
+      json_builder_add_string_value (builder, valid_id);
     }
   if (resource_arn != NULL)
     {

@@ -6,7 +6,6 @@
 
 #include <glib/gstdio.h>
 
-#include "jd-test-slowdown.h"
 #include "jd-test-ui.h"
 
 /* Whether some visible label, row title or row subtitle in @widget's tree is

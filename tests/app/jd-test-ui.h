@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include "jd-test-slowdown.h"
+
 #include <adwaita.h>
 
 #include "jd-execution.h"

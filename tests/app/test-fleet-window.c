@@ -26,7 +26,7 @@
 
 #define WAIT_UNTIL(cond, msec)                                           \
   G_STMT_START {                                                         \
-    gint64 _deadline = g_get_monotonic_time () + (gint64) (msec) * 1000; \
+    gint64 _deadline = g_get_monotonic_time () + (gint64) (msec) * jd_test_slowdown () * 1000; \
     while (!(cond) && g_get_monotonic_time () < _deadline)               \
       jd_test_spin (10);                                                 \
     if (!(cond))                                                         \
@@ -282,7 +282,7 @@ test_bulk_cancel (Fixture       *f,
       JdExecutionStatus want = i < 3 ? JD_EXECUTION_STATUS_CANCELED : JD_EXECUTION_STATUS_QUEUED;
       g_autoptr(GError) error = NULL;
       JdStoreExecution *e;
-      gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+      gint64 deadline = g_get_monotonic_time () + (gint64) 10 * jd_test_slowdown () * G_USEC_PER_SEC;
 
       for (;;)
         {

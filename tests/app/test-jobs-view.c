@@ -94,7 +94,7 @@ last_details (Messages *messages)
 static void
 wait_idle (JdJobsView *view)
 {
-  gint64 deadline = g_get_monotonic_time () + 15 * G_TIME_SPAN_SECOND;
+  gint64 deadline = g_get_monotonic_time () + (gint64) 15 * jd_test_slowdown () * G_TIME_SPAN_SECOND;
 
   jd_test_ui_spin (20);
   while (jd_jobs_view_get_loading (view))
@@ -295,7 +295,7 @@ result_cb (GObject      *object,
 static GAsyncResult *
 wait_result (GAsyncResult **slot)
 {
-  gint64 deadline = g_get_monotonic_time () + 15 * G_TIME_SPAN_SECOND;
+  gint64 deadline = g_get_monotonic_time () + (gint64) 15 * jd_test_slowdown () * G_TIME_SPAN_SECOND;
 
   while (*slot == NULL)
     {
@@ -341,7 +341,7 @@ static void
 destroy_and_check_finalized (GtkWidget *window,
                              GtkWidget *view)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+  gint64 deadline = g_get_monotonic_time () + (gint64) 5 * jd_test_slowdown () * G_TIME_SPAN_SECOND;
 
   g_object_add_weak_pointer (G_OBJECT (view), (gpointer *) &view);
   gtk_window_destroy (GTK_WINDOW (window));

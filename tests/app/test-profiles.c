@@ -790,7 +790,7 @@ test_connection_cancelled_on_close (void)
 static gboolean
 wait_probe (GAsyncResult **result)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + (gint64) 5 * jd_test_slowdown () * G_USEC_PER_SEC;
 
   while (*result == NULL && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);

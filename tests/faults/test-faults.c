@@ -50,6 +50,9 @@
 #define MAX_FLIGHT 16
 #define THING      "Fault1"
 #define THING_ARN  "arn:aws:iot:us-east-1:123456789012:thing/" THING
+#define THING2     "Fault2"
+#define THING3     "Fault3"
+#define N_DEVICES  3
 
 /* ---- helpers ---- */
 
@@ -195,7 +198,8 @@ daemon_start (Daemon *d)
 
   /* A SIGKILLed daemon leaves its sandbox.json behind; wait for a fresh one. */
   g_unlink (info_path);
-  d->daemon = jd_test_spawn_service (JOBDECK_SERVICE_PATH, d->dir, THING, &error);
+  d->daemon = jd_test_spawn_service (JOBDECK_SERVICE_PATH, d->dir, (const char *[]) { THING, THING2, THING3, NULL },
+                                     &error);
   g_assert_no_error (error);
   while (!g_file_test (info_path, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < end)
     g_usleep (10 * 1000);
@@ -393,6 +397,131 @@ test_daemon_killed_during_create_jobs (void)
   g_clear_pointer (&burst.ok, g_hash_table_unref);
   g_clear_pointer (&burst.in_flight_at_kill, g_hash_table_unref);
   g_clear_pointer (&burst.pending, g_hash_table_unref);
+  g_clear_pointer (&d.info, json_node_unref);
+  remove_tree (d.dir);
+  g_free (d.dir);
+}
+
+/* ---- the daemon, killed while three devices update one job ---- */
+
+static JsonObject *device_request (JdTestDevice *device,
+                                   const char   *suffix,
+                                   const char   *payload,
+                                   gboolean      accepted,
+                                   JsonNode    **keep);
+
+static JdTestDevice *
+daemon_device (Daemon     *d,
+               const char *thing)
+{
+  JsonObject *root = json_node_get_object (d->info);
+  JsonObject *mqtt = json_object_get_object_member (root, "mqtt");
+  JsonObject *files = json_object_get_object_member (json_object_get_object_member (root, "things"), thing);
+  g_autofree char *filter = g_strdup_printf ("$aws/things/%s/jobs/#", thing);
+  g_autoptr(GError) error = NULL;
+  JdTestDevice *device;
+
+  device = jd_test_device_new_full (json_object_get_string_member (mqtt, "host"),
+                                    (guint16) json_object_get_int_member (mqtt, "port"),
+                                    json_object_get_string_member (mqtt, "caPath"),
+                                    json_object_get_string_member (files, "certificatePath"),
+                                    json_object_get_string_member (files, "keyPath"),
+                                    thing, filter, &error);
+  g_assert_no_error (error);
+  jd_test_device_set_thing (device, thing);
+  return device;
+}
+
+static JsonObject *
+execution_of (JsonNode *reply)
+{
+  return json_object_get_object_member (json_node_get_object (reply), "execution");
+}
+
+/* A job for three things; each device starts it, then updates it over and
+ * over (statusDetails n = 1, 2, …, each accepted before the next) until the
+ * daemon is SIGKILLed with one update of each device on the wire. After a
+ * restart every execution holds either its last accepted update or the one
+ * in flight, with the version that many updates after its start: no update
+ * half-written, none lost that was acknowledged. */
+static void
+test_daemon_killed_during_updates (void)
+{
+  const char *things[N_DEVICES] = { THING, THING2, THING3 };
+  const char *targets[] = { THING_ARN, "arn:aws:iot:us-east-1:123456789012:thing/" THING2,
+                            "arn:aws:iot:us-east-1:123456789012:thing/" THING3, NULL };
+  Daemon d = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdControlPlane) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JdJob) job = NULL;
+  JdTestDevice *devices[N_DEVICES];
+  gint64 start_version[N_DEVICES];
+  guint accepted[N_DEVICES] = { 0 };
+  guint rounds = (guint) g_test_rand_int_range (5, 40);
+
+  d.dir = g_dir_make_tmp ("jobdeck-faults-XXXXXX", &error);
+  g_assert_no_error (error);
+  daemon_start (&d);
+  client = control_plane_for (d.info);
+  jd_control_plane_create_job_async (client, "multi", targets, "{\"op\":\"multi\"}", NULL,
+                                     JD_TARGET_SELECTION_SNAPSHOT, 0, NULL, store_result_cb, &result);
+  job = jd_control_plane_create_job_finish (client, wait_result (&result), &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < N_DEVICES; i++)
+    {
+      g_autoptr(JsonNode) reply = NULL;
+
+      devices[i] = daemon_device (&d, things[i]);
+      device_request (devices[i], "start-next", "{\"clientToken\":\"s\"}", TRUE, &reply);
+      start_version[i] = json_object_get_int_member (execution_of (reply), "versionNumber");
+    }
+
+  g_test_message ("SIGKILL after %u rounds of updates", rounds);
+  for (guint n = 1; n <= rounds; n++)
+    for (guint i = 0; i < N_DEVICES; i++)
+      {
+        g_autoptr(JsonNode) reply = NULL;
+        g_autofree char *payload = g_strdup_printf ("{\"status\":\"IN_PROGRESS\",\"statusDetails\":{\"n\":\"%u\"}}", n);
+
+        device_request (devices[i], "multi/update", payload, TRUE, &reply);
+        accepted[i] = n;
+      }
+  /* One more update from each, on the wire as the daemon dies. */
+  for (guint i = 0; i < N_DEVICES; i++)
+    {
+      g_autofree char *payload = g_strdup_printf ("{\"status\":\"IN_PROGRESS\",\"statusDetails\":{\"n\":\"%u\"}}",
+                                                  rounds + 1);
+
+      g_assert_true (jd_test_device_request (devices[i], "multi/update", payload));
+    }
+  g_subprocess_send_signal (d.daemon, SIGKILL);
+  g_subprocess_wait (d.daemon, NULL, NULL);
+  g_clear_object (&d.daemon);
+  for (guint i = 0; i < N_DEVICES; i++)
+    jd_test_device_free (devices[i]);
+
+  daemon_start (&d);
+  for (guint i = 0; i < N_DEVICES; i++)
+    {
+      g_autoptr(JdTestDevice) device = daemon_device (&d, things[i]);
+      g_autoptr(JsonNode) reply = NULL;
+      JsonObject *execution;
+      guint n;
+
+      device_request (device, "multi/get", "{\"clientToken\":\"g\"}", TRUE, &reply);
+      execution = execution_of (reply);
+      g_assert_cmpstr (json_object_get_string_member (execution, "status"), ==, "IN_PROGRESS");
+      n = (guint) g_ascii_strtoull (json_object_get_string_member (json_object_get_object_member (execution,
+                                                                                                  "statusDetails"),
+                                                                   "n"), NULL, 10);
+      g_test_message ("%s: n = %u after the restart (last accepted %u)", things[i], n, accepted[i]);
+      g_assert_true (n == accepted[i] || n == accepted[i] + 1);
+      g_assert_cmpint (json_object_get_int_member (execution, "versionNumber"), ==, start_version[i] + n);
+    }
+
+  daemon_stop (&d, SIGTERM);
   g_clear_pointer (&d.info, json_node_unref);
   remove_tree (d.dir);
   g_free (d.dir);
@@ -948,6 +1077,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/faults/daemon-killed-during-create-jobs", test_daemon_killed_during_create_jobs);
+  g_test_add_func ("/faults/daemon-killed-during-updates", test_daemon_killed_during_updates);
   g_test_add_func ("/faults/storage-full-and-read-only", test_storage_faults);
   g_test_add_func ("/faults/clock-skew", test_clock_skew);
   g_test_add_func ("/faults/broker-killed-during-burst", test_broker_killed_during_burst);

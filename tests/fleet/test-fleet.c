@@ -290,7 +290,7 @@ test_offline_and_back (Fixture       *f,
   agent = jd_fleet_get_device (f->fleet, 0);
 
   create_job (f, "flaky", DOC_TWO_STEPS, 1, 0);
-  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  deadline = g_get_monotonic_time () + (gint64) 15 * jd_test_slowdown () * G_USEC_PER_SEC;
   while (!all_terminal (f, "flaky", 1) && g_get_monotonic_time () < deadline)
     {
       if (jd_device_agent_get_state (agent) == JD_DEVICE_AGENT_OFFLINE)

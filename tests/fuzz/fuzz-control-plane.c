@@ -73,7 +73,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   const char *space, *question;
   g_autoptr(JdStore) store = NULL;
   g_auto(JdCpResponse) response = { 0 };
-  JdCpContext context;
+  JdCpContext context = { 0 };
   JdCpRequest request = { 0 };
 
   jd_fuzz_init_logging ();

@@ -5,7 +5,7 @@
 set -eu
 fuzzer=$(realpath "$1")
 corpus=$(realpath "$2")
-seconds=${3:-10}
+seconds=${JOBDECK_FUZZ_SECONDS:-${3:-10}}
 dict=
 if [ -n "${4:-}" ]; then dict="-dict=$(realpath "$4")"; fi
 # Crashing inputs land here (crash-<sha1>, leak-…, timeout-…).
@@ -16,5 +16,5 @@ mkdir "$work/corpus"
 cp "$corpus"/* "$work/corpus/"
 rm -f "$work/corpus/README.md"
 cd "$work"
-"$fuzzer" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+"$fuzzer" -error_exitcode=1 -timeout_exitcode=1 -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
   -artifact_prefix="$artifacts/$(basename "$fuzzer")-" -print_final_stats=1 $dict "$work/corpus"
