@@ -7,7 +7,9 @@
  *     "controlPlane": { "endpoint", "region", "accountId",
  *                       "accessKeyId", "secretAccessKey" },
  *     "region", "accountId",
- *     "codesign": { "certificatePath", "keyPath" } }   (optional)
+ *     "codesign": { "certificatePath", "keyPath" },     (optional)
+ *     "jobsData": { "endpoint" } }                      (optional: the HTTPS
+ *                                                        jobs data plane)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -102,6 +104,7 @@ jd_sandbox_info_free (JdSandboxInfo *info)
   g_hash_table_unref (info->things);
   g_free (info->codesign_certificate_path);
   g_free (info->codesign_key_path);
+  g_free (info->jobs_data_endpoint);
   g_free (info);
 }
 
@@ -126,6 +129,7 @@ jd_sandbox_info_copy (const JdSandboxInfo *info)
   copy->secret_access_key = g_strdup (info->secret_access_key);
   copy->codesign_certificate_path = g_strdup (info->codesign_certificate_path);
   copy->codesign_key_path = g_strdup (info->codesign_key_path);
+  copy->jobs_data_endpoint = g_strdup (info->jobs_data_endpoint);
   g_hash_table_iter_init (&iter, info->things);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -250,6 +254,14 @@ jd_sandbox_info_to_json (const JdSandboxInfo *info)
       json_builder_add_string_value (builder, info->codesign_key_path);
       json_builder_end_object (builder);
     }
+  if (info->jobs_data_endpoint != NULL)
+    {
+      json_builder_set_member_name (builder, "jobsData");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "endpoint");
+      json_builder_add_string_value (builder, info->jobs_data_endpoint);
+      json_builder_end_object (builder);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -361,5 +373,6 @@ jd_sandbox_info_load (const char  *dir,
       info->codesign_certificate_path = g_strdup (get_string (codesign, "certificatePath"));
       info->codesign_key_path = g_strdup (get_string (codesign, "keyPath"));
     }
+  info->jobs_data_endpoint = g_strdup (get_string (get_object (root, "jobsData"), "endpoint"));
   return g_steal_pointer (&info);
 }

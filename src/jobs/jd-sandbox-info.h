@@ -38,6 +38,7 @@ typedef struct {
   GHashTable *things;                   /* name → JdSandboxInfoThing */
   char       *codesign_certificate_path; /* nullable: the code-signing identity */
   char       *codesign_key_path;
+  char       *jobs_data_endpoint;       /* nullable: "https://127.0.0.1:PORT", the iot:Jobs endpoint */
 } JdSandboxInfo;
 
 typedef struct {

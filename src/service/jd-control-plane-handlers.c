@@ -1154,7 +1154,11 @@ op_describe_endpoint (Request *r)
                     "iot:CredentialProvider and iot:Jobs", type);
 
   json_builder_begin_object (builder);
-  jd_service_json_add_string (builder, "endpointAddress", r->self->endpoint_address);
+  /* iot:Jobs is the HTTPS jobs data plane's own listener (AWS: its own
+   * `…jobs.iot.REGION.amazonaws.com` host); every other type the broker's. */
+  jd_service_json_add_string (builder, "endpointAddress",
+                              type != NULL && strcmp (type, "iot:Jobs") == 0 && r->self->jobs_endpoint_address != NULL
+                              ? r->self->jobs_endpoint_address : r->self->endpoint_address);
   json_builder_end_object (builder);
   reply_builder (r, builder);
   return TRUE;

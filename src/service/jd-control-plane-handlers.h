@@ -25,6 +25,7 @@ typedef struct {
   const char *account_id;
   const char *endpoint_address;   /* what DescribeEndpoint answers */
   JdFileStore *file_store;        /* nullable: presigned URLs in documents */
+  const char *jobs_endpoint_address;  /* iot:Jobs ("HOST:PORT"); NULL: endpoint_address */
 } JdCpContext;
 
 typedef struct {

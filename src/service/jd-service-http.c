@@ -14,6 +14,7 @@
 #include "jd-control-plane-handlers.h"
 #include "jd-service-http.h"
 #include "jd-service-http-listener.h"
+#include "jd-service-soup.h"
 #include "jd-sigv4.h"
 
 struct _JdServiceHttp
@@ -30,6 +31,7 @@ struct _JdServiceHttp
   JdServiceHttpListener *listener;
   JdServiceHttpLimits limits;
   JdFileStore *file_store;         /* nullable */
+  char       *jobs_endpoint_address;  /* nullable */
 };
 
 G_DEFINE_FINAL_TYPE (JdServiceHttp, jd_service_http, G_TYPE_OBJECT)
@@ -63,6 +65,7 @@ typedef struct {
   char              *region;
   char              *account_id;
   char              *endpoint_address;
+  char              *jobs_endpoint_address;
   JdFileStore       *file_store;
 } CpCall;
 
@@ -82,6 +85,7 @@ cp_call_free (gpointer data)
   g_free (call->region);
   g_free (call->account_id);
   g_free (call->endpoint_address);
+  g_free (call->jobs_endpoint_address);
   g_clear_object (&call->file_store);
   g_free (call);
 }
@@ -105,14 +109,7 @@ send_response (SoupServerMessage  *msg,
                const char         *request_id,
                const JdCpResponse *response)
 {
-  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
-
-  soup_message_headers_replace (response_headers, "x-amzn-RequestId", request_id);
-  if (response->error_type != NULL)
-    soup_message_headers_replace (response_headers, "x-amzn-ErrorType", response->error_type);
-  soup_server_message_set_status (msg, response->status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
-                                    response->body, strlen (response->body));
+  jd_service_soup_respond (msg, response->status, request_id, response->error_type, response->body);
 }
 
 /* On the store's worker. */
@@ -125,7 +122,8 @@ cp_handle_call (JdStore   *store,
   JdCpResponse *response = g_new0 (JdCpResponse, 1);
   gsize body_len = 0;
   const guint8 *body = g_bytes_get_data (call->body, &body_len);
-  JdCpContext context = { store, call->region, call->account_id, call->endpoint_address, call->file_store };
+  JdCpContext context = { store, call->region, call->account_id, call->endpoint_address, call->file_store,
+                          call->jobs_endpoint_address };
   JdCpRequest request = { call->method, call->path, call->query, body, body_len };
 
   jd_control_plane_handlers_handle (&context, &request, response);
@@ -177,17 +175,13 @@ server_callback (SoupServer        *server,
   JdServiceHttp *self = user_data;
   g_auto(JdCpResponse) response = { 0 };
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) headers = g_array_new (FALSE, FALSE, sizeof (JdSigv4Header));
-  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autoptr(GArray) headers = NULL;
+  g_autoptr(GBytes) body = NULL;
   g_autofree char *request_id = g_uuid_string_random ();
   GUri *uri = soup_server_message_get_uri (msg);
   const char *method = soup_server_message_get_method (msg);
-  SoupMessageHeadersIter iter;
-  const char *name, *value;
   JdSigv4Credentials credentials = { self->access_key_id, self->secret_access_key, NULL, self->region };
   JdSigv4Request signed_request;
-  gsize body_len = 0;
-  const guint8 *body_data = g_bytes_get_data (body, &body_len);
 
   /* Files: a presigned GET/HEAD carries its authentication in the query. */
   if (self->file_store != NULL && jd_file_store_is_presigned_request (method, g_uri_get_path (uri)))
@@ -196,21 +190,7 @@ server_callback (SoupServer        *server,
       return;
     }
 
-  soup_message_headers_iter_init (&iter, soup_server_message_get_request_headers (msg));
-  while (soup_message_headers_iter_next (&iter, &name, &value))
-    {
-      JdSigv4Header h = { name, value };
-
-      g_array_append_val (headers, h);
-    }
-
-  signed_request.method = method;
-  signed_request.path = g_uri_get_path (uri);
-  signed_request.query = g_uri_get_query (uri);
-  signed_request.headers = (const JdSigv4Header *) (gpointer) headers->data;
-  signed_request.n_headers = headers->len;
-  signed_request.body = body_data;
-  signed_request.body_len = body_len;
+  jd_service_soup_sigv4_request (msg, &headers, &body, &signed_request);
 
   if (!jd_sigv4_verify (&signed_request, &credentials, signing_services, NULL, NULL, &error))
     {
@@ -237,6 +217,7 @@ server_callback (SoupServer        *server,
       call->region = g_strdup (self->region);
       call->account_id = g_strdup (self->account_id);
       call->endpoint_address = g_strdup (self->endpoint_address);
+      call->jobs_endpoint_address = g_strdup (self->jobs_endpoint_address);
       call->file_store = self->file_store != NULL ? g_object_ref (self->file_store) : NULL;
       g_signal_connect (msg, "disconnected", G_CALLBACK (message_gone_cb), call);
       g_signal_connect (msg, "finished", G_CALLBACK (message_gone_cb), call);
@@ -276,6 +257,7 @@ jd_service_http_finalize (GObject *object)
     memset (self->secret_access_key, 0, strlen (self->secret_access_key));
   g_free (self->secret_access_key);
   g_free (self->endpoint_address);
+  g_free (self->jobs_endpoint_address);
 
   G_OBJECT_CLASS (jd_service_http_parent_class)->finalize (object);
 }
@@ -475,4 +457,14 @@ jd_service_http_set_file_store (JdServiceHttp *self,
   g_return_if_fail (JD_IS_SERVICE_HTTP (self));
 
   g_set_object (&self->file_store, file_store);
+}
+
+void
+jd_service_http_set_jobs_endpoint_address (JdServiceHttp *self,
+                                           const char    *address)
+{
+  g_return_if_fail (JD_IS_SERVICE_HTTP (self));
+
+  g_free (self->jobs_endpoint_address);
+  self->jobs_endpoint_address = g_strdup (address);
 }

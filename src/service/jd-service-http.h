@@ -50,6 +50,10 @@ gboolean       jd_service_http_listen               (JdServiceHttp   *self,
                                                      GTlsCertificate *certificate,
                                                      guint16          port,
                                                      GError         **error);
+/* What DescribeEndpoint answers for endpointType=iot:Jobs ("HOST:PORT" of
+ * the HTTPS jobs data plane); NULL: the same as iot:Data. */
+void           jd_service_http_set_jobs_endpoint_address (JdServiceHttp *self,
+                                                          const char    *address);
 /* Replaces the limits (before jd_service_http_listen(); tests shorten them). */
 void           jd_service_http_set_limits           (JdServiceHttp             *self,
                                                      const JdServiceHttpLimits *limits);

@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include "jd-service-http.h"
+#include "jd-service-http-listener.h"
 #include "jd-service-jobs-data.h"
 #include "jd-service-jobs-data-server.h"
 #include "jd-service-soup.h"
@@ -22,12 +24,89 @@ struct _JdServiceJobsDataServer
   char       *access_key_id;
   char       *secret_access_key;
   SoupServer *server;
-  guint16     port;
+  JdServiceHttpListener *listener;  /* accepts, TLS, deadlines (as the control plane) */
 };
 
 G_DEFINE_FINAL_TYPE (JdServiceJobsDataServer, jd_service_jobs_data_server, G_TYPE_OBJECT)
 
 static const char *const signing_services[] = { JD_JOBS_DATA_SIGNING_NAME, NULL };
+
+typedef struct {
+  SoupServerMessage *msg;
+  gboolean           gone;
+  char              *request_id;
+  char              *method;
+  char              *path;
+  char              *query;
+  GBytes            *body;
+} Call;
+
+static void
+call_free (Call *call)
+{
+  g_signal_handlers_disconnect_by_data (call->msg, call);
+  g_object_unref (call->msg);
+  g_free (call->request_id);
+  g_free (call->method);
+  g_free (call->path);
+  g_free (call->query);
+  g_bytes_unref (call->body);
+  g_free (call);
+}
+
+static void
+response_free (gpointer data)
+{
+  jd_jobs_data_response_clear (data);
+  g_free (data);
+}
+
+static void
+message_gone_cb (SoupServerMessage *msg,
+                 Call              *call)
+{
+  call->gone = TRUE;
+}
+
+/* On the store's worker. */
+static gpointer
+handle_call (JdStore   *store,
+             gpointer   data,
+             GError   **error)
+{
+  Call *call = data;
+  JdJobsDataResponse *response = g_new0 (JdJobsDataResponse, 1);
+  gsize len = 0;
+  const char *body = g_bytes_get_data (call->body, &len);
+
+  jd_jobs_data_handle (store, call->method, call->path, call->query, body, len, response);
+  return response;
+}
+
+static void
+handled_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Call *call = user_data;
+  g_autoptr(GError) error = NULL;
+  JdJobsDataResponse *response = jd_store_call_finish (JD_STORE (source), result, &error);
+
+  if (response == NULL)
+    {
+      response = g_new0 (JdJobsDataResponse, 1);
+      jd_jobs_data_response_set_error (response, 503, "ServiceUnavailableException", error->message);
+    }
+  g_debug ("%s %s → %u%s", call->method, call->path, response->status, call->gone ? " (client gone)" : "");
+  if (!call->gone)
+    {
+      jd_service_soup_respond (call->msg, response->status, call->request_id, response->error_type,
+                               response->body);
+      soup_server_message_unpause (call->msg);
+    }
+  response_free (response);
+  call_free (call);
+}
 
 static void
 server_callback (SoupServer        *server,
@@ -51,13 +130,26 @@ server_callback (SoupServer        *server,
     {
       jd_jobs_data_response_set_error (&response, 403, jd_sigv4_error_to_aws_type (error->code), error->message);
       g_debug ("%s %s refused: %s", request.method, request.path, error->message);
+      jd_service_soup_respond (msg, response.status, request_id, response.error_type, response.body);
+      return;
     }
-  else
-    jd_jobs_data_handle (self->store, request.method, request.path, request.query,
-                         (const char *) request.body, request.body_len, &response);
 
-  jd_service_soup_respond (msg, response.status, request_id, response.error_type, response.body);
-  g_debug ("%s %s → %u", request.method, request.path, response.status);
+  /* The operation runs on the store's worker, the message paused (issue
+   * 16.5), as on the control plane and the MQTT side. */
+  {
+    Call *call = g_new0 (Call, 1);
+
+    call->msg = g_object_ref (msg);
+    call->request_id = g_steal_pointer (&request_id);
+    call->method = g_strdup (request.method);
+    call->path = g_strdup (request.path);
+    call->query = g_strdup (request.query);
+    call->body = g_bytes_ref (body);
+    g_signal_connect (msg, "disconnected", G_CALLBACK (message_gone_cb), call);
+    g_signal_connect (msg, "finished", G_CALLBACK (message_gone_cb), call);
+    soup_server_message_pause (msg);
+    jd_store_call_async (self->store, handle_call, call, NULL, response_free, NULL, handled_cb, call);
+  }
 }
 
 static void
@@ -139,8 +231,25 @@ jd_service_jobs_data_server_listen (JdServiceJobsDataServer  *self,
   g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), FALSE);
   g_return_val_if_fail (self->server == NULL, FALSE);
 
-  self->server = jd_service_soup_listen (certificate, port, server_callback, self, &self->port, error);
-  return self->server != NULL;
+  {
+    g_autoptr(SoupServer) server = NULL;
+    g_autoptr(JdServiceHttpListener) listener = NULL;
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    JdServiceHttpLimits limits;
+
+    /* As the control plane: raw paths (what SigV4 signs), and our own
+     * listener with handshake and idle deadlines, a connection cap and
+     * Connection: close (jd-service-http-listener.c says why). */
+    server = soup_server_new ("server-header", "Jobdeck", "raw-paths", TRUE, NULL);
+    soup_server_add_handler (server, NULL, server_callback, self, NULL);
+    jd_service_http_limits_init (&limits);
+    listener = jd_service_http_listener_new (server, certificate, &limits);
+    if (!jd_service_http_listener_listen (listener, loopback, port, error))
+      return FALSE;
+    self->server = g_steal_pointer (&server);
+    self->listener = g_steal_pointer (&listener);
+  }
+  return TRUE;
 }
 
 guint16
@@ -148,7 +257,7 @@ jd_service_jobs_data_server_get_port (JdServiceJobsDataServer *self)
 {
   g_return_val_if_fail (JD_IS_SERVICE_JOBS_DATA_SERVER (self), 0);
 
-  return self->port;
+  return self->listener != NULL ? jd_service_http_listener_get_port (self->listener) : 0;
 }
 
 void
@@ -156,10 +265,10 @@ jd_service_jobs_data_server_disconnect (JdServiceJobsDataServer *self)
 {
   g_return_if_fail (JD_IS_SERVICE_JOBS_DATA_SERVER (self));
 
+  if (self->listener != NULL)
+    jd_service_http_listener_close (self->listener);
   if (self->server != NULL)
-    {
-      soup_server_disconnect (self->server);
-      g_clear_object (&self->server);
-    }
-  self->port = 0;
+    soup_server_disconnect (self->server);
+  g_clear_object (&self->listener);
+  g_clear_object (&self->server);
 }

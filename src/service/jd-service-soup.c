@@ -10,44 +10,6 @@
 
 #include "jd-service-soup.h"
 
-SoupServer *
-jd_service_soup_listen (GTlsCertificate    *certificate,
-                        guint16             port,
-                        SoupServerCallback  callback,
-                        gpointer            user_data,
-                        guint16            *out_port,
-                        GError            **error)
-{
-  g_autoptr(SoupServer) server = NULL;
-  g_autoptr(GInetAddress) loopback = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
-  GSList *uris;
-
-  g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), NULL);
-  g_return_val_if_fail (callback != NULL && out_port != NULL, NULL);
-
-  /* raw-paths: keep the path percent-encoded as on the wire, which is what
-   * SigV4 signs and what the handlers decode segment by segment. */
-  server = soup_server_new ("tls-certificate", certificate,
-                            "server-header", "Jobdeck",
-                            "raw-paths", TRUE,
-                            NULL);
-  soup_server_add_handler (server, NULL, callback, user_data, NULL);
-
-  loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  address = g_inet_socket_address_new (loopback, port);
-  if (!soup_server_listen (server, address, SOUP_SERVER_LISTEN_HTTPS, error))
-    return NULL;
-
-  *out_port = 0;
-  uris = soup_server_get_uris (server);
-  if (uris != NULL)
-    *out_port = (guint16) g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  return g_steal_pointer (&server);
-}
-
 void
 jd_service_soup_sigv4_request (SoupServerMessage  *msg,
                                GArray            **headers,

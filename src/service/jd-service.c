@@ -22,6 +22,7 @@ struct _JdService
   char           *https_cert_path;
   char           *https_key_path;
   guint16         https_port;
+  guint16         jobs_data_port;
   char           *access_key_id;
   char           *secret_access_key;
   char           *region;
@@ -32,6 +33,7 @@ struct _JdService
   JdServiceHttp  *http;
   GTlsCertificate *certificate;
   JdServiceMqtt  *mqtt;
+  JdServiceJobsDataServer *jobs_data;
   gulong          thing_created_id;
   gulong          thing_deleted_id;
 };
@@ -89,6 +91,7 @@ jd_service_dispose (GObject *object)
   g_clear_signal_handler (&self->thing_created_id, self->http);
   g_clear_signal_handler (&self->thing_deleted_id, self->http);
   g_clear_object (&self->mqtt);
+  g_clear_object (&self->jobs_data);
   g_clear_object (&self->http);
   g_clear_object (&self->certificate);
   g_clear_object (&self->store);
@@ -175,6 +178,7 @@ jd_service_new (const JdServiceConfig *config)
   self->https_cert_path = g_strdup (config->https_cert_path);
   self->https_key_path = g_strdup (config->https_key_path);
   self->https_port = config->https_port;
+  self->jobs_data_port = config->jobs_data_port;
   self->access_key_id = g_strdup (config->access_key_id);
   self->secret_access_key = g_strdup (config->secret_access_key);
   self->region = g_strdup (config->region);
@@ -231,6 +235,23 @@ jd_service_start_async (JdService           *self,
       g_task_return_error (task, error);
       return;
     }
+  /* The HTTPS jobs data plane: its own port, as AWS has its own host. */
+  if (self->jobs_data == NULL)
+    self->jobs_data = jd_service_jobs_data_server_new (self->store, self->region,
+                                                       self->access_key_id, self->secret_access_key);
+  if (!jd_service_jobs_data_server_listen (self->jobs_data, self->certificate, self->jobs_data_port, &error))
+    {
+      g_prefix_error (&error, "The jobs data plane could not listen: ");
+      jd_service_http_disconnect (self->http);
+      g_task_return_error (task, error);
+      return;
+    }
+  {
+    g_autofree char *jobs_address = g_strdup_printf ("%s:%u", self->mqtt_host != NULL ? self->mqtt_host : "127.0.0.1",
+                                                     jd_service_jobs_data_server_get_port (self->jobs_data));
+
+    jd_service_http_set_jobs_endpoint_address (self->http, jobs_address);
+  }
   if (self->file_store != NULL)
     {
       g_autofree char *base_url = g_strdup_printf ("https://127.0.0.1:%u",
@@ -267,6 +288,8 @@ jd_service_stop (JdService *self)
 
   if (self->mqtt != NULL)
     jd_service_mqtt_disconnect (self->mqtt);
+  if (self->jobs_data != NULL)
+    jd_service_jobs_data_server_disconnect (self->jobs_data);
   if (self->http != NULL)
     jd_service_http_disconnect (self->http);
 }
@@ -318,4 +341,13 @@ jd_service_get_https_port (JdService *self)
   if (self->http == NULL)
     return 0;
   return jd_service_http_get_port (self->http);
+}
+
+guint16
+jd_service_get_jobs_data_port (JdService *self)
+{
+  g_return_val_if_fail (JD_IS_SERVICE (self), 0);
+  if (self->jobs_data == NULL)
+    return 0;
+  return jd_service_jobs_data_server_get_port (self->jobs_data);
 }

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "jd-service-http.h"
+#include "jd-service-jobs-data-server.h"
 #include "jd-service-mqtt.h"
 #include "jd-store.h"
 
@@ -25,6 +26,7 @@ typedef struct {
   const char *https_cert_path;     /* the HTTPS server's certificate and key */
   const char *https_key_path;
   guint16     https_port;          /* 0 = any free loopback port */
+  guint16     jobs_data_port;      /* the HTTPS jobs data plane (iot-jobs-data); 0 = any */
   const char *access_key_id;       /* what SigV4 signatures must use */
   const char *secret_access_key;
   const char *region;
@@ -56,6 +58,9 @@ gboolean       jd_service_ensure_thing  (JdService            *self,
                                          GError              **error);
 
 JdStore       *jd_service_get_store     (JdService            *self);
+/* The HTTPS jobs data plane's port (AWS's separate iot:Jobs endpoint), or 0
+ * before start. */
+guint16        jd_service_get_jobs_data_port (JdService       *self);
 JdServiceMqtt *jd_service_get_mqtt      (JdService            *self);
 JdServiceHttp *jd_service_get_http      (JdService            *self);
 guint16        jd_service_get_https_port (JdService           *self);
