@@ -45,6 +45,8 @@ struct _JdDeviceAgent
   GString            *out;
   GString            *err;
   char               *next_job_id;       /* what notify-next said last */
+  guint               next_serial;       /* counts notify-next messages */
+  guint               asked_at_serial;   /* next_serial when start-next was sent */
   guint               timer_id;
   guint               retry_id;
 
@@ -426,7 +428,11 @@ start_next_cb (GObject      *source,
 
   if (execution == NULL)
     {
-      g_clear_pointer (&self->next_job_id, g_free);
+      /* Nothing was pending when the service answered. A notify-next that
+       * arrived after we asked may name a job created since (the answer
+       * and the notification can cross): keep it, and ask again. */
+      if (self->next_serial == self->asked_at_serial)
+        g_clear_pointer (&self->next_job_id, g_free);
       become_idle (self);
       return;
     }
@@ -439,6 +445,7 @@ request_next (JdDeviceAgent *self)
 {
   drop_job (self);
   set_state (self, JD_DEVICE_AGENT_STARTING);
+  self->asked_at_serial = self->next_serial;
   self->job_cancellable = g_cancellable_new ();
   jd_jobs_client_start_next_async (self->client, NULL, JD_JOBS_STEP_TIMEOUT_UNSET,
                                    self->job_cancellable, start_next_cb, g_object_ref (self));
@@ -455,6 +462,7 @@ next_changed_cb (JdJobsClient  *client,
 
   g_free (self->next_job_id);
   self->next_job_id = g_strdup (job_id);
+  self->next_serial++;
 
   switch (self->state)
     {
