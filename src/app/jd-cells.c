@@ -230,6 +230,27 @@ jd_clock_set_offset_for_tests (JdClock   *self,
   jd_clock_tick (self);
 }
 
+/* ---- tooltips ---- */
+
+/**
+ * jd_cells_set_tooltip:
+ * @text: (nullable): the tooltip
+ *
+ * Sets @widget's tooltip only when it changes: every
+ * gtk_widget_set_tooltip_text() makes GTK query the tooltip under the
+ * pointer again, which hides and shows (and draws) a tooltip window — at
+ * each clock tick, on an idle screen.
+ */
+void
+jd_cells_set_tooltip (GtkWidget  *widget,
+                      const char *text)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
 /* ---- JdTimeLabel ---- */
 
 struct _JdTimeLabel
@@ -310,7 +331,7 @@ jd_time_label_refresh (JdTimeLabel *self)
 
   exact = self->when ? jd_format_exact_time (self->when) : NULL;
   gtk_label_set_label (self->label, text ? text : "—");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), exact);
+  jd_cells_set_tooltip (GTK_WIDGET (self), exact);
 }
 
 static void

@@ -55,6 +55,8 @@ void        jd_time_label_set_time   (JdTimeLabel       *self,
 GDateTime  *jd_time_label_get_time   (JdTimeLabel       *self);
 const char *jd_time_label_get_text   (JdTimeLabel       *self);
 
+void        jd_cells_set_tooltip      (GtkWidget         *widget,
+                                       const char        *text);
 char       *jd_cells_format_countdown (GDateTime        *deadline,
                                        GDateTime        *now);
 

@@ -17,6 +17,7 @@
 #include <gtksourceview/gtksource.h>
 
 #include "jd-aws-error.h"
+#include "jd-cells.h"
 #include "jd-format.h"
 #include "jd-job-cells.h"
 #include "jd-job-details.h"
@@ -145,7 +146,7 @@ set_time_row (AdwActionRow *row,
   g_autofree char *exact = jd_format_exact_time (when);
 
   adw_action_row_set_subtitle (row, relative);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (row), when ? exact : NULL);
+  jd_cells_set_tooltip (GTK_WIDGET (row), when ? exact : NULL);
 }
 
 static void

@@ -19,7 +19,6 @@ struct _JdJobsView
   GtkSingleSelection  *selection;
   GHashTable          *bound_time_cells;   /* GtkListItem → column, for the clock */
   guint                clock_id;
-  guint                ticks;
   GCancellable        *actions_cancellable;
   guint                n_actions;          /* cancel/delete requests in flight */
   gboolean             disposed;
@@ -35,6 +34,7 @@ struct _JdJobsView
   GtkLabel            *count_label;
   GtkLabel            *sync_label;
   GtkSpinner          *spinner;
+  GtkSpinner          *loading_spinner;
   GtkStack            *list_stack;
   GtkColumnView       *column_view;
   AdwStatusPage       *error_page;

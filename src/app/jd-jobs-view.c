@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "jd-aws-error.h"
+#include "jd-cells.h"
 #include "jd-format.h"
 #include "jd-job-cells.h"
 #include "jd-jobs-view-private.h"
@@ -33,8 +34,6 @@ typedef enum {
   COLUMN_UPDATED,
 } Column;
 
-/* Relative times in the table and details move every this many ticks. */
-#define TIME_TICKS 30
 
 G_DEFINE_FINAL_TYPE (JdJobsView, jd_jobs_view, GTK_TYPE_WIDGET)
 
@@ -84,10 +83,18 @@ _jd_jobs_view_selected_job (JdJobsView *self)
 void
 _jd_jobs_view_update_loading (JdJobsView *self)
 {
-  gboolean loading = jd_jobs_view_get_loading (self);
+  /* The list's background polls show no spinner: one that comes and goes
+   * every few seconds says nothing and redraws the window each time. The
+   * first load, a refresh asked for and the view's own actions show it. */
+  gboolean shown = self->n_actions > 0 ||
+                   (self->details != NULL && jd_job_details_get_loading (self->details)) ||
+                   (jd_job_list_get_loading (self->jobs) && (self->refresh_asked || !self->loaded_once));
 
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading);
-  gtk_spinner_set_spinning (self->spinner, loading);
+  /* A spinning spinner animates even on a page that is not shown: each
+   * one spins only while it is meant to, so that idle means idle. */
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), shown);
+  gtk_spinner_set_spinning (self->spinner, shown);
+  gtk_spinner_set_spinning (self->loading_spinner, shown);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
@@ -101,7 +108,7 @@ set_time_label (GtkWidget *label,
   g_autofree char *exact = jd_format_exact_time (when);
 
   gtk_label_set_label (GTK_LABEL (label), relative);
-  gtk_widget_set_tooltip_text (label, when ? exact : NULL);
+  jd_cells_set_tooltip (label, when ? exact : NULL);
 }
 
 static void
@@ -261,19 +268,12 @@ update_sync_label (JdJobsView *self)
     }
 
   {
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-    GTimeSpan ago = MAX (g_date_time_difference (now, when), 0);
+    /* Minutes, not seconds: a label that changes every second repaints
+     * the window every second, and idle must mean idle. */
+    g_autofree char *relative = jd_format_relative_time (when, NULL);
 
-    if (ago < 60 * G_TIME_SPAN_SECOND)
-      /* Translators: how long ago the job list was fetched, in seconds */
-      updated = g_strdup_printf (_("Updated %u s ago"), (guint) (ago / G_TIME_SPAN_SECOND));
-    else
-      {
-        g_autofree char *relative = jd_format_relative_time (when, now);
-
-        /* Translators: when the job list was fetched, e.g. "Updated 5 min ago" */
-        updated = g_strdup_printf (_("Updated %s"), relative);
-      }
+    /* Translators: when the job list was fetched, e.g. "Updated 5 min ago" */
+    updated = g_strdup_printf (_("Updated %s"), relative);
   }
 
   if (interval > 0)
@@ -284,30 +284,26 @@ update_sync_label (JdJobsView *self)
     text = g_steal_pointer (&updated);
 
   gtk_label_set_label (self->sync_label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label),
-                               interval > 0
-                               ? _("The list refreshes by itself, less often while nothing changes")
-                               : NULL);
+  jd_cells_set_tooltip (GTK_WIDGET (self->sync_label),
+                        interval > 0
+                        ? _("The list refreshes by itself, less often while nothing changes")
+                        : NULL);
 }
 
-static gboolean
+/* The app's one clock (jd-cells.c), at minute resolution: "just now",
+ * "5 min ago". */
+static void
 clock_tick_cb (gpointer user_data)
 {
   JdJobsView *self = user_data;
+  GHashTableIter iter;
+  gpointer item, column;
 
   update_sync_label (self);
-  if (++self->ticks % TIME_TICKS == 0)
-    {
-      GHashTableIter iter;
-      gpointer item, column;
-
-      g_hash_table_iter_init (&iter, self->bound_time_cells);
-      while (g_hash_table_iter_next (&iter, &item, &column))
-        refresh_cell (item, GPOINTER_TO_INT (column));
-      jd_job_details_tick (self->details);
-    }
-
-  return G_SOURCE_CONTINUE;
+  g_hash_table_iter_init (&iter, self->bound_time_cells);
+  while (g_hash_table_iter_next (&iter, &item, &column))
+    refresh_cell (item, GPOINTER_TO_INT (column));
+  jd_job_details_tick (self->details);
 }
 
 static void
@@ -474,7 +470,7 @@ jd_jobs_view_map (GtkWidget *widget)
         jd_job_list_refresh (self->jobs);
     }
   if (self->clock_id == 0)
-    self->clock_id = g_timeout_add_seconds (1, clock_tick_cb, self);
+    self->clock_id = jd_clock_watch (jd_clock_get_default (), JD_CLOCK_MINUTES, clock_tick_cb, self);
   update_sync_label (self);
 }
 
@@ -484,7 +480,9 @@ jd_jobs_view_unmap (GtkWidget *widget)
   JdJobsView *self = JD_JOBS_VIEW (widget);
 
   jd_job_list_set_following (self->jobs, FALSE);
-  g_clear_handle_id (&self->clock_id, g_source_remove);
+  if (self->clock_id != 0)
+    jd_clock_unwatch (jd_clock_get_default (), self->clock_id);
+  self->clock_id = 0;
 
   GTK_WIDGET_CLASS (jd_jobs_view_parent_class)->unmap (widget);
 }
@@ -547,7 +545,9 @@ jd_jobs_view_dispose (GObject *object)
   if (self->actions_cancellable != NULL)
     g_cancellable_cancel (self->actions_cancellable);
   g_clear_object (&self->actions_cancellable);
-  g_clear_handle_id (&self->clock_id, g_source_remove);
+  if (self->clock_id != 0)
+    jd_clock_unwatch (jd_clock_get_default (), self->clock_id);
+  self->clock_id = 0;
 
   if (self->selection != NULL)
     {
@@ -642,6 +642,7 @@ jd_jobs_view_class_init (JdJobsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JdJobsView, count_label);
   gtk_widget_class_bind_template_child (widget_class, JdJobsView, sync_label);
   gtk_widget_class_bind_template_child (widget_class, JdJobsView, spinner);
+  gtk_widget_class_bind_template_child (widget_class, JdJobsView, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, JdJobsView, list_stack);
   gtk_widget_class_bind_template_child (widget_class, JdJobsView, column_view);
   gtk_widget_class_bind_template_child (widget_class, JdJobsView, error_page);

@@ -127,7 +127,7 @@ find_named (GtkWidget  *widget,
   return NULL;
 }
 
-/* The header's "Updated 5 s ago · every 10 s" ends with @seconds. */
+/* The header's "Updated just now · every 10 s" ends with @seconds. */
 static gboolean
 sync_says_every (gpointer seconds)
 {

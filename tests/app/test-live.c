@@ -508,6 +508,13 @@ test_details_scroll (void)
   jd_test_ui_spin (200);
 }
 
+/* A dialog's focus is set once it is shown, which takes longer under load. */
+static gboolean
+has_focus (gpointer dialog)
+{
+  return gtk_window_get_focus (dialog) != NULL;
+}
+
 /* The Update dialog opens on its first field, the status. */
 static void
 test_dialog_focus (void)
@@ -519,7 +526,7 @@ test_dialog_focus (void)
   gtk_widget_activate_action (GTK_WIDGET (device_view ()), "exec.update", NULL);
   g_assert_true (jd_test_ui_wait_for (dialog_shown, GSIZE_TO_POINTER (JD_TYPE_UPDATE_DIALOG), 5000));
   dialog = find_toplevel (JD_TYPE_UPDATE_DIALOG);
-  jd_test_ui_spin (100);
+  g_assert_true (jd_test_ui_wait_for (has_focus, dialog, 5000));
   focus = gtk_window_get_focus (dialog);
   status_row = find_widget (GTK_WIDGET (dialog), is_type, GSIZE_TO_POINTER (ADW_TYPE_COMBO_ROW));
   g_assert_nonnull (focus);
@@ -550,7 +557,7 @@ test_fail_reason (void)
   gtk_widget_activate_action (GTK_WIDGET (device_view ()), "exec.fail", NULL);
   g_assert_true (jd_test_ui_wait_for (dialog_shown, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5000));
   dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
-  jd_test_ui_spin (100);
+  g_assert_true (jd_test_ui_wait_for (has_focus, dialog, 5000));
   entry = find_widget (GTK_WIDGET (dialog), is_type, GSIZE_TO_POINTER (GTK_TYPE_ENTRY));
   g_assert_nonnull (entry);
   /* It opens on the reason. */
@@ -566,11 +573,11 @@ test_fail_reason (void)
   /* Its history: queued, started, failed with the reason added; the reason
    * stands out. */
   g_assert_true (jd_device_view_show_recent (device_view (), "Job3"));
-  jd_test_ui_spin (100);
+  /* The history follows the failed update's notifications: wait for it. */
+  g_assert_true (jd_test_ui_wait_for (shows, (gpointer) "disk full", 5000));
   g_assert_true (shows ((gpointer) "History"));
   g_assert_true (shows ((gpointer) "Queued · version 1"));
   g_assert_true (shows ((gpointer) "In Progress · version 2"));
-  g_assert_true (shows ((gpointer) "disk full"));
   {
     GtkWidget *details = find_widget (GTK_WIDGET (device_view ()), is_type,
                                       GSIZE_TO_POINTER (JD_TYPE_EXECUTION_DETAILS));
