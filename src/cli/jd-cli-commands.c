@@ -100,19 +100,21 @@ static const JdCliCommand commands[] = {
     1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, force_options, cmd_delete_job },
   { "get-pending-job-executions", "GetPendingJobExecutions", "",
     "List the thing's in-progress and queued job executions",
-    0, 0, FALSE, JD_CLI_NEEDS_DEVICE, no_options, cmd_get_pending },
+    0, 0, FALSE, JD_CLI_NEEDS_DEVICE, no_options, cmd_get_pending, jd_cli_https_get_pending },
   { "start-next-pending-job-execution", "StartNextPendingJobExecution",
     "[--step-timeout N] [--detail key=value]...",
     "Start the next pending job execution (QUEUED becomes IN_PROGRESS)",
-    0, 0, FALSE, JD_CLI_NEEDS_DEVICE, start_next_options, cmd_start_next },
+    0, 0, FALSE, JD_CLI_NEEDS_DEVICE, start_next_options, cmd_start_next, jd_cli_https_start_next },
   { "describe-job-execution", "DescribeJobExecution",
     "<jobId|$next> [--execution-number N] [--no-document]",
     "Show one of the thing's job executions, or the next pending one",
-    1, 1, FALSE, JD_CLI_NEEDS_DEVICE, describe_execution_options, cmd_describe_execution },
+    1, 1, FALSE, JD_CLI_NEEDS_DEVICE, describe_execution_options, cmd_describe_execution,
+    jd_cli_https_describe_execution },
   { "update-job-execution", "UpdateJobExecution",
     "<jobId> <IN_PROGRESS|SUCCEEDED|FAILED|REJECTED> [--expected-version N] [--detail key=value]... [--step-timeout N]",
     "Report the status of a job execution",
-    2, 2, FALSE, JD_CLI_NEEDS_DEVICE, update_execution_options, cmd_update_execution },
+    2, 2, FALSE, JD_CLI_NEEDS_DEVICE, update_execution_options, cmd_update_execution,
+    jd_cli_https_update_execution },
   { "cancel-job", "CancelJob", "<jobId> [--force] [--reason-code C] [--comment TEXT]",
     "Cancel a job (--force also cancels in-progress executions)",
     1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, cancel_job_options, cmd_cancel_job },
@@ -487,10 +489,10 @@ object_node (JsonObject *object)
 
 /* ---- printing outcomes ---- */
 
-static int
-report_control_plane_error (JdCli        *self,
-                            const char   *name,
-                            const GError *error)
+int
+jd_cli_report_control_plane_error (JdCli        *self,
+                                   const char   *name,
+                                   const GError *error)
 {
   if (error->domain == JD_CONTROL_PLANE_ERROR && jd_control_plane_error_get_aws_type (error) != NULL)
     {
@@ -670,7 +672,7 @@ create_job_cb (GObject      *source,
       status = JD_CLI_EXIT_OK;
     }
   else
-    status = report_control_plane_error (call->self, call->invocation->command->aws_name, error);
+    status = jd_cli_report_control_plane_error (call->self, call->invocation->command->aws_name, error);
   call_finish (call, status);
 }
 
@@ -713,7 +715,7 @@ delete_job_cb (GObject      *source,
       status = JD_CLI_EXIT_OK;
     }
   else
-    status = report_control_plane_error (call->self, call->invocation->command->aws_name, error);
+    status = jd_cli_report_control_plane_error (call->self, call->invocation->command->aws_name, error);
   call_finish (call, status);
 }
 
@@ -734,7 +736,7 @@ cancel_job_cb (GObject      *source,
       status = JD_CLI_EXIT_OK;
     }
   else
-    status = report_control_plane_error (call->self, call->invocation->command->aws_name, error);
+    status = jd_cli_report_control_plane_error (call->self, call->invocation->command->aws_name, error);
   call_finish (call, status);
 }
 
@@ -782,7 +784,7 @@ describe_job_cb (GObject      *source,
       status = JD_CLI_EXIT_OK;
     }
   else
-    status = report_control_plane_error (call->self, call->invocation->command->aws_name, error);
+    status = jd_cli_report_control_plane_error (call->self, call->invocation->command->aws_name, error);
   call_finish (call, status);
 }
 
@@ -832,7 +834,7 @@ list_jobs_cb (GObject      *source,
       status = JD_CLI_EXIT_OK;
     }
   else
-    status = report_control_plane_error (call->self, call->invocation->command->aws_name, error);
+    status = jd_cli_report_control_plane_error (call->self, call->invocation->command->aws_name, error);
   call_finish (call, status);
 }
 
@@ -886,7 +888,7 @@ list_executions_cb (GObject      *source,
       status = JD_CLI_EXIT_OK;
     }
   else
-    status = report_control_plane_error (call->self, name, error);
+    status = jd_cli_report_control_plane_error (call->self, name, error);
   call_finish (call, status);
 }
 

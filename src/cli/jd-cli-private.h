@@ -12,6 +12,7 @@
 #include "jd-cli.h"
 #include "jd-cli-line.h"
 #include "jd-cli-output.h"
+#include "jd-jobs-data-client.h"
 #include "jd-session.h"
 
 G_BEGIN_DECLS
@@ -37,6 +38,7 @@ typedef struct {
   JdCliNeeds         needs;
   const JdCliOption *options;
   JdCliCommandRun    run;
+  JdCliCommandRun    run_https;     /* the device command over the HTTPS jobs data plane; NULL: MQTT only */
 } JdCliCommand;
 
 struct _JdCliInvocation
@@ -65,6 +67,7 @@ struct _JdCli
   JdSession        *session;
   JdControlPlane   *control_plane;   /* the session's */
   JdJobsClient     *jobs;            /* the session's; NULL without a device side */
+  JdJobsDataClient *jobs_data;       /* --device-api https: the device side instead of `jobs` */
   char             *thing_arn;
   GCancellable     *cancellable;
   GMainLoop        *loop;
@@ -81,6 +84,8 @@ struct _JdCli
   char             *ca_path;
   char             *region;
   char             *control_plane_endpoint;
+  char             *device_api;        /* "mqtt" (default) or "https" */
+  char             *jobs_endpoint;     /* --jobs-endpoint URL, else DescribeEndpoint iot:Jobs */
   gboolean          json;
 
   /* one-shot */
@@ -110,6 +115,19 @@ void                jd_cli_invocation_free    (JdCliInvocation     *invocation);
 const char         *jd_cli_invocation_arg     (JdCliInvocation     *invocation,
                                                guint                i);
 const char         *jd_cli_get_thing_name     (JdCli               *self);
+int                 jd_cli_report_control_plane_error (JdCli        *self,
+                                                       const char   *name,
+                                                       const GError *error);
+
+/* jd-cli-https.c: the device commands over HTTPS. */
+void                jd_cli_https_get_pending        (JdCli           *self,
+                                                     JdCliInvocation *invocation);
+void                jd_cli_https_start_next         (JdCli           *self,
+                                                     JdCliInvocation *invocation);
+void                jd_cli_https_describe_execution (JdCli           *self,
+                                                     JdCliInvocation *invocation);
+void                jd_cli_https_update_execution   (JdCli           *self,
+                                                     JdCliInvocation *invocation);
 
 /* jd-cli-shell.c */
 void                jd_cli_run_invocation     (JdCli               *self,

@@ -23,6 +23,21 @@ jd_cli_run_invocation (JdCli           *self,
 {
   const JdCliCommand *command = invocation->command;
 
+  if (command->needs == JD_CLI_NEEDS_DEVICE && self->jobs_data != NULL)
+    {
+      if (command->run_https != NULL)
+        command->run_https (self, invocation);
+      else
+        {
+          /* Notifications and the like come only over MQTT. */
+          g_autofree char *message = g_strdup_printf ("%s needs the MQTT device API (--device-api mqtt)",
+                                                      command->name);
+
+          jd_cli_output_failed (self->output, command->aws_name, message);
+          jd_cli_command_finished (self, invocation, JD_CLI_EXIT_USAGE);
+        }
+      return;
+    }
   if (command->needs == JD_CLI_NEEDS_DEVICE && self->jobs == NULL)
     {
       jd_cli_output_failed (self->output, command->aws_name,

@@ -38,6 +38,13 @@ explicit_mode (JdCli *self)
   return self->endpoint != NULL;
 }
 
+/* --device-api https: the device commands go to the jobs data plane. */
+static gboolean
+https_device_api (JdCli *self)
+{
+  return g_strcmp0 (self->device_api, "https") == 0;
+}
+
 /* ---- events ---- */
 
 /* The notification the jobs client just handled, as the service sent it:
@@ -119,7 +126,10 @@ ready (JdCli *self)
       jd_cli_run_invocation (self, self->one_shot);
       return;
     }
-  if (self->interactive)
+  if (self->interactive && self->jobs_data != NULL)
+    jd_cli_output_note (self->output, "Ready as %s; device commands go over HTTPS, which carries no "
+                        "notifications. Type “help” for the commands.", jd_cli_get_thing_name (self));
+  else if (self->interactive)
     jd_cli_output_note (self->output, "Connected as %s. Type “help” for the commands.",
                         jd_cli_get_thing_name (self));
   jd_cli_read_next_line (self);
@@ -163,6 +173,45 @@ exit_status_for (JdCli        *self,
   return JD_CLI_EXIT_FAILED;
 }
 
+/* The device side over HTTPS: the control plane's region, trust and
+ * credentials, signed as iot-jobs-data, at @url. */
+static void
+use_jobs_endpoint (JdCli      *self,
+                   const char *url)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->jobs_data = jd_jobs_data_client_new_for_control_plane (self->control_plane, url, &error);
+  if (self->jobs_data == NULL)
+    {
+      fail_startup (self, exit_status_for (self, error), "the jobs data plane", error->message);
+      return;
+    }
+  g_debug ("device API over HTTPS at %s", url);
+  ready (self);
+}
+
+static void
+jobs_endpoint_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(JdCli) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = jd_control_plane_describe_endpoint_finish (JD_CONTROL_PLANE (source), result, &error);
+  g_autofree char *url = NULL;
+
+  if (address == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        fail_startup (self, JD_CLI_EXIT_FAILED, "DescribeEndpoint iot:Jobs", error->message);
+      return;
+    }
+  /* AWS answers a host name; the sandbox a host and port. */
+  url = g_strconcat ("https://", address, NULL);
+  use_jobs_endpoint (self, url);
+}
+
 static void
 session_started_cb (GObject      *source,
                     GAsyncResult *result,
@@ -185,6 +234,15 @@ session_started_cb (GObject      *source,
   if (self->one_shot != NULL && self->one_shot->command->needs != JD_CLI_NEEDS_DEVICE)
     {
       ready (self);
+      return;
+    }
+  if (https_device_api (self))
+    {
+      if (self->jobs_endpoint != NULL)
+        use_jobs_endpoint (self, self->jobs_endpoint);
+      else
+        jd_control_plane_describe_endpoint_async (self->control_plane, "iot:Jobs", self->cancellable,
+                                                  jobs_endpoint_cb, g_object_ref (self));
       return;
     }
   if (self->jobs == NULL)
@@ -318,8 +376,10 @@ start_cb (gpointer user_data)
       jd_session_set_client_id (self->session, client_id);
     }
   jd_session_set_require_control_plane (self->session, TRUE);
+  /* Over HTTPS the device side needs no MQTT connection (nor certificate). */
   jd_session_set_device_enabled (self->session,
-                                 self->one_shot == NULL || self->one_shot->command->needs == JD_CLI_NEEDS_DEVICE);
+                                 !https_device_api (self) &&
+                                 (self->one_shot == NULL || self->one_shot->command->needs == JD_CLI_NEEDS_DEVICE));
   jd_session_start_async (self->session, self->cancellable, session_started_cb, g_object_ref (self));
   return G_SOURCE_REMOVE;
 }
@@ -337,6 +397,7 @@ jd_cli_dispose (GObject *object)
     g_clear_signal_handler (&self->synced_id, self->jobs);
   self->jobs = NULL;
   self->control_plane = NULL;
+  g_clear_object (&self->jobs_data);
   g_clear_object (&self->session);
   g_clear_object (&self->input);
   g_clear_object (&self->settings);
@@ -363,6 +424,8 @@ jd_cli_finalize (GObject *object)
   g_free (self->ca_path);
   g_free (self->region);
   g_free (self->control_plane_endpoint);
+  g_free (self->device_api);
+  g_free (self->jobs_endpoint);
   g_clear_pointer (&self->one_shot, jd_cli_invocation_free);
   g_clear_pointer (&self->history, g_ptr_array_unref);
 
@@ -407,6 +470,33 @@ check_modes (JdCli   *self,
                            "give one of --profile, --sandbox and --endpoint");
       return FALSE;
     }
+  if (self->device_api != NULL && !g_str_equal (self->device_api, "mqtt") &&
+      !g_str_equal (self->device_api, "https"))
+    {
+      g_set_error (error, JD_CLI_ERROR, JD_CLI_ERROR_USAGE,
+                   "--device-api: “%s” is neither mqtt nor https", self->device_api);
+      return FALSE;
+    }
+  if (self->jobs_endpoint != NULL)
+    {
+      g_autoptr(GError) url_error = NULL;
+      gboolean plain_http = FALSE;
+
+      if (!https_device_api (self))
+        {
+          g_set_error_literal (error, JD_CLI_ERROR, JD_CLI_ERROR_USAGE,
+                               "--jobs-endpoint goes with --device-api https");
+          return FALSE;
+        }
+      if (!jd_session_check_control_plane_url (self->jobs_endpoint, &plain_http, &url_error))
+        {
+          g_set_error (error, JD_CLI_ERROR, JD_CLI_ERROR_USAGE, "--jobs-endpoint: %s", url_error->message);
+          return FALSE;
+        }
+      if (plain_http)
+        g_printerr ("jobdeck-cli: warning: %s is plain HTTP: the signed requests travel unencrypted\n",
+                    self->jobs_endpoint);
+    }
   if (self->endpoint == NULL &&
       (self->cert_path != NULL || self->key_path != NULL || self->ca_path != NULL ||
        self->port_text != NULL || self->region != NULL || self->control_plane_endpoint != NULL))
@@ -450,6 +540,10 @@ jd_cli_run (JdCli  *self,
       "The AWS region with --endpoint (default: AWS_REGION, then ~/.aws/config)", "REGION" },
     { "control-plane-endpoint", 0, 0, G_OPTION_ARG_STRING, &self->control_plane_endpoint,
       "The control plane's URL with --endpoint (default: https://iot.REGION.amazonaws.com)", "URL" },
+    { "device-api", 0, 0, G_OPTION_ARG_STRING, &self->device_api,
+      "The device commands' transport: mqtt (default; notifications too) or https (the jobs data plane)", "API" },
+    { "jobs-endpoint", 0, 0, G_OPTION_ARG_STRING, &self->jobs_endpoint,
+      "The HTTPS jobs data plane's URL with --device-api https (default: DescribeEndpoint iot:Jobs)", "URL" },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &self->json,
       "Print one JSON object per line: {\"kind\", \"name\", \"payload\"}", NULL },
     { NULL }

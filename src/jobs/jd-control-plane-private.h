@@ -43,6 +43,18 @@ typedef struct {
 } JdCpRequest;
 
 
+/* The SigV4 signing name of every request (default
+ * JD_CONTROL_PLANE_SIGNING_SERVICE): the jobs data plane signs as
+ * "iot-jobs-data" through the same transport (jd-jobs-data-client.c). */
+void         jd_cp_set_signing_service  (JdControlPlane      *self,
+                                         const char          *service);
+
+/* A new transport with @self's region, trust and credentials for another
+ * endpoint (the jobs data plane's). */
+JdControlPlane *jd_cp_new_sibling       (JdControlPlane      *self,
+                                         const char          *endpoint_url,
+                                         GError             **error);
+
 /* A path label or query value, escaped as botocore does. */
 char        *jd_cp_escape               (const char          *label);
 void         jd_cp_query_add            (GString             *query,

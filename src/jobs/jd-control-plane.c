@@ -37,6 +37,7 @@ struct _JdControlPlane
   guint max_attempts;
   guint base_delay_ms;
   guint page_size;
+  char *signing_service;         /* "iot", or "iot-jobs-data" for the jobs data plane */
 };
 
 G_DEFINE_FINAL_TYPE (JdControlPlane, jd_control_plane, G_TYPE_OBJECT)
@@ -499,7 +500,8 @@ request_send (GTask *task)
   sign_creds.region = self->region;
 
   now = g_date_time_new_now_utc ();
-  jd_sigv4_sign (&sign_req, &sign_creds, JD_CONTROL_PLANE_SIGNING_SERVICE, now,
+  jd_sigv4_sign (&sign_req, &sign_creds,
+                 self->signing_service != NULL ? self->signing_service : JD_CONTROL_PLANE_SIGNING_SERVICE, now,
                  &authorization, &amz_date);
   soup_message_headers_replace (headers, "X-Amz-Date", amz_date);
   soup_message_headers_replace (headers, "Authorization", authorization);
@@ -577,6 +579,7 @@ jd_control_plane_finalize (GObject *object)
   g_clear_pointer (&self->endpoint, g_uri_unref);
   g_free (self->region);
   g_free (self->ca_path);
+  g_free (self->signing_service);
   g_free (self->endpoint_url);
   g_free (self->host_header);
   g_free (self->base_path);
@@ -836,4 +839,24 @@ jd_control_plane_set_page_size (JdControlPlane *self,
   g_return_if_fail (page_size >= 1 && page_size <= 250);
 
   self->page_size = page_size;
+}
+
+void
+jd_cp_set_signing_service (JdControlPlane *self,
+                           const char     *service)
+{
+  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
+
+  g_free (self->signing_service);
+  self->signing_service = g_strdup (service);
+}
+
+JdControlPlane *
+jd_cp_new_sibling (JdControlPlane  *self,
+                   const char      *endpoint_url,
+                   GError         **error)
+{
+  g_return_val_if_fail (JD_IS_CONTROL_PLANE (self), NULL);
+
+  return jd_control_plane_new (self->region, endpoint_url, self->ca_path, self->credentials, error);
 }

@@ -1262,6 +1262,154 @@ test_explicit_options (void)
   g_rmdir (home);
 }
 
+/* The response line "<Name>Response: {…}" of a one-shot run, parsed. */
+static JsonObject *
+one_shot_response (Cli        *cli,
+                   const char *name)
+{
+  g_autofree char *prefix = g_strconcat (name, "Response: ", NULL);
+  const char *line = g_queue_peek_head (&cli->out_lines);
+
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, prefix));
+  return parse_object (line + strlen (prefix));
+}
+
+static gboolean
+notified_about (JdTestDevice *device,
+                const char   *suffix,
+                const char   *job_id)
+{
+  g_autoptr(JsonNode) payload = jd_test_device_expect_reply (device, suffix, STEP_TIMEOUT_MS);
+  g_autofree char *text = payload != NULL ? json_to_string (payload, FALSE) : NULL;
+
+  return text != NULL && strstr (text, job_id) != NULL;
+}
+
+/* --device-api https: the four device commands over the jobs data plane
+ * (iot-jobs-data, SigV4) at DescribeEndpoint iot:Jobs, which is the
+ * sandbox.json's jobsData endpoint; what they change reaches the thing's
+ * MQTT subscribers as AWS's notifications; MQTT-only commands say so. */
+static void
+test_https_device_api (void)
+{
+  g_autoptr(JdTestSandbox) sandbox = start_sandbox ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestDevice) device = jd_test_device_new (sandbox, "MyThing", &error);
+  g_autoptr(JdSandboxInfo) info = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  JsonObject *execution;
+  Cli *cli = NULL;
+
+  g_assert_no_error (error);
+  info = jd_sandbox_info_load (jd_test_sandbox_get_dir (sandbox), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (info->jobs_data_endpoint, "https://127.0.0.1:"));
+
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "create-job", "Https1", "{\"step\":1}", NULL }, NULL), ==, 0);
+  g_assert_true (notified_about (device, "notify-next", "Https1"));
+  jd_test_device_flush (device);
+
+  /* GetPendingJobExecutions, endpoint from DescribeEndpoint. */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "--device-api", "https", "get-pending-job-executions", NULL },
+                                 &cli), ==, 0);
+  g_assert_cmpuint (g_queue_get_length (&cli->err_lines), ==, 0);
+  reply = one_shot_response (cli, "GetPendingJobExecutions");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply, "queuedJobs")), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (reply, "queuedJobs"), 0),
+                                                  "jobId"), ==, "Https1");
+  g_clear_pointer (&reply, json_object_unref);
+  g_clear_pointer (&cli, cli_free);
+
+  /* StartNextPendingJobExecution with details, the endpoint given. */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "--device-api", "https", "--jobs-endpoint", info->jobs_data_endpoint,
+                                                             "start-next-pending-job-execution", "--detail", "phase=download", NULL },
+                                 &cli), ==, 0);
+  reply = one_shot_response (cli, "StartNextPendingJobExecution");
+  execution = json_object_get_object_member (reply, "execution");
+  g_assert_cmpstr (json_object_get_string_member (execution, "jobId"), ==, "Https1");
+  g_assert_cmpstr (json_object_get_string_member (execution, "status"), ==, "IN_PROGRESS");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (execution, "statusDetails"), "phase"),
+                   ==, "download");
+  g_assert_cmpint (json_object_get_int_member (execution, "versionNumber"), ==, 2);
+  g_clear_pointer (&reply, json_object_unref);
+  g_clear_pointer (&cli, cli_free);
+  /* Over MQTT the thing sees the same execution in progress. */
+  jd_test_device_flush (device);
+  g_assert_true (jd_test_device_request (device, "get", "{\"clientToken\":\"t1\"}"));
+  {
+    g_autoptr(JsonNode) payload = jd_test_device_expect_reply (device, "get/accepted", STEP_TIMEOUT_MS);
+    JsonArray *in_progress;
+
+    g_assert_nonnull (payload);
+    in_progress = json_object_get_array_member (json_node_get_object (payload), "inProgressJobs");
+    g_assert_cmpuint (json_array_get_length (in_progress), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (in_progress, 0), "jobId"),
+                     ==, "Https1");
+  }
+
+  /* DescribeJobExecution. */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "--device-api", "https", "describe-job-execution", "Https1", NULL },
+                                 &cli), ==, 0);
+  reply = one_shot_response (cli, "DescribeJobExecution");
+  execution = json_object_get_object_member (reply, "execution");
+  g_assert_cmpstr (json_object_get_string_member (execution, "status"), ==, "IN_PROGRESS");
+  g_assert_cmpstr (json_object_get_string_member (execution, "jobDocument"), ==, "{\"step\":1}");
+  g_clear_pointer (&reply, json_object_unref);
+  g_clear_pointer (&cli, cli_free);
+
+  /* A stale version is AWS's rejection, exit 1; the right one succeeds. */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "--device-api", "https", "update-job-execution", "Https1", "SUCCEEDED",
+                                                             "--expected-version", "1", NULL }, &cli), ==, 1);
+  g_assert_true (g_str_has_prefix (g_queue_peek_head (&cli->out_lines),
+                                   "UpdateJobExecution rejected: InvalidStateTransitionException: "));
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "--device-api", "https", "update-job-execution", "Https1", "SUCCEEDED",
+                                                             "--expected-version", "2", NULL }, &cli), ==, 0);
+  reply = one_shot_response (cli, "UpdateJobExecution");
+  g_clear_pointer (&reply, json_object_unref);
+  g_clear_pointer (&cli, cli_free);
+  /* Its execution left the pending list: notify says so. */
+  {
+    g_autoptr(JsonNode) payload = jd_test_device_expect_reply (device, "notify", STEP_TIMEOUT_MS);
+    g_autofree char *text = payload != NULL ? json_to_string (payload, FALSE) : NULL;
+
+    g_assert_nonnull (text);
+    g_assert_null (strstr (text, "Https1"));
+  }
+  jd_test_device_flush (device);
+
+  /* The pending list is empty now, over HTTPS as over MQTT. */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "--device-api", "https", "get-pending-job-executions", NULL },
+                                 &cli), ==, 0);
+  reply = one_shot_response (cli, "GetPendingJobExecutions");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply, "queuedJobs")), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply, "inProgressJobs")), ==, 0);
+  g_clear_pointer (&reply, json_object_unref);
+  g_clear_pointer (&cli, cli_free);
+
+  /* Unknown execution: AWS's exception, exit 1. */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "--device-api", "https", "describe-job-execution", "Nope", NULL },
+                                 &cli), ==, 1);
+  g_assert_true (g_str_has_prefix (g_queue_peek_head (&cli->out_lines),
+                                   "DescribeJobExecution rejected: ResourceNotFoundException: "));
+  g_clear_pointer (&cli, cli_free);
+
+  /* Usage errors: only MQTT carries notifications; a bad transport or URL. */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "--device-api", "https", "watch", NULL }, &cli), ==, 2);
+  g_assert_nonnull (strstr (g_queue_peek_head (&cli->err_lines), "--device-api mqtt"));
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "--device-api", "carrier-pigeon", "watch", NULL }, NULL), ==, 2);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "--jobs-endpoint", "https://127.0.0.1:1", "watch", NULL }, NULL), ==, 2);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "--device-api", "https", "--jobs-endpoint", "ftp://x",
+                                                             "get-pending-job-executions", NULL }, NULL), ==, 2);
+  /* Nothing listening there: a failure in words, exit 1. */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "--device-api", "https", "--jobs-endpoint", "https://127.0.0.1:1",
+                                                             "get-pending-job-executions", NULL }, &cli), ==, 1);
+  g_assert_cmpuint (g_queue_get_length (&cli->err_lines) + g_queue_get_length (&cli->out_lines), >, 0);
+  g_clear_pointer (&cli, cli_free);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1273,6 +1421,7 @@ main (int   argc,
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/json", test_json);
   g_test_add_func ("/cli/one-shot", test_one_shot);
+  g_test_add_func ("/cli/https-device-api", test_https_device_api);
   g_test_add_func ("/cli/profile", test_profile);
   g_test_add_func ("/cli/explicit-options", test_explicit_options);
 
