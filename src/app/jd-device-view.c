@@ -1643,3 +1643,13 @@ jd_device_view_refresh (JdDeviceView *self)
   jd_jobs_client_get_pending_async (self->client, self->cancellable,
                                     get_pending_done_cb, g_object_ref (self));
 }
+
+void
+jd_device_view_set_codesign_trust (JdDeviceView *self,
+                                   const char   *certificate_path,
+                                   const char   *ca_path)
+{
+  g_return_if_fail (JD_IS_DEVICE_VIEW (self));
+
+  jd_signed_files_set_trust (jd_execution_details_get_signed_files (self->details), certificate_path, ca_path);
+}

@@ -26,6 +26,11 @@ void          jd_device_view_set_model              (JdDeviceView   *self,
 JdJobsClient *jd_device_view_get_jobs_client        (JdDeviceView   *self);
 void          jd_device_view_set_jobs_client        (JdDeviceView   *self,
                                                      JdJobsClient   *client);
+/* The code-signing certificate and download CA the device verifies signed
+ * files with (both nullable). */
+void          jd_device_view_set_codesign_trust     (JdDeviceView   *self,
+                                                     const char     *certificate_path,
+                                                     const char     *ca_path);
 void          jd_device_view_set_control_plane      (JdDeviceView   *self,
                                                      JdControlPlane *control_plane);
 JdExecution  *jd_device_view_get_selected_execution (JdDeviceView   *self);

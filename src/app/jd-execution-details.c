@@ -18,6 +18,7 @@
 #include "jd-cells.h"
 #include "jd-execution-details.h"
 #include "jd-format.h"
+#include "jd-signed-files.h"
 
 struct _JdExecutionDetails
 {
@@ -53,6 +54,7 @@ struct _JdExecutionDetails
   AdwPreferencesGroup *details_group;
   AdwActionRow     *no_details_row;
   GtkSourceView    *document_view;
+  JdSignedFiles    *signed_files;
 };
 
 G_DEFINE_FINAL_TYPE (JdExecutionDetails, jd_execution_details, GTK_TYPE_WIDGET)
@@ -282,6 +284,7 @@ refresh (JdExecutionDetails *self)
     {
       gtk_label_set_label (self->job_id_label, "");
       gtk_text_buffer_set_text (buffer, "", 0);
+      jd_signed_files_set_document (self->signed_files, NULL);
       refresh_status_details (self);
       update_clock (self);
       return;
@@ -331,6 +334,7 @@ refresh (JdExecutionDetails *self)
   refresh_status_details (self);
   refresh_note (self);
 
+  jd_signed_files_set_document (self->signed_files, jd_execution_get_job_document (e));
   document = jd_format_json_pretty (jd_execution_get_job_document (e));
   gtk_source_buffer_set_highlight_syntax (GTK_SOURCE_BUFFER (buffer), document[0] != '\0');
   if (document[0] != '\0')
@@ -436,6 +440,7 @@ jd_execution_details_class_init (JdExecutionDetailsClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_source_init ();
+  g_type_ensure (JD_TYPE_SIGNED_FILES);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/jd-execution-details.ui");
@@ -456,6 +461,7 @@ jd_execution_details_class_init (JdExecutionDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, details_group);
   gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, no_details_row);
   gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, document_view);
+  gtk_widget_class_bind_template_child (widget_class, JdExecutionDetails, signed_files);
 }
 
 static void
@@ -560,4 +566,17 @@ jd_execution_details_set_queue_note (JdExecutionDetails *self,
   g_free (self->queue_note);
   self->queue_note = g_strdup (note);
   refresh_note (self);
+}
+
+/**
+ * jd_execution_details_get_signed_files:
+ *
+ * Returns: (transfer none): the document's signed files and their verdicts
+ */
+JdSignedFiles *
+jd_execution_details_get_signed_files (JdExecutionDetails *self)
+{
+  g_return_val_if_fail (JD_IS_EXECUTION_DETAILS (self), NULL);
+
+  return self->signed_files;
 }

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "jd-execution.h"
+#include "jd-signed-files.h"
 #include "jd-execution-history.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,7 @@ void         jd_execution_details_set_execution (JdExecutionDetails *self,
                                                  JdExecution        *execution);
 void         jd_execution_details_set_history   (JdExecutionDetails *self,
                                                  JdExecutionHistory *history);
+JdSignedFiles *jd_execution_details_get_signed_files (JdExecutionDetails *self);
 void         jd_execution_details_set_queue_note (JdExecutionDetails *self,
                                                   const char         *note);
 

@@ -192,6 +192,8 @@ jobs_client_changed_cb (JdWindow *self)
   JdJobsClient *client = jd_session_get_jobs_client (self->session);
 
   jd_device_view_set_jobs_client (self->device_view, client);
+  jd_device_view_set_codesign_trust (self->device_view, jd_session_get_codesign_certificate (self->session),
+                                     jd_session_get_download_ca_path (self->session));
   jd_events_view_set_history_file (self->events_view, NULL);
   jd_events_view_set_event_log (self->events_view, client ? jd_jobs_client_get_event_log (client) : NULL);
   if (client != NULL)

@@ -39,6 +39,8 @@ typedef struct
   gboolean          device_disabled;
 
   char             *arn_prefix;     /* "arn:aws:iot:REGION:ACCOUNT:thing/" once known */
+  GStrv             codesign_certificates; /* trusted for signed files, once started */
+  char             *download_ca_path;      /* trusted for their downloads (NULL: the system's) */
   char             *name;
   char             *thing_name;
 
@@ -438,6 +440,15 @@ start_operator (JdSession *self,
       return;
     }
 
+  /* What the device trusts for signed files in job documents. */
+  g_clear_pointer (&priv->codesign_certificates, g_strfreev);
+  if (priv->profile != NULL)
+    priv->codesign_certificates = jd_profile_dup_trusted_codesign_certificates (priv->profile, target->info);
+  else if (target->info != NULL && target->info->codesign_certificate_path != NULL)
+    priv->codesign_certificates = g_strdupv ((char *[]) { target->info->codesign_certificate_path, NULL });
+  g_free (priv->download_ca_path);
+  priv->download_ca_path = g_strdup (target->control_plane_ca_path);
+
   priv->control_plane = jd_control_plane_new (target->region, target->control_plane_url,
                                               target->control_plane_ca_path,
                                               target->credentials, &error);
@@ -798,6 +809,8 @@ jd_session_finalize (GObject *object)
   g_clear_object (&priv->options.credentials);
   g_free (priv->client_id);
   g_free (priv->arn_prefix);
+  g_strfreev (priv->codesign_certificates);
+  g_free (priv->download_ca_path);
   g_free (priv->name);
   g_free (priv->thing_name);
   g_free (priv->status);
@@ -1233,4 +1246,37 @@ jd_session_dup_thing_arn (JdSession  *self,
   if (priv->arn_prefix == NULL)
     return NULL;
   return g_strconcat (priv->arn_prefix, thing_name, NULL);
+}
+
+/**
+ * jd_session_get_codesign_certificate:
+ *
+ * Returns: (nullable): the code-signing certificate (a PEM path) the device
+ *   verifies signed files with — the sandbox's own in a sandbox, else the
+ *   profile's first — once the session started; %NULL when none is trusted
+ */
+const char *
+jd_session_get_codesign_certificate (JdSession *self)
+{
+  JdSessionPrivate *priv = jd_session_get_instance_private (self);
+
+  g_return_val_if_fail (JD_IS_SESSION (self), NULL);
+
+  return priv->codesign_certificates != NULL ? priv->codesign_certificates[0] : NULL;
+}
+
+/**
+ * jd_session_get_download_ca_path:
+ *
+ * Returns: (nullable): the CA trusted for downloading signed files (the
+ *   sandbox's, whose file store serves them), or %NULL for the system's
+ */
+const char *
+jd_session_get_download_ca_path (JdSession *self)
+{
+  JdSessionPrivate *priv = jd_session_get_instance_private (self);
+
+  g_return_val_if_fail (JD_IS_SESSION (self), NULL);
+
+  return priv->download_ca_path;
 }

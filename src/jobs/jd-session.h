@@ -128,6 +128,8 @@ const char       *jd_session_get_thing_name    (JdSession           *self);
 const char       *jd_session_get_sandbox_dir   (JdSession           *self);
 gboolean          jd_session_get_is_sandbox    (JdSession           *self);
 JdProfile        *jd_session_get_profile       (JdSession           *self);
+const char       *jd_session_get_codesign_certificate (JdSession    *self);
+const char       *jd_session_get_download_ca_path     (JdSession    *self);
 JdMqttConnection *jd_session_get_connection    (JdSession           *self);
 JdJobsClient     *jd_session_get_jobs_client   (JdSession           *self);
 JdControlPlane   *jd_session_get_control_plane (JdSession           *self);
