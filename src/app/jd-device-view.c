@@ -22,6 +22,7 @@
 
 #include "jd-cells.h"
 #include "jd-device-view.h"
+#include "jd-codesign.h"
 #include "jd-execution-details.h"
 #include "jd-execution-history.h"
 #include "jd-format.h"
@@ -968,6 +969,81 @@ send_update (JdDeviceView      *self,
                                self->cancellable, update_done_cb, request);
 }
 
+/* Start on a document whose signed files did not verify (or are not
+ * verified yet) asks first, as AWS's device workflow requires a device to
+ * verify before it proceeds: Reject (reason sig_check_failed) or Verify is
+ * the default, Start Anyway the exception. */
+static void
+start_check_response_cb (AdwMessageDialog *dialog,
+                         const char       *response,
+                         JdDeviceView     *self)
+{
+  JdExecution *e = g_object_get_data (G_OBJECT (dialog), "jd-execution");
+  g_autoptr(GHashTable) details = NULL;
+
+  if (e == NULL || self->client == NULL || e != shown_execution (self))
+    return;
+
+  if (g_strcmp0 (response, "start") == 0)
+    send_update (self, e, JD_EXECUTION_STATUS_IN_PROGRESS, NULL, 0, NULL);
+  else if (g_strcmp0 (response, "reject") == 0)
+    {
+      details = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_insert (details, g_strdup ("reason"), g_strdup (JD_CODESIGN_REJECT_REASON));
+      send_update (self, e, JD_EXECUTION_STATUS_REJECTED, details, 0, NULL);
+    }
+  else if (g_strcmp0 (response, "verify") == 0)
+    jd_signed_files_verify (jd_execution_details_get_signed_files (self->details));
+}
+
+static gboolean
+start_needs_asking (JdDeviceView *self,
+                    JdExecution  *e)
+{
+  JdSignedFiles *files = jd_execution_details_get_signed_files (self->details);
+  JdSignedFilesState state = jd_signed_files_get_state (files);
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (state == JD_SIGNED_FILES_NONE || state == JD_SIGNED_FILES_VERIFIED)
+    return FALSE;
+
+  /* Translators: %s is a job id */
+  heading = g_strdup_printf (_("Start %s?"), jd_execution_get_job_id (e));
+  if (state == JD_SIGNED_FILES_FAILED)
+    /* Translators: %s says which file and why, e.g. "/fw/a.bin: the signature does not match" */
+    body = g_strdup_printf (_("Its signed files did not verify (%s). A device rejects such a job "
+                              "with the reason “sig_check_failed”."),
+                            jd_signed_files_get_problem (files));
+  else
+    body = g_strdup (_("Its signed files are not verified yet. A device verifies them before it runs a job."));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "start", _("_Start Anyway"));
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "start", ADW_RESPONSE_DESTRUCTIVE);
+  if (state == JD_SIGNED_FILES_FAILED)
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "reject", _("_Reject"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "reject", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "reject");
+    }
+  else
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "verify", _("_Verify"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "verify", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "verify");
+      adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "verify",
+                                               state == JD_SIGNED_FILES_UNCHECKED);
+    }
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "jd-execution", g_object_ref (e), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (start_check_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
 static void
 exec_status_action (GtkWidget  *widget,
                     const char *action_name,
@@ -980,6 +1056,8 @@ exec_status_action (GtkWidget  *widget,
   if (e == NULL || self->client == NULL)
     return;
 
+  if (g_str_equal (action_name, "exec.start") && start_needs_asking (self, e))
+    return;
   if (g_str_equal (action_name, "exec.start"))
     status = JD_EXECUTION_STATUS_IN_PROGRESS;
   else if (g_str_equal (action_name, "exec.succeed"))

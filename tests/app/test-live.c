@@ -923,6 +923,104 @@ window_gone (gpointer data)
   return window == NULL;
 }
 
+static gboolean
+is_type_anywhere (GtkWidget *widget,
+                  gpointer   data)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
+}
+
+static gboolean
+signed_files_failed (gpointer data)
+{
+  GtkWidget *details = find_widget (GTK_WIDGET (device_view ()), is_type_anywhere,
+                                    GSIZE_TO_POINTER (JD_TYPE_EXECUTION_DETAILS));
+
+  g_assert_nonnull (details);
+  return jd_signed_files_get_state (jd_execution_details_get_signed_files (JD_EXECUTION_DETAILS (details))) ==
+         JD_SIGNED_FILES_FAILED;
+}
+
+/* The shown message dialog with @heading (an earlier test's may still be
+ * open: adw_message_dialog_response() does not close it). */
+static GtkWindow *
+find_message_dialog (const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)) &&
+          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading) == 0)
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+message_dialog_shown (gpointer heading)
+{
+  return find_message_dialog (heading) != NULL;
+}
+
+static gboolean
+recent_rejected (gpointer data)
+{
+  JdExecution *e = find_recent (data);
+
+  return e != NULL && jd_execution_get_status (e) == JD_EXECUTION_STATUS_REJECTED;
+}
+
+/* Issue 13: Start on a job whose signed file does not verify asks first;
+ * Reject, the default, reports REJECTED with reason sig_check_failed. */
+static void
+test_signed_start (void)
+{
+  g_autofree char *arn = jd_session_dup_thing_arn (session (), "MyThing");
+  const char *targets[] = { arn, NULL };
+  Result r = { 0 };
+  GtkWindow *dialog;
+  JdJobExecutionInfo *info;
+
+  jd_control_plane_create_job_async (jd_session_get_control_plane (session ()), "Signed1", targets,
+                                     "{\"afr_ota\":{\"protocols\":[\"HTTP\"],\"files\":[{\"filepath\":\"/fw/app.bin\","
+                                     "\"filesize\":4,\"fileid\":0,\"certfile\":\"cs.pem\","
+                                     "\"update_data_url\":\"https://127.0.0.1:1/app.bin\","
+                                     "\"auth_scheme\":\"aws.s3.presigned\",\"sig-sha256-ecdsa\":\"Zg===\"}]}}",
+                                     NULL, JD_TARGET_SELECTION_SNAPSHOT, 0, NULL, created_cb, &r);
+  g_assert_true (jd_test_ui_wait_for (result_done, &r, 10000));
+  g_assert_no_error (r.error);
+  g_clear_object (&r.result);
+  g_assert_true (jd_test_ui_wait_for (pending_present, (gpointer) "Signed1", 10000));
+  g_assert_true (jd_device_view_select_job (device_view (), "Signed1"));
+  g_assert_true (jd_test_ui_wait_for (signed_files_failed, NULL, 5000));
+
+  gtk_widget_activate_action (GTK_WIDGET (device_view ()), "exec.start", NULL);
+  g_assert_true (jd_test_ui_wait_for (message_dialog_shown, (gpointer) "Start Signed1?", 5000));
+  dialog = find_message_dialog ("Start Signed1?");
+  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==, "reject");
+  /* Nothing was sent yet: it is still queued. */
+  g_assert_cmpint (jd_execution_get_status (find_pending ("Signed1")), ==, JD_EXECUTION_STATUS_QUEUED);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "reject");
+  gtk_window_destroy (dialog);
+
+  g_assert_true (jd_test_ui_wait_for (pending_gone, (gpointer) "Signed1", 10000));
+  g_assert_true (jd_test_ui_wait_for (recent_rejected, (gpointer) "Signed1", 10000));
+  /* What AWS holds: REJECTED with the reason devices give. */
+  r = (Result) { 0 };
+  jd_control_plane_describe_job_execution_async (jd_session_get_control_plane (session ()), "MyThing", "Signed1", -1,
+                                                 NULL, described_info_cb, &r);
+  g_assert_true (jd_test_ui_wait_for (result_done, &r, 5000));
+  g_assert_no_error (r.error);
+  info = r.result;
+  g_assert_cmpint (jd_job_execution_info_get_status (info), ==, JD_EXECUTION_STATUS_REJECTED);
+  g_assert_cmpstr (g_hash_table_lookup (jd_job_execution_info_get_status_details (info), "reason"), ==,
+                   "sig_check_failed");
+  g_object_unref (info);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -960,6 +1058,7 @@ main (int   argc,
   g_test_add_func ("/app/live/events", test_events);
   g_test_add_func ("/app/live/events-newest", test_events_newest);
   g_test_add_func ("/app/live/history", test_history);
+  g_test_add_func ("/app/live/signed-start", test_signed_start);
   ret = g_test_run ();
 
   if (window != NULL)
