@@ -69,7 +69,7 @@ show_verdict (AdwActionRow *row,
   if (!checked && error == NULL)
     {
       adw_action_row_set_subtitle (row, _("Not verified yet"));
-      gtk_image_set_from_icon_name (GTK_IMAGE (icon), "dialog-question-symbolic");
+      gtk_image_set_from_icon_name (GTK_IMAGE (icon), "security-medium-symbolic");
       gtk_widget_remove_css_class (icon, "success");
       gtk_widget_remove_css_class (icon, "error");
       gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -81,7 +81,7 @@ show_verdict (AdwActionRow *row,
   /* Translators: a signed file's verdict, then why, e.g. "Signature invalid — the file is 3 bytes shorter…" */
   subtitle = error != NULL ? g_strdup_printf (_("%s — %s"), verdict, error->message) : g_strdup (verdict);
   adw_action_row_set_subtitle (row, subtitle);
-  gtk_image_set_from_icon_name (GTK_IMAGE (icon), error == NULL ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), error == NULL ? "security-high-symbolic" : "dialog-warning-symbolic");
   if (error == NULL)
     {
       gtk_widget_add_css_class (icon, "success");
