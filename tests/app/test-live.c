@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
@@ -22,8 +23,11 @@
 
 #include "jd-application.h"
 #include "jd-cells.h"
+#include "jd-codesign.h"
 #include "jd-events-view.h"
 #include "jd-execution-details.h"
+#include "jd-file-store.h"
+#include "jd-sandbox-session.h"
 #include "jd-test-ui.h"
 #include "jd-update-dialog.h"
 #include "jd-window.h"
@@ -1021,6 +1025,102 @@ test_signed_start (void)
   g_object_unref (info);
 }
 
+static void
+imported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Result *r = user_data;
+
+  r->result = jd_file_store_import_finish (JD_FILE_STORE (object), result, &r->error);
+  r->done = TRUE;
+}
+
+static gboolean
+signed_files_settled (gpointer data)
+{
+  GtkWidget *details = find_widget (GTK_WIDGET (device_view ()), is_type_anywhere,
+                                    GSIZE_TO_POINTER (JD_TYPE_EXECUTION_DETAILS));
+  JdSignedFilesState state = jd_signed_files_get_state (jd_execution_details_get_signed_files (JD_EXECUTION_DETAILS (details)));
+
+  return state == JD_SIGNED_FILES_VERIFIED || state == JD_SIGNED_FILES_FAILED;
+}
+
+static gboolean
+pending_in_progress (gpointer job_id)
+{
+  JdExecution *e = find_pending (job_id);
+
+  return e != NULL && jd_execution_get_status (e) == JD_EXECUTION_STATUS_IN_PROGRESS;
+}
+
+/* Issue 13, end to end on the sandbox: a file in its file store, signed
+ * with its code-signing identity, referenced by AWS's presigned-URL
+ * placeholder; the device downloads it through the URL the service
+ * substitutes, verifies it against the session's trusted certificate, and
+ * Start then starts at once. */
+static void
+test_signed_verified (void)
+{
+  JdSandbox *sandbox = jd_sandbox_session_get_sandbox (JD_SANDBOX_SESSION (session ()));
+  g_autoptr(JdSandboxInfo) info = jd_sandbox_dup_info (sandbox);
+  g_autofree char *arn = jd_session_dup_thing_arn (session (), "MyThing");
+  const char *targets[] = { arn, NULL };
+  g_autofree char *path = NULL;
+  g_autofree char *placeholder = NULL;
+  g_autofree char *document = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(JsonNode) fragment = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 bytes[4096];
+  Result r = { 0 };
+  GtkWidget *details;
+  int fd;
+
+  g_assert_nonnull (info->codesign_certificate_path);
+  g_assert_cmpstr (jd_session_get_codesign_certificate (session ()), ==, info->codesign_certificate_path);
+
+  for (guint i = 0; i < sizeof bytes; i++)
+    bytes[i] = (guint8) g_random_int ();
+  fd = g_file_open_tmp ("jobdeck-fw-XXXXXX.bin", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (g_file_set_contents (path, (const char *) bytes, sizeof bytes, &error));
+  file = g_file_new_for_path (path);
+  jd_file_store_import_async (jd_sandbox_get_file_store (sandbox), file, "fw-live.bin", NULL, imported_cb, &r);
+  g_assert_true (jd_test_ui_wait_for (result_done, &r, 10000));
+  g_assert_no_error (r.error);
+  placeholder = r.result;
+  fragment = jd_codesign_sign_file (path, info->codesign_key_path, NULL, info->codesign_certificate_path,
+                                    JD_CODESIGN_SHAPE_AFR_OTA, placeholder, NULL, &error);
+  g_assert_no_error (error);
+  document = json_to_string (fragment, FALSE);
+
+  r = (Result) { 0 };
+  jd_control_plane_create_job_async (jd_session_get_control_plane (session ()), "Signed2", targets, document,
+                                     NULL, JD_TARGET_SELECTION_SNAPSHOT, 0, NULL, created_cb, &r);
+  g_assert_true (jd_test_ui_wait_for (result_done, &r, 10000));
+  g_assert_no_error (r.error);
+  g_clear_object (&r.result);
+  g_assert_true (jd_test_ui_wait_for (pending_present, (gpointer) "Signed2", 10000));
+  g_assert_true (jd_device_view_select_job (device_view (), "Signed2"));
+
+  details = find_widget (GTK_WIDGET (device_view ()), is_type_anywhere, GSIZE_TO_POINTER (JD_TYPE_EXECUTION_DETAILS));
+  g_assert_nonnull (details);
+  jd_signed_files_verify (jd_execution_details_get_signed_files (JD_EXECUTION_DETAILS (details)));
+  g_assert_true (jd_test_ui_wait_for (signed_files_settled, NULL, 15000 * jd_test_slowdown ()));
+  g_assert_cmpstr (jd_signed_files_get_problem (jd_execution_details_get_signed_files (JD_EXECUTION_DETAILS (details))),
+                   ==, NULL);
+  g_assert_cmpint (jd_signed_files_get_state (jd_execution_details_get_signed_files (JD_EXECUTION_DETAILS (details))),
+                   ==, JD_SIGNED_FILES_VERIFIED);
+
+  /* Verified: Start asks nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (device_view ()), "exec.start", NULL);
+  g_assert_true (jd_test_ui_wait_for (pending_in_progress, (gpointer) "Signed2", 10000));
+  g_assert_null (find_message_dialog ("Start Signed2?"));
+  g_unlink (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1059,6 +1159,7 @@ main (int   argc,
   g_test_add_func ("/app/live/events-newest", test_events_newest);
   g_test_add_func ("/app/live/history", test_history);
   g_test_add_func ("/app/live/signed-start", test_signed_start);
+  g_test_add_func ("/app/live/signed-verified", test_signed_verified);
   ret = g_test_run ();
 
   if (window != NULL)
