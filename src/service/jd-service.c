@@ -188,40 +188,91 @@ jd_service_new (const JdServiceConfig *config)
   return self;
 }
 
-void
-jd_service_start_async (JdService           *self,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
+static void start_serving (GTask *task);
+
+static void
+certificate_in_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
 {
-  g_autoptr(GTask) task = NULL;
+  JdService *self = source_object;
+  GError *error = NULL;
+  GTlsCertificate *certificate = g_tls_certificate_new_from_files (self->https_cert_path, self->https_key_path,
+                                                                   &error);
+
+  if (certificate == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, certificate, g_object_unref);
+}
+
+static void
+certificate_loaded_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  JdService *self = JD_SERVICE (source);
+  GTask *task = user_data;
   GError *error = NULL;
 
-  g_return_if_fail (JD_IS_SERVICE (self));
+  self->certificate = g_task_propagate_pointer (G_TASK (result), &error);
+  if (self->certificate == NULL)
+    {
+      g_prefix_error (&error, "The sandbox's HTTPS certificate is unusable: ");
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  start_serving (task);
+}
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, jd_service_start_async);
+/* The HTTPS certificate is read on a worker thread (a file, maybe slow). */
+static void
+load_certificate (GTask *task)
+{
+  JdService *self = g_task_get_source_object (task);
+  g_autoptr(GTask) load = NULL;
 
+  if (self->certificate != NULL)
+    {
+      start_serving (task);
+      return;
+    }
+  load = g_task_new (self, g_task_get_cancellable (task), certificate_loaded_cb, task);
+  g_task_set_source_tag (load, load_certificate);
+  g_task_run_in_thread (load, certificate_in_thread);
+}
+
+static void
+store_opened_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  JdService *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  self->store = jd_store_open_finish (result, &error);
   if (self->store == NULL)
     {
-      self->store = jd_store_open (self->store_path, &error);
-      if (self->store == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
     }
+  load_certificate (task);
+}
+
+/* Takes @task. What remains does not block: binding loopback sockets. */
+static void
+start_serving (GTask *task)
+{
+  JdService *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
 
   if (self->http == NULL)
     {
-      self->certificate = g_tls_certificate_new_from_files (self->https_cert_path, self->https_key_path,
-                                                            &error);
-      if (self->certificate == NULL)
-        {
-          g_prefix_error (&error, "The sandbox's HTTPS certificate is unusable: ");
-          g_task_return_error (task, error);
-          return;
-        }
       self->http = jd_service_http_new (self->store, self->region, self->account_id,
                                         self->access_key_id, self->secret_access_key);
       jd_service_http_set_endpoint_address (self->http, self->mqtt_host);
@@ -233,6 +284,7 @@ jd_service_start_async (JdService           *self,
   if (!jd_service_http_listen (self->http, self->certificate, self->https_port, &error))
     {
       g_task_return_error (task, error);
+      g_object_unref (task);
       return;
     }
   /* The HTTPS jobs data plane: its own port, as AWS has its own host. */
@@ -244,6 +296,7 @@ jd_service_start_async (JdService           *self,
       g_prefix_error (&error, "The jobs data plane could not listen: ");
       jd_service_http_disconnect (self->http);
       g_task_return_error (task, error);
+      g_object_unref (task);
       return;
     }
   {
@@ -267,7 +320,36 @@ jd_service_start_async (JdService           *self,
                                         self->ca_path, self->mqtt_cert_path, self->mqtt_key_path);
       jd_service_mqtt_set_file_store (self->mqtt, self->file_store);
     }
-  jd_service_mqtt_connect_async (self->mqtt, cancellable, mqtt_connected_cb, g_steal_pointer (&task));
+  jd_service_mqtt_connect_async (self->mqtt, cancellable, mqtt_connected_cb, task);
+}
+
+/**
+ * jd_service_start_async:
+ *
+ * Opens the store (on a worker thread: its file, integrity check and
+ * migrations), reads the HTTPS certificate (also off the main loop), starts
+ * listening and connects to the broker. Nothing of it blocks the calling
+ * thread's main loop.
+ */
+void
+jd_service_start_async (JdService           *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (JD_IS_SERVICE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, jd_service_start_async);
+
+  if (self->store == NULL)
+    {
+      jd_store_open_async (self->store_path, cancellable, store_opened_cb, task);
+      return;
+    }
+  load_certificate (task);
 }
 
 gboolean

@@ -407,6 +407,73 @@ jd_store_open (const char  *path,
   return g_steal_pointer (&self);
 }
 
+static void
+open_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  JdStore *self = task_data;
+  GError *error = NULL;
+
+  /* Nobody else sees the store yet: the file, its integrity check and
+   * migrations are this thread's alone. */
+  if (_jd_store_db_open (self, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * jd_store_open_async:
+ *
+ * Like jd_store_open(), with the file's opening, integrity check and
+ * migrations on a worker thread, so that the calling thread's main loop
+ * never waits on the disk or on another process's lock. The timers are
+ * armed on the calling thread's thread-default main context.
+ */
+void
+jd_store_open_async (const char          *path,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  JdStore *self;
+
+  g_return_if_fail (path != NULL);
+
+  self = g_object_new (JD_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  self->context = g_main_context_ref_thread_default ();
+  _jd_store_anchor_clock (self);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, jd_store_open_async);
+  g_task_set_task_data (task, self, g_object_unref);
+  g_task_run_in_thread (task, open_in_thread);
+}
+
+/**
+ * jd_store_open_finish:
+ *
+ * Returns: (transfer full): the store, or %NULL with @error
+ */
+JdStore *
+jd_store_open_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  JdStore *self;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  self = g_object_ref (g_task_get_task_data (G_TASK (result)));
+  _jd_store_schedule_timer (self);
+  return self;
+}
+
 /* ---- rate limit ---- */
 
 void

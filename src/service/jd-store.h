@@ -141,6 +141,12 @@ G_DECLARE_FINAL_TYPE (JdStore, jd_store, JD, STORE, GObject)
 
 JdStore          *jd_store_open                 (const char   *path,      /* or ":memory:" */
                                                  GError      **error);
+void              jd_store_open_async           (const char          *path,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+JdStore          *jd_store_open_finish          (GAsyncResult        *result,
+                                                 GError             **error);
 
 /* ---- things ---- */
 /* Idempotent: same name and same configuration returns the existing thing

@@ -290,6 +290,80 @@ test_timer_on_worker (Fixture       *f,
   g_assert_false (f->signal_off_main);
 }
 
+typedef struct {
+  JdStore *store;
+  GError  *error;
+  gboolean done;
+} Opened;
+
+static void
+opened_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Opened *o = data;
+
+  o->store = jd_store_open_finish (result, &o->error);
+  o->done = TRUE;
+}
+
+static gboolean
+release_cb (gpointer data)
+{
+  sqlite3 *other = data;
+
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+  return G_SOURCE_REMOVE;
+}
+
+/* jd_store_open_async(): a database another process holds locked while the
+ * store opens (the service's start) makes the open wait on its worker
+ * thread, never the main loop; once the lock goes it opens, and its timers
+ * run on the caller's context. */
+static void
+test_open_off_main (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "second.sqlite", NULL);
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreThing) thing = NULL;
+  Opened o = { 0 };
+  Ticks ticks = { 0 };
+  sqlite3 *other = NULL;
+  guint tick;
+  gint64 start;
+
+  g_assert_cmpint (sqlite3_open (path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "CREATE TABLE squatter (x); BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  tick = g_timeout_add (10, tick_cb, &ticks);
+  start = g_get_monotonic_time ();
+  jd_store_open_async (path, NULL, opened_cb, &o);
+  g_timeout_add (800, release_cb, other);
+  while (!o.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+
+  g_assert_no_error (o.error);
+  g_assert_nonnull (o.store);
+  /* It waited for the lock … */
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 700 * 1000);
+  /* … and the loop ran all along (a generous bound for a loaded machine). */
+  g_assert_cmpint (ticks.max_gap, <, 300 * 1000);
+
+  thing = jd_store_create_thing (o.store, "Opened", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_finalize_object (o.store);
+  g_unlink (journal);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -300,6 +374,7 @@ main (int   argc,
   g_test_add ("/store-worker/calls", Fixture, NULL, set_up, test_calls, tear_down);
   g_test_add ("/store-worker/lock-held-elsewhere", Fixture, NULL, set_up, test_lock_held_elsewhere, tear_down);
   g_test_add ("/store-worker/timer-on-worker", Fixture, NULL, set_up, test_timer_on_worker, tear_down);
+  g_test_add ("/store-worker/open-off-main", Fixture, NULL, set_up, test_open_off_main, tear_down);
 
   return g_test_run ();
 }
