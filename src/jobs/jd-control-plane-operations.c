@@ -33,12 +33,13 @@ root_object (JsonNode    *root,
   return object;
 }
 
-/* The reply as it came, for callers that print AWS's words (CancelJob). */
-static gpointer
-parse_body (JsonNode    *root,
-            const char  *arg1,
-            const char  *arg2,
-            GError     **error)
+/* The reply as it came, for callers that print AWS's words (CancelJob, the
+ * jobs data plane). */
+gpointer
+jd_cp_parse_body (JsonNode    *root,
+                  const char  *arg1,
+                  const char  *arg2,
+                  GError     **error)
 {
   return json_node_copy (root);
 }
@@ -274,7 +275,7 @@ jd_control_plane_cancel_job_async (JdControlPlane      *self,
     jd_cp_query_add (query, "force", "true");
   req = jd_cp_request_new ("PUT", g_strconcat ("/jobs/", id, "/cancel", NULL), jd_cp_query_end (query),
                            jd_cp_json_to_bytes (builder), FALSE);
-  req->parse = parse_body;
+  req->parse = jd_cp_parse_body;
   req->result_free = (GDestroyNotify) json_node_unref;
   jd_cp_request_start (self, req, jd_control_plane_cancel_job_async, cancellable, callback, user_data);
 }

@@ -55,6 +55,12 @@ JdControlPlane *jd_cp_new_sibling       (JdControlPlane      *self,
                                          const char          *endpoint_url,
                                          GError             **error);
 
+/* A JdCpRequest parse function returning the reply body as it came. */
+gpointer     jd_cp_parse_body           (JsonNode            *root,
+                                         const char          *arg1,
+                                         const char          *arg2,
+                                         GError             **error);
+
 /* A path label or query value, escaped as botocore does. */
 char        *jd_cp_escape               (const char          *label);
 void         jd_cp_query_add            (GString             *query,

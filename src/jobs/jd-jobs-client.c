@@ -380,9 +380,16 @@ details_valid (GHashTable  *details,
   return TRUE;
 }
 
-static void
-add_details (JsonBuilder *builder,
-             GHashTable  *details)
+/**
+ * jd_jobs_request_add_status_details:
+ * @details: (nullable): string → string
+ *
+ * Adds "statusDetails" (keys sorted) to the object @builder is in; nothing
+ * when @details is %NULL.
+ */
+void
+jd_jobs_request_add_status_details (JsonBuilder *builder,
+                                    GHashTable  *details)
 {
   g_autoptr(GList) keys = NULL;
 
@@ -1344,7 +1351,7 @@ jd_jobs_client_start_next_async (JdJobsClient        *self,
   request = request_new (self, JD_TOPIC_OP_START_NEXT, NULL, cancellable, callback, user_data,
                          jd_jobs_client_start_next_async);
   builder = begin_payload ();
-  add_details (builder, status_details);
+  jd_jobs_request_add_status_details (builder, status_details);
   if (step_timeout_in_minutes > 0)
     {
       json_builder_set_member_name (builder, "stepTimeoutInMinutes");
@@ -1476,9 +1483,47 @@ jd_jobs_client_update_async (JdJobsClient          *self,
     request->details = details_copy (options->status_details);
 
   builder = begin_payload ();
+  jd_jobs_request_add_update_members (builder, status, options);
+  request_send (self, request, builder);
+}
+
+/**
+ * jd_jobs_client_update_finish:
+ * @self: a client
+ * @result: the result
+ * @error: return location for an error; a rejection keeps AWS's code and
+ *   message, and jd_jobs_error_get_execution_state() gives its executionState
+ *
+ * Returns: (transfer full): the execution as now known
+ */
+JdExecution *
+jd_jobs_client_update_finish (JdJobsClient  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * jd_jobs_request_add_update_members:
+ *
+ * Adds an UpdateJobExecution request's members — status, statusDetails,
+ * expectedVersion, executionNumber, includeJobExecutionState,
+ * includeJobDocument, stepTimeoutInMinutes — to the object @builder is in:
+ * the same over MQTT (beside clientToken) and over HTTPS.
+ */
+void
+jd_jobs_request_add_update_members (JsonBuilder           *builder,
+                                    JdExecutionStatus      status,
+                                    const JdUpdateOptions *options)
+{
   json_builder_set_member_name (builder, "status");
   json_builder_add_string_value (builder, jd_execution_status_to_string (status));
-  add_details (builder, options->status_details);
+  if (options == NULL)
+    return;
+  jd_jobs_request_add_status_details (builder, options->status_details);
   if (options->expected_version >= 0)
     {
       json_builder_set_member_name (builder, "expectedVersion");
@@ -1504,24 +1549,4 @@ jd_jobs_client_update_async (JdJobsClient          *self,
       json_builder_set_member_name (builder, "stepTimeoutInMinutes");
       json_builder_add_int_value (builder, options->step_timeout_in_minutes);
     }
-  request_send (self, request, builder);
-}
-
-/**
- * jd_jobs_client_update_finish:
- * @self: a client
- * @result: the result
- * @error: return location for an error; a rejection keeps AWS's code and
- *   message, and jd_jobs_error_get_execution_state() gives its executionState
- *
- * Returns: (transfer full): the execution as now known
- */
-JdExecution *
-jd_jobs_client_update_finish (JdJobsClient  *self,
-                              GAsyncResult  *result,
-                              GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }

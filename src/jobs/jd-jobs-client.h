@@ -8,6 +8,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "jd-event-log.h"
 #include "jd-execution.h"
@@ -91,5 +92,12 @@ void              jd_jobs_client_update_async        (JdJobsClient      *self,
 JdExecution      *jd_jobs_client_update_finish       (JdJobsClient      *self,
                                                       GAsyncResult      *result,
                                                       GError           **error);
+
+/* The request members both device APIs share (MQTT payloads, HTTPS bodies). */
+void          jd_jobs_request_add_status_details (JsonBuilder           *builder,
+                                                  GHashTable            *details);
+void          jd_jobs_request_add_update_members (JsonBuilder           *builder,
+                                                  JdExecutionStatus      status,
+                                                  const JdUpdateOptions *options);
 
 G_END_DECLS

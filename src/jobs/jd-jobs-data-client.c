@@ -79,15 +79,6 @@ jd_jobs_data_client_new_for_control_plane (JdControlPlane  *control_plane,
   return self;
 }
 
-/* The reply body, whole: the caller shows AWS's words. */
-static gpointer
-parse_body (JsonNode    *root,
-            const char  *arg1,
-            const char  *arg2,
-            GError     **error)
-{
-  return json_node_copy (root);
-}
 
 static void
 transport_done_cb (GObject      *source,
@@ -124,7 +115,7 @@ start (JdJobsDataClient    *self,
   g_task_set_source_tag (task, jd_jobs_data_client_finish);
   /* The transport's own tag for this request: the operation's. */
   g_task_set_task_data (task, source_tag, NULL);
-  req->parse = parse_body;
+  req->parse = jd_cp_parse_body;
   req->result_free = (GDestroyNotify) json_node_unref;
   jd_cp_request_start (self->transport, req, source_tag, cancellable, transport_done_cb, task);
 }
@@ -138,26 +129,6 @@ things_path (const char *thing_name,
 
   return job != NULL ? g_strdup_printf ("/things/%s/jobs/%s", thing, job)
                      : g_strdup_printf ("/things/%s/jobs", thing);
-}
-
-static void
-add_details (JsonBuilder *builder,
-             GHashTable  *details)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  if (details == NULL)
-    return;
-  json_builder_set_member_name (builder, "statusDetails");
-  json_builder_begin_object (builder);
-  g_hash_table_iter_init (&iter, details);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      json_builder_set_member_name (builder, key);
-      json_builder_add_string_value (builder, value);
-    }
-  json_builder_end_object (builder);
 }
 
 void
@@ -189,7 +160,7 @@ jd_jobs_data_client_start_next_async (JdJobsDataClient    *self,
   g_return_if_fail (thing_name != NULL);
 
   json_builder_begin_object (builder);
-  add_details (builder, status_details);
+  jd_jobs_request_add_status_details (builder, status_details);
   if (step_timeout_in_minutes != 0)
     {
       json_builder_set_member_name (builder, "stepTimeoutInMinutes");
@@ -243,37 +214,7 @@ jd_jobs_data_client_update_async (JdJobsDataClient      *self,
   g_return_if_fail (thing_name != NULL && job_id != NULL);
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, jd_execution_status_to_string (status));
-  if (options != NULL)
-    {
-      add_details (builder, options->status_details);
-      if (options->step_timeout_in_minutes != JD_JOBS_STEP_TIMEOUT_UNSET)
-        {
-          json_builder_set_member_name (builder, "stepTimeoutInMinutes");
-          json_builder_add_int_value (builder, options->step_timeout_in_minutes);
-        }
-      if (options->expected_version >= 0)
-        {
-          json_builder_set_member_name (builder, "expectedVersion");
-          json_builder_add_int_value (builder, options->expected_version);
-        }
-      if (options->execution_number >= 0)
-        {
-          json_builder_set_member_name (builder, "executionNumber");
-          json_builder_add_int_value (builder, options->execution_number);
-        }
-      if (options->include_job_execution_state)
-        {
-          json_builder_set_member_name (builder, "includeJobExecutionState");
-          json_builder_add_boolean_value (builder, TRUE);
-        }
-      if (options->include_job_document)
-        {
-          json_builder_set_member_name (builder, "includeJobDocument");
-          json_builder_add_boolean_value (builder, TRUE);
-        }
-    }
+  jd_jobs_request_add_update_members (builder, status, options);
   json_builder_end_object (builder);
   start (self, "POST", things_path (thing_name, job_id), NULL, jd_cp_json_to_bytes (builder), FALSE,
          jd_jobs_data_client_update_async, cancellable, callback, user_data);
