@@ -805,11 +805,10 @@ op_list_jobs (Request *r)
     return invalid (r, "1 validation error detected: Value '%s' at 'targetSelection' failed to satisfy constraint: "
                     "Member must satisfy enum value set: [CONTINUOUS, SNAPSHOT]", selection);
 
-  /* No thing groups exist here, so a group filter matches no job. */
-  if (query (r, "thingGroupName") != NULL || query (r, "thingGroupId") != NULL)
-    jobs = g_ptr_array_new ();
-  else
-    jobs = jd_store_list_jobs (r->self->store, status, selection, after, limit, &more, &error);
+  if (query (r, "thingGroupName") != NULL && !check_group_name (r, "thingGroupName", query (r, "thingGroupName")))
+    return FALSE;
+  jobs = jd_store_list_jobs_for_thing_group (r->self->store, query (r, "thingGroupName"), query (r, "thingGroupId"),
+                                             status, selection, after, limit, &more, &error);
   if (jobs == NULL)
     return reply_gerror (r, error, NULL, NULL);
 

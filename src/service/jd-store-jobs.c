@@ -273,6 +273,20 @@ jd_store_list_jobs (JdStore     *self,
                     gboolean    *more,
                     GError     **error)
 {
+  return jd_store_list_jobs_for_thing_group (self, NULL, NULL, status, target_selection, after, limit, more, error);
+}
+
+GPtrArray *
+jd_store_list_jobs_for_thing_group (JdStore     *self,
+                                    const char  *group_name,
+                                    const char  *group_id,
+                                    const char  *status,
+                                    const char  *target_selection,
+                                    const char  *after,
+                                    guint        limit,
+                                    gboolean    *more,
+                                    GError     **error)
+{
   JD_STORE_LOCKED (self);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) jd_store_job_free);
@@ -280,10 +294,15 @@ jd_store_list_jobs (JdStore     *self,
 
   g_return_val_if_fail (JD_IS_STORE (self), NULL);
 
+  /* ?5 a group name, ?6 a group id: jobs that target that group. */
   stmt = _jd_store_prepare (self,
                             "SELECT " JD_STORE_JOB_SUMMARY_COLUMNS
                             "WHERE (?1 IS NULL OR j.status = ?1) AND (?2 IS NULL OR j.target_selection = ?2) "
                             "AND j.seq > COALESCE((SELECT seq FROM jobs WHERE job_id = ?3), 0) "
+                            "AND (?5 IS NULL OR EXISTS (SELECT 1 FROM job_target_names t WHERE t.job_id = j.job_id "
+                            "  AND t.kind = 'group' AND t.name = ?5)) "
+                            "AND (?6 IS NULL OR EXISTS (SELECT 1 FROM job_target_names t JOIN thing_groups g "
+                            "  ON g.name = t.name WHERE t.job_id = j.job_id AND t.kind = 'group' AND g.group_id = ?6)) "
                             "ORDER BY j.seq LIMIT ?4",
                             error);
   if (stmt == NULL)
@@ -292,6 +311,8 @@ jd_store_list_jobs (JdStore     *self,
   _jd_store_bind_text (stmt, 2, target_selection);
   _jd_store_bind_text (stmt, 3, after);
   sqlite3_bind_int64 (stmt, 4, (gint64) limit + 1);
+  _jd_store_bind_text (stmt, 5, group_name);
+  _jd_store_bind_text (stmt, 6, group_id);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (result, _jd_store_job_from_row (stmt));

@@ -211,6 +211,18 @@ GPtrArray        *jd_store_list_jobs            (JdStore      *self,
                                                  guint         limit,
                                                  gboolean     *more,
                                                  GError      **error);
+/* The same, only jobs that target the thing group named @group_name and/or
+ * whose id is @group_id (both nullable; ListJobs' thingGroupName and
+ * thingGroupId). */
+GPtrArray        *jd_store_list_jobs_for_thing_group (JdStore      *self,
+                                                 const char   *group_name,
+                                                 const char   *group_id,
+                                                 const char   *status,
+                                                 const char   *target_selection,
+                                                 const char   *after,
+                                                 guint         limit,
+                                                 gboolean     *more,
+                                                 GError      **error);
 JdStoreJob       *jd_store_cancel_job           (JdStore      *self,
                                                  const char   *job_id,
                                                  gboolean      force,

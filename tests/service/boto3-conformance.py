@@ -154,6 +154,10 @@ def thing_groups(iot):
     arns = sorted(s["thingArn"] for s in iot.list_job_executions_for_job(jobId="boto-group-job")["executionSummaries"])
     check(arns == [thing_arn("boto-0"), thing_arn("boto-1"), thing_arn("boto-2")],
           f"CreateJob expands a thing group target ({arns})")
+    check([j["jobId"] for j in iot.list_jobs(thingGroupName="boto-fleet")["jobs"]] == ["boto-group-job"],
+          "ListJobs filtered by thingGroupName")
+    check(iot.list_jobs(thingGroupId=made["thingGroupId"])["jobs"][0]["jobId"] == "boto-group-job",
+          "ListJobs filtered by thingGroupId")
     expect_error(iot, "ResourceNotFoundException", 404, "CreateJob for a missing thing group",
                  iot.create_job, jobId="boto-group-x", targets=[group_arn("nowhere")], document=doc)
     expect_error(iot, "InvalidRequestException", 400, "AssociateTargetsWithJob on a SNAPSHOT job",

@@ -525,6 +525,26 @@ test_job_targets (Fixture       *f,
   details = json_object_get_object_member (json_object_get_object_member (object_of (job), "job"), "jobProcessDetails");
   g_assert_cmpint (json_object_get_int_member (details, "numberOfQueuedThings"), ==, 3);
 
+  /* ListJobs by the group a job targets (by name or id), not by a group
+   * that is only reached through it. */
+  call_ok (f, "PUT", "/jobs/empty-job", empty_body);
+  names = list_names (f, "/jobs?thingGroupName=root", "jobs", "jobId");
+  g_assert_cmpstr (names, ==, "group-job");
+  g_clear_pointer (&names, g_free);
+  names = list_names (f, "/jobs?thingGroupName=mid", "jobs", "jobId");
+  g_assert_cmpstr (names, ==, "");
+  g_clear_pointer (&names, g_free);
+  {
+    g_autoptr(JdTestReply) root = call (f, "GET", "/thing-groups/empty", NULL, 200, NULL);
+    g_autofree char *path = g_strdup_printf ("/jobs?thingGroupId=%s",
+                                             json_object_get_string_member (object_of (root), "thingGroupId"));
+
+    names = list_names (f, path, "jobs", "jobId");
+    g_assert_cmpstr (names, ==, "empty-job");
+    g_clear_pointer (&names, g_free);
+  }
+  call_error (f, "GET", "/jobs?thingGroupName=bad%20name", NULL, 400, "InvalidRequestException");
+
   /* A thing that joins later is no target of a SNAPSHOT job. */
   membership (f, "addThingToThingGroup", "root", "t4");
   call_error (f, "GET", "/things/t4/jobs/group-job", NULL, 404, "ResourceNotFoundException");
@@ -536,7 +556,6 @@ test_job_targets (Fixture       *f,
   call_error (f, "GET", "/jobs/bad-1", NULL, 404, "ResourceNotFoundException");
 
   /* A SNAPSHOT job on an empty group has nothing to wait for. */
-  call_ok (f, "PUT", "/jobs/empty-job", empty_body);
   empty_job = call (f, "GET", "/jobs/empty-job", NULL, 200, NULL);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object_of (empty_job), "job"),
                                                   "status"), ==, "COMPLETED");
