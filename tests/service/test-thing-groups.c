@@ -517,6 +517,7 @@ test_job_targets (Fixture       *f,
   call_ok (f, "PUT", "/jobs/group-job", body);
   names = list_names (f, "/jobs/group-job/things", "executionSummaries", "thingArn");
   g_assert_cmpstr (names, ==, ARN_PREFIX "thing/t1," ARN_PREFIX "thing/t2," ARN_PREFIX "thing/t3");
+  g_clear_pointer (&names, g_free);
   describe_execution (f, "t1", "group-job", "QUEUED", 1);
   job = call (f, "GET", "/jobs/group-job", NULL, 200, NULL);
   targets = json_object_get_array_member (json_object_get_object_member (object_of (job), "job"), "targets");
