@@ -1,5 +1,5 @@
-/* jd-control-plane.h — the async AWS IoT control-plane client (jobs and
- * things) over HTTPS, signed with SigV4 (service "iot").
+/* jd-control-plane.h — the async AWS IoT control-plane client (jobs,
+ * things and static thing groups) over HTTPS, signed with SigV4 (service "iot").
  *
  * Every operation is _async/_finish on a GTask with a GCancellable. Lists
  * follow nextToken until the last page. Throttling, 429 and 5xx answers are
@@ -254,6 +254,102 @@ void            jd_control_plane_ensure_thing_async   (JdControlPlane      *self
 char           *jd_control_plane_ensure_thing_finish  (JdControlPlane      *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
+
+/* ---- thing groups (static) ---- */
+
+/* @parent_group, @description: nullable. Returns AWS's reply as it came
+ * ({"thingGroupName", "thingGroupArn", "thingGroupId"}). */
+void            jd_control_plane_create_thing_group_async   (JdControlPlane      *self,
+                                                             const char          *group_name,
+                                                             const char          *parent_group,
+                                                             const char          *description,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+JsonNode       *jd_control_plane_create_thing_group_finish  (JdControlPlane      *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
+/* Returns AWS's reply as it came (DescribeThingGroup's shape). */
+void            jd_control_plane_describe_thing_group_async (JdControlPlane      *self,
+                                                             const char          *group_name,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+JsonNode       *jd_control_plane_describe_thing_group_finish (JdControlPlane     *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
+/* All pages. @parent_group: nullable (every group); @recursive: all its
+ * descendants rather than its children. Returns (element-type utf8) names. */
+void            jd_control_plane_list_thing_groups_async    (JdControlPlane      *self,
+                                                             const char          *parent_group,
+                                                             gboolean             recursive,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+GPtrArray      *jd_control_plane_list_thing_groups_finish   (JdControlPlane      *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
+/* @expected_version: -1 for none. */
+void            jd_control_plane_delete_thing_group_async   (JdControlPlane      *self,
+                                                             const char          *group_name,
+                                                             gint64               expected_version,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+gboolean        jd_control_plane_delete_thing_group_finish  (JdControlPlane      *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
+void            jd_control_plane_add_thing_to_thing_group_async       (JdControlPlane      *self,
+                                                                       const char          *group_name,
+                                                                       const char          *thing_name,
+                                                                       GCancellable        *cancellable,
+                                                                       GAsyncReadyCallback  callback,
+                                                                       gpointer             user_data);
+gboolean        jd_control_plane_add_thing_to_thing_group_finish      (JdControlPlane      *self,
+                                                                       GAsyncResult        *result,
+                                                                       GError             **error);
+void            jd_control_plane_remove_thing_from_thing_group_async  (JdControlPlane      *self,
+                                                                       const char          *group_name,
+                                                                       const char          *thing_name,
+                                                                       GCancellable        *cancellable,
+                                                                       GAsyncReadyCallback  callback,
+                                                                       gpointer             user_data);
+gboolean        jd_control_plane_remove_thing_from_thing_group_finish (JdControlPlane      *self,
+                                                                       GAsyncResult        *result,
+                                                                       GError             **error);
+/* All pages. Returns (element-type utf8) thing names. */
+void            jd_control_plane_list_things_in_thing_group_async     (JdControlPlane      *self,
+                                                                       const char          *group_name,
+                                                                       gboolean             recursive,
+                                                                       GCancellable        *cancellable,
+                                                                       GAsyncReadyCallback  callback,
+                                                                       gpointer             user_data);
+GPtrArray      *jd_control_plane_list_things_in_thing_group_finish    (JdControlPlane      *self,
+                                                                       GAsyncResult        *result,
+                                                                       GError             **error);
+/* All pages. Returns (element-type utf8) group names. */
+void            jd_control_plane_list_thing_groups_for_thing_async    (JdControlPlane      *self,
+                                                                       const char          *thing_name,
+                                                                       GCancellable        *cancellable,
+                                                                       GAsyncReadyCallback  callback,
+                                                                       gpointer             user_data);
+GPtrArray      *jd_control_plane_list_thing_groups_for_thing_finish   (JdControlPlane      *self,
+                                                                       GAsyncResult        *result,
+                                                                       GError             **error);
+
+/* AssociateTargetsWithJob (CONTINUOUS jobs only). @targets: thing or thing
+ * group ARNs; @comment: nullable. Returns AWS's reply as it came
+ * ({"jobArn", "jobId", "description"}). */
+void            jd_control_plane_associate_targets_with_job_async  (JdControlPlane      *self,
+                                                                    const char          *job_id,
+                                                                    const char *const   *targets,
+                                                                    const char          *comment,
+                                                                    GCancellable        *cancellable,
+                                                                    GAsyncReadyCallback  callback,
+                                                                    gpointer             user_data);
+JsonNode       *jd_control_plane_associate_targets_with_job_finish (JdControlPlane      *self,
+                                                                    GAsyncResult        *result,
+                                                                    GError             **error);
 
 /* @endpoint_type: "iot:Data-ATS" (NULL means that), "iot:Data", "iot:Jobs",
  * "iot:CredentialProvider". Returns the host name. */

@@ -72,6 +72,45 @@ jd_rules_is_valid_job_id (const char *job_id,
 }
 
 /**
+ * jd_rules_is_valid_thing_group_name:
+ * @name: (nullable): a thing group name, not necessarily nul-terminated
+ * @len: its length, or -1 if nul-terminated
+ *
+ * Returns: whether @name matches AWS's `[a-zA-Z0-9:_-]+`, 1–128 characters
+ */
+gboolean
+jd_rules_is_valid_thing_group_name (const char *name,
+                                    gssize      len)
+{
+  return is_valid_id (name, len, JD_THING_GROUP_NAME_MAX, TRUE);
+}
+
+/**
+ * jd_rules_is_valid_thing_group_description:
+ * @description: a description (UTF-8)
+ *
+ * Returns: whether @description has at most 2028 bytes and no control
+ *   characters (`[\p{Graph}\x20]*`: a space is the only blank allowed)
+ */
+gboolean
+jd_rules_is_valid_thing_group_description (const char *description)
+{
+  g_return_val_if_fail (description != NULL, FALSE);
+
+  if (strlen (description) > JD_THING_GROUP_DESCRIPTION_MAX
+      || !g_utf8_validate (description, -1, NULL))
+    return FALSE;
+  for (const char *p = description; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c != ' ' && !g_unichar_isgraph (c))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
  * jd_rules_is_next_job_id:
  * @job_id: (nullable): a job id, not necessarily nul-terminated
  * @len: its length, or -1 if nul-terminated

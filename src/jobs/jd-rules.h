@@ -15,6 +15,11 @@ G_BEGIN_DECLS
 
 #define JD_THING_NAME_MAX             128   /* [a-zA-Z0-9:_-]+ */
 #define JD_JOB_ID_MAX                 64    /* [a-zA-Z0-9_-]+ */
+#define JD_THING_GROUP_NAME_MAX       128   /* [a-zA-Z0-9:_-]+ */
+#define JD_THING_GROUP_DESCRIPTION_MAX 2028 /* [\p{Graph}\x20]* */
+#define JD_THING_GROUPS_PER_THING_MAX 10    /* static groups a thing may be in */
+#define JD_JOB_TARGET_ARN_MAX         2048  /* characters of one CreateJob target */
+#define JD_JOB_TARGETS_MAX            100   /* targets of a job after AssociateTargetsWithJob */
 #define JD_CLIENT_TOKEN_MAX           64    /* characters */
 #define JD_STATUS_DETAILS_KEY_MAX     128   /* [a-zA-Z0-9:_-]+ */
 #define JD_STATUS_DETAILS_VALUE_MAX   1024  /* characters, no control characters */
@@ -28,6 +33,12 @@ gboolean  jd_rules_is_valid_thing_name          (const char *name,
                                                  gssize      len);
 gboolean  jd_rules_is_valid_job_id              (const char *job_id,
                                                  gssize      len);
+/* A thing group's name: `[a-zA-Z0-9:_-]+`, 1–128 characters. */
+gboolean  jd_rules_is_valid_thing_group_name    (const char *name,
+                                                 gssize      len);
+/* A thing group's description: at most 2028 bytes, printable characters
+ * and spaces only (AWS's `[\p{Graph}\x20]*`). */
+gboolean  jd_rules_is_valid_thing_group_description (const char *description);
 gboolean  jd_rules_is_next_job_id               (const char *job_id,
                                                  gssize      len);
 gboolean  jd_rules_is_valid_client_token        (const char *token,

@@ -219,6 +219,13 @@ job_arn (const JdCpContext *self,
   return g_strdup_printf ("arn:aws:iot:%s:%s:job/%s", self->region, self->account_id, job_id);
 }
 
+static char *
+group_arn (const JdCpContext *self,
+           const char        *group_name)
+{
+  return g_strdup_printf ("arn:aws:iot:%s:%s:thinggroup/%s", self->region, self->account_id, group_name);
+}
+
 static void
 add_object (JsonBuilder *builder,
             const char  *name,
@@ -229,6 +236,16 @@ add_object (JsonBuilder *builder,
   json_node_set_object (node, object);
   json_builder_set_member_name (builder, name);
   json_builder_add_value (builder, g_steal_pointer (&node));
+}
+
+/* A value quoted in a refusal: at most 256 bytes of it (a 1 MiB name is
+ * not repeated back). */
+static char *
+quote_value (const char *value)
+{
+  if (strlen (value) <= 256)
+    return g_strdup (value);
+  return g_strdup_printf ("%.256s… (%" G_GSIZE_FORMAT " bytes)", value, strlen (value));
 }
 
 static gboolean
@@ -246,11 +263,29 @@ static gboolean
 check_thing_name (Request    *r,
                   const char *thing_name)
 {
+  g_autofree char *quoted = NULL;
+
   if (jd_device_api_is_valid_thing_name (thing_name))
     return TRUE;
+  quoted = quote_value (thing_name);
   return invalid (r, "1 validation error detected: Value '%s' at 'thingName' failed to satisfy constraint: "
                   "Member must satisfy regular expression pattern: [a-zA-Z0-9:_-]+ and have length 1 to 128",
-                  thing_name);
+                  quoted);
+}
+
+static gboolean
+check_group_name (Request    *r,
+                  const char *member,
+                  const char *group_name)
+{
+  g_autofree char *quoted = NULL;
+
+  if (jd_rules_is_valid_thing_group_name (group_name, -1))
+    return TRUE;
+  quoted = quote_value (group_name);
+  return invalid (r, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: "
+                  "Member must satisfy regular expression pattern: [a-zA-Z0-9:_-]+ and have length 1 to %d",
+                  quoted, member, JD_THING_GROUP_NAME_MAX);
 }
 
 static const char *
@@ -533,31 +568,91 @@ add_thing (const JdCpContext *self,
 
 /* ---- operations: jobs ---- */
 
-/* Resolves a target ARN of this account and region to a thing name. */
+/* The name a `thing/NAME` or `thinggroup/NAME` ARN of this account and
+ * region gives. An ARN of another account or region names nothing here
+ * (404); anything else is not such an ARN (400). */
+typedef enum {
+  TARGET_THING,
+  TARGET_GROUP,
+} TargetKind;
+
 static gboolean
-target_to_thing (Request     *r,
-                 const char  *arn,
-                 char       **thing_name)
+parse_arn (Request     *r,
+           const char  *arn,
+           const char  *member,
+           gboolean     thing_ok,
+           gboolean     group_ok,
+           TargetKind  *kind,
+           char       **name)
 {
   const JdCpContext *self = r->self;
   g_autofree char *prefix = g_strdup_printf ("arn:aws:iot:%s:%s:", self->region, self->account_id);
   g_auto(GStrv) parts = g_strsplit (arn, ":", 6);
   const char *resource;
+  const char *what = thing_ok && group_ok ? "a thing or thing group ARN" : thing_ok ? "a thing ARN" : "a thing group ARN";
 
+  if (strlen (arn) > JD_JOB_TARGET_ARN_MAX)
+    return invalid (r, "1 validation error detected: Value at '%s' failed to satisfy constraint: "
+                    "Member must have length less than or equal to %d", member, JD_JOB_TARGET_ARN_MAX);
   if (g_strv_length (parts) != 6 || strcmp (parts[0], "arn") != 0 || strcmp (parts[2], "iot") != 0)
-    return invalid (r, "The target '%s' is not a thing or thing group ARN", arn);
+    return invalid (r, "The %s '%s' is not %s", member, arn, what);
+  resource = parts[5];
+  if (thing_ok && g_str_has_prefix (resource, "thing/")
+      && jd_rules_is_valid_thing_name (resource + strlen ("thing/"), -1))
+    {
+      *kind = TARGET_THING;
+      *name = g_strdup (resource + strlen ("thing/"));
+    }
+  else if (group_ok && g_str_has_prefix (resource, "thinggroup/")
+           && jd_rules_is_valid_thing_group_name (resource + strlen ("thinggroup/"), -1))
+    {
+      *kind = TARGET_GROUP;
+      *name = g_strdup (resource + strlen ("thinggroup/"));
+    }
+  else
+    return invalid (r, "The %s '%s' is not %s", member, arn, what);
+
   if (!g_str_has_prefix (arn, prefix))
-    return reply_error (r, 404, "ResourceNotFoundException",
-                        "The target '%s' is not in account %s, region %s", arn, self->account_id, self->region);
+    {
+      g_clear_pointer (name, g_free);
+      return reply_error (r, 404, "ResourceNotFoundException",
+                          "The %s '%s' is not in account %s, region %s", member, arn, self->account_id, self->region);
+    }
+  return TRUE;
+}
 
-  resource = arn + strlen (prefix);
-  if (g_str_has_prefix (resource, "thinggroup/"))
-    return reply_error (r, 404, "ResourceNotFoundException",
-                        "Thing group %s cannot be found.", resource + strlen ("thinggroup/"));
-  if (!g_str_has_prefix (resource, "thing/") || !jd_device_api_is_valid_thing_name (resource + strlen ("thing/")))
-    return invalid (r, "The target '%s' is not a thing or thing group ARN", arn);
+/* The `targets` member of CreateJob and AssociateTargetsWithJob: at least
+ * one ARN, each of a thing or a thing group; fills the three arrays
+ * (NULL-terminated) in the order given. */
+static gboolean
+parse_targets (Request    *r,
+               GPtrArray  *targets,
+               GPtrArray  *things,
+               GPtrArray  *groups)
+{
+  JsonNode *node = json_object_get_member (r->json, "targets");
+  JsonArray *array;
 
-  *thing_name = g_strdup (resource + strlen ("thing/"));
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (json_node_get_array (node)) == 0)
+    return invalid (r, "1 validation error detected: Value null at 'targets' failed to satisfy constraint: "
+                    "Member must not be null and must have at least 1 element");
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *t = json_array_get_element (array, i);
+      TargetKind kind;
+      char *name = NULL;
+
+      if (!JSON_NODE_HOLDS_VALUE (t) || json_node_get_value_type (t) != G_TYPE_STRING)
+        return invalid (r, "Each target must be an ARN of at most %d characters", JD_JOB_TARGET_ARN_MAX);
+      if (!parse_arn (r, json_node_get_string (t), "target", TRUE, TRUE, &kind, &name))
+        return FALSE;
+      g_ptr_array_add (targets, g_strdup (json_node_get_string (t)));
+      g_ptr_array_add (kind == TARGET_THING ? things : groups, name);
+    }
+  g_ptr_array_add (targets, NULL);
+  g_ptr_array_add (things, NULL);
+  g_ptr_array_add (groups, NULL);
   return TRUE;
 }
 
@@ -569,6 +664,7 @@ op_create_job (Request    *r,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) things = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(JdStoreJob) job = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonParser) parser = NULL;
@@ -584,25 +680,8 @@ op_create_job (Request    *r,
   if (!check_job_id (r, job_id))
     return FALSE;
 
-  node = json_object_get_member (r->json, "targets");
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (json_node_get_array (node)) == 0)
-    return invalid (r, "1 validation error detected: Value null at 'targets' failed to satisfy constraint: "
-                    "Member must not be null and must have at least 1 element");
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
-    {
-      JsonNode *t = json_array_get_element (json_node_get_array (node), i);
-      char *thing = NULL;
-
-      if (!JSON_NODE_HOLDS_VALUE (t) || json_node_get_value_type (t) != G_TYPE_STRING
-          || strlen (json_node_get_string (t)) > 2048)
-        return invalid (r, "Each target must be an ARN of at most 2048 characters");
-      if (!target_to_thing (r, json_node_get_string (t), &thing))
-        return FALSE;
-      g_ptr_array_add (targets, g_strdup (json_node_get_string (t)));
-      g_ptr_array_add (things, thing);
-    }
-  g_ptr_array_add (targets, NULL);
-  g_ptr_array_add (things, NULL);
+  if (!parse_targets (r, targets, things, groups))
+    return FALSE;
 
   if (!body_string (r, "document", MAX_DOCUMENT, &document)
       || !body_string (r, "documentSource", 1350, &document_source)
@@ -644,6 +723,7 @@ op_create_job (Request    *r,
   spec.job_id = job_id;
   spec.targets = (const char *const *) targets->pdata;
   spec.thing_names = (const char *const *) things->pdata;
+  spec.group_names = (const char *const *) groups->pdata;
   spec.document = document;
   spec.description = description;
   spec.target_selection = target_selection;
@@ -725,11 +805,10 @@ op_list_jobs (Request *r)
     return invalid (r, "1 validation error detected: Value '%s' at 'targetSelection' failed to satisfy constraint: "
                     "Member must satisfy enum value set: [CONTINUOUS, SNAPSHOT]", selection);
 
-  /* No thing groups exist here, so a group filter matches no job. */
-  if (query (r, "thingGroupName") != NULL || query (r, "thingGroupId") != NULL)
-    jobs = g_ptr_array_new ();
-  else
-    jobs = jd_store_list_jobs (r->self->store, status, selection, after, limit, &more, &error);
+  if (query (r, "thingGroupName") != NULL && !check_group_name (r, "thingGroupName", query (r, "thingGroupName")))
+    return FALSE;
+  jobs = jd_store_list_jobs_for_thing_group (r->self->store, query (r, "thingGroupName"), query (r, "thingGroupId"),
+                                             status, selection, after, limit, &more, &error);
   if (jobs == NULL)
     return reply_gerror (r, error, NULL, NULL);
 
@@ -1164,6 +1243,357 @@ op_describe_endpoint (Request *r)
   return TRUE;
 }
 
+/* ---- operations: thing groups ---- */
+
+static void
+add_group_ref (const JdCpContext *self,
+               JsonBuilder       *builder,
+               const char        *group_name)
+{
+  g_autofree char *arn = group_arn (self, group_name);
+
+  json_builder_begin_object (builder);
+  jd_service_json_add_string (builder, "groupName", group_name);
+  jd_service_json_add_string (builder, "groupArn", arn);
+  json_builder_end_object (builder);
+}
+
+static gboolean
+op_create_thing_group (Request    *r,
+                       const char *group_name)
+{
+  const JdCpContext *self = r->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreThingGroup) group = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *arn = NULL;
+  const char *parent = NULL;
+  const char *description = NULL;
+  JsonObject *attributes = NULL;
+  JsonNode *node;
+
+  if (!check_group_name (r, "thingGroupName", group_name)
+      || !body_string (r, "parentGroupName", 0, &parent))
+    return FALSE;
+  if (parent != NULL && !check_group_name (r, "parentGroupName", parent))
+    return FALSE;
+
+  node = json_object_get_member (r->json, "thingGroupProperties");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      JsonObject *properties;
+      JsonNode *text;
+      JsonNode *payload;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return invalid (r, "Value for 'thingGroupProperties' must be an object");
+      properties = json_node_get_object (node);
+      text = json_object_get_member (properties, "thingGroupDescription");
+      if (text != NULL && !JSON_NODE_HOLDS_NULL (text))
+        {
+          if (!JSON_NODE_HOLDS_VALUE (text) || json_node_get_value_type (text) != G_TYPE_STRING)
+            return invalid (r, "Value for 'thingGroupProperties.thingGroupDescription' must be a string");
+          description = json_node_get_string (text);
+          if (!jd_rules_is_valid_thing_group_description (description))
+            return invalid (r, "1 validation error detected: Value at 'thingGroupProperties.thingGroupDescription' "
+                            "failed to satisfy constraint: Member must have length less than or equal to %d and "
+                            "satisfy regular expression pattern: [\\p{Graph}\\x20]*", JD_THING_GROUP_DESCRIPTION_MAX);
+        }
+      payload = json_object_get_member (properties, "attributePayload");
+      if (payload != NULL && !JSON_NODE_HOLDS_NULL (payload))
+        {
+          JsonNode *attrs;
+
+          if (!JSON_NODE_HOLDS_OBJECT (payload))
+            return invalid (r, "Value for 'thingGroupProperties.attributePayload' must be an object");
+          attrs = json_object_get_member (json_node_get_object (payload), "attributes");
+          if (attrs != NULL && !JSON_NODE_HOLDS_NULL (attrs))
+            {
+              if (!check_string_map (r, attrs, "attributes", FALSE, 800))
+                return FALSE;
+              attributes = json_node_get_object (attrs);
+            }
+        }
+    }
+  /* Tags are accepted and not kept: the sandbox has no tagging API. */
+  node = json_object_get_member (r->json, "tags");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node) && !JSON_NODE_HOLDS_ARRAY (node))
+    return invalid (r, "Value for 'tags' must be a list");
+
+  arn = group_arn (self, group_name);
+  group = jd_store_create_thing_group (self->store, group_name, parent, description, attributes, NULL, &error);
+  if (group == NULL)
+    return reply_gerror (r, error, group_name, arn);
+
+  json_builder_begin_object (builder);
+  jd_service_json_add_string (builder, "thingGroupName", group->group_name);
+  jd_service_json_add_string (builder, "thingGroupArn", arn);
+  jd_service_json_add_string (builder, "thingGroupId", group->group_id);
+  json_builder_end_object (builder);
+  reply_builder (r, builder);
+  return TRUE;
+}
+
+static gboolean
+op_describe_thing_group (Request    *r,
+                         const char *group_name)
+{
+  const JdCpContext *self = r->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStoreThingGroup) group = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *arn = NULL;
+
+  if (!check_group_name (r, "thingGroupName", group_name))
+    return FALSE;
+  group = jd_store_get_thing_group (self->store, group_name, &error);
+  if (group == NULL)
+    return reply_gerror (r, error, NULL, NULL);
+
+  arn = group_arn (self, group->group_name);
+  json_builder_begin_object (builder);
+  jd_service_json_add_string (builder, "thingGroupName", group->group_name);
+  jd_service_json_add_string (builder, "thingGroupId", group->group_id);
+  jd_service_json_add_string (builder, "thingGroupArn", arn);
+  jd_service_json_add_int (builder, "version", group->version);
+
+  json_builder_set_member_name (builder, "thingGroupProperties");
+  json_builder_begin_object (builder);
+  jd_service_json_add_string (builder, "thingGroupDescription", group->description);
+  if (json_object_get_size (group->attributes) > 0)
+    {
+      json_builder_set_member_name (builder, "attributePayload");
+      json_builder_begin_object (builder);
+      add_object (builder, "attributes", group->attributes);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "thingGroupMetadata");
+  json_builder_begin_object (builder);
+  if (group->parent_name != NULL)
+    {
+      jd_service_json_add_string (builder, "parentGroupName", group->parent_name);
+      json_builder_set_member_name (builder, "rootToParentThingGroups");
+      json_builder_begin_array (builder);
+      for (guint i = 0; group->root_to_parent[i] != NULL; i++)
+        add_group_ref (self, builder, group->root_to_parent[i]);
+      json_builder_end_array (builder);
+    }
+  jd_service_json_add_int (builder, "creationDate", group->created_at);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  reply_builder (r, builder);
+  return TRUE;
+}
+
+static gboolean
+op_list_thing_groups (Request *r)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *after = NULL;
+  const char *parent = query (r, "parentGroup");
+  const char *prefix = query (r, "namePrefixFilter");
+  gboolean recursive = FALSE;
+  gboolean more = FALSE;
+  guint limit = 0;
+
+  if (!page_params (r, &limit, &after) || !query_bool (r, "recursive", &recursive))
+    return FALSE;
+  if (parent != NULL && !check_group_name (r, "parentGroup", parent))
+    return FALSE;
+  if (prefix != NULL && !check_group_name (r, "namePrefixFilter", prefix))
+    return FALSE;
+
+  groups = jd_store_list_thing_groups (r->self->store, parent, prefix, recursive, after, limit, &more, &error);
+  if (groups == NULL)
+    return reply_gerror (r, error, NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "thingGroups");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < groups->len; i++)
+    add_group_ref (r->self, builder, ((JdStoreThingGroup *) g_ptr_array_index (groups, i))->group_name);
+  json_builder_end_array (builder);
+  add_next_token (builder, more,
+                  groups->len > 0 ? ((JdStoreThingGroup *) g_ptr_array_index (groups, groups->len - 1))->group_name : NULL);
+  json_builder_end_object (builder);
+  reply_builder (r, builder);
+  return TRUE;
+}
+
+static gboolean
+op_delete_thing_group (Request    *r,
+                       const char *group_name)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 version;
+
+  if (!check_group_name (r, "thingGroupName", group_name)
+      || !query_int (r, "expectedVersion", 0, G_MAXINT64, -1, &version))
+    return FALSE;
+  if (!jd_store_delete_thing_group (r->self->store, group_name, version, &error))
+    return reply_gerror (r, error, NULL, NULL);
+  reply_text (r, 200, "{}");
+  return TRUE;
+}
+
+/* The group or thing a membership request names: by name or by ARN (at
+ * least one; both must agree). */
+static gboolean
+member_name (Request     *r,
+             const char  *name_member,
+             const char  *arn_member,
+             gboolean     group,
+             char       **name)
+{
+  const char *by_name = NULL;
+  const char *by_arn = NULL;
+  g_autofree char *from_arn = NULL;
+  TargetKind kind;
+
+  if (!body_string (r, name_member, 0, &by_name) || !body_string (r, arn_member, 0, &by_arn))
+    return FALSE;
+  if (by_name != NULL
+      && !(group ? check_group_name (r, name_member, by_name) : check_thing_name (r, by_name)))
+    return FALSE;
+  if (by_arn != NULL && !parse_arn (r, by_arn, arn_member, !group, group, &kind, &from_arn))
+    return FALSE;
+  if (by_name == NULL && from_arn == NULL)
+    return invalid (r, "Either %s or %s must be specified", name_member, arn_member);
+  if (by_name != NULL && from_arn != NULL && strcmp (by_name, from_arn) != 0)
+    return invalid (r, "%s '%s' and %s '%s' name different resources", name_member, by_name, arn_member, by_arn);
+  *name = by_name != NULL ? g_strdup (by_name) : g_steal_pointer (&from_arn);
+  return TRUE;
+}
+
+static gboolean
+op_change_membership (Request  *r,
+                      gboolean  add)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *group = NULL;
+  g_autofree char *thing = NULL;
+  JsonNode *node;
+  gboolean ok;
+
+  if (!member_name (r, "thingGroupName", "thingGroupArn", TRUE, &group)
+      || !member_name (r, "thingName", "thingArn", FALSE, &thing))
+    return FALSE;
+  node = json_object_get_member (r->json, "overrideDynamicGroups");
+  if (add && node != NULL && !JSON_NODE_HOLDS_NULL (node)
+      && (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN))
+    return invalid (r, "Value for 'overrideDynamicGroups' must be a boolean");
+
+  ok = add ? jd_store_add_thing_to_thing_group (r->self->store, group, thing, &error)
+           : jd_store_remove_thing_from_thing_group (r->self->store, group, thing, &error);
+  if (!ok)
+    return reply_gerror (r, error, NULL, NULL);
+  reply_text (r, 200, "{}");
+  return TRUE;
+}
+
+static gboolean
+op_list_things_in_thing_group (Request    *r,
+                               const char *group_name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) things = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *after = NULL;
+  gboolean recursive = FALSE;
+  gboolean more = FALSE;
+  guint limit = 0;
+
+  if (!check_group_name (r, "thingGroupName", group_name) || !page_params (r, &limit, &after)
+      || !query_bool (r, "recursive", &recursive))
+    return FALSE;
+
+  things = jd_store_list_things_in_thing_group (r->self->store, group_name, recursive, after, limit, &more, &error);
+  if (things == NULL)
+    return reply_gerror (r, error, NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "things");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < things->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (things, i));
+  json_builder_end_array (builder);
+  add_next_token (builder, more, things->len > 0 ? g_ptr_array_index (things, things->len - 1) : NULL);
+  json_builder_end_object (builder);
+  reply_builder (r, builder);
+  return TRUE;
+}
+
+static gboolean
+op_list_thing_groups_for_thing (Request    *r,
+                                const char *thing_name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *after = NULL;
+  gboolean more = FALSE;
+  guint limit = 0;
+
+  if (!check_thing_name (r, thing_name) || !page_params (r, &limit, &after))
+    return FALSE;
+
+  groups = jd_store_list_thing_groups_for_thing (r->self->store, thing_name, after, limit, &more, &error);
+  if (groups == NULL)
+    return reply_gerror (r, error, NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "thingGroups");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < groups->len; i++)
+    add_group_ref (r->self, builder, ((JdStoreThingGroup *) g_ptr_array_index (groups, i))->group_name);
+  json_builder_end_array (builder);
+  add_next_token (builder, more,
+                  groups->len > 0 ? ((JdStoreThingGroup *) g_ptr_array_index (groups, groups->len - 1))->group_name : NULL);
+  json_builder_end_object (builder);
+  reply_builder (r, builder);
+  return TRUE;
+}
+
+static gboolean
+op_associate_targets (Request    *r,
+                      const char *job_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) things = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JdStoreJob) job = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *arn = NULL;
+  const char *comment = NULL;
+
+  if (!check_job_id (r, job_id) || !parse_targets (r, targets, things, groups)
+      || !body_string (r, "comment", MAX_DESCRIPTION, &comment))
+    return FALSE;
+  for (const char *p = comment; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return invalid (r, "1 validation error detected: Value at 'comment' failed to satisfy constraint: "
+                      "Member must satisfy regular expression pattern: [^\\p{C}]+");
+
+  job = jd_store_associate_targets (r->self->store, job_id, (const char *const *) targets->pdata,
+                                    (const char *const *) things->pdata, (const char *const *) groups->pdata, &error);
+  if (job == NULL)
+    return reply_gerror (r, error, NULL, NULL);
+
+  arn = job_arn (r->self, job_id);
+  json_builder_begin_object (builder);
+  jd_service_json_add_string (builder, "jobArn", arn);
+  jd_service_json_add_string (builder, "jobId", job->job_id);
+  jd_service_json_add_string (builder, "description", job->description);
+  json_builder_end_object (builder);
+  reply_builder (r, builder);
+  return TRUE;
+}
+
 /* ---- dispatch ---- */
 
 static gboolean
@@ -1213,6 +1643,24 @@ dispatch (Request *r)
     op_describe_job (r, s[1], TRUE);
   else if (is (r, "GET", 3, "jobs", NULL, "things"))
     op_list_executions_for_job (r, s[1]);
+  else if (is (r, "POST", 3, "jobs", NULL, "targets"))
+    op_associate_targets (r, s[1]);
+  else if (is (r, "GET", 1, "thing-groups"))
+    op_list_thing_groups (r);
+  else if (is (r, "PUT", 2, "thing-groups", "addThingToThingGroup"))
+    op_change_membership (r, TRUE);
+  else if (is (r, "PUT", 2, "thing-groups", "removeThingFromThingGroup"))
+    op_change_membership (r, FALSE);
+  else if (is (r, "POST", 2, "thing-groups", NULL))
+    op_create_thing_group (r, s[1]);
+  else if (is (r, "GET", 2, "thing-groups", NULL))
+    op_describe_thing_group (r, s[1]);
+  else if (is (r, "DELETE", 2, "thing-groups", NULL))
+    op_delete_thing_group (r, s[1]);
+  else if (is (r, "GET", 3, "thing-groups", NULL, "things"))
+    op_list_things_in_thing_group (r, s[1]);
+  else if (is (r, "GET", 3, "things", NULL, "thing-groups"))
+    op_list_thing_groups_for_thing (r, s[1]);
   else if (is (r, "GET", 1, "things"))
     op_list_things (r);
   else if (is (r, "POST", 2, "things", NULL))

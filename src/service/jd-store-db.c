@@ -83,6 +83,32 @@ static const char *const migrations[] = {
   "CREATE INDEX executions_by_step_deadline ON executions (step_deadline_ms) WHERE step_deadline_ms > 0;"
   "CREATE INDEX executions_by_progress_deadline ON executions (progress_deadline_ms) "
   "  WHERE progress_deadline_ms > 0;",
+
+  /* 3: static thing groups (jd-store-groups.c): the groups with their
+   * parent, the direct memberships, and what each job targets by name —
+   * its groups (every job), and its things (CONTINUOUS jobs only: whether a
+   * thing that leaves a group is still a target) — so membership changes
+   * find the continuous jobs they concern by index. */
+  "CREATE TABLE thing_groups ("
+  "  name TEXT PRIMARY KEY,"
+  "  group_id TEXT NOT NULL,"
+  "  parent TEXT,"
+  "  description TEXT,"
+  "  attributes TEXT NOT NULL DEFAULT '{}',"
+  "  version INTEGER NOT NULL DEFAULT 1,"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE INDEX thing_groups_by_parent ON thing_groups (parent) WHERE parent IS NOT NULL;"
+  "CREATE TABLE thing_group_members ("
+  "  group_name TEXT NOT NULL,"
+  "  thing_name TEXT NOT NULL,"
+  "  PRIMARY KEY (group_name, thing_name)) WITHOUT ROWID;"
+  "CREATE INDEX thing_group_members_by_thing ON thing_group_members (thing_name);"
+  "CREATE TABLE job_target_names ("
+  "  job_id TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  PRIMARY KEY (job_id, kind, name)) WITHOUT ROWID;"
+  "CREATE INDEX job_target_names_by_name ON job_target_names (kind, name);",
 };
 
 /* Per connection: the jobs whose executions the open transaction ended,

@@ -1,5 +1,5 @@
 /* jd-store-jobs.c — JdStore: jobs (CreateJob, DescribeJob, ListJobs, CancelJob,
- * DeleteJob) and their process-detail counters.
+ * DeleteJob, AssociateTargetsWithJob) and their process-detail counters.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,7 +9,15 @@
 
 #include <string.h>
 
+#include "jd-rules.h"
 #include "jd-store-private.h"
+
+static int
+compare_names (const void *a,
+               const void *b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
 
 /* Touches every thing with a pending execution of @job_id. */
 static gboolean
@@ -38,7 +46,11 @@ count_job_executions (JdStore     *self,
                       GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt =
-    _jd_store_prepare (self, "SELECT status, COUNT(*) FROM executions WHERE job_id = ?1 GROUP BY status", error);
+    _jd_store_prepare (self,
+                       "SELECT e.status, COUNT(*) FROM executions e WHERE e.job_id = ?1 "
+                       "AND e.execution_number = (SELECT MAX(x.execution_number) FROM executions x "
+                       "  WHERE x.job_id = e.job_id AND x.thing_name = e.thing_name) GROUP BY e.status",
+                       error);
   int rc;
 
   if (stmt == NULL)
@@ -133,6 +145,8 @@ jd_store_create_job (JdStore              *self,
   g_autoptr(sqlite3_stmt) insert_targets = NULL;
   g_autoptr(sqlite3_stmt) insert_exec = NULL;
   g_autofree char *targets_text = NULL;
+  g_autoptr(GHashTable) group_things = NULL;
+  g_autofree char **group_list = NULL;
   gint64 now;
 
   g_return_val_if_fail (JD_IS_STORE (self), NULL);
@@ -162,6 +176,17 @@ jd_store_create_job (JdStore              *self,
       if (thing == NULL)
         return NULL;
     }
+  for (guint i = 0; spec->group_names != NULL && spec->group_names[i] != NULL; i++)
+    if (!_jd_store_group_exists (self, spec->group_names[i], error))
+      return NULL;
+  group_things = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!_jd_store_expand_groups (self, spec->group_names, group_things, error))
+    return NULL;
+  /* The things of the groups after the things named, in name order. */
+  for (guint i = 0; spec->thing_names[i] != NULL; i++)
+    g_hash_table_remove (group_things, spec->thing_names[i]);
+  group_list = (char **) g_hash_table_get_keys_as_array (group_things, NULL);
+  qsort (group_list, g_strv_length (group_list), sizeof (char *), compare_names);
 
   now = jd_store_now (self);
   targets_text = _jd_store_strv_to_text (spec->targets != NULL ? spec->targets : spec->thing_names);
@@ -197,19 +222,29 @@ jd_store_create_job (JdStore              *self,
                                    error);
   if (insert_exec == NULL)
     return NULL;
-  for (guint i = 0; spec->thing_names[i] != NULL; i++)
+  for (guint pass = 0; pass < 2; pass++)
     {
-      _jd_store_touch (self, spec->thing_names[i]);
-      sqlite3_reset (insert_exec);
-      _jd_store_bind_text (insert_exec, 1, spec->job_id);
-      _jd_store_bind_text (insert_exec, 2, spec->thing_names[i]);
-      sqlite3_bind_int64 (insert_exec, 3, now);
-      if (!_jd_store_step_done (self, insert_exec, error))
-        return NULL;
+      const char *const *names = pass == 0 ? spec->thing_names : (const char *const *) group_list;
+
+      for (guint i = 0; names[i] != NULL; i++)
+        {
+          _jd_store_touch (self, names[i]);
+          sqlite3_reset (insert_exec);
+          _jd_store_bind_text (insert_exec, 1, spec->job_id);
+          _jd_store_bind_text (insert_exec, 2, names[i]);
+          sqlite3_bind_int64 (insert_exec, 3, now);
+          if (!_jd_store_step_done (self, insert_exec, error))
+            return NULL;
+        }
     }
   g_clear_pointer (&insert_job, _jd_store_stmt_release);
   g_clear_pointer (&insert_targets, _jd_store_stmt_release);
   g_clear_pointer (&insert_exec, _jd_store_stmt_release);
+
+  if (!_jd_store_record_targets (self, spec->job_id,
+                                 g_strcmp0 (spec->target_selection, "CONTINUOUS") == 0,
+                                 spec->thing_names, spec->group_names, error))
+    return NULL;
 
   if (!_jd_store_tx_commit (&tx, error))
     return NULL;
@@ -238,6 +273,20 @@ jd_store_list_jobs (JdStore     *self,
                     gboolean    *more,
                     GError     **error)
 {
+  return jd_store_list_jobs_for_thing_group (self, NULL, NULL, status, target_selection, after, limit, more, error);
+}
+
+GPtrArray *
+jd_store_list_jobs_for_thing_group (JdStore     *self,
+                                    const char  *group_name,
+                                    const char  *group_id,
+                                    const char  *status,
+                                    const char  *target_selection,
+                                    const char  *after,
+                                    guint        limit,
+                                    gboolean    *more,
+                                    GError     **error)
+{
   JD_STORE_LOCKED (self);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) jd_store_job_free);
@@ -245,10 +294,15 @@ jd_store_list_jobs (JdStore     *self,
 
   g_return_val_if_fail (JD_IS_STORE (self), NULL);
 
+  /* ?5 a group name, ?6 a group id: jobs that target that group. */
   stmt = _jd_store_prepare (self,
                             "SELECT " JD_STORE_JOB_SUMMARY_COLUMNS
                             "WHERE (?1 IS NULL OR j.status = ?1) AND (?2 IS NULL OR j.target_selection = ?2) "
                             "AND j.seq > COALESCE((SELECT seq FROM jobs WHERE job_id = ?3), 0) "
+                            "AND (?5 IS NULL OR EXISTS (SELECT 1 FROM job_target_names t WHERE t.job_id = j.job_id "
+                            "  AND t.kind = 'group' AND t.name = ?5)) "
+                            "AND (?6 IS NULL OR EXISTS (SELECT 1 FROM job_target_names t JOIN thing_groups g "
+                            "  ON g.name = t.name WHERE t.job_id = j.job_id AND t.kind = 'group' AND g.group_id = ?6)) "
                             "ORDER BY j.seq LIMIT ?4",
                             error);
   if (stmt == NULL)
@@ -257,6 +311,8 @@ jd_store_list_jobs (JdStore     *self,
   _jd_store_bind_text (stmt, 2, target_selection);
   _jd_store_bind_text (stmt, 3, after);
   sqlite3_bind_int64 (stmt, 4, (gint64) limit + 1);
+  _jd_store_bind_text (stmt, 5, group_name);
+  _jd_store_bind_text (stmt, 6, group_id);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (result, _jd_store_job_from_row (stmt));
@@ -344,6 +400,7 @@ jd_store_delete_job (JdStore     *self,
   g_autoptr(sqlite3_stmt) del_exec = NULL;
   g_autoptr(sqlite3_stmt) del_job = NULL;
   g_autoptr(sqlite3_stmt) del_targets = NULL;
+  g_autoptr(sqlite3_stmt) del_names = NULL;
 
   g_return_val_if_fail (JD_IS_STORE (self), FALSE);
   g_return_val_if_fail (job_id != NULL, FALSE);
@@ -370,18 +427,131 @@ jd_store_delete_job (JdStore     *self,
   del_exec = _jd_store_prepare (self, "DELETE FROM executions WHERE job_id = ?1", error);
   del_job = _jd_store_prepare (self, "DELETE FROM jobs WHERE job_id = ?1", error);
   del_targets = _jd_store_prepare (self, "DELETE FROM job_targets WHERE job_id = ?1", error);
-  if (del_exec == NULL || del_job == NULL || del_targets == NULL)
+  del_names = _jd_store_prepare (self, "DELETE FROM job_target_names WHERE job_id = ?1", error);
+  if (del_exec == NULL || del_job == NULL || del_targets == NULL || del_names == NULL)
     return FALSE;
   _jd_store_bind_text (del_exec, 1, job_id);
   _jd_store_bind_text (del_job, 1, job_id);
   _jd_store_bind_text (del_targets, 1, job_id);
+  _jd_store_bind_text (del_names, 1, job_id);
   if (!_jd_store_step_done (self, del_exec, error) || !_jd_store_step_done (self, del_job, error)
-      || !_jd_store_step_done (self, del_targets, error))
+      || !_jd_store_step_done (self, del_targets, error) || !_jd_store_step_done (self, del_names, error))
     return FALSE;
   g_clear_pointer (&del_exec, _jd_store_stmt_release);
   g_clear_pointer (&del_job, _jd_store_stmt_release);
   g_clear_pointer (&del_targets, _jd_store_stmt_release);
+  g_clear_pointer (&del_names, _jd_store_stmt_release);
 
   return _jd_store_tx_commit (&tx, error);
 }
 
+
+JdStoreJob *
+jd_store_associate_targets (JdStore            *self,
+                            const char         *job_id,
+                            const char *const  *targets,
+                            const char *const  *thing_names,
+                            const char *const  *group_names,
+                            GError            **error)
+{
+  JD_STORE_LOCKED (self);
+  g_autoptr(JdStoreTx) tx = NULL;
+  g_autoptr(JdStoreJob) job = NULL;
+  g_autoptr(GHashTable) things = NULL;
+  g_autoptr(GPtrArray) all_targets = g_ptr_array_new ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char **sorted = NULL;
+  g_autofree char *targets_text = NULL;
+
+  g_return_val_if_fail (JD_IS_STORE (self), NULL);
+  g_return_val_if_fail (job_id != NULL && targets != NULL, NULL);
+
+  tx = _jd_store_tx_begin (self, error);
+  if (tx == NULL)
+    return NULL;
+
+  job = _jd_store_find_job (self, job_id, error);
+  if (job == NULL)
+    return NULL;
+  if (g_strcmp0 (job->target_selection, "CONTINUOUS") != 0)
+    {
+      g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_REQUEST,
+                   "Targets can only be associated with a job whose targetSelection is CONTINUOUS; "
+                   "job %s is %s.", job_id, job->target_selection);
+      return NULL;
+    }
+  if (job->status != JD_JOB_STATUS_IN_PROGRESS)
+    {
+      g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_REQUEST,
+                   "Targets can only be associated with a job in the IN_PROGRESS state; job %s is %s.",
+                   job_id, jd_job_status_to_string (job->status));
+      return NULL;
+    }
+  for (guint i = 0; thing_names != NULL && thing_names[i] != NULL; i++)
+    {
+      g_autoptr(JdStoreThing) thing = _jd_store_find_thing (self, thing_names[i], error);
+
+      if (thing == NULL)
+        return NULL;
+    }
+  for (guint i = 0; group_names != NULL && group_names[i] != NULL; i++)
+    if (!_jd_store_group_exists (self, group_names[i], error))
+      return NULL;
+
+  /* The job's targets, then the new ones it does not have yet. */
+  for (guint i = 0; job->targets[i] != NULL; i++)
+    g_ptr_array_add (all_targets, job->targets[i]);
+  for (guint i = 0; targets[i] != NULL; i++)
+    if (!g_strv_contains ((const char *const *) job->targets, targets[i])
+        && !g_ptr_array_find_with_equal_func (all_targets, targets[i], g_str_equal, NULL))
+      g_ptr_array_add (all_targets, (gpointer) targets[i]);
+  if (all_targets->len > JD_JOB_TARGETS_MAX)
+    {
+      g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_LIMIT_EXCEEDED,
+                   "A job can have at most %d targets; job %s would have %u.",
+                   JD_JOB_TARGETS_MAX, job_id, all_targets->len);
+      return NULL;
+    }
+  g_ptr_array_add (all_targets, NULL);
+  targets_text = _jd_store_strv_to_text ((const char *const *) all_targets->pdata);
+
+  _jd_store_touch_job (self, job_id);
+  stmt = _jd_store_prepare (self, "UPDATE job_targets SET targets = ?2 WHERE job_id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  _jd_store_bind_text (stmt, 1, job_id);
+  _jd_store_bind_text (stmt, 2, targets_text);
+  if (!_jd_store_step_done (self, stmt, error))
+    return NULL;
+  g_clear_pointer (&stmt, _jd_store_stmt_release);
+
+  stmt = _jd_store_prepare (self, "UPDATE jobs SET last_updated_at = ?2 WHERE job_id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  _jd_store_bind_text (stmt, 1, job_id);
+  sqlite3_bind_int64 (stmt, 2, jd_store_now (self));
+  if (!_jd_store_step_done (self, stmt, error))
+    return NULL;
+  g_clear_pointer (&stmt, _jd_store_stmt_release);
+
+  if (!_jd_store_record_targets (self, job_id, TRUE, thing_names, group_names, error))
+    return NULL;
+
+  /* The things named, in the order given, then the groups' in name order. */
+  for (guint i = 0; thing_names != NULL && thing_names[i] != NULL; i++)
+    if (!_jd_store_queue_execution (self, job_id, thing_names[i], error))
+      return NULL;
+  things = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!_jd_store_expand_groups (self, group_names, things, error))
+    return NULL;
+  sorted = (char **) g_hash_table_get_keys_as_array (things, NULL);
+  qsort (sorted, g_strv_length (sorted), sizeof (char *), compare_names);
+  for (guint i = 0; sorted[i] != NULL; i++)
+    if (!_jd_store_queue_execution (self, job_id, sorted[i], error))
+      return NULL;
+
+  g_clear_pointer (&job, jd_store_job_free);
+  if (!_jd_store_tx_commit (&tx, error))
+    return NULL;
+  return _jd_store_find_job (self, job_id, error);
+}

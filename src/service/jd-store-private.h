@@ -1,8 +1,8 @@
 /* jd-store-private.h — what the pieces of JdStore share (jd-store.c: the
  * object, records and rows; jd-store-db.c: the connection, statement cache
  * and migrations; jd-store-tx.c: the transaction guard and change reports;
- * jd-store-things.c, jd-store-jobs.c, jd-store-executions.c: the
- * operations; jd-store-timers.c: the clock and the execution timers), and
+ * jd-store-things.c, jd-store-jobs.c, jd-store-executions.c,
+ * jd-store-groups.c: the operations; jd-store-timers.c: the clock and the execution timers), and
  * the hooks the tests of libjobdeck-service use. Not installed; included
  * only inside libjobdeck-service and its tests.
  *
@@ -225,6 +225,38 @@ gboolean      _jd_store_end_pending    (JdStore            *self,
                                         JdExecutionStatus   status,
                                         gboolean            force_canceled,
                                         GError            **error);
+
+/* jd-store-groups.c */
+/* FALSE with NOT_FOUND ("Thing group … cannot be found.") when @group_name
+ * does not exist. */
+gboolean      _jd_store_group_exists   (JdStore            *self,
+                                        const char         *group_name,
+                                        GError            **error);
+/* Adds to @things (a set of names) the things of each group of
+ * @group_names and of its descendants. */
+gboolean      _jd_store_expand_groups  (JdStore            *self,
+                                        const char *const  *group_names,
+                                        GHashTable         *things,
+                                        GError            **error);
+/* Remembers what @job_id targets by name: its groups, and for a CONTINUOUS
+ * job its things. */
+gboolean      _jd_store_record_targets (JdStore            *self,
+                                        const char         *job_id,
+                                        gboolean            continuous,
+                                        const char *const  *thing_names,
+                                        const char *const  *group_names,
+                                        GError            **error);
+/* Queues a new execution of @job_id for @thing_name unless it has one: none
+ * yet gives number 1, a REMOVED one (the thing left and came back) the next
+ * number; any other keeps the thing's execution as it is. */
+gboolean      _jd_store_queue_execution (JdStore           *self,
+                                         const char        *job_id,
+                                         const char        *thing_name,
+                                         GError           **error);
+/* A deleted thing leaves its groups. */
+gboolean      _jd_store_forget_memberships (JdStore        *self,
+                                            const char     *thing_name,
+                                            GError        **error);
 
 /* jd-store-worker.c */
 /* Emits ::things-changed or ::jobs-events now, or — on the worker — queues

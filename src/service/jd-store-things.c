@@ -1,5 +1,6 @@
 /* jd-store-things.c — JdStore: things (CreateThing, DescribeThing, ListThings,
- * DeleteThing). Deleting a thing removes its pending executions.
+ * DeleteThing). Deleting a thing removes its pending executions and its
+ * thing-group memberships.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -203,7 +204,8 @@ jd_store_delete_thing (JdStore     *self,
   jd_store_thing_free (thing);
 
   _jd_store_touch (self, thing_name);
-  if (!_jd_store_end_pending (self, thing_name, NULL, TRUE, JD_EXECUTION_STATUS_REMOVED, FALSE, error))
+  if (!_jd_store_end_pending (self, thing_name, NULL, TRUE, JD_EXECUTION_STATUS_REMOVED, FALSE, error)
+      || !_jd_store_forget_memberships (self, thing_name, error))
     return FALSE;
 
   stmt = _jd_store_prepare (self, "DELETE FROM things WHERE name = ?1", error);

@@ -10,6 +10,13 @@
  * the job and job-execution events of AWS's fleet events (jobs-device-api.md
  * §1.3); nothing is computed for them otherwise.
  *
+ * Static thing groups (jd-store-groups.c) form a hierarchy: a thing in a
+ * group is, for job targeting, in every ancestor of that group too. A job
+ * that targets a group targets those things when it is created; a
+ * CONTINUOUS job also follows later membership changes (a thing that joins
+ * gets a QUEUED execution, one that leaves has its QUEUED execution
+ * REMOVED), reported through ::things-changed like any other change.
+ *
  * Times are epoch seconds. Timers run on the thread-default main context of
  * jd_store_open(), on a clock the wall clock's steps do not move; the
  * environment variable JOBDECK_TIME_SCALE (tests only) scales them, e.g.
@@ -87,6 +94,21 @@ typedef struct {
 
 void jd_store_thing_free (JdStoreThing *thing);
 
+/* One static thing group. */
+typedef struct {
+  char        *group_name;
+  char        *group_id;
+  char        *parent_name;           /* nullable: a root group */
+  char        *description;           /* nullable */
+  JsonObject  *attributes;            /* never NULL; string → string */
+  gint64       version;
+  gint64       created_at;
+  char       **root_to_parent;        /* the ancestors, root first (empty for a
+                                       * root group); NULL in lists */
+} JdStoreThingGroup;
+
+void jd_store_thing_group_free (JdStoreThingGroup *group);
+
 /* What a CreateJob asks for. */
 typedef struct {
   const char        *job_id;
@@ -97,6 +119,9 @@ typedef struct {
   const char        *description;     /* nullable */
   const char        *target_selection;/* NULL = "SNAPSHOT" */
   gint64             in_progress_timeout_minutes;  /* 0 = none */
+  const char *const *group_names;     /* nullable: the thing groups those ARNs
+                                       * name; each must exist; their things
+                                       * and their descendants' are targeted */
 } JdStoreJobSpec;
 
 /* A device's UpdateJobExecution. */
@@ -192,6 +217,18 @@ GPtrArray        *jd_store_list_jobs            (JdStore      *self,
                                                  guint         limit,
                                                  gboolean     *more,
                                                  GError      **error);
+/* The same, only jobs that target the thing group named @group_name and/or
+ * whose id is @group_id (both nullable; ListJobs' thingGroupName and
+ * thingGroupId). */
+GPtrArray        *jd_store_list_jobs_for_thing_group (JdStore      *self,
+                                                 const char   *group_name,
+                                                 const char   *group_id,
+                                                 const char   *status,
+                                                 const char   *target_selection,
+                                                 const char   *after,
+                                                 guint         limit,
+                                                 gboolean     *more,
+                                                 GError      **error);
 JdStoreJob       *jd_store_cancel_job           (JdStore      *self,
                                                  const char   *job_id,
                                                  gboolean      force,
@@ -202,6 +239,78 @@ gboolean          jd_store_delete_job           (JdStore      *self,
                                                  const char   *job_id,
                                                  gboolean      force,
                                                  GError      **error);
+
+/* AssociateTargetsWithJob: adds @targets (ARNs, for DescribeJob) naming
+ * @thing_names and @group_names (either may be NULL) to a CONTINUOUS job
+ * that is IN_PROGRESS, and queues the things they bring. INVALID_REQUEST
+ * for any other job, NOT_FOUND for an unknown job, thing or group,
+ * LIMIT_EXCEEDED beyond JD_JOB_TARGETS_MAX targets. */
+JdStoreJob       *jd_store_associate_targets    (JdStore            *self,
+                                                 const char         *job_id,
+                                                 const char *const  *targets,
+                                                 const char *const  *thing_names,
+                                                 const char *const  *group_names,
+                                                 GError            **error);
+
+/* ---- thing groups (static) ---- */
+/* Idempotent like CreateThing: the same parent, description and attributes
+ * return the existing group (*created = FALSE); anything else is
+ * ALREADY_EXISTS. An unknown parent is INVALID_REQUEST (AWS models no 404
+ * for CreateThingGroup). */
+JdStoreThingGroup *jd_store_create_thing_group  (JdStore      *self,
+                                                 const char   *group_name,
+                                                 const char   *parent_name,      /* nullable */
+                                                 const char   *description,      /* nullable */
+                                                 JsonObject   *attributes,       /* nullable */
+                                                 gboolean     *created,          /* out, optional */
+                                                 GError      **error);
+/* With root_to_parent filled. */
+JdStoreThingGroup *jd_store_get_thing_group     (JdStore      *self,
+                                                 const char   *group_name,
+                                                 GError      **error);
+/* Groups in name order after @after: all of them, or @parent_name's
+ * children (with @recursive, all its descendants); @name_prefix filters. */
+GPtrArray        *jd_store_list_thing_groups    (JdStore      *self,
+                                                 const char   *parent_name,      /* nullable */
+                                                 const char   *name_prefix,      /* nullable */
+                                                 gboolean      recursive,
+                                                 const char   *after,
+                                                 guint         limit,
+                                                 gboolean     *more,
+                                                 GError      **error);
+/* Succeeds when the group does not exist; INVALID_REQUEST while it has
+ * child groups; VERSION_CONFLICT when @expected_version (-1 = not given)
+ * differs. Its things leave it (continuous jobs see them go). */
+gboolean          jd_store_delete_thing_group   (JdStore      *self,
+                                                 const char   *group_name,
+                                                 gint64        expected_version,
+                                                 GError      **error);
+/* Both idempotent; NOT_FOUND for an unknown group or thing. Adding refuses
+ * (INVALID_REQUEST) a second group of one hierarchy and an eleventh group. */
+gboolean          jd_store_add_thing_to_thing_group      (JdStore      *self,
+                                                          const char   *group_name,
+                                                          const char   *thing_name,
+                                                          GError      **error);
+gboolean          jd_store_remove_thing_from_thing_group (JdStore      *self,
+                                                          const char   *group_name,
+                                                          const char   *thing_name,
+                                                          GError      **error);
+/* Thing names (char *) in name order after @after; with @recursive also the
+ * things of descendant groups. */
+GPtrArray        *jd_store_list_things_in_thing_group    (JdStore      *self,
+                                                          const char   *group_name,
+                                                          gboolean      recursive,
+                                                          const char   *after,
+                                                          guint         limit,
+                                                          gboolean     *more,
+                                                          GError      **error);
+/* The groups @thing_name is directly in, in name order after @after. */
+GPtrArray        *jd_store_list_thing_groups_for_thing   (JdStore      *self,
+                                                          const char   *thing_name,
+                                                          const char   *after,
+                                                          guint         limit,
+                                                          gboolean     *more,
+                                                          GError      **error);
 
 /* ---- executions (control plane) ---- */
 JdStoreExecution *jd_store_get_execution        (JdStore      *self,
@@ -321,5 +430,6 @@ gint64            jd_store_now                  (JdStore      *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdStoreExecution, jd_store_execution_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdStoreJob, jd_store_job_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdStoreThing, jd_store_thing_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdStoreThingGroup, jd_store_thing_group_free)
 
 G_END_DECLS

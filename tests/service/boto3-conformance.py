@@ -69,6 +69,141 @@ def thing_arn(name):
     return f"arn:aws:iot:{REGION}:{ACCOUNT}:thing/{name}"
 
 
+def group_arn(name):
+    return f"arn:aws:iot:{REGION}:{ACCOUNT}:thinggroup/{name}"
+
+
+def thing_groups(iot):
+    """Static thing groups, group targets and continuous jobs (issue 12)."""
+    made = iot.create_thing_group(thingGroupName="boto-fleet",
+                                  thingGroupProperties={"thingGroupDescription": "all of them",
+                                                        "attributePayload": {"attributes": {"site": "lab"}}},
+                                  tags=[{"Key": "team", "Value": "qa"}])
+    check(made["thingGroupArn"] == group_arn("boto-fleet") and made["thingGroupName"] == "boto-fleet"
+          and len(made["thingGroupId"]) == 36, "CreateThingGroup")
+    again = iot.create_thing_group(thingGroupName="boto-fleet",
+                                   thingGroupProperties={"thingGroupDescription": "all of them",
+                                                         "attributePayload": {"attributes": {"site": "lab"}}})
+    check(again["thingGroupId"] == made["thingGroupId"], "CreateThingGroup is idempotent for the same properties")
+    expect_error(iot, "ResourceAlreadyExistsException", 409, "CreateThingGroup with other properties",
+                 iot.create_thing_group, thingGroupName="boto-fleet",
+                 thingGroupProperties={"thingGroupDescription": "different"})
+    iot.create_thing_group(thingGroupName="boto-eu", parentGroupName="boto-fleet")
+    iot.create_thing_group(thingGroupName="boto-eu-de", parentGroupName="boto-eu")
+    expect_error(iot, "InvalidRequestException", 400, "CreateThingGroup under a missing parent",
+                 iot.create_thing_group, thingGroupName="boto-orphan", parentGroupName="nowhere")
+    expect_error(iot, "InvalidRequestException", 400, "CreateThingGroup with an invalid name",
+                 iot.create_thing_group, thingGroupName="bad name")
+    expect_error(iot, "InvalidRequestException", 400, "CreateThingGroup with a 129-character name",
+                 iot.create_thing_group, thingGroupName="g" * 129)
+
+    d = iot.describe_thing_group(thingGroupName="boto-eu-de")
+    meta = d["thingGroupMetadata"]
+    check(d["thingGroupArn"] == group_arn("boto-eu-de") and d["version"] == 1
+          and meta["parentGroupName"] == "boto-eu"
+          and [g["groupName"] for g in meta["rootToParentThingGroups"]] == ["boto-fleet", "boto-eu"]
+          and meta["rootToParentThingGroups"][1]["groupArn"] == group_arn("boto-eu")
+          and isinstance(meta["creationDate"], datetime.datetime), "DescribeThingGroup of a grandchild")
+    root = iot.describe_thing_group(thingGroupName="boto-fleet")
+    check(root["thingGroupProperties"]["thingGroupDescription"] == "all of them"
+          and root["thingGroupProperties"]["attributePayload"]["attributes"] == {"site": "lab"},
+          "DescribeThingGroup properties")
+    expect_error(iot, "ResourceNotFoundException", 404, "DescribeThingGroup of a missing group",
+                 iot.describe_thing_group, thingGroupName="nowhere")
+
+    names = []
+    pages = 0
+    for page in iot.get_paginator("list_thing_groups").paginate(PaginationConfig={"PageSize": 1}):
+        pages += 1
+        names += [g["groupName"] for g in page["thingGroups"]]
+    check(names == ["boto-eu", "boto-eu-de", "boto-fleet"] and pages == 3, f"ListThingGroups paginator ({names})")
+    children = iot.list_thing_groups(parentGroup="boto-fleet")["thingGroups"]
+    check([g["groupName"] for g in children] == ["boto-eu"], "ListThingGroups of a parent")
+    below = iot.list_thing_groups(parentGroup="boto-fleet", recursive=True)["thingGroups"]
+    check([g["groupName"] for g in below] == ["boto-eu", "boto-eu-de"], "ListThingGroups recursive")
+    expect_error(iot, "ResourceNotFoundException", 404, "ListThingGroups of a missing parent",
+                 iot.list_thing_groups, parentGroup="nowhere")
+
+    iot.add_thing_to_thing_group(thingGroupName="boto-eu-de", thingName="boto-0")
+    iot.add_thing_to_thing_group(thingGroupArn=group_arn("boto-fleet"), thingArn=thing_arn("boto-1"))
+    iot.add_thing_to_thing_group(thingGroupName="boto-fleet", thingName="boto-1")
+    check(True, "AddThingToThingGroup by name and by ARN, idempotent")
+    expect_error(iot, "InvalidRequestException", 400, "AddThingToThingGroup to a second group of one hierarchy",
+                 iot.add_thing_to_thing_group, thingGroupName="boto-eu", thingName="boto-0")
+    expect_error(iot, "ResourceNotFoundException", 404, "AddThingToThingGroup of a missing thing",
+                 iot.add_thing_to_thing_group, thingGroupName="boto-eu", thingName="ghost")
+    expect_error(iot, "ResourceNotFoundException", 404, "AddThingToThingGroup to a missing group",
+                 iot.add_thing_to_thing_group, thingGroupName="nowhere", thingName="boto-0")
+
+    things = []
+    for page in iot.get_paginator("list_things_in_thing_group").paginate(
+            thingGroupName="boto-fleet", recursive=True, PaginationConfig={"PageSize": 1}):
+        things += page["things"]
+    check(things == ["boto-0", "boto-1"], f"ListThingsInThingGroup recursive paginator ({things})")
+    check(iot.list_things_in_thing_group(thingGroupName="boto-fleet")["things"] == ["boto-1"],
+          "ListThingsInThingGroup direct members")
+    groups = iot.list_thing_groups_for_thing(thingName="boto-0")["thingGroups"]
+    check([(g["groupName"], g["groupArn"]) for g in groups] == [("boto-eu-de", group_arn("boto-eu-de"))],
+          "ListThingGroupsForThing")
+    expect_error(iot, "ResourceNotFoundException", 404, "ListThingGroupsForThing of a missing thing",
+                 iot.list_thing_groups_for_thing, thingName="ghost")
+
+    # A job's targets: a thing and a group, mixed; the grandchild's thing comes through the root.
+    doc = json.dumps({"operation": "group"})
+    iot.create_job(jobId="boto-group-job", targets=[thing_arn("boto-2"), group_arn("boto-fleet")], document=doc)
+    arns = sorted(s["thingArn"] for s in iot.list_job_executions_for_job(jobId="boto-group-job")["executionSummaries"])
+    check(arns == [thing_arn("boto-0"), thing_arn("boto-1"), thing_arn("boto-2")],
+          f"CreateJob expands a thing group target ({arns})")
+    check([j["jobId"] for j in iot.list_jobs(thingGroupName="boto-fleet")["jobs"]] == ["boto-group-job"],
+          "ListJobs filtered by thingGroupName")
+    check(iot.list_jobs(thingGroupId=made["thingGroupId"])["jobs"][0]["jobId"] == "boto-group-job",
+          "ListJobs filtered by thingGroupId")
+    expect_error(iot, "ResourceNotFoundException", 404, "CreateJob for a missing thing group",
+                 iot.create_job, jobId="boto-group-x", targets=[group_arn("nowhere")], document=doc)
+    expect_error(iot, "InvalidRequestException", 400, "AssociateTargetsWithJob on a SNAPSHOT job",
+                 iot.associate_targets_with_job, jobId="boto-group-job", targets=[group_arn("boto-eu")])
+
+    # A continuous job: joining queues, leaving removes, AssociateTargetsWithJob adds.
+    iot.create_thing_group(thingGroupName="boto-rollout")
+    iot.create_job(jobId="boto-cont", targets=[group_arn("boto-rollout")], document=doc,
+                   targetSelection="CONTINUOUS")
+    iot.add_thing_to_thing_group(thingGroupName="boto-rollout", thingName="boto-3")
+    e = iot.describe_job_execution(jobId="boto-cont", thingName="boto-3")["execution"]
+    check(e["status"] == "QUEUED" and e["executionNumber"] == 1, "a thing joining a CONTINUOUS job's group is queued")
+    iot.remove_thing_from_thing_group(thingGroupName="boto-rollout", thingName="boto-3")
+    e = iot.describe_job_execution(jobId="boto-cont", thingName="boto-3")["execution"]
+    check(e["status"] == "REMOVED", "a thing leaving it has its QUEUED execution REMOVED")
+    check(iot.describe_job(jobId="boto-cont")["job"]["jobProcessDetails"]["numberOfRemovedThings"] == 1,
+          "DescribeJob counts the removed thing")
+    iot.create_thing_group(thingGroupName="boto-late")
+    iot.add_thing_to_thing_group(thingGroupName="boto-late", thingName="boto-2")
+    assoc = iot.associate_targets_with_job(jobId="boto-cont", targets=[group_arn("boto-late")], comment="more")
+    check(assoc["jobId"] == "boto-cont" and assoc["jobArn"].endswith(":job/boto-cont"), "AssociateTargetsWithJob")
+    check(iot.describe_job_execution(jobId="boto-cont", thingName="boto-2")["execution"]["status"] == "QUEUED",
+          "AssociateTargetsWithJob queues the group's things")
+    check(iot.describe_job(jobId="boto-cont")["job"]["targets"] == [group_arn("boto-rollout"), group_arn("boto-late")],
+          "DescribeJob lists the associated target")
+    expect_error(iot, "ResourceNotFoundException", 404, "AssociateTargetsWithJob of a missing job",
+                 iot.associate_targets_with_job, jobId="nope", targets=[group_arn("boto-late")])
+    expect_error(iot, "ResourceNotFoundException", 404, "AssociateTargetsWithJob with a missing group",
+                 iot.associate_targets_with_job, jobId="boto-cont", targets=[group_arn("nowhere")])
+
+    # RemoveThingFromThingGroup and DeleteThingGroup.
+    iot.remove_thing_from_thing_group(thingGroupName="boto-fleet", thingName="boto-1")
+    iot.remove_thing_from_thing_group(thingGroupArn=group_arn("boto-fleet"), thingArn=thing_arn("boto-1"))
+    check(iot.list_things_in_thing_group(thingGroupName="boto-fleet")["things"] == [],
+          "RemoveThingFromThingGroup, idempotent")
+    expect_error(iot, "InvalidRequestException", 400, "DeleteThingGroup of a group with children",
+                 iot.delete_thing_group, thingGroupName="boto-fleet")
+    expect_error(iot, "VersionConflictException", 409, "DeleteThingGroup with a stale version",
+                 iot.delete_thing_group, thingGroupName="boto-eu-de", expectedVersion=3)
+    iot.delete_thing_group(thingGroupName="boto-eu-de", expectedVersion=1)
+    expect_error(iot, "ResourceNotFoundException", 404, "DescribeThingGroup after DeleteThingGroup",
+                 iot.describe_thing_group, thingGroupName="boto-eu-de")
+    iot.delete_thing_group(thingGroupName="boto-eu-de")
+    check(True, "DeleteThingGroup of a missing group succeeds")
+
+
 def main():
     iot = client()
     check(iot.meta.service_model.signing_name in ("execute-api", "iot"),
@@ -208,6 +343,8 @@ def main():
                  iot.describe_job, jobId="boto-job-1")
     expect_error(iot, "ResourceNotFoundException", 404, "CancelJob of a missing job",
                  iot.cancel_job, jobId="boto-job-1")
+
+    thing_groups(iot)
 
     # DeleteThing
     expect_error(iot, "VersionConflictException", 409, "DeleteThing with a stale version",
