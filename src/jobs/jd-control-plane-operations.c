@@ -930,7 +930,7 @@ jd_control_plane_create_thing_group_async (JdControlPlane      *self,
 
   name = jd_cp_escape (group_name);
   req = jd_cp_request_new ("POST", g_strconcat ("/thing-groups/", name, NULL), NULL, jd_cp_json_to_bytes (builder), FALSE);
-  req->parse = parse_body;
+  req->parse = jd_cp_parse_body;
   req->result_free = (GDestroyNotify) json_node_unref;
   jd_cp_request_start (self, req, jd_control_plane_create_thing_group_async, cancellable, callback, user_data);
 }
@@ -963,7 +963,7 @@ jd_control_plane_describe_thing_group_async (JdControlPlane      *self,
 
   name = jd_cp_escape (group_name);
   req = jd_cp_request_new ("GET", g_strconcat ("/thing-groups/", name, NULL), NULL, NULL, TRUE);
-  req->parse = parse_body;
+  req->parse = jd_cp_parse_body;
   req->result_free = (GDestroyNotify) json_node_unref;
   jd_cp_request_start (self, req, jd_control_plane_describe_thing_group_async, cancellable, callback, user_data);
 }
@@ -1219,7 +1219,7 @@ jd_control_plane_associate_targets_with_job_async (JdControlPlane      *self,
   id = jd_cp_escape (job_id);
   req = jd_cp_request_new ("POST", g_strconcat ("/jobs/", id, "/targets", NULL), NULL, jd_cp_json_to_bytes (builder),
                            FALSE);
-  req->parse = parse_body;
+  req->parse = jd_cp_parse_body;
   req->result_free = (GDestroyNotify) json_node_unref;
   jd_cp_request_start (self, req, jd_control_plane_associate_targets_with_job_async, cancellable, callback, user_data);
 }
