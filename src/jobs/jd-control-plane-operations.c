@@ -1,6 +1,7 @@
 /* jd-control-plane-operations.c — the control plane's operations (jobs,
- * job executions, things, thing groups, endpoints): each builds its request, names the
+ * job executions, things, endpoints): each builds its request, names the
  * parser of its answer and hands it to the transport (jd-control-plane.c).
+ * The thing-group operations are in jd-control-plane-groups.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,10 +15,10 @@
 
 /* Parsers */
 
-static JsonObject *
-root_object (JsonNode    *root,
-             const char  *member,
-             GError     **error)
+JsonObject *
+jd_cp_root_object (JsonNode    *root,
+                   const char  *member,
+                   GError     **error)
 {
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
 
@@ -50,7 +51,7 @@ parse_job (JsonNode    *root,
            const char  *arg2,
            GError     **error)
 {
-  JsonObject *object = root_object (root, NULL, error);
+  JsonObject *object = jd_cp_root_object (root, NULL, error);
 
   return object != NULL ? jd_job_new_from_json (object, error) : NULL;
 }
@@ -61,7 +62,7 @@ parse_describe_job (JsonNode    *root,
                     const char  *arg2,
                     GError     **error)
 {
-  JsonObject *object = root_object (root, "job", error);
+  JsonObject *object = jd_cp_root_object (root, "job", error);
 
   return object != NULL ? jd_job_new_from_json (object, error) : NULL;
 }
@@ -72,7 +73,7 @@ parse_document (JsonNode    *root,
                 const char  *arg2,
                 GError     **error)
 {
-  JsonObject *object = root_object (root, NULL, error);
+  JsonObject *object = jd_cp_root_object (root, NULL, error);
   const char *document;
 
   if (object == NULL)
@@ -93,7 +94,7 @@ parse_execution (JsonNode    *root,
                  const char  *thing_name,
                  GError     **error)
 {
-  JsonObject *object = root_object (root, NULL, error);
+  JsonObject *object = jd_cp_root_object (root, NULL, error);
 
   return object != NULL ? jd_job_execution_info_new_from_json (object, job_id, thing_name, error) : NULL;
 }
@@ -104,7 +105,7 @@ parse_describe_execution (JsonNode    *root,
                           const char  *thing_name,
                           GError     **error)
 {
-  JsonObject *object = root_object (root, "execution", error);
+  JsonObject *object = jd_cp_root_object (root, "execution", error);
 
   return object != NULL ? jd_job_execution_info_new_from_json (object, job_id, thing_name, error) : NULL;
 }
@@ -115,7 +116,7 @@ parse_thing (JsonNode    *root,
              const char  *arg2,
              GError     **error)
 {
-  JsonObject *object = root_object (root, NULL, error);
+  JsonObject *object = jd_cp_root_object (root, NULL, error);
 
   return object != NULL ? jd_thing_new_from_json (object, error) : NULL;
 }
@@ -126,7 +127,7 @@ parse_endpoint (JsonNode    *root,
                 const char  *arg2,
                 GError     **error)
 {
-  JsonObject *object = root_object (root, NULL, error);
+  JsonObject *object = jd_cp_root_object (root, NULL, error);
   const char *address;
 
   if (object == NULL)
@@ -139,44 +140,6 @@ parse_endpoint (JsonNode    *root,
       return NULL;
     }
   return g_strdup (address);
-}
-
-/* An item that is a string (ListThingsInThingGroup's thing names). */
-static gpointer
-parse_string_item (JsonNode    *root,
-                   const char  *arg1,
-                   const char  *arg2,
-                   GError     **error)
-{
-  if (!JSON_NODE_HOLDS_VALUE (root) || json_node_get_value_type (root) != G_TYPE_STRING)
-    {
-      g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
-                   "The control plane sent a list item that is not a string.");
-      return NULL;
-    }
-  return g_strdup (json_node_get_string (root));
-}
-
-/* A {groupName, groupArn} item: its name. */
-static gpointer
-parse_group_name (JsonNode    *root,
-                  const char  *arg1,
-                  const char  *arg2,
-                  GError     **error)
-{
-  JsonObject *object = root_object (root, NULL, error);
-  const char *name;
-
-  if (object == NULL)
-    return NULL;
-  name = json_object_get_string_member_with_default (object, "groupName", NULL);
-  if (name == NULL)
-    {
-      g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
-                   "The control plane sent a thing group without “groupName”.");
-      return NULL;
-    }
-  return g_strdup (name);
 }
 
 /* ---- jobs ---- */
@@ -892,349 +855,6 @@ jd_control_plane_delete_thing_finish (JdControlPlane  *self,
                                       GError         **error)
 {
   return jd_cp_finish_boolean (self, result, jd_control_plane_delete_thing_async, error);
-}
-
-/* ---- thing groups ---- */
-
-void
-jd_control_plane_create_thing_group_async (JdControlPlane      *self,
-                                           const char          *group_name,
-                                           const char          *parent_group,
-                                           const char          *description,
-                                           GCancellable        *cancellable,
-                                           GAsyncReadyCallback  callback,
-                                           gpointer             user_data)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *name = NULL;
-  JdCpRequest *req;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (group_name != NULL);
-
-  json_builder_begin_object (builder);
-  if (parent_group != NULL)
-    {
-      json_builder_set_member_name (builder, "parentGroupName");
-      json_builder_add_string_value (builder, parent_group);
-    }
-  if (description != NULL)
-    {
-      json_builder_set_member_name (builder, "thingGroupProperties");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "thingGroupDescription");
-      json_builder_add_string_value (builder, description);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_object (builder);
-
-  name = jd_cp_escape (group_name);
-  req = jd_cp_request_new ("POST", g_strconcat ("/thing-groups/", name, NULL), NULL, jd_cp_json_to_bytes (builder), FALSE);
-  req->parse = jd_cp_parse_body;
-  req->result_free = (GDestroyNotify) json_node_unref;
-  jd_cp_request_start (self, req, jd_control_plane_create_thing_group_async, cancellable, callback, user_data);
-}
-
-/**
- * jd_control_plane_create_thing_group_finish:
- *
- * Returns: (transfer full): AWS's reply
- */
-JsonNode *
-jd_control_plane_create_thing_group_finish (JdControlPlane  *self,
-                                            GAsyncResult    *result,
-                                            GError         **error)
-{
-  return jd_cp_finish_pointer (self, result, jd_control_plane_create_thing_group_async, error);
-}
-
-void
-jd_control_plane_describe_thing_group_async (JdControlPlane      *self,
-                                             const char          *group_name,
-                                             GCancellable        *cancellable,
-                                             GAsyncReadyCallback  callback,
-                                             gpointer             user_data)
-{
-  g_autofree char *name = NULL;
-  JdCpRequest *req;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (group_name != NULL);
-
-  name = jd_cp_escape (group_name);
-  req = jd_cp_request_new ("GET", g_strconcat ("/thing-groups/", name, NULL), NULL, NULL, TRUE);
-  req->parse = jd_cp_parse_body;
-  req->result_free = (GDestroyNotify) json_node_unref;
-  jd_cp_request_start (self, req, jd_control_plane_describe_thing_group_async, cancellable, callback, user_data);
-}
-
-/**
- * jd_control_plane_describe_thing_group_finish:
- *
- * Returns: (transfer full): AWS's reply
- */
-JsonNode *
-jd_control_plane_describe_thing_group_finish (JdControlPlane  *self,
-                                              GAsyncResult    *result,
-                                              GError         **error)
-{
-  return jd_cp_finish_pointer (self, result, jd_control_plane_describe_thing_group_async, error);
-}
-
-void
-jd_control_plane_list_thing_groups_async (JdControlPlane      *self,
-                                          const char          *parent_group,
-                                          gboolean             recursive,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data)
-{
-  GString *query;
-  JdCpRequest *req;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-
-  query = jd_cp_query_new_list (self);
-  if (parent_group != NULL)
-    jd_cp_query_add (query, "parentGroup", parent_group);
-  if (recursive)
-    jd_cp_query_add (query, "recursive", "true");
-  req = jd_cp_request_new ("GET", g_strdup ("/thing-groups"), jd_cp_query_end (query), NULL, TRUE);
-  jd_cp_request_make_list (req, "thingGroups", parse_group_name);
-  g_ptr_array_set_free_func (req->items, g_free);
-  jd_cp_request_start (self, req, jd_control_plane_list_thing_groups_async, cancellable, callback, user_data);
-}
-
-/**
- * jd_control_plane_list_thing_groups_finish:
- *
- * Returns: (transfer full) (element-type utf8): group names, all pages
- */
-GPtrArray *
-jd_control_plane_list_thing_groups_finish (JdControlPlane  *self,
-                                           GAsyncResult    *result,
-                                           GError         **error)
-{
-  return jd_cp_finish_pointer (self, result, jd_control_plane_list_thing_groups_async, error);
-}
-
-void
-jd_control_plane_delete_thing_group_async (JdControlPlane      *self,
-                                           const char          *group_name,
-                                           gint64               expected_version,
-                                           GCancellable        *cancellable,
-                                           GAsyncReadyCallback  callback,
-                                           gpointer             user_data)
-{
-  g_autofree char *name = NULL;
-  GString *query = g_string_new (NULL);
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (group_name != NULL);
-
-  name = jd_cp_escape (group_name);
-  if (expected_version >= 0)
-    g_string_append_printf (query, "expectedVersion=%" G_GINT64_FORMAT, expected_version);
-  /* Deleting a missing group succeeds: safe to retry. */
-  jd_cp_request_start (self,
-                       jd_cp_request_new ("DELETE", g_strconcat ("/thing-groups/", name, NULL),
-                                          jd_cp_query_end (query), NULL, TRUE),
-                       jd_control_plane_delete_thing_group_async, cancellable, callback, user_data);
-}
-
-gboolean
-jd_control_plane_delete_thing_group_finish (JdControlPlane  *self,
-                                            GAsyncResult    *result,
-                                            GError         **error)
-{
-  return jd_cp_finish_boolean (self, result, jd_control_plane_delete_thing_group_async, error);
-}
-
-static JdCpRequest *
-membership_request (const char *operation,
-                    const char *group_name,
-                    const char *thing_name)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "thingGroupName");
-  json_builder_add_string_value (builder, group_name);
-  json_builder_set_member_name (builder, "thingName");
-  json_builder_add_string_value (builder, thing_name);
-  json_builder_end_object (builder);
-  /* Adding a member twice, or removing a non-member, changes nothing. */
-  return jd_cp_request_new ("PUT", g_strconcat ("/thing-groups/", operation, NULL), NULL,
-                            jd_cp_json_to_bytes (builder), TRUE);
-}
-
-void
-jd_control_plane_add_thing_to_thing_group_async (JdControlPlane      *self,
-                                                 const char          *group_name,
-                                                 const char          *thing_name,
-                                                 GCancellable        *cancellable,
-                                                 GAsyncReadyCallback  callback,
-                                                 gpointer             user_data)
-{
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (group_name != NULL && thing_name != NULL);
-
-  jd_cp_request_start (self, membership_request ("addThingToThingGroup", group_name, thing_name),
-                       jd_control_plane_add_thing_to_thing_group_async, cancellable, callback, user_data);
-}
-
-gboolean
-jd_control_plane_add_thing_to_thing_group_finish (JdControlPlane  *self,
-                                                  GAsyncResult    *result,
-                                                  GError         **error)
-{
-  return jd_cp_finish_boolean (self, result, jd_control_plane_add_thing_to_thing_group_async, error);
-}
-
-void
-jd_control_plane_remove_thing_from_thing_group_async (JdControlPlane      *self,
-                                                      const char          *group_name,
-                                                      const char          *thing_name,
-                                                      GCancellable        *cancellable,
-                                                      GAsyncReadyCallback  callback,
-                                                      gpointer             user_data)
-{
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (group_name != NULL && thing_name != NULL);
-
-  jd_cp_request_start (self, membership_request ("removeThingFromThingGroup", group_name, thing_name),
-                       jd_control_plane_remove_thing_from_thing_group_async, cancellable, callback, user_data);
-}
-
-gboolean
-jd_control_plane_remove_thing_from_thing_group_finish (JdControlPlane  *self,
-                                                       GAsyncResult    *result,
-                                                       GError         **error)
-{
-  return jd_cp_finish_boolean (self, result, jd_control_plane_remove_thing_from_thing_group_async, error);
-}
-
-void
-jd_control_plane_list_things_in_thing_group_async (JdControlPlane      *self,
-                                                   const char          *group_name,
-                                                   gboolean             recursive,
-                                                   GCancellable        *cancellable,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data)
-{
-  g_autofree char *name = NULL;
-  GString *query;
-  JdCpRequest *req;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (group_name != NULL);
-
-  name = jd_cp_escape (group_name);
-  query = jd_cp_query_new_list (self);
-  if (recursive)
-    jd_cp_query_add (query, "recursive", "true");
-  req = jd_cp_request_new ("GET", g_strconcat ("/thing-groups/", name, "/things", NULL), jd_cp_query_end (query),
-                           NULL, TRUE);
-  jd_cp_request_make_list (req, "things", parse_string_item);
-  g_ptr_array_set_free_func (req->items, g_free);
-  jd_cp_request_start (self, req, jd_control_plane_list_things_in_thing_group_async, cancellable, callback, user_data);
-}
-
-/**
- * jd_control_plane_list_things_in_thing_group_finish:
- *
- * Returns: (transfer full) (element-type utf8): thing names, all pages
- */
-GPtrArray *
-jd_control_plane_list_things_in_thing_group_finish (JdControlPlane  *self,
-                                                    GAsyncResult    *result,
-                                                    GError         **error)
-{
-  return jd_cp_finish_pointer (self, result, jd_control_plane_list_things_in_thing_group_async, error);
-}
-
-void
-jd_control_plane_list_thing_groups_for_thing_async (JdControlPlane      *self,
-                                                    const char          *thing_name,
-                                                    GCancellable        *cancellable,
-                                                    GAsyncReadyCallback  callback,
-                                                    gpointer             user_data)
-{
-  g_autofree char *name = NULL;
-  JdCpRequest *req;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (thing_name != NULL);
-
-  name = jd_cp_escape (thing_name);
-  req = jd_cp_request_new ("GET", g_strconcat ("/things/", name, "/thing-groups", NULL),
-                           jd_cp_query_end (jd_cp_query_new_list (self)), NULL, TRUE);
-  jd_cp_request_make_list (req, "thingGroups", parse_group_name);
-  g_ptr_array_set_free_func (req->items, g_free);
-  jd_cp_request_start (self, req, jd_control_plane_list_thing_groups_for_thing_async, cancellable, callback, user_data);
-}
-
-/**
- * jd_control_plane_list_thing_groups_for_thing_finish:
- *
- * Returns: (transfer full) (element-type utf8): group names, all pages
- */
-GPtrArray *
-jd_control_plane_list_thing_groups_for_thing_finish (JdControlPlane  *self,
-                                                     GAsyncResult    *result,
-                                                     GError         **error)
-{
-  return jd_cp_finish_pointer (self, result, jd_control_plane_list_thing_groups_for_thing_async, error);
-}
-
-void
-jd_control_plane_associate_targets_with_job_async (JdControlPlane      *self,
-                                                   const char          *job_id,
-                                                   const char *const   *targets,
-                                                   const char          *comment,
-                                                   GCancellable        *cancellable,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *id = NULL;
-  JdCpRequest *req;
-
-  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
-  g_return_if_fail (job_id != NULL && targets != NULL);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "targets");
-  json_builder_begin_array (builder);
-  for (guint i = 0; targets[i] != NULL; i++)
-    json_builder_add_string_value (builder, targets[i]);
-  json_builder_end_array (builder);
-  if (comment != NULL)
-    {
-      json_builder_set_member_name (builder, "comment");
-      json_builder_add_string_value (builder, comment);
-    }
-  json_builder_end_object (builder);
-
-  id = jd_cp_escape (job_id);
-  req = jd_cp_request_new ("POST", g_strconcat ("/jobs/", id, "/targets", NULL), NULL, jd_cp_json_to_bytes (builder),
-                           FALSE);
-  req->parse = jd_cp_parse_body;
-  req->result_free = (GDestroyNotify) json_node_unref;
-  jd_cp_request_start (self, req, jd_control_plane_associate_targets_with_job_async, cancellable, callback, user_data);
-}
-
-/**
- * jd_control_plane_associate_targets_with_job_finish:
- *
- * Returns: (transfer full): AWS's reply
- */
-JsonNode *
-jd_control_plane_associate_targets_with_job_finish (JdControlPlane  *self,
-                                                    GAsyncResult    *result,
-                                                    GError         **error)
-{
-  return jd_cp_finish_pointer (self, result, jd_control_plane_associate_targets_with_job_async, error);
 }
 
 static void

@@ -55,6 +55,12 @@ JdControlPlane *jd_cp_new_sibling       (JdControlPlane      *self,
                                          const char          *endpoint_url,
                                          GError             **error);
 
+/* The reply's object, or its @member object (nullable); an error naming
+ * what is missing otherwise. */
+JsonObject  *jd_cp_root_object          (JsonNode            *root,
+                                         const char          *member,
+                                         GError             **error);
+
 /* A JdCpRequest parse function returning the reply body as it came. */
 gpointer     jd_cp_parse_body           (JsonNode            *root,
                                          const char          *arg1,
