@@ -43,6 +43,8 @@ static void cmd_quit             (JdCli *self, JdCliInvocation *invocation);
 
 static const JdCliOption create_job_options[] = {
   { "target", "THING", TRUE },
+  { "group", "GROUP", TRUE },
+  { "continuous", NULL, FALSE },
   { "description", "TEXT", FALSE },
   { "timeout-minutes", "N", FALSE },
   { NULL }
@@ -92,8 +94,8 @@ static void cmd_put_file            (JdCli *self, JdCliInvocation *invocation);
 
 static const JdCliCommand commands[] = {
   { "create-job", "CreateJob",
-    "[--target THING]... [--description TEXT] [--timeout-minutes N] <jobId> <jobDocument-as-JSON>",
-    "Create a job for the configured thing (or the --target things); the document is the rest of the line",
+    "[--target THING]... [--group GROUP]... [--continuous] [--description TEXT] [--timeout-minutes N] <jobId> <jobDocument-as-JSON>",
+    "Create a job for the configured thing (or the --target things and --group thing groups; --continuous also for things added to the groups later); the document is the rest of the line",
     2, 2, TRUE, JD_CLI_NEEDS_CONTROL_PLANE, create_job_options, cmd_create_job },
   { "delete-job", "DeleteJob", "<jobId> [--force]",
     "Delete a job (--force also when executions are still in progress)",
@@ -133,6 +135,33 @@ static const JdCliCommand commands[] = {
     1, 1, FALSE, JD_CLI_NEEDS_DEVICE, jd_cli_verify_options, cmd_verify_job_document },
   { "put-file", "PutFile", JD_CLI_PUT_FILE_SYNOPSIS, JD_CLI_PUT_FILE_SUMMARY,
     1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, jd_cli_put_file_options, cmd_put_file },
+  { "create-thing-group", "CreateThingGroup", "<groupName> [--parent GROUP] [--description TEXT]",
+    "Create a static thing group (under --parent)",
+    1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, jd_cli_create_group_options, jd_cli_cmd_create_thing_group },
+  { "describe-thing-group", "DescribeThingGroup", "<groupName>",
+    "Show a thing group",
+    1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, no_options, jd_cli_cmd_describe_thing_group },
+  { "list-thing-groups", "ListThingGroups", "[--parent GROUP] [--recursive]",
+    "List the thing groups (the children of --parent; --recursive: all its descendants)",
+    0, 0, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, jd_cli_list_groups_options, jd_cli_cmd_list_thing_groups },
+  { "delete-thing-group", "DeleteThingGroup", "<groupName> [--expected-version N]",
+    "Delete a thing group (one without child groups)",
+    1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, jd_cli_delete_group_options, jd_cli_cmd_delete_thing_group },
+  { "add-thing-to-thing-group", "AddThingToThingGroup", "<groupName> <thingName>",
+    "Add a thing to a thing group (continuous jobs for the group queue an execution for it)",
+    2, 2, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, no_options, jd_cli_cmd_add_thing_to_thing_group },
+  { "remove-thing-from-thing-group", "RemoveThingFromThingGroup", "<groupName> <thingName>",
+    "Remove a thing from a thing group",
+    2, 2, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, no_options, jd_cli_cmd_remove_thing_from_thing_group },
+  { "list-things-in-thing-group", "ListThingsInThingGroup", "<groupName> [--recursive]",
+    "List a thing group's things (--recursive: with its descendants')",
+    1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, jd_cli_recursive_options, jd_cli_cmd_list_things_in_thing_group },
+  { "list-thing-groups-for-thing", "ListThingGroupsForThing", "<thingName>",
+    "List the thing groups a thing is in",
+    1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, no_options, jd_cli_cmd_list_thing_groups_for_thing },
+  { "associate-targets-with-job", "AssociateTargetsWithJob", "<jobId> [--target THING]... [--group GROUP]... [--comment TEXT]",
+    "Add targets to a continuous job",
+    1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, jd_cli_associate_options, jd_cli_cmd_associate_targets },
   { "watch", "Watch", "",
     "Print events until interrupted (in the shell they are always printed)",
     0, 0, FALSE, JD_CLI_NEEDS_DEVICE, no_options, cmd_watch },
@@ -579,21 +608,6 @@ report_device_error (JdCli        *self,
 
 /* ---- operator commands ---- */
 
-static char *
-target_arn (JdCli      *self,
-            const char *thing)
-{
-  const char *slash;
-
-  if (g_str_has_prefix (thing, "arn:"))
-    return g_strdup (thing);
-  /* Same account and region as the configured thing's ARN. */
-  slash = self->thing_arn != NULL ? strrchr (self->thing_arn, '/') : NULL;
-  if (slash == NULL)
-    return g_strdup (thing);
-  return g_strdup_printf ("%.*s%s", (int) (slash - self->thing_arn + 1), self->thing_arn, thing);
-}
-
 typedef struct {
   JdCli      *self;
   JdCliInvocation *invocation;
@@ -680,20 +694,18 @@ static void
 cmd_create_job (JdCli           *self,
                 JdCliInvocation *invocation)
 {
-  GPtrArray *given = jd_cli_parsed_get_all (invocation->parsed, "target");
-  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) targets = jd_cli_dup_targets (self, invocation);
 
-  if (given->len == 0)
-    g_ptr_array_add (targets, target_arn (self, jd_cli_get_thing_name (self)));
-  for (guint i = 0; i < given->len; i++)
-    g_ptr_array_add (targets, target_arn (self, g_ptr_array_index (given, i)));
-  g_ptr_array_add (targets, NULL);
+  /* No target given: the configured thing. */
+  if (targets->len == 1)
+    g_ptr_array_insert (targets, 0, jd_cli_target_arn (self, jd_cli_get_thing_name (self), FALSE));
 
   jd_control_plane_create_job_async (self->control_plane, jd_cli_invocation_arg (invocation, 0),
                                      (const char *const *) targets->pdata,
                                      invocation->document,
                                      jd_cli_parsed_get (invocation->parsed, "description"),
-                                     JD_TARGET_SELECTION_SNAPSHOT,
+                                     jd_cli_parsed_has (invocation->parsed, "continuous")
+                                     ? JD_TARGET_SELECTION_CONTINUOUS : JD_TARGET_SELECTION_SNAPSHOT,
                                      invocation->timeout_minutes,
                                      self->cancellable, create_job_cb,
                                      call_new (self, invocation));

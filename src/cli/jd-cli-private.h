@@ -119,6 +119,36 @@ int                 jd_cli_report_control_plane_error (JdCli        *self,
                                                        const char   *name,
                                                        const GError *error);
 
+/* jd-cli-groups.c: thing groups and associate-targets-with-job. */
+extern const JdCliOption jd_cli_create_group_options[];
+extern const JdCliOption jd_cli_list_groups_options[];
+extern const JdCliOption jd_cli_recursive_options[];
+extern const JdCliOption jd_cli_delete_group_options[];
+extern const JdCliOption jd_cli_associate_options[];
+char               *jd_cli_target_arn                        (JdCli           *self,
+                                                              const char      *name,
+                                                              gboolean         group);
+GPtrArray          *jd_cli_dup_targets                       (JdCli           *self,
+                                                              JdCliInvocation *invocation);
+void                jd_cli_cmd_create_thing_group            (JdCli           *self,
+                                                              JdCliInvocation *invocation);
+void                jd_cli_cmd_describe_thing_group          (JdCli           *self,
+                                                              JdCliInvocation *invocation);
+void                jd_cli_cmd_list_thing_groups             (JdCli           *self,
+                                                              JdCliInvocation *invocation);
+void                jd_cli_cmd_delete_thing_group            (JdCli           *self,
+                                                              JdCliInvocation *invocation);
+void                jd_cli_cmd_add_thing_to_thing_group      (JdCli           *self,
+                                                              JdCliInvocation *invocation);
+void                jd_cli_cmd_remove_thing_from_thing_group (JdCli           *self,
+                                                              JdCliInvocation *invocation);
+void                jd_cli_cmd_list_things_in_thing_group    (JdCli           *self,
+                                                              JdCliInvocation *invocation);
+void                jd_cli_cmd_list_thing_groups_for_thing   (JdCli           *self,
+                                                              JdCliInvocation *invocation);
+void                jd_cli_cmd_associate_targets             (JdCli           *self,
+                                                              JdCliInvocation *invocation);
+
 /* jd-cli-https.c: the device commands over HTTPS. */
 void                jd_cli_https_get_pending        (JdCli           *self,
                                                      JdCliInvocation *invocation);

@@ -195,7 +195,7 @@ test_help_lists_every_command (void)
   g_autofree char *help = jd_cli_dup_help (NULL);
   g_autofree char *one = jd_cli_dup_help ("update-job-execution");
   const char *names[] = {
-    "create-job [--target THING]... [--description TEXT] [--timeout-minutes N] <jobId> <jobDocument-as-JSON>",
+    "create-job [--target THING]... [--group GROUP]... [--continuous] [--description TEXT] [--timeout-minutes N] <jobId> <jobDocument-as-JSON>",
     "delete-job <jobId> [--force]", "get-pending-job-executions",
     "start-next-pending-job-execution [--step-timeout N] [--detail key=value]...",
     "describe-job-execution <jobId|$next> [--execution-number N] [--no-document]",
@@ -203,6 +203,11 @@ test_help_lists_every_command (void)
     "cancel-job <jobId> [--force] [--reason-code C] [--comment TEXT]",
     "describe-job <jobId>", "list-jobs [--status", "list-executions [--job ID | --thing NAME]",
     "watch", "help", "quit", "history",
+    "create-thing-group <groupName> [--parent GROUP] [--description TEXT]", "describe-thing-group <groupName>",
+    "list-thing-groups [--parent GROUP] [--recursive]", "delete-thing-group <groupName> [--expected-version N]",
+    "add-thing-to-thing-group <groupName> <thingName>", "remove-thing-from-thing-group <groupName> <thingName>",
+    "list-things-in-thing-group <groupName> [--recursive]", "list-thing-groups-for-thing <thingName>",
+    "associate-targets-with-job <jobId> [--target THING]... [--group GROUP]... [--comment TEXT]",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)

@@ -1410,6 +1410,85 @@ test_https_device_api (void)
   g_clear_pointer (&cli, cli_free);
 }
 
+/* Thing groups from the command line: create a hierarchy, membership, a
+ * continuous job that follows it, AssociateTargetsWithJob, and AWS's
+ * refusals in words. */
+static void
+test_thing_groups (void)
+{
+  g_autoptr(JdTestSandbox) sandbox = start_sandbox ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestDevice) device = jd_test_device_new (sandbox, "MyThing", &error);
+  g_autoptr(JsonObject) reply = NULL;
+  JsonArray *array;
+  Cli *cli = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "create-thing-group", "Fleet", "--description", "every device", NULL },
+                                 &cli), ==, 0);
+  reply = one_shot_response (cli, "CreateThingGroup");
+  g_assert_cmpstr (json_object_get_string_member (reply, "thingGroupArn"), ==,
+                   "arn:aws:iot:us-east-1:123456789012:thinggroup/Fleet");
+  g_clear_pointer (&reply, json_object_unref);
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "create-thing-group", "EU", "--parent", "Fleet", NULL }, NULL), ==, 0);
+
+  /* A continuous job for the root group: nobody is in it yet. */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "create-job", "--group", "Fleet", "--continuous", "Follow1", "{\"a\":1}", NULL },
+                                 NULL), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (device, "$aws/things/MyThing/jobs/notify-next", 300), ==, 0);
+
+  /* The thing joins the child group: it gets the job, and is listed. */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "add-thing-to-thing-group", "EU", "MyThing", NULL }, NULL), ==, 0);
+  g_assert_true (notified_about (device, "notify-next", "Follow1"));
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "list-things-in-thing-group", "Fleet", "--recursive", NULL }, &cli), ==, 0);
+  reply = one_shot_response (cli, "ListThingsInThingGroup");
+  array = json_object_get_array_member (reply, "things");
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (array, 0), ==, "MyThing");
+  g_clear_pointer (&reply, json_object_unref);
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "list-thing-groups-for-thing", "MyThing", NULL }, &cli), ==, 0);
+  reply = one_shot_response (cli, "ListThingGroupsForThing");
+  array = json_object_get_array_member (reply, "thingGroups");
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "groupName"), ==, "EU");
+  g_clear_pointer (&reply, json_object_unref);
+  g_clear_pointer (&cli, cli_free);
+
+  /* It leaves: its queued execution is removed; notify-next says so. */
+  jd_test_device_flush (device);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "remove-thing-from-thing-group", "EU", "MyThing", NULL }, NULL), ==, 0);
+  {
+    g_autoptr(JsonNode) payload = jd_test_device_expect_reply (device, "notify-next", STEP_TIMEOUT_MS);
+
+    g_assert_nonnull (payload);
+    g_assert_false (json_object_has_member (json_node_get_object (payload), "execution"));
+  }
+
+  /* AssociateTargetsWithJob: a continuous job takes more; a snapshot job is refused. */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "associate-targets-with-job", "Follow1", "--group", "EU", NULL }, &cli), ==, 0);
+  reply = one_shot_response (cli, "AssociateTargetsWithJob");
+  g_assert_cmpstr (json_object_get_string_member (reply, "jobId"), ==, "Follow1");
+  g_clear_pointer (&reply, json_object_unref);
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "create-job", "Once1", "{\"a\":1}", NULL }, NULL), ==, 0);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "associate-targets-with-job", "Once1", "--group", "EU", NULL }, &cli), ==, 1);
+  g_assert_true (g_str_has_prefix (g_queue_peek_head (&cli->out_lines), "AssociateTargetsWithJob rejected: InvalidRequestException: "));
+  g_clear_pointer (&cli, cli_free);
+
+  /* A group with a child cannot go; an unknown one is not found; no target is a usage error. */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "delete-thing-group", "Fleet", NULL }, &cli), ==, 1);
+  g_assert_true (g_str_has_prefix (g_queue_peek_head (&cli->out_lines), "DeleteThingGroup rejected: InvalidRequestException: "));
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "describe-thing-group", "Nope", NULL }, &cli), ==, 1);
+  g_assert_true (g_str_has_prefix (g_queue_peek_head (&cli->out_lines), "DescribeThingGroup rejected: ResourceNotFoundException: "));
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "associate-targets-with-job", "Follow1", NULL }, NULL), ==, 2);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "delete-thing-group", "EU", NULL }, NULL), ==, 0);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "delete-thing-group", "Fleet", NULL }, NULL), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1422,6 +1501,7 @@ main (int   argc,
   g_test_add_func ("/cli/json", test_json);
   g_test_add_func ("/cli/one-shot", test_one_shot);
   g_test_add_func ("/cli/https-device-api", test_https_device_api);
+  g_test_add_func ("/cli/thing-groups", test_thing_groups);
   g_test_add_func ("/cli/profile", test_profile);
   g_test_add_func ("/cli/explicit-options", test_explicit_options);
 
