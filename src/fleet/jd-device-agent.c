@@ -179,7 +179,30 @@ details_new (JdDeviceAgent *self)
 typedef struct {
   JdDeviceAgent    *self;
   JdExecutionStatus status;
+  char             *reason;
 } FinishData;
+
+static void
+finish_data_free (gpointer user_data)
+{
+  FinishData *data = user_data;
+
+  g_object_unref (data->self);
+  g_free (data->reason);
+  g_free (data);
+}
+
+static void finish (JdDeviceAgent *self, JdExecutionStatus status, const char *reason);
+
+static gboolean
+retry_finish_cb (gpointer user_data)
+{
+  FinishData *data = user_data;
+
+  data->self->timer_id = 0;
+  finish (data->self, data->status, data->reason);
+  return G_SOURCE_REMOVE;
+}
 
 static void
 finish_done_cb (GObject      *source,
@@ -187,16 +210,38 @@ finish_done_cb (GObject      *source,
                 gpointer      user_data)
 {
   FinishData *data = user_data;
-  g_autoptr(JdDeviceAgent) self = data->self;
+  g_autoptr(JdDeviceAgent) self = g_object_ref (data->self);
   JdExecutionStatus status = data->status;
   g_autoptr(GError) error = NULL;
   g_autoptr(JdExecution) execution = NULL;
   g_autofree char *job_id = NULL;
 
-  g_free (data);
   execution = jd_jobs_client_update_finish (JD_JOBS_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+    {
+      finish_data_free (data);
+      return;
+    }
+
+  if (error != NULL && jd_jobs_error_get_aws_code (error) == NULL &&
+      self->running && jd_jobs_client_get_synced (self->client))
+    {
+      /* No answer in time, not AWS's refusal: the outcome must still be
+       * told, as a device's agent retries its final update. */
+      g_debug ("%s: final update of %s not answered (%s); trying again", self->thing_name, self->job_id,
+               error->message);
+      self->timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, RETRY_MS, retry_finish_cb, data, finish_data_free);
+      return;
+    }
+  finish_data_free (data);
+
+  /* A retried update refused because the first one did arrive: the
+   * execution is where we wanted it. */
+  if (error != NULL && jd_jobs_error_get_execution_state (error) != NULL &&
+      g_strcmp0 (json_object_get_string_member_with_default (jd_jobs_error_get_execution_state (error),
+                                                             "status", NULL),
+                 jd_execution_status_to_string (status)) == 0)
+    g_clear_error (&error);
 
   job_id = g_strdup (self->job_id);
   if (error != NULL)
@@ -249,6 +294,7 @@ finish (JdDeviceAgent     *self,
   data = g_new0 (FinishData, 1);
   data->self = g_object_ref (self);
   data->status = status;
+  data->reason = g_strdup (reason);
   jd_jobs_client_update_async (self->client, self->job_id, status, &options,
                                self->job_cancellable, finish_done_cb, data);
 }

@@ -469,7 +469,10 @@ jd_store_open_finish (GAsyncResult  *result,
 
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return NULL;
+  /* The task may outlive this call a little (the thread pool drops its
+   * reference last): it lets go of the store now. */
   self = g_object_ref (g_task_get_task_data (G_TASK (result)));
+  g_task_set_task_data (G_TASK (result), NULL, NULL);
   _jd_store_schedule_timer (self);
   return self;
 }

@@ -823,6 +823,12 @@ make_events (guint n)
     }
 }
 
+static gboolean
+adjustment_at_top (gpointer adjustment)
+{
+  return gtk_adjustment_get_value (adjustment) < 1;
+}
+
 /* At the top, the newest event stays in sight; scrolled away, a button
  * counts what came and brings it back. */
 static void
@@ -841,7 +847,7 @@ test_events_newest (void)
   make_events (3);
   jd_test_ui_spin (300);
   g_assert_true (jd_events_view_get_at_top (events_view ()));
-  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), <, 1);
+  g_assert_true (jd_test_ui_wait_for (adjustment_at_top, adjustment, 3000));
   g_assert_cmpuint (jd_events_view_get_n_new (events_view ()), ==, 0);
 
   gtk_adjustment_set_value (adjustment, 120);
@@ -858,8 +864,7 @@ test_events_newest (void)
     g_assert_nonnull (button);
     g_signal_emit_by_name (gtk_revealer_get_child (GTK_REVEALER (button)), "clicked");
   }
-  jd_test_ui_spin (300);
-  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), <, 1);
+  g_assert_true (jd_test_ui_wait_for (adjustment_at_top, adjustment, 3000));
   g_assert_cmpuint (jd_events_view_get_n_new (events_view ()), ==, 0);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
 }

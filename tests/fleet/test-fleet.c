@@ -28,7 +28,10 @@
     while (!(cond) && g_get_monotonic_time () < _deadline)               \
       jd_test_spin (10);                                                 \
     if (!(cond))                                                         \
-      g_error ("timed out waiting for %s", #cond);                       \
+      {                                                                  \
+        dump_fleet (f);                                                  \
+        g_error ("timed out waiting for %s", #cond);                     \
+      }                                                                  \
   } G_STMT_END
 
 typedef struct {
@@ -36,6 +39,23 @@ typedef struct {
   JdFleet       *fleet;
   char          *things[N_THINGS + 1];
 } Fixture;
+
+/* What each simulated device is doing, for a wait that timed out. */
+static void
+dump_fleet (Fixture *f)
+{
+  JdFleet *fleet = f->fleet;
+
+  for (guint i = 0; fleet != NULL && i < jd_fleet_get_n_devices (fleet); i++)
+    {
+      JdDeviceAgent *agent = jd_fleet_get_device (fleet, i);
+      g_autoptr(GEnumClass) states = g_type_class_ref (JD_TYPE_DEVICE_AGENT_STATE);
+      GEnumValue *state = g_enum_get_value (states, jd_device_agent_get_state (agent));
+
+      g_printerr ("# device %u: %s, job %s\n", i, state != NULL ? state->value_nick : "?",
+                  jd_device_agent_get_job_id (agent) != NULL ? jd_device_agent_get_job_id (agent) : "none");
+    }
+}
 
 static JdStore *
 store (Fixture *f)
