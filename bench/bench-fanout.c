@@ -1,6 +1,6 @@
 /* bench-fanout.c — fan-out: one CreateJob (signed HTTPS to the local
  * service) targeting 1,000 things, timed until all 1,000 `notify` messages
- * have reached a subscriber with the jobs-service identity on
+ * have reached a subscriber with the operator's observer identity on
  * $aws/things/+/jobs/notify (it takes notify-next too); versus the same
  * 2,000 messages — per thing a notify and a notify-next, as AWS sends for
  * a new job — published raw at QoS 1 with the same sizes to the same topics
@@ -164,6 +164,8 @@ main (int   argc,
   g_autofree char *endpoint = NULL;
   g_autofree char *filler = NULL;
   g_autofree char *next_filler = NULL;
+  g_autofree char *observer_cert = NULL;
+  g_autofree char *observer_key = NULL;
   Counter counter = { 0 };
   Things things = { 0 };
   struct mosquitto *subscriber, *publisher;
@@ -201,9 +203,13 @@ main (int   argc,
 
   g_mutex_init (&counter.lock);
   counter.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  subscriber = jd_bench_mosq_connect ("bench-fanout-sub", jd_sandbox_get_mqtt_port (sb),
-                                      jd_sandbox_get_ca_path (sb), jd_sandbox_get_service_cert_path (sb),
-                                      jd_sandbox_get_service_key_path (sb), notify_cb, &counter);
+  /* The operator's observer identity (it may read every thing's jobs
+   * topics): the broker binds a client id to its certificate's name, so the
+   * service's own identity here would push the service off the broker. */
+  if (!jd_test_sandbox_issue_identity (sandbox, JD_SANDBOX_OBSERVER_IDENTITY, &observer_cert, &observer_key, &error))
+    jd_bench_die ("observer identity: %s", error->message);
+  subscriber = jd_bench_mosq_connect (JD_SANDBOX_OBSERVER_IDENTITY, jd_sandbox_get_mqtt_port (sb),
+                                      jd_sandbox_get_ca_path (sb), observer_cert, observer_key, notify_cb, &counter);
   jd_bench_mosq_subscribe (subscriber, "$aws/things/+/jobs/notify");
   /* The same subscriber takes both messages on both sides. */
   jd_bench_mosq_subscribe (subscriber, "$aws/things/+/jobs/notify-next");
