@@ -431,9 +431,9 @@ static void
 broker_restarted_cb (JdWindow *self,
                      double    seconds)
 {
-  /* Translators: %.1f is a number of seconds */
-  g_autofree char *title = g_strdup_printf (_("The local sandbox’s broker stopped and was restarted after %.1f s"),
-                                            seconds);
+  /* Short enough for a toast at 360 px; the info bar said it stopped.
+   * Translators: %.1f is a number of seconds */
+  g_autofree char *title = g_strdup_printf (_("Broker restarted after %.1f s"), seconds);
   AdwToast *toast = adw_toast_new (title);
 
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);

@@ -331,7 +331,7 @@ device_shows (gpointer job_id)
 static gboolean
 toast_says_restarted (gpointer data)
 {
-  return shows_text_containing (GTK_WIDGET (window), "broker stopped and was restarted");
+  return shows_text_containing (GTK_WIDGET (window), "Broker restarted after");
 }
 
 static void
