@@ -813,7 +813,9 @@ update_actions (JdDeviceView *self)
   JdExecutionStatus status = e ? jd_execution_get_status (e) : JD_EXECUTION_STATUS_UNKNOWN;
   gboolean queued = status == JD_EXECUTION_STATUS_QUEUED;
   gboolean running = status == JD_EXECUTION_STATUS_IN_PROGRESS;
-  gboolean online = self->client != NULL;
+  /* Each step is an MQTT request: none can work while the broker is out of reach. */
+  gboolean online = self->client != NULL &&
+    jd_mqtt_connection_get_state (jd_jobs_client_get_connection (self->client)) == JD_MQTT_STATE_CONNECTED;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "exec.start", online && queued);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "exec.succeed", online && running);
@@ -1331,6 +1333,8 @@ jd_device_view_dispose (GObject *object)
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->model);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_func (jd_jobs_client_get_connection (self->client), update_actions, self);
   g_clear_object (&self->client);
   g_clear_object (&self->control_plane);
 
@@ -1590,7 +1594,12 @@ jd_device_view_set_jobs_client (JdDeviceView *self,
       g_hash_table_remove_all (self->histories);
     }
 
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_func (jd_jobs_client_get_connection (self->client), update_actions, self);
   g_set_object (&self->client, client);
+  if (client != NULL)
+    g_signal_connect_object (jd_jobs_client_get_connection (client), "notify::state",
+                             G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   jd_device_view_set_model (self, client ? G_LIST_MODEL (jd_jobs_client_get_executions (client)) : NULL);
   update_actions (self);
 }

@@ -20,5 +20,9 @@ JdSession *jd_sandbox_session_new         (JdProfile        *profile,
                                            const char       *data_dir);
 /* Returns: (transfer none) (nullable): the sandbox, once starting */
 JdSandbox *jd_sandbox_session_get_sandbox (JdSandboxSession *self);
+/* The sandbox's broker died and is not back yet. */
+gboolean   jd_sandbox_session_get_broker_down (JdSandboxSession *self);
+/* Restarts the sandbox's broker now if it is down, else reconnects. */
+void       jd_sandbox_session_retry       (JdSandboxSession *self);
 
 G_END_DECLS

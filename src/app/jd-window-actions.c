@@ -77,10 +77,7 @@ reconnect_action (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
 {
-  JdWindow *self = user_data;
-
-  if (self->session != NULL)
-    jd_session_reconnect (self->session);
+  _jd_window_retry (user_data);
 }
 
 static void

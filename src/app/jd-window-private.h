@@ -22,6 +22,13 @@ struct _JdWindow
   GCancellable         *cancellable;     /* cancelled on close and profile switch */
   gboolean              closing;
 
+  /* The control plane's reachability, probed when the broker connection
+   * drops, on Retry, and with backoff while it stays unreachable. */
+  char                 *control_plane_error;  /* why it cannot be reached, or NULL */
+  gboolean              probing;
+  guint                 probe_source;
+  guint                 probe_delay;          /* seconds until the next probe */
+
   /* Template children */
   AdwToastOverlay      *toast_overlay;
   AdwViewSwitcherTitle *switcher_title;
@@ -48,6 +55,7 @@ struct _JdWindow
 
 /* jd-window.c */
 void          _jd_window_start_session (JdWindow *self);
+void          _jd_window_retry         (JdWindow *self);
 JdJobsClient *_jd_window_jobs_client   (JdWindow *self);
 
 /* jd-window-actions.c */

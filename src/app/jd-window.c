@@ -3,6 +3,8 @@
  * It runs one JdSession at a time (the local sandbox by default, or an AWS
  * profile), shows its state in the header (a dot and the profile's name, the
  * reason on hover) and in an info bar while reconnecting, and hosts the views:
+ * it never shows a green "Connected" while the broker or the control plane
+ * cannot be reached, and the actions that cannot work then say why;
  * Device (the thing's pending executions, live), Jobs (the account's jobs) and
  * Events (the MQTT log). Its actions are in jd-window-actions.c; the Device
  * view owns the execution steps (exec.*).
@@ -42,6 +44,139 @@ state_style (JdSessionState state)
     }
 }
 
+/* Actions that need the broker or the control plane; while it cannot be
+ * reached their buttons (and menu items) say why instead of what they do. */
+static const struct {
+  const char *action;
+  gboolean    needs_broker;   /* else the control plane */
+} guarded_actions[] = {
+  { "win.new-job", FALSE },
+  { "win.start-next", TRUE },
+  { "exec.start", TRUE },
+  { "exec.succeed", TRUE },
+  { "exec.fail", TRUE },
+  { "exec.reject", TRUE },
+  { "exec.update", TRUE },
+  { "exec.describe", TRUE },
+};
+
+#define NORMAL_TOOLTIP_KEY "jd-normal-tooltip"
+
+/* GTK 4.8's menu items (GtkModelButton, private) do not tell their action
+ * (GtkActionable's getter gives NULL): a popover menu's items are known by their labels in its model (which
+ * keeps the mnemonic's underscore; the item's text does not). */
+static char *
+strip_mnemonic (const char *label)
+{
+  GString *text = g_string_new (NULL);
+
+  for (const char *p = label; *p != '\0'; p++)
+    if (*p != '_' || p[1] == '_')
+      g_string_append_c (text, *p == '_' ? *p++ : *p);
+  return g_string_free (text, FALSE);
+}
+
+static void
+collect_menu_actions (GMenuModel *model,
+                      GHashTable *label_to_action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr(GMenuLinkIter) links = g_menu_model_iterate_item_links (model, i);
+      char *label = NULL;
+      char *action = NULL;
+
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &label) &&
+          g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
+        g_hash_table_replace (label_to_action, strip_mnemonic (label), g_steal_pointer (&action));
+      g_free (label);
+      g_free (action);
+      while (g_menu_link_iter_next (links))
+        {
+          g_autoptr(GMenuModel) linked = g_menu_link_iter_get_value (links);
+
+          collect_menu_actions (linked, label_to_action);
+        }
+    }
+}
+
+static void
+set_reason_tooltips (GtkWidget  *widget,
+                     GHashTable *menu_actions,
+                     const char *broker_reason,
+                     const char *operator_reason)
+{
+  g_autoptr(GHashTable) own_menu_actions = NULL;
+  g_autofree char *item_label = NULL;
+  const char *name = NULL;
+
+  if (GTK_IS_ACTIONABLE (widget))
+    name = gtk_actionable_get_action_name (GTK_ACTIONABLE (widget));
+  if (name == NULL && menu_actions != NULL && g_strcmp0 (G_OBJECT_TYPE_NAME (widget), "GtkModelButton") == 0)
+    {
+      g_object_get (widget, "text", &item_label, NULL);
+      name = item_label != NULL ? g_hash_table_lookup (menu_actions, item_label) : NULL;
+    }
+
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (guarded_actions); i++)
+    {
+      const char *reason = guarded_actions[i].needs_broker ? broker_reason : operator_reason;
+      const char *normal = g_object_get_data (G_OBJECT (widget), NORMAL_TOOLTIP_KEY);
+
+      if (g_strcmp0 (name, guarded_actions[i].action) != 0)
+        continue;
+      if (reason != NULL)
+        {
+          if (normal == NULL)
+            {
+              const char *tooltip = gtk_widget_get_tooltip_text (widget);
+
+              g_object_set_data_full (G_OBJECT (widget), NORMAL_TOOLTIP_KEY,
+                                      g_strdup (tooltip ? tooltip : ""), g_free);
+            }
+          if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), reason) != 0)
+            gtk_widget_set_tooltip_text (widget, reason);
+        }
+      else if (normal != NULL)
+        {
+          gtk_widget_set_tooltip_text (widget, normal[0] != '\0' ? normal : NULL);
+          g_object_set_data (G_OBJECT (widget), NORMAL_TOOLTIP_KEY, NULL);
+        }
+      break;
+    }
+
+  if (GTK_IS_POPOVER_MENU (widget) && gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (widget)) != NULL)
+    {
+      own_menu_actions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      collect_menu_actions (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (widget)), own_menu_actions);
+      menu_actions = own_menu_actions;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    set_reason_tooltips (child, menu_actions, broker_reason, operator_reason);
+}
+
+static gboolean
+session_broker_down (JdWindow *self)
+{
+  return self->session != NULL && JD_IS_SANDBOX_SESSION (self->session) &&
+         jd_sandbox_session_get_broker_down (JD_SANDBOX_SESSION (self->session));
+}
+
+static void
+show_info (JdWindow       *self,
+           const char     *text,
+           GtkMessageType  type,
+           gboolean        retry)
+{
+  gtk_label_set_label (self->info_label, text);
+  gtk_info_bar_set_message_type (self->info_bar, type);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), retry);
+  gtk_info_bar_set_revealed (self->info_bar, TRUE);
+}
+
 static void
 update_state_display (JdWindow *self)
 {
@@ -50,19 +185,68 @@ update_state_display (JdWindow *self)
   const char *status = self->session ? jd_session_get_status (self->session) : _("Offline");
   const char *error = self->session ? jd_session_get_error_message (self->session) : NULL;
   gboolean have_client = self->session && jd_session_get_jobs_client (self->session) != NULL;
+  JdMqttConnection *connection = self->session ? jd_session_get_connection (self->session) : NULL;
+  gboolean broker_up = connection != NULL && jd_mqtt_connection_get_state (connection) == JD_MQTT_STATE_CONNECTED;
+  gboolean has_control_plane = self->session && jd_session_get_control_plane (self->session) != NULL;
+  gboolean broker_down = session_broker_down (self);
+  const char *style = state_style (state);
   g_autofree char *tooltip = NULL;
   g_autofree char *accessible = NULL;
+  g_autofree char *broker_reason = NULL;
+  g_autofree char *operator_reason = NULL;
+
+  /* Why actions cannot work now, in words for their tooltips. */
+  if (broker_down)
+    broker_reason = g_strdup (_("The local sandbox’s broker stopped and is being restarted"));
+  else if (have_client && !broker_up)
+    broker_reason = error != NULL
+      /* Translators: %s says why, e.g. "the broker refused the connection (…)" */
+      ? g_strdup_printf (_("Not connected to the broker: %s"), error)
+      : g_strdup (_("Not connected to the broker"));
+  if (self->session != NULL && !has_control_plane)
+    operator_reason = error != NULL
+      /* Translators: %s says why, e.g. "No AWS credentials were found" */
+      ? g_strdup_printf (_("Jobs cannot be managed: %s"), error)
+      : g_strdup (_("Jobs cannot be managed without a control plane"));
+  else if (self->control_plane_error != NULL)
+    /* Translators: %s says why, e.g. "Connection refused" */
+    operator_reason = g_strdup_printf (_("The control plane cannot be reached: %s"),
+                                       self->control_plane_error);
+
+  /* Never a green "Connected" while a part of it cannot be reached (the
+   * session tells its error before its state; the connection is the truth). */
+  if (broker_down)
+    {
+      status = _("Restarting the broker…");
+      style = "warning";
+    }
+  else if (state == JD_SESSION_STATE_CONNECTED && have_client && !broker_up)
+    {
+      status = _("Reconnecting…");
+      style = "warning";
+    }
+  else if (state == JD_SESSION_STATE_CONNECTED && self->control_plane_error != NULL)
+    {
+      status = _("Control plane unreachable");
+      style = "warning";
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->state_dot), styles[i]);
       gtk_widget_remove_css_class (GTK_WIDGET (self->state_dot_small), styles[i]);
     }
-  gtk_widget_add_css_class (GTK_WIDGET (self->state_dot), state_style (state));
-  gtk_widget_add_css_class (GTK_WIDGET (self->state_dot_small), state_style (state));
+  gtk_widget_add_css_class (GTK_WIDGET (self->state_dot), style);
+  gtk_widget_add_css_class (GTK_WIDGET (self->state_dot_small), style);
 
   gtk_label_set_label (self->profile_label, self->session ? jd_session_get_name (self->session) : "");
-  tooltip = error ? g_strdup_printf ("%s\n%s", status, error) : g_strdup (status);
+  if (broker_reason != NULL && error != NULL && !broker_down)
+    tooltip = g_strdup_printf ("%s\n%s", status, error);
+  else if (broker_reason != NULL || operator_reason != NULL)
+    tooltip = g_strjoin ("\n", status, broker_reason ? broker_reason : operator_reason,
+                         broker_reason && operator_reason ? operator_reason : NULL, NULL);
+  else
+    tooltip = error ? g_strdup_printf ("%s\n%s", status, error) : g_strdup (status);
   gtk_widget_set_tooltip_text (self->state_box, tooltip);
   gtk_label_set_label (self->state_label, status);
   /* Translators: the profile button's accessible name, e.g. "Local sandbox: Connected as MyThing" */
@@ -103,25 +287,29 @@ update_state_display (JdWindow *self)
     }
 
   /* A connection problem while the views are up: say it, offer Retry. */
-  if (state == JD_SESSION_STATE_RECONNECTING)
+  if (broker_down)
+    {
+      show_info (self, _("The local sandbox’s broker stopped. Restarting it…"), GTK_MESSAGE_WARNING, TRUE);
+    }
+  else if (state == JD_SESSION_STATE_RECONNECTING)
     {
       g_autofree char *text = g_strdup_printf (_("Connection lost: %s. Reconnecting…"),
                                                error ? error : _("the broker went away"));
 
-      gtk_label_set_label (self->info_label, text);
-      gtk_info_bar_set_message_type (self->info_bar, GTK_MESSAGE_WARNING);
-      gtk_widget_set_visible (GTK_WIDGET (self->retry_button), TRUE);
-      gtk_info_bar_set_revealed (self->info_bar, TRUE);
+      show_info (self, text, GTK_MESSAGE_WARNING, TRUE);
+    }
+  else if (state == JD_SESSION_STATE_CONNECTED && self->control_plane_error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("%s. Trying again…"), operator_reason);
+
+      show_info (self, text, GTK_MESSAGE_WARNING, TRUE);
     }
   else if (state == JD_SESSION_STATE_CONNECTED && error != NULL)
     {
       /* Connected as the thing, but the operator side is missing something. */
       g_autofree char *text = g_strdup_printf (_("Jobs cannot be managed: %s"), error);
 
-      gtk_label_set_label (self->info_label, text);
-      gtk_info_bar_set_message_type (self->info_bar, GTK_MESSAGE_INFO);
-      gtk_widget_set_visible (GTK_WIDGET (self->retry_button), FALSE);
-      gtk_info_bar_set_revealed (self->info_bar, TRUE);
+      show_info (self, text, GTK_MESSAGE_INFO, FALSE);
     }
   else
     {
@@ -129,15 +317,128 @@ update_state_display (JdWindow *self)
     }
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "new-job")),
-                               self->session && jd_session_get_control_plane (self->session) != NULL);
+                               has_control_plane && self->control_plane_error == NULL);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "start-next")),
-                               have_client && state == JD_SESSION_STATE_CONNECTED);
+                               have_client && broker_up && state == JD_SESSION_STATE_CONNECTED);
+  set_reason_tooltips (GTK_WIDGET (self), NULL, broker_reason, operator_reason);
+}
+
+/* ---- is the control plane reachable? ---- */
+
+static void start_probe (JdWindow *self);
+
+static gboolean
+probe_timeout_cb (gpointer user_data)
+{
+  JdWindow *self = user_data;
+
+  self->probe_source = 0;
+  start_probe (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+probe_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(JdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdThing) thing = jd_control_plane_describe_thing_finish (JD_CONTROL_PLANE (object), result, &error);
+  gboolean unreachable;
+
+  /* Cancelled, or a probe of a session that is gone (reset_probe() forgot it). */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      self->session == NULL || JD_CONTROL_PLANE (object) != jd_session_get_control_plane (self->session))
+    return;
+  self->probing = FALSE;
+
+  /* Any answer of AWS's (even "no such thing") means it is reachable;
+   * only a failure to get one (refused, reset, TLS, DNS) means it is not. */
+  unreachable = error != NULL && error->domain != JD_CONTROL_PLANE_ERROR;
+  g_clear_pointer (&self->control_plane_error, g_free);
+  if (unreachable)
+    {
+      self->control_plane_error = g_strdup (error->message);
+      self->probe_delay = CLAMP (self->probe_delay * 2, 2, 60);
+      g_clear_handle_id (&self->probe_source, g_source_remove);
+      self->probe_source = g_timeout_add_seconds (self->probe_delay, probe_timeout_cb, self);
+    }
+  else
+    {
+      self->probe_delay = 0;
+    }
+  update_state_display (self);
+}
+
+static void
+start_probe (JdWindow *self)
+{
+  JdControlPlane *control_plane = self->session ? jd_session_get_control_plane (self->session) : NULL;
+
+  if (control_plane == NULL || self->probing || self->closing)
+    return;
+  g_clear_handle_id (&self->probe_source, g_source_remove);
+  self->probing = TRUE;
+  jd_control_plane_describe_thing_async (control_plane, jd_session_get_thing_name (self->session),
+                                         self->cancellable, probe_done_cb, g_object_ref (self));
+}
+
+static void
+reset_probe (JdWindow *self)
+{
+  g_clear_handle_id (&self->probe_source, g_source_remove);
+  g_clear_pointer (&self->control_plane_error, g_free);
+  self->probe_delay = 0;
+  self->probing = FALSE;
+}
+
+/* Retry as it is meant: the sandbox's broker if that is what is down, else
+ * the broker connection, and the control plane's reachability, all now. */
+void
+_jd_window_retry (JdWindow *self)
+{
+  if (self->session == NULL)
+    return;
+  if (JD_IS_SANDBOX_SESSION (self->session))
+    jd_sandbox_session_retry (JD_SANDBOX_SESSION (self->session));
+  else
+    jd_session_reconnect (self->session);
+  self->probe_delay = 0;
+  start_probe (self);
 }
 
 static void
 session_changed_cb (JdWindow *self)
 {
+  JdSessionState state = jd_session_get_state (self->session);
+
+  /* The broker connection dropped: is the control plane gone too? */
+  if (state == JD_SESSION_STATE_RECONNECTING)
+    start_probe (self);
   update_state_display (self);
+}
+
+static void
+broker_down_changed_cb (JdWindow *self)
+{
+  if (jd_sandbox_session_get_broker_down (JD_SANDBOX_SESSION (self->session)))
+    start_probe (self);
+  update_state_display (self);
+}
+
+static void
+broker_restarted_cb (JdWindow *self,
+                     double    seconds)
+{
+  /* Short enough for a toast at 360 px; the info bar said it stopped.
+   * Translators: %.1f is a number of seconds */
+  g_autofree char *title = g_strdup_printf (_("Broker restarted after %.1f s"), seconds);
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -267,6 +568,7 @@ stop_session (JdWindow *self)
     return;
 
   g_signal_handlers_disconnect_by_data (self->session, self);
+  reset_probe (self);
   jd_session_stop_async (self->session, NULL, session_stopped_cb, NULL);
   g_clear_object (&self->session);
 
@@ -303,6 +605,13 @@ _jd_window_start_session (JdWindow *self)
   g_signal_connect_object (self->session, "notify::error-message", G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::control-plane", G_CALLBACK (control_plane_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::jobs-client", G_CALLBACK (jobs_client_changed_cb), self, G_CONNECT_SWAPPED);
+  if (JD_IS_SANDBOX_SESSION (self->session))
+    {
+      g_signal_connect_object (self->session, "notify::broker-down", G_CALLBACK (broker_down_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->session, "broker-restarted", G_CALLBACK (broker_restarted_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
 
   update_state_display (self);
   jd_session_start_async (self->session, self->cancellable, session_started_cb, g_object_ref (self));
@@ -366,6 +675,7 @@ jd_window_close_request (GtkWindow *window)
   /* Hide now, finish when the sandbox's broker and service have stopped. */
   self->closing = TRUE;
   g_cancellable_cancel (self->cancellable);
+  reset_probe (self);
   g_signal_handlers_disconnect_by_data (self->session, self);
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
   if (app != NULL)
@@ -417,6 +727,7 @@ jd_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   stop_session (self);
+  reset_probe (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), JD_TYPE_WINDOW);
 
@@ -430,6 +741,7 @@ jd_window_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_free (self->control_plane_error);
 
   G_OBJECT_CLASS (jd_window_parent_class)->finalize (object);
 }

@@ -86,6 +86,7 @@ struct _Session
   char             *passphrase;
   gboolean          in_worker;
   gboolean          got_connack;
+  gboolean          tcp_connected; /* seen with a peer: the TCP connect completed */
   int               connect_rc;
   int               connect_errno;
   char             *tls_error;  /* first OpenSSL error libmosquitto logged */
@@ -434,6 +435,15 @@ error_from_mosq (JdMqttConnection *self,
   if (session != NULL && !session->got_connack && errsv == ECONNREFUSED)
     return error_from_errno (self, errsv);
 
+  /* Over TLS the handshake reads the refused socket first: OpenSSL's read
+   * consumes the socket's ECONNREFUSED and what is left looks like a reset
+   * or an unexpected EOF ("the broker closed the connection"). A socket
+   * that never had a peer was refused: nothing is listening. */
+  if (session != NULL && !session->got_connack && !session->tcp_connected && session->io_source != NULL &&
+      (rc == MOSQ_ERR_ERRNO || rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_TLS || rc == MOSQ_ERR_NO_CONN) &&
+      (errsv == 0 || errsv == ECONNRESET || errsv == EPIPE))
+    return error_from_errno (self, ECONNREFUSED);
+
   /* An OpenSSL error explains a lost connection better than its rc does
    * (a refused client certificate arrives as an alert after the handshake). */
   if (session != NULL && session->tls_error != NULL)
@@ -716,6 +726,17 @@ mosq_source_dispatch (GSource     *source,
   GIOCondition cond = g_source_query_unix_fd (source, ms->tag);
   int rc = MOSQ_ERR_SUCCESS;
   int errsv = 0;
+
+  /* Whether the TCP connect completed, before anything reads the socket
+   * (a reset socket has no peer any more either). */
+  if (!session->got_connack && !session->tcp_connected)
+    {
+      struct sockaddr_storage peer;
+      socklen_t peer_len = sizeof peer;
+
+      if (getpeername (mosquitto_socket (session->mosq), (struct sockaddr *) &peer, &peer_len) == 0)
+        session->tcp_connected = TRUE;
+    }
 
   /* Before the CONNACK, an error on the socket is a refused or failed
    * connect: say that, rather than what reading the dead socket would. */

@@ -962,6 +962,39 @@ jd_sandbox_get_service (JdSandbox *self)
   return self->service;
 }
 
+/**
+ * jd_sandbox_get_broker_pid:
+ *
+ * Returns: mosquitto's process id while it runs, else 0
+ */
+int
+jd_sandbox_get_broker_pid (JdSandbox *self)
+{
+  g_return_val_if_fail (JD_IS_SANDBOX (self), 0);
+  return jd_sandbox_broker_get_pid (self->broker);
+}
+
+/**
+ * jd_sandbox_restart_broker_now:
+ *
+ * When the broker died and its restart failed, the next attempt waits
+ * (backing off up to 30 s); this makes it now. Someone pressing Retry
+ * should not wait for the backoff.
+ *
+ * Returns: %TRUE if an attempt was started
+ */
+gboolean
+jd_sandbox_restart_broker_now (JdSandbox *self)
+{
+  g_return_val_if_fail (JD_IS_SANDBOX (self), FALSE);
+
+  if (self->restart_source == 0 || !self->running || self->stopping)
+    return FALSE;
+  g_clear_handle_id (&self->restart_source, g_source_remove);
+  restart_broker (self);
+  return TRUE;
+}
+
 gboolean
 jd_sandbox_get_running (JdSandbox *self)
 {

@@ -96,6 +96,11 @@ gboolean     jd_sandbox_ensure_thing          (JdSandbox           *self,
 JdService   *jd_sandbox_get_service           (JdSandbox           *self);
 
 gboolean     jd_sandbox_get_running           (JdSandbox           *self);
+/* mosquitto's process id while it runs, else 0. */
+int          jd_sandbox_get_broker_pid        (JdSandbox           *self);
+/* The broker died and a restart failed: try again now instead of after the
+ * backoff. FALSE when no attempt was waiting. */
+gboolean     jd_sandbox_restart_broker_now    (JdSandbox           *self);
 double       jd_sandbox_get_progress          (JdSandbox           *self);
 const char  *jd_sandbox_get_status            (JdSandbox           *self);
 

@@ -320,6 +320,71 @@ test_connection_refused (void)
   jd_mqtt_connection_disconnect (conn);
 }
 
+/* The same over mutual TLS, as every real connection is: the refused TCP
+ * connect must not read as "the broker closed the connection" (the TLS
+ * handshake sees the dead socket too). Each of several attempts, the first
+ * and the reconnects, says it. */
+static void
+state_changed_count_cb (JdMqttConnection *conn,
+                        GParamSpec       *pspec,
+                        GPtrArray        *reasons)
+{
+  if (jd_mqtt_connection_get_state (conn) == JD_MQTT_STATE_RECONNECTING)
+    g_ptr_array_add (reasons, g_strdup (jd_mqtt_connection_get_last_error_message (conn)));
+}
+
+static void
+reconnect_delay_changed_cb (JdMqttConnection *conn,
+                            GParamSpec       *pspec,
+                            GPtrArray        *reasons)
+{
+  g_ptr_array_add (reasons, g_strdup (jd_mqtt_connection_get_last_error_message (conn)));
+}
+
+static void
+test_tls_connection_refused (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                          G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdMqttConnection) conn = NULL;
+  g_autofree char *expected = NULL;
+  const char *cert = NULL, *key = NULL;
+  AsyncResult r = { 0 };
+  guint16 port;
+
+  g_assert_true (g_socket_bind (sock, addr, TRUE, NULL));
+  bound = g_socket_get_local_address (sock, NULL);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (sock, NULL);
+  expected = g_strdup_printf ("the broker refused the connection (nothing is listening on 127.0.0.1 port %u)", port);
+
+  g_assert_true (jd_test_broker_issue_client (f->broker, "thing-n", &cert, &key, &error));
+  g_assert_no_error (error);
+  conn = jd_mqtt_connection_new ("127.0.0.1", port, "thing-n");
+  jd_mqtt_connection_set_tls_files (conn, jd_test_broker_get_ca_path (f->broker), cert, key, NULL);
+  jd_mqtt_connection_set_backoff (conn, 20, 40, 1000);
+  g_signal_connect (conn, "notify::state", G_CALLBACK (state_changed_count_cb), reasons);
+  g_signal_connect (conn, "notify::reconnect-delay", G_CALLBACK (reconnect_delay_changed_cb), reasons);
+
+  connect_and_wait (conn, &r);
+  g_assert_error (r.error, JD_JOBS_ERROR, JD_JOBS_ERROR_CONNECTION_FAILED);
+  g_assert_cmpstr (r.error->message, ==, expected);
+  g_clear_error (&r.error);
+
+  JD_TEST_WAIT_UNTIL (reasons->len >= 6, 10000);
+  g_assert_cmpuint (reasons->len, >=, 6);
+  for (guint i = 0; i < reasons->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (reasons, i), ==, expected);
+  g_signal_handlers_disconnect_by_data (conn, reasons);
+  jd_mqtt_connection_disconnect (conn);
+}
+
 static void
 test_unresolvable (void)
 {
@@ -784,6 +849,7 @@ main (int   argc,
   ADD ("/mqtt/keepalive", test_keepalive);
   ADD ("/mqtt/persistent-session", test_persistent_session);
   ADD ("/mqtt/disconnect-from-handler", test_disconnect_from_handler);
+  ADD ("/mqtt/tls-connection-refused", test_tls_connection_refused);
 #undef ADD
   g_test_add_func ("/mqtt/never-answers", test_never_answers);
   g_test_add_func ("/mqtt/connection-refused", test_connection_refused);
