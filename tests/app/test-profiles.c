@@ -640,14 +640,11 @@ test_connection_broker (void)
     }
   g_assert_true (refused);
 
-  /* Nothing listening on the MQTT port: a failure in words. Over TLS the
-   * refused connect may surface as the connection being closed during the
-   * handshake, so the wordings of a refused or a dropped connection pass. */
+  /* Nothing listening on the MQTT port: it says so (over TLS the refused
+   * connect used to surface as "the broker closed the connection"). */
   closed = broker_profile ("Closed", cert, key, port, closed_url);
   run_test_connection (closed, &mqtt, &cp);
-  g_assert_true (strstr (mqtt, "nothing is listening on 127.0.0.1") != NULL ||
-                 g_strcmp0 (mqtt, "MQTT: the broker closed the connection") == 0 ||
-                 g_strcmp0 (mqtt, "MQTT: the broker did not answer within 10 seconds") == 0);
+  g_assert_nonnull (strstr (mqtt, "nothing is listening on 127.0.0.1"));
 }
 
 /* Against the real sandbox: the thing connects, the control plane answers
