@@ -8,7 +8,9 @@
  * until the disk is full: that call gets 503 with "full" in words (and no
  * path), every job that got a 200 is still there and readable,
  * the file passes PRAGMA integrity_check, and once room is freed on the disk
- * new jobs fit again without a restart.
+ * new jobs fit again without a restart. A folder on a filesystem that became
+ * read-only: the start fails in words that say so, and the folder starts
+ * with every job once writable again.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -145,7 +147,7 @@ create_job (JdControlPlane *client,
 }
 
 static void
-test_full_tmpfs (void)
+full_tmpfs (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *reason = NULL;
@@ -269,6 +271,134 @@ test_full_tmpfs (void)
   g_rmdir (base);
 }
 
+/* A sandbox folder on a filesystem that became read-only (remounted while
+ * the sandbox was stopped: a running one holds files open for writing): the
+ * start fails in words that say so, and loses nothing — once writable again,
+ * the same folder starts with every job. */
+static void
+read_only (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *endpoint = NULL;
+  g_autoptr(JdSandbox) sandbox = NULL;
+  g_autoptr(JdCredentials) creds = NULL;
+  g_autoptr(JdControlPlane) client = NULL;
+  Wait wait = { 0 };
+
+  if (!enter_mount_namespace (&reason))
+    {
+      g_test_skip_printf ("the kernel allows no private mount here (%s)", reason);
+      return;
+    }
+  base = g_dir_make_tmp ("jobdeck-rofs-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mount ("tmpfs", base, "tmpfs", 0, "size=16m,mode=0700"), ==, 0);
+  dir = g_build_filename (base, "sandbox", NULL);
+
+  /* A sandbox with one job, stopped. */
+  sandbox = jd_sandbox_new (dir);
+  jd_sandbox_start_async (sandbox, NULL, sandbox_done_cb, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (wait.error);
+  creds = jd_credentials_new (jd_sandbox_get_access_key_id (sandbox),
+                              jd_sandbox_get_secret_access_key (sandbox), NULL, NULL);
+  endpoint = jd_sandbox_dup_endpoint (sandbox);
+  client = jd_control_plane_new (JD_SANDBOX_REGION, endpoint, jd_sandbox_get_ca_path (sandbox), creds, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(JdJob) job = create_job (client, "kept", "{\"op\":\"x\"}", &error);
+
+    g_assert_no_error (error);
+  }
+  g_clear_object (&client);
+  wait = (Wait) { 0 };
+  jd_sandbox_stop_async (sandbox, NULL, sandbox_stopped_cb, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_error (&wait.error);
+  g_clear_object (&sandbox);
+
+  /* Read-only now: the start says so. */
+  g_assert_cmpint (mount (NULL, base, NULL, MS_REMOUNT | MS_RDONLY, NULL), ==, 0);
+  sandbox = jd_sandbox_new (dir);
+  wait = (Wait) { 0 };
+  jd_sandbox_start_async (sandbox, NULL, sandbox_done_cb, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (wait.ok);
+  g_assert_nonnull (wait.error);
+  g_printerr ("# read-only start: %s\n", wait.error->message);
+  {
+    g_autofree char *lower = g_ascii_strdown (wait.error->message, -1);
+
+    g_assert_nonnull (strstr (lower, "read-only"));
+  }
+  g_clear_error (&wait.error);
+  g_clear_object (&sandbox);
+
+  /* Writable again: the same folder starts, the job is there. */
+  g_assert_cmpint (mount (NULL, base, NULL, MS_REMOUNT, NULL), ==, 0);
+  sandbox = jd_sandbox_new (dir);
+  wait = (Wait) { 0 };
+  jd_sandbox_start_async (sandbox, NULL, sandbox_done_cb, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (wait.error);
+  g_clear_pointer (&endpoint, g_free);
+  endpoint = jd_sandbox_dup_endpoint (sandbox);
+  client = jd_control_plane_new (JD_SANDBOX_REGION, endpoint, jd_sandbox_get_ca_path (sandbox), creds, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(JdJob) job = NULL;
+
+    jd_control_plane_describe_job_async (client, "kept", NULL, result_cb, &result);
+    job = jd_control_plane_describe_job_finish (client, wait_result (&result), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (jd_job_get_job_id (job), ==, "kept");
+  }
+  g_clear_object (&client);
+  wait = (Wait) { 0 };
+  jd_sandbox_stop_async (sandbox, NULL, sandbox_stopped_cb, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_error (&wait.error);
+  g_clear_object (&sandbox);
+  g_assert_cmpint (umount2 (base, MNT_DETACH), ==, 0);
+  g_rmdir (base);
+}
+
+/* Each in a fresh process: a mount namespace is per thread, and threads a
+ * test leaves behind (the thread pool's) would stay in the old one. */
+static void
+run_in_subprocess (void (*body) (void))
+{
+  if (g_test_subprocess ())
+    {
+      body ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, (guint64) 120 * jd_test_slowdown () * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_full_tmpfs (void)
+{
+  run_in_subprocess (full_tmpfs);
+}
+
+static void
+test_read_only (void)
+{
+  run_in_subprocess (read_only);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -276,6 +406,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/real-storage/full-tmpfs", test_full_tmpfs);
+  g_test_add_func ("/real-storage/read-only", test_read_only);
 
   return g_test_run ();
 }
