@@ -57,6 +57,7 @@ typedef struct {
   gboolean      force_canceled;
   gint64        seconds_before_timeout;  /* -1 when no timer runs */
   char         *job_document;        /* the job's document text */
+  gint64        retry_attempt;       /* 0 for a first attempt, n for the n-th retry */
 } JdStoreExecution;
 
 void              jd_store_execution_free (JdStoreExecution *execution);
@@ -80,6 +81,10 @@ typedef struct {
   /* jobProcessDetails, counted over the latest execution per thing. */
   gint64       n_queued, n_in_progress, n_succeeded, n_failed, n_timed_out,
                n_rejected, n_removed, n_canceled;
+  char        *config;                /* nullable: jd_job_config_serialize() of
+                                       * its rollout, abort, retry and
+                                       * presigned-URL settings */
+  gint64       n_waiting;             /* things the rollout has not released yet */
 } JdStoreJob;
 
 void jd_store_job_free (JdStoreJob *job);
@@ -122,6 +127,11 @@ typedef struct {
   const char *const *group_names;     /* nullable: the thing groups those ARNs
                                        * name; each must exist; their things
                                        * and their descendants' are targeted */
+  const char        *config;          /* nullable: jd_job_config_serialize() of
+                                       * the job's settings; with a rollout,
+                                       * the things are released at its rate,
+                                       * with abort and retry settings the
+                                       * store applies them */
 } JdStoreJobSpec;
 
 /* A device's UpdateJobExecution. */
