@@ -311,7 +311,11 @@ release_rollout (JdStore           *self,
   if (next == NULL || drop == NULL || insert == NULL)
     return FALSE;
 
-  while (waiting > 0 && jd_job_config_rollout_budget (config, notified, succeeded, recent) > 0)
+  /* A minute's rate is the rate reached by the things notified before it
+   * (notified − recent stays the same while this loop releases), so an
+   * exponential step takes effect in the next minute, not within this
+   * one's releases (which would cascade through every step at once). */
+  while (waiting > 0 && jd_job_config_rollout_budget (config, notified - recent, succeeded, recent) > 0)
     {
       g_autofree char *thing = NULL;
       gint64 seq;
