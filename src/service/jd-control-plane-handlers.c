@@ -76,7 +76,7 @@ op_create_job (Request    *r,
 
   /* The settings (rollout, abort, timeout, retries, scheduling, presigned
    * URLs) are validated by the core's rules, as the app and the CLI do. */
-  config = jd_job_config_parse (r->json, g_get_real_time () / G_USEC_PER_SEC, &error);
+  config = jd_job_config_parse_aws (r->json, g_get_real_time () / G_USEC_PER_SEC, &error);
   if (config == NULL)
     return cp_invalid (r, "%s", error->message);
   timeout = config->in_progress_timeout;
