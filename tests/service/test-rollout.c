@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jd-control-plane.h"
 #include "jd-test-https.h"
 #include "jd-test-sandbox.h"
 
@@ -583,6 +584,87 @@ test_rejected (Fixture       *f,
   }
 }
 
+static void
+result_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) WAIT_MS * 1000;
+
+  while (*slot == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (*slot);
+  return g_steal_pointer (slot);
+}
+
+/* The core's client sends the settings (jd_control_plane_create_job_with_
+ * config_async) and reads them back (DescribeJob into JdJob's config); the
+ * service applies them. */
+static void
+test_client (Fixture       *f,
+             gconstpointer  data)
+{
+  JdSandbox *sandbox = jd_test_sandbox_get_sandbox (f->sandbox);
+  const char *targets[] = { ARN_PREFIX "thing/t01", ARN_PREFIX "thing/t02", ARN_PREFIX "thing/t03", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdCredentials) credentials = NULL;
+  g_autoptr(JdControlPlane) cp = NULL;
+  g_autoptr(JdJobConfig) config = jd_job_config_new ();
+  g_autofree char *url = NULL;
+  GAsyncResult *slot = NULL;
+  JdRetryCriterion retry = { JD_FAILURE_TYPE_ALL, 4 };
+  JdAbortCriterion abort_criterion = { JD_FAILURE_TYPE_REJECTED, 25.5, 8 };
+
+  credentials = jd_credentials_new (jd_sandbox_get_access_key_id (sandbox), jd_sandbox_get_secret_access_key (sandbox),
+                                    NULL, JD_SANDBOX_REGION);
+  url = g_strdup_printf ("https://" JD_SANDBOX_HOST ":%u", jd_sandbox_get_https_port (sandbox));
+  cp = jd_control_plane_new (JD_SANDBOX_REGION, url, jd_sandbox_get_ca_path (sandbox), credentials, &error);
+  g_assert_no_error (error);
+
+  config->has_rollout = TRUE;
+  config->maximum_per_minute = 2;
+  g_array_append_val (config->retry_criteria, retry);
+  g_array_append_val (config->abort_criteria, abort_criterion);
+  config->in_progress_timeout = 15;
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(JdJob) job = NULL;
+
+    jd_control_plane_create_job_with_config_async (cp, "client", targets, "{\"operation\":\"update\"}", NULL,
+                                                   JD_TARGET_SELECTION_SNAPSHOT, config, NULL, result_cb, &slot);
+    result = wait_result (&slot);
+    job = jd_control_plane_create_job_finish (cp, result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (jd_job_get_job_id (job), ==, "client");
+  }
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(JdJob) job = NULL;
+    g_autofree char *sent = jd_job_config_serialize (config);
+    g_autofree char *read = NULL;
+
+    jd_control_plane_describe_job_async (cp, "client", NULL, result_cb, &slot);
+    result = wait_result (&slot);
+    job = jd_control_plane_describe_job_finish (cp, result, &error);
+    g_assert_no_error (error);
+    read = jd_job_config_serialize (jd_job_get_config (job));
+    g_assert_cmpstr (read, ==, sent);
+  }
+  /* Applied: two released, one waiting. */
+  {
+    g_autoptr(JdTestReply) reply = describe_job (&f->client, "client");
+
+    g_assert_cmpint (process_count (reply, "numberOfQueuedThings"), ==, 2);
+    g_assert_true (json_object_get_boolean_member (job_of (reply), "isConcurrent"));
+  }
+}
+
 /* ---- kill -9 and restart mid-rollout (the jobdeck-service daemon) ---- */
 
 typedef struct {
@@ -778,6 +860,7 @@ main (int    argc,
   g_test_add ("/rollout/abort", Fixture, NULL, fixture_set_up, test_abort, fixture_tear_down);
   g_test_add ("/rollout/retries", Fixture, NULL, fixture_set_up, test_retries, fixture_tear_down);
   g_test_add ("/rollout/rejected", Fixture, NULL, fixture_set_up, test_rejected, fixture_tear_down);
+  g_test_add ("/rollout/client", Fixture, NULL, fixture_set_up, test_client, fixture_tear_down);
   g_test_add_func ("/rollout/kill-restart", test_kill_restart);
 
   return g_test_run ();
