@@ -17,6 +17,12 @@
  * gets a QUEUED execution, one that leaves has its QUEUED execution
  * REMOVED), reported through ::things-changed like any other change.
  *
+ * A job's settings (JdStoreJobSpec.config) act by themselves: a rollout
+ * releases the job's things at its rate (a thing not yet released has no
+ * execution), an abort criterion that trips cancels the job and its queued
+ * executions, and a FAILED or TIMED_OUT execution is retried as a new QUEUED
+ * execution numbered one more — all reported through ::things-changed.
+ *
  * Times are epoch seconds. Timers run on the thread-default main context of
  * jd_store_open(), on a clock the wall clock's steps do not move; the
  * environment variable JOBDECK_TIME_SCALE (tests only) scales them, e.g.
