@@ -156,6 +156,29 @@ jd_control_plane_create_job_async (JdControlPlane      *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
+  g_autoptr(JdJobConfig) config = jd_job_config_new ();
+
+  config->in_progress_timeout = MAX (0, timeout_minutes);
+  jd_control_plane_create_job_with_config_async (self, job_id, targets, document, description, target_selection,
+                                                 config, cancellable, callback, user_data);
+}
+
+/**
+ * jd_control_plane_create_job_with_config_async:
+ * @config: (nullable): the settings to send
+ */
+void
+jd_control_plane_create_job_with_config_async (JdControlPlane      *self,
+                                               const char          *job_id,
+                                               const char *const   *targets,
+                                               const char          *document,
+                                               const char          *description,
+                                               JdTargetSelection    target_selection,
+                                               const JdJobConfig   *config,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *id = NULL;
   JdCpRequest *req;
@@ -180,14 +203,8 @@ jd_control_plane_create_job_async (JdControlPlane      *self,
     }
   json_builder_set_member_name (builder, "targetSelection");
   json_builder_add_string_value (builder, jd_target_selection_to_string (target_selection));
-  if (timeout_minutes > 0)
-    {
-      json_builder_set_member_name (builder, "timeoutConfig");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "inProgressTimeoutInMinutes");
-      json_builder_add_int_value (builder, timeout_minutes);
-      json_builder_end_object (builder);
-    }
+  if (config != NULL)
+    jd_job_config_to_json (config, builder);
   json_builder_end_object (builder);
 
   id = jd_cp_escape (job_id);

@@ -17,6 +17,7 @@
 #include "jd-control-plane-error.h"
 #include "jd-credentials.h"
 #include "jd-job.h"
+#include "jd-job-config.h"
 #include "jd-profile.h"
 
 G_BEGIN_DECLS
@@ -68,6 +69,19 @@ void            jd_control_plane_create_job_async    (JdControlPlane      *self,
                                                       const char          *description,
                                                       JdTargetSelection    target_selection,
                                                       gint64               timeout_minutes,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+/* The same with a fleet job's settings (rollout, abort, timeout, retries,
+ * scheduling, presigned URLs: whatever @config sets, in AWS's shapes);
+ * finish with jd_control_plane_create_job_finish(). */
+void            jd_control_plane_create_job_with_config_async (JdControlPlane      *self,
+                                                      const char          *job_id,
+                                                      const char *const   *targets,
+                                                      const char          *document,
+                                                      const char          *description,
+                                                      JdTargetSelection    target_selection,
+                                                      const JdJobConfig   *config,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);

@@ -68,10 +68,81 @@ invalid (GError    **error,
   return FALSE;
 }
 
+/* Which words a refusal uses: the core's own (the app's dialogs, the CLI)
+ * or AWS's request validation, "1 validation error detected: Value 'X' at
+ * 'a.b' failed to satisfy constraint: Member must …" (the sandbox's
+ * CreateJob answers as AWS does). The rule checked is the same. */
+typedef struct {
+  gboolean aws;
+} Words;
+
+static const Words plain_words = { FALSE };
+static const Words aws_words = { TRUE };
+
+static gboolean G_GNUC_PRINTF (3, 4)
+refuse (const Words *w,
+        GError     **error,
+        const char  *format,
+        ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (w->aws)
+    g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_REQUEST, "1 validation error detected: %s", message);
+  else
+    g_set_error_literal (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_REQUEST, message);
+  return FALSE;
+}
+
+/* A missing required member. */
+static gboolean
+refuse_missing (const Words *w,
+                GError     **error,
+                const char  *path)
+{
+  if (w->aws)
+    return refuse (w, error, "Value null at '%s' failed to satisfy constraint: Member must not be null", path);
+  return invalid (error, "%s is required", path);
+}
+
+/* A number beyond a bound: AWS's words name the bound crossed; the core's
+ * give the whole range (@plain). */
+static gboolean
+refuse_bound (const Words *w,
+              GError     **error,
+              const char  *path,
+              const char  *value,
+              gboolean     below,
+              const char  *bound,
+              const char  *plain)
+{
+  if (w->aws)
+    return refuse (w, error, "Value '%s' at '%s' failed to satisfy constraint: Member must have value %s than "
+                   "or equal to %s", value, path, below ? "greater" : "less", bound);
+  return invalid (error, "%s", plain);
+}
+
+/* A double as Java prints it in AWS's messages (1.0, 100.5). */
+static char *
+java_double (double v)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_dtostr (buffer, sizeof buffer, v);
+  if (strpbrk (buffer, ".eEn") == NULL)
+    return g_strconcat (buffer, ".0", NULL);
+  return g_strdup (buffer);
+}
+
 /* An optional object member: NULL when absent; an error when present but not
  * an object. */
 static gboolean
-get_object (JsonObject  *parent,
+get_object (const Words *w,
+            JsonObject  *parent,
             const char  *member,
             const char  *path,
             JsonObject **out,
@@ -92,7 +163,8 @@ get_object (JsonObject  *parent,
  * A number out of range (also one that does not fit 64 bits, which json-glib
  * reads as a double) is refused with the range, never wrapped. */
 static gboolean
-get_int (JsonObject *object,
+get_int (const Words *w,
+         JsonObject *object,
          const char *member,
          const char *path,
          gint64      min,
@@ -110,7 +182,7 @@ get_int (JsonObject *object,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     {
       if (required)
-        return invalid (error, "%s is required", path);
+        return refuse_missing (w, error, path);
       return TRUE;
     }
   if (!JSON_NODE_HOLDS_VALUE (node))
@@ -123,8 +195,14 @@ get_int (JsonObject *object,
       gint64 v = json_node_get_int (node);
 
       if (v < min || v > max)
-        return invalid (error, "%s must be from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
-                        ", not %" G_GINT64_FORMAT, path, min, max, v);
+        {
+          g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, v);
+          g_autofree char *bound = g_strdup_printf ("%" G_GINT64_FORMAT, v < min ? min : max);
+          g_autofree char *plain = g_strdup_printf ("%s must be from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
+                                                    ", not %" G_GINT64_FORMAT, path, min, max, v);
+
+          return refuse_bound (w, error, path, value, v < min, bound, plain);
+        }
       *out = v;
     }
   else if (type == G_TYPE_DOUBLE)
@@ -146,7 +224,8 @@ get_int (JsonObject *object,
 }
 
 static gboolean
-get_double (JsonObject *object,
+get_double (const Words *w,
+            JsonObject *object,
             const char *member,
             const char *path,
             double      min,
@@ -160,7 +239,7 @@ get_double (JsonObject *object,
   double v, scaled;
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return invalid (error, "%s is required", path);
+    return refuse_missing (w, error, path);
   type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
   if (type == G_TYPE_INT64)
     v = (double) json_node_get_int (node);
@@ -169,7 +248,15 @@ get_double (JsonObject *object,
   else
     return invalid (error, "%s must be a number", path);
 
-  if (!isfinite (v) || v < min || v > max)
+  if (isfinite (v) && (v < min || v > max))
+    {
+      g_autofree char *value = java_double (v);
+      g_autofree char *bound = g_strdup_printf ("%g", v < min ? min : max);
+      g_autofree char *plain = g_strdup_printf ("%s must be from %g to %g", path, min, max);
+
+      return refuse_bound (w, error, path, value, v < min, bound, plain);
+    }
+  if (!isfinite (v))
     return invalid (error, "%s must be from %g to %g", path, min, max);
   scaled = v * pow (10, decimals);
   if (fabs (scaled - round (scaled)) > 1e-6)
@@ -180,7 +267,8 @@ get_double (JsonObject *object,
 }
 
 static gboolean
-get_string (JsonObject  *object,
+get_string (const Words *w,
+            JsonObject  *object,
             const char  *member,
             const char  *path,
             gboolean     required,
@@ -193,7 +281,7 @@ get_string (JsonObject  *object,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     {
       if (required)
-        return invalid (error, "%s is required", path);
+        return refuse_missing (w, error, path);
       return TRUE;
     }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
@@ -203,7 +291,8 @@ get_string (JsonObject  *object,
 }
 
 static gboolean
-get_array (JsonObject  *object,
+get_array (const Words *w,
+           JsonObject  *object,
            const char  *member,
            const char  *path,
            JsonArray  **out,
@@ -213,7 +302,7 @@ get_array (JsonObject  *object,
 
   *out = NULL;
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return invalid (error, "%s is required", path);
+    return refuse_missing (w, error, path);
   if (!JSON_NODE_HOLDS_ARRAY (node))
     return invalid (error, "%s must be a list", path);
   *out = json_node_get_array (node);
@@ -238,7 +327,8 @@ jd_end_behavior_to_string (JdEndBehavior behavior)
 }
 
 static gboolean
-get_failure_type (JsonObject    *object,
+get_failure_type (const Words *w,
+                  JsonObject    *object,
                   const char    *path,
                   gboolean       allow_rejected,
                   JdFailureType *out,
@@ -246,7 +336,7 @@ get_failure_type (JsonObject    *object,
 {
   const char *word;
 
-  if (!get_string (object, "failureType", path, TRUE, &word, error))
+  if (!get_string (w, object, "failureType", path, TRUE, &word, error))
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (failure_words); i++)
     if (g_strcmp0 (word, failure_words[i]) == 0 &&
@@ -255,6 +345,9 @@ get_failure_type (JsonObject    *object,
         *out = (JdFailureType) i;
         return TRUE;
       }
+  if (w->aws)
+    return refuse (w, error, "Value '%s' at '%s' failed to satisfy constraint: Member must satisfy enum value "
+                   "set: [%s]", word, path, allow_rejected ? "FAILED, REJECTED, TIMED_OUT, ALL" : "FAILED, TIMED_OUT, ALL");
   return invalid (error, "%s must be one of %s, not \"%s\"", path,
                   allow_rejected ? "FAILED, REJECTED, TIMED_OUT, ALL" : "FAILED, TIMED_OUT, ALL",
                   word);
@@ -263,7 +356,8 @@ get_failure_type (JsonObject    *object,
 /* ---- the members ---- */
 
 static gboolean
-parse_rollout (JdJobConfig *config,
+parse_rollout (const Words *w,
+               JdJobConfig *config,
                JsonObject  *rollout,
                GError     **error)
 {
@@ -274,31 +368,34 @@ parse_rollout (JdJobConfig *config,
   config->maximum_per_minute = 0;
   config->has_exponential = FALSE;
 
-  if (!get_int (rollout, "maximumPerMinute", "jobExecutionsRolloutConfig.maximumPerMinute",
+  if (!get_int (w, rollout, "maximumPerMinute", "jobExecutionsRolloutConfig.maximumPerMinute",
                 1, JD_ROLLOUT_MAX_PER_MINUTE, FALSE, &config->maximum_per_minute, &present, error))
     return FALSE;
-  if (!get_object (rollout, "exponentialRate", "jobExecutionsRolloutConfig.exponentialRate", &exp, error))
+  if (!get_object (w, rollout, "exponentialRate", "jobExecutionsRolloutConfig.exponentialRate", &exp, error))
     return FALSE;
   if (exp != NULL)
     {
       JsonObject *criteria = NULL;
 
       config->has_exponential = TRUE;
-      if (!get_int (exp, "baseRatePerMinute", "exponentialRate.baseRatePerMinute",
+      if (!get_int (w, exp, "baseRatePerMinute", "jobExecutionsRolloutConfig.exponentialRate.baseRatePerMinute",
                     JD_ROLLOUT_BASE_RATE_MIN, JD_ROLLOUT_BASE_RATE_MAX, TRUE,
                     &config->base_rate_per_minute, NULL, error) ||
-          !get_double (exp, "incrementFactor", "exponentialRate.incrementFactor",
+          !get_double (w, exp, "incrementFactor", "jobExecutionsRolloutConfig.exponentialRate.incrementFactor",
                        JD_ROLLOUT_FACTOR_MIN, JD_ROLLOUT_FACTOR_MAX, 1,
                        &config->increment_factor, error) ||
-          !get_object (exp, "rateIncreaseCriteria", "exponentialRate.rateIncreaseCriteria", &criteria, error))
+          !get_object (w, exp, "rateIncreaseCriteria", "jobExecutionsRolloutConfig.exponentialRate.rateIncreaseCriteria",
+                       &criteria, error))
         return FALSE;
       if (criteria == NULL)
-        return invalid (error, "exponentialRate.rateIncreaseCriteria is required");
+        return refuse_missing (w, error, "jobExecutionsRolloutConfig.exponentialRate.rateIncreaseCriteria");
       config->notified_threshold = 0;
       config->succeeded_threshold = 0;
-      if (!get_int (criteria, "numberOfNotifiedThings", "rateIncreaseCriteria.numberOfNotifiedThings",
+      if (!get_int (w, criteria, "numberOfNotifiedThings",
+                    "jobExecutionsRolloutConfig.exponentialRate.rateIncreaseCriteria.numberOfNotifiedThings",
                     1, G_MAXINT32, FALSE, &config->notified_threshold, NULL, error) ||
-          !get_int (criteria, "numberOfSucceededThings", "rateIncreaseCriteria.numberOfSucceededThings",
+          !get_int (w, criteria, "numberOfSucceededThings",
+                    "jobExecutionsRolloutConfig.exponentialRate.rateIncreaseCriteria.numberOfSucceededThings",
                     1, G_MAXINT32, FALSE, &config->succeeded_threshold, NULL, error))
         return FALSE;
       if (config->notified_threshold == 0 && config->succeeded_threshold == 0)
@@ -308,16 +405,22 @@ parse_rollout (JdJobConfig *config,
 }
 
 static gboolean
-parse_abort (JdJobConfig *config,
+parse_abort (const Words *w,
+             JdJobConfig *config,
              JsonObject  *abort_config,
              GError     **error)
 {
   JsonArray *list;
 
-  if (!get_array (abort_config, "criteriaList", "abortConfig.criteriaList", &list, error))
+  if (!get_array (w, abort_config, "criteriaList", "abortConfig.criteriaList", &list, error))
     return FALSE;
   if (json_array_get_length (list) == 0)
-    return invalid (error, "abortConfig.criteriaList needs at least one criterion");
+    {
+      if (w->aws)
+        return refuse (w, error, "Value '[]' at 'abortConfig.criteriaList' failed to satisfy constraint: "
+                       "Member must have length greater than or equal to 1");
+      return invalid (error, "abortConfig.criteriaList needs at least one criterion");
+    }
 
   g_array_set_size (config->abort_criteria, 0);
   for (guint i = 0; i < json_array_get_length (list); i++)
@@ -326,18 +429,29 @@ parse_abort (JdJobConfig *config,
       JdAbortCriterion c = { 0 };
       const char *action;
       JsonObject *o;
+      /* AWS names a list element `list.N.member` (from 1). */
+      g_autofree char *item = g_strdup_printf ("abortConfig.criteriaList.%u.member", i + 1);
+      g_autofree char *type_path = g_strconcat (item, ".failureType", NULL);
+      g_autofree char *action_path = g_strconcat (item, ".action", NULL);
+      g_autofree char *threshold_path = g_strconcat (item, ".thresholdPercentage", NULL);
+      g_autofree char *min_path = g_strconcat (item, ".minNumberOfExecutedThings", NULL);
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         return invalid (error, "abortConfig.criteriaList[%u] must be an object", i);
       o = json_node_get_object (node);
-      if (!get_failure_type (o, "abortConfig.criteriaList.failureType", TRUE, &c.failure_type, error) ||
-          !get_string (o, "action", "abortConfig.criteriaList.action", TRUE, &action, error))
+      if (!get_failure_type (w, o, type_path, TRUE, &c.failure_type, error) ||
+          !get_string (w, o, "action", action_path, TRUE, &action, error))
         return FALSE;
       if (g_strcmp0 (action, "CANCEL") != 0)
-        return invalid (error, "abortConfig.criteriaList.action must be CANCEL, not \"%s\"", action);
-      if (!get_double (o, "thresholdPercentage", "abortConfig.criteriaList.thresholdPercentage",
+        {
+          if (w->aws)
+            return refuse (w, error, "Value '%s' at '%s' failed to satisfy constraint: Member must satisfy enum "
+                           "value set: [CANCEL]", action, action_path);
+          return invalid (error, "abortConfig.criteriaList.action must be CANCEL, not \"%s\"", action);
+        }
+      if (!get_double (w, o, "thresholdPercentage", threshold_path,
                        0, JD_ABORT_THRESHOLD_MAX, 2, &c.threshold_percentage, error) ||
-          !get_int (o, "minNumberOfExecutedThings", "abortConfig.criteriaList.minNumberOfExecutedThings",
+          !get_int (w, o, "minNumberOfExecutedThings", min_path,
                     1, G_MAXINT32, TRUE, &c.min_executed, NULL, error))
         return FALSE;
       g_array_append_val (config->abort_criteria, c);
@@ -346,17 +460,26 @@ parse_abort (JdJobConfig *config,
 }
 
 static gboolean
-parse_retry (JdJobConfig *config,
+parse_retry (const Words *w,
+             JdJobConfig *config,
              JsonObject  *retry,
              GError     **error)
 {
   JsonArray *list;
   int total = 0;
 
-  if (!get_array (retry, "criteriaList", "jobExecutionsRetryConfig.criteriaList", &list, error))
+  if (!get_array (w, retry, "criteriaList", "jobExecutionsRetryConfig.criteriaList", &list, error))
     return FALSE;
   if (json_array_get_length (list) < 1 || json_array_get_length (list) > JD_RETRY_CRITERIA_MAX)
-    return invalid (error, "jobExecutionsRetryConfig.criteriaList takes 1 or 2 criteria");
+    {
+      if (w->aws && json_array_get_length (list) < 1)
+        return refuse (w, error, "Value '[]' at 'jobExecutionsRetryConfig.criteriaList' failed to satisfy "
+                       "constraint: Member must have length greater than or equal to 1");
+      if (w->aws)
+        return refuse (w, error, "Value at 'jobExecutionsRetryConfig.criteriaList' failed to satisfy constraint: "
+                       "Member must have length less than or equal to %d", JD_RETRY_CRITERIA_MAX);
+      return invalid (error, "jobExecutionsRetryConfig.criteriaList takes 1 or 2 criteria");
+    }
 
   g_array_set_size (config->retry_criteria, 0);
   for (guint i = 0; i < json_array_get_length (list); i++)
@@ -364,13 +487,14 @@ parse_retry (JdJobConfig *config,
       JsonNode *node = json_array_get_element (list, i);
       JdRetryCriterion c = { 0 };
       gint64 n = 0;
+      g_autofree char *item = g_strdup_printf ("jobExecutionsRetryConfig.criteriaList.%u.member", i + 1);
+      g_autofree char *type_path = g_strconcat (item, ".failureType", NULL);
+      g_autofree char *retries_path = g_strconcat (item, ".numberOfRetries", NULL);
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         return invalid (error, "jobExecutionsRetryConfig.criteriaList[%u] must be an object", i);
-      if (!get_failure_type (json_node_get_object (node), "jobExecutionsRetryConfig.criteriaList.failureType",
-                             FALSE, &c.failure_type, error) ||
-          !get_int (json_node_get_object (node), "numberOfRetries",
-                    "jobExecutionsRetryConfig.criteriaList.numberOfRetries",
+      if (!get_failure_type (w, json_node_get_object (node), type_path, FALSE, &c.failure_type, error) ||
+          !get_int (w, json_node_get_object (node), "numberOfRetries", retries_path,
                     0, JD_RETRY_ATTEMPTS_MAX, TRUE, &n, NULL, error))
         return FALSE;
       for (guint j = 0; j < config->retry_criteria->len; j++)
@@ -445,19 +569,20 @@ jd_job_config_parse_time (const char *text)
 }
 
 static gboolean
-parse_window (JsonNode             *node,
+parse_window (const Words *w,
+              JsonNode             *node,
               JdMaintenanceWindow **out,
               GError              **error)
 {
   g_autoptr(JdCron) cron = NULL;
   const char *start;
   gint64 duration = 0;
-  JdMaintenanceWindow *w;
+  JdMaintenanceWindow *window;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return invalid (error, "schedulingConfig.maintenanceWindows entries must be objects");
-  if (!get_string (json_node_get_object (node), "startTime", "maintenanceWindows.startTime", TRUE, &start, error) ||
-      !get_int (json_node_get_object (node), "durationInMinutes", "maintenanceWindows.durationInMinutes",
+  if (!get_string (w, json_node_get_object (node), "startTime", "maintenanceWindows.startTime", TRUE, &start, error) ||
+      !get_int (w, json_node_get_object (node), "durationInMinutes", "maintenanceWindows.durationInMinutes",
                 JD_WINDOW_DURATION_MIN, JD_WINDOW_DURATION_MAX, TRUE, &duration, NULL, error))
     return FALSE;
   if (strlen (start) < 1 || strlen (start) > 256)
@@ -466,16 +591,17 @@ parse_window (JsonNode             *node,
   if (cron == NULL)
     return FALSE;
 
-  w = g_new0 (JdMaintenanceWindow, 1);
-  w->cron_text = g_strdup (start);
-  w->cron = g_steal_pointer (&cron);
-  w->duration_minutes = (int) duration;
-  *out = w;
+  window = g_new0 (JdMaintenanceWindow, 1);
+  window->cron_text = g_strdup (start);
+  window->cron = g_steal_pointer (&cron);
+  window->duration_minutes = (int) duration;
+  *out = window;
   return TRUE;
 }
 
 static gboolean
-parse_windows (JdJobConfig *config,
+parse_windows (const Words *w,
+               JdJobConfig *config,
                JsonNode    *node,
                GError     **error)
 {
@@ -488,17 +614,18 @@ parse_windows (JdJobConfig *config,
   list = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
-      JdMaintenanceWindow *w = NULL;
+      JdMaintenanceWindow *window = NULL;
 
-      if (!parse_window (json_array_get_element (list, i), &w, error))
+      if (!parse_window (w, json_array_get_element (list, i), &window, error))
         return FALSE;
-      g_ptr_array_add (config->windows, w);
+      g_ptr_array_add (config->windows, window);
     }
   return TRUE;
 }
 
 static gboolean
-parse_scheduling (JdJobConfig *config,
+parse_scheduling (const Words *w,
+                  JdJobConfig *config,
                   JsonObject  *sched,
                   gint64       now,
                   gboolean     check_clock,
@@ -507,9 +634,9 @@ parse_scheduling (JdJobConfig *config,
   const char *start = NULL, *end = NULL, *behavior = NULL;
 
   config->has_scheduling = TRUE;
-  if (!get_string (sched, "startTime", "schedulingConfig.startTime", FALSE, &start, error) ||
-      !get_string (sched, "endTime", "schedulingConfig.endTime", FALSE, &end, error) ||
-      !get_string (sched, "endBehavior", "schedulingConfig.endBehavior", FALSE, &behavior, error))
+  if (!get_string (w, sched, "startTime", "schedulingConfig.startTime", FALSE, &start, error) ||
+      !get_string (w, sched, "endTime", "schedulingConfig.endTime", FALSE, &end, error) ||
+      !get_string (w, sched, "endBehavior", "schedulingConfig.endBehavior", FALSE, &behavior, error))
     return FALSE;
 
   if (start != NULL)
@@ -551,11 +678,12 @@ parse_scheduling (JdJobConfig *config,
                         "FORCE_CANCEL, not \"%s\"", behavior);
     }
 
-  return parse_windows (config, json_object_get_member (sched, "maintenanceWindows"), error);
+  return parse_windows (w, config, json_object_get_member (sched, "maintenanceWindows"), error);
 }
 
 static gboolean
-parse_members (JdJobConfig *config,
+parse_members (const Words *w,
+               JdJobConfig *config,
                JsonObject  *body,
                gint64       now,
                gboolean     check_clock,
@@ -564,29 +692,29 @@ parse_members (JdJobConfig *config,
 {
   JsonObject *o = NULL;
 
-  if (!get_object (body, "jobExecutionsRolloutConfig", "jobExecutionsRolloutConfig", &o, error))
+  if (!get_object (w, body, "jobExecutionsRolloutConfig", "jobExecutionsRolloutConfig", &o, error))
     return FALSE;
-  if (o != NULL && !parse_rollout (config, o, error))
-    return FALSE;
-
-  if (!get_object (body, "abortConfig", "abortConfig", &o, error))
-    return FALSE;
-  if (o != NULL && !parse_abort (config, o, error))
+  if (o != NULL && !parse_rollout (w, config, o, error))
     return FALSE;
 
-  if (!get_object (body, "timeoutConfig", "timeoutConfig", &o, error))
+  if (!get_object (w, body, "abortConfig", "abortConfig", &o, error))
+    return FALSE;
+  if (o != NULL && !parse_abort (w, config, o, error))
+    return FALSE;
+
+  if (!get_object (w, body, "timeoutConfig", "timeoutConfig", &o, error))
     return FALSE;
   if (o != NULL)
     {
       gint64 minutes = 0;
 
-      if (!get_int (o, "inProgressTimeoutInMinutes", "timeoutConfig.inProgressTimeoutInMinutes",
+      if (!get_int (w, o, "inProgressTimeoutInMinutes", "timeoutConfig.inProgressTimeoutInMinutes",
                     JD_TIMEOUT_MINUTES_MIN, JD_TIMEOUT_MINUTES_MAX, FALSE, &minutes, NULL, error))
         return FALSE;
       config->in_progress_timeout = minutes;
     }
 
-  if (!get_object (body, "jobExecutionsRetryConfig", "jobExecutionsRetryConfig", &o, error))
+  if (!get_object (w, body, "jobExecutionsRetryConfig", "jobExecutionsRetryConfig", &o, error))
     return FALSE;
   if (o != NULL)
     {
@@ -594,7 +722,7 @@ parse_members (JdJobConfig *config,
         {
           g_autoptr(JdJobConfig) probe = jd_job_config_new ();
 
-          if (!parse_retry (probe, o, error))
+          if (!parse_retry (w, probe, o, error))
             return FALSE;
           for (guint i = 0; i < probe->retry_criteria->len; i++)
             if (g_array_index (probe->retry_criteria, JdRetryCriterion, i).retries != 0)
@@ -611,19 +739,19 @@ parse_members (JdJobConfig *config,
                 }
             }
         }
-      else if (!parse_retry (config, o, error))
+      else if (!parse_retry (w, config, o, error))
         return FALSE;
     }
 
-  if (!get_object (body, "presignedUrlConfig", "presignedUrlConfig", &o, error))
+  if (!get_object (w, body, "presignedUrlConfig", "presignedUrlConfig", &o, error))
     return FALSE;
   if (o != NULL)
     {
       const char *role = NULL;
       gint64 expires = 0;
 
-      if (!get_string (o, "roleArn", "presignedUrlConfig.roleArn", FALSE, &role, error) ||
-          !get_int (o, "expiresInSec", "presignedUrlConfig.expiresInSec",
+      if (!get_string (w, o, "roleArn", "presignedUrlConfig.roleArn", FALSE, &role, error) ||
+          !get_int (w, o, "expiresInSec", "presignedUrlConfig.expiresInSec",
                     JD_PRESIGNED_EXPIRES_MIN, JD_PRESIGNED_EXPIRES_MAX, FALSE, &expires, NULL, error))
         return FALSE;
       g_free (config->presigned_role_arn);
@@ -633,13 +761,13 @@ parse_members (JdJobConfig *config,
 
   if (!is_update)
     {
-      if (!get_object (body, "schedulingConfig", "schedulingConfig", &o, error))
+      if (!get_object (w, body, "schedulingConfig", "schedulingConfig", &o, error))
         return FALSE;
-      if (o != NULL && !parse_scheduling (config, o, now, check_clock, error))
+      if (o != NULL && !parse_scheduling (w, config, o, now, check_clock, error))
         return FALSE;
       /* Templates carry maintenance windows at the top level. */
       if (o == NULL && json_object_has_member (body, "maintenanceWindows") &&
-          !parse_windows (config, json_object_get_member (body, "maintenanceWindows"), error))
+          !parse_windows (w, config, json_object_get_member (body, "maintenanceWindows"), error))
         return FALSE;
     }
   else if (json_object_has_member (body, "schedulingConfig"))
@@ -657,7 +785,21 @@ jd_job_config_parse (JsonObject *body,
 
   g_return_val_if_fail (body != NULL, NULL);
 
-  if (!parse_members (config, body, now, TRUE, FALSE, error))
+  if (!parse_members (&plain_words, config, body, now, TRUE, FALSE, error))
+    return NULL;
+  return g_steal_pointer (&config);
+}
+
+JdJobConfig *
+jd_job_config_parse_aws (JsonObject *body,
+                         gint64      now,
+                         GError    **error)
+{
+  g_autoptr(JdJobConfig) config = jd_job_config_new ();
+
+  g_return_val_if_fail (body != NULL, NULL);
+
+  if (!parse_members (&aws_words, config, body, now, TRUE, FALSE, error))
     return NULL;
   return g_steal_pointer (&config);
 }
@@ -677,9 +819,9 @@ jd_job_config_update (JdJobConfig *config,
   saved = jd_job_config_serialize (config);
   copy = jd_job_config_deserialize (saved, NULL);
   g_assert (copy != NULL);
-  if (!parse_members (copy, body, 0, FALSE, TRUE, error))
+  if (!parse_members (&plain_words, copy, body, 0, FALSE, TRUE, error))
     return FALSE;
-  return parse_members (config, body, 0, FALSE, TRUE, error);
+  return parse_members (&plain_words, config, body, 0, FALSE, TRUE, error);
 }
 
 /* ---- writing ---- */
@@ -875,7 +1017,7 @@ jd_job_config_read (JsonObject  *object,
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  if (!parse_members (config, object, 0, FALSE, FALSE, error))
+  if (!parse_members (&plain_words, config, object, 0, FALSE, FALSE, error))
     return NULL;
   return g_steal_pointer (&config);
 }
@@ -898,7 +1040,7 @@ jd_job_config_deserialize (const char *text,
       invalid (error, "a stored job configuration is not an object");
       return NULL;
     }
-  if (!parse_members (config, json_node_get_object (root), 0, FALSE, FALSE, error))
+  if (!parse_members (&plain_words, config, json_node_get_object (root), 0, FALSE, FALSE, error))
     return NULL;
   return g_steal_pointer (&config);
 }

@@ -117,6 +117,14 @@ JdJobConfig *jd_job_config_parse         (JsonObject   *body,
                                           gint64        now,
                                           GError      **error);
 
+/* The same rules, refused in AWS's request-validation words ("1 validation
+ * error detected: Value '0' at 'jobExecutionsRolloutConfig.maximumPerMinute'
+ * failed to satisfy constraint: Member must have value greater than or
+ * equal to 1"), for the sandbox's control plane. */
+JdJobConfig *jd_job_config_parse_aws     (JsonObject   *body,
+                                          gint64        now,
+                                          GError      **error);
+
 /* Applies an UpdateJob body: rollout, abort, timeout and retry members that
  * are present replace the current ones (scheduling cannot change; retries
  * may only be set to 0). */

@@ -14,6 +14,7 @@
 #include "jd-control-plane-handlers.h"
 #include "jd-control-plane-request.h"
 #include "jd-device-api.h"
+#include "jd-job-config.h"
 #include "jd-rules.h"
 #include "jd-service-error.h"
 #include "jd-service-json.h"
@@ -39,7 +40,8 @@ op_create_job (Request    *r,
   const char *document_source = NULL;
   const char *description = NULL;
   const char *target_selection = NULL;
-  JsonNode *node;
+  g_autoptr(JdJobConfig) config = NULL;
+  g_autofree char *config_text = NULL;
   gint64 timeout = 0;
 
   if (!cp_check_job_id (r, job_id))
@@ -72,18 +74,13 @@ op_create_job (Request    *r,
       if ((guchar) *p < 0x20)
         return cp_invalid (r, "The description must not contain control characters");
 
-  node = json_object_get_member (r->json, "timeoutConfig");
-  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
-    {
-      gboolean present = FALSE;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        return cp_invalid (r, "Value for 'timeoutConfig' must be an object");
-      if (!cp_body_int (r, json_node_get_object (node), "inProgressTimeoutInMinutes", &present, &timeout))
-        return FALSE;
-      if (present && (timeout < 1 || timeout > MAX_TIMEOUT_MINUTES))
-        return cp_invalid (r, "inProgressTimeoutInMinutes must be between 1 and %d", MAX_TIMEOUT_MINUTES);
-    }
+  /* The settings (rollout, abort, timeout, retries, scheduling, presigned
+   * URLs) are validated by the core's rules, as the app and the CLI do. */
+  config = jd_job_config_parse_aws (r->json, g_get_real_time () / G_USEC_PER_SEC, &error);
+  if (config == NULL)
+    return cp_invalid (r, "%s", error->message);
+  timeout = config->in_progress_timeout;
+  config_text = cp_job_config_to_store (config);
 
   spec.job_id = job_id;
   spec.targets = (const char *const *) targets->pdata;
@@ -93,6 +90,7 @@ op_create_job (Request    *r,
   spec.description = description;
   spec.target_selection = target_selection;
   spec.in_progress_timeout_minutes = timeout;
+  spec.config = config_text;
 
   arn = cp_job_arn (self, job_id);
   job = jd_store_create_job (self->store, &spec, &error);

@@ -440,6 +440,31 @@ cp_check_string_map (Request    *r,
 
 /* ---- shapes ---- */
 
+/* What the store keeps of a CreateJob's settings (JdStoreJobSpec.config):
+ * rollout, abort, retries and presigned URLs — NULL when none is set. The
+ * in-progress timeout has its own column; scheduling is not applied by the
+ * sandbox yet, so it is validated and not kept (README). */
+char *
+cp_job_config_to_store (const JdJobConfig *config)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(JdJobConfig) kept = NULL;
+
+  text = jd_job_config_serialize (config);
+  kept = jd_job_config_deserialize (text, NULL);
+  g_assert (kept != NULL);
+  kept->in_progress_timeout = 0;
+  kept->has_scheduling = FALSE;
+  kept->end_behavior = JD_END_BEHAVIOR_NONE;
+  g_clear_pointer (&kept->start_time_text, g_free);
+  g_clear_pointer (&kept->end_time_text, g_free);
+  g_ptr_array_set_size (kept->windows, 0);
+  if (!kept->has_rollout && kept->abort_criteria->len == 0 && kept->retry_criteria->len == 0
+      && kept->presigned_role_arn == NULL && kept->presigned_expires == 0)
+    return NULL;
+  return jd_job_config_serialize (kept);
+}
+
 void
 cp_add_job (const JdCpContext *self,
             JsonBuilder   *builder,
@@ -468,8 +493,12 @@ cp_add_job (const JdCpContext *self,
 
   json_builder_set_member_name (builder, "jobProcessDetails");
   json_builder_begin_object (builder);
+  /* The targets being rolled out: all of the job's while its rollout still
+   * has things to release (README: AWS counts no waiting things). */
   json_builder_set_member_name (builder, "processingTargets");
   json_builder_begin_array (builder);
+  for (guint i = 0; job->n_waiting > 0 && job->targets[i] != NULL; i++)
+    json_builder_add_string_value (builder, job->targets[i]);
   json_builder_end_array (builder);
   jd_service_json_add_int (builder, "numberOfCanceledThings", job->n_canceled);
   jd_service_json_add_int (builder, "numberOfSucceededThings", job->n_succeeded);
@@ -488,7 +517,14 @@ cp_add_job (const JdCpContext *self,
       jd_service_json_add_int (builder, "inProgressTimeoutInMinutes", job->in_progress_timeout_minutes);
       json_builder_end_object (builder);
     }
-  jd_service_json_add_bool (builder, "isConcurrent", FALSE);
+  if (job->config != NULL)
+    {
+      g_autoptr(JdJobConfig) config = jd_job_config_deserialize (job->config, NULL);
+
+      if (config != NULL)
+        jd_job_config_to_json (config, builder);
+    }
+  jd_service_json_add_bool (builder, "isConcurrent", job->n_waiting > 0);
   json_builder_end_object (builder);
 }
 
@@ -508,7 +544,7 @@ cp_add_job_summary (const JdCpContext *self,
   jd_service_json_add_int (builder, "lastUpdatedAt", job->last_updated_at);
   if (job->completed_at > 0)
     jd_service_json_add_int (builder, "completedAt", job->completed_at);
-  jd_service_json_add_bool (builder, "isConcurrent", FALSE);
+  jd_service_json_add_bool (builder, "isConcurrent", job->n_waiting > 0);
   json_builder_end_object (builder);
 }
 
@@ -524,7 +560,7 @@ cp_add_execution_summary (JsonBuilder      *builder,
     jd_service_json_add_int (builder, "startedAt", e->started_at);
   jd_service_json_add_int (builder, "lastUpdatedAt", e->last_updated_at);
   jd_service_json_add_int (builder, "executionNumber", e->execution_number);
-  jd_service_json_add_int (builder, "retryAttempt", 0);
+  jd_service_json_add_int (builder, "retryAttempt", e->retry_attempt);
   json_builder_end_object (builder);
 }
 

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "jd-control-plane-handlers.h"
+#include "jd-job-config.h"
 
 G_BEGIN_DECLS
 
@@ -63,6 +64,7 @@ G_GNUC_INTERNAL void cp_add_next_token (JsonBuilder *builder, gboolean more, con
 G_GNUC_INTERNAL gboolean cp_body_string (Request *r, const char *name, gsize max, const char **value);
 G_GNUC_INTERNAL gboolean cp_body_int (Request *r, JsonObject *object, const char *name, gboolean *present, gint64 *value);
 G_GNUC_INTERNAL gboolean cp_check_string_map (Request *r, JsonNode *node, const char *name, gboolean key_pattern, gsize max_value);
+G_GNUC_INTERNAL char * cp_job_config_to_store (const JdJobConfig *config);
 G_GNUC_INTERNAL void cp_add_job (const JdCpContext *self, JsonBuilder *builder, JdStoreJob *job);
 G_GNUC_INTERNAL void cp_add_job_summary (const JdCpContext *self, JsonBuilder *builder, JdStoreJob *job);
 G_GNUC_INTERNAL void cp_add_execution_summary (JsonBuilder *builder, JdStoreExecution *e);

@@ -109,6 +109,27 @@ static const char *const migrations[] = {
   "  name TEXT NOT NULL,"
   "  PRIMARY KEY (job_id, kind, name)) WITHOUT ROWID;"
   "CREATE INDEX job_target_names_by_name ON job_target_names (kind, name);",
+
+  /* 4: rollout, abort and retries (jd-store-rollout.c). A job's settings
+   * (jd_job_config_serialize(): rollout, abort, retry, presigned URLs) in
+   * `jobs.config`; the things a rollout has not released yet in
+   * `rollout_queue`, in release order — a release moves a thing from there
+   * to a QUEUED execution in one transaction, so a restart never releases
+   * one twice; when the next may go (`jobs.rollout_next_ms`, deadline
+   * clock); when each execution was released (`executions.released_ms`,
+   * 0 for executions no rollout released), which gives the last minute's
+   * count; and which retry an execution is (`executions.retry_attempt`). */
+  "ALTER TABLE jobs ADD COLUMN config TEXT;"
+  "ALTER TABLE jobs ADD COLUMN rollout_next_ms INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE executions ADD COLUMN released_ms INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE executions ADD COLUMN retry_attempt INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE rollout_queue ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  job_id TEXT NOT NULL,"
+  "  thing_name TEXT NOT NULL);"
+  "CREATE INDEX rollout_queue_by_job ON rollout_queue (job_id, seq);"
+  "CREATE INDEX jobs_by_rollout_next ON jobs (rollout_next_ms) WHERE rollout_next_ms > 0;"
+  "CREATE INDEX executions_by_release ON executions (job_id, released_ms) WHERE released_ms > 0;",
 };
 
 /* Per connection: the jobs whose executions the open transaction ended,
@@ -125,7 +146,13 @@ static const char connection_setup[] =
   "  WHEN OLD.status IN ('QUEUED', 'IN_PROGRESS') "
   "  BEGIN INSERT OR IGNORE INTO ended_jobs (job_id) VALUES (OLD.job_id); END;"
   "CREATE TEMP TRIGGER job_created AFTER INSERT ON jobs "
-  "  BEGIN INSERT OR IGNORE INTO ended_jobs (job_id) VALUES (NEW.job_id); END;";
+  "  BEGIN INSERT OR IGNORE INTO ended_jobs (job_id) VALUES (NEW.job_id); END;"
+  /* The executions that failed or timed out in the open transaction: the
+   * ones a retry may follow (jd-store-rollout.c). */
+  "CREATE TEMP TABLE failed_executions (seq INTEGER PRIMARY KEY);"
+  "CREATE TEMP TRIGGER execution_failed AFTER UPDATE OF status ON executions "
+  "  WHEN OLD.status IN ('QUEUED', 'IN_PROGRESS') AND NEW.status IN ('FAILED', 'TIMED_OUT') "
+  "  BEGIN INSERT OR IGNORE INTO failed_executions (seq) VALUES (NEW.seq); END;";
 
 gboolean
 _jd_store_set_db_error (JdStore  *self,

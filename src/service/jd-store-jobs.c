@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "jd-job-config.h"
 #include "jd-rules.h"
 #include "jd-store-private.h"
 
@@ -19,11 +20,10 @@ compare_names (const void *a,
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
-/* Touches every thing with a pending execution of @job_id. */
-static gboolean
-touch_things_of_job (JdStore     *self,
-                     const char  *job_id,
-                     GError     **error)
+gboolean
+_jd_store_touch_things_of_job (JdStore     *self,
+                               const char  *job_id,
+                               GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt =
     _jd_store_prepare (self, "SELECT DISTINCT thing_name FROM executions WHERE job_id = ?1 "
@@ -147,6 +147,7 @@ jd_store_create_job (JdStore              *self,
   g_autofree char *targets_text = NULL;
   g_autoptr(GHashTable) group_things = NULL;
   g_autofree char **group_list = NULL;
+  gboolean rollout = FALSE;
   gint64 now;
 
   g_return_val_if_fail (JD_IS_STORE (self), NULL);
@@ -188,12 +189,21 @@ jd_store_create_job (JdStore              *self,
   group_list = (char **) g_hash_table_get_keys_as_array (group_things, NULL);
   qsort (group_list, g_strv_length (group_list), sizeof (char *), compare_names);
 
+  if (spec->config != NULL)
+    {
+      g_autoptr(JdJobConfig) config = jd_job_config_deserialize (spec->config, error);
+
+      if (config == NULL)
+        return NULL;
+      rollout = config->has_rollout;
+    }
+
   now = jd_store_now (self);
   targets_text = _jd_store_strv_to_text (spec->targets != NULL ? spec->targets : spec->thing_names);
   insert_job = _jd_store_prepare (self,
                                   "INSERT INTO jobs (job_id, status, target_selection, description, document, "
-                                  "document_source, created_at, last_updated_at, in_progress_timeout) "
-                                  "VALUES (?1, 'IN_PROGRESS', ?2, ?4, ?5, ?6, ?7, ?7, ?8)",
+                                  "document_source, created_at, last_updated_at, in_progress_timeout, config) "
+                                  "VALUES (?1, 'IN_PROGRESS', ?2, ?4, ?5, ?6, ?7, ?7, ?8, ?9)",
                                   error);
   if (insert_job == NULL)
     return NULL;
@@ -205,6 +215,7 @@ jd_store_create_job (JdStore              *self,
   _jd_store_bind_text (insert_job, 6, spec->document_source);
   sqlite3_bind_int64 (insert_job, 7, now);
   sqlite3_bind_int64 (insert_job, 8, MAX (0, spec->in_progress_timeout_minutes));
+  _jd_store_bind_text (insert_job, 9, spec->config);
   if (!_jd_store_step_done (self, insert_job, error))
     return NULL;
 
@@ -216,10 +227,19 @@ jd_store_create_job (JdStore              *self,
   if (!_jd_store_step_done (self, insert_targets, error))
     return NULL;
 
-  insert_exec = _jd_store_prepare (self,
-                                   "INSERT OR IGNORE INTO executions (job_id, thing_name, execution_number, status, "
-                                   "queued_at, last_updated_at, version_number) VALUES (?1, ?2, 1, 'QUEUED', ?3, ?3, 1)",
-                                   error);
+  /* With a rollout, the things wait in its queue, in the same order, and
+   * the commit releases the first of them (jd-store-rollout.c). */
+  if (rollout)
+    insert_exec = _jd_store_prepare (self,
+                                     "INSERT INTO rollout_queue (job_id, thing_name) "
+                                     "SELECT ?1, ?2 WHERE NOT EXISTS "
+                                     "(SELECT 1 FROM rollout_queue WHERE job_id = ?1 AND thing_name = ?2)",
+                                     error);
+  else
+    insert_exec = _jd_store_prepare (self,
+                                     "INSERT OR IGNORE INTO executions (job_id, thing_name, execution_number, status, "
+                                     "queued_at, last_updated_at, version_number) VALUES (?1, ?2, 1, 'QUEUED', ?3, ?3, 1)",
+                                     error);
   if (insert_exec == NULL)
     return NULL;
   for (guint pass = 0; pass < 2; pass++)
@@ -228,11 +248,13 @@ jd_store_create_job (JdStore              *self,
 
       for (guint i = 0; names[i] != NULL; i++)
         {
-          _jd_store_touch (self, names[i]);
+          if (!rollout)
+            _jd_store_touch (self, names[i]);
           sqlite3_reset (insert_exec);
           _jd_store_bind_text (insert_exec, 1, spec->job_id);
           _jd_store_bind_text (insert_exec, 2, names[i]);
-          sqlite3_bind_int64 (insert_exec, 3, now);
+          if (!rollout)
+            sqlite3_bind_int64 (insert_exec, 3, now);
           if (!_jd_store_step_done (self, insert_exec, error))
             return NULL;
         }
@@ -361,12 +383,21 @@ jd_store_cancel_job (JdStore     *self,
     }
 
   _jd_store_touch_job (self, job_id);
-  if (!touch_things_of_job (self, job_id, error)
+  if (!_jd_store_touch_things_of_job (self, job_id, error)
       || !_jd_store_end_pending (self, NULL, job_id, force, JD_EXECUTION_STATUS_CANCELED, force, error))
     return NULL;
 
+  /* What the rollout has not released yet is never released. */
+  stmt = _jd_store_prepare (self, "DELETE FROM rollout_queue WHERE job_id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  _jd_store_bind_text (stmt, 1, job_id);
+  if (!_jd_store_step_done (self, stmt, error))
+    return NULL;
+  g_clear_pointer (&stmt, _jd_store_stmt_release);
+
   stmt = _jd_store_prepare (self,
-                            "UPDATE jobs SET status = 'CANCELED', force_canceled = (force_canceled OR ?2), "
+                            "UPDATE jobs SET status = 'CANCELED', force_canceled = (force_canceled OR ?2), rollout_next_ms = 0, "
                             "reason_code = COALESCE(?3, reason_code), comment = COALESCE(?4, comment), "
                             "last_updated_at = ?5, completed_at = CASE WHEN completed_at = 0 THEN ?5 ELSE completed_at END "
                             "WHERE job_id = ?1",
@@ -401,6 +432,7 @@ jd_store_delete_job (JdStore     *self,
   g_autoptr(sqlite3_stmt) del_job = NULL;
   g_autoptr(sqlite3_stmt) del_targets = NULL;
   g_autoptr(sqlite3_stmt) del_names = NULL;
+  g_autoptr(sqlite3_stmt) del_queue = NULL;
 
   g_return_val_if_fail (JD_IS_STORE (self), FALSE);
   g_return_val_if_fail (job_id != NULL, FALSE);
@@ -421,15 +453,20 @@ jd_store_delete_job (JdStore     *self,
     }
 
   _jd_store_touch_job (self, job_id);
-  if (!touch_things_of_job (self, job_id, error))
+  if (!_jd_store_touch_things_of_job (self, job_id, error))
     return FALSE;
 
   del_exec = _jd_store_prepare (self, "DELETE FROM executions WHERE job_id = ?1", error);
   del_job = _jd_store_prepare (self, "DELETE FROM jobs WHERE job_id = ?1", error);
   del_targets = _jd_store_prepare (self, "DELETE FROM job_targets WHERE job_id = ?1", error);
   del_names = _jd_store_prepare (self, "DELETE FROM job_target_names WHERE job_id = ?1", error);
-  if (del_exec == NULL || del_job == NULL || del_targets == NULL || del_names == NULL)
+  del_queue = _jd_store_prepare (self, "DELETE FROM rollout_queue WHERE job_id = ?1", error);
+  if (del_exec == NULL || del_job == NULL || del_targets == NULL || del_names == NULL || del_queue == NULL)
     return FALSE;
+  _jd_store_bind_text (del_queue, 1, job_id);
+  if (!_jd_store_step_done (self, del_queue, error))
+    return FALSE;
+  g_clear_pointer (&del_queue, _jd_store_stmt_release);
   _jd_store_bind_text (del_exec, 1, job_id);
   _jd_store_bind_text (del_job, 1, job_id);
   _jd_store_bind_text (del_targets, 1, job_id);

@@ -2,7 +2,8 @@
  * object, records and rows; jd-store-db.c: the connection, statement cache
  * and migrations; jd-store-tx.c: the transaction guard and change reports;
  * jd-store-things.c, jd-store-jobs.c, jd-store-executions.c,
- * jd-store-groups.c: the operations; jd-store-timers.c: the clock and the execution timers), and
+ * jd-store-groups.c: the operations; jd-store-rollout.c: rollout, abort and
+ * retries; jd-store-timers.c: the clock and the execution timers), and
  * the hooks the tests of libjobdeck-service use. Not installed; included
  * only inside libjobdeck-service and its tests.
  *
@@ -112,22 +113,26 @@ struct _JdStore
 #define JD_STORE_EXEC_FIELDS \
   "e.job_id, e.thing_name, e.status, e.status_details, e.queued_at, e.started_at, " \
   "e.last_updated_at, e.version_number, e.execution_number, e.force_canceled, " \
-  "e.step_deadline_ms, e.progress_deadline_ms, "
+  "e.step_deadline_ms, e.progress_deadline_ms, e.retry_attempt, "
 #define JD_STORE_EXEC_COLUMNS JD_STORE_EXEC_FIELDS "NULL FROM executions e "
 #define JD_STORE_EXEC_DOC_COLUMNS \
   JD_STORE_EXEC_FIELDS "j.document FROM executions e JOIN jobs j ON j.job_id = e.job_id "
 #define JD_STORE_PENDING_ORDER " ORDER BY (e.status = 'IN_PROGRESS') DESC, e.seq "
+
+/* How many things of a job its rollout has not released yet (an index
+ * range of rollout_queue). */
+#define JD_STORE_JOB_WAITING "(SELECT COUNT(*) FROM rollout_queue q WHERE q.job_id = j.job_id)"
 
 /* The columns of a job (job_from_row), with its targets and document, and
  * without them (NULL) for ListJobs. */
 #define JD_STORE_JOB_COLUMNS \
   "j.job_id, j.status, j.target_selection, t.targets, j.description, j.document, j.document_source, " \
   "j.force_canceled, j.reason_code, j.comment, j.created_at, j.last_updated_at, j.completed_at, " \
-  "j.in_progress_timeout FROM jobs j LEFT JOIN job_targets t ON t.job_id = j.job_id "
+  "j.in_progress_timeout, j.config, " JD_STORE_JOB_WAITING " FROM jobs j LEFT JOIN job_targets t ON t.job_id = j.job_id "
 #define JD_STORE_JOB_SUMMARY_COLUMNS \
   "j.job_id, j.status, j.target_selection, NULL, j.description, NULL, j.document_source, " \
   "j.force_canceled, j.reason_code, j.comment, j.created_at, j.last_updated_at, j.completed_at, " \
-  "j.in_progress_timeout FROM jobs j "
+  "j.in_progress_timeout, NULL, " JD_STORE_JOB_WAITING " FROM jobs j "
 
 /* jd-store-db.c */
 void          _jd_store_stmt_release   (sqlite3_stmt  *stmt);
@@ -257,6 +262,24 @@ gboolean      _jd_store_queue_execution (JdStore           *self,
 gboolean      _jd_store_forget_memberships (JdStore        *self,
                                             const char     *thing_name,
                                             GError        **error);
+
+/* jd-store-rollout.c */
+/* Before a commit that may have ended executions: for each job this
+ * transaction created, ended an execution of, or whose rollout is due
+ * (temp.ended_jobs), queues the retries its retry config allows, cancels it
+ * when an abort criterion trips, and releases what its rollout rate allows
+ * now. */
+gboolean      _jd_store_apply_job_rules (JdStore           *self,
+                                         GError           **error);
+/* Puts the jobs whose rollout may release more at @now_ms into
+ * temp.ended_jobs, so the commit releases them. */
+gboolean      _jd_store_mark_due_rollouts (JdStore         *self,
+                                           gint64           now_ms,
+                                           GError         **error);
+/* Touches every thing with a pending execution of @job_id. */
+gboolean      _jd_store_touch_things_of_job (JdStore       *self,
+                                             const char    *job_id,
+                                             GError       **error);
 
 /* jd-store-worker.c */
 /* Emits ::things-changed or ::jobs-events now, or — on the worker — queues

@@ -1,6 +1,7 @@
 /* jd-store-timers.c — JdStore's clock and the execution timers: the step
  * timeout (UpdateJobExecution / StartNextPendingJobExecution) and the job's
- * in-progress timeout. Deadlines are kept in the executions table as
+ * in-progress timeout, and the next release of each rollout
+ * (jd-store-rollout.c). Deadlines are kept in the executions table as
  * instants of the deadline clock (monotonic, anchored to the wall clock when
  * the store opens); one GSource on the store's main context fires at the
  * earliest and times out every execution whose deadline has passed, in one
@@ -92,6 +93,10 @@ _jd_store_time_out_due (JdStore  *self,
   if (tx == NULL)
     return FALSE;
 
+  /* Rollouts that may release more now: the commit releases them. */
+  if (!_jd_store_mark_due_rollouts (self, now, error))
+    return FALSE;
+
   select = _jd_store_prepare (self,
                               "SELECT seq, thing_name, status = 'IN_PROGRESS' FROM executions "
                               "WHERE step_deadline_ms > 0 AND step_deadline_ms <= ?1 "
@@ -180,7 +185,9 @@ _jd_store_schedule_timer (JdStore *self)
                             "SELECT MIN(deadline) FROM ("
                             "  SELECT MIN(step_deadline_ms) AS deadline FROM executions WHERE step_deadline_ms > 0 "
                             "  UNION ALL "
-                            "  SELECT MIN(progress_deadline_ms) FROM executions WHERE progress_deadline_ms > 0)",
+                            "  SELECT MIN(progress_deadline_ms) FROM executions WHERE progress_deadline_ms > 0 "
+                            "  UNION ALL "
+                            "  SELECT MIN(rollout_next_ms) FROM jobs WHERE rollout_next_ms > 0)",
                             NULL);
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
     return;

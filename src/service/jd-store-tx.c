@@ -300,14 +300,16 @@ complete_jobs (JdStore  *self,
                             "WHERE job_id IN (SELECT job_id FROM temp.ended_jobs) "
                             "AND status = 'IN_PROGRESS' AND target_selection = 'SNAPSHOT' AND NOT EXISTS "
                             "(SELECT 1 FROM executions e WHERE e.job_id = jobs.job_id "
-                            " AND e.status IN ('QUEUED', 'IN_PROGRESS'))",
+                            " AND e.status IN ('QUEUED', 'IN_PROGRESS')) "
+                            "AND NOT EXISTS (SELECT 1 FROM rollout_queue q WHERE q.job_id = jobs.job_id)",
                             error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, jd_store_now (self));
   if (!_jd_store_step_done (self, stmt, error))
     return FALSE;
-  return _jd_store_exec_cached (self, "DELETE FROM temp.ended_jobs", error);
+  return _jd_store_exec_cached (self, "DELETE FROM temp.ended_jobs", error)
+         && _jd_store_exec_cached (self, "DELETE FROM temp.failed_executions", error);
 }
 
 gboolean
@@ -327,8 +329,9 @@ _jd_store_tx_commit_full (JdStoreTx **tx,
 
   g_assert (self->in_tx);
 
-  /* A transaction that ended or removed no execution completes no job. */
-  if (may_end_executions && !complete_jobs (self, error))
+  /* A transaction that ended or removed no execution completes no job (nor
+   * retries, aborts or releases anything). */
+  if (may_end_executions && (!_jd_store_apply_job_rules (self, error) || !complete_jobs (self, error)))
     return FALSE;
   if (!_jd_store_exec_cached (self, "COMMIT", error))
     return FALSE;

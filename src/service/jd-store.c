@@ -62,6 +62,7 @@ jd_store_job_free (JdStoreJob *job)
   g_free (job->document_source);
   g_free (job->reason_code);
   g_free (job->comment);
+  g_free (job->config);
   g_free (job);
 }
 
@@ -195,7 +196,8 @@ _jd_store_execution_from_row (JdStore      *self,
   e->version_number = sqlite3_column_int64 (stmt, 7);
   e->execution_number = sqlite3_column_int64 (stmt, 8);
   e->force_canceled = sqlite3_column_int (stmt, 9) != 0;
-  e->job_document = _jd_store_column_text (stmt, 12);
+  e->retry_attempt = sqlite3_column_int64 (stmt, 12);
+  e->job_document = _jd_store_column_text (stmt, 13);
   e->seconds_before_timeout = -1;
 
   if (e->status == JD_EXECUTION_STATUS_IN_PROGRESS && (step > 0 || progress > 0))
@@ -231,6 +233,8 @@ _jd_store_job_from_row (sqlite3_stmt *stmt)
   job->last_updated_at = sqlite3_column_int64 (stmt, 11);
   job->completed_at = sqlite3_column_int64 (stmt, 12);
   job->in_progress_timeout_minutes = sqlite3_column_int64 (stmt, 13);
+  job->config = _jd_store_column_text (stmt, 14);
+  job->n_waiting = sqlite3_column_int64 (stmt, 15);
   return job;
 }
 

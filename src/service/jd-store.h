@@ -17,6 +17,12 @@
  * gets a QUEUED execution, one that leaves has its QUEUED execution
  * REMOVED), reported through ::things-changed like any other change.
  *
+ * A job's settings (JdStoreJobSpec.config) act by themselves: a rollout
+ * releases the job's things at its rate (a thing not yet released has no
+ * execution), an abort criterion that trips cancels the job and its queued
+ * executions, and a FAILED or TIMED_OUT execution is retried as a new QUEUED
+ * execution numbered one more — all reported through ::things-changed.
+ *
  * Times are epoch seconds. Timers run on the thread-default main context of
  * jd_store_open(), on a clock the wall clock's steps do not move; the
  * environment variable JOBDECK_TIME_SCALE (tests only) scales them, e.g.
@@ -57,6 +63,7 @@ typedef struct {
   gboolean      force_canceled;
   gint64        seconds_before_timeout;  /* -1 when no timer runs */
   char         *job_document;        /* the job's document text */
+  gint64        retry_attempt;       /* 0 for a first attempt, n for the n-th retry */
 } JdStoreExecution;
 
 void              jd_store_execution_free (JdStoreExecution *execution);
@@ -80,6 +87,10 @@ typedef struct {
   /* jobProcessDetails, counted over the latest execution per thing. */
   gint64       n_queued, n_in_progress, n_succeeded, n_failed, n_timed_out,
                n_rejected, n_removed, n_canceled;
+  char        *config;                /* nullable: jd_job_config_serialize() of
+                                       * its rollout, abort, retry and
+                                       * presigned-URL settings */
+  gint64       n_waiting;             /* things the rollout has not released yet */
 } JdStoreJob;
 
 void jd_store_job_free (JdStoreJob *job);
@@ -122,6 +133,11 @@ typedef struct {
   const char *const *group_names;     /* nullable: the thing groups those ARNs
                                        * name; each must exist; their things
                                        * and their descendants' are targeted */
+  const char        *config;          /* nullable: jd_job_config_serialize() of
+                                       * the job's settings; with a rollout,
+                                       * the things are released at its rate,
+                                       * with abort and retry settings the
+                                       * store applies them */
 } JdStoreJobSpec;
 
 /* A device's UpdateJobExecution. */

@@ -204,6 +204,74 @@ def thing_groups(iot):
     check(True, "DeleteThingGroup of a missing group succeeds")
 
 
+def fleet_settings(iot):
+    """Rollout, abort and retry settings (issue 12, items 3-5): each kept and
+    read back by DescribeJob, a rollout's waiting things in no counter, and
+    AWS's refusals of values beyond the ranges botocore does not check."""
+    doc = json.dumps({"operation": "update"})
+    rollout = {"maximumPerMinute": 1}
+    iot.create_job(jobId="boto-rollout-1", targets=[thing_arn("boto-1"), thing_arn("boto-2")], document=doc,
+                   jobExecutionsRolloutConfig=rollout)
+    d = iot.describe_job(jobId="boto-rollout-1")["job"]
+    check(d["jobExecutionsRolloutConfig"] == rollout, f"DescribeJob: jobExecutionsRolloutConfig ({d.get('jobExecutionsRolloutConfig')})")
+    check(d["jobProcessDetails"]["numberOfQueuedThings"] == 1 and d["isConcurrent"] is True
+          and sorted(d["jobProcessDetails"]["processingTargets"]) == [thing_arn("boto-1"), thing_arn("boto-2")],
+          f"DescribeJob: one released at 1 per minute, the rest still rolling out ({d['jobProcessDetails']})")
+    listed = iot.list_job_executions_for_job(jobId="boto-rollout-1")["executionSummaries"]
+    check([e["thingArn"] for e in listed] == [thing_arn("boto-1")], "ListJobExecutionsForJob lists the released thing only")
+    summary = [j for j in iot.list_jobs()["jobs"] if j["jobId"] == "boto-rollout-1"][0]
+    check(summary["isConcurrent"] is True, "ListJobs: isConcurrent while rolling out")
+
+    exponential = {"maximumPerMinute": 100,
+                   "exponentialRate": {"baseRatePerMinute": 5, "incrementFactor": 1.5,
+                                       "rateIncreaseCriteria": {"numberOfNotifiedThings": 10,
+                                                                "numberOfSucceededThings": 5}}}
+    abort = {"criteriaList": [{"failureType": "FAILED", "action": "CANCEL", "thresholdPercentage": 12.5,
+                               "minNumberOfExecutedThings": 4},
+                              {"failureType": "ALL", "action": "CANCEL", "thresholdPercentage": 50,
+                               "minNumberOfExecutedThings": 10}]}
+    retry = {"criteriaList": [{"failureType": "FAILED", "numberOfRetries": 3},
+                              {"failureType": "TIMED_OUT", "numberOfRetries": 2}]}
+    iot.create_job(jobId="boto-rollout-2", targets=[thing_arn("boto-3")], document=doc,
+                   jobExecutionsRolloutConfig=exponential, abortConfig=abort, jobExecutionsRetryConfig=retry,
+                   timeoutConfig={"inProgressTimeoutInMinutes": 30})
+    d = iot.describe_job(jobId="boto-rollout-2")["job"]
+    check(d["jobExecutionsRolloutConfig"] == exponential, "DescribeJob: exponentialRate as given")
+    check(d["abortConfig"] == abort, f"DescribeJob: abortConfig as given ({d.get('abortConfig')})")
+    check(d["jobExecutionsRetryConfig"] == retry, "DescribeJob: jobExecutionsRetryConfig as given")
+    check(d["timeoutConfig"] == {"inProgressTimeoutInMinutes": 30}, "DescribeJob: timeoutConfig as given")
+    check(d["jobProcessDetails"]["numberOfQueuedThings"] == 1 and d["isConcurrent"] is False,
+          "DescribeJob: a rollout with nothing left to release is not concurrent")
+    execution = iot.list_job_executions_for_thing(thingName="boto-3")["executionSummaries"][0]["jobExecutionSummary"]
+    check(execution["retryAttempt"] == 0 and execution["executionNumber"] == 1, "a first attempt: retryAttempt 0")
+
+    refused = [
+        ("maximumPerMinute over 1000", {"jobExecutionsRolloutConfig": {"maximumPerMinute": 1001}},
+         "Member must have value less than or equal to 1000"),
+        ("baseRatePerMinute over 1000",
+         {"jobExecutionsRolloutConfig": {"exponentialRate": {"baseRatePerMinute": 1001, "incrementFactor": 2,
+                                                             "rateIncreaseCriteria": {"numberOfNotifiedThings": 1}}}},
+         "'jobExecutionsRolloutConfig.exponentialRate.baseRatePerMinute'"),
+        ("thresholdPercentage over 100",
+         {"abortConfig": {"criteriaList": [{"failureType": "FAILED", "action": "CANCEL", "thresholdPercentage": 100.5,
+                                            "minNumberOfExecutedThings": 1}]}},
+         "Value '100.5' at 'abortConfig.criteriaList.1.member.thresholdPercentage'"),
+        ("numberOfRetries over 10",
+         {"jobExecutionsRetryConfig": {"criteriaList": [{"failureType": "FAILED", "numberOfRetries": 11}]}},
+         "Value '11' at 'jobExecutionsRetryConfig.criteriaList.1.member.numberOfRetries'"),
+    ]
+    for what, settings, words in refused:
+        e = expect_error(iot, "InvalidRequestException", 400, f"CreateJob with {what}",
+                         iot.create_job, jobId="boto-refused", targets=[thing_arn("boto-1")], document=doc, **settings)
+        message = e.response["Error"]["Message"]
+        check(message.startswith("1 validation error detected: ") and words in message,
+              f"CreateJob with {what}: AWS's words ({message})")
+    expect_error(iot, "ResourceNotFoundException", 404, "no job after the refusals",
+                 iot.describe_job, jobId="boto-refused")
+    iot.delete_job(jobId="boto-rollout-1", force=True)
+    iot.delete_job(jobId="boto-rollout-2", force=True)
+
+
 def main():
     iot = client()
     check(iot.meta.service_model.signing_name in ("execute-api", "iot"),
@@ -345,6 +413,7 @@ def main():
                  iot.cancel_job, jobId="boto-job-1")
 
     thing_groups(iot)
+    fleet_settings(iot)
 
     # DeleteThing
     expect_error(iot, "VersionConflictException", 409, "DeleteThing with a stale version",
