@@ -18,6 +18,7 @@
 #include "jd-cli-private.h"
 #include "jd-control-plane.h"
 #include "jd-jobs-client.h"
+#include "jd-job-config.h"
 #include "jd-jobs-error.h"
 #include "jd-rules.h"
 #include "jd-topic.h"
@@ -45,6 +46,7 @@ static const JdCliOption create_job_options[] = {
   { "target", "THING", TRUE },
   { "group", "GROUP", TRUE },
   { "continuous", NULL, FALSE },
+  { "config", "JSON", FALSE },
   { "description", "TEXT", FALSE },
   { "timeout-minutes", "N", FALSE },
   { NULL }
@@ -94,8 +96,8 @@ static void cmd_put_file            (JdCli *self, JdCliInvocation *invocation);
 
 static const JdCliCommand commands[] = {
   { "create-job", "CreateJob",
-    "[--target THING]... [--group GROUP]... [--continuous] [--description TEXT] [--timeout-minutes N] <jobId> <jobDocument-as-JSON>",
-    "Create a job for the configured thing (or the --target things and --group thing groups; --continuous also for things added to the groups later); the document is the rest of the line",
+    "[--target THING]... [--group GROUP]... [--continuous] [--description TEXT] [--timeout-minutes N] [--config JSON] <jobId> <jobDocument-as-JSON>",
+    "Create a job for the configured thing (or the --target things and --group thing groups; --continuous also for things added to the groups later); --config takes CreateJob's settings as AWS spells them ({\"jobExecutionsRolloutConfig\": …, \"abortConfig\": …, \"jobExecutionsRetryConfig\": …, \"timeoutConfig\": …, \"schedulingConfig\": …}); the document is the rest of the line",
     2, 2, TRUE, JD_CLI_NEEDS_CONTROL_PLANE, create_job_options, cmd_create_job },
   { "delete-job", "DeleteJob", "<jobId> [--force]",
     "Delete a job (--force also when executions are still in progress)",
@@ -695,10 +697,44 @@ cmd_create_job (JdCli           *self,
                 JdCliInvocation *invocation)
 {
   g_autoptr(GPtrArray) targets = jd_cli_dup_targets (self, invocation);
+  g_autoptr(JdJobConfig) config = NULL;
+  const char *config_text = jd_cli_parsed_get (invocation->parsed, "config");
 
   /* No target given: the configured thing. */
   if (targets->len == 1)
     g_ptr_array_insert (targets, 0, jd_cli_target_arn (self, jd_cli_get_thing_name (self), FALSE));
+
+  if (config_text != NULL)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+      if (json_parser_load_from_data (parser, config_text, -1, &error) &&
+          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        g_set_error_literal (&error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA, "not a JSON object");
+      if (error == NULL)
+        config = jd_job_config_parse (json_node_get_object (json_parser_get_root (parser)),
+                                      g_date_time_to_unix (now), &error);
+      if (config == NULL)
+        {
+          g_autofree char *message = g_strdup_printf ("create-job: --config: %s", error->message);
+
+          jd_cli_output_usage (self->output, message);
+          jd_cli_command_finished (self, invocation, JD_CLI_EXIT_USAGE);
+          return;
+        }
+      if (invocation->timeout_minutes > 0)
+        config->in_progress_timeout = invocation->timeout_minutes;
+      jd_control_plane_create_job_with_config_async (self->control_plane, jd_cli_invocation_arg (invocation, 0),
+                                                     (const char *const *) targets->pdata, invocation->document,
+                                                     jd_cli_parsed_get (invocation->parsed, "description"),
+                                                     jd_cli_parsed_has (invocation->parsed, "continuous")
+                                                     ? JD_TARGET_SELECTION_CONTINUOUS : JD_TARGET_SELECTION_SNAPSHOT,
+                                                     config, self->cancellable, create_job_cb,
+                                                     call_new (self, invocation));
+      return;
+    }
 
   jd_control_plane_create_job_async (self->control_plane, jd_cli_invocation_arg (invocation, 0),
                                      (const char *const *) targets->pdata,

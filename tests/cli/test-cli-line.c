@@ -195,7 +195,7 @@ test_help_lists_every_command (void)
   g_autofree char *help = jd_cli_dup_help (NULL);
   g_autofree char *one = jd_cli_dup_help ("update-job-execution");
   const char *names[] = {
-    "create-job [--target THING]... [--group GROUP]... [--continuous] [--description TEXT] [--timeout-minutes N] <jobId> <jobDocument-as-JSON>",
+    "create-job [--target THING]... [--group GROUP]... [--continuous] [--description TEXT] [--timeout-minutes N] [--config JSON] <jobId> <jobDocument-as-JSON>",
     "delete-job <jobId> [--force]", "get-pending-job-executions",
     "start-next-pending-job-execution [--step-timeout N] [--detail key=value]...",
     "describe-job-execution <jobId|$next> [--execution-number N] [--no-document]",

@@ -1487,6 +1487,20 @@ test_thing_groups (void)
   g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "associate-targets-with-job", "Follow1", NULL }, NULL), ==, 2);
   g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "delete-thing-group", "EU", NULL }, NULL), ==, 0);
   g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "delete-thing-group", "Fleet", NULL }, NULL), ==, 0);
+
+  /* A fleet job's settings as AWS spells them; out-of-range ones are a
+   * usage error before anything is sent. */
+  jd_test_device_flush (device);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "create-job", "--config",
+                                                             "{\"jobExecutionsRolloutConfig\":{\"maximumPerMinute\":5},"
+                                                             "\"jobExecutionsRetryConfig\":{\"criteriaList\":[{\"failureType\":\"FAILED\",\"numberOfRetries\":2}]}}",
+                                                             "Configured1", "{\"a\":1}", NULL }, NULL), ==, 0);
+  g_assert_true (notified_about (device, "notify", "Configured1"));
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "create-job", "--config",
+                                                             "{\"jobExecutionsRolloutConfig\":{\"maximumPerMinute\":0}}",
+                                                             "Configured2", "{\"a\":1}", NULL }, &cli), ==, 2);
+  g_assert_nonnull (strstr (g_queue_peek_head (&cli->err_lines), "maximumPerMinute"));
+  g_clear_pointer (&cli, cli_free);
 }
 
 int
