@@ -292,6 +292,7 @@ things_written_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   JdSandbox *self = JD_SANDBOX (source);
   AddThings *data = g_task_get_task_data (task);
+  GCancellable *cancellable;
   GError *error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -321,9 +322,10 @@ things_written_cb (GObject      *source,
   self->things_serial++;
   if (data->new_names[0] != NULL)
     g_signal_emit (self, signals[THINGS_CHANGED], 0);
+  cancellable = g_task_get_cancellable (task);
   jd_store_call_async (jd_service_get_store (self->service), register_things,
                        g_strdupv (data->names), (GDestroyNotify) g_strfreev, NULL,
-                       g_task_get_cancellable (task), things_registered_cb, g_steal_pointer (&task));
+                       cancellable, things_registered_cb, g_steal_pointer (&task));
 }
 
 /* ---- starting ---- */
