@@ -317,11 +317,13 @@ things_written_cb (GObject      *source,
           return;
         }
     }
-  else
+  else if (data->new_names[0] != NULL)
     jd_sandbox_broker_reload (self->broker);
-  self->things_serial++;
   if (data->new_names[0] != NULL)
-    g_signal_emit (self, signals[THINGS_CHANGED], 0);
+    {
+      self->things_serial++;
+      g_signal_emit (self, signals[THINGS_CHANGED], 0);
+    }
   cancellable = g_task_get_cancellable (task);
   jd_store_call_async (jd_service_get_store (self->service), register_things,
                        g_strdupv (data->names), (GDestroyNotify) g_strfreev, NULL,
