@@ -36,6 +36,15 @@ gboolean     jd_sandbox_ca_issue          (JdSandboxCa       *self,
                                            const char        *key_path,
                                            GError           **error);
 
+/* The same for one pair of a batch of new ones: neither file may exist, and
+ * neither is synced; the caller syncs the folder once at the batch's end. */
+gboolean     jd_sandbox_ca_issue_unsynced (JdSandboxCa       *self,
+                                           JdSandboxCertKind  kind,
+                                           const char        *common_name,
+                                           const char        *cert_path,
+                                           const char        *key_path,
+                                           GError           **error);
+
 /* The same, as if the time were @now (seconds since the epoch): what a
  * folder made long ago looks like, for tests. */
 JdSandboxCa *jd_sandbox_ca_load_or_create_at (const char     *cert_path,

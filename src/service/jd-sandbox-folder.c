@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#define _GNU_SOURCE  /* syncfs */
 #define G_LOG_DOMAIN "jd-sandbox"
 
 #include <errno.h>
@@ -268,6 +269,48 @@ jd_sandbox_issue_thing (JdSandboxCa  *ca,
   return jd_sandbox_ca_issue (ca, JD_SANDBOX_CERT_CLIENT, name, cert_path, key_path, error);
 }
 
+/* Makes the pairs of many new things (none of their files may be left from
+ * before: they are removed first), writing each without a sync, then syncs
+ * the file system once, so the batch is on disk before an ACL or
+ * sandbox.json names it. */
+gboolean
+jd_sandbox_issue_things (JdSandboxCa         *ca,
+                         const char          *things_dir,
+                         const char * const  *names,
+                         GCancellable        *cancellable,
+                         GError             **error)
+{
+  int fd;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *cert_path = NULL;
+      g_autofree char *key_path = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      jd_sandbox_thing_paths (things_dir, names[i], &cert_path, &key_path);
+      g_unlink (cert_path);
+      g_unlink (key_path);
+      if (!jd_sandbox_ca_issue_unsynced (ca, JD_SANDBOX_CERT_CLIENT, names[i], cert_path, key_path, error))
+        return FALSE;
+    }
+  fd = open (things_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || syncfs (fd) != 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Could not write the things' certificates to disk in %s: %s",
+                   things_dir, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
 static guint16
 pick_free_port (GError **error)
 {
@@ -383,16 +426,20 @@ jd_sandbox_folder_prepare_thread (GTask        *task,
       !scan_things (data, &error))
     goto fail;
 
-  for (guint i = 0; data->requested_things[i] != NULL; i++)
-    {
-      const char *name = data->requested_things[i];
+  {
+    g_autoptr(GPtrArray) missing = g_ptr_array_new ();
 
-      if (g_hash_table_contains (data->things, name))
-        continue;
-      if (!jd_sandbox_issue_thing (data->ca, data->things_dir, name, &error))
-        goto fail;
-      g_hash_table_add (data->things, g_strdup (name));
-    }
+    for (guint i = 0; data->requested_things[i] != NULL; i++)
+      if (!g_hash_table_contains (data->things, data->requested_things[i]))
+        g_ptr_array_add (missing, data->requested_things[i]);
+    g_ptr_array_add (missing, NULL);
+    if (missing->len > 1 &&
+        !jd_sandbox_issue_things (data->ca, data->things_dir, (const char * const *) missing->pdata,
+                                  cancellable, &error))
+      goto fail;
+    for (guint i = 0; i + 1 < missing->len; i++)
+      g_hash_table_add (data->things, g_strdup (g_ptr_array_index (missing, i)));
+  }
   /* A brand-new folder with no thing asked for gets the default one. */
   if (g_hash_table_size (data->things) == 0)
     {

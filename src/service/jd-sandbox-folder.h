@@ -65,5 +65,12 @@ gboolean  jd_sandbox_issue_thing           (JdSandboxCa      *ca,
                                             const char       *things_dir,
                                             const char       *name,
                                             GError          **error);
+/* Issues the pairs of many new things at once (a sync for the batch, not
+ * per file). Blocking: call it from a worker thread. */
+gboolean  jd_sandbox_issue_things          (JdSandboxCa         *ca,
+                                            const char          *things_dir,
+                                            const char * const  *names,
+                                            GCancellable        *cancellable,
+                                            GError             **error);
 
 G_END_DECLS

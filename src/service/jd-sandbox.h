@@ -92,6 +92,19 @@ gboolean     jd_sandbox_ensure_thing          (JdSandbox           *self,
                                                const char          *thing_name,
                                                GError             **error);
 
+/* jd_sandbox_ensure_thing() for many things at once, for a fleet: keys,
+ * certificates, the ACL and sandbox.json are written in a worker thread,
+ * each file once for the batch (not once per thing), and the things enter
+ * the store on its worker. The sandbox must be running. */
+void         jd_sandbox_add_things_async      (JdSandbox           *self,
+                                               const char * const  *thing_names,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean     jd_sandbox_add_things_finish     (JdSandbox           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
 /* The running service (store, HTTP, MQTT), or NULL when stopped. */
 JdService   *jd_sandbox_get_service           (JdSandbox           *self);
 
