@@ -21,6 +21,7 @@ struct _JdPreferencesWindow
   /* Template children */
   AdwComboRow          *style_row;
   GtkAdjustment        *event_cap_adjustment;
+  GtkAdjustment        *fleet_adjustment;
 };
 
 G_DEFINE_FINAL_TYPE (JdPreferencesWindow, jd_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -83,6 +84,9 @@ jd_preferences_window_constructed (GObject *object)
                                 NULL, NULL);
   g_settings_bind (self->settings, "event-log-cap",
                    self->event_cap_adjustment, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "simulated-devices",
+                   self->fleet_adjustment, "value",
                    G_SETTINGS_BIND_DEFAULT);
 
   /* The Profiles page takes the settings at construction, so it is added here. */
@@ -167,6 +171,7 @@ jd_preferences_window_class_init (JdPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/jd-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, JdPreferencesWindow, style_row);
   gtk_widget_class_bind_template_child (widget_class, JdPreferencesWindow, event_cap_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, JdPreferencesWindow, fleet_adjustment);
 }
 
 static void

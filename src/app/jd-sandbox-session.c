@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "jd-sandbox-fleet.h"
 #include "jd-sandbox-session.h"
 
 struct _JdSandboxSession
@@ -23,6 +24,7 @@ struct _JdSandboxSession
   gboolean   starting;
   GTask     *pending_cleanup;   /* a stop that waits for the sandbox's start to end */
   gint64     broker_down_since; /* monotonic µs; 0 while the broker runs */
+  JdSandboxFleet *fleet;        /* the simulated devices, while the sandbox runs */
 };
 
 G_DEFINE_FINAL_TYPE (JdSandboxSession, jd_sandbox_session, JD_TYPE_SESSION)
@@ -114,6 +116,13 @@ sandbox_started_cb (GObject      *object,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* The simulated devices the preferences ask for, on the running sandbox. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID_BASE);
+
+    g_clear_object (&self->fleet);
+    self->fleet = jd_sandbox_fleet_new (self->sandbox, settings);
+  }
   g_task_return_pointer (task, jd_sandbox_dup_info (self->sandbox), (GDestroyNotify) jd_sandbox_info_free);
 }
 
@@ -161,6 +170,10 @@ jd_sandbox_session_cleanup_async (JdSession           *session,
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
 
   g_task_set_source_tag (task, jd_sandbox_session_cleanup_async);
+  /* The devices go first: they are the sandbox's clients. */
+  if (self->fleet != NULL)
+    jd_sandbox_fleet_stop (self->fleet);
+  g_clear_object (&self->fleet);
   if (self->sandbox == NULL)
     g_task_return_boolean (task, TRUE);
   else if (self->starting)
@@ -186,6 +199,7 @@ jd_sandbox_session_dispose (GObject *object)
 
   G_OBJECT_CLASS (jd_sandbox_session_parent_class)->dispose (object);
 
+  g_clear_object (&self->fleet);
   if (self->sandbox != NULL)
     g_signal_handlers_disconnect_by_data (self->sandbox, self);
   g_clear_object (&self->sandbox);
@@ -293,4 +307,18 @@ jd_sandbox_session_retry (JdSandboxSession *self)
       return;
     }
   jd_session_reconnect (JD_SESSION (self));
+}
+
+/**
+ * jd_sandbox_session_get_fleet:
+ *
+ * Returns: (nullable) (transfer none): the simulated devices, while the
+ *   sandbox runs
+ */
+JdSandboxFleet *
+jd_sandbox_session_get_fleet (JdSandboxSession *self)
+{
+  g_return_val_if_fail (JD_IS_SANDBOX_SESSION (self), NULL);
+
+  return self->fleet;
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "jd-sandbox.h"
+#include "jd-sandbox-fleet.h"
 #include "jd-session.h"
 
 G_BEGIN_DECLS
@@ -24,5 +25,7 @@ JdSandbox *jd_sandbox_session_get_sandbox (JdSandboxSession *self);
 gboolean   jd_sandbox_session_get_broker_down (JdSandboxSession *self);
 /* Restarts the sandbox's broker now if it is down, else reconnects. */
 void       jd_sandbox_session_retry       (JdSandboxSession *self);
+
+JdSandboxFleet   *jd_sandbox_session_get_fleet   (JdSandboxSession *self);
 
 G_END_DECLS
