@@ -194,6 +194,13 @@ finish_data_free (gpointer user_data)
 
 static void finish (JdDeviceAgent *self, JdExecutionStatus status, const char *reason);
 
+/* AWS's RequestThrottled: try again later, nothing is wrong with the request. */
+static gboolean
+is_throttled (const GError *error)
+{
+  return error != NULL && g_strcmp0 (jd_jobs_error_get_aws_code (error), "RequestThrottled") == 0;
+}
+
 static gboolean
 retry_finish_cb (gpointer user_data)
 {
@@ -223,14 +230,19 @@ finish_done_cb (GObject      *source,
       return;
     }
 
-  if (error != NULL && jd_jobs_error_get_aws_code (error) == NULL &&
+  if (error != NULL && (jd_jobs_error_get_aws_code (error) == NULL || is_throttled (error)) &&
       self->running && jd_jobs_client_get_synced (self->client))
     {
-      /* No answer in time, not AWS's refusal: the outcome must still be
-       * told, as a device's agent retries its final update. */
-      g_debug ("%s: final update of %s not answered (%s); trying again", self->thing_name, self->job_id,
+      /* No answer in time, or throttled (AWS's data-plane quota: a big
+       * fleet finishing at once exceeds it): not a refusal of the outcome,
+       * which must still be told, as a device's agent retries its final
+       * update. The wait is spread (not from the seeded generator: when to
+       * retry is not an outcome) so that retries do not all come back at
+       * once into the same quota. */
+      g_debug ("%s: final update of %s not taken (%s); trying again", self->thing_name, self->job_id,
                error->message);
-      self->timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, RETRY_MS, retry_finish_cb, data, finish_data_free);
+      self->timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, RETRY_MS / 2 + g_random_int_range (0, RETRY_MS),
+                                           retry_finish_cb, data, finish_data_free);
       return;
     }
   finish_data_free (data);
@@ -311,6 +323,13 @@ progress_done_cb (GObject      *source,
   execution = jd_jobs_client_update_finish (JD_JOBS_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  if (is_throttled (error))
+    {
+      /* A progress report lost to the quota: the next report (or the final
+       * one) carries all of statusDetails again, so the job goes on. */
+      g_debug ("%s: progress of %s throttled", self->thing_name, self->job_id);
+      return;
+    }
   if (error != NULL)
     {
       /* Canceled or removed under us (TerminalStateReached,

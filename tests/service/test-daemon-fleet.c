@@ -2,8 +2,9 @@
  * things (certificates, ACL, sandbox.json), its simulated devices run a
  * two-step Device Client job created through the control plane to
  * SUCCEEDED with progress in statusDetails, or FAILED with a reason; a seed
- * repeats which devices fail; bad fleet options exit 2 with a message; and
- * SIGTERM stops it all with status 0.
+ * repeats which devices fail; a fleet bigger than the emulated AWS quota's
+ * burst still completes (its devices retry throttled reports); bad fleet
+ * options exit 2 with a message; and SIGTERM stops it all with status 0.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -28,6 +29,7 @@
   "{\"action\":{\"name\":\"Install\",\"type\":\"runCommand\",\"input\":{\"command\":\"apt-get,install,foo\"}}}]}"
 
 typedef struct {
+  guint           n_devices;
   char           *dir;
   GSubprocess    *daemon;
   char           *ready_line;
@@ -69,7 +71,8 @@ line_read_cb (GObject      *source,
 /* Starts the daemon with @extra options after --fleet, and waits for its
  * ready line (printed once the devices are connected). */
 static Daemon *
-daemon_start (const char * const *extra)
+daemon_start (guint               n_devices,
+              const char * const *extra)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -77,13 +80,17 @@ daemon_start (const char * const *extra)
   g_autoptr(JdCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
   gint64 deadline = deadline_after (90000);
+  g_autofree char *fleet = g_strdup_printf ("%u", n_devices);
   Daemon *d = g_new0 (Daemon, 1);
 
+  d->n_devices = n_devices;
   d->dir = g_dir_make_tmp ("jobdeck-daemon-fleet-XXXXXX", &error);
   g_assert_no_error (error);
   g_ptr_array_add (argv, (gpointer) JOBDECK_SERVICE_PATH);
   g_ptr_array_add (argv, (gpointer) "--data-dir");
   g_ptr_array_add (argv, d->dir);
+  g_ptr_array_add (argv, (gpointer) "--fleet");
+  g_ptr_array_add (argv, fleet);
   for (guint i = 0; extra[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) extra[i]);
   g_ptr_array_add (argv, NULL);
@@ -145,10 +152,12 @@ daemon_stop (Daemon *d)
   g_free (d);
 }
 
+/* The daemon's names: Device-01 … Device-20, Device-001 … Device-250. */
 static char *
-thing_name (guint i)
+thing_name (Daemon *d,
+            guint   i)
 {
-  return g_strdup_printf ("Device-%02u", i + 1);
+  return g_strdup_printf ("Device-%0*u", d->n_devices >= 100 ? 3 : 2, i + 1);
 }
 
 typedef struct {
@@ -207,9 +216,9 @@ create_job (Daemon     *d,
   g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
   Call call = { 0 };
 
-  for (guint i = 0; i < N_DEVICES; i++)
+  for (guint i = 0; i < d->n_devices; i++)
     {
-      g_autofree char *name = thing_name (i);
+      g_autofree char *name = thing_name (d, i);
 
       /* The daemon made them: sandbox.json lists each with its files. */
       g_assert_nonnull (jd_sandbox_info_get_thing (d->info, name));
@@ -241,7 +250,7 @@ wait_all_terminal (Daemon     *d,
                                                           listed_cb, &call);
       call_wait (&call);
       executions = call.result;
-      g_assert_cmpuint (executions->len, ==, N_DEVICES);
+      g_assert_cmpuint (executions->len, ==, d->n_devices);
       terminal = TRUE;
       for (guint i = 0; i < executions->len; i++)
         {
@@ -273,11 +282,11 @@ static char *
 outcomes (Daemon     *d,
           const char *job_id)
 {
-  char *out = g_malloc0 (N_DEVICES + 1);
+  char *out = g_malloc0 (d->n_devices + 1);
 
-  for (guint i = 0; i < N_DEVICES; i++)
+  for (guint i = 0; i < d->n_devices; i++)
     {
-      g_autofree char *name = thing_name (i);
+      g_autofree char *name = thing_name (d, i);
       g_autoptr(JdJobExecutionInfo) e = describe (d, name, job_id);
       GHashTable *details = jd_job_execution_info_get_status_details (e);
       JdExecutionStatus status = jd_job_execution_info_get_status (e);
@@ -305,8 +314,8 @@ outcomes (Daemon     *d,
 static void
 test_all_succeed (void)
 {
-  const char *extra[] = { "--fleet", "20", "--seed", "7", "--fleet-step-ms", "5:20", NULL };
-  Daemon *d = daemon_start (extra);
+  const char *extra[] = { "--seed", "7", "--fleet-step-ms", "5:20", NULL };
+  Daemon *d = daemon_start (N_DEVICES, extra);
   g_autofree char *result = NULL;
 
   g_assert_nonnull (strstr (d->fleet_line, "20 simulated devices"));
@@ -322,9 +331,8 @@ test_all_succeed (void)
 static void
 test_all_fail (void)
 {
-  const char *extra[] = { "--fleet", "20", "--seed", "7", "--fleet-step-ms", "5:20",
-                          "--fleet-success-rate", "0", NULL };
-  Daemon *d = daemon_start (extra);
+  const char *extra[] = { "--seed", "7", "--fleet-step-ms", "5:20", "--fleet-success-rate", "0", NULL };
+  Daemon *d = daemon_start (N_DEVICES, extra);
   g_autofree char *result = NULL;
 
   create_job (d, "fleet-bad");
@@ -339,14 +347,13 @@ test_all_fail (void)
 static void
 test_seed_repeats (void)
 {
-  const char *extra[] = { "--fleet", "20", "--seed", "7", "--fleet-step-ms", "5:20",
-                          "--fleet-success-rate", "0.5", NULL };
+  const char *extra[] = { "--seed", "7", "--fleet-step-ms", "5:20", "--fleet-success-rate", "0.5", NULL };
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
 
   for (guint run = 0; run < 2; run++)
     {
-      Daemon *d = daemon_start (extra);
+      Daemon *d = daemon_start (N_DEVICES, extra);
 
       create_job (d, "fleet-half");
       wait_all_terminal (d, "fleet-half");
@@ -360,6 +367,25 @@ test_seed_repeats (void)
   g_assert_cmpstr (first, ==, second);
   g_assert_nonnull (strchr (first, 'S'));
   g_assert_nonnull (strchr (first, 'F'));
+}
+
+/* 250 devices finishing a job at once ask more than the emulated quota's
+ * burst (200 requests of each operation, then 200 a second): the
+ * throttled start-next, progress and final reports are retried, and every
+ * execution still ends SUCCEEDED, none left IN_PROGRESS. */
+static void
+test_throttled_fleet_completes (void)
+{
+  const char *extra[] = { "--seed", "1", "--fleet-step-ms", "0", NULL };
+  Daemon *d = daemon_start (250, extra);
+  g_autofree char *result = NULL;
+
+  create_job (d, "fleet-big");
+  wait_all_terminal (d, "fleet-big");
+  result = outcomes (d, "fleet-big");
+  g_assert_null (strchr (result, 'F'));
+  g_assert_cmpuint (strlen (result), ==, 250);
+  daemon_stop (d);
 }
 
 static void
@@ -423,5 +449,6 @@ main (int   argc,
   g_test_add_func ("/daemon-fleet/all-succeed", test_all_succeed);
   g_test_add_func ("/daemon-fleet/all-fail", test_all_fail);
   g_test_add_func ("/daemon-fleet/seed-repeats", test_seed_repeats);
+  g_test_add_func ("/daemon-fleet/throttled-fleet-completes", test_throttled_fleet_completes);
   return g_test_run ();
 }
