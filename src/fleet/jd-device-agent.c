@@ -556,6 +556,19 @@ next_changed_cb (JdJobsClient  *client,
     }
 }
 
+/* notify: the pending list changed. An idle device with something pending
+ * asks for it even when no notify-next told it (one can cross a start-next
+ * answer, and a device that only waits for notify-next would wait forever). */
+static void
+executions_changed_cb (JdJobsClient  *client,
+                       GListModel    *executions,
+                       JdDeviceAgent *self)
+{
+  if (self->state == JD_DEVICE_AGENT_IDLE && self->running && self->retry_id == 0 &&
+      executions != NULL && g_list_model_get_n_items (executions) > 0)
+    request_next (self);
+}
+
 static void
 synced_changed_cb (JdJobsClient  *client,
                    GParamSpec    *pspec,
@@ -691,6 +704,7 @@ jd_device_agent_new (JdMqttConnection       *connection,
     self->behavior = *behavior;
 
   g_signal_connect (self->client, "next-job-execution-changed", G_CALLBACK (next_changed_cb), self);
+  g_signal_connect (self->client, "job-executions-changed", G_CALLBACK (executions_changed_cb), self);
   g_signal_connect (self->client, "notify::synced", G_CALLBACK (synced_changed_cb), self);
   return self;
 }

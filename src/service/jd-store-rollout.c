@@ -382,8 +382,11 @@ _jd_store_apply_job_rules (JdStore  *self,
   g_autoptr(GPtrArray) configs = g_ptr_array_new_with_free_func (g_free);
   int rc;
 
+  /* CROSS JOIN keeps the few touched jobs as the outer loop: the planner,
+   * knowing nothing of the temporary table, would scan every job (5 ms a
+   * commit at 10,000 jobs: bench-store). */
   stmt = _jd_store_prepare (self,
-                            "SELECT j.job_id, j.config FROM temp.ended_jobs t JOIN jobs j ON j.job_id = t.job_id "
+                            "SELECT j.job_id, j.config FROM temp.ended_jobs t CROSS JOIN jobs j ON j.job_id = t.job_id "
                             "WHERE j.config IS NOT NULL AND j.status = 'IN_PROGRESS'",
                             error);
   if (stmt == NULL)
