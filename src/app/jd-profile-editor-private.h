@@ -38,6 +38,8 @@ struct _JdProfileEditor
   gboolean              had_passphrase;
   gboolean              saving;
   gboolean              can_save;
+  gboolean              edited;            /* changed since opened or saved */
+  gboolean              discard_confirmed; /* close without asking again */
   gboolean              disposed;
 
   gboolean              testing;

@@ -296,6 +296,7 @@ mark_touched (JdProfileEditor *self,
               const char      *key)
 {
   g_hash_table_add (self->touched, g_strdup (key));
+  self->edited = TRUE;
 }
 
 /* Signal callbacks */
@@ -335,6 +336,7 @@ combo_changed_cb (JdProfileEditor *self,
     {
       if (selected <= JD_PROFILE_CREDENTIALS_AWS_PROFILE)
         g_object_set (self->draft, "credentials-source", (JdProfileCredentialsSource) selected, NULL);
+      self->edited = TRUE;
       update_source_rows (self);
     }
   schedule_validate (self);
@@ -492,6 +494,7 @@ profile_saved_cb (GObject      *source,
 
   if (!self->disposed)
     update_can_save (self);
+  self->edited = FALSE;
   g_signal_emit (self, signals[SAVED], 0);
   g_task_return_boolean (task, TRUE);
 }
@@ -505,6 +508,53 @@ saved_and_close_cb (GObject      *source,
 
   if (jd_profile_editor_save_finish (self, result, NULL) && !self->disposed)
     gtk_window_close (GTK_WINDOW (self));
+}
+
+/* Closing */
+
+static void
+discard_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     JdProfileEditor  *self)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    {
+      self->discard_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+  else if (g_strcmp0 (response, "save") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "profile.save", NULL);
+}
+
+/* Escape or the close button on an edited form asks first. */
+static gboolean
+jd_profile_editor_close_request (GtkWindow *window)
+{
+  JdProfileEditor *self = JD_PROFILE_EDITOR (window);
+  GtkWidget *dialog;
+
+  if (!self->edited || self->discard_confirmed || self->saving)
+    return GTK_WINDOW_CLASS (jd_profile_editor_parent_class)->close_request (window);
+
+  dialog = adw_message_dialog_new (window, _("Discard Changes?"),
+                                   _("The profile’s changes are not saved."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  if (self->can_save)
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "save", _("_Save"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+    }
+  else
+    adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (discard_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
 }
 
 /* Actions */
@@ -828,6 +878,7 @@ jd_profile_editor_class_init (JdProfileEditorClass *klass)
   object_class->finalize = jd_profile_editor_finalize;
   object_class->get_property = jd_profile_editor_get_property;
   object_class->set_property = jd_profile_editor_set_property;
+  GTK_WINDOW_CLASS (klass)->close_request = jd_profile_editor_close_request;
 
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,

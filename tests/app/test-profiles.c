@@ -396,6 +396,28 @@ test_editor_adds (void)
   g_assert_null (editor);
 }
 
+static GtkWindow *
+discard_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)) &&
+          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), "Discard Changes?") == 0)
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+discard_dialog_shown (gpointer data)
+{
+  return discard_dialog () != NULL;
+}
+
 static void
 test_editor_invalid (void)
 {
@@ -479,9 +501,32 @@ test_editor_invalid (void)
   g_assert_nonnull (jd_profile_editor_get_problem (editor, "aws-profile"));
   g_assert_false (jd_profile_editor_get_can_save (editor));
 
+  /* Escape on the edited form asks first: Cancel keeps it open … */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "window.close", NULL));
+  wait_for (discard_dialog_shown, NULL, 5000);
+  g_assert_nonnull (editor);
+  {
+    GtkWindow *dialog = discard_dialog ();
+
+    /* Nothing valid to save: Cancel is the default, no Save offered. */
+    g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==, "cancel");
+    g_assert_false (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "save"));
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+    gtk_window_destroy (dialog);
+  }
+  jd_test_ui_spin (50);
+  g_assert_nonnull (editor);
+  /* … Discard closes it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "window.close", NULL));
+  wait_for (discard_dialog_shown, NULL, 5000);
+  {
+    GtkWindow *dialog = discard_dialog ();
+
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "discard");
+    gtk_window_destroy (dialog);
+  }
+  jd_test_ui_spin (50);
   g_clear_object (&result);
-  gtk_window_destroy (GTK_WINDOW (editor));
-  jd_test_ui_spin (20);
   g_assert_null (editor);
 }
 
