@@ -138,6 +138,8 @@ drop_job (JdDeviceAgent *self)
   g_string_truncate (self->err, 0);
 }
 
+static gboolean retry_cb (gpointer user_data);
+
 /* Drops the job and waits; with `pick_up`, takes on work that arrived
  * meanwhile. */
 static void
@@ -149,6 +151,14 @@ settle (JdDeviceAgent *self,
                    ? JD_DEVICE_AGENT_IDLE : JD_DEVICE_AGENT_OFFLINE);
   if (pick_up && self->state == JD_DEVICE_AGENT_IDLE && self->next_job_id != NULL)
     request_next (self);
+  else if (self->state == JD_DEVICE_AGENT_IDLE && self->retry_id == 0 && self->behavior.idle_recheck_ms > 0)
+    /* A notification lost on the way (the broker's queue, a reconnect)
+     * must not leave a device idle beside a queued job for good: it asks
+     * again now and then. The spread is not from the seeded generator:
+     * when to ask is not an outcome. */
+    self->retry_id = g_timeout_add (self->behavior.idle_recheck_ms / 2 +
+                                    (guint) g_random_int_range (0, (gint32) MAX (self->behavior.idle_recheck_ms, 1u)),
+                                    retry_cb, self);
 }
 
 static void
@@ -484,10 +494,14 @@ start_next_cb (GObject      *source,
     {
       g_debug ("%s: start-next failed: %s", self->thing_name, error->message);
       settle (self, FALSE);
-      /* Throttled, an internal error or no answer: try again, as the
-       * Device Client does (with a shorter wait than its 10 s). */
-      if (self->state == JD_DEVICE_AGENT_IDLE && self->retry_id == 0)
-        self->retry_id = g_timeout_add (RETRY_MS, retry_cb, self);
+      /* Throttled, an internal error or no answer: try again soon, as the
+       * Device Client does (with a shorter wait than its 10 s), not at the
+       * idle re-check settle() may have set. */
+      if (self->state == JD_DEVICE_AGENT_IDLE)
+        {
+          g_clear_handle_id (&self->retry_id, g_source_remove);
+          self->retry_id = g_timeout_add (RETRY_MS, retry_cb, self);
+        }
       return;
     }
 

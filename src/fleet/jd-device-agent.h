@@ -24,9 +24,10 @@ typedef struct {
   guint  offline_min_ms;     /* … for a time in [min, max], then reconnects */
   guint  offline_max_ms;
   double timeout_chance;     /* stops reporting in the middle of a job, so it times out */
+  guint  idle_recheck_ms;    /* an idle device asks start-next again after about this long (0: never) */
 } JdDeviceBehavior;
 
-#define JD_DEVICE_BEHAVIOR_INIT { 1.0, 500, 2000, 0.0, 2000, 10000, 0.0 }
+#define JD_DEVICE_BEHAVIOR_INIT { 1.0, 500, 2000, 0.0, 2000, 10000, 0.0, 60000 }
 
 typedef enum {
   JD_DEVICE_AGENT_OFFLINE,    /* not connected (also while it plays offline) */

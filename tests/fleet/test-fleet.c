@@ -148,10 +148,15 @@ start_fleet (Fixture                *f,
 {
   JdSandbox *sandbox = jd_test_sandbox_get_sandbox (f->sandbox);
 
+  JdDeviceBehavior b = *behavior;
+
   g_clear_object (&f->fleet);
   f->fleet = jd_fleet_new ("127.0.0.1", jd_sandbox_get_mqtt_port (sandbox),
                            jd_sandbox_get_ca_path (sandbox), seed);
-  jd_fleet_set_behavior (f->fleet, behavior);
+  /* Under sanitizers a notification was seen lost now and then (root cause
+   * open; service README): an idle device asks again after about 1 s. */
+  b.idle_recheck_ms = 1000;
+  jd_fleet_set_behavior (f->fleet, &b);
   for (guint i = 0; i < n_things; i++)
     {
       g_autofree char *cert = NULL;
