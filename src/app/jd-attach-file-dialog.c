@@ -251,6 +251,8 @@ show_problem (JdAttachFileDialog *self,
 
   if (self->can_upload)
     file_words = _("Uploaded to the sandbox’s file store; devices get a presigned URL to it.");
+  else if (is_reference (self))
+    file_words = _("A file that already has a URL and a signature, for example from AWS Signer.");
   else
     file_words = _("Signed here; put the file at the download URL yourself.");
   if (!uses_own_identity (self))

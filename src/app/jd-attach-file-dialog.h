@@ -48,7 +48,7 @@ JdAttachField       jd_attach_file_dialog_get_problem_field (JdAttachFileDialog 
 /* What the rows and file choosers set, for tests and scripted use. */
 void                jd_attach_file_dialog_set_file         (JdAttachFileDialog *self,
                                                             GFile              *file);
-/* Selects "My own key and certificate". */
+/* Selects "My own key". */
 void                jd_attach_file_dialog_set_own_identity (JdAttachFileDialog *self,
                                                             const char         *key_path,
                                                             const char         *certificate_path);

@@ -414,6 +414,38 @@ assert_signature_holds (JsonNode   *fragment,
   g_assert_no_error (error);
 }
 
+/* With JOBDECK_SCREENSHOT_DIR set, @widget as a PNG there (to look at). */
+static void
+maybe_save_png (GtkWidget  *widget,
+                const char *name)
+{
+  const char *dir = g_getenv ("JOBDECK_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, name, NULL);
+  paintable = gtk_widget_paintable_new (widget);
+  for (guint attempt = 0; node == NULL && attempt < 100; attempt++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      jd_test_ui_spin (20);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (widget),
+                              gtk_widget_get_height (widget));
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
+                                                              gtk_widget_get_height (widget)));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
 static void
 test_attach_errors_at_fields (void)
 {
@@ -450,6 +482,8 @@ test_attach_errors_at_fields (void)
   g_test_message ("passphrase problem: %s", jd_attach_file_dialog_get_problem (dialog));
   g_assert_nonnull (strstr (jd_attach_file_dialog_get_problem (dialog), "passphrase does not open"));
   g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (dialog), jd_attach_file_dialog_get_problem (dialog)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (find_label (GTK_WIDGET (dialog), "This passphrase")), "error"));
+  maybe_save_png (GTK_WIDGET (dialog), "attach-wrong-passphrase.png");
 
   /* Typing clears it. */
   jd_attach_file_dialog_set_passphrase (dialog, "right");
@@ -498,6 +532,9 @@ test_attach_reference (void)
   jd_attach_file_dialog_set_reference (dialog, "https://bucket.s3.amazonaws.com/fw/app.bin?X-Amz-Signature=1", "Zg===");
   g_assert_cmpint (jd_attach_file_dialog_get_problem_field (dialog), ==, JD_ATTACH_FIELD_SIGNATURE);
   g_assert_nonnull (strstr (jd_attach_file_dialog_get_problem (dialog), "base64"));
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (dialog), "A file that already has a URL and a signature, for example from AWS Signer."));
+  maybe_save_png (GTK_WIDGET (dialog), "attach-reference.png");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "attach.attach", NULL);
   g_assert_null (fragment);
 
