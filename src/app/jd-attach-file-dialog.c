@@ -1111,6 +1111,7 @@ jd_attach_file_dialog_new (GtkWindow *parent,
   JdAttachFileDialog *self = g_object_new (JD_TYPE_ATTACH_FILE_DIALOG,
                                            "transient-for", parent,
                                            "modal", parent != NULL,
+                                           "destroy-with-parent", TRUE,
                                            NULL);
 
   if (session != NULL && jd_session_get_is_sandbox (session))

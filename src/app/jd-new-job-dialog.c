@@ -230,11 +230,13 @@ static char *
 lint_signed_files (JdNewJobDialog  *self,
                    const char      *text,
                    JsonNode        *root,
-                   char           **note)
+                   char           **note,
+                   guint           *n_files)
 {
   g_autoptr(GPtrArray) files = jd_codesign_find_files (root);
   guint afr_index = 0;
 
+  *n_files = files->len;
   for (guint i = 0; i < files->len; i++)
     {
       JdSignedFile *file = g_ptr_array_index (files, i);
@@ -292,6 +294,8 @@ validate (JdNewJobDialog *self)
   const char *job_id_problem = NULL;
   g_autofree char *document_problem = NULL;
   g_autofree char *document_note = NULL;
+  g_autofree char *valid_words = NULL;
+  guint n_files = 0;
   g_autofree char *targets_problem = NULL;
 
   if (job_id[0] == '\0')
@@ -328,10 +332,15 @@ validate (JdNewJobDialog *self)
   else if (strlen (document) > 32768)
     document_problem = g_strdup (_("A job document has at most 32 KB"));
   else
-    document_problem = lint_signed_files (self, document, json_parser_get_root (parser), &document_note);
+    document_problem = lint_signed_files (self, document, json_parser_get_root (parser), &document_note, &n_files);
 
+  if (document_problem == NULL && document_note == NULL && n_files > 0)
+    /* Translators: the document is fine and holds this many signed-file entries */
+    valid_words = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Valid JSON · %u signed file",
+                                                "Valid JSON · %u signed files", n_files), n_files);
   gtk_label_set_label (self->document_hint, document_problem ? document_problem
-                                            : document_note ? document_note : _("Valid JSON"));
+                                            : document_note ? document_note
+                                            : valid_words ? valid_words : _("Valid JSON"));
   gtk_widget_remove_css_class (GTK_WIDGET (self->document_hint), "warning");
   if (document_problem == NULL && document_note != NULL)
     {

@@ -258,6 +258,7 @@ test_attach_create_verify (void)
   g_assert_true (g_str_has_prefix (jd_signed_file_get_url (file), PLACEHOLDER_PREFIX));
   g_assert_true (jd_codesign_lint_file (file, NULL));
   g_assert_true (jd_new_job_dialog_is_valid (dialog));
+  save_png (GTK_WIDGET (dialog), "new-job-attached.png");
 
   /* Created by the window; the dialog goes once CreateJob succeeded. */
   gtk_widget_activate_action (GTK_WIDGET (dialog), "job.create", NULL);

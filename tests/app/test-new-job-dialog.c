@@ -242,7 +242,7 @@ test_lint_signed_files (void)
   jd_new_job_dialog_set_document (dialog, good);
   g_assert_true (jd_new_job_dialog_is_valid (dialog));
   g_assert_null (find_label (GTK_WIDGET (dialog), "files[1]: "));
-  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "Valid JSON"));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "Valid JSON · 1 signed file"));
 
   /* An unsigned entry is said, as a warning, without blocking Create. */
   jd_new_job_dialog_set_document (dialog, "{\"afr_ota\":{\"files\":[{\"filepath\":\"a.bin\",\"filesize\":3}]}}");
