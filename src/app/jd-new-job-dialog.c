@@ -7,7 +7,10 @@
  * not JSON as "line 3, column 12: expected ',' or '}'" with the spot marked
  * in the editor (jd_json_syntax_check), a target AWS does not know as "Thing
  * Ghost does not exist" under the targets, a taken job id under the job id;
- * AWS's own type and message stay behind Details.
+ * AWS's own type and message stay behind Details. Signed-file entries
+ * (afr_ota files, codesign objects) are linted as the user types
+ * (jd_codesign_lint_file) and said the same way, "files[1]: …"; Attach
+ * Signed File… (JdAttachFileDialog) signs, uploads and inserts one.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,14 +24,19 @@
 #include <gtksourceview/gtksource.h>
 #include <json-glib/json-glib.h>
 
+#include "jd-attach-file-dialog.h"
 #include "jd-aws-error.h"
+#include "jd-codesign.h"
 #include "jd-control-plane-error.h"
 #include "jd-format.h"
 #include "jd-json-syntax.h"
 #include "jd-new-job-dialog.h"
 #include "jd-topic.h"
+#include "jd-window.h"
 
 #define ERROR_TAG "jd-syntax-error"
+/* FreeRTOS OTA's limit on afr_ota.files. */
+#define AFR_OTA_MAX_FILES 10
 
 struct _JdNewJobDialog
 {
@@ -36,6 +44,8 @@ struct _JdNewJobDialog
 
   char            *problem;
   gboolean         busy;
+  /* nullable: what Attach Signed File… signs with and uploads to */
+  JdSession       *session;
   /* What CreateJob said about a field, until that field changes. */
   char            *server_job_id_problem;
   char            *server_targets_problem;
@@ -188,6 +198,73 @@ mark_syntax_error (JdNewJobDialog          *self,
   gtk_text_buffer_apply_tag_by_name (buffer, ERROR_TAG, &start, &end);
 }
 
+/* Marks @value (a string of the document, as typed) in the editor, when it
+ * appears there verbatim. */
+static void
+mark_text (JdNewJobDialog *self,
+           const char     *text,
+           const char     *value)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->document_view));
+  g_autofree char *quoted = NULL;
+  const char *found;
+  GtkTextIter start, end;
+
+  if (value == NULL || value[0] == '\0')
+    return;
+  quoted = g_strdup_printf ("\"%s\"", value);
+  found = strstr (text, quoted);
+  if (found == NULL)
+    return;
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, (int) g_utf8_pointer_to_offset (text, found + 1));
+  gtk_text_buffer_get_iter_at_offset (buffer, &end,
+                                      (int) g_utf8_pointer_to_offset (text, found + 1 + strlen (value)));
+  gtk_text_buffer_apply_tag_by_name (buffer, ERROR_TAG, &start, &end);
+}
+
+/* What is wrong with the document's signed-file entries, the first one
+ * found, as "files[1]: …" (afr_ota) or "codesign: …"; NULL when every entry
+ * holds. An unsigned entry is not an error (a test of a device's refusal may
+ * want one): it comes back in @note. */
+static char *
+lint_signed_files (JdNewJobDialog  *self,
+                   const char      *text,
+                   JsonNode        *root,
+                   char           **note,
+                   guint           *n_files)
+{
+  g_autoptr(GPtrArray) files = jd_codesign_find_files (root);
+  guint afr_index = 0;
+
+  *n_files = files->len;
+  for (guint i = 0; i < files->len; i++)
+    {
+      JdSignedFile *file = g_ptr_array_index (files, i);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *where = NULL;
+
+      if (jd_signed_file_get_shape (file) == JD_CODESIGN_SHAPE_AFR_OTA)
+        where = g_strdup_printf ("files[%u]", afr_index++);
+      else
+        where = g_strdup ("codesign");
+
+      if (jd_codesign_lint_file (file, &error))
+        continue;
+      if (g_error_matches (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_UNSIGNED))
+        {
+          if (*note == NULL)
+            /* Translators: %s is where the entry is, e.g. "files[0]" */
+            *note = g_strdup_printf (_("%s: not signed; a device that checks signatures rejects it"), where);
+          continue;
+        }
+      mark_text (self, text, jd_signed_file_get_signature (file));
+      /* Translators: where the signed-file entry is ("files[1]" or
+       * "codesign") and what is wrong with it */
+      return g_strdup_printf (_("%s: %s"), where, error->message);
+    }
+  return NULL;
+}
+
 /* Splits the targets row on commas and white space. */
 static GStrv
 split_targets (const char *text)
@@ -216,6 +293,9 @@ validate (JdNewJobDialog *self)
   JdJsonSyntaxError syntax;
   const char *job_id_problem = NULL;
   g_autofree char *document_problem = NULL;
+  g_autofree char *document_note = NULL;
+  g_autofree char *valid_words = NULL;
+  guint n_files = 0;
   g_autofree char *targets_problem = NULL;
 
   if (job_id[0] == '\0')
@@ -251,9 +331,24 @@ validate (JdNewJobDialog *self)
     document_problem = g_strdup (_("A job document is a JSON object: { … }"));
   else if (strlen (document) > 32768)
     document_problem = g_strdup (_("A job document has at most 32 KB"));
+  else
+    document_problem = lint_signed_files (self, document, json_parser_get_root (parser), &document_note, &n_files);
 
-  gtk_label_set_label (self->document_hint, document_problem ? document_problem : _("Valid JSON"));
-  if (document_problem != NULL)
+  if (document_problem == NULL && document_note == NULL && n_files > 0)
+    /* Translators: the document is fine and holds this many signed-file entries */
+    valid_words = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Valid JSON · %u signed file",
+                                                "Valid JSON · %u signed files", n_files), n_files);
+  gtk_label_set_label (self->document_hint, document_problem ? document_problem
+                                            : document_note ? document_note
+                                            : valid_words ? valid_words : _("Valid JSON"));
+  gtk_widget_remove_css_class (GTK_WIDGET (self->document_hint), "warning");
+  if (document_problem == NULL && document_note != NULL)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->document_hint), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->document_hint), "success");
+      gtk_widget_add_css_class (GTK_WIDGET (self->document_hint), "warning");
+    }
+  else if (document_problem != NULL)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->document_hint), "error");
       gtk_widget_remove_css_class (GTK_WIDGET (self->document_hint), "success");
@@ -349,8 +444,46 @@ template_action (GtkWidget  *widget,
 }
 
 static void
+signed_file_attached_cb (JdNewJobDialog     *self,
+                         JsonNode           *fragment,
+                         JdAttachFileDialog *dialog)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!jd_new_job_dialog_insert_signed_file (self, fragment, &error))
+    jd_new_job_dialog_show_error (self, error->message);
+}
+
+static void
+attach_file_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  JdNewJobDialog *self = JD_NEW_JOB_DIALOG (widget);
+  g_autofree char *document = dup_document_text (self);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JdAttachFileDialog *dialog;
+
+  /* The file goes into the document: it has to be one first. */
+  if (!json_parser_load_from_data (parser, document, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      gtk_widget_error_bell (widget);
+      gtk_widget_grab_focus (GTK_WIDGET (self->document_view));
+      return;
+    }
+
+  dialog = jd_attach_file_dialog_new (GTK_WINDOW (self), self->session);
+  g_signal_connect_object (dialog, "attached", G_CALLBACK (signed_file_attached_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 jd_new_job_dialog_dispose (GObject *object)
 {
+  JdNewJobDialog *self = JD_NEW_JOB_DIALOG (object);
+
+  g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (object), JD_TYPE_NEW_JOB_DIALOG);
 
   G_OBJECT_CLASS (jd_new_job_dialog_parent_class)->dispose (object);
@@ -412,6 +545,7 @@ jd_new_job_dialog_class_init (JdNewJobDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "job.create", NULL, create_action);
   gtk_widget_class_install_action (widget_class, "job.format", NULL, format_action);
   gtk_widget_class_install_action (widget_class, "job.template", "s", template_action);
+  gtk_widget_class_install_action (widget_class, "job.attach-file", NULL, attach_file_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "job.create", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "job.format", NULL);
@@ -455,8 +589,143 @@ jd_new_job_dialog_new (GtkWindow  *parent,
 
   if (default_thing != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->targets_row), default_thing);
+  /* The window's session says where Attach Signed File… uploads to. */
+  if (parent != NULL && JD_IS_WINDOW (parent))
+    jd_new_job_dialog_set_session (self, jd_window_get_session (JD_WINDOW (parent)));
 
   return self;
+}
+
+/**
+ * jd_new_job_dialog_set_session:
+ * @session: (nullable): the session jobs are created on
+ *
+ * Attach Signed File… offers the sandbox's file store and code-signing
+ * identity when @session is a sandbox's; otherwise a signed file is
+ * referenced by its URL.
+ */
+void
+jd_new_job_dialog_set_session (JdNewJobDialog *self,
+                               JdSession      *session)
+{
+  g_return_if_fail (JD_IS_NEW_JOB_DIALOG (self));
+  g_return_if_fail (session == NULL || JD_IS_SESSION (session));
+
+  g_set_object (&self->session, session);
+}
+
+/* @fragment's afr_ota files appended to @root's afr_ota.files (made when
+ * missing). */
+static gboolean
+insert_afr_ota (JsonObject  *root,
+                JsonObject  *fragment,
+                GError     **error)
+{
+  JsonObject *incoming = json_object_get_object_member (fragment, "afr_ota");
+  JsonArray *new_files = json_object_get_array_member (incoming, "files");
+  JsonNode *existing = json_object_get_member (root, "afr_ota");
+  JsonObject *afr_ota;
+  JsonArray *files;
+
+  if (existing == NULL)
+    {
+      json_object_set_member (root, "afr_ota", json_node_copy (json_object_get_member (fragment, "afr_ota")));
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (existing))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("The document’s “afr_ota” is not an object; the file was not added."));
+      return FALSE;
+    }
+  afr_ota = json_node_get_object (existing);
+  if (!json_object_has_member (afr_ota, "protocols"))
+    json_object_set_member (afr_ota, "protocols", json_node_copy (json_object_get_member (incoming, "protocols")));
+  if (!json_object_has_member (afr_ota, "files"))
+    json_object_set_array_member (afr_ota, "files", json_array_new ());
+  if (!JSON_NODE_HOLDS_ARRAY (json_object_get_member (afr_ota, "files")))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("The document’s “afr_ota.files” is not a list; the file was not added."));
+      return FALSE;
+    }
+  files = json_object_get_array_member (afr_ota, "files");
+  if (json_array_get_length (files) + json_array_get_length (new_files) > AFR_OTA_MAX_FILES)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("An afr_ota job has at most %u files; the file was not added."), AFR_OTA_MAX_FILES);
+      return FALSE;
+    }
+  for (guint i = 0; i < json_array_get_length (new_files); i++)
+    {
+      JsonNode *entry = json_node_copy (json_array_get_element (new_files, i));
+
+      /* Each file of a job has its own id, counted from 0. */
+      if (JSON_NODE_HOLDS_OBJECT (entry))
+        json_object_set_int_member (json_node_get_object (entry), "fileid", json_array_get_length (files));
+      json_array_add_element (files, entry);
+    }
+  return TRUE;
+}
+
+/**
+ * jd_new_job_dialog_insert_signed_file:
+ * @fragment: what jd_codesign_sign_file() returns (either shape)
+ *
+ * Puts a signed file into the document being edited: for afr_ota a new
+ * entry of afr_ota.files (the afr_ota object made if needed), for codesign
+ * the fragment's members at the top of the document. The document is then
+ * indented anew. Fails, leaving the document as it was, when the document is
+ * not a JSON object or has no room for the file.
+ */
+gboolean
+jd_new_job_dialog_insert_signed_file (JdNewJobDialog  *self,
+                                      JsonNode        *fragment,
+                                      GError         **error)
+{
+  g_autofree char *document = NULL;
+  g_autofree char *pretty = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  JsonObject *incoming;
+
+  g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), FALSE);
+  g_return_val_if_fail (fragment != NULL && JSON_NODE_HOLDS_OBJECT (fragment), FALSE);
+
+  document = dup_document_text (self);
+  if (!json_parser_load_from_data (parser, document, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("The job document is not a JSON object; the file was not added."));
+      return FALSE;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+  incoming = json_node_get_object (fragment);
+
+  if (json_object_has_member (incoming, "afr_ota"))
+    {
+      if (!insert_afr_ota (root, incoming, error))
+        return FALSE;
+    }
+  else
+    {
+      g_autoptr(GList) members = NULL;
+
+      if (json_object_has_member (root, "codesign"))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                               _("The document already has a “codesign” object; for more than one file use the afr_ota shape."));
+          return FALSE;
+        }
+      members = json_object_get_members (incoming);
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_set_member (root, l->data, json_node_copy (json_object_get_member (incoming, l->data)));
+    }
+
+  pretty = jd_format_json_pretty (json_parser_get_root (parser));
+  jd_new_job_dialog_set_document (self, pretty);
+  return TRUE;
 }
 
 gboolean

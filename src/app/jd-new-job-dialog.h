@@ -1,11 +1,15 @@
 /* jd-new-job-dialog.h — the New Job dialog: job id, document, description,
- * targets, target selection and timeout, each validated as the user types.
+ * targets, target selection and timeout, each validated as the user types;
+ * signed files attached to the document (JdAttachFileDialog).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
+
+#include "jd-session.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +36,11 @@ void            jd_new_job_dialog_set_targets          (JdNewJobDialog *self,
                                                         const char     *targets);
 void            jd_new_job_dialog_set_document         (JdNewJobDialog *self,
                                                         const char     *document);
+void            jd_new_job_dialog_set_session          (JdNewJobDialog *self,
+                                                        JdSession      *session);
+gboolean        jd_new_job_dialog_insert_signed_file   (JdNewJobDialog *self,
+                                                        JsonNode       *fragment,
+                                                        GError        **error);
 void            jd_new_job_dialog_set_busy             (JdNewJobDialog *self,
                                                         gboolean        busy);
 void            jd_new_job_dialog_show_error           (JdNewJobDialog *self,

@@ -1,6 +1,6 @@
 /* jd-cli-codesign.c — sign-file, verify-job-document and put-file for
  * jobdeck-cli, on the core's jd-codesign (signing, download, verification)
- * and the sandbox file store's upload route.
+ * and the sandbox file store's upload (jd-file-upload).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,11 +15,8 @@
 #include "jd-cli.h"
 #include "jd-cli-codesign.h"
 #include "jd-codesign.h"
-#include "jd-sigv4.h"
+#include "jd-file-upload.h"
 
-/* The file store's bucket and path (src/service/jd-file-store.h); the CLI
- * does not link the service library. */
-#define FILE_STORE_PATH "/files/jobdeck-sandbox/"
 /* A passphrase never goes on a command line, where `ps` shows it. */
 #define PASSPHRASE_ENV "JOBDECK_KEY_PASSPHRASE"
 
@@ -294,143 +291,32 @@ jd_cli_codesign_verify_async (JdCliOutput         *output,
 
 typedef struct {
   JdCliOutput *output;
-  JdControlPlane *control_plane;
-  SoupSession *session;
-  SoupMessage *msg;
-  char *path;
-  char *key;
+  GTask *task;
 } Put;
-
-static void
-put_free (Put *put)
-{
-  g_clear_object (&put->session);
-  g_clear_object (&put->msg);
-  g_clear_object (&put->control_plane);
-  g_free (put->path);
-  g_free (put->key);
-  g_free (put);
-}
-
-static void
-put_fail (GTask      *task,
-          const char *message)
-{
-  Put *put = g_task_get_task_data (task);
-
-  jd_cli_output_failed (put->output, "PutFile", message);
-  g_task_return_int (task, JD_CLI_EXIT_FAILED);
-  g_object_unref (task);
-}
 
 static void
 uploaded_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  GTask *task = user_data;
-  Put *put = g_task_get_task_data (task);
+  Put *put = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   g_autoptr(JsonNode) reply = NULL;
-  const char *placeholder = NULL;
-  guint status;
+  g_autofree char *placeholder = jd_file_upload_finish (result, &reply, &error);
 
-  if (body == NULL)
+  if (placeholder == NULL)
     {
-      put_fail (task, error->message);
-      return;
+      jd_cli_output_failed (put->output, "PutFile", error->message);
+      g_task_return_int (put->task, JD_CLI_EXIT_FAILED);
     }
-  status = soup_message_get_status (put->msg);
-  reply = json_from_string (g_bytes_get_size (body) > 0 ? (const char *) g_bytes_get_data (body, NULL) : "{}", NULL);
-  if (reply != NULL && JSON_NODE_HOLDS_OBJECT (reply))
-    placeholder = json_object_get_string_member_with_default (json_node_get_object (reply), "placeholder", NULL);
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status) || placeholder == NULL)
+  else
     {
-      const char *message = reply != NULL && JSON_NODE_HOLDS_OBJECT (reply)
-        ? json_object_get_string_member_with_default (json_node_get_object (reply), "message", NULL) : NULL;
-      g_autofree char *text = g_strdup_printf ("HTTP %u%s%s", status, message != NULL ? ": " : "",
-                                               message != NULL ? message : "");
-
-      put_fail (task, status == 404 && message == NULL
-                        ? "the service has no file store (an AWS endpoint, or a service without it)" : text);
-      return;
+      jd_cli_output_response (put->output, "PutFile", reply);
+      jd_cli_output_text (put->output, "PutFile", placeholder);
+      g_task_return_int (put->task, JD_CLI_EXIT_OK);
     }
-  jd_cli_output_response (put->output, "PutFile", reply);
-  jd_cli_output_text (put->output, "PutFile", placeholder);
-  g_task_return_int (task, JD_CLI_EXIT_OK);
-  g_object_unref (task);
-}
-
-static void
-loaded_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GTask *task = user_data;
-  Put *put = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) data = NULL;
-  g_autoptr(GUri) base = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *host = NULL;
-  g_autofree char *authorization = NULL;
-  g_autofree char *amz_date = NULL;
-  JdSigv4Header sign_headers[2];
-  JdSigv4Request req = { 0 };
-  JdSigv4Credentials creds = { 0 };
-  SoupMessageHeaders *headers;
-  char *contents;
-  gsize len;
-
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &len, NULL, &error))
-    {
-      put_fail (task, error->message);
-      return;
-    }
-  data = g_bytes_new_take (contents, len);
-
-  base = g_uri_parse (jd_control_plane_get_endpoint_url (put->control_plane), G_URI_FLAGS_ENCODED, &error);
-  if (base == NULL)
-    {
-      put_fail (task, error->message);
-      return;
-    }
-  escaped = g_uri_escape_string (put->key, "/", FALSE);
-  path = g_strconcat (FILE_STORE_PATH, escaped, NULL);
-  uri = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (base), NULL, g_uri_get_host (base),
-                     g_uri_get_port (base), path, NULL, NULL);
-  host = g_uri_get_port (base) > 0 ? g_strdup_printf ("%s:%d", g_uri_get_host (base), g_uri_get_port (base))
-                                   : g_strdup (g_uri_get_host (base));
-
-  put->msg = soup_message_new_from_uri ("PUT", uri);
-  headers = soup_message_get_request_headers (put->msg);
-  soup_message_headers_replace (headers, "Host", host);
-  soup_message_set_request_body_from_bytes (put->msg, "application/octet-stream", data);
-  sign_headers[0] = (JdSigv4Header) { "Host", host };
-  sign_headers[1] = (JdSigv4Header) { "Content-Type", "application/octet-stream" };
-  req.method = "PUT";
-  req.path = path;
-  req.headers = sign_headers;
-  req.n_headers = 2;
-  req.body = g_bytes_get_data (data, NULL);
-  req.body_len = g_bytes_get_size (data);
-  creds.access_key_id = jd_credentials_get_access_key_id (jd_control_plane_get_credentials (put->control_plane));
-  creds.secret_access_key = jd_credentials_get_secret_access_key (jd_control_plane_get_credentials (put->control_plane));
-  creds.session_token = jd_credentials_get_session_token (jd_control_plane_get_credentials (put->control_plane));
-  creds.region = jd_control_plane_get_region (put->control_plane);
-  now = g_date_time_new_now_utc ();
-  jd_sigv4_sign (&req, &creds, "iot", now, &authorization, &amz_date);
-  soup_message_headers_replace (headers, "X-Amz-Date", amz_date);
-  soup_message_headers_replace (headers, "Authorization", authorization);
-  if (creds.session_token != NULL)
-    soup_message_headers_replace (headers, "X-Amz-Security-Token", creds.session_token);
-
-  soup_session_send_and_read_async (put->session, put->msg, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), uploaded_cb, task);
+  g_object_unref (put->task);
+  g_free (put);
 }
 
 void
@@ -441,31 +327,12 @@ jd_cli_codesign_put_file_async (JdCliOutput         *output,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = NULL;
-  const char *key = jd_cli_parsed_get (parsed, "key");
-  Put *put;
+  g_autoptr(GFile) file = g_file_new_for_path (g_ptr_array_index (parsed->args, 0));
+  Put *put = g_new0 (Put, 1);
 
-  g_task_set_source_tag (task, jd_cli_codesign_put_file_async);
-  put = g_new0 (Put, 1);
   put->output = output;
-  put->control_plane = g_object_ref (control_plane);
-  put->path = g_strdup (g_ptr_array_index (parsed->args, 0));
-  put->key = key != NULL ? g_strdup (key) : g_path_get_basename (put->path);
-  g_task_set_task_data (task, put, (GDestroyNotify) put_free);
-
-  if (jd_control_plane_get_credentials (control_plane) == NULL)
-    {
-      put_fail (g_steal_pointer (&task), "no control-plane endpoint or credentials");
-      return;
-    }
-  put->session = jd_codesign_session_new (jd_control_plane_get_ca_path (control_plane), &error);
-  if (put->session == NULL)
-    {
-      put_fail (g_steal_pointer (&task), error->message);
-      return;
-    }
-  file = g_file_new_for_path (put->path);
-  g_file_load_contents_async (file, cancellable, loaded_cb, g_steal_pointer (&task));
+  put->task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (put->task, jd_cli_codesign_put_file_async);
+  jd_file_upload_async (control_plane, file, jd_cli_parsed_get (parsed, "key"), NULL, NULL, NULL,
+                        cancellable, uploaded_cb, put);
 }

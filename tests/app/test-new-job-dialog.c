@@ -1,13 +1,27 @@
 /* test-new-job-dialog.c — the New Job dialog validates as the user types, refuses
- * bad input with words, and hands over exactly what CreateJob needs.
+ * bad input with words, and hands over exactly what CreateJob needs; its
+ * signed-file entries are linted as typed, attached files land in the
+ * document in either shape, and Attach Signed File says a wrong passphrase
+ * or a key that is not the certificate's at that field (keys made by the
+ * test CA, signatures checked with the core's verifier).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
+#include <glib/gstdio.h>
+
+#include "jd-attach-file-dialog.h"
+#include "jd-codesign.h"
 #include "jd-new-job-dialog.h"
+#include "jd-test-ca.h"
+#include "jd-test-ui.h"
+
+/* A DER ECDSA signature in form (r = s = 1): lint checks form only. */
+#define DER_SIGNATURE "MAYCAQECAQE="
 
 static void
 on_create_requested (JdNewJobDialog *dialog,
@@ -163,6 +177,424 @@ test_templates_and_format (void)
   finish_dialog (dialog);
 }
 
+/* The document hint says the same as the problem, in the error style. */
+static GtkLabel *
+find_label (GtkWidget  *widget,
+            const char *prefix)
+{
+  GtkLabel *found;
+
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix))
+    return GTK_LABEL (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if ((found = find_label (c, prefix)) != NULL)
+      return found;
+  return NULL;
+}
+
+static void
+test_lint_signed_files (void)
+{
+  JdNewJobDialog *dialog = new_dialog ();
+  g_autofree char *good = NULL;
+  g_autofree char *bad_second = NULL;
+  g_autofree char *pem = NULL;
+  g_autofree char *codesign = NULL;
+  GtkLabel *hint;
+
+  jd_new_job_dialog_set_job_id (dialog, "Ota1");
+  good = g_strdup_printf ("{\"afr_ota\":{\"protocols\":[\"HTTP\"],\"files\":["
+                          "{\"filepath\":\"a.bin\",\"filesize\":3,\"fileid\":0,\"certfile\":\"c.crt\","
+                          "\"update_data_url\":\"https://example.com/a.bin\",\"sig-sha256-ecdsa\":\"%s\"}]}}",
+                          DER_SIGNATURE);
+  jd_new_job_dialog_set_document (dialog, good);
+  g_assert_true (jd_new_job_dialog_is_valid (dialog));
+
+  /* The second entry's signature is not base64: said with its index, at the document. */
+  bad_second = g_strdup_printf ("{\"afr_ota\":{\"protocols\":[\"HTTP\"],\"files\":["
+                                "{\"filepath\":\"a.bin\",\"update_data_url\":\"https://example.com/a.bin\","
+                                "\"sig-sha256-ecdsa\":\"%s\"},"
+                                "{\"filepath\":\"b.bin\",\"update_data_url\":\"https://example.com/b.bin\","
+                                "\"sig-sha256-ecdsa\":\"Zg===\"}]}}", DER_SIGNATURE);
+  jd_new_job_dialog_set_document (dialog, bad_second);
+  g_assert_false (jd_new_job_dialog_is_valid (dialog));
+  g_assert_true (g_str_has_prefix (jd_new_job_dialog_get_problem (dialog), "files[1]: "));
+  g_assert_nonnull (strstr (jd_new_job_dialog_get_problem (dialog), "base64"));
+  hint = find_label (GTK_WIDGET (dialog), "files[1]: ");
+  g_assert_nonnull (hint);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (hint), "error"));
+
+  /* PEM text where base64 belongs. */
+  pem = g_strdup ("{\"afr_ota\":{\"files\":[{\"filepath\":\"a.bin\",\"update_data_url\":\"https://e.com/a\","
+                  "\"sig-sha256-ecdsa\":\"-----BEGIN SIGNATURE-----\"}]}}");
+  jd_new_job_dialog_set_document (dialog, pem);
+  g_assert_false (jd_new_job_dialog_is_valid (dialog));
+  g_assert_nonnull (strstr (jd_new_job_dialog_get_problem (dialog), "PEM"));
+
+  /* A codesign object with an unknown algorithm. */
+  codesign = g_strdup_printf ("{\"codesign\":{\"signature\":\"%s\",\"signatureAlgorithm\":\"SHA512withECDSA\"},"
+                              "\"url\":\"https://example.com/f.bin\"}", DER_SIGNATURE);
+  jd_new_job_dialog_set_document (dialog, codesign);
+  g_assert_false (jd_new_job_dialog_is_valid (dialog));
+  g_assert_true (g_str_has_prefix (jd_new_job_dialog_get_problem (dialog), "codesign: "));
+
+  /* Fixed: the problem clears, the hint says the JSON is fine. */
+  jd_new_job_dialog_set_document (dialog, good);
+  g_assert_true (jd_new_job_dialog_is_valid (dialog));
+  g_assert_null (find_label (GTK_WIDGET (dialog), "files[1]: "));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "Valid JSON · 1 signed file"));
+
+  /* An unsigned entry is said, as a warning, without blocking Create. */
+  jd_new_job_dialog_set_document (dialog, "{\"afr_ota\":{\"files\":[{\"filepath\":\"a.bin\",\"filesize\":3}]}}");
+  g_assert_true (jd_new_job_dialog_is_valid (dialog));
+  hint = find_label (GTK_WIDGET (dialog), "files[0]: not signed");
+  g_assert_nonnull (hint);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (hint), "warning"));
+
+  finish_dialog (dialog);
+}
+
+static JsonNode *
+parse (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+static JsonNode *
+dialog_document (JdNewJobDialog *dialog)
+{
+  g_autofree char *text = jd_new_job_dialog_dup_document (dialog);
+
+  return parse (text);
+}
+
+static void
+test_insert_signed_file (void)
+{
+  JdNewJobDialog *dialog = new_dialog ();
+  g_autoptr(JsonNode) afr = parse ("{\"afr_ota\":{\"protocols\":[\"HTTP\"],\"files\":[{\"filepath\":\"a.bin\","
+                                   "\"fileid\":0,\"update_data_url\":\"https://e.com/a\","
+                                   "\"sig-sha256-ecdsa\":\"" DER_SIGNATURE "\"}]}}");
+  g_autoptr(JsonNode) codesign = parse ("{\"codesign\":{\"signature\":\"" DER_SIGNATURE "\","
+                                        "\"signatureAlgorithm\":\"SHA256withECDSA\"},"
+                                        "\"filepath\":\"c.bin\",\"url\":\"https://e.com/c\"}");
+  g_autoptr(JsonNode) document = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  JsonArray *list;
+
+  jd_new_job_dialog_set_job_id (dialog, "Ota1");
+  /* The template's members stay; afr_ota is made; a second file is appended with its own id. */
+  g_assert_true (jd_new_job_dialog_insert_signed_file (dialog, afr, &error));
+  g_assert_no_error (error);
+  g_assert_true (jd_new_job_dialog_insert_signed_file (dialog, afr, &error));
+  g_assert_no_error (error);
+  document = dialog_document (dialog);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (document), "Todo"), ==, "Reboot");
+  list = json_object_get_array_member (json_object_get_object_member (json_node_get_object (document), "afr_ota"),
+                                       "files");
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (list, 1), "fileid"), ==, 1);
+
+  /* codesign: its members at the top; a second one is refused and changes nothing. */
+  g_assert_true (jd_new_job_dialog_insert_signed_file (dialog, codesign, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&document, json_node_unref);
+  document = dialog_document (dialog);
+  files = jd_codesign_find_files (document);
+  g_assert_cmpuint (files->len, ==, 3);
+  g_assert_cmpstr (jd_signed_file_get_url (g_ptr_array_index (files, 2)), ==, "https://e.com/c");
+  g_assert_true (jd_new_job_dialog_is_valid (dialog));
+  before = jd_new_job_dialog_dup_document (dialog);
+  g_assert_false (jd_new_job_dialog_insert_signed_file (dialog, codesign, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  after = jd_new_job_dialog_dup_document (dialog);
+  g_assert_cmpstr (before, ==, after);
+
+  finish_dialog (dialog);
+}
+
+/* ---- Attach Signed File, without a sandbox: sign for a URL, or reference ---- */
+
+typedef struct {
+  char *dir;
+  char *payload;
+  char *key;           /* encrypted with "right" */
+  char *cert;
+  char *other_key;     /* another identity's key, unencrypted */
+  char *other_cert;
+  JdTestCa *ca;
+} Keys;
+
+static void
+keys_init (Keys *k)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bytes = g_strnfill (100000, 'x');
+
+  k->dir = g_dir_make_tmp ("jd-attach-XXXXXX", &error);
+  g_assert_no_error (error);
+  k->payload = g_build_filename (k->dir, "firmware.bin", NULL);
+  for (guint i = 0; i < 100000; i++)
+    bytes[i] = (char) (i * 7 + 3);
+  g_assert_true (g_file_set_contents (k->payload, bytes, 100000, NULL));
+  k->ca = jd_test_ca_new (k->dir, "signer");
+  jd_test_ca_issue (k->ca, k->dir, "codesign", -60, 3600, "right", &k->cert, &k->key);
+  jd_test_ca_issue (k->ca, k->dir, "other", -60, 3600, NULL, &k->other_cert, &k->other_key);
+}
+
+static void
+keys_clear (Keys *k)
+{
+  jd_test_ca_free (k->ca);
+  jd_test_ui_remove_tree (k->dir);
+  g_free (k->dir);
+  g_free (k->payload);
+  g_free (k->key);
+  g_free (k->cert);
+  g_free (k->other_key);
+  g_free (k->other_cert);
+}
+
+static void
+on_attached (JdAttachFileDialog *dialog,
+             JsonNode           *fragment,
+             JsonNode          **slot)
+{
+  g_assert_null (*slot);
+  *slot = json_node_copy (fragment);
+}
+
+static gboolean
+not_busy (gpointer dialog)
+{
+  return !jd_attach_file_dialog_get_busy (dialog);
+}
+
+static gboolean
+has_node (gpointer slot)
+{
+  return *(JsonNode **) slot != NULL;
+}
+
+static void
+run_attach (JdAttachFileDialog *dialog)
+{
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "attach.attach", NULL);
+  g_assert_true (jd_test_ui_wait_for (not_busy, dialog, 20000));
+}
+
+/* The signature of @fragment's one file holds for @payload under @cert. */
+static void
+assert_signature_holds (JsonNode   *fragment,
+                        const char *payload,
+                        const char *cert)
+{
+  g_autoptr(GPtrArray) files = jd_codesign_find_files (fragment);
+  g_autoptr(JdCodesignCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  guint8 sha256[32];
+  gsize len = 0, digest_len = sizeof sha256;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_assert_cmpuint (files->len, ==, 1);
+  certificate = jd_codesign_certificate_new_from_file (cert, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (payload, &data, &len, NULL));
+  g_checksum_update (checksum, (const guchar *) data, len);
+  g_checksum_get_digest (checksum, sha256, &digest_len);
+  g_assert_cmpint (jd_signed_file_get_size (g_ptr_array_index (files, 0)), ==, (gint64) len);
+  g_assert_true (jd_codesign_verify_digest (g_ptr_array_index (files, 0), certificate, sha256, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* With JOBDECK_SCREENSHOT_DIR set, @widget as a PNG there (to look at). */
+static void
+maybe_save_png (GtkWidget  *widget,
+                const char *name)
+{
+  const char *dir = g_getenv ("JOBDECK_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, name, NULL);
+  paintable = gtk_widget_paintable_new (widget);
+  for (guint attempt = 0; node == NULL && attempt < 100; attempt++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      jd_test_ui_spin (20);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (widget),
+                              gtk_widget_get_height (widget));
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
+                                                              gtk_widget_get_height (widget)));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+test_attach_errors_at_fields (void)
+{
+  Keys k = { 0 };
+  JdAttachFileDialog *dialog;
+  g_autoptr(GFile) payload = NULL;
+  g_autoptr(JsonNode) fragment = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+
+  keys_init (&k);
+  payload = g_file_new_for_path (k.payload);
+  dialog = g_object_ref_sink (jd_attach_file_dialog_new (NULL, NULL));
+  g_signal_connect (dialog, "attached", G_CALLBACK (on_attached), &fragment);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_false (jd_attach_file_dialog_get_can_upload (dialog));
+
+  /* Nothing chosen: Attach says what is missing, at the file. */
+  run_attach (dialog);
+  g_assert_cmpint (jd_attach_file_dialog_get_problem_field (dialog), ==, JD_ATTACH_FIELD_FILE);
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (dialog), "Choose the file to sign"));
+
+  jd_attach_file_dialog_set_file (dialog, payload);
+  jd_attach_file_dialog_set_own_identity (dialog, k.key, k.cert);
+  jd_attach_file_dialog_set_url (dialog, "not a url");
+  g_assert_cmpint (jd_attach_file_dialog_get_problem_field (dialog), ==, JD_ATTACH_FIELD_URL);
+  jd_attach_file_dialog_set_url (dialog, "https://updates.example.com/firmware.bin");
+  g_assert_null (jd_attach_file_dialog_get_problem (dialog));
+
+  /* A wrong passphrase: said under the passphrase, nothing attached. */
+  jd_attach_file_dialog_set_passphrase (dialog, "wrong");
+  run_attach (dialog);
+  g_assert_null (fragment);
+  g_assert_cmpint (jd_attach_file_dialog_get_problem_field (dialog), ==, JD_ATTACH_FIELD_PASSPHRASE);
+  g_test_message ("passphrase problem: %s", jd_attach_file_dialog_get_problem (dialog));
+  g_assert_nonnull (strstr (jd_attach_file_dialog_get_problem (dialog), "passphrase does not open"));
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (dialog), jd_attach_file_dialog_get_problem (dialog)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (find_label (GTK_WIDGET (dialog), "This passphrase")), "error"));
+  maybe_save_png (GTK_WIDGET (dialog), "attach-wrong-passphrase.png");
+
+  /* Typing clears it. */
+  jd_attach_file_dialog_set_passphrase (dialog, "right");
+  g_assert_null (jd_attach_file_dialog_get_problem (dialog));
+
+  /* A key that is not the certificate's: said under the key. */
+  jd_attach_file_dialog_set_own_identity (dialog, k.other_key, k.cert);
+  run_attach (dialog);
+  g_assert_null (fragment);
+  g_assert_cmpint (jd_attach_file_dialog_get_problem_field (dialog), ==, JD_ATTACH_FIELD_KEY);
+  g_assert_nonnull (strstr (jd_attach_file_dialog_get_problem (dialog), "does not belong"));
+
+  /* A key file that is no certificate: under the certificate. */
+  jd_attach_file_dialog_set_own_identity (dialog, k.other_key, k.payload);
+  run_attach (dialog);
+  g_assert_cmpint (jd_attach_file_dialog_get_problem_field (dialog), ==, JD_ATTACH_FIELD_CERTIFICATE);
+
+  /* The right one: codesign shape, for the URL given; the signature holds. */
+  jd_attach_file_dialog_set_own_identity (dialog, k.key, k.cert);
+  jd_attach_file_dialog_set_passphrase (dialog, "right");
+  jd_attach_file_dialog_set_shape (dialog, JD_CODESIGN_SHAPE_CODESIGN);
+  run_attach (dialog);
+  g_assert_true (jd_test_ui_wait_for (has_node, &fragment, 5000));
+  files = jd_codesign_find_files (fragment);
+  g_assert_cmpuint (files->len, ==, 1);
+  g_assert_cmpint (jd_signed_file_get_shape (g_ptr_array_index (files, 0)), ==, JD_CODESIGN_SHAPE_CODESIGN);
+  g_assert_cmpstr (jd_signed_file_get_url (g_ptr_array_index (files, 0)), ==,
+                   "https://updates.example.com/firmware.bin");
+  assert_signature_holds (fragment, k.payload, k.cert);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_finalize_object (dialog);
+  keys_clear (&k);
+}
+
+static void
+test_attach_reference (void)
+{
+  JdAttachFileDialog *dialog = g_object_ref_sink (jd_attach_file_dialog_new (NULL, NULL));
+  g_autoptr(JsonNode) fragment = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  JdSignedFile *file;
+
+  g_signal_connect (dialog, "attached", G_CALLBACK (on_attached), &fragment);
+  /* A signature that is not base64 is said at once, at the signature. */
+  jd_attach_file_dialog_set_reference (dialog, "https://bucket.s3.amazonaws.com/fw/app.bin?X-Amz-Signature=1", "Zg===");
+  g_assert_cmpint (jd_attach_file_dialog_get_problem_field (dialog), ==, JD_ATTACH_FIELD_SIGNATURE);
+  g_assert_nonnull (strstr (jd_attach_file_dialog_get_problem (dialog), "base64"));
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (dialog), "A file that already has a URL and a signature, for example from AWS Signer."));
+  maybe_save_png (GTK_WIDGET (dialog), "attach-reference.png");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "attach.attach", NULL);
+  g_assert_null (fragment);
+
+  jd_attach_file_dialog_set_reference (dialog, "https://bucket.s3.amazonaws.com/fw/app.bin?X-Amz-Signature=1",
+                                       DER_SIGNATURE);
+  g_assert_null (jd_attach_file_dialog_get_problem (dialog));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "attach.attach", NULL);
+  g_assert_nonnull (fragment);
+  files = jd_codesign_find_files (fragment);
+  g_assert_cmpuint (files->len, ==, 1);
+  file = g_ptr_array_index (files, 0);
+  g_assert_cmpint (jd_signed_file_get_shape (file), ==, JD_CODESIGN_SHAPE_AFR_OTA);
+  g_assert_cmpstr (jd_signed_file_get_path (file), ==, "app.bin");
+  g_assert_cmpstr (jd_signed_file_get_signature (file), ==, DER_SIGNATURE);
+  g_assert_cmpstr (jd_signed_file_get_algorithm_name (file), ==, "sig-sha256-ecdsa");
+  g_assert_true (jd_codesign_lint_file (file, NULL));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_finalize_object (dialog);
+}
+
+static gboolean
+passphrase_is (gpointer dialog)
+{
+  return g_strcmp0 (jd_attach_file_dialog_get_passphrase (dialog), "right") == 0;
+}
+
+/* The passphrase, kept in the keyring once, comes back for the same key. */
+static void
+test_attach_passphrase_keyring (void)
+{
+  Keys k = { 0 };
+  JdAttachFileDialog *dialog;
+  g_autoptr(GFile) payload = NULL;
+  g_autoptr(JsonNode) fragment = NULL;
+
+  keys_init (&k);
+  payload = g_file_new_for_path (k.payload);
+  dialog = g_object_ref_sink (jd_attach_file_dialog_new (NULL, NULL));
+  g_signal_connect (dialog, "attached", G_CALLBACK (on_attached), &fragment);
+  jd_attach_file_dialog_set_file (dialog, payload);
+  jd_attach_file_dialog_set_own_identity (dialog, k.key, k.cert);
+  jd_attach_file_dialog_set_url (dialog, "https://updates.example.com/firmware.bin");
+  jd_attach_file_dialog_set_passphrase (dialog, "right");
+  jd_attach_file_dialog_set_remember_passphrase (dialog, TRUE);
+  run_attach (dialog);
+  g_assert_true (jd_test_ui_wait_for (has_node, &fragment, 5000));
+  assert_signature_holds (fragment, k.payload, k.cert);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_finalize_object (dialog);
+
+  dialog = g_object_ref_sink (jd_attach_file_dialog_new (NULL, NULL));
+  g_assert_cmpstr (jd_attach_file_dialog_get_passphrase (dialog), ==, "");
+  jd_attach_file_dialog_set_own_identity (dialog, k.key, k.cert);
+  g_assert_true (jd_test_ui_wait_for (passphrase_is, dialog, 10000));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_finalize_object (dialog);
+  keys_clear (&k);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -172,6 +604,7 @@ main (int   argc,
       g_print ("1..0 # SKIP no display: run the UI tests under Xvfb (build-aux/jobdeck.sh test)\n");
       return 0;
     }
+  g_setenv ("LANGUAGE", "C", TRUE);
   g_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -180,6 +613,11 @@ main (int   argc,
   g_test_add_func ("/app/new-job-dialog/targets", test_targets_and_options);
   g_test_add_func ("/app/new-job-dialog/create", test_create_and_busy);
   g_test_add_func ("/app/new-job-dialog/templates", test_templates_and_format);
+  g_test_add_func ("/app/new-job-dialog/lint", test_lint_signed_files);
+  g_test_add_func ("/app/new-job-dialog/insert", test_insert_signed_file);
+  g_test_add_func ("/app/new-job-dialog/attach-errors", test_attach_errors_at_fields);
+  g_test_add_func ("/app/new-job-dialog/attach-reference", test_attach_reference);
+  g_test_add_func ("/app/new-job-dialog/attach-keyring", test_attach_passphrase_keyring);
 
   return g_test_run ();
 }
