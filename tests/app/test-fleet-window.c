@@ -276,6 +276,10 @@ test_bulk_cancel (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "fleet.cancel-selected", NULL));
   WAIT_UNTIL ((dialog = find_dialog ()) != NULL, 5000);
   adw_message_dialog_response (dialog, "confirm");
+  /* The toast says so once the three cancels are answered (looked for first:
+   * a toast goes after a few seconds, and the checks below take time under
+   * sanitizers). */
+  WAIT_UNTIL (jd_test_ui_tree_shows (GTK_WIDGET (window), "Canceled 3 executions"), 10000);
 
   for (guint i = 0; i < N_THINGS; i++)
     {
@@ -298,7 +302,6 @@ test_bulk_cancel (Fixture       *f,
     }
   WAIT_UNTIL (jd_fleet_model_count_status (jd_fleet_window_get_model (window), JD_EXECUTION_STATUS_CANCELED) == 3,
               10000);
-  WAIT_UNTIL (jd_test_ui_tree_shows (GTK_WIDGET (window), "Canceled 3 executions"), 5000);
 
   gtk_window_destroy (GTK_WINDOW (window));
   jd_test_spin (50);
