@@ -190,6 +190,7 @@ typedef struct {
   JdDeviceAgent    *self;
   JdExecutionStatus status;
   char             *reason;
+  gboolean          borrowed;   /* held by the agent's own timer: no reference (no cycle) */
 } FinishData;
 
 static void
@@ -197,7 +198,8 @@ finish_data_free (gpointer user_data)
 {
   FinishData *data = user_data;
 
-  g_object_unref (data->self);
+  if (!data->borrowed)
+    g_object_unref (data->self);
   g_free (data->reason);
   g_free (data);
 }
@@ -251,6 +253,10 @@ finish_done_cb (GObject      *source,
        * once into the same quota. */
       g_debug ("%s: final update of %s not taken (%s); trying again", self->thing_name, self->job_id,
                error->message);
+      /* The timer is the agent's (drop_job() and dispose remove it): it
+       * must not keep the agent alive, or neither would ever go. */
+      g_object_unref (data->self);
+      data->borrowed = TRUE;
       self->timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, RETRY_MS / 2 + g_random_int_range (0, RETRY_MS),
                                            retry_finish_cb, data, finish_data_free);
       return;
