@@ -37,19 +37,7 @@ parse_group_name (JsonNode    *root,
                   const char  *arg2,
                   GError     **error)
 {
-  JsonObject *object = jd_cp_root_object (root, NULL, error);
-  const char *name;
-
-  if (object == NULL)
-    return NULL;
-  name = json_object_get_string_member_with_default (object, "groupName", NULL);
-  if (name == NULL)
-    {
-      g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
-                   "The control plane sent a thing group without “groupName”.");
-      return NULL;
-    }
-  return g_strdup (name);
+  return jd_cp_required_string (root, "groupName", "a thing group", error);
 }
 
 /* ---- thing groups ---- */

@@ -121,25 +121,36 @@ parse_thing (JsonNode    *root,
   return object != NULL ? jd_thing_new_from_json (object, error) : NULL;
 }
 
+/* A string member the reply must have, copied; an error naming it and
+ * @what otherwise. */
+char *
+jd_cp_required_string (JsonNode    *root,
+                       const char  *member,
+                       const char  *what,
+                       GError     **error)
+{
+  JsonObject *object = jd_cp_root_object (root, NULL, error);
+  const char *value;
+
+  if (object == NULL)
+    return NULL;
+  value = json_object_get_string_member_with_default (object, member, NULL);
+  if (value == NULL)
+    {
+      g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
+                   "The control plane sent %s without “%s”.", what, member);
+      return NULL;
+    }
+  return g_strdup (value);
+}
+
 static gpointer
 parse_endpoint (JsonNode    *root,
                 const char  *arg1,
                 const char  *arg2,
                 GError     **error)
 {
-  JsonObject *object = jd_cp_root_object (root, NULL, error);
-  const char *address;
-
-  if (object == NULL)
-    return NULL;
-  address = json_object_get_string_member_with_default (object, "endpointAddress", NULL);
-  if (address == NULL)
-    {
-      g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
-                   "The control plane sent an endpoint reply without “endpointAddress”.");
-      return NULL;
-    }
-  return g_strdup (address);
+  return jd_cp_required_string (root, "endpointAddress", "an endpoint reply", error);
 }
 
 /* ---- jobs ---- */

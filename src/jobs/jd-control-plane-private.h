@@ -61,6 +61,12 @@ JsonObject  *jd_cp_root_object          (JsonNode            *root,
                                          const char          *member,
                                          GError             **error);
 
+/* A string member the reply must have (copied), else an error naming it. */
+char        *jd_cp_required_string      (JsonNode            *root,
+                                         const char          *member,
+                                         const char          *what,
+                                         GError             **error);
+
 /* A JdCpRequest parse function returning the reply body as it came. */
 gpointer     jd_cp_parse_body           (JsonNode            *root,
                                          const char          *arg1,
