@@ -18,8 +18,6 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 
 #include "jd-attach-file-dialog.h"
 #include "jd-credentials.h"
@@ -571,31 +569,6 @@ set_fragment_url (JsonNode   *fragment,
 
 /* ---- the work: sign, then upload ---- */
 
-/* Whether @key_path is an encrypted key that @passphrase does not open, so
- * that the problem is shown under the passphrase, not the key. */
-static gboolean
-passphrase_is_wrong (const char *key_path,
-                     const char *passphrase)
-{
-  g_autofree char *data = NULL;
-  gnutls_x509_privkey_t key;
-  gnutls_datum_t datum;
-  gsize len;
-  int ret;
-
-  if (!g_file_get_contents (key_path, &data, &len, NULL))
-    return FALSE;
-  datum.data = (unsigned char *) data;
-  datum.size = (unsigned int) len;
-  gnutls_x509_privkey_init (&key);
-  ret = gnutls_x509_privkey_import2 (key, &datum, GNUTLS_X509_FMT_PEM, passphrase, 0);
-  if (ret < 0 && ret != GNUTLS_E_DECRYPTION_FAILED)
-    ret = gnutls_x509_privkey_import2 (key, &datum, GNUTLS_X509_FMT_DER, passphrase, 0);
-  gnutls_x509_privkey_deinit (key);
-  memset (data, 0, len);
-  return ret == GNUTLS_E_DECRYPTION_FAILED;
-}
-
 static void
 sign_thread (GTask        *task,
              gpointer      source,
@@ -642,18 +615,16 @@ sign_thread (GTask        *task,
   else if (g_error_matches (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_CERTIFICATE))
     job->field = JD_ATTACH_FIELD_CERTIFICATE;
   else if (g_error_matches (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_KEY))
+    job->field = JD_ATTACH_FIELD_KEY;
+  else if (g_error_matches (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_PASSPHRASE))
     {
-      job->field = JD_ATTACH_FIELD_KEY;
-      if (passphrase_is_wrong (key_path, job->passphrase))
-        {
-          /* Said at the passphrase, in its own words: the core's message
-           * names the key file and may be GnuTLS's (DER) parser's. */
-          job->field = JD_ATTACH_FIELD_PASSPHRASE;
-          g_clear_error (&error);
-          g_set_error_literal (&error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_KEY,
-                               job->passphrase == NULL ? _("The key is encrypted: enter its passphrase.")
-                                                       : _("This passphrase does not open the key."));
-        }
+      /* Said at the passphrase, in its own words (the core's names the key
+       * file, which is shown just above). */
+      job->field = JD_ATTACH_FIELD_PASSPHRASE;
+      g_clear_error (&error);
+      g_set_error_literal (&error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_PASSPHRASE,
+                           job->passphrase == NULL ? _("The key is encrypted: enter its passphrase.")
+                                                   : _("This passphrase does not open the key."));
     }
   g_task_return_error (task, error);
 }

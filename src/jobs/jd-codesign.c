@@ -1026,6 +1026,7 @@ load_private_key (const char *key_path,
   gnutls_privkey_t key = NULL;
   gnutls_datum_t datum;
   gsize len;
+  gboolean is_pem, encrypted;
   int ret;
 
   if (!g_file_get_contents (key_path, &data, &len, &local_error))
@@ -1036,18 +1037,25 @@ load_private_key (const char *key_path,
     }
   datum.data = (unsigned char *) data;
   datum.size = len;
+  /* PEM text is read as PEM only: a DER retry would replace the PEM
+   * import's own error (a wrong passphrase) with an ASN.1 one. */
+  is_pem = g_strstr_len (data, len, "-----BEGIN ") != NULL;
+  encrypted = is_pem && (g_strstr_len (data, len, "ENCRYPTED") != NULL);
   gnutls_x509_privkey_init (&x509);
-  ret = gnutls_x509_privkey_import2 (x509, &datum, GNUTLS_X509_FMT_PEM, passphrase, 0);
-  if (ret < 0)
-    ret = gnutls_x509_privkey_import2 (x509, &datum, GNUTLS_X509_FMT_DER, passphrase, 0);
+  ret = gnutls_x509_privkey_import2 (x509, &datum, is_pem ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER,
+                                     passphrase, 0);
   if (ret < 0)
     {
       gnutls_x509_privkey_deinit (x509);
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_KEY,
-                   ret == GNUTLS_E_DECRYPTION_FAILED
-                     ? _("The key “%s” is encrypted, and the passphrase is missing or wrong.")
-                     : _("“%s” is not a private key (%s)."),
-                   key_path, gnutls_strerror (ret));
+      if (encrypted || ret == GNUTLS_E_DECRYPTION_FAILED)
+        g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_PASSPHRASE,
+                     passphrase == NULL || passphrase[0] == '\0'
+                       ? _("The key “%s” is encrypted and needs its passphrase.")
+                       : _("The passphrase of the key “%s” is wrong."),
+                     key_path);
+      else
+        g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_KEY,
+                     _("“%s” is not a private key (%s)."), key_path, gnutls_strerror (ret));
       return NULL;
     }
   gnutls_privkey_init (&key);

@@ -33,6 +33,7 @@ typedef enum {
   JD_CODESIGN_ERROR_SIGNATURE_MISMATCH,
   JD_CODESIGN_ERROR_BAD_KEY,              /* signing: unreadable key, or not the certificate's */
   JD_CODESIGN_ERROR_FILE,                 /* signing: the file cannot be read */
+  JD_CODESIGN_ERROR_PASSPHRASE,           /* signing: an encrypted key, its passphrase missing or wrong */
 } JdCodesignErrorCode;
 
 GQuark jd_codesign_error_quark (void);

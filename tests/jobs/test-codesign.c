@@ -902,6 +902,40 @@ test_sign_wrong_key (void)
   g_assert_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_FILE);
 }
 
+/* An encrypted key: no passphrase and a wrong one are told apart from a
+ * file that is not a key (GnuTLS's DER retry used to hide the PEM error),
+ * and the right passphrase signs. */
+static void
+test_sign_encrypted_key (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) fragment = NULL;
+  g_autofree char *encrypted = path_in ("encrypted-key.pem");
+
+  run_openssl ("pkcs8", "-topk8", "-v2", "aes-256-cbc", "-passout", "pass:right",
+               "-in", f.ec_key, "-out", encrypted, NULL);
+
+  fragment = jd_codesign_sign_file (f.payload_path, encrypted, NULL, f.ec_crt,
+                                    JD_CODESIGN_SHAPE_AFR_OTA, NULL, NULL, &error);
+  g_assert_null (fragment);
+  g_assert_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_PASSPHRASE);
+  g_assert_nonnull (strstr (error->message, "needs its passphrase"));
+  g_clear_error (&error);
+
+  fragment = jd_codesign_sign_file (f.payload_path, encrypted, "wrong", f.ec_crt,
+                                    JD_CODESIGN_SHAPE_AFR_OTA, NULL, NULL, &error);
+  g_assert_null (fragment);
+  g_assert_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_PASSPHRASE);
+  g_assert_nonnull (strstr (error->message, "passphrase"));
+  g_assert_null (strstr (error->message, "ASN1"));
+  g_clear_error (&error);
+
+  fragment = jd_codesign_sign_file (f.payload_path, encrypted, "right", f.ec_crt,
+                                    JD_CODESIGN_SHAPE_AFR_OTA, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fragment);
+}
+
 /* ---- setup ---- */
 
 static void
@@ -1026,6 +1060,7 @@ main (int   argc,
   g_test_add_func ("/codesign/sign/ecdsa-codesign", test_sign_ecdsa_codesign);
   g_test_add_func ("/codesign/sign/rsa", test_sign_rsa);
   g_test_add_func ("/codesign/sign/wrong-key", test_sign_wrong_key);
+  g_test_add_func ("/codesign/sign/encrypted-key", test_sign_encrypted_key);
 
   set_up ();
   ret = g_test_run ();
