@@ -181,6 +181,96 @@ send_update (JdDeviceView      *self,
                                self->cancellable, update_done_cb, request);
 }
 
+/* ---- download progress, as OTA agents report it ---- */
+
+static void send_progress (JdDeviceView *self,
+                           GHashTable   *details);
+
+static void
+progress_sent_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(JdDeviceView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdExecution) execution = jd_jobs_client_update_finish (JD_JOBS_CLIENT (object), result, &error);
+  GHashTable *pending;
+
+  /* A lost report is not worth a toast: the next one (or the device's
+   * final update) says more. */
+  if (execution == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Download progress of %s not reported: %s", self->progress_job_id, error->message);
+  self->progress_in_flight = FALSE;
+  pending = g_steal_pointer (&self->progress_pending);
+  if (pending != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    send_progress (self, pending);
+  g_clear_pointer (&pending, g_hash_table_unref);
+}
+
+static void
+send_progress (JdDeviceView *self,
+               GHashTable   *details)
+{
+  JdUpdateOptions options = JD_UPDATE_OPTIONS_INIT;
+
+  /* No expected version: a progress report must not fail over (or make
+   * fail) an update the user sends meanwhile. */
+  options.status_details = details;
+  self->progress_in_flight = TRUE;
+  jd_jobs_client_update_async (self->client, self->progress_job_id, JD_EXECUTION_STATUS_IN_PROGRESS, &options,
+                               self->cancellable, progress_sent_cb, g_object_ref (self));
+}
+
+/* A verification's download went on: while the shown execution is
+ * IN_PROGRESS, its statusDetails get `progress: "received/total"` at the
+ * core's rate (jd_codesign_progress_due), the other keys kept. */
+void
+_jd_device_view_report_download (JdDeviceView *self,
+                                 guint64       received,
+                                 gint64        total)
+{
+  JdExecution *e = _jd_device_view_shown_execution (self);
+  gint64 now = g_get_monotonic_time ();
+  GHashTable *current;
+  GHashTable *details;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (e == NULL || self->client == NULL || jd_execution_get_status (e) != JD_EXECUTION_STATUS_IN_PROGRESS)
+    return;
+  if (g_strcmp0 (self->progress_job_id, jd_execution_get_job_id (e)) != 0 || received < self->progress_reported)
+    {
+      g_free (self->progress_job_id);
+      self->progress_job_id = g_strdup (jd_execution_get_job_id (e));
+      self->progress_reported = 0;
+      self->progress_reported_at = 0;
+      g_clear_pointer (&self->progress_pending, g_hash_table_unref);
+    }
+  if (!jd_codesign_progress_due (self->progress_reported, self->progress_reported_at, received, total, now))
+    return;
+  self->progress_reported = received;
+  self->progress_reported_at = now;
+
+  details = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  current = jd_execution_get_status_details (e);
+  if (current != NULL)
+    {
+      g_hash_table_iter_init (&iter, current);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (details, g_strdup (key), g_strdup (value));
+    }
+  g_hash_table_insert (details, g_strdup ("progress"), jd_codesign_format_progress (received, total));
+
+  if (self->progress_in_flight)
+    {
+      g_clear_pointer (&self->progress_pending, g_hash_table_unref);
+      self->progress_pending = details;
+      return;
+    }
+  send_progress (self, details);
+  g_hash_table_unref (details);
+}
+
 /* Start on a document whose signed files did not verify (or are not
  * verified yet) asks first, as AWS's device workflow requires a device to
  * verify before it proceeds: Reject (reason sig_check_failed) or Verify is

@@ -42,6 +42,14 @@ struct _JdDeviceView
   GtkWidget           *focus_root;
   GPtrArray           *optional_columns;   /* hidden when folded */
 
+  /* Download progress of a verification, reported to AWS (statusDetails
+   * progress) while the shown execution is IN_PROGRESS. */
+  char                *progress_job_id;
+  guint64              progress_reported;
+  gint64               progress_reported_at;
+  gboolean             progress_in_flight;
+  GHashTable          *progress_pending;   /* the next report while one is under way */
+
   /* Template children */
   AdwLeaflet          *leaflet;
   GtkStack            *list_stack;
@@ -60,5 +68,8 @@ JdExecution *_jd_device_view_shown_execution  (JdDeviceView   *self);
 /* jd-device-view-actions.c */
 void         _jd_device_view_update_actions   (JdDeviceView   *self);
 void         _jd_device_view_install_actions  (GtkWidgetClass *widget_class);
+void         _jd_device_view_report_download  (JdDeviceView   *self,
+                                               guint64         received,
+                                               gint64          total);
 
 G_END_DECLS

@@ -887,6 +887,8 @@ jd_device_view_finalize (GObject *object)
   g_clear_pointer (&self->fetching, g_hash_table_unref);
   g_clear_pointer (&self->histories, g_hash_table_unref);
   g_clear_pointer (&self->optional_columns, g_ptr_array_unref);
+  g_clear_pointer (&self->progress_job_id, g_free);
+  g_clear_pointer (&self->progress_pending, g_hash_table_unref);
 
   G_OBJECT_CLASS (jd_device_view_parent_class)->finalize (object);
 }
@@ -986,6 +988,8 @@ jd_device_view_init (JdDeviceView *self)
   g_signal_connect_object (self->recent_selection, "notify::selected-item",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->recent_view, GTK_SELECTION_MODEL (self->recent_selection));
+  g_signal_connect_object (jd_execution_details_get_signed_files (self->details), "progress",
+                           G_CALLBACK (_jd_device_view_report_download), self, G_CONNECT_SWAPPED);
 
   folded_changed_cb (self);
   jd_device_view_set_model (self, NULL);

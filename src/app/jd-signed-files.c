@@ -37,6 +37,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  SIGNAL_PROGRESS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 set_state (JdSignedFiles      *self,
            JdSignedFilesState  state,
@@ -166,6 +173,7 @@ progress_cb (guint64  received,
   else
     gtk_progress_bar_pulse (self->progress_bar);
   gtk_progress_bar_set_text (self->progress_bar, text);
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, received, total);
 }
 
 /**
@@ -346,6 +354,17 @@ jd_signed_files_class_init (JdSignedFilesClass *klass)
     g_param_spec_int ("state", NULL, NULL, JD_SIGNED_FILES_NONE, JD_SIGNED_FILES_FAILED, JD_SIGNED_FILES_NONE,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * JdSignedFiles::progress:
+   * @received: bytes of the files downloaded so far
+   * @total: bytes in all, or -1 when unknown
+   *
+   * A verification's download went on (every chunk).
+   */
+  signals[SIGNAL_PROGRESS] =
+    g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_INT64);
 }
 
 static void

@@ -1059,6 +1059,24 @@ pending_in_progress (gpointer job_id)
   return e != NULL && jd_execution_get_status (e) == JD_EXECUTION_STATUS_IN_PROGRESS;
 }
 
+/* Whether the service holds statusDetails progress @want for MyThing's
+ * Signed2 (asked anew each time). */
+static gboolean
+service_progress_is (gpointer want)
+{
+  Result r = { 0 };
+  gboolean same;
+
+  jd_control_plane_describe_job_execution_async (jd_session_get_control_plane (session ()), "MyThing", "Signed2", -1,
+                                                 NULL, described_info_cb, &r);
+  g_assert_true (jd_test_ui_wait_for (result_done, &r, 5000));
+  g_assert_no_error (r.error);
+  same = g_strcmp0 (g_hash_table_lookup (jd_job_execution_info_get_status_details (r.result), "progress"), want) == 0
+         && jd_job_execution_info_get_status (r.result) == JD_EXECUTION_STATUS_IN_PROGRESS;
+  g_object_unref (r.result);
+  return same;
+}
+
 /* Issue 13, end to end on the sandbox: a file in its file store, signed
  * with its code-signing identity, referenced by AWS's presigned-URL
  * placeholder; the device downloads it through the URL the service
@@ -1123,6 +1141,12 @@ test_signed_verified (void)
   gtk_widget_activate_action (GTK_WIDGET (device_view ()), "exec.start", NULL);
   g_assert_true (jd_test_ui_wait_for (pending_in_progress, (gpointer) "Signed2", 10000));
   g_assert_null (find_message_dialog ("Start Signed2?"));
+
+  /* Verified again while IN_PROGRESS, as an OTA agent downloads: AWS
+   * learns the download's progress in statusDetails, the whole file last. */
+  jd_signed_files_verify (jd_execution_details_get_signed_files (JD_EXECUTION_DETAILS (details)));
+  g_assert_true (jd_test_ui_wait_for (signed_files_settled, NULL, 15000 * jd_test_slowdown ()));
+  g_assert_true (jd_test_ui_wait_for (service_progress_is, (gpointer) "4096/4096", 10000));
   g_unlink (path);
 }
 
