@@ -28,6 +28,11 @@
 #define NOTIFY_LIST_CAP         JD_NOTIFY_JOBS_MAX
 #define RESYNC_RETRY_MIN        1000   /* ms; doubles per failure */
 #define RESYNC_RETRY_MAX        30000
+/* A resync's own request timeout, doubling per failure up to the client's:
+ * after a broker restart the first request can go before the jobs service
+ * has subscribed again (then it is simply lost), and waiting the whole
+ * request timeout for it kept the window out of date for over 10 s. */
+#define RESYNC_TIMEOUT_MIN      2000u
 
 typedef struct {
   JdJobsClient      *self;
@@ -36,6 +41,7 @@ typedef struct {
   JdTopicOperation   operation;
   char              *job_id;        /* describe / update */
   guint              timeout_id;
+  guint              timeout_ms;     /* 0: the client's request timeout */
   GCancellable      *cancellable;
   gulong             cancel_id;
   /* update: what was asked, applied to the model when accepted */
@@ -300,7 +306,8 @@ request_send (JdJobsClient *self,
   topic = jd_topic_build (self->thing_name, request->operation, request->job_id, JD_TOPIC_KIND_REQUEST);
   g_assert (topic != NULL);
 
-  request->timeout_id = g_timeout_add (self->timeout, request_timeout_cb, request);
+  request->timeout_id = g_timeout_add (request->timeout_ms != 0 ? request->timeout_ms : self->timeout,
+                                       request_timeout_cb, request);
   if (request->cancellable != NULL)
     request->cancel_id = g_cancellable_connect (request->cancellable,
                                                 G_CALLBACK (request_cancelled_cb), request, NULL);
@@ -870,6 +877,24 @@ resync_retry_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* GetPendingJobExecutions with its own request timeout (0: the client's). */
+static void
+get_pending (JdJobsClient        *self,
+             guint                timeout_ms,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  Request *request;
+
+  request = request_new (self, JD_TOPIC_OP_GET_PENDING, NULL, cancellable, callback, user_data,
+                         jd_jobs_client_get_pending_async);
+  request->timeout_ms = timeout_ms;
+  builder = begin_payload ();
+  request_send (self, request, builder);
+}
+
 static void
 resync_done_cb (GObject      *object,
                 GAsyncResult *result,
@@ -925,7 +950,8 @@ resync (JdJobsClient *self)
   g_clear_handle_id (&self->resync_retry_id, g_source_remove);
   self->syncing = TRUE;
   self->resync_again = FALSE;
-  jd_jobs_client_get_pending_async (self, self->cancellable, resync_done_cb, NULL);
+  get_pending (self, MIN (self->timeout, RESYNC_TIMEOUT_MIN << MIN (self->resync_failures, 5)),
+               self->cancellable, resync_done_cb, NULL);
 }
 
 static void
@@ -1280,16 +1306,10 @@ jd_jobs_client_get_pending_async (JdJobsClient        *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
-  Request *request;
-
   g_return_if_fail (JD_IS_JOBS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  request = request_new (self, JD_TOPIC_OP_GET_PENDING, NULL, cancellable, callback, user_data,
-                         jd_jobs_client_get_pending_async);
-  builder = begin_payload ();
-  request_send (self, request, builder);
+  get_pending (self, 0, cancellable, callback, user_data);
 }
 
 /**

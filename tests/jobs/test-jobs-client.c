@@ -539,6 +539,32 @@ test_resync_retry (Fixture       *f,
   g_assert_cmpstr (id_at (f, 0), ==, "late");
 }
 
+/* A lost first resync request (after a broker restart the device can ask
+ * before the service has subscribed again) is asked again after a short
+ * resync timeout, not after the whole 10 s request timeout. */
+static void
+test_resync_lost_request (Fixture       *f,
+                          gconstpointer  data)
+{
+  gint64 start;
+
+  jd_test_responder_add_job (f->responder, "lost", NULL, TRUE);
+  jd_test_responder_set_silent (f->responder, TRUE);
+  f->client = jd_jobs_client_new (f->connection, THING);
+  g_assert_cmpuint (jd_jobs_client_get_request_timeout (f->client), ==, JD_JOBS_CLIENT_DEFAULT_TIMEOUT);
+  start = g_get_monotonic_time ();
+  jd_mqtt_connection_connect (f->connection);
+  JD_TEST_WAIT_UNTIL (jd_test_responder_n_requests (f->responder) >= 1, 5000);
+  jd_test_responder_set_silent (f->responder, FALSE);
+
+  /* 2 s for the lost request and 1 s before the next: well inside the
+   * 10 s the request timeout alone would take. */
+  JD_TEST_WAIT_UNTIL (jd_jobs_client_get_synced (f->client), 6000);
+  g_test_message ("synced %.1f s after connecting", (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, (gint64) JD_JOBS_CLIENT_DEFAULT_TIMEOUT * 1000);
+  g_assert_cmpstr (id_at (f, 0), ==, "lost");
+}
+
 typedef struct {
   guint        list_signals;
   guint        last_list_len;
@@ -867,6 +893,7 @@ main (int   argc,
   ADD ("/jobs-client/resync-large", test_resync_large);
   ADD ("/jobs-client/broker-restart", test_broker_restart);
   ADD ("/jobs-client/resync-retry", test_resync_retry);
+  ADD ("/jobs-client/resync-lost-request", test_resync_lost_request);
 #undef ADD
 
   return g_test_run ();
