@@ -63,6 +63,7 @@ run client-sdk 180 "$build/bench/bench-client-sdk"
 run fanout 240 "$build/bench/bench-fanout"
 run fleet 300 "$build/bench/bench-fleet"
 run store 300 "$build/bench/bench-store"
+run download 300 "$build/bench/bench-download" 1024
 if command -v xvfb-run >/dev/null 2>&1 && command -v dbus-run-session >/dev/null 2>&1; then
   run model 90 xvfb-run -a -s '-screen 0 1280x800x24' "$build/bench/bench-model"
   run coldstart 240 xvfb-run -a -s '-screen 0 1280x800x24' \

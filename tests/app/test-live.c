@@ -549,6 +549,15 @@ recent_failed (gpointer data)
 }
 
 /* Fail asks for a reason and sends it as statusDetails "reason". */
+static gboolean
+focus_in_entry (gpointer data)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (data));
+  GtkWidget *entry = g_object_get_data (G_OBJECT (data), "jd-entry");
+
+  return focus != NULL && (focus == entry || gtk_widget_is_ancestor (focus, entry));
+}
+
 static void
 test_fail_reason (void)
 {
@@ -564,9 +573,10 @@ test_fail_reason (void)
   g_assert_true (jd_test_ui_wait_for (has_focus, dialog, 5000));
   entry = find_widget (GTK_WIDGET (dialog), is_type, GSIZE_TO_POINTER (GTK_TYPE_ENTRY));
   g_assert_nonnull (entry);
-  /* It opens on the reason. */
-  g_assert_true (gtk_window_get_focus (dialog) == entry ||
-                 gtk_widget_is_ancestor (gtk_window_get_focus (dialog), entry));
+  /* It opens on the reason (the focus is set once the dialog is mapped,
+   * which may come after it is active). */
+  g_object_set_data (G_OBJECT (dialog), "jd-entry", entry);
+  g_assert_true (jd_test_ui_wait_for (focus_in_entry, dialog, 5000));
   gtk_editable_set_text (GTK_EDITABLE (entry), "disk full");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "fail");
 
