@@ -240,7 +240,8 @@ cp_op_create_job_template (Request    *r,
   config = jd_job_config_parse_aws (settings, g_get_real_time () / G_USEC_PER_SEC, &error);
   if (config == NULL)
     return cp_invalid (r, "%s", error->message);
-  config_text = cp_job_config_to_store (config);
+  /* The timeout too: a template keeps every setting in the config. */
+  config_text = jd_job_config_serialize (config);
 
   spec.template_id = (char *) template_id;
   spec.description = (char *) description;
