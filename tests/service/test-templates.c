@@ -205,8 +205,13 @@ test_custom (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (object_of (created), "jobTemplateId"), ==, "fw-template");
 
   /* Rejected: the same id again, a bad id, no description, no document. */
-  call_error (f, "PUT", "/job-templates/fw-template", "{\"description\":\"x\",\"document\":\"{}\"}",
-              409, "ConflictException");
+  {
+    g_autoptr(JdTestReply) conflict = call (f, "PUT", "/job-templates/fw-template",
+                                            "{\"description\":\"x\",\"document\":\"{}\"}",
+                                            409, "ConflictException");
+
+    g_assert_cmpstr (json_object_get_string_member (object_of (conflict), "resourceId"), ==, "fw-template");
+  }
   call_error (f, "PUT", "/job-templates/bad.id", "{\"description\":\"x\",\"document\":\"{}\"}",
               400, "InvalidRequestException");
   call_error (f, "PUT", "/job-templates/no-description", "{\"document\":\"{}\"}", 400, "InvalidRequestException");
