@@ -24,9 +24,11 @@
 
 #define G_LOG_DOMAIN "test-templates"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "jd-control-plane.h"
+#include "jd-store-private.h"
 #include "jd-test-https.h"
 #include "jd-test-sandbox.h"
 
@@ -591,6 +593,78 @@ test_restart (Fixture       *f,
   g_assert_cmpuint (jd_test_device_count (observer, "$aws/events/job/after-restart/completed", QUIET_MS), ==, 0);
 }
 
+/* A store written by the previous schema (4) gains templates and event
+ * configurations when opened, and keeps its jobs. */
+static void
+test_migration_from_4 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jd-templates-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  const char *things[] = { "m1", NULL };
+  const char *targets[] = { ARN_PREFIX "thing/m1", NULL };
+  JdStoreJobSpec spec = { 0 };
+  JdStoreJobTemplate template_spec = { 0 };
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "jobs.db", NULL);
+  {
+    g_autoptr(JdStore) store = jd_store_open (path, &error);
+    g_autoptr(JdStoreThing) thing = NULL;
+    g_autoptr(JdStoreJob) job = NULL;
+
+    g_assert_no_error (error);
+    thing = jd_store_create_thing (store, "m1", NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    spec.job_id = "old-job";
+    spec.targets = targets;
+    spec.thing_names = things;
+    spec.document = "{}";
+    job = jd_store_create_job (store, &spec, &error);
+    g_assert_no_error (error);
+    /* Back to what schema 4 had. */
+    g_assert_true (jd_store_exec_for_test (store,
+                                           "DROP TRIGGER job_template_uses_gone; DROP TABLE job_template_uses;"
+                                           "DROP TABLE job_templates; DROP TABLE event_configurations;"
+                                           "DROP TABLE event_configuration_dates; PRAGMA user_version = 4;",
+                                           &error));
+    g_assert_no_error (error);
+  }
+  {
+    g_autoptr(JdStore) store = jd_store_open (path, &error);
+    g_autoptr(JdStoreJob) job = NULL;
+    g_autoptr(JdStoreJobTemplate) created = NULL;
+    g_autoptr(JsonObject) configurations = NULL;
+    gint64 created_at = 0;
+
+    g_assert_no_error (error);
+    job = jd_store_get_job (store, "old-job", &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (job->document, ==, "{}");
+    template_spec.template_id = (char *) "after-migration";
+    template_spec.description = (char *) "new";
+    template_spec.document = (char *) "{}";
+    created = jd_store_create_job_template (store, &template_spec, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (created->template_id, ==, "after-migration");
+    configurations = jd_store_get_event_configurations (store, &created_at, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_false (json_object_get_boolean_member (json_object_get_object_member (configurations, "JOB"), "Enabled"));
+    g_assert_cmpint (created_at, >, 1000000000);
+    g_assert_null (jd_store_get_template_use (store, "old-job", &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (g_remove (path), ==, 0);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_remove (wal);
+    g_remove (shm);
+  }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 /* ---- the control-plane client ---- */
 
 static void
@@ -779,6 +853,7 @@ main (int   argc,
   ADD ("/templates/run-command", test_run_command);
   ADD ("/templates/event-configurations", test_event_configurations);
   ADD ("/templates/restart", test_restart);
+  g_test_add_func ("/templates/migration-from-4", test_migration_from_4);
   ADD ("/templates/client", test_client);
 #undef ADD
 
