@@ -16,6 +16,7 @@
 
 #include "jd-cli-codesign.h"
 #include "jd-cli-private.h"
+#include "jd-cli-templates.h"
 #include "jd-control-plane.h"
 #include "jd-jobs-client.h"
 #include "jd-job-config.h"
@@ -49,6 +50,8 @@ static const JdCliOption create_job_options[] = {
   { "config", "JSON", FALSE },
   { "description", "TEXT", FALSE },
   { "timeout-minutes", "N", FALSE },
+  { "template", "ARN", FALSE },
+  { "param", "NAME=VALUE", TRUE },
   { NULL }
 };
 static const JdCliOption force_options[] = {
@@ -96,9 +99,9 @@ static void cmd_put_file            (JdCli *self, JdCliInvocation *invocation);
 
 static const JdCliCommand commands[] = {
   { "create-job", "CreateJob",
-    "[--target THING]... [--group GROUP]... [--continuous] [--description TEXT] [--timeout-minutes N] [--config JSON] <jobId> <jobDocument-as-JSON>",
-    "Create a job for the configured thing (or the --target things and --group thing groups; --continuous also for things added to the groups later); --config takes CreateJob's settings as AWS spells them ({\"jobExecutionsRolloutConfig\": …, \"abortConfig\": …, \"jobExecutionsRetryConfig\": …, \"timeoutConfig\": …, \"schedulingConfig\": …}); the document is the rest of the line",
-    2, 2, TRUE, JD_CLI_NEEDS_CONTROL_PLANE, create_job_options, cmd_create_job },
+    "[--target THING]... [--group GROUP]... [--continuous] [--description TEXT] [--timeout-minutes N] [--config JSON] <jobId> <jobDocument-as-JSON> | [--target THING]... [--group GROUP]... --template ARN [--param NAME=VALUE]... <jobId>",
+    "Create a job for the configured thing (or the --target things and --group thing groups; --continuous also for things added to the groups later); --config takes CreateJob's settings as AWS spells them ({\"jobExecutionsRolloutConfig\": …, \"abortConfig\": …, \"jobExecutionsRetryConfig\": …, \"timeoutConfig\": …, \"schedulingConfig\": …}); the document is the rest of the line. With --template (a job template's ARN or id, or a managed template's name such as AWS-Run-Command) the template gives the document, and each --param fills a managed template's ${aws:iot:parameter:NAME}",
+    1, 2, TRUE, JD_CLI_NEEDS_CONTROL_PLANE, create_job_options, cmd_create_job },
   { "delete-job", "DeleteJob", "<jobId> [--force]",
     "Delete a job (--force also when executions are still in progress)",
     1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, force_options, cmd_delete_job },
@@ -164,6 +167,31 @@ static const JdCliCommand commands[] = {
   { "associate-targets-with-job", "AssociateTargetsWithJob", "<jobId> [--target THING]... [--group GROUP]... [--comment TEXT]",
     "Add targets to a continuous job",
     1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, jd_cli_associate_options, jd_cli_cmd_associate_targets },
+  { "create-job-template", "CreateJobTemplate",
+    "<templateId> --description TEXT (--document JSON | --from-job JOB) [--config JSON]",
+    "Create a job template from a document or from a job's document and settings; --config takes CreateJob's settings as AWS spells them",
+    1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, jd_cli_create_template_options, jd_cli_cmd_create_job_template },
+  { "describe-job-template", "DescribeJobTemplate", "<templateId>",
+    "Show a job template",
+    1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, no_options, jd_cli_cmd_describe_job_template },
+  { "list-job-templates", "ListJobTemplates", "",
+    "List the job templates",
+    0, 0, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, no_options, jd_cli_cmd_list_job_templates },
+  { "delete-job-template", "DeleteJobTemplate", "<templateId>",
+    "Delete a job template (jobs made from it keep their document)",
+    1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, no_options, jd_cli_cmd_delete_job_template },
+  { "list-managed-job-templates", "ListManagedJobTemplates", "[--name NAME]",
+    "List AWS's managed job templates (only --name's versions)",
+    0, 0, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, jd_cli_list_managed_options, jd_cli_cmd_list_managed_job_templates },
+  { "describe-managed-job-template", "DescribeManagedJobTemplate", "<templateName> [--version VERSION]",
+    "Show a managed job template: its document and the parameters create-job --param fills",
+    1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, jd_cli_describe_managed_options, jd_cli_cmd_describe_managed_job_template },
+  { "update-event-configurations", "UpdateEventConfigurations", "<TYPE=true|false>...",
+    "Switch event types on or off (JOB and JOB_EXECUTION publish on $aws/events/job… and $aws/events/jobExecution…)",
+    1, 11, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, no_options, jd_cli_cmd_update_event_configurations },
+  { "describe-event-configurations", "DescribeEventConfigurations", "",
+    "Show which event types are switched on",
+    0, 0, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, no_options, jd_cli_cmd_describe_event_configurations },
   { "watch", "Watch", "",
     "Print events until interrupted (in the shell they are always printed)",
     0, 0, FALSE, JD_CLI_NEEDS_DEVICE, no_options, cmd_watch },
@@ -282,7 +310,22 @@ validate_invocation (JdCliInvocation  *invocation,
       return FALSE;
     }
 
-  if (command->takes_document)
+  /* create-job --template: the template gives the document. */
+  if (command->takes_document && jd_cli_parsed_has (parsed, "template"))
+    {
+      if (invocation->document != NULL && invocation->document[0] != '\0')
+        {
+          g_set_error (error, JD_CLI_ERROR, JD_CLI_ERROR_USAGE,
+                       "%s: --template gives the document; pass none after the job id", command->name);
+          return FALSE;
+        }
+    }
+  else if (jd_cli_parsed_has (parsed, "param"))
+    {
+      g_set_error (error, JD_CLI_ERROR, JD_CLI_ERROR_USAGE, "%s: --param needs --template", command->name);
+      return FALSE;
+    }
+  else if (command->takes_document)
     {
       g_autoptr(JsonParser) parser = json_parser_new ();
       g_autoptr(GError) json_error = NULL;
@@ -699,6 +742,12 @@ cmd_create_job (JdCli           *self,
   g_autoptr(GPtrArray) targets = jd_cli_dup_targets (self, invocation);
   g_autoptr(JdJobConfig) config = NULL;
   const char *config_text = jd_cli_parsed_get (invocation->parsed, "config");
+
+  if (jd_cli_parsed_has (invocation->parsed, "template"))
+    {
+      jd_cli_cmd_create_job_from_template (self, invocation);
+      return;
+    }
 
   /* No target given: the configured thing. */
   if (targets->len == 1)

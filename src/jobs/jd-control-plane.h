@@ -365,6 +365,103 @@ JsonNode       *jd_control_plane_associate_targets_with_job_finish (JdControlPla
                                                                     GAsyncResult        *result,
                                                                     GError             **error);
 
+/* ---- job templates, managed templates, event configurations ---- */
+
+/* CreateJobTemplate. @document or @job_arn (the job whose document and
+ * settings the template copies); @settings: nullable, CreateJob's setting
+ * members as AWS spells them. Returns AWS's reply as it came
+ * ({"jobTemplateArn", "jobTemplateId"}). */
+void            jd_control_plane_create_job_template_async   (JdControlPlane      *self,
+                                                              const char          *template_id,
+                                                              const char          *description,
+                                                              const char          *document,
+                                                              const char          *job_arn,
+                                                              JsonObject          *settings,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+JsonNode       *jd_control_plane_create_job_template_finish  (JdControlPlane      *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+void            jd_control_plane_describe_job_template_async (JdControlPlane      *self,
+                                                              const char          *template_id,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+JsonNode       *jd_control_plane_describe_job_template_finish (JdControlPlane     *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+/* All pages. Returns (element-type JsonNode) the summaries as they came. */
+void            jd_control_plane_list_job_templates_async    (JdControlPlane      *self,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+GPtrArray      *jd_control_plane_list_job_templates_finish   (JdControlPlane      *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+void            jd_control_plane_delete_job_template_async   (JdControlPlane      *self,
+                                                              const char          *template_id,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+gboolean        jd_control_plane_delete_job_template_finish  (JdControlPlane      *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+/* All pages; @template_name: nullable (every managed template). Returns
+ * (element-type JsonNode) the summaries as they came. */
+void            jd_control_plane_list_managed_job_templates_async  (JdControlPlane      *self,
+                                                                    const char          *template_name,
+                                                                    GCancellable        *cancellable,
+                                                                    GAsyncReadyCallback  callback,
+                                                                    gpointer             user_data);
+GPtrArray      *jd_control_plane_list_managed_job_templates_finish (JdControlPlane      *self,
+                                                                    GAsyncResult        *result,
+                                                                    GError             **error);
+/* @template_version: nullable (the default version). */
+void            jd_control_plane_describe_managed_job_template_async  (JdControlPlane      *self,
+                                                                       const char          *template_name,
+                                                                       const char          *template_version,
+                                                                       GCancellable        *cancellable,
+                                                                       GAsyncReadyCallback  callback,
+                                                                       gpointer             user_data);
+JsonNode       *jd_control_plane_describe_managed_job_template_finish (JdControlPlane      *self,
+                                                                       GAsyncResult        *result,
+                                                                       GError             **error);
+/* CreateJob with jobTemplateArn (custom or managed). @document_parameters:
+ * nullable, name → value (managed templates only); @description: nullable
+ * (the template's). Returns AWS's reply as it came. */
+void            jd_control_plane_create_job_from_template_async  (JdControlPlane      *self,
+                                                                  const char          *job_id,
+                                                                  const char          *template_arn,
+                                                                  const char *const   *targets,
+                                                                  GHashTable          *document_parameters,
+                                                                  const char          *description,
+                                                                  GCancellable        *cancellable,
+                                                                  GAsyncReadyCallback  callback,
+                                                                  gpointer             user_data);
+JsonNode       *jd_control_plane_create_job_from_template_finish (JdControlPlane      *self,
+                                                                  GAsyncResult        *result,
+                                                                  GError             **error);
+/* UpdateEventConfigurations. @enabled: event type (e.g. "JOB") →
+ * GINT_TO_POINTER (TRUE or FALSE). */
+void            jd_control_plane_update_event_configurations_async    (JdControlPlane      *self,
+                                                                       GHashTable          *enabled,
+                                                                       GCancellable        *cancellable,
+                                                                       GAsyncReadyCallback  callback,
+                                                                       gpointer             user_data);
+gboolean        jd_control_plane_update_event_configurations_finish   (JdControlPlane      *self,
+                                                                       GAsyncResult        *result,
+                                                                       GError             **error);
+/* Returns AWS's reply as it came ({"eventConfigurations", "creationDate",
+ * "lastModifiedDate"}). */
+void            jd_control_plane_describe_event_configurations_async  (JdControlPlane      *self,
+                                                                       GCancellable        *cancellable,
+                                                                       GAsyncReadyCallback  callback,
+                                                                       gpointer             user_data);
+JsonNode       *jd_control_plane_describe_event_configurations_finish (JdControlPlane      *self,
+                                                                       GAsyncResult        *result,
+                                                                       GError             **error);
+
 /* @endpoint_type: "iot:Data-ATS" (NULL means that), "iot:Data", "iot:Jobs",
  * "iot:CredentialProvider". Returns the host name. */
 void            jd_control_plane_describe_endpoint_async  (JdControlPlane      *self,

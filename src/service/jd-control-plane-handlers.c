@@ -13,6 +13,7 @@
 
 #include "jd-control-plane-handlers.h"
 #include "jd-control-plane-request.h"
+#include "jd-control-plane-templates.h"
 #include "jd-device-api.h"
 #include "jd-job-config.h"
 #include "jd-rules.h"
@@ -42,9 +43,13 @@ op_create_job (Request    *r,
   const char *target_selection = NULL;
   g_autoptr(JdJobConfig) config = NULL;
   g_autofree char *config_text = NULL;
+  g_autoptr(CpTemplateUse) template_use = NULL;
   gint64 timeout = 0;
 
   if (!cp_check_job_id (r, job_id))
+    return FALSE;
+  /* With jobTemplateArn, the body becomes the one the template makes. */
+  if (!cp_templates_prepare_job (r, &template_use))
     return FALSE;
 
   if (!cp_parse_targets (r, targets, things, groups))
@@ -93,7 +98,7 @@ op_create_job (Request    *r,
   spec.config = config_text;
 
   arn = cp_job_arn (self, job_id);
-  job = jd_store_create_job (self->store, &spec, &error);
+  job = cp_templates_create_job (r, template_use, &spec, &error);
   if (job == NULL)
     return cp_reply_gerror (r, error, job_id, arn);
 
@@ -129,7 +134,9 @@ op_describe_job (Request    *r,
     {
       g_autofree char *substituted = NULL;
 
-      if (!before_substitution && r->self->file_store != NULL && job->document != NULL)
+      if (before_substitution)
+        substituted = cp_templates_document_before (r, job_id);
+      else if (r->self->file_store != NULL && job->document != NULL)
         substituted = jd_file_store_substitute (r->self->file_store, job->document,
                                                 g_get_real_time () / G_USEC_PER_SEC,
                                                 JD_FILE_STORE_DEFAULT_EXPIRES);
@@ -138,8 +145,14 @@ op_describe_job (Request    *r,
   else
     {
       jd_service_json_add_string (builder, "documentSource", job->document_source);
+      g_autoptr(JsonBuilder) job_builder = json_builder_new ();
+      g_autoptr(JsonNode) job_node = NULL;
+
+      cp_add_job (r->self, job_builder, job);
+      job_node = json_builder_get_root (job_builder);
+      cp_templates_add_job_members (r, job_id, json_node_get_object (job_node));
       json_builder_set_member_name (builder, "job");
-      cp_add_job (r->self, builder, job);
+      json_builder_add_value (builder, g_steal_pointer (&job_node));
     }
   json_builder_end_object (builder);
   cp_reply_builder (r, builder);
@@ -657,6 +670,22 @@ dispatch (Request *r)
     op_list_executions_for_job (r, s[1]);
   else if (is (r, "POST", 3, "jobs", NULL, "targets"))
     cp_op_associate_targets (r, s[1]);
+  else if (is (r, "GET", 1, "job-templates"))
+    cp_op_list_job_templates (r);
+  else if (is (r, "PUT", 2, "job-templates", NULL))
+    cp_op_create_job_template (r, s[1]);
+  else if (is (r, "GET", 2, "job-templates", NULL))
+    cp_op_describe_job_template (r, s[1]);
+  else if (is (r, "DELETE", 2, "job-templates", NULL))
+    cp_op_delete_job_template (r, s[1]);
+  else if (is (r, "GET", 1, "managed-job-templates"))
+    cp_op_list_managed_job_templates (r);
+  else if (is (r, "GET", 2, "managed-job-templates", NULL))
+    cp_op_describe_managed_job_template (r, s[1]);
+  else if (is (r, "PATCH", 1, "event-configurations"))
+    cp_op_update_event_configurations (r);
+  else if (is (r, "GET", 1, "event-configurations"))
+    cp_op_describe_event_configurations (r);
   else if (is (r, "GET", 1, "thing-groups"))
     cp_op_list_thing_groups (r);
   else if (is (r, "PUT", 2, "thing-groups", "addThingToThingGroup"))

@@ -41,6 +41,8 @@ struct _JdServiceMqtt
   char             *cert_path;
   char             *key_path;
   gulong            events_id;       /* JdStore::jobs-events, while fleet events are on */
+  gulong            configurations_id;  /* JdStore::event-configurations-changed */
+  gboolean          events_forced;   /* jd_service_mqtt_set_fleet_events (TRUE) */
   char             *region;
   char             *account_id;
   JdFileStore      *file_store;      /* nullable */
@@ -316,12 +318,41 @@ jobs_events_cb (JdStore       *store,
 {
   for (guint i = 0; i < events->len; i++)
     {
+      const JdStoreEvent *event = g_ptr_array_index (events, i);
       g_autofree char *topic = NULL;
-      g_autofree char *payload = jd_device_api_build_event (g_ptr_array_index (events, i),
-                                                            self->region, self->account_id, &topic);
+      g_autofree char *payload = NULL;
 
+      /* The account's event configuration (UpdateEventConfigurations)
+       * decides per type, unless the sandbox forces both on. */
+      if (!self->events_forced
+          && !jd_store_event_type_enabled (store, event->kind == JD_STORE_EVENT_JOB ? "JOB" : "JOB_EXECUTION"))
+        continue;
+      payload = jd_device_api_build_event (event, self->region, self->account_id, &topic);
       publish (self, topic, payload);
     }
+}
+
+/* The store computes events only while the signal has a handler: connect
+ * one only while some event type is to be published. */
+static void
+update_events_handler (JdServiceMqtt *self)
+{
+  gboolean wanted = self->region != NULL
+                    && (self->events_forced || jd_store_event_type_enabled (self->store, "JOB")
+                        || jd_store_event_type_enabled (self->store, "JOB_EXECUTION"));
+
+  if (wanted && self->events_id == 0)
+    self->events_id = g_signal_connect (self->store, "jobs-events", G_CALLBACK (jobs_events_cb), self);
+  else if (!wanted)
+    g_clear_signal_handler (&self->events_id, self->store);
+}
+
+static void
+event_configurations_changed_cb (JdStore       *store,
+                                 GPtrArray     *types,
+                                 JdServiceMqtt *self)
+{
+  update_events_handler (self);
 }
 
 /* ---- connection ---- */
@@ -394,6 +425,7 @@ jd_service_mqtt_dispose (GObject *object)
     jd_store_set_change_preparer (self->store, NULL, NULL);
   g_clear_signal_handler (&self->changed_id, self->store);
   g_clear_signal_handler (&self->events_id, self->store);
+  g_clear_signal_handler (&self->configurations_id, self->store);
   g_clear_object (&self->store);
   g_clear_object (&self->file_store);
 
@@ -481,6 +513,8 @@ jd_service_mqtt_new (JdStore    *store,
 
   self = g_object_new (JD_TYPE_SERVICE_MQTT, NULL);
   self->store = g_object_ref (store);
+  self->configurations_id = g_signal_connect (store, "event-configurations-changed",
+                                              G_CALLBACK (event_configurations_changed_cb), self);
   self->host = g_strdup (host);
   self->port = port;
   self->ca_path = g_strdup (ca_path);
@@ -509,15 +543,15 @@ jd_service_mqtt_set_fleet_events (JdServiceMqtt *self,
   g_return_if_fail (JD_IS_SERVICE_MQTT (self));
   g_return_if_fail (!enabled || (region != NULL && account_id != NULL));
 
-  /* The store computes events only while the signal has a handler. */
-  g_clear_signal_handler (&self->events_id, self->store);
-  if (!enabled)
-    return;
-  g_free (self->region);
-  self->region = g_strdup (region);
-  g_free (self->account_id);
-  self->account_id = g_strdup (account_id);
-  self->events_id = g_signal_connect (self->store, "jobs-events", G_CALLBACK (jobs_events_cb), self);
+  self->events_forced = enabled;
+  if (region != NULL && account_id != NULL)
+    {
+      g_free (self->region);
+      self->region = g_strdup (region);
+      g_free (self->account_id);
+      self->account_id = g_strdup (account_id);
+    }
+  update_events_handler (self);
 }
 
 void

@@ -28,9 +28,12 @@ JdServiceMqtt *jd_service_mqtt_new              (JdStore             *store,
                                                  const char          *cert_path,
                                                  const char          *key_path);
 
-/* Also publish the $aws/events/job… and $aws/events/jobExecution… fleet events
- * that JdStore::jobs-events reports (off by default, as on AWS until
- * UpdateEventConfigurations); @region and @account_id make the ARNs. */
+/* Publishes the $aws/events/job… and $aws/events/jobExecution… fleet events
+ * that JdStore::jobs-events reports for the types the store's event
+ * configuration enables (off until UpdateEventConfigurations, as on AWS);
+ * @enabled forces both on whatever the configuration says (the daemon's
+ * --fleet-events). @region and @account_id (nullable when @enabled is
+ * FALSE) make the ARNs; no event goes out before they were given once. */
 void           jd_service_mqtt_set_fleet_events (JdServiceMqtt       *self,
                                                  gboolean             enabled,
                                                  const char          *region,

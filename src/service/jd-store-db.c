@@ -130,6 +130,40 @@ static const char *const migrations[] = {
   "CREATE INDEX rollout_queue_by_job ON rollout_queue (job_id, seq);"
   "CREATE INDEX jobs_by_rollout_next ON jobs (rollout_next_ms) WHERE rollout_next_ms > 0;"
   "CREATE INDEX executions_by_release ON executions (job_id, released_ms) WHERE released_ms > 0;",
+
+  /* 5: job templates and event configurations (jd-store-templates.c).
+   * The custom templates; for each job made from a template (custom or
+   * managed), the template's ARN, the documentParameters and the document
+   * before substitution (`job_template_uses`, written in CreateJob's own
+   * transaction by the connection's trigger `job_from_template`, gone with
+   * the job); the account's event configurations, one row per type that
+   * was ever set, and when they were created and last changed. */
+  "CREATE TABLE job_templates ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  template_id TEXT NOT NULL UNIQUE,"
+  "  description TEXT NOT NULL,"
+  "  document TEXT,"
+  "  document_source TEXT,"
+  "  config TEXT,"
+  "  maintenance_windows TEXT,"
+  "  destination_package_versions TEXT,"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE TABLE job_template_uses ("
+  "  job_id TEXT PRIMARY KEY,"
+  "  template_arn TEXT NOT NULL,"
+  "  document_parameters TEXT,"
+  "  document_before TEXT) WITHOUT ROWID;"
+  "CREATE TRIGGER job_template_uses_gone AFTER DELETE ON jobs "
+  "  BEGIN DELETE FROM job_template_uses WHERE job_id = OLD.job_id; END;"
+  "CREATE TABLE event_configurations ("
+  "  type TEXT PRIMARY KEY,"
+  "  enabled INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE TABLE event_configuration_dates ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  created_at INTEGER NOT NULL,"
+  "  last_modified_at INTEGER NOT NULL);"
+  "INSERT INTO event_configuration_dates (id, created_at, last_modified_at) "
+  "  VALUES (1, CAST(strftime('%s', 'now') AS INTEGER), CAST(strftime('%s', 'now') AS INTEGER));",
 };
 
 /* Per connection: the jobs whose executions the open transaction ended,
@@ -152,7 +186,16 @@ static const char connection_setup[] =
   "CREATE TEMP TABLE failed_executions (seq INTEGER PRIMARY KEY);"
   "CREATE TEMP TRIGGER execution_failed AFTER UPDATE OF status ON executions "
   "  WHEN OLD.status IN ('QUEUED', 'IN_PROGRESS') AND NEW.status IN ('FAILED', 'TIMED_OUT') "
-  "  BEGIN INSERT OR IGNORE INTO failed_executions (seq) VALUES (NEW.seq); END;";
+  "  BEGIN INSERT OR IGNORE INTO failed_executions (seq) VALUES (NEW.seq); END;"
+  /* A job made from a template: jd_store_create_job_from_template() puts
+   * what to remember here before CreateJob's transaction, and the job's
+   * insertion copies it into job_template_uses inside that transaction. */
+  "CREATE TEMP TABLE template_pending (job_id TEXT PRIMARY KEY, template_arn TEXT NOT NULL, "
+  "  document_parameters TEXT, document_before TEXT) WITHOUT ROWID;"
+  "CREATE TEMP TRIGGER job_from_template AFTER INSERT ON jobs "
+  "  BEGIN INSERT INTO job_template_uses (job_id, template_arn, document_parameters, document_before) "
+  "    SELECT job_id, template_arn, document_parameters, document_before FROM template_pending "
+  "    WHERE job_id = NEW.job_id; END;";
 
 gboolean
 _jd_store_set_db_error (JdStore  *self,
@@ -463,7 +506,8 @@ _jd_store_db_open (JdStore  *self,
     return FALSE;
   if (!quick_check (self, error) || !migrate (self, error))
     return FALSE;
-  return _jd_store_exec_sql (self, connection_setup, error);
+  return _jd_store_exec_sql (self, connection_setup, error)
+         && _jd_store_load_event_flags (self, error);
 }
 
 void

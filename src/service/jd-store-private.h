@@ -52,6 +52,7 @@ struct _JdStoreTx
 enum {
   JD_STORE_SIGNAL_THINGS_CHANGED,
   JD_STORE_SIGNAL_JOBS_EVENTS,
+  JD_STORE_SIGNAL_EVENT_CONFIGURATIONS_CHANGED,
   JD_STORE_N_SIGNALS
 };
 
@@ -94,6 +95,10 @@ struct _JdStore
    * owned) → sqlite3_stmt (owned); and the key of each statement in use. */
   GHashTable   *stmts;
   GHashTable   *stmt_keys;
+
+  /* Whether the JOB and JOB_EXECUTION event configurations are enabled
+   * (jd-store-templates.c): JD_STORE_EVENTS_* bits, read without the lock. */
+  gint          event_flags;
 
   /* Token buckets of the device-API rate limit. */
   guint         request_rate;
@@ -280,6 +285,11 @@ gboolean      _jd_store_mark_due_rollouts (JdStore         *self,
 gboolean      _jd_store_touch_things_of_job (JdStore       *self,
                                              const char    *job_id,
                                              GError       **error);
+
+/* jd-store-templates.c */
+/* Reads the JOB / JOB_EXECUTION event configurations into event_flags. */
+gboolean      _jd_store_load_event_flags (JdStore          *self,
+                                          GError          **error);
 
 /* jd-store-worker.c */
 /* Emits ::things-changed or ::jobs-events now, or — on the worker — queues

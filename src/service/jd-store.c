@@ -354,6 +354,20 @@ jd_store_class_init (JdStoreClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+
+  /**
+   * JdStore::event-configurations-changed:
+   * @types: (element-type utf8): the event types whose setting changed
+   *
+   * Emitted after UpdateEventConfigurations committed a change
+   * (jd_store_update_event_configurations()).
+   */
+  jd_store_signals[JD_STORE_SIGNAL_EVENT_CONFIGURATIONS_CHANGED] =
+    g_signal_new ("event-configurations-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
 }
 
 static void

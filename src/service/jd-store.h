@@ -328,6 +328,82 @@ GPtrArray        *jd_store_list_thing_groups_for_thing   (JdStore      *self,
                                                           gboolean     *more,
                                                           GError      **error);
 
+/* ---- job templates and event configurations (jd-store-templates.c) ---- */
+
+/* One custom job template (CreateJobTemplate). */
+typedef struct {
+  char   *template_id;
+  char   *description;
+  char   *document;                      /* nullable when document_source is set */
+  char   *document_source;               /* nullable */
+  char   *config;                        /* nullable: jd_job_config_serialize() */
+  char   *maintenance_windows;           /* nullable: the JSON array as given */
+  char   *destination_package_versions;  /* nullable: the JSON array as given */
+  gint64  created_at;
+} JdStoreJobTemplate;
+
+void jd_store_job_template_free (JdStoreJobTemplate *template_);
+
+/* What a job made from a template remembers. */
+typedef struct {
+  char       *template_arn;
+  JsonObject *document_parameters;       /* nullable */
+  char       *document_before;           /* nullable: the document before substitution */
+} JdStoreTemplateUse;
+
+void jd_store_template_use_free (JdStoreTemplateUse *use);
+
+/* ALREADY_EXISTS when the id is taken (created_at of @spec is ignored). */
+JdStoreJobTemplate *jd_store_create_job_template (JdStore                  *self,
+                                                  const JdStoreJobTemplate *spec,
+                                                  GError                  **error);
+/* NOT_FOUND when there is none. */
+JdStoreJobTemplate *jd_store_get_job_template    (JdStore      *self,
+                                                  const char   *template_id,
+                                                  GError      **error);
+/* Templates in creation order after the template @after (NULL = from the
+ * start); without document and settings. */
+GPtrArray          *jd_store_list_job_templates  (JdStore      *self,
+                                                  const char   *after,
+                                                  guint         limit,
+                                                  gboolean     *more,
+                                                  GError      **error);
+/* NOT_FOUND when there is none. Jobs made from it keep their document,
+ * settings and jobTemplateArn. */
+gboolean            jd_store_delete_job_template (JdStore      *self,
+                                                  const char   *template_id,
+                                                  GError      **error);
+/* jd_store_create_job() that also remembers, in the same transaction, the
+ * template the job was made from. */
+JdStoreJob         *jd_store_create_job_from_template (JdStore              *self,
+                                                       const JdStoreJobSpec *spec,
+                                                       const char           *template_arn,
+                                                       JsonObject           *document_parameters,  /* nullable */
+                                                       const char           *document_before,      /* nullable */
+                                                       GError              **error);
+/* NULL without an error when the job was not made from a template. */
+JdStoreTemplateUse *jd_store_get_template_use    (JdStore      *self,
+                                                  const char   *job_id,
+                                                  GError      **error);
+
+/* AWS's event types (UpdateEventConfigurations' keys), NULL-terminated. */
+const char *const  *jd_store_event_types         (void);
+/* Every type → {"Enabled": bool} (false when never set), and when the
+ * configuration was created and last changed (epoch seconds). */
+JsonObject         *jd_store_get_event_configurations    (JdStore      *self,
+                                                          gint64       *created_at,
+                                                          gint64       *last_modified_at,
+                                                          GError      **error);
+/* @configurations: type → {"Enabled": bool}, types of
+ * jd_store_event_types() only (checked by the caller); merged into what is
+ * stored. Emits ::event-configurations-changed when a setting changed. */
+gboolean            jd_store_update_event_configurations (JdStore      *self,
+                                                          JsonObject   *configurations,
+                                                          GError      **error);
+/* Whether JOB ("JOB") or JOB_EXECUTION events are enabled; cheap, any thread. */
+gboolean            jd_store_event_type_enabled          (JdStore      *self,
+                                                          const char   *type);
+
 /* ---- executions (control plane) ---- */
 JdStoreExecution *jd_store_get_execution        (JdStore      *self,
                                                  const char   *thing_name,
@@ -443,6 +519,8 @@ gpointer          jd_store_call_finish          (JdStore             *self,
 /* The current time as the store sees it (epoch seconds). */
 gint64            jd_store_now                  (JdStore      *self);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdStoreJobTemplate, jd_store_job_template_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdStoreTemplateUse, jd_store_template_use_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdStoreExecution, jd_store_execution_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdStoreJob, jd_store_job_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JdStoreThing, jd_store_thing_free)

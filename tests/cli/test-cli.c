@@ -1503,6 +1503,124 @@ test_thing_groups (void)
   g_clear_pointer (&cli, cli_free);
 }
 
+/* Job templates, managed templates and event configurations from the
+ * command line: a custom template and a job from it, a job from
+ * AWS-Run-Command whose --param reaches the device's document, the event
+ * configuration switched, and the refusals. */
+static void
+test_templates (void)
+{
+  g_autoptr(JdTestSandbox) sandbox = start_sandbox ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestDevice) device = jd_test_device_new (sandbox, "MyThing", &error);
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(JsonNode) started = NULL;
+  JsonObject *action;
+  Cli *cli = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "create-job-template", "Fw", "--description", "firmware",
+                                                             "--document", "{\"fw\":3}", "--config",
+                                                             "{\"timeoutConfig\":{\"inProgressTimeoutInMinutes\":9}}", NULL },
+                                 &cli), ==, 0);
+  reply = one_shot_response (cli, "CreateJobTemplate");
+  g_assert_cmpstr (json_object_get_string_member (reply, "jobTemplateArn"), ==,
+                   "arn:aws:iot:us-east-1:123456789012:jobtemplate/Fw");
+  g_clear_pointer (&reply, json_object_unref);
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "describe-job-template", "Fw", NULL }, &cli), ==, 0);
+  reply = one_shot_response (cli, "DescribeJobTemplate");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (reply, "timeoutConfig"),
+                                               "inProgressTimeoutInMinutes"), ==, 9);
+  g_clear_pointer (&reply, json_object_unref);
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "list-job-templates", NULL }, &cli), ==, 0);
+  reply = one_shot_response (cli, "ListJobTemplates");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply, "jobTemplates")), ==, 1);
+  g_clear_pointer (&reply, json_object_unref);
+  g_clear_pointer (&cli, cli_free);
+
+  /* A job from the custom template (by id) reaches the device. */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "create-job", "--template", "Fw", "FromFw", NULL }, &cli), ==, 0);
+  reply = one_shot_response (cli, "CreateJob");
+  g_assert_cmpstr (json_object_get_string_member (reply, "description"), ==, "firmware");
+  g_clear_pointer (&reply, json_object_unref);
+  g_clear_pointer (&cli, cli_free);
+  g_assert_true (notified_about (device, "notify-next", "FromFw"));
+
+  /* Managed templates: listed, described, and a job from AWS-Run-Command. */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "list-managed-job-templates", "--name", "AWS-Reboot", NULL },
+                                 &cli), ==, 0);
+  reply = one_shot_response (cli, "ListManagedJobTemplates");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                     json_object_get_array_member (reply, "managedJobTemplates"), 0), "templateArn"), ==,
+                   "arn:aws:iot:us-east-1::jobtemplate/AWS-Reboot:1.0");
+  g_clear_pointer (&reply, json_object_unref);
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "describe-managed-job-template", "AWS-Run-Command", NULL },
+                                 &cli), ==, 0);
+  reply = one_shot_response (cli, "DescribeManagedJobTemplate");
+  g_assert_nonnull (strstr (json_object_get_string_member (reply, "document"), "${aws:iot:parameter:command}"));
+  g_clear_pointer (&reply, json_object_unref);
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "delete-job-template", "Fw", NULL }, NULL), ==, 0);
+  /* The device works off FromFw first, then gets the command. */
+  g_assert_true (jd_test_device_request (device, "FromFw/update", "{\"status\":\"SUCCEEDED\"}"));
+  {
+    g_autoptr(JsonNode) done = jd_test_device_expect_reply (device, "FromFw/update/accepted", STEP_TIMEOUT_MS);
+
+    g_autoptr(JsonNode) nothing_next = NULL;
+
+    g_assert_nonnull (done);
+    /* notify-next: nothing pending any more. */
+    nothing_next = jd_test_device_expect_reply (device, "notify-next", STEP_TIMEOUT_MS);
+    g_assert_nonnull (nothing_next);
+  }
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "create-job", "--template", "AWS-Run-Command",
+                                                             "--param", "command=uptime", "Cmd1", NULL }, NULL), ==, 0);
+  g_assert_true (notified_about (device, "notify-next", "Cmd1"));
+  g_assert_true (jd_test_device_request (device, "start-next", "{}"));
+  started = jd_test_device_expect_reply (device, "start-next/accepted", STEP_TIMEOUT_MS);
+  g_assert_nonnull (started);
+  action = json_object_get_object_member (json_array_get_object_element (json_object_get_array_member (
+             json_object_get_object_member (json_object_get_object_member (json_node_get_object (started), "execution"),
+                                            "jobDocument"), "steps"), 0), "action");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (action, "input"), "command"), ==,
+                   "uptime");
+
+  /* Refusals: a missing parameter (AWS's), a document beside --template, a
+   * --param without --template, a bad NAME=VALUE (usage, exit 2). */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "create-job", "--template", "AWS-Run-Command", "Cmd2", NULL },
+                                 &cli), ==, 1);
+  g_assert_true (g_str_has_prefix (g_queue_peek_head (&cli->out_lines), "CreateJob rejected: InvalidRequestException: "));
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "create-job", "--template", "AWS-Reboot", "Cmd3", "{}", NULL },
+                                 NULL), ==, 2);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "create-job", "--param", "a=b", "Cmd4", "{}", NULL }, NULL), ==, 2);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "create-job", "--template", "AWS-Reboot", "--param", "novalue",
+                                                             "Cmd5", NULL }, NULL), ==, 2);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "describe-job-template", "Fw", NULL }, &cli), ==, 1);
+  g_assert_true (g_str_has_prefix (g_queue_peek_head (&cli->out_lines), "DescribeJobTemplate rejected: ResourceNotFoundException: "));
+  g_clear_pointer (&cli, cli_free);
+
+  /* Event configurations. */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "update-event-configurations", "JOB=true", "JOB_EXECUTION=false",
+                                                             NULL }, NULL), ==, 0);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "describe-event-configurations", NULL }, &cli), ==, 0);
+  reply = one_shot_response (cli, "DescribeEventConfigurations");
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (
+                   json_object_get_object_member (reply, "eventConfigurations"), "JOB"), "Enabled"));
+  g_assert_false (json_object_get_boolean_member (json_object_get_object_member (
+                    json_object_get_object_member (reply, "eventConfigurations"), "JOB_EXECUTION"), "Enabled"));
+  g_clear_pointer (&reply, json_object_unref);
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "update-event-configurations", "JOB=maybe", NULL }, NULL), ==, 2);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "update-event-configurations", "JOBS=true", NULL }, &cli), ==, 1);
+  g_assert_true (g_str_has_prefix (g_queue_peek_head (&cli->out_lines),
+                                   "UpdateEventConfigurations rejected: InvalidRequestException: "));
+  g_clear_pointer (&cli, cli_free);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1516,6 +1634,7 @@ main (int   argc,
   g_test_add_func ("/cli/one-shot", test_one_shot);
   g_test_add_func ("/cli/https-device-api", test_https_device_api);
   g_test_add_func ("/cli/thing-groups", test_thing_groups);
+  g_test_add_func ("/cli/templates", test_templates);
   g_test_add_func ("/cli/profile", test_profile);
   g_test_add_func ("/cli/explicit-options", test_explicit_options);
 

@@ -1,6 +1,8 @@
 /* test-boto3.c — conformance with AWS's own client: starts JdServiceHttp over
  * HTTPS with a test CA and runs boto3-conformance.py under Debian's
- * /usr/bin/python3 (boto3 1.26, signing as `execute-api`) against it.
+ * /usr/bin/python3 (boto3 1.26, signing as `execute-api`) against it; and
+ * boto3-templates.py (job templates, managed templates, event
+ * configurations) the same way.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +15,12 @@
 #include "jd-test-https.h"
 
 #include <string.h>
+
+/* Which python runs which script. */
+typedef struct {
+  const char *python;
+  const char *script;
+} Case;
 
 typedef struct {
   char    *output;
@@ -38,7 +46,8 @@ communicated_cb (GObject      *source,
 static void
 test_boto3 (gconstpointer test_data)
 {
-  const char *wanted = test_data;
+  const Case *test_case = test_data;
+  const char *wanted = test_case->python;
   g_autofree char *python = wanted != NULL ? g_strdup (wanted) : g_find_program_in_path ("python3");
   g_autoptr(JdTestCerts) certs = jd_test_certs_new ();
   g_autoptr(GError) error = NULL;
@@ -47,7 +56,7 @@ test_boto3 (gconstpointer test_data)
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autofree char *endpoint = NULL;
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "service", "boto3-conformance.py", NULL);
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "service", test_case->script, NULL);
   RunData data = { NULL, NULL, FALSE };
   g_auto(GStrv) lines = NULL;
 
@@ -130,8 +139,14 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_data_func ("/service/boto3-conformance/debian-execute-api", PYTHON3_PATH, test_boto3);
-  g_test_add_data_func ("/service/boto3-conformance/newer-iot", NULL, test_boto3);
+  static const Case conformance_debian = { PYTHON3_PATH, "boto3-conformance.py" };
+  static const Case conformance_newer = { NULL, "boto3-conformance.py" };
+  static const Case templates_debian = { PYTHON3_PATH, "boto3-templates.py" };
+
+  g_test_add_data_func ("/service/boto3-conformance/debian-execute-api", &conformance_debian, test_boto3);
+  g_test_add_data_func ("/service/boto3-conformance/newer-iot", &conformance_newer, test_boto3);
+  /* Job templates, managed templates, event configurations (issue 12). */
+  g_test_add_data_func ("/service/boto3-templates/debian-execute-api", &templates_debian, test_boto3);
 
   return g_test_run ();
 }
