@@ -34,15 +34,6 @@
 #define THING_FORMAT  "Fan%04u"
 
 typedef struct {
-  GMutex  lock;
-  guint   count;
-  gint64  last_at;
-  gsize   payload_size;
-  gsize   next_payload_size;   /* notify-next's, received beside (not counted) */
-  GHashTable *seen;     /* thing topics that got a notify */
-} Counter;
-
-typedef struct {
   JdControlPlane *cp;
   guint           next;
   guint           created;
@@ -50,43 +41,9 @@ typedef struct {
   gboolean        failed;
 } Things;
 
-static void
-notify_cb (struct mosquitto               *mosq,
-           void                           *data,
-           const struct mosquitto_message *message)
-{
-  Counter *counter = data;
-
-  g_mutex_lock (&counter->lock);
-  if (g_str_has_suffix (message->topic, "/notify-next"))
-    {
-      if (counter->next_payload_size == 0)
-        counter->next_payload_size = message->payloadlen;
-    }
-  else if (!g_hash_table_contains (counter->seen, message->topic))
-    {
-      g_hash_table_add (counter->seen, g_strdup (message->topic));
-      counter->count++;
-      counter->last_at = g_get_monotonic_time ();
-      if (counter->payload_size == 0)
-        counter->payload_size = message->payloadlen;
-    }
-  g_mutex_unlock (&counter->lock);
-}
-
-static void
-counter_reset (Counter *counter)
-{
-  g_mutex_lock (&counter->lock);
-  counter->count = 0;
-  counter->last_at = 0;
-  g_hash_table_remove_all (counter->seen);
-  g_mutex_unlock (&counter->lock);
-}
-
 /* Spins the main loop until all N_THINGS arrived (or 60 s); the time of the last. */
 static gint64
-wait_all (Counter *counter)
+wait_all (JdBenchNotifies *counter)
 {
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   gint64 last = 0;
@@ -94,10 +51,7 @@ wait_all (Counter *counter)
 
   while (g_get_monotonic_time () < deadline)
     {
-      g_mutex_lock (&counter->lock);
-      count = counter->count;
-      last = counter->last_at;
-      g_mutex_unlock (&counter->lock);
+      count = jd_bench_notifies_get (counter, &last);
       if (count >= N_THINGS)
         return last;
       jd_test_spin (1);
@@ -162,11 +116,9 @@ main (int   argc,
   g_autoptr(JdControlPlane) cp = NULL;
   g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *endpoint = NULL;
-  g_autofree char *filler = NULL;
-  g_autofree char *next_filler = NULL;
   g_autofree char *observer_cert = NULL;
   g_autofree char *observer_key = NULL;
-  Counter counter = { 0 };
+  JdBenchNotifies counter;
   Things things = { 0 };
   struct mosquitto *subscriber, *publisher;
   gboolean job_done = FALSE;
@@ -201,15 +153,14 @@ main (int   argc,
     jd_bench_die ("CreateThing failed");
   setup_s = jd_bench_elapsed (setup_start);
 
-  g_mutex_init (&counter.lock);
-  counter.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  jd_bench_notifies_init (&counter);
   /* The operator's observer identity (it may read every thing's jobs
    * topics): the broker binds a client id to its certificate's name, so the
    * service's own identity here would push the service off the broker. */
   if (!jd_test_sandbox_issue_identity (sandbox, JD_SANDBOX_OBSERVER_IDENTITY, &observer_cert, &observer_key, &error))
     jd_bench_die ("observer identity: %s", error->message);
   subscriber = jd_bench_mosq_connect (JD_SANDBOX_OBSERVER_IDENTITY, jd_sandbox_get_mqtt_port (sb),
-                                      jd_sandbox_get_ca_path (sb), observer_cert, observer_key, notify_cb, &counter);
+                                      jd_sandbox_get_ca_path (sb), observer_cert, observer_key, jd_bench_notifies_message, &counter);
   jd_bench_mosq_subscribe (subscriber, "$aws/things/+/jobs/notify");
   /* The same subscriber takes both messages on both sides. */
   jd_bench_mosq_subscribe (subscriber, "$aws/things/+/jobs/notify-next");
@@ -237,28 +188,15 @@ main (int   argc,
   jd_test_spin (500);
   jd_service_stop (jd_sandbox_get_service (sb));
   jd_test_spin (200);
-  counter_reset (&counter);
-  filler = g_strnfill (counter.payload_size, 'x');
+  jd_bench_notifies_reset (&counter);
   publisher = jd_bench_mosq_connect ("bench-fanout-pub", jd_sandbox_get_mqtt_port (sb),
                                      jd_sandbox_get_ca_path (sb), jd_sandbox_get_service_cert_path (sb),
                                      jd_sandbox_get_service_key_path (sb), NULL, NULL);
   /* Per thing, the messages the service must send for a new job, in its
    * order: notify, then (the job becomes the thing's next) notify-next —
    * AWS sends both; the subscriber takes both and counts the notify. */
-  if (counter.next_payload_size == 0)
-    jd_bench_die ("no notify-next arrived with the job");
-  next_filler = g_strnfill (counter.next_payload_size, 'x');
   start = g_get_monotonic_time ();
-  for (guint i = 0; i < N_THINGS; i++)
-    {
-      g_autofree char *next_topic = g_strdup_printf ("$aws/things/" THING_FORMAT "/jobs/notify-next", i);
-      g_autofree char *topic = g_strdup_printf ("$aws/things/" THING_FORMAT "/jobs/notify", i);
-
-      if (mosquitto_publish (publisher, NULL, topic, (int) counter.payload_size, filler, 1, false) != MOSQ_ERR_SUCCESS ||
-          mosquitto_publish (publisher, NULL, next_topic, (int) counter.next_payload_size, next_filler, 1,
-                             false) != MOSQ_ERR_SUCCESS)
-        jd_bench_die ("raw publish failed");
-    }
+  jd_bench_publish_raw_notifies (publisher, &counter, THING_FORMAT, N_THINGS);
   last = wait_all (&counter);
   raw_ms = (last - start) / 1000.0;
 
@@ -271,8 +209,7 @@ main (int   argc,
 
   jd_bench_mosq_free (publisher);
   jd_bench_mosq_free (subscriber);
-  g_hash_table_unref (counter.seen);
-  g_mutex_clear (&counter.lock);
+  jd_bench_notifies_clear (&counter);
   if (!jd_test_sandbox_stop (sandbox, &error))
     jd_bench_die ("stop: %s", error->message);
   return 0;

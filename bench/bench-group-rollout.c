@@ -40,15 +40,6 @@
 #define GROUP         "bench-fleet"
 
 typedef struct {
-  GMutex      lock;
-  guint       count;
-  gint64      last_at;
-  gsize       payload_size;
-  gsize       next_payload_size;
-  GHashTable *seen;
-} Counter;
-
-typedef struct {
   JdControlPlane *cp;
   guint           next;
   guint           done;
@@ -60,30 +51,6 @@ typedef struct {
   gint64 last;
   gint64 longest;
 } Gaps;
-
-static void
-notify_cb (struct mosquitto               *mosq,
-           void                           *data,
-           const struct mosquitto_message *message)
-{
-  Counter *counter = data;
-
-  g_mutex_lock (&counter->lock);
-  if (g_str_has_suffix (message->topic, "/notify-next"))
-    {
-      if (counter->next_payload_size == 0)
-        counter->next_payload_size = message->payloadlen;
-    }
-  else if (!g_hash_table_contains (counter->seen, message->topic))
-    {
-      g_hash_table_add (counter->seen, g_strdup (message->topic));
-      counter->count++;
-      counter->last_at = g_get_monotonic_time ();
-      if (counter->payload_size == 0)
-        counter->payload_size = message->payloadlen;
-    }
-  g_mutex_unlock (&counter->lock);
-}
 
 static gboolean
 gap_tick (gpointer data)
@@ -100,8 +67,8 @@ gap_tick (gpointer data)
 /* Runs the main loop until every notify arrived (or 120 s), recording its
  * gaps; returns the time of the last notify. */
 static gint64
-wait_all (Counter *counter,
-          Gaps    *gaps)
+wait_all (JdBenchNotifies *counter,
+          Gaps            *gaps)
 {
   gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
   guint timer;
@@ -112,10 +79,7 @@ wait_all (Counter *counter,
   timer = g_timeout_add (1, gap_tick, gaps);
   while (g_get_monotonic_time () < deadline)
     {
-      g_mutex_lock (&counter->lock);
-      count = counter->count;
-      last = counter->last_at;
-      g_mutex_unlock (&counter->lock);
+      count = jd_bench_notifies_get (counter, &last);
       if (count >= N_THINGS)
         {
           g_source_remove (timer);
@@ -191,13 +155,11 @@ main (int   argc,
   g_autoptr(JsonNode) group = NULL;
   g_autoptr(JdJob) job = NULL;
   g_autofree char *endpoint = NULL;
-  g_autofree char *filler = NULL;
-  g_autofree char *next_filler = NULL;
   g_autofree char *observer_cert = NULL;
   g_autofree char *observer_key = NULL;
   g_autofree char *group_arn = NULL;
   GAsyncResult *result = NULL;
-  Counter counter = { 0 };
+  JdBenchNotifies counter;
   Members members = { 0 };
   Gaps ours_gaps, raw_gaps;
   struct mosquitto *subscriber, *publisher;
@@ -249,12 +211,11 @@ main (int   argc,
     jd_bench_die ("AddThingToThingGroup: %s", members.failure);
   members_s = jd_bench_elapsed (t0);
 
-  g_mutex_init (&counter.lock);
-  counter.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  jd_bench_notifies_init (&counter);
   if (!jd_test_sandbox_issue_identity (sandbox, JD_SANDBOX_OBSERVER_IDENTITY, &observer_cert, &observer_key, &error))
     jd_bench_die ("observer identity: %s", error->message);
   subscriber = jd_bench_mosq_connect (JD_SANDBOX_OBSERVER_IDENTITY, jd_sandbox_get_mqtt_port (sb),
-                                      jd_sandbox_get_ca_path (sb), observer_cert, observer_key, notify_cb, &counter);
+                                      jd_sandbox_get_ca_path (sb), observer_cert, observer_key, jd_bench_notifies_message, &counter);
   jd_bench_mosq_subscribe (subscriber, "$aws/things/+/jobs/notify");
   jd_bench_mosq_subscribe (subscriber, "$aws/things/+/jobs/notify-next");
 
@@ -278,29 +239,12 @@ main (int   argc,
   jd_test_spin (500);
   jd_service_stop (jd_sandbox_get_service (sb));
   jd_test_spin (200);
-  g_mutex_lock (&counter.lock);
-  counter.count = 0;
-  counter.last_at = 0;
-  g_hash_table_remove_all (counter.seen);
-  g_mutex_unlock (&counter.lock);
-  if (counter.next_payload_size == 0)
-    jd_bench_die ("no notify-next arrived with the job");
-  filler = g_strnfill (counter.payload_size, 'x');
-  next_filler = g_strnfill (counter.next_payload_size, 'x');
+  jd_bench_notifies_reset (&counter);
   publisher = jd_bench_mosq_connect ("bench-group-pub", jd_sandbox_get_mqtt_port (sb),
                                      jd_sandbox_get_ca_path (sb), jd_sandbox_get_service_cert_path (sb),
                                      jd_sandbox_get_service_key_path (sb), NULL, NULL);
   start = g_get_monotonic_time ();
-  for (guint i = 0; i < N_THINGS; i++)
-    {
-      g_autofree char *topic = g_strdup_printf ("$aws/things/" THING_FORMAT "/jobs/notify", i);
-      g_autofree char *next_topic = g_strdup_printf ("$aws/things/" THING_FORMAT "/jobs/notify-next", i);
-
-      if (mosquitto_publish (publisher, NULL, topic, (int) counter.payload_size, filler, 1, false) != MOSQ_ERR_SUCCESS ||
-          mosquitto_publish (publisher, NULL, next_topic, (int) counter.next_payload_size, next_filler, 1,
-                             false) != MOSQ_ERR_SUCCESS)
-        jd_bench_die ("raw publish failed");
-    }
+  jd_bench_publish_raw_notifies (publisher, &counter, THING_FORMAT, N_THINGS);
   last = wait_all (&counter, &raw_gaps);
   raw_ms = (last - start) / 1000.0;
 
@@ -322,8 +266,7 @@ main (int   argc,
 
   jd_bench_mosq_free (publisher);
   jd_bench_mosq_free (subscriber);
-  g_hash_table_unref (counter.seen);
-  g_mutex_clear (&counter.lock);
+  jd_bench_notifies_clear (&counter);
   if (!jd_test_sandbox_stop (sandbox, &error))
     jd_bench_die ("stop: %s", error->message);
   return 0;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "jd-bench.h"
+#include "jd-topic.h"
 
 typedef struct {
   GMutex  lock;
@@ -231,4 +232,98 @@ jd_bench_mosq_free (struct mosquitto *mosq)
   g_mutex_clear (&state->lock);
   g_cond_clear (&state->cond);
   g_free (state);
+}
+
+/* ---- a new job's notifications, counted ---- */
+
+void
+jd_bench_notifies_init (JdBenchNotifies *notifies)
+{
+  *notifies = (JdBenchNotifies) { 0 };
+  g_mutex_init (&notifies->lock);
+  notifies->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+void
+jd_bench_notifies_clear (JdBenchNotifies *notifies)
+{
+  g_clear_pointer (&notifies->seen, g_hash_table_unref);
+  g_mutex_clear (&notifies->lock);
+}
+
+void
+jd_bench_notifies_reset (JdBenchNotifies *notifies)
+{
+  g_mutex_lock (&notifies->lock);
+  notifies->count = 0;
+  notifies->last_at = 0;
+  g_hash_table_remove_all (notifies->seen);
+  g_mutex_unlock (&notifies->lock);
+}
+
+guint
+jd_bench_notifies_get (JdBenchNotifies *notifies,
+                       gint64          *last_at)
+{
+  guint count;
+
+  g_mutex_lock (&notifies->lock);
+  count = notifies->count;
+  *last_at = notifies->last_at;
+  g_mutex_unlock (&notifies->lock);
+  return count;
+}
+
+void
+jd_bench_notifies_message (struct mosquitto               *mosq,
+                           void                           *data,
+                           const struct mosquitto_message *message)
+{
+  JdBenchNotifies *notifies = data;
+
+  g_mutex_lock (&notifies->lock);
+  if (g_str_has_suffix (message->topic, "/notify-next"))
+    {
+      if (notifies->next_payload_size == 0)
+        notifies->next_payload_size = message->payloadlen;
+    }
+  else if (!g_hash_table_contains (notifies->seen, message->topic))
+    {
+      g_hash_table_add (notifies->seen, g_strdup (message->topic));
+      notifies->count++;
+      notifies->last_at = g_get_monotonic_time ();
+      if (notifies->payload_size == 0)
+        notifies->payload_size = message->payloadlen;
+    }
+  g_mutex_unlock (&notifies->lock);
+}
+
+void
+jd_bench_publish_raw_notifies (struct mosquitto *publisher,
+                               JdBenchNotifies  *notifies,
+                               const char       *thing_format,
+                               guint             n_things)
+{
+  g_autofree char *filler = NULL;
+  g_autofree char *next_filler = NULL;
+
+  if (notifies->payload_size == 0 || notifies->next_payload_size == 0)
+    jd_bench_die ("no notify or notify-next arrived with the job");
+  filler = g_strnfill (notifies->payload_size, 'x');
+  next_filler = g_strnfill (notifies->next_payload_size, 'x');
+  for (guint i = 0; i < n_things; i++)
+    {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+      g_autofree char *thing = g_strdup_printf (thing_format, i);
+#pragma GCC diagnostic pop
+      g_autofree char *topic = jd_topic_build (thing, JD_TOPIC_OP_NOTIFY, NULL, JD_TOPIC_KIND_REQUEST);
+      g_autofree char *next_topic = jd_topic_build (thing, JD_TOPIC_OP_NOTIFY_NEXT, NULL, JD_TOPIC_KIND_REQUEST);
+
+      if (mosquitto_publish (publisher, NULL, topic, (int) notifies->payload_size, filler, 1, false)
+            != MOSQ_ERR_SUCCESS ||
+          mosquitto_publish (publisher, NULL, next_topic, (int) notifies->next_payload_size, next_filler, 1, false)
+            != MOSQ_ERR_SUCCESS)
+        jd_bench_die ("raw publish failed");
+    }
 }

@@ -56,4 +56,37 @@ void              jd_bench_mosq_subscribe (struct mosquitto *mosq,
 /* Disconnects, stops the thread and frees the client. */
 void              jd_bench_mosq_free      (struct mosquitto *mosq);
 
+/* What a subscriber on $aws/things/+/jobs/notify and …/notify-next saw: one
+ * count per thing topic's first notify (notify-next is taken, not counted),
+ * the time of the last, and the first payload sizes of each. Filled from
+ * the MQTT thread by jd_bench_notifies_message(). */
+typedef struct {
+  GMutex      lock;
+  guint       count;
+  gint64      last_at;
+  gsize       payload_size;
+  gsize       next_payload_size;
+  GHashTable *seen;
+} JdBenchNotifies;
+
+void    jd_bench_notifies_init    (JdBenchNotifies *notifies);
+void    jd_bench_notifies_clear   (JdBenchNotifies *notifies);
+/* Forgets what arrived (the payload sizes stay). */
+void    jd_bench_notifies_reset   (JdBenchNotifies *notifies);
+/* The count and the time of the last notify, read under the lock. */
+guint   jd_bench_notifies_get     (JdBenchNotifies *notifies,
+                                   gint64          *last_at);
+/* An on_message callback for jd_bench_mosq_connect() (user data: the
+ * JdBenchNotifies). */
+void    jd_bench_notifies_message (struct mosquitto               *mosq,
+                                   void                           *data,
+                                   const struct mosquitto_message *message);
+/* The baseline of a new job's fan-out: per thing (@thing_format with the
+ * index, 0 to @n_things - 1) a notify and then a notify-next, raw at QoS 1,
+ * with the sizes @notifies saw. */
+void    jd_bench_publish_raw_notifies (struct mosquitto *publisher,
+                                       JdBenchNotifies  *notifies,
+                                       const char       *thing_format,
+                                       guint             n_things);
+
 G_END_DECLS
