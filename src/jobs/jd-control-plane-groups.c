@@ -76,9 +76,7 @@ jd_control_plane_create_thing_group_async (JdControlPlane      *self,
 
   name = jd_cp_escape (group_name);
   req = jd_cp_request_new ("POST", g_strconcat ("/thing-groups/", name, NULL), NULL, jd_cp_json_to_bytes (builder), FALSE);
-  req->parse = jd_cp_parse_body;
-  req->result_free = (GDestroyNotify) json_node_unref;
-  jd_cp_request_start (self, req, jd_control_plane_create_thing_group_async, cancellable, callback, user_data);
+  jd_cp_request_start_reply (self, req, jd_control_plane_create_thing_group_async, cancellable, callback, user_data);
 }
 
 /**
@@ -109,9 +107,7 @@ jd_control_plane_describe_thing_group_async (JdControlPlane      *self,
 
   name = jd_cp_escape (group_name);
   req = jd_cp_request_new ("GET", g_strconcat ("/thing-groups/", name, NULL), NULL, NULL, TRUE);
-  req->parse = jd_cp_parse_body;
-  req->result_free = (GDestroyNotify) json_node_unref;
-  jd_cp_request_start (self, req, jd_control_plane_describe_thing_group_async, cancellable, callback, user_data);
+  jd_cp_request_start_reply (self, req, jd_control_plane_describe_thing_group_async, cancellable, callback, user_data);
 }
 
 /**
@@ -365,9 +361,7 @@ jd_control_plane_associate_targets_with_job_async (JdControlPlane      *self,
   id = jd_cp_escape (job_id);
   req = jd_cp_request_new ("POST", g_strconcat ("/jobs/", id, "/targets", NULL), NULL, jd_cp_json_to_bytes (builder),
                            FALSE);
-  req->parse = jd_cp_parse_body;
-  req->result_free = (GDestroyNotify) json_node_unref;
-  jd_cp_request_start (self, req, jd_control_plane_associate_targets_with_job_async, cancellable, callback, user_data);
+  jd_cp_request_start_reply (self, req, jd_control_plane_associate_targets_with_job_async, cancellable, callback, user_data);
 }
 
 /**

@@ -45,6 +45,19 @@ jd_cp_parse_body (JsonNode    *root,
   return json_node_copy (root);
 }
 
+void
+jd_cp_request_start_reply (JdControlPlane      *self,
+                           JdCpRequest         *req,
+                           gpointer             source_tag,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  req->parse = jd_cp_parse_body;
+  req->result_free = (GDestroyNotify) json_node_unref;
+  jd_cp_request_start (self, req, source_tag, cancellable, callback, user_data);
+}
+
 static gpointer
 parse_job (JsonNode    *root,
            const char  *arg1,
@@ -304,9 +317,7 @@ jd_control_plane_cancel_job_async (JdControlPlane      *self,
     jd_cp_query_add (query, "force", "true");
   req = jd_cp_request_new ("PUT", g_strconcat ("/jobs/", id, "/cancel", NULL), jd_cp_query_end (query),
                            jd_cp_json_to_bytes (builder), FALSE);
-  req->parse = jd_cp_parse_body;
-  req->result_free = (GDestroyNotify) json_node_unref;
-  jd_cp_request_start (self, req, jd_control_plane_cancel_job_async, cancellable, callback, user_data);
+  jd_cp_request_start_reply (self, req, jd_control_plane_cancel_job_async, cancellable, callback, user_data);
 }
 
 gboolean

@@ -101,6 +101,14 @@ void         jd_cp_request_start        (JdControlPlane      *self,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data);
+/* jd_cp_request_start() for a request whose result is the reply body as it
+ * came (a JsonNode; jd_cp_finish_pointer() gives it). Takes @req. */
+void         jd_cp_request_start_reply  (JdControlPlane      *self,
+                                         JdCpRequest         *req,
+                                         gpointer             source_tag,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
 gpointer     jd_cp_finish_pointer       (JdControlPlane      *self,
                                          GAsyncResult        *result,
                                          gpointer             source_tag,

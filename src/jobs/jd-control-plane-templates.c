@@ -15,16 +15,6 @@
 
 #include "jd-control-plane-private.h"
 
-/* A list item as it came. */
-static gpointer
-parse_item (JsonNode    *root,
-            const char  *arg1,
-            const char  *arg2,
-            GError     **error)
-{
-  return json_node_copy (root);
-}
-
 static void
 add_string (JsonBuilder *builder,
             const char  *name,
@@ -34,19 +24,6 @@ add_string (JsonBuilder *builder,
     return;
   json_builder_set_member_name (builder, name);
   json_builder_add_string_value (builder, value);
-}
-
-static void
-start_reply_request (JdControlPlane      *self,
-                     JdCpRequest         *req,
-                     gpointer             source_tag,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
-{
-  req->parse = jd_cp_parse_body;
-  req->result_free = (GDestroyNotify) json_node_unref;
-  jd_cp_request_start (self, req, source_tag, cancellable, callback, user_data);
 }
 
 /* ---- custom templates ---- */
@@ -89,10 +66,10 @@ jd_control_plane_create_job_template_async (JdControlPlane      *self,
   json_builder_end_object (builder);
 
   id = jd_cp_escape (template_id);
-  start_reply_request (self,
-                       jd_cp_request_new ("PUT", g_strconcat ("/job-templates/", id, NULL), NULL,
-                                          jd_cp_json_to_bytes (builder), FALSE),
-                       jd_control_plane_create_job_template_async, cancellable, callback, user_data);
+  jd_cp_request_start_reply (self,
+                             jd_cp_request_new ("PUT", g_strconcat ("/job-templates/", id, NULL), NULL,
+                                                jd_cp_json_to_bytes (builder), FALSE),
+                             jd_control_plane_create_job_template_async, cancellable, callback, user_data);
 }
 
 /**
@@ -121,8 +98,8 @@ jd_control_plane_describe_job_template_async (JdControlPlane      *self,
   g_return_if_fail (template_id != NULL);
 
   id = jd_cp_escape (template_id);
-  start_reply_request (self, jd_cp_request_new ("GET", g_strconcat ("/job-templates/", id, NULL), NULL, NULL, TRUE),
-                       jd_control_plane_describe_job_template_async, cancellable, callback, user_data);
+  jd_cp_request_start_reply (self, jd_cp_request_new ("GET", g_strconcat ("/job-templates/", id, NULL), NULL, NULL, TRUE),
+                             jd_control_plane_describe_job_template_async, cancellable, callback, user_data);
 }
 
 /**
@@ -150,7 +127,7 @@ jd_control_plane_list_job_templates_async (JdControlPlane      *self,
 
   req = jd_cp_request_new ("GET", g_strdup ("/job-templates"), jd_cp_query_end (jd_cp_query_new_list (self)),
                            NULL, TRUE);
-  jd_cp_request_make_list (req, "jobTemplates", parse_item);
+  jd_cp_request_make_list (req, "jobTemplates", jd_cp_parse_body);
   g_ptr_array_set_free_func (req->items, (GDestroyNotify) json_node_unref);
   jd_cp_request_start (self, req, jd_control_plane_list_job_templates_async, cancellable, callback, user_data);
 }
@@ -212,7 +189,7 @@ jd_control_plane_list_managed_job_templates_async (JdControlPlane      *self,
   if (template_name != NULL)
     jd_cp_query_add (query, "templateName", template_name);
   req = jd_cp_request_new ("GET", g_strdup ("/managed-job-templates"), jd_cp_query_end (query), NULL, TRUE);
-  jd_cp_request_make_list (req, "managedJobTemplates", parse_item);
+  jd_cp_request_make_list (req, "managedJobTemplates", jd_cp_parse_body);
   g_ptr_array_set_free_func (req->items, (GDestroyNotify) json_node_unref);
   jd_cp_request_start (self, req, jd_control_plane_list_managed_job_templates_async, cancellable, callback, user_data);
 }
@@ -247,10 +224,10 @@ jd_control_plane_describe_managed_job_template_async (JdControlPlane      *self,
   name = jd_cp_escape (template_name);
   if (template_version != NULL)
     jd_cp_query_add (query, "templateVersion", template_version);
-  start_reply_request (self,
-                       jd_cp_request_new ("GET", g_strconcat ("/managed-job-templates/", name, NULL),
-                                          jd_cp_query_end (query), NULL, TRUE),
-                       jd_control_plane_describe_managed_job_template_async, cancellable, callback, user_data);
+  jd_cp_request_start_reply (self,
+                             jd_cp_request_new ("GET", g_strconcat ("/managed-job-templates/", name, NULL),
+                                                jd_cp_query_end (query), NULL, TRUE),
+                             jd_control_plane_describe_managed_job_template_async, cancellable, callback, user_data);
 }
 
 /**
@@ -308,10 +285,10 @@ jd_control_plane_create_job_from_template_async (JdControlPlane      *self,
   json_builder_end_object (builder);
 
   id = jd_cp_escape (job_id);
-  start_reply_request (self,
-                       jd_cp_request_new ("PUT", g_strconcat ("/jobs/", id, NULL), NULL,
-                                          jd_cp_json_to_bytes (builder), FALSE),
-                       jd_control_plane_create_job_from_template_async, cancellable, callback, user_data);
+  jd_cp_request_start_reply (self,
+                             jd_cp_request_new ("PUT", g_strconcat ("/jobs/", id, NULL), NULL,
+                                                jd_cp_json_to_bytes (builder), FALSE),
+                             jd_control_plane_create_job_from_template_async, cancellable, callback, user_data);
 }
 
 /**
@@ -381,8 +358,8 @@ jd_control_plane_describe_event_configurations_async (JdControlPlane      *self,
 {
   g_return_if_fail (JD_IS_CONTROL_PLANE (self));
 
-  start_reply_request (self, jd_cp_request_new ("GET", g_strdup ("/event-configurations"), NULL, NULL, TRUE),
-                       jd_control_plane_describe_event_configurations_async, cancellable, callback, user_data);
+  jd_cp_request_start_reply (self, jd_cp_request_new ("GET", g_strdup ("/event-configurations"), NULL, NULL, TRUE),
+                             jd_control_plane_describe_event_configurations_async, cancellable, callback, user_data);
 }
 
 /**

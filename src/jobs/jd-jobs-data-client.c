@@ -115,9 +115,7 @@ start (JdJobsDataClient    *self,
   g_task_set_source_tag (task, jd_jobs_data_client_finish);
   /* The transport's own tag for this request: the operation's. */
   g_task_set_task_data (task, source_tag, NULL);
-  req->parse = jd_cp_parse_body;
-  req->result_free = (GDestroyNotify) json_node_unref;
-  jd_cp_request_start (self->transport, req, source_tag, cancellable, transport_done_cb, task);
+  jd_cp_request_start_reply (self->transport, req, source_tag, cancellable, transport_done_cb, task);
 }
 
 static char *
