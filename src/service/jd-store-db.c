@@ -130,6 +130,22 @@ static const char *const migrations[] = {
   "CREATE INDEX rollout_queue_by_job ON rollout_queue (job_id, seq);"
   "CREATE INDEX jobs_by_rollout_next ON jobs (rollout_next_ms) WHERE rollout_next_ms > 0;"
   "CREATE INDEX executions_by_release ON executions (job_id, released_ms) WHERE released_ms > 0;",
+
+  /* 5: job templates — taken by the templates branch; a no-op here, so
+   * that scheduling is 6 in either order of merging (the merge keeps the
+   * templates' text in this entry). */
+  "SELECT 1;",
+
+  /* 6: scheduling (jd-store-rollout.c). `jobs.schedule_anchor_ms` is the
+   * deadline clock at the job's creation, the origin of its scaled clock
+   * (JOBDECK_TIME_SCALE shortens the wait for startTime, endTime and the
+   * maintenance windows from there); `jobs.schedule_state` is where the
+   * schedule is: 0 none, 1 waiting for startTime, 2 started, 3 endTime
+   * applied — so a restart neither starts nor ends a job twice. The next
+   * thing a scheduled job waits for (start, a window, the end) is its
+   * `rollout_next_ms`, so the one timer serves it. */
+  "ALTER TABLE jobs ADD COLUMN schedule_anchor_ms INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE jobs ADD COLUMN schedule_state INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* Per connection: the jobs whose executions the open transaction ended,

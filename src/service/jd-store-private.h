@@ -264,6 +264,14 @@ gboolean      _jd_store_forget_memberships (JdStore        *self,
                                             GError        **error);
 
 /* jd-store-rollout.c */
+/* jobs.schedule_state (schema 6): where a job's schedulingConfig is. */
+enum {
+  JD_STORE_SCHEDULE_NONE,        /* no schedule */
+  JD_STORE_SCHEDULE_WAITING,     /* SCHEDULED: startTime (or a window) to come */
+  JD_STORE_SCHEDULE_STARTED,     /* rolling out; endTime to come */
+  JD_STORE_SCHEDULE_ENDED,       /* endTime applied */
+};
+
 /* Before a commit that may have ended executions: for each job this
  * transaction created, ended an execution of, or whose rollout is due
  * (temp.ended_jobs), queues the retries its retry config allows, cancels it

@@ -251,6 +251,18 @@ JdStoreJob       *jd_store_cancel_job           (JdStore      *self,
                                                  const char   *reason_code,       /* nullable */
                                                  const char   *comment,           /* nullable */
                                                  GError      **error);
+/* UpdateJob: @description (NULL = keep) and the settings of @settings (an
+ * UpdateJob body: rollout, abort, timeout, retries, presigned URLs; NULL =
+ * none) replace the job's, as jd_job_config_update() applies them; they
+ * govern what is still to be released (executions already IN_PROGRESS
+ * keep their deadlines). NOT_FOUND for an unknown job; INVALID_REQUEST for
+ * a COMPLETED, CANCELED or DELETION_IN_PROGRESS job and for settings the
+ * rules refuse. */
+gboolean          jd_store_update_job           (JdStore      *self,
+                                                 const char   *job_id,
+                                                 const char   *description,       /* nullable */
+                                                 JsonObject   *settings,          /* nullable */
+                                                 GError      **error);
 gboolean          jd_store_delete_job           (JdStore      *self,
                                                  const char   *job_id,
                                                  gboolean      force,
