@@ -851,9 +851,14 @@ cmd_update_job (JdCli           *self,
     {
       g_autoptr(GError) error = NULL;
 
+      g_autoptr(JdJobConfig) probe = jd_job_config_new ();
+
       if (json_parser_load_from_data (parser, config_text, -1, &error) &&
           !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         g_set_error_literal (&error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA, "not a JSON object");
+      /* Out-of-range settings are a usage error, as for create-job. */
+      if (error == NULL)
+        jd_job_config_update (probe, json_node_get_object (json_parser_get_root (parser)), &error);
       if (error != NULL)
         {
           g_autofree char *message = g_strdup_printf ("update-job: --config: %s", error->message);
@@ -870,8 +875,6 @@ cmd_update_job (JdCli           *self,
       jd_cli_command_finished (self, invocation, JD_CLI_EXIT_USAGE);
       return;
     }
-  /* The settings are checked by the core's rules in the client, before
-   * anything is sent; a refusal is reported as AWS's would be. */
   jd_control_plane_update_job_async (self->control_plane, jd_cli_invocation_arg (invocation, 0),
                                      jd_cli_parsed_get (invocation->parsed, "description"), settings,
                                      self->cancellable, update_job_cb, call_new (self, invocation));
