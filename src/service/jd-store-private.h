@@ -2,8 +2,8 @@
  * object, records and rows; jd-store-db.c: the connection, statement cache
  * and migrations; jd-store-tx.c: the transaction guard and change reports;
  * jd-store-things.c, jd-store-jobs.c, jd-store-executions.c,
- * jd-store-groups.c: the operations; jd-store-rollout.c: rollout, abort and
- * retries; jd-store-timers.c: the clock and the execution timers), and
+ * jd-store-groups.c: the operations; jd-store-rollout.c: rollout, abort,
+ * retries and scheduling; jd-store-timers.c: the clock and the execution timers), and
  * the hooks the tests of libjobdeck-service use. Not installed; included
  * only inside libjobdeck-service and its tests.
  *

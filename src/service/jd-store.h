@@ -21,7 +21,10 @@
  * releases the job's things at its rate (a thing not yet released has no
  * execution), an abort criterion that trips cancels the job and its queued
  * executions, and a FAILED or TIMED_OUT execution is retried as a new QUEUED
- * execution numbered one more — all reported through ::things-changed.
+ * execution numbered one more, and a schedule keeps the job SCHEDULED
+ * until its startTime, releases only while a maintenance window is open and
+ * applies its endBehavior at endTime — all reported through
+ * ::things-changed.
  *
  * Times are epoch seconds. Timers run on the thread-default main context of
  * jd_store_open(), on a clock the wall clock's steps do not move; the
@@ -88,8 +91,9 @@ typedef struct {
   gint64       n_queued, n_in_progress, n_succeeded, n_failed, n_timed_out,
                n_rejected, n_removed, n_canceled;
   char        *config;                /* nullable: jd_job_config_serialize() of
-                                       * its rollout, abort, retry and
-                                       * presigned-URL settings */
+                                       * its rollout, abort, retry,
+                                       * scheduling and presigned-URL
+                                       * settings */
   gint64       n_waiting;             /* things the rollout has not released yet */
 } JdStoreJob;
 
