@@ -444,19 +444,22 @@ test_end_force_cancel (Fixture       *f,
   run_end_cancel (f, TRUE);
 }
 
-/* A window of two minutes from startTime and one release a minute over
- * four things: two released while it is open, none after it closed;
- * endTime with STOP_ROLLOUT drops the two waiting, the two released run
- * on, and the job completes when they end. */
+/* A window of two minutes that opened half a minute before startTime, and
+ * one release a minute over four things: two released while it is open
+ * (at startTime and a minute later), none after it closed (the third would
+ * be due half a minute after the close); endTime with STOP_ROLLOUT drops
+ * the two waiting, the two released run on, and the job completes when
+ * they end. */
 static void
 test_window_stop_rollout (Fixture       *f,
                           gconstpointer  data)
 {
-  gint64 start = minute_from_now (31);
+  gint64 window = minute_from_now (31);
+  gint64 start = window + 30;
   gint64 end = start + 30 * 60;
   g_autofree char *start_text = iso_time (start);
   g_autofree char *end_text = iso_time (end);
-  g_autofree char *cron = cron_at (start);
+  g_autofree char *cron = cron_at (window);
   g_autofree char *settings =
     g_strdup_printf ("\"jobExecutionsRolloutConfig\":{\"maximumPerMinute\":1},"
                      "\"schedulingConfig\":{\"startTime\":\"%s\",\"endTime\":\"%s\",\"endBehavior\":\"STOP_ROLLOUT\","
@@ -832,8 +835,10 @@ main (int    argc,
   g_test_add ("/scheduling/start", Fixture, fast, fixture_set_up, test_scheduled_start, fixture_tear_down);
   g_test_add ("/scheduling/end-cancel", Fixture, fast, fixture_set_up, test_end_cancel, fixture_tear_down);
   g_test_add ("/scheduling/end-force-cancel", Fixture, fast, fixture_set_up, test_end_force_cancel, fixture_tear_down);
-  g_test_add ("/scheduling/window-stop-rollout", Fixture, fast, fixture_set_up, test_window_stop_rollout,
-              fixture_tear_down);
+  /* A minute of 200 ms: the half minute between the second release and
+   * the window's close leaves the timers 100 ms. */
+  g_test_add ("/scheduling/window-stop-rollout", Fixture, GINT_TO_POINTER (200), fixture_set_up,
+              test_window_stop_rollout, fixture_tear_down);
   g_test_add ("/scheduling/window-holds", Fixture, fast, fixture_set_up, test_window_holds, fixture_tear_down);
   /* A minute of 1.5 s: a release a minute later is told from one now. */
   g_test_add ("/scheduling/update-job", Fixture, GINT_TO_POINTER (1500), fixture_set_up, test_update_job,
