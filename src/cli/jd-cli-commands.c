@@ -29,6 +29,7 @@
 static void cmd_create_job       (JdCli *self, JdCliInvocation *invocation);
 static void cmd_delete_job       (JdCli *self, JdCliInvocation *invocation);
 static void cmd_cancel_job       (JdCli *self, JdCliInvocation *invocation);
+static void cmd_update_job       (JdCli *self, JdCliInvocation *invocation);
 static void cmd_describe_job     (JdCli *self, JdCliInvocation *invocation);
 static void cmd_list_jobs        (JdCli *self, JdCliInvocation *invocation);
 static void cmd_list_executions  (JdCli *self, JdCliInvocation *invocation);
@@ -52,6 +53,11 @@ static const JdCliOption create_job_options[] = {
   { "timeout-minutes", "N", FALSE },
   { "template", "ARN", FALSE },
   { "param", "NAME=VALUE", TRUE },
+  { NULL }
+};
+static const JdCliOption update_job_options[] = {
+  { "description", "TEXT", FALSE },
+  { "config", "JSON", FALSE },
   { NULL }
 };
 static const JdCliOption force_options[] = {
@@ -125,6 +131,9 @@ static const JdCliCommand commands[] = {
   { "cancel-job", "CancelJob", "<jobId> [--force] [--reason-code C] [--comment TEXT]",
     "Cancel a job (--force also cancels in-progress executions)",
     1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, cancel_job_options, cmd_cancel_job },
+  { "update-job", "UpdateJob", "<jobId> [--description TEXT] [--config JSON]",
+    "Change a job's description and settings (--config takes UpdateJob's settings as AWS spells them: {\"jobExecutionsRolloutConfig\": …, \"abortConfig\": …, \"timeoutConfig\": …, \"jobExecutionsRetryConfig\": …, \"presignedUrlConfig\": …}); they apply to what is still to be released",
+    1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, update_job_options, cmd_update_job },
   { "describe-job", "DescribeJob", "<jobId>",
     "Show a job and its document",
     1, 1, FALSE, JD_CLI_NEEDS_CONTROL_PLANE, no_options, cmd_describe_job },
@@ -857,6 +866,67 @@ cmd_cancel_job (JdCli           *self,
                                      jd_cli_parsed_get (invocation->parsed, "comment"),
                                      self->cancellable, cancel_job_cb,
                                      call_new (self, invocation));
+}
+
+static void
+update_job_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Call *call = user_data;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (jd_control_plane_update_job_finish (JD_CONTROL_PLANE (source), result, &error))
+    {
+      /* UpdateJob answers with an empty body. */
+      jd_cli_output_response (call->self->output, call->invocation->command->aws_name, NULL);
+      status = JD_CLI_EXIT_OK;
+    }
+  else
+    status = jd_cli_report_control_plane_error (call->self, call->invocation->command->aws_name, error);
+  call_finish (call, status);
+}
+
+static void
+cmd_update_job (JdCli           *self,
+                JdCliInvocation *invocation)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *config_text = jd_cli_parsed_get (invocation->parsed, "config");
+  JsonObject *settings = NULL;
+
+  if (config_text != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_autoptr(JdJobConfig) probe = jd_job_config_new ();
+
+      if (json_parser_load_from_data (parser, config_text, -1, &error) &&
+          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        g_set_error_literal (&error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA, "not a JSON object");
+      /* Out-of-range settings are a usage error, as for create-job. */
+      if (error == NULL)
+        jd_job_config_update (probe, json_node_get_object (json_parser_get_root (parser)), &error);
+      if (error != NULL)
+        {
+          g_autofree char *message = g_strdup_printf ("update-job: --config: %s", error->message);
+
+          jd_cli_output_usage (self->output, message);
+          jd_cli_command_finished (self, invocation, JD_CLI_EXIT_USAGE);
+          return;
+        }
+      settings = json_node_get_object (json_parser_get_root (parser));
+    }
+  if (settings == NULL && !jd_cli_parsed_has (invocation->parsed, "description"))
+    {
+      jd_cli_output_usage (self->output, "update-job: nothing to change (give --description or --config)");
+      jd_cli_command_finished (self, invocation, JD_CLI_EXIT_USAGE);
+      return;
+    }
+  jd_control_plane_update_job_async (self->control_plane, jd_cli_invocation_arg (invocation, 0),
+                                     jd_cli_parsed_get (invocation->parsed, "description"), settings,
+                                     self->cancellable, update_job_cb, call_new (self, invocation));
 }
 
 static void

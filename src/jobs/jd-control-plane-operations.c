@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "jd-control-plane-private.h"
+#include "jd-jobs-error.h"
 
 /* Parsers */
 
@@ -350,6 +351,83 @@ jd_control_plane_cancel_job_finish_full (JdControlPlane  *self,
   if (body != NULL)
     *body = g_steal_pointer (&node);
   return TRUE;
+}
+
+/**
+ * jd_control_plane_update_job_async:
+ * @description: (nullable): the new description
+ * @settings: (nullable): an UpdateJob body's settings
+ */
+void
+jd_control_plane_update_job_async (JdControlPlane      *self,
+                                   const char          *job_id,
+                                   const char          *description,
+                                   JsonObject          *settings,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  static const char *const members[] = {
+    "jobExecutionsRolloutConfig", "abortConfig", "timeoutConfig", "jobExecutionsRetryConfig", "presignedUrlConfig", NULL,
+  };
+
+  g_return_if_fail (JD_IS_CONTROL_PLANE (self));
+  g_return_if_fail (job_id != NULL);
+
+  if (settings != NULL)
+    {
+      g_autoptr(JdJobConfig) probe = jd_job_config_new ();
+      g_autoptr(GList) names = json_object_get_members (settings);
+
+      /* The core's rules for an update, before anything is sent. */
+      for (GList *l = names; l != NULL && error == NULL; l = l->next)
+        if (!g_strv_contains ((const char *const *) members, l->data))
+          g_set_error (&error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_REQUEST,
+                       "UpdateJob has no setting %s", (const char *) l->data);
+      if (error == NULL)
+        jd_job_config_update (probe, settings, &error);
+      if (error != NULL)
+        {
+          g_task_report_error (self, callback, user_data, jd_control_plane_update_job_async,
+                               g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  json_builder_begin_object (builder);
+  if (description != NULL)
+    {
+      json_builder_set_member_name (builder, "description");
+      json_builder_add_string_value (builder, description);
+    }
+  for (guint i = 0; settings != NULL && members[i] != NULL; i++)
+    if (json_object_has_member (settings, members[i]))
+      {
+        json_builder_set_member_name (builder, members[i]);
+        json_builder_add_value (builder, json_node_copy (json_object_get_member (settings, members[i])));
+      }
+  json_builder_end_object (builder);
+
+  id = jd_cp_escape (job_id);
+  jd_cp_request_start (self,
+                       jd_cp_request_new ("PATCH", g_strconcat ("/jobs/", id, NULL), NULL,
+                                          jd_cp_json_to_bytes (builder), FALSE),
+                       jd_control_plane_update_job_async, cancellable, callback, user_data);
+}
+
+gboolean
+jd_control_plane_update_job_finish (JdControlPlane  *self,
+                                    GAsyncResult    *result,
+                                    GError         **error)
+{
+  g_return_val_if_fail (JD_IS_CONTROL_PLANE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == jd_control_plane_update_job_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void

@@ -117,6 +117,24 @@ gboolean        jd_control_plane_cancel_job_finish_full (JdControlPlane   *self,
                                                       JsonNode           **body,
                                                       GError             **error);
 
+/* UpdateJob (PATCH /jobs/{jobId}): @description (nullable) and the
+ * members of @settings (nullable: an UpdateJob body as AWS spells it —
+ * jobExecutionsRolloutConfig, abortConfig, timeoutConfig,
+ * jobExecutionsRetryConfig, presignedUrlConfig) replace the job's; the
+ * settings are checked first with the core's rules for an update
+ * (jd_job_config_update()), so a bad one fails with
+ * JD_JOBS_ERROR_INVALID_REQUEST without a request. */
+void            jd_control_plane_update_job_async    (JdControlPlane      *self,
+                                                      const char          *job_id,
+                                                      const char          *description,
+                                                      JsonObject          *settings,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean        jd_control_plane_update_job_finish   (JdControlPlane      *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
 /* DescribeJob, then GetJobDocument: the job with its document. */
 void            jd_control_plane_describe_job_async  (JdControlPlane      *self,
                                                       const char          *job_id,

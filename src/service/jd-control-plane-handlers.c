@@ -235,6 +235,46 @@ op_cancel_job (Request    *r,
   return TRUE;
 }
 
+/* UpdateJob: PATCH /jobs/{jobId}; an empty 200 reply. */
+static gboolean
+op_update_job (Request    *r,
+               const char *job_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdJobConfig) probe = NULL;
+  g_autofree char *arn = NULL;
+  const char *description = NULL;
+  const char *namespace_id = cp_query (r, "namespaceId");
+
+  if (!cp_check_job_id (r, job_id)
+      || !cp_body_string (r, "description", MAX_DESCRIPTION, &description))
+    return FALSE;
+  for (const char *p = namespace_id; p != NULL && (*p != '\0' || p == namespace_id); p++)
+    if (!(g_ascii_isalnum (*p) || *p == '_' || *p == '-'))
+      return cp_invalid (r, "1 validation error detected: Value '%s' at 'namespaceId' failed to satisfy constraint: "
+                       "Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+", namespace_id);
+  if (description != NULL)
+    for (const char *p = description; *p != '\0'; p++)
+      if ((guchar) *p < 0x20)
+        return cp_invalid (r, "The description must not contain control characters");
+  /* UpdateJob has no schedulingConfig member (the schedule is fixed). */
+  if (json_object_has_member (r->json, "schedulingConfig"))
+    return cp_invalid (r, "UpdateJob cannot change schedulingConfig");
+
+  /* The ranges in AWS's validation words (the core's rules, as CreateJob
+   * checks them); the store then applies what only UpdateJob refuses
+   * (retries other than 0). */
+  probe = jd_job_config_parse_aws (r->json, g_get_real_time () / G_USEC_PER_SEC, &error);
+  if (probe == NULL)
+    return cp_invalid (r, "%s", error->message);
+
+  arn = cp_job_arn (r->self, job_id);
+  if (!jd_store_update_job (r->self->store, job_id, description, r->json, &error))
+    return cp_reply_gerror (r, error, job_id, arn);
+  cp_reply_empty (r);
+  return TRUE;
+}
+
 static gboolean
 op_delete_job (Request    *r,
                const char *job_id)
@@ -662,6 +702,8 @@ dispatch (Request *r)
     op_describe_job (r, s[1], FALSE);
   else if (is (r, "DELETE", 2, "jobs", NULL))
     op_delete_job (r, s[1]);
+  else if (is (r, "PATCH", 2, "jobs", NULL))
+    op_update_job (r, s[1]);
   else if (is (r, "PUT", 3, "jobs", NULL, "cancel"))
     op_cancel_job (r, s[1]);
   else if (is (r, "GET", 3, "jobs", NULL, "job-document"))

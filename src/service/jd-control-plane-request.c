@@ -441,9 +441,8 @@ cp_check_string_map (Request    *r,
 /* ---- shapes ---- */
 
 /* What the store keeps of a CreateJob's settings (JdStoreJobSpec.config):
- * rollout, abort, retries and presigned URLs — NULL when none is set. The
- * in-progress timeout has its own column; scheduling is not applied by the
- * sandbox yet, so it is validated and not kept (README). */
+ * rollout, abort, retries, scheduling and presigned URLs — NULL when none
+ * is set. The in-progress timeout has its own column. */
 char *
 cp_job_config_to_store (const JdJobConfig *config)
 {
@@ -454,13 +453,8 @@ cp_job_config_to_store (const JdJobConfig *config)
   kept = jd_job_config_deserialize (text, NULL);
   g_assert (kept != NULL);
   kept->in_progress_timeout = 0;
-  kept->has_scheduling = FALSE;
-  kept->end_behavior = JD_END_BEHAVIOR_NONE;
-  g_clear_pointer (&kept->start_time_text, g_free);
-  g_clear_pointer (&kept->end_time_text, g_free);
-  g_ptr_array_set_size (kept->windows, 0);
   if (!kept->has_rollout && kept->abort_criteria->len == 0 && kept->retry_criteria->len == 0
-      && kept->presigned_role_arn == NULL && kept->presigned_expires == 0)
+      && !kept->has_scheduling && kept->presigned_role_arn == NULL && kept->presigned_expires == 0)
     return NULL;
   return jd_job_config_serialize (kept);
 }

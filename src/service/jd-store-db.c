@@ -164,6 +164,17 @@ static const char *const migrations[] = {
   "  last_modified_at INTEGER NOT NULL);"
   "INSERT INTO event_configuration_dates (id, created_at, last_modified_at) "
   "  VALUES (1, CAST(strftime('%s', 'now') AS INTEGER), CAST(strftime('%s', 'now') AS INTEGER));",
+
+  /* 6: scheduling (jd-store-rollout.c). `jobs.schedule_anchor_ms` is the
+   * deadline clock at the job's creation, the origin of its scaled clock
+   * (JOBDECK_TIME_SCALE shortens the wait for startTime, endTime and the
+   * maintenance windows from there); `jobs.schedule_state` is where the
+   * schedule is: 0 none, 1 waiting for startTime, 2 started, 3 endTime
+   * applied — so a restart neither starts nor ends a job twice. The next
+   * thing a scheduled job waits for (start, a window, the end) is its
+   * `rollout_next_ms`, so the one timer serves it. */
+  "ALTER TABLE jobs ADD COLUMN schedule_anchor_ms INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE jobs ADD COLUMN schedule_state INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* Per connection: the jobs whose executions the open transaction ended,

@@ -148,6 +148,7 @@ jd_store_create_job (JdStore              *self,
   g_autoptr(GHashTable) group_things = NULL;
   g_autofree char **group_list = NULL;
   gboolean rollout = FALSE;
+  gboolean scheduled = FALSE;
   gint64 now;
 
   g_return_val_if_fail (JD_IS_STORE (self), NULL);
@@ -195,15 +196,19 @@ jd_store_create_job (JdStore              *self,
 
       if (config == NULL)
         return NULL;
-      rollout = config->has_rollout;
+      /* A schedule holds every thing back until it starts. */
+      scheduled = config->has_scheduling;
+      rollout = config->has_rollout || scheduled;
     }
 
   now = jd_store_now (self);
   targets_text = _jd_store_strv_to_text (spec->targets != NULL ? spec->targets : spec->thing_names);
   insert_job = _jd_store_prepare (self,
                                   "INSERT INTO jobs (job_id, status, target_selection, description, document, "
-                                  "document_source, created_at, last_updated_at, in_progress_timeout, config) "
-                                  "VALUES (?1, 'IN_PROGRESS', ?2, ?4, ?5, ?6, ?7, ?7, ?8, ?9)",
+                                  "document_source, created_at, last_updated_at, in_progress_timeout, config, "
+                                  "schedule_anchor_ms, schedule_state) "
+                                  "VALUES (?1, CASE WHEN ?10 THEN 'SCHEDULED' ELSE 'IN_PROGRESS' END, ?2, ?4, ?5, ?6, "
+                                  "?7, ?7, ?8, ?9, CASE WHEN ?10 THEN ?11 ELSE 0 END, ?10)",
                                   error);
   if (insert_job == NULL)
     return NULL;
@@ -216,6 +221,8 @@ jd_store_create_job (JdStore              *self,
   sqlite3_bind_int64 (insert_job, 7, now);
   sqlite3_bind_int64 (insert_job, 8, MAX (0, spec->in_progress_timeout_minutes));
   _jd_store_bind_text (insert_job, 9, spec->config);
+  sqlite3_bind_int (insert_job, 10, scheduled ? JD_STORE_SCHEDULE_WAITING : JD_STORE_SCHEDULE_NONE);
+  sqlite3_bind_int64 (insert_job, 11, _jd_store_deadline_clock_ms (self));
   if (!_jd_store_step_done (self, insert_job, error))
     return NULL;
 
@@ -417,6 +424,87 @@ jd_store_cancel_job (JdStore     *self,
     return NULL;
 
   return _jd_store_find_job (self, job_id, error);
+}
+
+gboolean
+jd_store_update_job (JdStore     *self,
+                     const char  *job_id,
+                     const char  *description,
+                     JsonObject  *settings,
+                     GError     **error)
+{
+  JD_STORE_LOCKED (self);
+  g_autoptr(JdStoreTx) tx = NULL;
+  g_autoptr(JdStoreJob) job = NULL;
+  g_autoptr(JdJobConfig) config = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *config_text = NULL;
+  gint64 timeout;
+
+  g_return_val_if_fail (JD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (job_id != NULL, FALSE);
+
+  tx = _jd_store_tx_begin (self, error);
+  if (tx == NULL)
+    return FALSE;
+
+  job = _jd_store_find_job (self, job_id, error);
+  if (job == NULL)
+    return FALSE;
+  if (job->status == JD_JOB_STATUS_COMPLETED || job->status == JD_JOB_STATUS_CANCELED
+      || job->status == JD_JOB_STATUS_DELETION_IN_PROGRESS)
+    {
+      g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_REQUEST,
+                   "Job %s cannot be updated in the %s state", job_id,
+                   jd_job_status_to_string (job->status));
+      return FALSE;
+    }
+
+  config = job->config != NULL ? jd_job_config_deserialize (job->config, error) : jd_job_config_new ();
+  if (config == NULL)
+    return FALSE;
+  timeout = job->in_progress_timeout_minutes;
+  if (settings != NULL)
+    {
+      config->in_progress_timeout = timeout;
+      if (!jd_job_config_update (config, settings, &local_error))
+        {
+          g_set_error_literal (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_REQUEST, local_error->message);
+          return FALSE;
+        }
+      /* The in-progress timeout has its own column. */
+      timeout = config->in_progress_timeout;
+      config->in_progress_timeout = 0;
+    }
+  config_text = jd_job_config_serialize (config);
+
+  stmt = _jd_store_prepare (self,
+                            "UPDATE jobs SET description = COALESCE(?2, description), config = ?3, "
+                            "in_progress_timeout = ?4, last_updated_at = ?5 WHERE job_id = ?1",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  _jd_store_bind_text (stmt, 1, job_id);
+  _jd_store_bind_text (stmt, 2, description);
+  _jd_store_bind_text (stmt, 3, config_text);
+  sqlite3_bind_int64 (stmt, 4, timeout);
+  sqlite3_bind_int64 (stmt, 5, jd_store_now (self));
+  if (!_jd_store_step_done (self, stmt, error))
+    return FALSE;
+  g_clear_pointer (&stmt, _jd_store_stmt_release);
+
+  /* The commit applies the new settings to what is still to be released
+   * (a faster rate releases now; a slower one waits longer). */
+  stmt = _jd_store_prepare (self, "INSERT OR IGNORE INTO temp.ended_jobs (job_id) VALUES (?1)", error);
+  if (stmt == NULL)
+    return FALSE;
+  _jd_store_bind_text (stmt, 1, job_id);
+  if (!_jd_store_step_done (self, stmt, error))
+    return FALSE;
+  g_clear_pointer (&stmt, _jd_store_stmt_release);
+
+  return _jd_store_tx_commit (&tx, error);
 }
 
 gboolean

@@ -2,8 +2,8 @@
  * object, records and rows; jd-store-db.c: the connection, statement cache
  * and migrations; jd-store-tx.c: the transaction guard and change reports;
  * jd-store-things.c, jd-store-jobs.c, jd-store-executions.c,
- * jd-store-groups.c: the operations; jd-store-rollout.c: rollout, abort and
- * retries; jd-store-timers.c: the clock and the execution timers), and
+ * jd-store-groups.c: the operations; jd-store-rollout.c: rollout, abort,
+ * retries and scheduling; jd-store-timers.c: the clock and the execution timers), and
  * the hooks the tests of libjobdeck-service use. Not installed; included
  * only inside libjobdeck-service and its tests.
  *
@@ -269,6 +269,14 @@ gboolean      _jd_store_forget_memberships (JdStore        *self,
                                             GError        **error);
 
 /* jd-store-rollout.c */
+/* jobs.schedule_state (schema 6): where a job's schedulingConfig is. */
+enum {
+  JD_STORE_SCHEDULE_NONE,        /* no schedule */
+  JD_STORE_SCHEDULE_WAITING,     /* SCHEDULED: startTime (or a window) to come */
+  JD_STORE_SCHEDULE_STARTED,     /* rolling out; endTime to come */
+  JD_STORE_SCHEDULE_ENDED,       /* endTime applied */
+};
+
 /* Before a commit that may have ended executions: for each job this
  * transaction created, ended an execution of, or whose rollout is due
  * (temp.ended_jobs), queues the retries its retry config allows, cancels it

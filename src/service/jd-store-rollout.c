@@ -1,8 +1,10 @@
 /* jd-store-rollout.c — JdStore: what a job's settings make the store do on
- * its own (issue 12, items 3–5): releasing a rollout's things at its rate
+ * its own (issue 12, items 3–6): releasing a rollout's things at its rate
  * (jobExecutionsRolloutConfig), canceling the job when an abort criterion
- * trips (abortConfig), and queuing a new execution after a failure or a
- * timeout (jobExecutionsRetryConfig). The rules themselves — the rate now,
+ * trips (abortConfig), queuing a new execution after a failure or a
+ * timeout (jobExecutionsRetryConfig), and the schedule (schedulingConfig):
+ * SCHEDULED until startTime, releases only while a maintenance window is
+ * open, endBehavior at endTime. The rules themselves — the rate now,
  * whether a criterion trips, whether a failure is retried — are the core's
  * (src/jobs/jd-job-config.c); this file only counts and writes.
  *
@@ -18,6 +20,8 @@
 #include "config.h"
 
 #define G_LOG_DOMAIN "jd-store"
+
+#include <math.h>
 
 #include "jd-job-config.h"
 #include "jd-store-private.h"
@@ -254,6 +258,200 @@ check_abort (JdStore           *self,
   return TRUE;
 }
 
+/* ---- scheduling ---- */
+
+/* A scheduled job's clock: its instants (startTime, endTime, the windows'
+ * cron minutes; epoch seconds) run from its creation (@anchor_ms, deadline
+ * clock) at the store's time scale, so under JOBDECK_TIME_SCALE the
+ * 30 minutes to startTime last 1.8 s as a minute lasts 60 ms. At scale 1
+ * both are the wall clock. */
+static gint64
+schedule_to_ms (JdStore *self,
+                gint64   anchor_ms,
+                gint64   t)
+{
+  return anchor_ms + (gint64) llround ((double) (t * 1000 - anchor_ms) * self->time_scale);
+}
+
+static gint64
+schedule_from_ms (JdStore *self,
+                  gint64   anchor_ms,
+                  gint64   ms)
+{
+  return (anchor_ms + (gint64) floor ((double) (ms - anchor_ms) / self->time_scale)) / 1000;
+}
+
+static gboolean set_next_ms (JdStore     *self,
+                             const char  *job_id,
+                             gint64       next_ms,
+                             GError     **error);
+
+/* What a scheduled job's state is as the rules read it. */
+typedef struct {
+  gint64 anchor_ms;
+  int    state;       /* JD_STORE_SCHEDULE_* */
+} Schedule;
+
+static gboolean
+set_job_status (JdStore     *self,
+                const char  *job_id,
+                const char  *status,
+                int          state,
+                GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    _jd_store_prepare (self,
+                       "UPDATE jobs SET status = ?2, schedule_state = ?3, "
+                       "last_updated_at = CASE WHEN status = ?2 THEN last_updated_at ELSE ?4 END WHERE job_id = ?1",
+                       error);
+
+  if (stmt == NULL)
+    return FALSE;
+  _jd_store_touch_job (self, job_id);
+  _jd_store_bind_text (stmt, 1, job_id);
+  _jd_store_bind_text (stmt, 2, status);
+  sqlite3_bind_int (stmt, 3, state);
+  sqlite3_bind_int64 (stmt, 4, jd_store_now (self));
+  return _jd_store_step_done (self, stmt, error);
+}
+
+/* endTime has come: nothing more is released; CANCEL cancels the QUEUED
+ * executions and the job, FORCE_CANCEL the IN_PROGRESS ones too, as
+ * CancelJob (with force) does; STOP_ROLLOUT (also without endBehavior)
+ * leaves what was released to run, and the job completes when it has
+ * (README). *canceled says whether the job is gone. */
+static gboolean
+end_schedule (JdStore           *self,
+              const char        *job_id,
+              const JdJobConfig *config,
+              gboolean          *canceled,
+              GError           **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean force = config->end_behavior == JD_END_BEHAVIOR_FORCE_CANCEL;
+  g_autofree char *comment = NULL;
+
+  *canceled = FALSE;
+  stmt = _jd_store_prepare (self, "DELETE FROM rollout_queue WHERE job_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  _jd_store_bind_text (stmt, 1, job_id);
+  if (!_jd_store_step_done (self, stmt, error))
+    return FALSE;
+  g_clear_pointer (&stmt, _jd_store_stmt_release);
+
+  if (config->end_behavior != JD_END_BEHAVIOR_CANCEL && !force)
+    return set_job_status (self, job_id, "IN_PROGRESS", JD_STORE_SCHEDULE_ENDED, error)
+           && set_next_ms (self, job_id, 0, error);
+
+  _jd_store_touch_job (self, job_id);
+  if (!_jd_store_touch_things_of_job (self, job_id, error)
+      || !_jd_store_end_pending (self, NULL, job_id, force, JD_EXECUTION_STATUS_CANCELED, force, error))
+    return FALSE;
+
+  comment = g_strdup_printf ("Job canceled at its scheduled end time %s (endBehavior %s)",
+                             config->end_time_text, jd_end_behavior_to_string (config->end_behavior));
+  stmt = _jd_store_prepare (self,
+                            "UPDATE jobs SET status = 'CANCELED', force_canceled = ?2, comment = ?3, rollout_next_ms = 0, "
+                            "schedule_state = ?5, last_updated_at = ?4, completed_at = ?4 WHERE job_id = ?1",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  _jd_store_bind_text (stmt, 1, job_id);
+  sqlite3_bind_int (stmt, 2, force);
+  _jd_store_bind_text (stmt, 3, comment);
+  sqlite3_bind_int64 (stmt, 4, jd_store_now (self));
+  sqlite3_bind_int (stmt, 5, JD_STORE_SCHEDULE_ENDED);
+  if (!_jd_store_step_done (self, stmt, error))
+    return FALSE;
+  *canceled = TRUE;
+  return TRUE;
+}
+
+static gboolean
+set_next_ms (JdStore     *self,
+             const char  *job_id,
+             gint64       next_ms,
+             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) update =
+    _jd_store_prepare (self, "UPDATE jobs SET rollout_next_ms = ?2 WHERE job_id = ?1 AND rollout_next_ms != ?2", error);
+
+  if (update == NULL)
+    return FALSE;
+  _jd_store_bind_text (update, 1, job_id);
+  sqlite3_bind_int64 (update, 2, next_ms);
+  return _jd_store_step_done (self, update, error);
+}
+
+/* The earlier of two instants of which 0 means none. */
+static gint64
+earliest (gint64 a,
+          gint64 b)
+{
+  if (a <= 0)
+    return b;
+  if (b <= 0)
+    return a;
+  return MIN (a, b);
+}
+
+/* Moves a scheduled job along its schedule at the deadline clock's now:
+ * applies endTime once it has come, and starts a SCHEDULED job at
+ * startTime — or, with maintenance windows, when one is open at or after
+ * it. *hold says the job does nothing more now (still SCHEDULED, or
+ * canceled at its end). */
+static gboolean
+advance_schedule (JdStore           *self,
+                  const char        *job_id,
+                  const JdJobConfig *config,
+                  Schedule          *schedule,
+                  gboolean          *hold,
+                  GError           **error)
+{
+  gint64 now_ms = _jd_store_deadline_clock_ms (self);
+  gint64 v_now = schedule_from_ms (self, schedule->anchor_ms, now_ms);
+  gint64 end_ms = 0;
+  gint64 next;
+
+  *hold = FALSE;
+  if (!config->has_scheduling || schedule->state == JD_STORE_SCHEDULE_NONE
+      || schedule->state == JD_STORE_SCHEDULE_ENDED)
+    return TRUE;
+
+  if (config->end_time >= 0)
+    {
+      if (v_now >= config->end_time)
+        {
+          gboolean canceled = FALSE;
+
+          if (!end_schedule (self, job_id, config, &canceled, error))
+            return FALSE;
+          schedule->state = JD_STORE_SCHEDULE_ENDED;
+          *hold = canceled;
+          return TRUE;
+        }
+      end_ms = schedule_to_ms (self, schedule->anchor_ms, config->end_time);
+    }
+
+  if (schedule->state == JD_STORE_SCHEDULE_STARTED)
+    return TRUE;
+
+  if (v_now >= config->start_time && jd_job_config_window_open (config, v_now, NULL))
+    {
+      schedule->state = JD_STORE_SCHEDULE_STARTED;
+      return set_job_status (self, job_id, "IN_PROGRESS", JD_STORE_SCHEDULE_STARTED, error);
+    }
+
+  /* Still SCHEDULED: wake at startTime, at the next window, or at endTime. */
+  next = v_now < config->start_time ? config->start_time : jd_job_config_next_window (config, v_now);
+  *hold = TRUE;
+  return set_next_ms (self, job_id,
+                      earliest (next >= 0 ? MAX (schedule_to_ms (self, schedule->anchor_ms, next), now_ms + 1) : 0,
+                                end_ms),
+                      error);
+}
+
 /* ---- rollout ---- */
 
 /* Releases as many of @job_id's waiting things as its rate allows now —
@@ -265,6 +463,7 @@ static gboolean
 release_rollout (JdStore           *self,
                  const char        *job_id,
                  const JdJobConfig *config,
+                 const Schedule    *schedule,
                  GError           **error)
 {
   g_autoptr(sqlite3_stmt) next = NULL;
@@ -275,21 +474,41 @@ release_rollout (JdStore           *self,
   gint64 minute_ms = MAX (1, _jd_store_minutes_to_ms (self, 1));
   gint64 recent = 0, notified = 0, succeeded = 0, waiting = 0, oldest = 0;
   gint64 next_ms = 0;
+  gint64 end_ms = 0;
+  gboolean scheduled = config->has_scheduling && schedule->state == JD_STORE_SCHEDULE_STARTED;
+  gboolean open = TRUE;
 
-  if (!config->has_rollout)
+  if (!config->has_rollout && !scheduled)
     return TRUE;
+  /* A started schedule still waits for its endTime. */
+  if (scheduled && config->end_time >= 0)
+    end_ms = schedule_to_ms (self, schedule->anchor_ms, config->end_time);
   if (!count_query (self, "SELECT COUNT(*) FROM rollout_queue WHERE job_id = ?1 AND ?2 = ?2", job_id, 0,
                     &waiting, error))
     return FALSE;
   if (waiting == 0)
+    /* Nothing left: no timer for this job any more (but its end's). */
+    return set_next_ms (self, job_id, end_ms, error);
+
+  /* Maintenance windows: releases only while one is open; when none is,
+   * the next opening is when to look again. */
+  if (scheduled && config->windows->len > 0)
     {
-      /* Nothing left: no timer for this job any more. */
-      update = _jd_store_prepare (self, "UPDATE jobs SET rollout_next_ms = 0 WHERE job_id = ?1 AND rollout_next_ms != 0",
-                                  error);
-      if (update == NULL)
-        return FALSE;
-      _jd_store_bind_text (update, 1, job_id);
-      return _jd_store_step_done (self, update, error);
+      gint64 v_now = schedule_from_ms (self, schedule->anchor_ms, now_ms);
+      gint64 window_end = -1;
+
+      open = jd_job_config_window_open (config, v_now, &window_end);
+      if (!open)
+        {
+          gint64 next = jd_job_config_next_window (config, v_now);
+
+          return set_next_ms (self, job_id,
+                              earliest (next >= 0 ? MAX (schedule_to_ms (self, schedule->anchor_ms, next), now_ms + 1) : 0,
+                                        end_ms),
+                              error);
+        }
+      /* The window's close is when to look again at the latest. */
+      end_ms = earliest (end_ms, MAX (schedule_to_ms (self, schedule->anchor_ms, window_end), now_ms + 1));
     }
 
   if (!count_query (self, "SELECT COUNT(*) FROM executions WHERE job_id = ?1 AND released_ms > ?2",
@@ -315,7 +534,8 @@ release_rollout (JdStore           *self,
    * (notified − recent stays the same while this loop releases), so an
    * exponential step takes effect in the next minute, not within this
    * one's releases (which would cascade through every step at once). */
-  while (waiting > 0 && jd_job_config_rollout_budget (config, notified - recent, succeeded, recent) > 0)
+  while (waiting > 0
+         && (!config->has_rollout || jd_job_config_rollout_budget (config, notified - recent, succeeded, recent) > 0))
     {
       g_autofree char *thing = NULL;
       gint64 seq;
@@ -358,19 +578,14 @@ release_rollout (JdStore           *self,
 
   /* The next release: when the oldest release of the last minute leaves
    * it (never now: a timer must not spin). */
-  if (waiting > 0)
+  if (waiting > 0 && config->has_rollout)
     {
       if (!count_query (self, "SELECT COALESCE(MIN(released_ms), 0) FROM executions WHERE job_id = ?1 AND released_ms > ?2",
                         job_id, now_ms - minute_ms, &oldest, error))
         return FALSE;
       next_ms = MAX (oldest + minute_ms, now_ms + 1);
     }
-  update = _jd_store_prepare (self, "UPDATE jobs SET rollout_next_ms = ?2 WHERE job_id = ?1", error);
-  if (update == NULL)
-    return FALSE;
-  _jd_store_bind_text (update, 1, job_id);
-  sqlite3_bind_int64 (update, 2, next_ms);
-  return _jd_store_step_done (self, update, error);
+  return set_next_ms (self, job_id, earliest (next_ms, end_ms), error);
 }
 
 gboolean
@@ -380,21 +595,26 @@ _jd_store_apply_job_rules (JdStore  *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) job_ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) configs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) schedules = g_array_new (FALSE, FALSE, sizeof (Schedule));
   int rc;
 
   /* CROSS JOIN keeps the few touched jobs as the outer loop: the planner,
    * knowing nothing of the temporary table, would scan every job (5 ms a
    * commit at 10,000 jobs: bench-store). */
   stmt = _jd_store_prepare (self,
-                            "SELECT j.job_id, j.config FROM temp.ended_jobs t CROSS JOIN jobs j ON j.job_id = t.job_id "
-                            "WHERE j.config IS NOT NULL AND j.status = 'IN_PROGRESS'",
+                            "SELECT j.job_id, j.config, j.schedule_anchor_ms, j.schedule_state "
+                            "FROM temp.ended_jobs t CROSS JOIN jobs j ON j.job_id = t.job_id "
+                            "WHERE j.config IS NOT NULL AND j.status IN ('IN_PROGRESS', 'SCHEDULED')",
                             error);
   if (stmt == NULL)
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
+      Schedule schedule = { sqlite3_column_int64 (stmt, 2), sqlite3_column_int (stmt, 3) };
+
       g_ptr_array_add (job_ids, _jd_store_column_text (stmt, 0));
       g_ptr_array_add (configs, _jd_store_column_text (stmt, 1));
+      g_array_append_val (schedules, schedule);
     }
   if (rc != SQLITE_DONE)
     return _jd_store_set_db_error (self, rc, error);
@@ -405,7 +625,9 @@ _jd_store_apply_job_rules (JdStore  *self,
       const char *job_id = g_ptr_array_index (job_ids, i);
       g_autoptr(GError) local_error = NULL;
       g_autoptr(JdJobConfig) config = jd_job_config_deserialize (g_ptr_array_index (configs, i), &local_error);
+      Schedule *schedule = &g_array_index (schedules, Schedule, i);
       gboolean aborted = FALSE;
+      gboolean hold = FALSE;
 
       if (config == NULL)
         {
@@ -414,12 +636,18 @@ _jd_store_apply_job_rules (JdStore  *self,
           g_warning ("The settings of job %s cannot be read: %s", job_id, local_error->message);
           continue;
         }
+      /* The schedule first: a job still SCHEDULED (or canceled at its
+       * end) has nothing to retry, abort or release. */
+      if (!advance_schedule (self, job_id, config, schedule, &hold, error))
+        return FALSE;
+      if (hold)
+        continue;
       /* Retries first, so an abort cancels them with the rest of the
        * queue ("queued retries are not attempted"). */
       if (!queue_retries (self, job_id, config, error)
           || !check_abort (self, job_id, config, &aborted, error))
         return FALSE;
-      if (!aborted && !release_rollout (self, job_id, config, error))
+      if (!aborted && !release_rollout (self, job_id, config, schedule, error))
         return FALSE;
     }
   return TRUE;

@@ -286,7 +286,8 @@ collect_events (JdStore    *self,
   return events;
 }
 
-/* Completes the SNAPSHOT jobs whose executions have all ended — looking only
+/* Completes the SNAPSHOT jobs whose executions have all ended (and the
+ * CONTINUOUS ones whose schedule reached its endTime: README) — looking only
  * at the jobs this transaction created or ended an execution of (the
  * temporary table `ended_jobs`, filled by triggers: jd-store-db.c). */
 static gboolean
@@ -296,9 +297,11 @@ complete_jobs (JdStore  *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
   stmt = _jd_store_prepare (self,
-                            "UPDATE jobs SET status = 'COMPLETED', completed_at = ?1, last_updated_at = ?1 "
+                            "UPDATE jobs SET status = 'COMPLETED', completed_at = ?1, last_updated_at = ?1, "
+                            "rollout_next_ms = 0 "
                             "WHERE job_id IN (SELECT job_id FROM temp.ended_jobs) "
-                            "AND status = 'IN_PROGRESS' AND target_selection = 'SNAPSHOT' AND NOT EXISTS "
+                            "AND status = 'IN_PROGRESS' "
+                            "AND (target_selection = 'SNAPSHOT' OR schedule_state = 3) AND NOT EXISTS "
                             "(SELECT 1 FROM executions e WHERE e.job_id = jobs.job_id "
                             " AND e.status IN ('QUEUED', 'IN_PROGRESS')) "
                             "AND NOT EXISTS (SELECT 1 FROM rollout_queue q WHERE q.job_id = jobs.job_id)",

@@ -21,7 +21,10 @@
  * releases the job's things at its rate (a thing not yet released has no
  * execution), an abort criterion that trips cancels the job and its queued
  * executions, and a FAILED or TIMED_OUT execution is retried as a new QUEUED
- * execution numbered one more — all reported through ::things-changed.
+ * execution numbered one more, and a schedule keeps the job SCHEDULED
+ * until its startTime, releases only while a maintenance window is open and
+ * applies its endBehavior at endTime — all reported through
+ * ::things-changed.
  *
  * Times are epoch seconds. Timers run on the thread-default main context of
  * jd_store_open(), on a clock the wall clock's steps do not move; the
@@ -88,8 +91,9 @@ typedef struct {
   gint64       n_queued, n_in_progress, n_succeeded, n_failed, n_timed_out,
                n_rejected, n_removed, n_canceled;
   char        *config;                /* nullable: jd_job_config_serialize() of
-                                       * its rollout, abort, retry and
-                                       * presigned-URL settings */
+                                       * its rollout, abort, retry,
+                                       * scheduling and presigned-URL
+                                       * settings */
   gint64       n_waiting;             /* things the rollout has not released yet */
 } JdStoreJob;
 
@@ -250,6 +254,18 @@ JdStoreJob       *jd_store_cancel_job           (JdStore      *self,
                                                  gboolean      force,
                                                  const char   *reason_code,       /* nullable */
                                                  const char   *comment,           /* nullable */
+                                                 GError      **error);
+/* UpdateJob: @description (NULL = keep) and the settings of @settings (an
+ * UpdateJob body: rollout, abort, timeout, retries, presigned URLs; NULL =
+ * none) replace the job's, as jd_job_config_update() applies them; they
+ * govern what is still to be released (executions already IN_PROGRESS
+ * keep their deadlines). NOT_FOUND for an unknown job; INVALID_REQUEST for
+ * a COMPLETED, CANCELED or DELETION_IN_PROGRESS job and for settings the
+ * rules refuse. */
+gboolean          jd_store_update_job           (JdStore      *self,
+                                                 const char   *job_id,
+                                                 const char   *description,       /* nullable */
+                                                 JsonObject   *settings,          /* nullable */
                                                  GError      **error);
 gboolean          jd_store_delete_job           (JdStore      *self,
                                                  const char   *job_id,

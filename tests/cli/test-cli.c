@@ -1621,6 +1621,48 @@ test_templates (void)
   g_clear_pointer (&cli, cli_free);
 }
 
+/* update-job: a new description and settings are taken; an unknown job
+ * is rejected in AWS's words; settings UpdateJob refuses, and nothing to
+ * change, are usage errors before anything is sent. */
+static void
+test_update_job (void)
+{
+  g_autoptr(JdTestSandbox) sandbox = start_sandbox ();
+  g_autoptr(JsonObject) reply = NULL;
+  Cli *cli = NULL;
+
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "create-job", "--description", "before", "Upd1", "{\"a\":1}", NULL },
+                                 NULL), ==, 0);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "update-job", "Upd1", "--description", "after", "--config",
+                                                             "{\"timeoutConfig\":{\"inProgressTimeoutInMinutes\":20},"
+                                                             "\"jobExecutionsRolloutConfig\":{\"maximumPerMinute\":7}}",
+                                                             NULL }, NULL), ==, 0);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "describe-job", "Upd1", NULL }, &cli), ==, 0);
+  reply = one_shot_response (cli, "DescribeJob");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (reply, "job"), "description"), ==, "after");
+  g_clear_pointer (&reply, json_object_unref);
+  g_clear_pointer (&cli, cli_free);
+
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "update-job", "Nope1", "--description", "x", NULL }, &cli), ==, 1);
+  g_assert_true (g_str_has_prefix (g_queue_peek_head (&cli->out_lines), "UpdateJob rejected: ResourceNotFoundException: "));
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "update-job", "Upd1", "--config",
+                                                             "{\"jobExecutionsRetryConfig\":{\"criteriaList\":"
+                                                             "[{\"failureType\":\"FAILED\",\"numberOfRetries\":3}]}}",
+                                                             NULL }, &cli), ==, 2);
+  g_assert_nonnull (strstr (g_queue_peek_head (&cli->err_lines), "numberOfRetries"));
+  g_clear_pointer (&cli, cli_free);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "update-job", "Upd1", NULL }, &cli), ==, 2);
+  g_assert_nonnull (strstr (g_queue_peek_head (&cli->err_lines), "nothing to change"));
+  g_clear_pointer (&cli, cli_free);
+
+  /* A canceled job takes no more changes. */
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "cancel-job", "Upd1", NULL }, NULL), ==, 0);
+  g_assert_cmpint (run_one_shot (sandbox, (const char *[]) { "update-job", "Upd1", "--description", "late", NULL }, &cli), ==, 1);
+  g_assert_true (g_str_has_prefix (g_queue_peek_head (&cli->out_lines), "UpdateJob rejected: InvalidRequestException: "));
+  g_clear_pointer (&cli, cli_free);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1635,6 +1677,7 @@ main (int   argc,
   g_test_add_func ("/cli/https-device-api", test_https_device_api);
   g_test_add_func ("/cli/thing-groups", test_thing_groups);
   g_test_add_func ("/cli/templates", test_templates);
+  g_test_add_func ("/cli/update-job", test_update_job);
   g_test_add_func ("/cli/profile", test_profile);
   g_test_add_func ("/cli/explicit-options", test_explicit_options);
 

@@ -414,6 +414,7 @@ def main():
 
     thing_groups(iot)
     fleet_settings(iot)
+    scheduling_and_update(iot)
 
     # DeleteThing
     expect_error(iot, "VersionConflictException", 409, "DeleteThing with a stale version",
@@ -431,6 +432,59 @@ def main():
     expect_error(unknown, "UnrecognizedClientException", 403, "an unknown access key", unknown.list_things)
 
     print(f"all {checks} checks passed", flush=True)
+
+
+def scheduling_and_update(iot):
+    """A scheduled job (issue 12, item 6): SCHEDULED with its schedulingConfig
+    as given and nothing released; UpdateJob (item 7): the new description
+    and settings described, AWS's refusals."""
+    doc = json.dumps({"operation": "update"})
+    now = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
+    scheduling = {"startTime": (now + datetime.timedelta(minutes=40)).strftime("%Y-%m-%dT%H:%M"),
+                  "endTime": (now + datetime.timedelta(minutes=100)).strftime("%Y-%m-%dT%H:%M"),
+                  "endBehavior": "CANCEL"}
+    # Debian's botocore (1.29) predates maintenanceWindows (2023-03): test-scheduling.c covers them.
+    iot.create_job(jobId="boto-sched", targets=[thing_arn("boto-1")], document=doc, schedulingConfig=scheduling)
+    d = iot.describe_job(jobId="boto-sched")["job"]
+    check(d["status"] == "SCHEDULED", f"DescribeJob: a scheduled job is SCHEDULED ({d['status']})")
+    check(d["schedulingConfig"] == scheduling, f"DescribeJob: schedulingConfig as given ({d.get('schedulingConfig')})")
+    check(d["jobProcessDetails"]["numberOfQueuedThings"] == 0, "DescribeJob: nothing released before startTime")
+    listed = [j["jobId"] for j in iot.list_jobs(status="SCHEDULED")["jobs"]]
+    check(listed == ["boto-sched"], f"ListJobs status=SCHEDULED ({listed})")
+    check(iot.list_job_executions_for_job(jobId="boto-sched")["executionSummaries"] == [],
+          "ListJobExecutionsForJob: no execution before startTime")
+    early = (now + datetime.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
+    expect_error(iot, "InvalidRequestException", 400, "CreateJob with a startTime under 30 minutes ahead",
+                 iot.create_job, jobId="boto-early", targets=[thing_arn("boto-1")], document=doc,
+                 schedulingConfig={"startTime": early})
+
+    iot.update_job(jobId="boto-sched", description="rescheduled fleet update",
+                   jobExecutionsRolloutConfig={"maximumPerMinute": 5},
+                   timeoutConfig={"inProgressTimeoutInMinutes": 15},
+                   abortConfig={"criteriaList": [{"failureType": "FAILED", "action": "CANCEL",
+                                                  "thresholdPercentage": 20, "minNumberOfExecutedThings": 2}]})
+    check(True, "UpdateJob of a SCHEDULED job")
+    d = iot.describe_job(jobId="boto-sched")["job"]
+    check(d["description"] == "rescheduled fleet update", "DescribeJob: the updated description")
+    check(d["jobExecutionsRolloutConfig"] == {"maximumPerMinute": 5}, "DescribeJob: the updated rollout")
+    check(d["timeoutConfig"] == {"inProgressTimeoutInMinutes": 15}, "DescribeJob: the updated timeout")
+    check(d["abortConfig"]["criteriaList"][0]["thresholdPercentage"] == 20, "DescribeJob: the updated abortConfig")
+    check(d["schedulingConfig"] == scheduling and d["status"] == "SCHEDULED", "UpdateJob keeps the schedule")
+    expect_error(iot, "ResourceNotFoundException", 404, "UpdateJob of a missing job",
+                 iot.update_job, jobId="boto-nope", description="x")
+    e = expect_error(iot, "InvalidRequestException", 400, "UpdateJob with maximumPerMinute over 1000",
+                     iot.update_job, jobId="boto-sched", jobExecutionsRolloutConfig={"maximumPerMinute": 1001})
+    message = e.response["Error"]["Message"]
+    check(message.startswith("1 validation error detected: ")
+          and "Member must have value less than or equal to 1000" in message,
+          f"UpdateJob with maximumPerMinute over 1000: AWS's words ({message})")
+    expect_error(iot, "InvalidRequestException", 400, "UpdateJob raising numberOfRetries",
+                 iot.update_job, jobId="boto-sched",
+                 jobExecutionsRetryConfig={"criteriaList": [{"failureType": "FAILED", "numberOfRetries": 2}]})
+    iot.cancel_job(jobId="boto-sched")
+    expect_error(iot, "InvalidRequestException", 400, "UpdateJob of a canceled job",
+                 iot.update_job, jobId="boto-sched", description="too late")
+    iot.delete_job(jobId="boto-sched", force=True)
 
 
 if __name__ == "__main__":
