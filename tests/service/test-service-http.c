@@ -407,7 +407,7 @@ test_job_errors (Fixture       *f,
     { "GET", "/endpoint?endpointType=iot:Nope", NULL, 400, "InvalidRequestException" },
     { "GET", "/things?attributeName=a%22b", NULL, 400, "InvalidRequestException" },
     { "GET", "/nothing/here", NULL, 404, "UnknownOperationException" },
-    { "PATCH", "/things/T", NULL, 404, "UnknownOperationException" },
+    { "PATCH", "/jobs", NULL, 404, "UnknownOperationException" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
