@@ -622,11 +622,14 @@ test_migration_from_4 (void)
     spec.document = "{}";
     job = jd_store_create_job (store, &spec, &error);
     g_assert_no_error (error);
-    /* Back to what schema 4 had. */
+    /* Back to what schema 4 had (templates came in 5, scheduling in 6). */
     g_assert_true (jd_store_exec_for_test (store,
+                                           "ALTER TABLE jobs DROP COLUMN schedule_anchor_ms;"
+                                           "ALTER TABLE jobs DROP COLUMN schedule_state;"
                                            "DROP TRIGGER job_template_uses_gone; DROP TABLE job_template_uses;"
                                            "DROP TABLE job_templates; DROP TABLE event_configurations;"
-                                           "DROP TABLE event_configuration_dates; PRAGMA user_version = 4;",
+                                           "DROP TABLE event_configuration_dates;"
+                                           "PRAGMA user_version = 4;",
                                            &error));
     g_assert_no_error (error);
   }
