@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "jd-fleet-model.h"
-
-#define EVENTS_PREFIX "$aws/events/jobExecution/"
+#include "jd-jobs-error.h"
+#include "jd-topic.h"
 
 /* ---- JdFleetRow ---- */
 
@@ -749,63 +749,127 @@ jd_fleet_model_merge_execution (JdFleetModel       *self,
   return merge_info (self, info, TRUE);
 }
 
+/* Reads an optional integer member; FALSE when present but not a
+ * non-negative integer. */
+static gboolean
+optional_count (JsonObject  *payload,
+                const char  *member,
+                gint64      *value,
+                GError     **error)
+{
+  JsonNode *node = json_object_get_member (payload, member);
+
+  *value = -1;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+      json_node_get_int (node) < 0)
+    {
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_JSON,
+                   "job execution event: “%s” is not a non-negative integer", member);
+      return FALSE;
+    }
+  *value = json_node_get_int (node);
+  return TRUE;
+}
+
 gboolean
-jd_fleet_model_apply_event (JdFleetModel *self,
-                            const char   *topic,
-                            JsonObject   *payload)
+jd_fleet_model_apply_event (JdFleetModel  *self,
+                            const char    *topic,
+                            JsonObject    *payload,
+                            GError       **error)
 {
   g_autoptr(GHashTable) details = NULL;
   g_autoptr(GDateTime) when = NULL;
+  g_autofree char *job_id = NULL;
+  g_autofree char *operation = NULL;
   Observation o = { 0 };
-  const char *rest, *slash, *arn, *thing, *status;
+  const char *arn, *thing, *status;
+  gboolean execution = FALSE;
   JsonNode *node;
   JdFleetRow *row;
   gboolean is_new;
-  gsize id_len;
 
   g_return_val_if_fail (JD_IS_FLEET_MODEL (self), FALSE);
   g_return_val_if_fail (topic != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (payload == NULL || !g_str_has_prefix (topic, EVENTS_PREFIX))
+  if (!jd_topic_parse_event (topic, -1, &execution, &job_id, &operation) ||
+      !execution || strcmp (job_id, self->job_id) != 0)
     return FALSE;
-  rest = topic + strlen (EVENTS_PREFIX);
-  slash = strchr (rest, '/');
-  id_len = strlen (self->job_id);
-  if (slash == NULL || (gsize) (slash - rest) != id_len || strncmp (rest, self->job_id, id_len) != 0)
-    return FALSE;
+
+  /* Everything is checked before the row is touched: a malformed event
+   * changes nothing, and what the row shows stays. */
+  if (payload == NULL)
+    {
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_JSON,
+                   "job execution event on %s: the payload is not a JSON object", topic);
+      return FALSE;
+    }
   if (g_strcmp0 (string_member (payload, "eventType"), "JOB_EXECUTION") != 0)
-    return FALSE;
-
+    {
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_JSON,
+                   "job execution event on %s: eventType is not “JOB_EXECUTION”", topic);
+      return FALSE;
+    }
   arn = string_member (payload, "thingArn");
   thing = arn != NULL ? strrchr (arn, '/') : NULL;
   if (thing == NULL || thing[1] == '\0')
-    return FALSE;
+    {
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_JSON,
+                   "job execution event on %s: no thing in “thingArn”", topic);
+      return FALSE;
+    }
   thing++;
 
   status = string_member (payload, "status");
   o.status = jd_execution_status_from_string (status);
   if (o.status == JD_EXECUTION_STATUS_UNKNOWN)
     {
-      /* A `deleted` execution: its row goes back to unknown in history
-       * only; the next poll or event tells the rest. */
+      /* A deleted execution keeps its row as last seen; the next poll
+       * tells the rest. */
+      if (g_strcmp0 (operation, "deleted") == 0)
+        return TRUE;
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_JSON,
+                   "job execution event on %s: unknown status “%s”", topic, status != NULL ? status : "");
       return FALSE;
     }
-  o.execution_number = -1;
-  o.version_number = -1;
   o.retry_attempt = -1;
+  if (!optional_count (payload, "executionNumber", &o.execution_number, error) ||
+      !optional_count (payload, "versionNumber", &o.version_number, error))
+    return FALSE;
+  if (o.execution_number == 0)
+    o.execution_number = -1;   /* AWS counts from 1 */
+  if (o.version_number == 0)
+    o.version_number = -1;
 
   node = json_object_get_member (payload, "statusDetails");
   details = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
     {
       JsonObjectIter iter;
       const char *key;
       JsonNode *value;
 
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_JSON,
+                       "job execution event on %s: statusDetails is not an object", topic);
+          return FALSE;
+        }
       json_object_iter_init (&iter, json_node_get_object (node));
       while (json_object_iter_next (&iter, &key, &value))
-        if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+        {
+          /* AWS's statusDetails map strings to strings; dropping one
+           * value would read as a removed key. */
+          if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
+            {
+              g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_JSON,
+                           "job execution event on %s: statusDetails “%s” is not a string", topic, key);
+              return FALSE;
+            }
           g_hash_table_insert (details, g_strdup (key), g_strdup (json_node_get_string (value)));
+        }
     }
   o.details = details;
 
