@@ -11,10 +11,13 @@
 #include <glib/gi18n.h>
 
 #include "jd-history-window.h"
+#include "jd-fleet-events.h"
 #include "jd-fleet-poller.h"
 #include "jd-fleet-window.h"
 #include "jd-format.h"
+#include "jd-observer-identity.h"
 #include "jd-segment-bar.h"
+#include "jd-window.h"
 
 #define RESOURCE_PREFIX "/io/github/jobdeck/Jobdeck"
 #define N_STATUSES (JD_EXECUTION_STATUS_CANCELED + 1)
@@ -49,6 +52,7 @@ struct _JdFleetWindow
   AdwWindowTitle       *window_title;
   JdSegmentBar         *segment_bar;
   GtkLabel             *counts_label;
+  GtkLabel             *mode_label;
   GtkLabel             *source_label;
   GtkLabel             *settings_label;
   GtkLabel             *selection_label;
@@ -61,6 +65,7 @@ struct _JdFleetWindow
   char                 *job_id;
   JdFleetModel         *model;
   JdFleetPoller        *poller;
+  JdFleetEvents        *events;          /* NULL: polling only */
   JdJob                *job;             /* the last DescribeJob */
   gboolean              describing;
   GtkCustomFilter      *filter;
@@ -316,22 +321,50 @@ update_summary (JdFleetWindow *self)
   error = jd_fleet_poller_get_error (self->poller);
   last = jd_fleet_poller_get_last_refresh (self->poller);
   g_string_truncate (text, 0);
-  if (error != NULL)
-    g_string_append_printf (text, _("Could not refresh: %s"), error->message);
+  if (self->events != NULL && jd_fleet_events_get_state (self->events) == JD_FLEET_EVENTS_LIVE)
+    /* Translators: the fleet view follows the job's events as they happen. */
+    gtk_label_set_label (self->mode_label, _("Live"));
   else
     {
       guint seconds = (jd_fleet_poller_get_interval (self->poller) + 999) / 1000;
+      g_autofree char *mode = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Polling every %u second",
+                                                            "Polling every %u seconds", seconds), seconds);
 
-      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "Polling every %u second",
-                                                 "Polling every %u seconds", seconds), seconds);
-      if (last != NULL)
-        {
-          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-          g_autofree char *when = jd_format_relative_time (last, now);
+      gtk_label_set_label (self->mode_label, mode);
+    }
+  if (self->events != NULL)
+    switch (jd_fleet_events_get_state (self->events))
+      {
+      case JD_FLEET_EVENTS_CONNECTING:
+        g_string_append (text, _("Connecting to job events…"));
+        break;
+      case JD_FLEET_EVENTS_SUBSCRIBED:
+        g_string_append (text, _("Waiting for the first job event"));
+        break;
+      case JD_FLEET_EVENTS_INTERRUPTED:
+        g_string_append (text, _("Job events interrupted, reconnecting"));
+        break;
+      case JD_FLEET_EVENTS_STOPPED:
+      case JD_FLEET_EVENTS_LIVE:
+      case JD_FLEET_EVENTS_UNAVAILABLE:
+      default:
+        break;
+      }
+  if (error != NULL)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      g_string_append_printf (text, _("Could not refresh: %s"), error->message);
+    }
+  else if (last != NULL)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree char *when = jd_format_relative_time (last, now);
 
-          /* Translators: after "Polling every N seconds"; "updated just now". */
-          g_string_append_printf (text, _(" · updated %s"), when);
-        }
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      /* Translators: when the executions were last fetched in full, "fetched just now". */
+      g_string_append_printf (text, _("fetched %s"), when);
     }
   gtk_label_set_label (self->source_label, text->str);
 }
@@ -512,6 +545,10 @@ poller_changed_cb (JdFleetPoller *poller,
   update_summary (self);
   sync_detail_columns (self);
   update_settings (self);
+  /* A poll that saw an execution end which no event reported: the
+   * events do not come after all (jd_fleet_events_verify()). */
+  if (g_strcmp0 (pspec->name, "last-refresh") == 0 && self->events != NULL)
+    jd_fleet_events_verify (self->events);
   /* The job's settings and counters, once per round. */
   if (g_strcmp0 (pspec->name, "last-refresh") == 0 && !self->describing)
     {
@@ -736,6 +773,55 @@ search_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (JD_FLEET_WINDOW (widget)->search_entry));
 }
 
+/* ---- job events ---- */
+
+static void
+events_state_cb (JdFleetEvents *events,
+                 GParamSpec    *pspec,
+                 JdFleetWindow *self)
+{
+  JdFleetEventsState state = jd_fleet_events_get_state (events);
+
+  /* While events flow the poller only makes a safety refresh; when they
+   * stop it catches up at once. */
+  jd_fleet_poller_set_live (self->poller, state == JD_FLEET_EVENTS_LIVE);
+  update_summary (self);
+}
+
+static void
+observer_identity_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdObserverIdentity) identity = jd_observer_identity_ensure_finish (result, &error);
+  JdFleetWindow *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = JD_FLEET_WINDOW (user_data);
+  if (identity == NULL)
+    {
+      /* Polling goes on; say why there are no events. */
+      g_debug ("no observer identity: %s", error->message);
+      return;
+    }
+  jd_fleet_window_set_events_identity (self, identity->host, identity->port, identity->ca_path,
+                                       identity->cert_path, identity->key_path);
+}
+
+/* The session of the application's main window, if there is one. */
+static JdSession *
+find_session (GtkApplication *application)
+{
+  if (application == NULL)
+    return NULL;
+  for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+    if (JD_IS_WINDOW (l->data) && jd_window_get_session (l->data) != NULL)
+      return jd_window_get_session (l->data);
+  return NULL;
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -751,6 +837,11 @@ jd_fleet_window_dispose (GObject *object)
       jd_fleet_poller_stop (self->poller);
       g_signal_handlers_disconnect_by_data (self->poller, self);
     }
+  if (self->events != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->events, self);
+      jd_fleet_events_stop (self->events);
+    }
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   if (self->selection != NULL)
@@ -759,6 +850,7 @@ jd_fleet_window_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
+  g_clear_object (&self->events);
   g_clear_object (&self->poller);
   g_clear_object (&self->model);
   g_clear_object (&self->job);
@@ -796,6 +888,7 @@ jd_fleet_window_class_init (JdFleetWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, segment_bar);
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, counts_label);
+  gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, mode_label);
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, source_label);
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, settings_label);
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, selection_label);
@@ -865,6 +958,7 @@ jd_fleet_window_new (GtkApplication *application,
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect (self->model, "counts-changed", G_CALLBACK (counts_changed_cb), self);
+  g_signal_connect_swapped (self->model, "detail-keys-changed", G_CALLBACK (sync_detail_columns), self);
   g_signal_connect (self->model, "items-changed", G_CALLBACK (items_changed_cb), self);
   g_signal_connect (self->poller, "notify", G_CALLBACK (poller_changed_cb), self);
   g_signal_connect (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self);
@@ -873,6 +967,15 @@ jd_fleet_window_new (GtkApplication *application,
   self->clock_id = g_timeout_add_seconds (15, clock_tick_cb, self);
   update_summary (self);
   jd_fleet_poller_start (self->poller);
+
+  /* Where the identity may read job events (the sandbox's observer), the
+   * view is live; elsewhere it polls. */
+  {
+    JdSession *session = find_session (application);
+
+    if (session != NULL && jd_session_get_is_sandbox (session) && jd_session_get_sandbox_dir (session) != NULL)
+      jd_fleet_window_use_sandbox_events (self, jd_session_get_sandbox_dir (session));
+  }
   return self;
 }
 
@@ -897,4 +1000,86 @@ jd_fleet_window_set_poll_bounds (JdFleetWindow *self,
 {
   g_return_if_fail (JD_IS_FLEET_WINDOW (self));
   jd_fleet_poller_set_bounds (self->poller, min_ms, max_ms);
+}
+
+/**
+ * jd_fleet_window_set_events_identity:
+ *
+ * Follows the job's events over a connection of its own to @host with the
+ * given identity. If the identity may not subscribe, the view keeps
+ * polling.
+ */
+void
+jd_fleet_window_set_events_identity (JdFleetWindow *self,
+                                     const char    *host,
+                                     guint16        port,
+                                     const char    *ca_path,
+                                     const char    *cert_path,
+                                     const char    *key_path)
+{
+  g_autoptr(JdMqttConnection) connection = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *client_id = NULL;
+
+  g_return_if_fail (JD_IS_FLEET_WINDOW (self));
+  g_return_if_fail (host != NULL && cert_path != NULL && key_path != NULL);
+
+  if (self->events != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->events, self);
+      jd_fleet_events_stop (self->events);
+      g_clear_object (&self->events);
+      jd_fleet_poller_set_live (self->poller, FALSE);
+    }
+
+  /* AWS takes the client id as given (one connection per id); the
+   * sandbox's broker takes the certificate's name. */
+  client_id = g_strdup_printf ("jobdeck-fleet-%.8s", uuid);
+  connection = jd_mqtt_connection_new (host, port, client_id);
+  jd_mqtt_connection_set_tls_files (connection, ca_path, cert_path, key_path, NULL);
+  self->events = jd_fleet_events_new (self->model, connection);
+  g_signal_connect (self->events, "notify::state", G_CALLBACK (events_state_cb), self);
+  jd_fleet_events_start (self->events);
+  update_summary (self);
+}
+
+/**
+ * jd_fleet_window_use_sandbox_events:
+ * @sandbox_dir: the folder of a running sandbox
+ *
+ * Follows the job's events as the sandbox's observer identity (issued
+ * into the folder if need be, off the main loop).
+ */
+void
+jd_fleet_window_use_sandbox_events (JdFleetWindow *self,
+                                    const char    *sandbox_dir)
+{
+  g_return_if_fail (JD_IS_FLEET_WINDOW (self));
+  g_return_if_fail (sandbox_dir != NULL);
+
+  jd_observer_identity_ensure_async (sandbox_dir, self->cancellable, observer_identity_cb, self);
+}
+
+/**
+ * jd_fleet_window_get_events:
+ *
+ * Returns: (transfer none) (nullable): what follows the job's events
+ */
+JdFleetEvents *
+jd_fleet_window_get_events (JdFleetWindow *self)
+{
+  g_return_val_if_fail (JD_IS_FLEET_WINDOW (self), NULL);
+  return self->events;
+}
+
+/**
+ * jd_fleet_window_get_poller:
+ *
+ * Returns: (transfer none): the poller
+ */
+JdFleetPoller *
+jd_fleet_window_get_poller (JdFleetWindow *self)
+{
+  g_return_val_if_fail (JD_IS_FLEET_WINDOW (self), NULL);
+  return self->poller;
 }

@@ -24,6 +24,10 @@ struct _JdFleetEvents
   GError             *last_rejection;
   guint               n_applied;
   guint               n_rejected;
+  guint               grace;
+  gint64              subscribed_at;   /* epoch seconds */
+  gboolean            confirmed;       /* an event arrived */
+  GHashTable         *seen;            /* things an execution event was applied for */
   gulong              message_id;
   gulong              state_id;
 };
@@ -33,6 +37,7 @@ G_DEFINE_FINAL_TYPE (JdFleetEvents, jd_fleet_events, G_TYPE_OBJECT)
 G_DEFINE_ENUM_TYPE (JdFleetEventsState, jd_fleet_events_state,
   G_DEFINE_ENUM_VALUE (JD_FLEET_EVENTS_STOPPED, "stopped"),
   G_DEFINE_ENUM_VALUE (JD_FLEET_EVENTS_CONNECTING, "connecting"),
+  G_DEFINE_ENUM_VALUE (JD_FLEET_EVENTS_SUBSCRIBED, "subscribed"),
   G_DEFINE_ENUM_VALUE (JD_FLEET_EVENTS_LIVE, "live"),
   G_DEFINE_ENUM_VALUE (JD_FLEET_EVENTS_INTERRUPTED, "interrupted"),
   G_DEFINE_ENUM_VALUE (JD_FLEET_EVENTS_UNAVAILABLE, "unavailable"))
@@ -74,6 +79,14 @@ give_up (JdFleetEvents *self,
   jd_mqtt_connection_disconnect (self->connection);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
   set_state (self, JD_FLEET_EVENTS_UNAVAILABLE);
+}
+
+static void
+confirm (JdFleetEvents *self)
+{
+  self->confirmed = TRUE;
+  if (self->state == JD_FLEET_EVENTS_SUBSCRIBED)
+    set_state (self, JD_FLEET_EVENTS_LIVE);
 }
 
 static void
@@ -127,12 +140,21 @@ message_cb (JdMqttConnection *connection,
                                      "job event on %s: the payload is not a JSON object", topic));
           return;
         }
+      confirm (self);
       g_signal_emit (self, signals[JOB_EVENT], 0, operation, object);
       return;
     }
 
   if (jd_fleet_model_apply_event (self->model, topic, object, &error))
-    self->n_applied++;
+    {
+      const char *arn = json_object_get_string_member_with_default (object, "thingArn", NULL);
+      const char *thing = arn != NULL ? strrchr (arn, '/') : NULL;
+
+      self->n_applied++;
+      if (thing != NULL)
+        g_hash_table_add (self->seen, g_strdup (thing + 1));
+      confirm (self);
+    }
   else if (error != NULL)
     reject (self, error);
 }
@@ -145,10 +167,11 @@ connection_state_cb (JdMqttConnection *connection,
   JdMqttState state = jd_mqtt_connection_get_state (connection);
 
   /* Reconnecting re-subscribes before it says CONNECTED. */
-  if (self->state == JD_FLEET_EVENTS_LIVE && state != JD_MQTT_STATE_CONNECTED)
+  if ((self->state == JD_FLEET_EVENTS_LIVE || self->state == JD_FLEET_EVENTS_SUBSCRIBED) &&
+      state != JD_MQTT_STATE_CONNECTED)
     set_state (self, JD_FLEET_EVENTS_INTERRUPTED);
   else if (self->state == JD_FLEET_EVENTS_INTERRUPTED && state == JD_MQTT_STATE_CONNECTED)
-    set_state (self, JD_FLEET_EVENTS_LIVE);
+    set_state (self, self->confirmed ? JD_FLEET_EVENTS_LIVE : JD_FLEET_EVENTS_SUBSCRIBED);
 }
 
 static void
@@ -165,8 +188,12 @@ subscribed_cb (GObject      *source,
         give_up (self, error);
       return;
     }
-  set_state (self, jd_mqtt_connection_get_state (self->connection) == JD_MQTT_STATE_CONNECTED
-                   ? JD_FLEET_EVENTS_LIVE : JD_FLEET_EVENTS_INTERRUPTED);
+  if (self->subscribed_at == 0)
+    self->subscribed_at = g_get_real_time () / G_USEC_PER_SEC;
+  if (jd_mqtt_connection_get_state (self->connection) != JD_MQTT_STATE_CONNECTED)
+    set_state (self, JD_FLEET_EVENTS_INTERRUPTED);
+  else
+    set_state (self, self->confirmed ? JD_FLEET_EVENTS_LIVE : JD_FLEET_EVENTS_SUBSCRIBED);
 }
 
 static void
@@ -222,6 +249,7 @@ jd_fleet_events_finalize (GObject *object)
 
   g_clear_error (&self->error);
   g_clear_error (&self->last_rejection);
+  g_hash_table_unref (self->seen);
 
   G_OBJECT_CLASS (jd_fleet_events_parent_class)->finalize (object);
 }
@@ -279,6 +307,8 @@ static void
 jd_fleet_events_init (JdFleetEvents *self)
 {
   self->state = JD_FLEET_EVENTS_STOPPED;
+  self->grace = JD_FLEET_EVENTS_GRACE_S;
+  self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 JdFleetEvents *
@@ -303,9 +333,11 @@ jd_fleet_events_start (JdFleetEvents *self)
 {
   g_return_if_fail (JD_IS_FLEET_EVENTS (self));
 
-  if (self->state == JD_FLEET_EVENTS_CONNECTING || self->state == JD_FLEET_EVENTS_LIVE ||
-      self->state == JD_FLEET_EVENTS_INTERRUPTED)
+  if (self->state != JD_FLEET_EVENTS_STOPPED && self->state != JD_FLEET_EVENTS_UNAVAILABLE)
     return;
+  self->subscribed_at = 0;
+  self->confirmed = FALSE;
+  g_hash_table_remove_all (self->seen);
   g_clear_error (&self->error);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -324,6 +356,67 @@ jd_fleet_events_stop (JdFleetEvents *self)
   if (self->state != JD_FLEET_EVENTS_STOPPED && self->state != JD_FLEET_EVENTS_UNAVAILABLE)
     jd_mqtt_connection_disconnect (self->connection);
   set_state (self, JD_FLEET_EVENTS_STOPPED);
+}
+
+void
+jd_fleet_events_set_grace (JdFleetEvents *self,
+                           guint          seconds)
+{
+  g_return_if_fail (JD_IS_FLEET_EVENTS (self));
+  self->grace = seconds;
+}
+
+static gboolean
+is_terminal (JdExecutionStatus status)
+{
+  return status != JD_EXECUTION_STATUS_UNKNOWN && status != JD_EXECUTION_STATUS_QUEUED &&
+         status != JD_EXECUTION_STATUS_IN_PROGRESS;
+}
+
+gboolean
+jd_fleet_events_verify (JdFleetEvents *self)
+{
+  GListModel *rows;
+  gint64 now;
+  guint n;
+
+  g_return_val_if_fail (JD_IS_FLEET_EVENTS (self), FALSE);
+
+  if (self->state != JD_FLEET_EVENTS_SUBSCRIBED && self->state != JD_FLEET_EVENTS_LIVE)
+    return self->state != JD_FLEET_EVENTS_UNAVAILABLE;
+
+  /* Every execution that ended after the subscription, long enough ago,
+   * must have come as an event: AWS sends one for each terminal status. */
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  rows = G_LIST_MODEL (self->model);
+  n = g_list_model_get_n_items (rows);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JdFleetRow) row = g_list_model_get_item (rows, i);
+      GDateTime *updated = jd_fleet_row_get_last_updated_at (row);
+      gint64 t;
+
+      if (updated == NULL || !is_terminal (jd_fleet_row_get_status (row)))
+        continue;
+      t = g_date_time_to_unix (updated);
+      /* Seconds: one that ended in the subscription's second counts (when in
+       * doubt, poll). */
+      if (t < self->subscribed_at || t + (gint64) self->grace > now ||
+          g_hash_table_contains (self->seen, jd_fleet_row_get_thing_name (row)))
+        continue;
+
+      {
+        g_autoptr(GError) error =
+          g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_SUBSCRIPTION_REFUSED,
+                       "subscribed to the events of job %s, but none came for %s's execution, which ended "
+                       "%" G_GINT64_FORMAT " s ago: the identity may not receive them, or job events are off",
+                       jd_fleet_model_get_job_id (self->model), jd_fleet_row_get_thing_name (row), now - t);
+
+        give_up (self, error);
+      }
+      return FALSE;
+    }
+  return TRUE;
 }
 
 JdFleetEventsState

@@ -8,6 +8,13 @@
  * polls instead (JdFleetPoller). Everything runs on the main loop through
  * JdMqttConnection; nothing blocks.
  *
+ * A granted subscription does not prove that events arrive: mosquitto grants
+ * any filter and drops what the ACL forbids at delivery, and on AWS job
+ * events are off until UpdateEventConfigurations turns them on. So the state
+ * is LIVE only once an event arrived, and jd_fleet_events_verify(), called
+ * after each poll, gives up when a poll saw an execution end (after the
+ * subscription, longer than the grace ago) that no event reported.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -22,7 +29,8 @@ G_BEGIN_DECLS
 typedef enum {
   JD_FLEET_EVENTS_STOPPED,
   JD_FLEET_EVENTS_CONNECTING,    /* connecting and subscribing */
-  JD_FLEET_EVENTS_LIVE,          /* subscribed: changes arrive as events */
+  JD_FLEET_EVENTS_SUBSCRIBED,    /* granted, no event yet: keep polling */
+  JD_FLEET_EVENTS_LIVE,          /* events arrive: changes come as they happen */
   JD_FLEET_EVENTS_INTERRUPTED,   /* was live; the connection dropped and comes back */
   JD_FLEET_EVENTS_UNAVAILABLE,   /* refused or unreachable: poll instead (see the error) */
 } JdFleetEventsState;
@@ -39,6 +47,15 @@ JdFleetEvents      *jd_fleet_events_new         (JdFleetModel     *model,
                                                  JdMqttConnection *connection);
 void                jd_fleet_events_start       (JdFleetEvents    *self);
 void                jd_fleet_events_stop        (JdFleetEvents    *self);
+
+/* How long after a poll saw an execution end its event may still come
+ * (seconds; default JD_FLEET_EVENTS_GRACE_S). */
+#define JD_FLEET_EVENTS_GRACE_S 15
+void                jd_fleet_events_set_grace   (JdFleetEvents    *self,
+                                                 guint             seconds);
+/* Checks the model against the events seen (see above); FALSE when it gave
+ * up (the state is then UNAVAILABLE). */
+gboolean            jd_fleet_events_verify      (JdFleetEvents    *self);
 
 /* "state" */
 JdFleetEventsState  jd_fleet_events_get_state   (JdFleetEvents    *self);

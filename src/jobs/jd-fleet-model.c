@@ -296,6 +296,7 @@ struct _JdFleetModel
   GPtrArray  *rows;           /* shown, sorted by thing name */
   GPtrArray  *waiting;        /* new rows not yet shown */
   GHashTable *by_thing;       /* thing → row (shown or waiting) */
+  GHashTable *detail_keys;    /* statusDetails key → rows that have it */
   guint       counts[JD_EXECUTION_STATUS_CANCELED + 1];
   guint       batch_interval;
   guint       flush_id;
@@ -308,6 +309,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (JdFleetModel, jd_fleet_model, G_TYPE_OBJECT,
 
 enum {
   COUNTS_CHANGED,
+  DETAIL_KEYS_CHANGED,
   N_SIGNALS
 };
 
@@ -363,6 +365,7 @@ jd_fleet_model_finalize (GObject *object)
   g_ptr_array_unref (self->rows);
   g_ptr_array_unref (self->waiting);
   g_hash_table_unref (self->by_thing);
+  g_hash_table_unref (self->detail_keys);
 
   G_OBJECT_CLASS (jd_fleet_model_parent_class)->finalize (object);
 }
@@ -383,6 +386,15 @@ jd_fleet_model_class_init (JdFleetModelClass *klass)
   signals[COUNTS_CHANGED] =
     g_signal_new ("counts-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * JdFleetModel::detail-keys-changed:
+   *
+   * A row has a statusDetails key no row had before (a new column).
+   */
+  signals[DETAIL_KEYS_CHANGED] =
+    g_signal_new ("detail-keys-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -391,6 +403,7 @@ jd_fleet_model_init (JdFleetModel *self)
   self->rows = g_ptr_array_new_with_free_func (g_object_unref);
   self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_thing = g_hash_table_new (g_str_hash, g_str_equal);
+  self->detail_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->batch_interval = 100;
 }
 
@@ -581,7 +594,7 @@ merge (JdFleetModel      *self,
        JdFleetRow        *row,
        const Observation *o)
 {
-  gboolean status_changed, details_changed = FALSE;
+  gboolean status_changed, details_changed = FALSE, new_keys = FALSE;
   JdExecutionStatus old_status = row->status;
   JdFleetChange *change;
   GPtrArray *added, *changed, *removed;
@@ -616,10 +629,24 @@ merge (JdFleetModel      *self,
       details_changed = added->len + changed->len + removed->len > 0;
       if (details_changed || !row->details_known)
         {
+          g_hash_table_iter_init (&iter, row->details);
+          while (g_hash_table_iter_next (&iter, &key, NULL))
+            {
+              guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->detail_keys, key));
+
+              g_assert (n > 0);
+              g_hash_table_insert (self->detail_keys, g_strdup (key), GUINT_TO_POINTER (n - 1));
+            }
           g_hash_table_remove_all (row->details);
           g_hash_table_iter_init (&iter, o->details);
           while (g_hash_table_iter_next (&iter, &key, &value))
-            g_hash_table_insert (row->details, g_strdup (key), g_strdup (value));
+            {
+              guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->detail_keys, key));
+
+              g_hash_table_insert (row->details, g_strdup (key), g_strdup (value));
+              g_hash_table_insert (self->detail_keys, g_strdup (key), GUINT_TO_POINTER (n + 1));
+              new_keys |= n == 0;
+            }
         }
       row->details_known = TRUE;
     }
@@ -679,6 +706,8 @@ merge (JdFleetModel      *self,
   g_object_thaw_notify (G_OBJECT (row));
 
   (void) old_status;
+  if (new_keys)
+    g_signal_emit (self, signals[DETAIL_KEYS_CHANGED], 0);
   if (status_changed)
     g_signal_emit (self, signals[COUNTS_CHANGED], 0);
 }
@@ -922,30 +951,16 @@ compare_strings (gconstpointer a,
 GStrv
 jd_fleet_model_dup_detail_keys (JdFleetModel *self)
 {
-  g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTableIter iter;
-  JdFleetRow *row;
   g_autoptr(GPtrArray) list = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key, n;
 
   g_return_val_if_fail (JD_IS_FLEET_MODEL (self), NULL);
 
-  g_hash_table_iter_init (&iter, self->by_thing);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
-    {
-      GHashTableIter d;
-      gpointer key;
-
-      g_hash_table_iter_init (&d, row->details);
-      while (g_hash_table_iter_next (&d, &key, NULL))
-        g_hash_table_add (keys, key);
-    }
-
-  g_hash_table_iter_init (&iter, keys);
-  {
-    gpointer key;
-    while (g_hash_table_iter_next (&iter, &key, NULL))
+  g_hash_table_iter_init (&iter, self->detail_keys);
+  while (g_hash_table_iter_next (&iter, &key, &n))
+    if (GPOINTER_TO_UINT (n) > 0)
       g_ptr_array_add (list, g_strdup (key));
-  }
   g_ptr_array_sort (list, compare_strings);
   g_ptr_array_add (list, NULL);
   return (GStrv) g_ptr_array_free (g_steal_pointer (&list), FALSE);

@@ -91,7 +91,8 @@ JdFleetRow   *jd_fleet_model_lookup           (JdFleetModel        *self,
 /* Rows per status (also those not yet flushed). */
 guint         jd_fleet_model_count_status     (JdFleetModel        *self,
                                                JdExecutionStatus    status);
-/* The statusDetails keys any row has, sorted, for columns. */
+/* The statusDetails keys any row has, sorted, for columns
+ * (JdFleetModel::detail-keys-changed says when one is new). */
 GStrv         jd_fleet_model_dup_detail_keys  (JdFleetModel        *self);
 
 G_END_DECLS

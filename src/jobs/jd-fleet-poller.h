@@ -18,8 +18,11 @@ G_BEGIN_DECLS
 #define JD_FLEET_POLL_MAX_MS        60000
 #define JD_FLEET_DESCRIBES_PER_SEC  10
 #define JD_FLEET_DESCRIBES_IN_FLIGHT 4
-/* While job events arrive (JdFleetEvents is live), only a safety refresh. */
-#define JD_FLEET_POLL_LIVE_MS       (5 * 60 * 1000)
+/* While job events arrive (JdFleetEvents is live), a slower refresh: AWS
+ * sends job execution events only for terminal statuses and deletions, so
+ * an in-progress execution's statusDetails still come from polling, and
+ * the refresh also catches an event the broker lost. */
+#define JD_FLEET_POLL_LIVE_MS       30000
 
 #define JD_TYPE_FLEET_POLLER (jd_fleet_poller_get_type ())
 G_DECLARE_FINAL_TYPE (JdFleetPoller, jd_fleet_poller, JD, FLEET_POLLER, GObject)

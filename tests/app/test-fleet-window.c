@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "jd-fleet.h"
+#include "jd-jobs-error.h"
 #include "jd-history-window.h"
 #include "jd-fleet-window.h"
 #include "jd-segment-bar.h"
@@ -406,6 +407,152 @@ test_history (Fixture       *f,
   jd_test_spin (50);
 }
 
+/* A visible label in @widget's tree whose text starts with @prefix. */
+static gboolean
+label_starts_with (GtkWidget  *widget,
+                   const char *prefix)
+{
+  if (!GTK_IS_ROOT (widget) && !gtk_widget_get_visible (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_starts_with (child, prefix))
+      return TRUE;
+  return FALSE;
+}
+
+static JdFleetEventsState
+events_state (JdFleetWindow *window)
+{
+  JdFleetEvents *events = jd_fleet_window_get_events (window);
+
+  return events != NULL ? jd_fleet_events_get_state (events) : JD_FLEET_EVENTS_STOPPED;
+}
+
+/* With the sandbox's fleet events on, the window follows them as the
+ * observer identity: devices run the job and every change shows without a
+ * poll (the next one is minutes away), and the mode says Live. */
+static void
+test_live_from_events (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(JdControlPlane) cp = control_plane (f);
+  g_autoptr(JdFleet) fleet = NULL;
+  JdSandbox *sandbox = jd_test_sandbox_get_sandbox (f->sandbox);
+  JdFleetWindow *window;
+  JdFleetPoller *poller;
+  JdFleetEvents *events;
+  JdFleetModel *model;
+  guint lists, describes;
+
+  jd_sandbox_set_fleet_events (sandbox, TRUE);
+  create_job (f, "live-1");
+  window = jd_fleet_window_new (NULL, cp, "live-1");
+  /* The first poll fills the rows; the next would be ten minutes away (live
+   * mode waits at least the upper bound). */
+  jd_fleet_window_set_poll_bounds (window, 600000, 600000);
+  jd_fleet_window_use_sandbox_events (window, jd_sandbox_get_data_dir (sandbox));
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_set_data (G_OBJECT (window), "test-view", find_widget (GTK_WIDGET (window), GTK_TYPE_COLUMN_VIEW));
+  model = jd_fleet_window_get_model (window);
+  poller = jd_fleet_window_get_poller (window);
+
+  WAIT_UNTIL (n_shown (window) == N_THINGS && jd_fleet_poller_get_last_refresh (poller) != NULL, 10000);
+  /* Subscribed; Live once the first event comes. */
+  WAIT_UNTIL (events_state (window) == JD_FLEET_EVENTS_SUBSCRIBED, 10000);
+  events = jd_fleet_window_get_events (window);
+  lists = jd_fleet_poller_get_n_lists (poller);
+  describes = jd_fleet_poller_get_n_describes (poller);
+  g_assert_cmpuint (jd_fleet_model_count_status (model, JD_EXECUTION_STATUS_QUEUED), ==, N_THINGS);
+
+  /* Devices outside the app run the job; the rows follow. */
+  fleet = start_fleet (f, 100, 1.0);
+  WAIT_UNTIL (jd_fleet_model_count_status (model, JD_EXECUTION_STATUS_SUCCEEDED) == N_THINGS, 20000);
+  for (guint i = 0; i < N_THINGS; i++)
+    {
+      JdFleetRow *row = jd_fleet_model_lookup (model, f->things[i]);
+
+      g_assert_nonnull (row);
+      g_assert_nonnull (jd_fleet_row_get_detail (row, "progress"));
+      g_assert_cmpuint (jd_fleet_row_get_history (row)->len, >=, 2);
+    }
+  /* Only events explain it: no list or describe since. */
+  g_assert_cmpuint (jd_fleet_poller_get_n_lists (poller), ==, lists);
+  g_assert_cmpuint (jd_fleet_poller_get_n_describes (poller), ==, describes);
+  /* One terminal event each (AWS sends none for progress). */
+  g_assert_cmpuint (jd_fleet_events_get_n_applied (events), >=, N_THINGS);
+  g_assert_cmpuint (jd_fleet_events_get_n_rejected (events), ==, 0);
+  g_assert_true (column_titled (GTK_COLUMN_VIEW (g_object_get_data (G_OBJECT (window), "test-view")), "progress"));
+  g_assert_cmpint (jd_fleet_events_get_state (events), ==, JD_FLEET_EVENTS_LIVE);
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (window), "Live"));
+  g_assert_false (label_starts_with (GTK_WIDGET (window), "Polling every"));
+  g_assert_true (jd_fleet_poller_get_live (poller));
+  g_assert_cmpuint (jd_fleet_poller_get_interval (poller), >=, JD_FLEET_POLL_LIVE_MS);
+
+  jd_fleet_stop (fleet);
+  gtk_window_destroy (GTK_WINDOW (window));
+  jd_test_spin (50);
+}
+
+/* A thing's identity may not read job events: the subscription is refused
+ * and the window polls, and says so. */
+static void
+test_polling_when_refused (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(JdControlPlane) cp = control_plane (f);
+  JdSandbox *sandbox = jd_test_sandbox_get_sandbox (f->sandbox);
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  JdFleetWindow *window;
+  JdFleetEvents *events;
+  JdFleetPoller *poller;
+
+  jd_sandbox_set_fleet_events (sandbox, TRUE);
+  create_job (f, "polled-1");
+  window = jd_fleet_window_new (NULL, cp, "polled-1");
+  jd_fleet_window_set_poll_bounds (window, 100, 400);
+  g_assert_true (jd_sandbox_get_thing_files (sandbox, f->things[N_THINGS - 1], &cert, &key));
+  jd_fleet_window_set_events_identity (window, JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sandbox),
+                                       jd_sandbox_get_ca_path (sandbox), cert, key);
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_set_data (G_OBJECT (window), "test-view", find_widget (GTK_WIDGET (window), GTK_TYPE_COLUMN_VIEW));
+  poller = jd_fleet_window_get_poller (window);
+  events = jd_fleet_window_get_events (window);
+
+  jd_fleet_events_set_grace (events, 1);
+
+  /* The broker grants the subscription (mosquitto drops what the ACL
+   * forbids at delivery): no event, so still polling. */
+  WAIT_UNTIL (jd_fleet_events_get_state (events) == JD_FLEET_EVENTS_SUBSCRIBED, 10000);
+  WAIT_UNTIL (n_shown (window) == N_THINGS, 10000);
+  g_assert_false (jd_fleet_poller_get_live (poller));
+  g_assert_true (label_starts_with (GTK_WIDGET (window), "Polling every"));
+  g_assert_false (jd_test_ui_tree_shows (GTK_WIDGET (window), "Live"));
+
+  /* A cancel in the service shows by polling; no event says so, and the
+   * window gives up on events. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    jd_store_job_free (jd_store_cancel_job (store (f), "polled-1", FALSE, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  WAIT_UNTIL (jd_fleet_model_count_status (jd_fleet_window_get_model (window), JD_EXECUTION_STATUS_CANCELED) == N_THINGS,
+              10000);
+  WAIT_UNTIL (jd_fleet_events_get_state (events) == JD_FLEET_EVENTS_UNAVAILABLE, 10000);
+  g_assert_error ((GError *) jd_fleet_events_get_error (events), JD_JOBS_ERROR, JD_JOBS_ERROR_SUBSCRIPTION_REFUSED);
+  g_assert_cmpuint (jd_fleet_events_get_n_applied (events), ==, 0);
+  g_assert_false (jd_fleet_poller_get_live (poller));
+  g_assert_true (label_starts_with (GTK_WIDGET (window), "Polling every"));
+  g_assert_false (jd_test_ui_tree_shows (GTK_WIDGET (window), "Live"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  jd_test_spin (50);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -421,6 +568,9 @@ main (int   argc,
 
   g_test_add ("/app/fleet-window/follows-rollout", Fixture, NULL, fixture_setup, test_follows_rollout, fixture_teardown);
   g_test_add ("/app/fleet-window/history", Fixture, NULL, fixture_setup, test_history, fixture_teardown);
+  g_test_add ("/app/fleet-window/live-from-events", Fixture, NULL, fixture_setup, test_live_from_events, fixture_teardown);
+  g_test_add ("/app/fleet-window/polling-when-refused", Fixture, NULL, fixture_setup, test_polling_when_refused,
+              fixture_teardown);
   g_test_add ("/app/fleet-window/bulk-cancel", Fixture, NULL, fixture_setup, test_bulk_cancel, fixture_teardown);
 
   return g_test_run ();
