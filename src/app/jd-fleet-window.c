@@ -21,6 +21,7 @@
 
 #define RESOURCE_PREFIX "/io/github/jobdeck/Jobdeck"
 #define N_STATUSES (JD_EXECUTION_STATUS_CANCELED + 1)
+#define SUMMARY_MS 100
 
 typedef enum {
   COLUMN_THING,
@@ -75,6 +76,7 @@ struct _JdFleetWindow
   GHashTable           *time_cells;      /* GtkListItem → column */
   guint                 clock_id;
   guint                 refilter_id;
+  guint                 summary_id;
   GCancellable         *cancellable;
 
   /* A bulk action under way. */
@@ -90,6 +92,39 @@ G_DEFINE_FINAL_TYPE (JdFleetWindow, jd_fleet_window, ADW_TYPE_APPLICATION_WINDOW
 static void update_summary (JdFleetWindow *self);
 
 /* ---- cells ---- */
+
+/* Setting a tooltip asks the display where the pointer is (a round trip to
+ * the X server): only when it changes, as rows change a thousand times a
+ * second. */
+static void
+set_tooltip (GtkWidget  *widget,
+             const char *text)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
+/* Which row properties a column shows. */
+static gboolean
+column_shows (int         column,
+              const char *property)
+{
+  switch (column)
+    {
+    case COLUMN_THING:
+      return FALSE;
+    case COLUMN_STATUS:
+      return g_str_equal (property, "status");
+    case COLUMN_EXECUTION:
+      return g_str_equal (property, "execution-number") || g_str_equal (property, "retry-attempt");
+    case COLUMN_STARTED:
+      return g_str_equal (property, "started-at");
+    case COLUMN_UPDATED:
+      return g_str_equal (property, "last-updated-at");
+    default:
+      return g_str_equal (property, "status-details");
+    }
+}
 
 static void
 refresh_cell (JdFleetWindow *self,
@@ -137,7 +172,7 @@ refresh_cell (JdFleetWindow *self,
           g_autofree char *exact = jd_format_exact_time (when);
 
           text = jd_format_relative_time (when, now);
-          gtk_widget_set_tooltip_text (child, exact);
+          set_tooltip (child, exact);
         }
       gtk_label_set_label (GTK_LABEL (child), text != NULL ? text : "—");
       break;
@@ -152,7 +187,7 @@ refresh_cell (JdFleetWindow *self,
         double fraction = jd_fleet_parse_progress (value);
 
         gtk_label_set_label (GTK_LABEL (label), value != NULL ? value : "");
-        gtk_widget_set_tooltip_text (child, value);
+        set_tooltip (child, value);
         gtk_widget_set_visible (bar, fraction >= 0);
         gtk_widget_set_visible (label, fraction < 0);
         if (fraction >= 0)
@@ -211,7 +246,8 @@ row_notify_cb (JdFleetRow  *row,
   JdFleetWindow *self = g_object_get_data (G_OBJECT (item), "jd-fleet-window");
   int column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), "jd-fleet-column"));
 
-  refresh_cell (self, item, column);
+  if (column_shows (column, pspec->name))
+    refresh_cell (self, item, column);
 }
 
 static void
@@ -408,11 +444,24 @@ refilter_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+summary_cb (gpointer user_data)
+{
+  JdFleetWindow *self = user_data;
+
+  self->summary_id = 0;
+  update_summary (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 counts_changed_cb (JdFleetModel  *model,
                    JdFleetWindow *self)
 {
-  update_summary (self);
+  /* Events may change a thousand rows a second: the counts, the bar and the
+   * labels follow at most every SUMMARY_MS, not per change. */
+  if (self->summary_id == 0)
+    self->summary_id = g_timeout_add (SUMMARY_MS, summary_cb, self);
   /* A row that changed status may now pass or fail the status filter; at
    * most a few times a second. */
   if (gtk_drop_down_get_selected (self->status_dropdown) > 0 && self->refilter_id == 0)
@@ -832,6 +881,7 @@ jd_fleet_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->clock_id, g_source_remove);
   g_clear_handle_id (&self->refilter_id, g_source_remove);
+  g_clear_handle_id (&self->summary_id, g_source_remove);
   if (self->poller != NULL)
     {
       jd_fleet_poller_stop (self->poller);
