@@ -5,11 +5,14 @@
  * events per second (each parsed from JSON and applied with
  * jd_fleet_model_apply_event(): status, versionNumber, statusDetails
  * progress and step, so counts, cells and the summary all change) for
- * BURST_SECONDS, while the window's frame clock runs (a tick callback keeps a
+ * BURST_SECONDS (every 10 ms, the events due since the last dispatch: a
+ * frame that holds the loop up makes the next dispatch bigger), while the
+ * window's frame clock runs (a tick callback keeps a
  * frame coming every refresh). Recorded: every frame's interval at
  * GdkFrameClock::after-paint (a stall of the main loop shows as a long
- * frame), and the longest dispatch of one batch of events (the main-loop
- * time the model and the view's handlers take synchronously).
+ * frame), and the longest dispatch of the events due (the main-loop time the
+ * model and the view's handlers take synchronously), the first apart: it
+ * makes the view add its statusDetails columns.
  *
  * The baseline is the same rate of the same events, parsed the same way, into
  * a plain GListStore holding the same 10,000 rows shown by a GtkColumnView
@@ -35,7 +38,8 @@
 
 #define N_ROWS           10000
 #define N_COLUMNS        7       /* the fleet view's: 5 fixed + progress + step */
-#define EVENTS_PER_TICK  10      /* every 10 ms: 1,000 per second */
+#define EVENTS_PER_SEC   1000
+#define TICK_MS          10      /* events due are applied every 10 ms */
 #define BURST_SECONDS    4
 #define SETTLE_MS        1500
 #define JOB_ID           "bench-fleet"
@@ -46,6 +50,7 @@ typedef struct {
   JdFleetModel *model;        /* the fleet view's, or */
   GListStore   *store;        /* the baseline */
   guint         event;
+  gint64        started;      /* when the events began */
   gint64        max_burst;    /* µs, after the first batch */
   gint64        first_burst;  /* µs: the first batch (the fleet view adds its detail columns) */
   GArray       *bursts;       /* double, ms per dispatch of one batch */
@@ -99,8 +104,12 @@ burst_cb (gpointer data)
 {
   Run *run = data;
   gint64 start = g_get_monotonic_time ();
+  guint due = (guint) ((start - run->started) * EVENTS_PER_SEC / G_USEC_PER_SEC);
+  gboolean first = run->event == 0;
 
-  for (guint i = 0; i < EVENTS_PER_TICK; i++, run->event++)
+  /* 1,000 a second whatever the loop does: when a frame held it up, what
+   * came meanwhile is applied at once, as MQTT messages would be. */
+  for (; run->event < due; run->event++)
     {
       guint index = (run->event * 7919u) % N_ROWS;
       g_autofree char *text = event_json (index, run->event);
@@ -126,7 +135,7 @@ burst_cb (gpointer data)
     gint64 took = g_get_monotonic_time () - start;
     double ms = took / 1000.0;
 
-    if (run->event == EVENTS_PER_TICK)
+    if (first)
       run->first_burst = took;
     else
       {
@@ -286,7 +295,8 @@ run_side (gboolean fleet)
 
   wait_ms (run.loop, SETTLE_MS);
   run.recording = TRUE;
-  burst = g_timeout_add (10, burst_cb, &run);
+  run.started = g_get_monotonic_time ();
+  burst = g_timeout_add (TICK_MS, burst_cb, &run);
   wait_ms (run.loop, BURST_SECONDS * 1000);
   g_source_remove (burst);
   run.recording = FALSE;
@@ -357,15 +367,15 @@ main (int   argc,
   g_snprintf (b, sizeof b, "%.2f ms", base.burst);
   jd_bench_row ("Fleet view on screen: JdFleetWindow with 10,000 rows + 1,000 job execution events/s "
                 "(vs a GListStore of the same rows replacing in place under a 7-column GtkColumnView)",
-                "longest main-loop stall: one dispatch of 10 events, after the first (lower is better)", a, b,
+                "longest main-loop stall: one dispatch of the events due, after the first (lower is better)", a, b,
                 ours.burst / MAX (base.burst, 0.001), "< 16 ms");
   g_snprintf (a, sizeof a, "%.2f ms", ours.first);
   g_snprintf (b, sizeof b, "%.2f ms", base.first);
-  jd_bench_row ("Fleet view", "the first dispatch of 10 events (the view adds its 2 statusDetails columns)",
+  jd_bench_row ("Fleet view", "the first dispatch (the view adds its 2 statusDetails columns)",
                 a, b, ours.first / MAX (base.first, 0.001), "");
   g_snprintf (a, sizeof a, "%.2f ms", ours.burst_p99);
   g_snprintf (b, sizeof b, "%.2f ms", base.burst_p99);
-  jd_bench_row ("Fleet view", "dispatch of 10 events, 99th percentile (lower is better)", a, b,
+  jd_bench_row ("Fleet view", "dispatch of the events due, 99th percentile (lower is better)", a, b,
                 ours.burst_p99 / MAX (base.burst_p99, 0.001), "");
   g_snprintf (a, sizeof a, "%.1f ms", ours.max);
   g_snprintf (b, sizeof b, "%.1f ms", base.max);
