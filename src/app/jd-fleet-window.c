@@ -68,6 +68,9 @@ struct _JdFleetWindow
   JdFleetPoller        *poller;
   JdFleetEvents        *events;          /* NULL: polling only */
   JdJob                *job;             /* the last DescribeJob */
+  JdJobStatus           seen_status;     /* the job's status when last described */
+  gboolean              tripped;         /* an abort threshold was passed */
+  gboolean              tripped_known;
   gboolean              describing;
   GtkCustomFilter      *filter;
   GtkFilterListModel   *filtered;
@@ -89,7 +92,8 @@ struct _JdFleetWindow
 
 G_DEFINE_FINAL_TYPE (JdFleetWindow, jd_fleet_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void update_summary (JdFleetWindow *self);
+static void update_summary  (JdFleetWindow *self);
+static void update_settings (JdFleetWindow *self);
 
 /* ---- cells ---- */
 
@@ -451,6 +455,7 @@ summary_cb (gpointer user_data)
 
   self->summary_id = 0;
   update_summary (self);
+  update_settings (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -477,6 +482,74 @@ items_changed_cb (GListModel    *model,
 {
   update_summary (self);
   sync_detail_columns (self);
+}
+
+/* ---- notifications ---- */
+
+/* A desktop notification about the watched job when the user looks
+ * elsewhere; its default action opens this view again (app.show-fleet). */
+static void
+notify_job (JdFleetWindow *self,
+            const char    *title,
+            const char    *body)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *id = NULL;
+
+  if (application == NULL || gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action_and_target (notification, "app.show-fleet", "s", self->job_id);
+  id = g_strconcat ("job-", self->job_id, NULL);
+  g_application_send_notification (G_APPLICATION (application), id, notification);
+}
+
+/* The job ended since it was last described: completed, aborted (canceled
+ * with a reason code, as an abort criterion does) or canceled. */
+static void
+job_status_changed (JdFleetWindow *self,
+                    JdJobStatus    before,
+                    JdJob         *job)
+{
+  JdJobStatus now = jd_job_get_status (job);
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  const char *reason = jd_job_get_reason_code (job);
+
+  if (before == now || before == JD_JOB_STATUS_UNKNOWN ||
+      before == JD_JOB_STATUS_COMPLETED || before == JD_JOB_STATUS_CANCELED)
+    return;
+
+  if (now == JD_JOB_STATUS_COMPLETED)
+    {
+      guint ok = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_SUCCEEDED);
+      guint bad = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_FAILED) +
+                  jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_REJECTED) +
+                  jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_TIMED_OUT);
+
+      /* Translators: a notification's title, with a job id. */
+      title = g_strdup_printf (_("Job %s completed"), self->job_id);
+      /* Translators: a notification's body: how many executions succeeded and how many did not. */
+      body = g_strdup_printf (_("%u succeeded, %u failed, rejected or timed out"), ok, bad);
+    }
+  else if (now == JD_JOB_STATUS_CANCELED && reason != NULL && reason[0] != '\0')
+    {
+      /* Translators: a notification's title, with a job id. */
+      title = g_strdup_printf (_("Job %s was aborted"), self->job_id);
+      /* Translators: a notification's body, with CancelJob's reason code, e.g. ABORT_CRITERIA_MET. */
+      body = g_strdup_printf (_("Canceled with the reason code %s"), reason);
+    }
+  else if (now == JD_JOB_STATUS_CANCELED)
+    {
+      /* Translators: a notification's title, with a job id. */
+      title = g_strdup_printf (_("Job %s was canceled"), self->job_id);
+      body = g_strdup (jd_job_get_comment (job) != NULL ? jd_job_get_comment (job) : "");
+    }
+  else
+    return;
+  notify_job (self, title, body);
 }
 
 /* The job's rollout, abort, retry and timeout settings, and how close the
@@ -557,6 +630,20 @@ update_settings (JdFleetWindow *self)
                               (int) config->in_progress_timeout);
     }
 
+  /* Passing a threshold while the job runs is worth a notification; one
+   * that was passed when the view opened is not news. */
+  if (self->tripped_known && tripped && !self->tripped &&
+      jd_job_get_status (self->job) == JD_JOB_STATUS_IN_PROGRESS)
+    {
+      g_autofree char *title = NULL;
+
+      /* Translators: a notification's title, with a job id. */
+      title = g_strdup_printf (_("Job %s passed an abort threshold"), self->job_id);
+      notify_job (self, title, text->str);
+    }
+  self->tripped = tripped;
+  self->tripped_known = TRUE;
+
   gtk_label_set_label (self->settings_label, text->str);
   gtk_widget_set_visible (GTK_WIDGET (self->settings_label), text->len > 0);
   gtk_widget_remove_css_class (GTK_WIDGET (self->settings_label), "warning");
@@ -584,6 +671,8 @@ described_cb (GObject      *source,
     return;   /* the poller's error line says what is wrong */
   g_set_object (&self->job, job);
   update_settings (self);
+  job_status_changed (self, self->seen_status, job);
+  self->seen_status = jd_job_get_status (job);
 }
 
 static void
@@ -838,6 +927,27 @@ events_state_cb (JdFleetEvents *events,
 }
 
 static void
+describe_job (JdFleetWindow *self)
+{
+  if (self->describing)
+    return;
+  self->describing = TRUE;
+  jd_control_plane_describe_job_only_async (self->control_plane, self->job_id, self->cancellable,
+                                            described_cb, self);
+}
+
+/* The job completed, was canceled or deleted: its status and reason code
+ * come from DescribeJob, as when polling. */
+static void
+job_event_cb (JdFleetEvents *events,
+              const char    *operation,
+              JsonObject    *payload,
+              JdFleetWindow *self)
+{
+  describe_job (self);
+}
+
+static void
 observer_identity_cb (GObject      *source,
                       GAsyncResult *result,
                       gpointer      user_data)
@@ -1089,6 +1199,7 @@ jd_fleet_window_set_events_identity (JdFleetWindow *self,
   jd_mqtt_connection_set_tls_files (connection, ca_path, cert_path, key_path, NULL);
   self->events = jd_fleet_events_new (self->model, connection);
   g_signal_connect (self->events, "notify::state", G_CALLBACK (events_state_cb), self);
+  g_signal_connect (self->events, "job-event", G_CALLBACK (job_event_cb), self);
   jd_fleet_events_start (self->events);
   update_summary (self);
 }
@@ -1132,4 +1243,16 @@ jd_fleet_window_get_poller (JdFleetWindow *self)
 {
   g_return_val_if_fail (JD_IS_FLEET_WINDOW (self), NULL);
   return self->poller;
+}
+
+/**
+ * jd_fleet_window_get_job:
+ *
+ * Returns: (transfer none) (nullable): the job as last described
+ */
+JdJob *
+jd_fleet_window_get_job (JdFleetWindow *self)
+{
+  g_return_val_if_fail (JD_IS_FLEET_WINDOW (self), NULL);
+  return self->job;
 }

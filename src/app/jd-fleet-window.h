@@ -44,6 +44,12 @@ void           jd_fleet_window_set_events_identity (JdFleetWindow *self,
 void           jd_fleet_window_use_sandbox_events  (JdFleetWindow *self,
                                                     const char    *sandbox_dir);
 JdFleetEvents *jd_fleet_window_get_events (JdFleetWindow  *self);
+/* The job as last described (DescribeJob after each poll and job event),
+ * or NULL. When it completes, is aborted or canceled, or passes an abort
+ * threshold while the window is not focused, the window sends a
+ * GNotification (id "job-<jobId>") whose default action is app.show-fleet
+ * with the job id. */
+JdJob         *jd_fleet_window_get_job    (JdFleetWindow  *self);
 JdFleetPoller *jd_fleet_window_get_poller (JdFleetWindow  *self);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "jd-application.h"
 #include "jd-fleet.h"
 #include "jd-jobs-error.h"
 #include "jd-history-window.h"
@@ -553,6 +554,140 @@ test_polling_when_refused (Fixture       *f,
   jd_test_spin (50);
 }
 
+/* A notification server on the private session bus (org.gtk.Notifications,
+ * which GApplication's GTK backend talks to when its name has an owner):
+ * what the app sent, as sent. */
+typedef struct {
+  GPtrArray *sent;      /* GVariant (ssa{sv}) */
+  gboolean   owned;
+} Notifications;
+
+static const char notifications_xml[] =
+  "<node><interface name='org.gtk.Notifications'>"
+  "<method name='AddNotification'><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='a{sv}' direction='in'/></method>"
+  "<method name='RemoveNotification'><arg type='s' direction='in'/><arg type='s' direction='in'/></method>"
+  "</interface></node>";
+
+static void
+notifications_method_cb (GDBusConnection       *connection,
+                         const char            *sender,
+                         const char            *path,
+                         const char            *interface,
+                         const char            *method,
+                         GVariant              *parameters,
+                         GDBusMethodInvocation *invocation,
+                         gpointer               data)
+{
+  Notifications *n = data;
+
+  if (g_str_equal (method, "AddNotification"))
+    g_ptr_array_add (n->sent, g_variant_ref (parameters));
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+name_acquired_cb (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         data)
+{
+  ((Notifications *) data)->owned = TRUE;
+}
+
+static guint
+count_fleet_windows (GtkApplication *application)
+{
+  guint n = 0;
+
+  for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+    n += JD_IS_FLEET_WINDOW (l->data);
+  return n;
+}
+
+/* The watched job completes while its window is not focused: one
+ * notification, with the counts, whose default action opens the view. */
+static void
+test_notifies_completion (Fixture       *f,
+                          gconstpointer  data)
+{
+  static const GDBusInterfaceVTable vtable = { notifications_method_cb, NULL, NULL, { 0 } };
+  g_autoptr(JdControlPlane) cp = control_plane (f);
+  g_autoptr(JdFleet) fleet = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
+  g_autoptr(JdApplication) app = NULL;
+  Notifications n = { g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref), FALSE };
+  JdFleetWindow *window;
+  GtkWidget *elsewhere;
+  JdFleetPoller *poller;
+  guint object_id, owner_id, lists;
+  const char *app_id, *id, *title, *body, *action;
+  g_autoptr(GVariant) dict = NULL;
+  g_autoptr(GVariant) target = NULL;
+
+  g_assert_no_error (error);
+  object_id = g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0],
+                                                 &vtable, &n, NULL, &error);
+  g_assert_no_error (error);
+  owner_id = g_bus_own_name_on_connection (bus, "org.gtk.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                           name_acquired_cb, NULL, &n, NULL);
+  WAIT_UNTIL (n.owned, 5000);
+
+  app = jd_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  create_job (f, "notify-1");
+  window = jd_fleet_window_new (GTK_APPLICATION (app), cp, "notify-1");
+  jd_fleet_window_set_poll_bounds (window, 100, 400);
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_set_data (G_OBJECT (window), "test-view", find_widget (GTK_WIDGET (window), GTK_TYPE_COLUMN_VIEW));
+  poller = jd_fleet_window_get_poller (window);
+  WAIT_UNTIL (n_shown (window) == N_THINGS && jd_fleet_window_get_job (window) != NULL, 10000);
+  g_assert_cmpint (jd_job_get_status (jd_fleet_window_get_job (window)), ==, JD_JOB_STATUS_IN_PROGRESS);
+  /* The user looks elsewhere: another window takes the focus. */
+  elsewhere = gtk_window_new ();
+  gtk_window_present (GTK_WINDOW (elsewhere));
+  WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (elsewhere)) && !gtk_window_is_active (GTK_WINDOW (window)), 5000);
+  g_assert_cmpuint (n.sent->len, ==, 0);
+
+  fleet = start_fleet (f, 50, 1.0);
+  WAIT_UNTIL (n.sent->len > 0, 30000);
+  g_variant_get (g_ptr_array_index (n.sent, 0), "(&s&s@a{sv})", &app_id, &id, &dict);
+  g_assert_cmpstr (app_id, ==, g_application_get_application_id (G_APPLICATION (app)));
+  g_assert_cmpstr (id, ==, "job-notify-1");
+  g_assert_true (g_variant_lookup (dict, "title", "&s", &title));
+  g_assert_cmpstr (title, ==, "Job notify-1 completed");
+  g_assert_true (g_variant_lookup (dict, "body", "&s", &body));
+  g_assert_cmpstr (body, ==, "8 succeeded, 0 failed, rejected or timed out");
+  g_assert_true (g_variant_lookup (dict, "default-action", "&s", &action));
+  g_assert_cmpstr (action, ==, "app.show-fleet");
+  target = g_variant_lookup_value (dict, "default-action-target", NULL);
+  g_assert_nonnull (target);
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, "notify-1");
+  g_assert_cmpint (jd_fleet_model_count_status (jd_fleet_window_get_model (window), JD_EXECUTION_STATUS_SUCCEEDED),
+                   ==, N_THINGS);
+
+  /* Later rounds see the job completed again: no second notification. */
+  lists = jd_fleet_poller_get_n_lists (poller);
+  WAIT_UNTIL (jd_fleet_poller_get_n_lists (poller) >= lists + 3, 10000);
+  g_assert_cmpuint (n.sent->len, ==, 1);
+
+  /* The notification's action brings this window forward, no second one. */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "show-fleet"));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-fleet", g_variant_new_string ("notify-1"));
+  g_assert_cmpuint (count_fleet_windows (GTK_APPLICATION (app)), ==, 1);
+
+  jd_fleet_stop (fleet);
+  gtk_window_destroy (GTK_WINDOW (elsewhere));
+  gtk_window_destroy (GTK_WINDOW (window));
+  jd_test_spin (50);
+  g_bus_unown_name (owner_id);
+  g_dbus_connection_unregister_object (bus, object_id);
+  g_ptr_array_unref (n.sent);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -570,6 +705,8 @@ main (int   argc,
   g_test_add ("/app/fleet-window/history", Fixture, NULL, fixture_setup, test_history, fixture_teardown);
   g_test_add ("/app/fleet-window/live-from-events", Fixture, NULL, fixture_setup, test_live_from_events, fixture_teardown);
   g_test_add ("/app/fleet-window/polling-when-refused", Fixture, NULL, fixture_setup, test_polling_when_refused,
+              fixture_teardown);
+  g_test_add ("/app/fleet-window/notifies-completion", Fixture, NULL, fixture_setup, test_notifies_completion,
               fixture_teardown);
   g_test_add ("/app/fleet-window/bulk-cancel", Fixture, NULL, fixture_setup, test_bulk_cancel, fixture_teardown);
 
