@@ -66,6 +66,7 @@ run store 300 "$build/bench/bench-store"
 run download 300 "$build/bench/bench-download" 1024
 if command -v xvfb-run >/dev/null 2>&1 && command -v dbus-run-session >/dev/null 2>&1; then
   run model 90 xvfb-run -a -s '-screen 0 1280x800x24' "$build/bench/bench-model"
+  run fleet-view 90 xvfb-run -a -s '-screen 0 1280x800x24' "$build/bench/bench-fleet-view"
   run coldstart 240 xvfb-run -a -s '-screen 0 1280x800x24' \
     dbus-run-session -- sh -c 'echo bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"' \
     sh "$build/bench/bench-coldstart" "$build/bench/bench-jobdeck-probe" "$build/bench/bench-hello"
@@ -76,6 +77,7 @@ else
   echo "| Cold start | — | skipped: xvfb-run or dbus-run-session is not installed | — | — | |" >> "$rows"
   echo "| Idle | — | skipped: xvfb-run or dbus-run-session is not installed | — | — | |" >> "$rows"
   echo "| App model | — | skipped: xvfb-run or dbus-run-session is not installed | — | — | |" >> "$rows"
+  echo "| Fleet view | — | skipped: xvfb-run or dbus-run-session is not installed | — | — | |" >> "$rows"
 fi
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')

@@ -1,5 +1,7 @@
-/* jd-application.c — the Jobdeck AdwApplication: app-wide actions, their
- * accelerators, the settings object and the colour scheme.
+/* jd-application.c — the Jobdeck AdwApplication: app-wide actions (among
+ * them app.show-fleet, the default action of the fleet view's
+ * notifications), their accelerators, the settings object and the colour
+ * scheme.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "jd-application.h"
+#include "jd-fleet-window.h"
 #include "jd-preferences-window.h"
 #include "jd-window.h"
 
@@ -107,10 +110,44 @@ preferences_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (prefs));
 }
 
+/* The fleet view of a job (a notification's default action): the open
+ * one brought forward, else a new one on the main window's session. */
+static void
+show_fleet_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  JdApplication *self = user_data;
+  const char *job_id = g_variant_get_string (parameter, NULL);
+  JdControlPlane *control_plane = NULL;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+  JdFleetWindow *fleet;
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (JD_IS_FLEET_WINDOW (l->data) && g_strcmp0 (jd_fleet_window_get_job_id (l->data), job_id) == 0)
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+  for (GList *l = windows; l != NULL && control_plane == NULL; l = l->next)
+    if (JD_IS_WINDOW (l->data) && jd_window_get_session (l->data) != NULL)
+      control_plane = jd_session_get_control_plane (jd_window_get_session (l->data));
+  if (control_plane == NULL)
+    {
+      /* Started by the notification: the main window first; its session
+       * is not up yet, so the fleet view cannot open now. */
+      g_application_activate (G_APPLICATION (self));
+      return;
+    }
+  fleet = jd_fleet_window_new (GTK_APPLICATION (self), control_plane, job_id);
+  gtk_window_present (GTK_WINDOW (fleet));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "about", about_action },
   { "preferences", preferences_action },
+  { "show-fleet", show_fleet_action, "s" },
 };
 
 /* The window's actions and the keys GNOME users expect for them. */

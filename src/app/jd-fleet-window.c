@@ -11,13 +11,17 @@
 #include <glib/gi18n.h>
 
 #include "jd-history-window.h"
+#include "jd-fleet-events.h"
 #include "jd-fleet-poller.h"
 #include "jd-fleet-window.h"
 #include "jd-format.h"
+#include "jd-observer-identity.h"
 #include "jd-segment-bar.h"
+#include "jd-window.h"
 
 #define RESOURCE_PREFIX "/io/github/jobdeck/Jobdeck"
 #define N_STATUSES (JD_EXECUTION_STATUS_CANCELED + 1)
+#define SUMMARY_MS 100
 
 typedef enum {
   COLUMN_THING,
@@ -49,6 +53,7 @@ struct _JdFleetWindow
   AdwWindowTitle       *window_title;
   JdSegmentBar         *segment_bar;
   GtkLabel             *counts_label;
+  GtkLabel             *mode_label;
   GtkLabel             *source_label;
   GtkLabel             *settings_label;
   GtkLabel             *selection_label;
@@ -61,7 +66,11 @@ struct _JdFleetWindow
   char                 *job_id;
   JdFleetModel         *model;
   JdFleetPoller        *poller;
+  JdFleetEvents        *events;          /* NULL: polling only */
   JdJob                *job;             /* the last DescribeJob */
+  JdJobStatus           seen_status;     /* the job's status when last described */
+  gboolean              tripped;         /* an abort threshold was passed */
+  gboolean              tripped_known;
   gboolean              describing;
   GtkCustomFilter      *filter;
   GtkFilterListModel   *filtered;
@@ -70,6 +79,7 @@ struct _JdFleetWindow
   GHashTable           *time_cells;      /* GtkListItem → column */
   guint                 clock_id;
   guint                 refilter_id;
+  guint                 summary_id;
   GCancellable         *cancellable;
 
   /* A bulk action under way. */
@@ -82,9 +92,43 @@ struct _JdFleetWindow
 
 G_DEFINE_FINAL_TYPE (JdFleetWindow, jd_fleet_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void update_summary (JdFleetWindow *self);
+static void update_summary  (JdFleetWindow *self);
+static void update_settings (JdFleetWindow *self);
 
 /* ---- cells ---- */
+
+/* Setting a tooltip asks the display where the pointer is (a round trip to
+ * the X server): only when it changes, as rows change a thousand times a
+ * second. */
+static void
+set_tooltip (GtkWidget  *widget,
+             const char *text)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
+/* Which row properties a column shows. */
+static gboolean
+column_shows (int         column,
+              const char *property)
+{
+  switch (column)
+    {
+    case COLUMN_THING:
+      return FALSE;
+    case COLUMN_STATUS:
+      return g_str_equal (property, "status");
+    case COLUMN_EXECUTION:
+      return g_str_equal (property, "execution-number") || g_str_equal (property, "retry-attempt");
+    case COLUMN_STARTED:
+      return g_str_equal (property, "started-at");
+    case COLUMN_UPDATED:
+      return g_str_equal (property, "last-updated-at");
+    default:
+      return g_str_equal (property, "status-details");
+    }
+}
 
 static void
 refresh_cell (JdFleetWindow *self,
@@ -132,7 +176,7 @@ refresh_cell (JdFleetWindow *self,
           g_autofree char *exact = jd_format_exact_time (when);
 
           text = jd_format_relative_time (when, now);
-          gtk_widget_set_tooltip_text (child, exact);
+          set_tooltip (child, exact);
         }
       gtk_label_set_label (GTK_LABEL (child), text != NULL ? text : "—");
       break;
@@ -147,7 +191,7 @@ refresh_cell (JdFleetWindow *self,
         double fraction = jd_fleet_parse_progress (value);
 
         gtk_label_set_label (GTK_LABEL (label), value != NULL ? value : "");
-        gtk_widget_set_tooltip_text (child, value);
+        set_tooltip (child, value);
         gtk_widget_set_visible (bar, fraction >= 0);
         gtk_widget_set_visible (label, fraction < 0);
         if (fraction >= 0)
@@ -206,7 +250,8 @@ row_notify_cb (JdFleetRow  *row,
   JdFleetWindow *self = g_object_get_data (G_OBJECT (item), "jd-fleet-window");
   int column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), "jd-fleet-column"));
 
-  refresh_cell (self, item, column);
+  if (column_shows (column, pspec->name))
+    refresh_cell (self, item, column);
 }
 
 static void
@@ -316,22 +361,50 @@ update_summary (JdFleetWindow *self)
   error = jd_fleet_poller_get_error (self->poller);
   last = jd_fleet_poller_get_last_refresh (self->poller);
   g_string_truncate (text, 0);
-  if (error != NULL)
-    g_string_append_printf (text, _("Could not refresh: %s"), error->message);
+  if (self->events != NULL && jd_fleet_events_get_state (self->events) == JD_FLEET_EVENTS_LIVE)
+    /* Translators: the fleet view follows the job's events as they happen. */
+    gtk_label_set_label (self->mode_label, _("Live"));
   else
     {
       guint seconds = (jd_fleet_poller_get_interval (self->poller) + 999) / 1000;
+      g_autofree char *mode = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Polling every %u second",
+                                                            "Polling every %u seconds", seconds), seconds);
 
-      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "Polling every %u second",
-                                                 "Polling every %u seconds", seconds), seconds);
-      if (last != NULL)
-        {
-          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-          g_autofree char *when = jd_format_relative_time (last, now);
+      gtk_label_set_label (self->mode_label, mode);
+    }
+  if (self->events != NULL)
+    switch (jd_fleet_events_get_state (self->events))
+      {
+      case JD_FLEET_EVENTS_CONNECTING:
+        g_string_append (text, _("Connecting to job events…"));
+        break;
+      case JD_FLEET_EVENTS_SUBSCRIBED:
+        g_string_append (text, _("Waiting for the first job event"));
+        break;
+      case JD_FLEET_EVENTS_INTERRUPTED:
+        g_string_append (text, _("Job events interrupted, reconnecting"));
+        break;
+      case JD_FLEET_EVENTS_STOPPED:
+      case JD_FLEET_EVENTS_LIVE:
+      case JD_FLEET_EVENTS_UNAVAILABLE:
+      default:
+        break;
+      }
+  if (error != NULL)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      g_string_append_printf (text, _("Could not refresh: %s"), error->message);
+    }
+  else if (last != NULL)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree char *when = jd_format_relative_time (last, now);
 
-          /* Translators: after "Polling every N seconds"; "updated just now". */
-          g_string_append_printf (text, _(" · updated %s"), when);
-        }
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      /* Translators: when the executions were last fetched in full, "fetched just now". */
+      g_string_append_printf (text, _("fetched %s"), when);
     }
   gtk_label_set_label (self->source_label, text->str);
 }
@@ -375,11 +448,25 @@ refilter_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+summary_cb (gpointer user_data)
+{
+  JdFleetWindow *self = user_data;
+
+  self->summary_id = 0;
+  update_summary (self);
+  update_settings (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 counts_changed_cb (JdFleetModel  *model,
                    JdFleetWindow *self)
 {
-  update_summary (self);
+  /* Events may change a thousand rows a second: the counts, the bar and the
+   * labels follow at most every SUMMARY_MS, not per change. */
+  if (self->summary_id == 0)
+    self->summary_id = g_timeout_add (SUMMARY_MS, summary_cb, self);
   /* A row that changed status may now pass or fail the status filter; at
    * most a few times a second. */
   if (gtk_drop_down_get_selected (self->status_dropdown) > 0 && self->refilter_id == 0)
@@ -395,6 +482,74 @@ items_changed_cb (GListModel    *model,
 {
   update_summary (self);
   sync_detail_columns (self);
+}
+
+/* ---- notifications ---- */
+
+/* A desktop notification about the watched job when the user looks
+ * elsewhere; its default action opens this view again (app.show-fleet). */
+static void
+notify_job (JdFleetWindow *self,
+            const char    *title,
+            const char    *body)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *id = NULL;
+
+  if (application == NULL || gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action_and_target (notification, "app.show-fleet", "s", self->job_id);
+  id = g_strconcat ("job-", self->job_id, NULL);
+  g_application_send_notification (G_APPLICATION (application), id, notification);
+}
+
+/* The job ended since it was last described: completed, aborted (canceled
+ * with a reason code, as an abort criterion does) or canceled. */
+static void
+job_status_changed (JdFleetWindow *self,
+                    JdJobStatus    before,
+                    JdJob         *job)
+{
+  JdJobStatus now = jd_job_get_status (job);
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  const char *reason = jd_job_get_reason_code (job);
+
+  if (before == now || before == JD_JOB_STATUS_UNKNOWN ||
+      before == JD_JOB_STATUS_COMPLETED || before == JD_JOB_STATUS_CANCELED)
+    return;
+
+  if (now == JD_JOB_STATUS_COMPLETED)
+    {
+      guint ok = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_SUCCEEDED);
+      guint bad = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_FAILED) +
+                  jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_REJECTED) +
+                  jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_TIMED_OUT);
+
+      /* Translators: a notification's title, with a job id. */
+      title = g_strdup_printf (_("Job %s completed"), self->job_id);
+      /* Translators: a notification's body: how many executions succeeded and how many did not. */
+      body = g_strdup_printf (_("%u succeeded, %u failed, rejected or timed out"), ok, bad);
+    }
+  else if (now == JD_JOB_STATUS_CANCELED && reason != NULL && reason[0] != '\0')
+    {
+      /* Translators: a notification's title, with a job id. */
+      title = g_strdup_printf (_("Job %s was aborted"), self->job_id);
+      /* Translators: a notification's body, with CancelJob's reason code, e.g. ABORT_CRITERIA_MET. */
+      body = g_strdup_printf (_("Canceled with the reason code %s"), reason);
+    }
+  else if (now == JD_JOB_STATUS_CANCELED)
+    {
+      /* Translators: a notification's title, with a job id. */
+      title = g_strdup_printf (_("Job %s was canceled"), self->job_id);
+      body = g_strdup (jd_job_get_comment (job) != NULL ? jd_job_get_comment (job) : "");
+    }
+  else
+    return;
+  notify_job (self, title, body);
 }
 
 /* The job's rollout, abort, retry and timeout settings, and how close the
@@ -475,6 +630,20 @@ update_settings (JdFleetWindow *self)
                               (int) config->in_progress_timeout);
     }
 
+  /* Passing a threshold while the job runs is worth a notification; one
+   * that was passed when the view opened is not news. */
+  if (self->tripped_known && tripped && !self->tripped &&
+      jd_job_get_status (self->job) == JD_JOB_STATUS_IN_PROGRESS)
+    {
+      g_autofree char *title = NULL;
+
+      /* Translators: a notification's title, with a job id. */
+      title = g_strdup_printf (_("Job %s passed an abort threshold"), self->job_id);
+      notify_job (self, title, text->str);
+    }
+  self->tripped = tripped;
+  self->tripped_known = TRUE;
+
   gtk_label_set_label (self->settings_label, text->str);
   gtk_widget_set_visible (GTK_WIDGET (self->settings_label), text->len > 0);
   gtk_widget_remove_css_class (GTK_WIDGET (self->settings_label), "warning");
@@ -502,6 +671,8 @@ described_cb (GObject      *source,
     return;   /* the poller's error line says what is wrong */
   g_set_object (&self->job, job);
   update_settings (self);
+  job_status_changed (self, self->seen_status, job);
+  self->seen_status = jd_job_get_status (job);
 }
 
 static void
@@ -512,6 +683,10 @@ poller_changed_cb (JdFleetPoller *poller,
   update_summary (self);
   sync_detail_columns (self);
   update_settings (self);
+  /* A poll that saw an execution end which no event reported: the
+   * events do not come after all (jd_fleet_events_verify()). */
+  if (g_strcmp0 (pspec->name, "last-refresh") == 0 && self->events != NULL)
+    jd_fleet_events_verify (self->events);
   /* The job's settings and counters, once per round. */
   if (g_strcmp0 (pspec->name, "last-refresh") == 0 && !self->describing)
     {
@@ -736,6 +911,76 @@ search_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (JD_FLEET_WINDOW (widget)->search_entry));
 }
 
+/* ---- job events ---- */
+
+static void
+events_state_cb (JdFleetEvents *events,
+                 GParamSpec    *pspec,
+                 JdFleetWindow *self)
+{
+  JdFleetEventsState state = jd_fleet_events_get_state (events);
+
+  /* While events flow the poller only makes a safety refresh; when they
+   * stop it catches up at once. */
+  jd_fleet_poller_set_live (self->poller, state == JD_FLEET_EVENTS_LIVE);
+  update_summary (self);
+}
+
+static void
+describe_job (JdFleetWindow *self)
+{
+  if (self->describing)
+    return;
+  self->describing = TRUE;
+  jd_control_plane_describe_job_only_async (self->control_plane, self->job_id, self->cancellable,
+                                            described_cb, self);
+}
+
+/* The job completed, was canceled or deleted: its status and reason code
+ * come from DescribeJob, as when polling. */
+static void
+job_event_cb (JdFleetEvents *events,
+              const char    *operation,
+              JsonObject    *payload,
+              JdFleetWindow *self)
+{
+  describe_job (self);
+}
+
+static void
+observer_identity_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdObserverIdentity) identity = jd_observer_identity_ensure_finish (result, &error);
+  JdFleetWindow *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = JD_FLEET_WINDOW (user_data);
+  if (identity == NULL)
+    {
+      /* Polling goes on; say why there are no events. */
+      g_debug ("no observer identity: %s", error->message);
+      return;
+    }
+  jd_fleet_window_set_events_identity (self, identity->host, identity->port, identity->ca_path,
+                                       identity->cert_path, identity->key_path);
+}
+
+/* The session of the application's main window, if there is one. */
+static JdSession *
+find_session (GtkApplication *application)
+{
+  if (application == NULL)
+    return NULL;
+  for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+    if (JD_IS_WINDOW (l->data) && jd_window_get_session (l->data) != NULL)
+      return jd_window_get_session (l->data);
+  return NULL;
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -746,10 +991,16 @@ jd_fleet_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->clock_id, g_source_remove);
   g_clear_handle_id (&self->refilter_id, g_source_remove);
+  g_clear_handle_id (&self->summary_id, g_source_remove);
   if (self->poller != NULL)
     {
       jd_fleet_poller_stop (self->poller);
       g_signal_handlers_disconnect_by_data (self->poller, self);
+    }
+  if (self->events != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->events, self);
+      jd_fleet_events_stop (self->events);
     }
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
@@ -759,6 +1010,7 @@ jd_fleet_window_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
+  g_clear_object (&self->events);
   g_clear_object (&self->poller);
   g_clear_object (&self->model);
   g_clear_object (&self->job);
@@ -796,6 +1048,7 @@ jd_fleet_window_class_init (JdFleetWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, segment_bar);
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, counts_label);
+  gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, mode_label);
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, source_label);
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, settings_label);
   gtk_widget_class_bind_template_child (widget_class, JdFleetWindow, selection_label);
@@ -865,6 +1118,7 @@ jd_fleet_window_new (GtkApplication *application,
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect (self->model, "counts-changed", G_CALLBACK (counts_changed_cb), self);
+  g_signal_connect_swapped (self->model, "detail-keys-changed", G_CALLBACK (sync_detail_columns), self);
   g_signal_connect (self->model, "items-changed", G_CALLBACK (items_changed_cb), self);
   g_signal_connect (self->poller, "notify", G_CALLBACK (poller_changed_cb), self);
   g_signal_connect (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self);
@@ -873,6 +1127,15 @@ jd_fleet_window_new (GtkApplication *application,
   self->clock_id = g_timeout_add_seconds (15, clock_tick_cb, self);
   update_summary (self);
   jd_fleet_poller_start (self->poller);
+
+  /* Where the identity may read job events (the sandbox's observer), the
+   * view is live; elsewhere it polls. */
+  {
+    JdSession *session = find_session (application);
+
+    if (session != NULL && jd_session_get_is_sandbox (session) && jd_session_get_sandbox_dir (session) != NULL)
+      jd_fleet_window_use_sandbox_events (self, jd_session_get_sandbox_dir (session));
+  }
   return self;
 }
 
@@ -897,4 +1160,99 @@ jd_fleet_window_set_poll_bounds (JdFleetWindow *self,
 {
   g_return_if_fail (JD_IS_FLEET_WINDOW (self));
   jd_fleet_poller_set_bounds (self->poller, min_ms, max_ms);
+}
+
+/**
+ * jd_fleet_window_set_events_identity:
+ *
+ * Follows the job's events over a connection of its own to @host with the
+ * given identity. If the identity may not subscribe, the view keeps
+ * polling.
+ */
+void
+jd_fleet_window_set_events_identity (JdFleetWindow *self,
+                                     const char    *host,
+                                     guint16        port,
+                                     const char    *ca_path,
+                                     const char    *cert_path,
+                                     const char    *key_path)
+{
+  g_autoptr(JdMqttConnection) connection = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *client_id = NULL;
+
+  g_return_if_fail (JD_IS_FLEET_WINDOW (self));
+  g_return_if_fail (host != NULL && cert_path != NULL && key_path != NULL);
+
+  if (self->events != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->events, self);
+      jd_fleet_events_stop (self->events);
+      g_clear_object (&self->events);
+      jd_fleet_poller_set_live (self->poller, FALSE);
+    }
+
+  /* AWS takes the client id as given (one connection per id); the
+   * sandbox's broker takes the certificate's name. */
+  client_id = g_strdup_printf ("jobdeck-fleet-%.8s", uuid);
+  connection = jd_mqtt_connection_new (host, port, client_id);
+  jd_mqtt_connection_set_tls_files (connection, ca_path, cert_path, key_path, NULL);
+  self->events = jd_fleet_events_new (self->model, connection);
+  g_signal_connect (self->events, "notify::state", G_CALLBACK (events_state_cb), self);
+  g_signal_connect (self->events, "job-event", G_CALLBACK (job_event_cb), self);
+  jd_fleet_events_start (self->events);
+  update_summary (self);
+}
+
+/**
+ * jd_fleet_window_use_sandbox_events:
+ * @sandbox_dir: the folder of a running sandbox
+ *
+ * Follows the job's events as the sandbox's observer identity (issued
+ * into the folder if need be, off the main loop).
+ */
+void
+jd_fleet_window_use_sandbox_events (JdFleetWindow *self,
+                                    const char    *sandbox_dir)
+{
+  g_return_if_fail (JD_IS_FLEET_WINDOW (self));
+  g_return_if_fail (sandbox_dir != NULL);
+
+  jd_observer_identity_ensure_async (sandbox_dir, self->cancellable, observer_identity_cb, self);
+}
+
+/**
+ * jd_fleet_window_get_events:
+ *
+ * Returns: (transfer none) (nullable): what follows the job's events
+ */
+JdFleetEvents *
+jd_fleet_window_get_events (JdFleetWindow *self)
+{
+  g_return_val_if_fail (JD_IS_FLEET_WINDOW (self), NULL);
+  return self->events;
+}
+
+/**
+ * jd_fleet_window_get_poller:
+ *
+ * Returns: (transfer none): the poller
+ */
+JdFleetPoller *
+jd_fleet_window_get_poller (JdFleetWindow *self)
+{
+  g_return_val_if_fail (JD_IS_FLEET_WINDOW (self), NULL);
+  return self->poller;
+}
+
+/**
+ * jd_fleet_window_get_job:
+ *
+ * Returns: (transfer none) (nullable): the job as last described
+ */
+JdJob *
+jd_fleet_window_get_job (JdFleetWindow *self)
+{
+  g_return_val_if_fail (JD_IS_FLEET_WINDOW (self), NULL);
+  return self->job;
 }

@@ -13,7 +13,9 @@
 #include <adwaita.h>
 
 #include "jd-control-plane.h"
+#include "jd-fleet-events.h"
 #include "jd-fleet-model.h"
+#include "jd-fleet-poller.h"
 
 G_BEGIN_DECLS
 
@@ -29,5 +31,25 @@ JdFleetModel  *jd_fleet_window_get_model  (JdFleetWindow  *self);
 void           jd_fleet_window_set_poll_bounds (JdFleetWindow *self,
                                                 guint          min_ms,
                                                 guint          max_ms);
+
+/* Follows the job's events as this identity (a new connection); when it
+ * may not subscribe, the view polls. jd_fleet_window_new() does this itself
+ * for a sandbox session (use_sandbox_events). */
+void           jd_fleet_window_set_events_identity (JdFleetWindow *self,
+                                                    const char    *host,
+                                                    guint16        port,
+                                                    const char    *ca_path,
+                                                    const char    *cert_path,
+                                                    const char    *key_path);
+void           jd_fleet_window_use_sandbox_events  (JdFleetWindow *self,
+                                                    const char    *sandbox_dir);
+JdFleetEvents *jd_fleet_window_get_events (JdFleetWindow  *self);
+/* The job as last described (DescribeJob after each poll and job event),
+ * or NULL. When it completes, is aborted or canceled, or passes an abort
+ * threshold while the window is not focused, the window sends a
+ * GNotification (id "job-<jobId>") whose default action is app.show-fleet
+ * with the job id. */
+JdJob         *jd_fleet_window_get_job    (JdFleetWindow  *self);
+JdFleetPoller *jd_fleet_window_get_poller (JdFleetWindow  *self);
 
 G_END_DECLS

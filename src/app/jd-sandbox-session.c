@@ -149,6 +149,8 @@ jd_sandbox_session_prepare_async (JdSession           *session,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* The fleet view follows job events as the sandbox's observer. */
+  jd_sandbox_set_fleet_events (self->sandbox, TRUE);
   self->starting = TRUE;
   jd_sandbox_start_async (self->sandbox, cancellable, sandbox_started_cb, g_steal_pointer (&task));
 }

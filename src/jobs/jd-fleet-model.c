@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "jd-fleet-model.h"
-
-#define EVENTS_PREFIX "$aws/events/jobExecution/"
+#include "jd-jobs-error.h"
+#include "jd-topic.h"
 
 /* ---- JdFleetRow ---- */
 
@@ -296,6 +296,7 @@ struct _JdFleetModel
   GPtrArray  *rows;           /* shown, sorted by thing name */
   GPtrArray  *waiting;        /* new rows not yet shown */
   GHashTable *by_thing;       /* thing → row (shown or waiting) */
+  GHashTable *detail_keys;    /* statusDetails key → rows that have it */
   guint       counts[JD_EXECUTION_STATUS_CANCELED + 1];
   guint       batch_interval;
   guint       flush_id;
@@ -308,6 +309,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (JdFleetModel, jd_fleet_model, G_TYPE_OBJECT,
 
 enum {
   COUNTS_CHANGED,
+  DETAIL_KEYS_CHANGED,
   N_SIGNALS
 };
 
@@ -363,6 +365,7 @@ jd_fleet_model_finalize (GObject *object)
   g_ptr_array_unref (self->rows);
   g_ptr_array_unref (self->waiting);
   g_hash_table_unref (self->by_thing);
+  g_hash_table_unref (self->detail_keys);
 
   G_OBJECT_CLASS (jd_fleet_model_parent_class)->finalize (object);
 }
@@ -383,6 +386,15 @@ jd_fleet_model_class_init (JdFleetModelClass *klass)
   signals[COUNTS_CHANGED] =
     g_signal_new ("counts-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * JdFleetModel::detail-keys-changed:
+   *
+   * A row has a statusDetails key no row had before (a new column).
+   */
+  signals[DETAIL_KEYS_CHANGED] =
+    g_signal_new ("detail-keys-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -391,6 +403,7 @@ jd_fleet_model_init (JdFleetModel *self)
   self->rows = g_ptr_array_new_with_free_func (g_object_unref);
   self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_thing = g_hash_table_new (g_str_hash, g_str_equal);
+  self->detail_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->batch_interval = 100;
 }
 
@@ -581,7 +594,7 @@ merge (JdFleetModel      *self,
        JdFleetRow        *row,
        const Observation *o)
 {
-  gboolean status_changed, details_changed = FALSE;
+  gboolean status_changed, details_changed = FALSE, new_keys = FALSE;
   JdExecutionStatus old_status = row->status;
   JdFleetChange *change;
   GPtrArray *added, *changed, *removed;
@@ -616,10 +629,24 @@ merge (JdFleetModel      *self,
       details_changed = added->len + changed->len + removed->len > 0;
       if (details_changed || !row->details_known)
         {
+          g_hash_table_iter_init (&iter, row->details);
+          while (g_hash_table_iter_next (&iter, &key, NULL))
+            {
+              guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->detail_keys, key));
+
+              g_assert (n > 0);
+              g_hash_table_insert (self->detail_keys, g_strdup (key), GUINT_TO_POINTER (n - 1));
+            }
           g_hash_table_remove_all (row->details);
           g_hash_table_iter_init (&iter, o->details);
           while (g_hash_table_iter_next (&iter, &key, &value))
-            g_hash_table_insert (row->details, g_strdup (key), g_strdup (value));
+            {
+              guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->detail_keys, key));
+
+              g_hash_table_insert (row->details, g_strdup (key), g_strdup (value));
+              g_hash_table_insert (self->detail_keys, g_strdup (key), GUINT_TO_POINTER (n + 1));
+              new_keys |= n == 0;
+            }
         }
       row->details_known = TRUE;
     }
@@ -679,6 +706,8 @@ merge (JdFleetModel      *self,
   g_object_thaw_notify (G_OBJECT (row));
 
   (void) old_status;
+  if (new_keys)
+    g_signal_emit (self, signals[DETAIL_KEYS_CHANGED], 0);
   if (status_changed)
     g_signal_emit (self, signals[COUNTS_CHANGED], 0);
 }
@@ -749,63 +778,127 @@ jd_fleet_model_merge_execution (JdFleetModel       *self,
   return merge_info (self, info, TRUE);
 }
 
+/* Reads an optional integer member; FALSE when present but not a
+ * non-negative integer. */
+static gboolean
+optional_count (JsonObject  *payload,
+                const char  *member,
+                gint64      *value,
+                GError     **error)
+{
+  JsonNode *node = json_object_get_member (payload, member);
+
+  *value = -1;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+      json_node_get_int (node) < 0)
+    {
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_JSON,
+                   "job execution event: “%s” is not a non-negative integer", member);
+      return FALSE;
+    }
+  *value = json_node_get_int (node);
+  return TRUE;
+}
+
 gboolean
-jd_fleet_model_apply_event (JdFleetModel *self,
-                            const char   *topic,
-                            JsonObject   *payload)
+jd_fleet_model_apply_event (JdFleetModel  *self,
+                            const char    *topic,
+                            JsonObject    *payload,
+                            GError       **error)
 {
   g_autoptr(GHashTable) details = NULL;
   g_autoptr(GDateTime) when = NULL;
+  g_autofree char *job_id = NULL;
+  g_autofree char *operation = NULL;
   Observation o = { 0 };
-  const char *rest, *slash, *arn, *thing, *status;
+  const char *arn, *thing, *status;
+  gboolean execution = FALSE;
   JsonNode *node;
   JdFleetRow *row;
   gboolean is_new;
-  gsize id_len;
 
   g_return_val_if_fail (JD_IS_FLEET_MODEL (self), FALSE);
   g_return_val_if_fail (topic != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (payload == NULL || !g_str_has_prefix (topic, EVENTS_PREFIX))
+  if (!jd_topic_parse_event (topic, -1, &execution, &job_id, &operation) ||
+      !execution || strcmp (job_id, self->job_id) != 0)
     return FALSE;
-  rest = topic + strlen (EVENTS_PREFIX);
-  slash = strchr (rest, '/');
-  id_len = strlen (self->job_id);
-  if (slash == NULL || (gsize) (slash - rest) != id_len || strncmp (rest, self->job_id, id_len) != 0)
-    return FALSE;
+
+  /* Everything is checked before the row is touched: a malformed event
+   * changes nothing, and what the row shows stays. */
+  if (payload == NULL)
+    {
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_JSON,
+                   "job execution event on %s: the payload is not a JSON object", topic);
+      return FALSE;
+    }
   if (g_strcmp0 (string_member (payload, "eventType"), "JOB_EXECUTION") != 0)
-    return FALSE;
-
+    {
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_JSON,
+                   "job execution event on %s: eventType is not “JOB_EXECUTION”", topic);
+      return FALSE;
+    }
   arn = string_member (payload, "thingArn");
   thing = arn != NULL ? strrchr (arn, '/') : NULL;
   if (thing == NULL || thing[1] == '\0')
-    return FALSE;
+    {
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_JSON,
+                   "job execution event on %s: no thing in “thingArn”", topic);
+      return FALSE;
+    }
   thing++;
 
   status = string_member (payload, "status");
   o.status = jd_execution_status_from_string (status);
   if (o.status == JD_EXECUTION_STATUS_UNKNOWN)
     {
-      /* A `deleted` execution: its row goes back to unknown in history
-       * only; the next poll or event tells the rest. */
+      /* A deleted execution keeps its row as last seen; the next poll
+       * tells the rest. */
+      if (g_strcmp0 (operation, "deleted") == 0)
+        return TRUE;
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_JSON,
+                   "job execution event on %s: unknown status “%s”", topic, status != NULL ? status : "");
       return FALSE;
     }
-  o.execution_number = -1;
-  o.version_number = -1;
   o.retry_attempt = -1;
+  if (!optional_count (payload, "executionNumber", &o.execution_number, error) ||
+      !optional_count (payload, "versionNumber", &o.version_number, error))
+    return FALSE;
+  if (o.execution_number == 0)
+    o.execution_number = -1;   /* AWS counts from 1 */
+  if (o.version_number == 0)
+    o.version_number = -1;
 
   node = json_object_get_member (payload, "statusDetails");
   details = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
     {
       JsonObjectIter iter;
       const char *key;
       JsonNode *value;
 
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_JSON,
+                       "job execution event on %s: statusDetails is not an object", topic);
+          return FALSE;
+        }
       json_object_iter_init (&iter, json_node_get_object (node));
       while (json_object_iter_next (&iter, &key, &value))
-        if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+        {
+          /* AWS's statusDetails map strings to strings; dropping one
+           * value would read as a removed key. */
+          if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
+            {
+              g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_JSON,
+                           "job execution event on %s: statusDetails “%s” is not a string", topic, key);
+              return FALSE;
+            }
           g_hash_table_insert (details, g_strdup (key), g_strdup (json_node_get_string (value)));
+        }
     }
   o.details = details;
 
@@ -858,30 +951,16 @@ compare_strings (gconstpointer a,
 GStrv
 jd_fleet_model_dup_detail_keys (JdFleetModel *self)
 {
-  g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTableIter iter;
-  JdFleetRow *row;
   g_autoptr(GPtrArray) list = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key, n;
 
   g_return_val_if_fail (JD_IS_FLEET_MODEL (self), NULL);
 
-  g_hash_table_iter_init (&iter, self->by_thing);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
-    {
-      GHashTableIter d;
-      gpointer key;
-
-      g_hash_table_iter_init (&d, row->details);
-      while (g_hash_table_iter_next (&d, &key, NULL))
-        g_hash_table_add (keys, key);
-    }
-
-  g_hash_table_iter_init (&iter, keys);
-  {
-    gpointer key;
-    while (g_hash_table_iter_next (&iter, &key, NULL))
+  g_hash_table_iter_init (&iter, self->detail_keys);
+  while (g_hash_table_iter_next (&iter, &key, &n))
+    if (GPOINTER_TO_UINT (n) > 0)
       g_ptr_array_add (list, g_strdup (key));
-  }
   g_ptr_array_sort (list, compare_strings);
   g_ptr_array_add (list, NULL);
   return (GStrv) g_ptr_array_free (g_steal_pointer (&list), FALSE);

@@ -67,12 +67,17 @@ JdFleetRow   *jd_fleet_model_merge_summary    (JdFleetModel        *self,
 /* A whole execution from DescribeJobExecution. */
 JdFleetRow   *jd_fleet_model_merge_execution  (JdFleetModel        *self,
                                                JdJobExecutionInfo  *info);
-/* An event on $aws/events/jobExecution/<jobId>/<operation>; events of other
- * jobs and other kinds are ignored (FALSE). Duplicates and events older than
- * what a row shows change nothing, as AWS delivers at least once, unordered. */
+/* An event on $aws/events/jobExecution/<jobId>/<operation>: status,
+ * statusDetails, and executionNumber and versionNumber where given. Returns
+ * TRUE for a well-formed event of this job (also when it changes nothing:
+ * duplicates and events older than what a row shows, as AWS delivers at
+ * least once, unordered); FALSE without @error for another job's or kind's
+ * topic, and FALSE with JD_JOBS_ERROR_INVALID_JSON for a malformed payload,
+ * which changes no row. */
 gboolean      jd_fleet_model_apply_event      (JdFleetModel        *self,
                                                const char          *topic,
-                                               JsonObject          *payload);
+                                               JsonObject          *payload,
+                                               GError             **error);
 
 /* Rows reach the view in batches: at most one items-changed per
  * @interval_ms (0: at once). Default 100 ms. */
@@ -86,7 +91,8 @@ JdFleetRow   *jd_fleet_model_lookup           (JdFleetModel        *self,
 /* Rows per status (also those not yet flushed). */
 guint         jd_fleet_model_count_status     (JdFleetModel        *self,
                                                JdExecutionStatus    status);
-/* The statusDetails keys any row has, sorted, for columns. */
+/* The statusDetails keys any row has, sorted, for columns
+ * (JdFleetModel::detail-keys-changed says when one is new). */
 GStrv         jd_fleet_model_dup_detail_keys  (JdFleetModel        *self);
 
 G_END_DECLS

@@ -19,6 +19,7 @@ struct _JdFleetPoller
   gboolean        running;
   gboolean        listing;
   gboolean        changed;        /* something changed in this round */
+  gboolean        live;           /* events keep the model current */
 
   guint           min_ms;
   guint           max_ms;
@@ -45,6 +46,7 @@ enum {
   PROP_INTERVAL,
   PROP_LAST_REFRESH,
   PROP_ERROR,
+  PROP_LIVE,
   N_PROPS
 };
 
@@ -69,7 +71,10 @@ static void
 set_interval (JdFleetPoller *self,
               guint          interval)
 {
-  interval = CLAMP (interval, self->min_ms, self->max_ms);
+  if (self->live)
+    interval = MAX (JD_FLEET_POLL_LIVE_MS, self->max_ms);
+  else
+    interval = CLAMP (interval, self->min_ms, self->max_ms);
   if (interval == self->interval)
     return;
   self->interval = interval;
@@ -290,6 +295,9 @@ jd_fleet_poller_get_property (GObject    *object,
     case PROP_ERROR:
       g_value_set_boxed (value, self->error);
       break;
+    case PROP_LIVE:
+      g_value_set_boolean (value, self->live);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -311,6 +319,8 @@ jd_fleet_poller_class_init (JdFleetPollerClass *klass)
     g_param_spec_boxed ("last-refresh", NULL, NULL, G_TYPE_DATE_TIME, flags);
   properties[PROP_ERROR] =
     g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR, flags);
+  properties[PROP_LIVE] =
+    g_param_spec_boolean ("live", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -394,6 +404,40 @@ jd_fleet_poller_refresh (JdFleetPoller *self)
     return;
   g_clear_handle_id (&self->poll_id, g_source_remove);
   poll_now (self);
+}
+
+void
+jd_fleet_poller_set_live (JdFleetPoller *self,
+                          gboolean       live)
+{
+  g_return_if_fail (JD_IS_FLEET_POLLER (self));
+
+  live = !!live;
+  if (self->live == live)
+    return;
+  self->live = live;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE]);
+
+  if (live)
+    {
+      /* The next poll only as a safety net. */
+      set_interval (self, 0);
+      if (self->poll_id != 0)
+        {
+          g_clear_handle_id (&self->poll_id, g_source_remove);
+          self->poll_id = g_timeout_add (self->interval, poll_cb, self);
+        }
+    }
+  else
+    /* Events may have been missed while they stopped: catch up now. */
+    jd_fleet_poller_refresh (self);
+}
+
+gboolean
+jd_fleet_poller_get_live (JdFleetPoller *self)
+{
+  g_return_val_if_fail (JD_IS_FLEET_POLLER (self), FALSE);
+  return self->live;
 }
 
 guint

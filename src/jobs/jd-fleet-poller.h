@@ -18,6 +18,11 @@ G_BEGIN_DECLS
 #define JD_FLEET_POLL_MAX_MS        60000
 #define JD_FLEET_DESCRIBES_PER_SEC  10
 #define JD_FLEET_DESCRIBES_IN_FLIGHT 4
+/* While job events arrive (JdFleetEvents is live), a slower refresh: AWS
+ * sends job execution events only for terminal statuses and deletions, so
+ * an in-progress execution's statusDetails still come from polling, and
+ * the refresh also catches an event the broker lost. */
+#define JD_FLEET_POLL_LIVE_MS       30000
 
 #define JD_TYPE_FLEET_POLLER (jd_fleet_poller_get_type ())
 G_DECLARE_FINAL_TYPE (JdFleetPoller, jd_fleet_poller, JD, FLEET_POLLER, GObject)
@@ -32,6 +37,13 @@ void           jd_fleet_poller_start        (JdFleetPoller  *self);
 void           jd_fleet_poller_stop         (JdFleetPoller  *self);
 /* Polls now and goes back to the shortest interval. */
 void           jd_fleet_poller_refresh      (JdFleetPoller  *self);
+
+/* Whether events keep the model current ("live"): then one poll every
+ * JD_FLEET_POLL_LIVE_MS (or the upper bound, if longer) catches what events
+ * missed; going back to FALSE polls at once and at the shortest interval. */
+void           jd_fleet_poller_set_live     (JdFleetPoller  *self,
+                                             gboolean        live);
+gboolean       jd_fleet_poller_get_live     (JdFleetPoller  *self);
 
 /* The wait before the next poll, in ms (a property: "interval"). */
 guint          jd_fleet_poller_get_interval (JdFleetPoller  *self);

@@ -10,7 +10,9 @@
 
 #include <string.h>
 
+#include "jd-application.h"
 #include "jd-fleet.h"
+#include "jd-jobs-error.h"
 #include "jd-history-window.h"
 #include "jd-fleet-window.h"
 #include "jd-segment-bar.h"
@@ -406,6 +408,286 @@ test_history (Fixture       *f,
   jd_test_spin (50);
 }
 
+/* A visible label in @widget's tree whose text starts with @prefix. */
+static gboolean
+label_starts_with (GtkWidget  *widget,
+                   const char *prefix)
+{
+  if (!GTK_IS_ROOT (widget) && !gtk_widget_get_visible (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_starts_with (child, prefix))
+      return TRUE;
+  return FALSE;
+}
+
+static JdFleetEventsState
+events_state (JdFleetWindow *window)
+{
+  JdFleetEvents *events = jd_fleet_window_get_events (window);
+
+  return events != NULL ? jd_fleet_events_get_state (events) : JD_FLEET_EVENTS_STOPPED;
+}
+
+/* With the sandbox's fleet events on, the window follows them as the
+ * observer identity: devices run the job and every change shows without a
+ * poll (the next one is minutes away), and the mode says Live. */
+static void
+test_live_from_events (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(JdControlPlane) cp = control_plane (f);
+  g_autoptr(JdFleet) fleet = NULL;
+  JdSandbox *sandbox = jd_test_sandbox_get_sandbox (f->sandbox);
+  JdFleetWindow *window;
+  JdFleetPoller *poller;
+  JdFleetEvents *events;
+  JdFleetModel *model;
+  guint lists, describes;
+
+  jd_sandbox_set_fleet_events (sandbox, TRUE);
+  create_job (f, "live-1");
+  window = jd_fleet_window_new (NULL, cp, "live-1");
+  /* The first poll fills the rows; the next would be ten minutes away (live
+   * mode waits at least the upper bound). */
+  jd_fleet_window_set_poll_bounds (window, 600000, 600000);
+  jd_fleet_window_use_sandbox_events (window, jd_sandbox_get_data_dir (sandbox));
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_set_data (G_OBJECT (window), "test-view", find_widget (GTK_WIDGET (window), GTK_TYPE_COLUMN_VIEW));
+  model = jd_fleet_window_get_model (window);
+  poller = jd_fleet_window_get_poller (window);
+
+  WAIT_UNTIL (n_shown (window) == N_THINGS && jd_fleet_poller_get_last_refresh (poller) != NULL, 10000);
+  /* Subscribed; Live once the first event comes. */
+  WAIT_UNTIL (events_state (window) == JD_FLEET_EVENTS_SUBSCRIBED, 10000);
+  events = jd_fleet_window_get_events (window);
+  lists = jd_fleet_poller_get_n_lists (poller);
+  describes = jd_fleet_poller_get_n_describes (poller);
+  g_assert_cmpuint (jd_fleet_model_count_status (model, JD_EXECUTION_STATUS_QUEUED), ==, N_THINGS);
+
+  /* Devices outside the app run the job; the rows follow. */
+  fleet = start_fleet (f, 100, 1.0);
+  WAIT_UNTIL (jd_fleet_model_count_status (model, JD_EXECUTION_STATUS_SUCCEEDED) == N_THINGS, 20000);
+  for (guint i = 0; i < N_THINGS; i++)
+    {
+      JdFleetRow *row = jd_fleet_model_lookup (model, f->things[i]);
+
+      g_assert_nonnull (row);
+      g_assert_nonnull (jd_fleet_row_get_detail (row, "progress"));
+      g_assert_cmpuint (jd_fleet_row_get_history (row)->len, >=, 2);
+    }
+  /* Only events explain it: no list or describe since. */
+  g_assert_cmpuint (jd_fleet_poller_get_n_lists (poller), ==, lists);
+  g_assert_cmpuint (jd_fleet_poller_get_n_describes (poller), ==, describes);
+  /* One terminal event each (AWS sends none for progress). */
+  g_assert_cmpuint (jd_fleet_events_get_n_applied (events), >=, N_THINGS);
+  g_assert_cmpuint (jd_fleet_events_get_n_rejected (events), ==, 0);
+  g_assert_true (column_titled (GTK_COLUMN_VIEW (g_object_get_data (G_OBJECT (window), "test-view")), "progress"));
+  g_assert_cmpint (jd_fleet_events_get_state (events), ==, JD_FLEET_EVENTS_LIVE);
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (window), "Live"));
+  g_assert_false (label_starts_with (GTK_WIDGET (window), "Polling every"));
+  g_assert_true (jd_fleet_poller_get_live (poller));
+  g_assert_cmpuint (jd_fleet_poller_get_interval (poller), >=, JD_FLEET_POLL_LIVE_MS);
+
+  jd_fleet_stop (fleet);
+  gtk_window_destroy (GTK_WINDOW (window));
+  jd_test_spin (50);
+}
+
+/* A thing's identity may not read job events: the subscription is refused
+ * and the window polls, and says so. */
+static void
+test_polling_when_refused (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(JdControlPlane) cp = control_plane (f);
+  JdSandbox *sandbox = jd_test_sandbox_get_sandbox (f->sandbox);
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  JdFleetWindow *window;
+  JdFleetEvents *events;
+  JdFleetPoller *poller;
+
+  jd_sandbox_set_fleet_events (sandbox, TRUE);
+  create_job (f, "polled-1");
+  window = jd_fleet_window_new (NULL, cp, "polled-1");
+  jd_fleet_window_set_poll_bounds (window, 100, 400);
+  g_assert_true (jd_sandbox_get_thing_files (sandbox, f->things[N_THINGS - 1], &cert, &key));
+  jd_fleet_window_set_events_identity (window, JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sandbox),
+                                       jd_sandbox_get_ca_path (sandbox), cert, key);
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_set_data (G_OBJECT (window), "test-view", find_widget (GTK_WIDGET (window), GTK_TYPE_COLUMN_VIEW));
+  poller = jd_fleet_window_get_poller (window);
+  events = jd_fleet_window_get_events (window);
+
+  jd_fleet_events_set_grace (events, 1);
+
+  /* The broker grants the subscription (mosquitto drops what the ACL
+   * forbids at delivery): no event, so still polling. */
+  WAIT_UNTIL (jd_fleet_events_get_state (events) == JD_FLEET_EVENTS_SUBSCRIBED, 10000);
+  WAIT_UNTIL (n_shown (window) == N_THINGS, 10000);
+  g_assert_false (jd_fleet_poller_get_live (poller));
+  g_assert_true (label_starts_with (GTK_WIDGET (window), "Polling every"));
+  g_assert_false (jd_test_ui_tree_shows (GTK_WIDGET (window), "Live"));
+
+  /* A cancel in the service shows by polling; no event says so, and the
+   * window gives up on events. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    jd_store_job_free (jd_store_cancel_job (store (f), "polled-1", FALSE, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  WAIT_UNTIL (jd_fleet_model_count_status (jd_fleet_window_get_model (window), JD_EXECUTION_STATUS_CANCELED) == N_THINGS,
+              10000);
+  WAIT_UNTIL (jd_fleet_events_get_state (events) == JD_FLEET_EVENTS_UNAVAILABLE, 10000);
+  g_assert_error ((GError *) jd_fleet_events_get_error (events), JD_JOBS_ERROR, JD_JOBS_ERROR_SUBSCRIPTION_REFUSED);
+  g_assert_cmpuint (jd_fleet_events_get_n_applied (events), ==, 0);
+  g_assert_false (jd_fleet_poller_get_live (poller));
+  g_assert_true (label_starts_with (GTK_WIDGET (window), "Polling every"));
+  g_assert_false (jd_test_ui_tree_shows (GTK_WIDGET (window), "Live"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  jd_test_spin (50);
+}
+
+/* A notification server on the private session bus (org.gtk.Notifications,
+ * which GApplication's GTK backend talks to when its name has an owner):
+ * what the app sent, as sent. */
+typedef struct {
+  GPtrArray *sent;      /* GVariant (ssa{sv}) */
+  gboolean   owned;
+} Notifications;
+
+static const char notifications_xml[] =
+  "<node><interface name='org.gtk.Notifications'>"
+  "<method name='AddNotification'><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='a{sv}' direction='in'/></method>"
+  "<method name='RemoveNotification'><arg type='s' direction='in'/><arg type='s' direction='in'/></method>"
+  "</interface></node>";
+
+static void
+notifications_method_cb (GDBusConnection       *connection,
+                         const char            *sender,
+                         const char            *path,
+                         const char            *interface,
+                         const char            *method,
+                         GVariant              *parameters,
+                         GDBusMethodInvocation *invocation,
+                         gpointer               data)
+{
+  Notifications *n = data;
+
+  if (g_str_equal (method, "AddNotification"))
+    g_ptr_array_add (n->sent, g_variant_ref (parameters));
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+name_acquired_cb (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         data)
+{
+  ((Notifications *) data)->owned = TRUE;
+}
+
+static guint
+count_fleet_windows (GtkApplication *application)
+{
+  guint n = 0;
+
+  for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+    n += JD_IS_FLEET_WINDOW (l->data);
+  return n;
+}
+
+/* The watched job completes while its window is not focused: one
+ * notification, with the counts, whose default action opens the view. */
+static void
+test_notifies_completion (Fixture       *f,
+                          gconstpointer  data)
+{
+  static const GDBusInterfaceVTable vtable = { notifications_method_cb, NULL, NULL, { 0 } };
+  g_autoptr(JdControlPlane) cp = control_plane (f);
+  g_autoptr(JdFleet) fleet = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
+  g_autoptr(JdApplication) app = NULL;
+  Notifications n = { g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref), FALSE };
+  JdFleetWindow *window;
+  GtkWidget *elsewhere;
+  JdFleetPoller *poller;
+  guint object_id, owner_id, lists;
+  const char *app_id, *id, *title, *body, *action;
+  g_autoptr(GVariant) dict = NULL;
+  g_autoptr(GVariant) target = NULL;
+
+  g_assert_no_error (error);
+  object_id = g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0],
+                                                 &vtable, &n, NULL, &error);
+  g_assert_no_error (error);
+  owner_id = g_bus_own_name_on_connection (bus, "org.gtk.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                           name_acquired_cb, NULL, &n, NULL);
+  WAIT_UNTIL (n.owned, 5000);
+
+  app = jd_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  create_job (f, "notify-1");
+  window = jd_fleet_window_new (GTK_APPLICATION (app), cp, "notify-1");
+  jd_fleet_window_set_poll_bounds (window, 100, 400);
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_set_data (G_OBJECT (window), "test-view", find_widget (GTK_WIDGET (window), GTK_TYPE_COLUMN_VIEW));
+  poller = jd_fleet_window_get_poller (window);
+  WAIT_UNTIL (n_shown (window) == N_THINGS && jd_fleet_window_get_job (window) != NULL, 10000);
+  g_assert_cmpint (jd_job_get_status (jd_fleet_window_get_job (window)), ==, JD_JOB_STATUS_IN_PROGRESS);
+  /* The user looks elsewhere: another window takes the focus. */
+  elsewhere = gtk_window_new ();
+  gtk_window_present (GTK_WINDOW (elsewhere));
+  WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (elsewhere)) && !gtk_window_is_active (GTK_WINDOW (window)), 5000);
+  g_assert_cmpuint (n.sent->len, ==, 0);
+
+  fleet = start_fleet (f, 50, 1.0);
+  WAIT_UNTIL (n.sent->len > 0, 30000);
+  g_variant_get (g_ptr_array_index (n.sent, 0), "(&s&s@a{sv})", &app_id, &id, &dict);
+  g_assert_cmpstr (app_id, ==, g_application_get_application_id (G_APPLICATION (app)));
+  g_assert_cmpstr (id, ==, "job-notify-1");
+  g_assert_true (g_variant_lookup (dict, "title", "&s", &title));
+  g_assert_cmpstr (title, ==, "Job notify-1 completed");
+  g_assert_true (g_variant_lookup (dict, "body", "&s", &body));
+  g_assert_cmpstr (body, ==, "8 succeeded, 0 failed, rejected or timed out");
+  g_assert_true (g_variant_lookup (dict, "default-action", "&s", &action));
+  g_assert_cmpstr (action, ==, "app.show-fleet");
+  target = g_variant_lookup_value (dict, "default-action-target", NULL);
+  g_assert_nonnull (target);
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, "notify-1");
+  g_assert_cmpint (jd_fleet_model_count_status (jd_fleet_window_get_model (window), JD_EXECUTION_STATUS_SUCCEEDED),
+                   ==, N_THINGS);
+
+  /* Later rounds see the job completed again: no second notification. */
+  lists = jd_fleet_poller_get_n_lists (poller);
+  WAIT_UNTIL (jd_fleet_poller_get_n_lists (poller) >= lists + 3, 10000);
+  g_assert_cmpuint (n.sent->len, ==, 1);
+
+  /* The notification's action brings this window forward, no second one. */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "show-fleet"));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-fleet", g_variant_new_string ("notify-1"));
+  g_assert_cmpuint (count_fleet_windows (GTK_APPLICATION (app)), ==, 1);
+
+  jd_fleet_stop (fleet);
+  gtk_window_destroy (GTK_WINDOW (elsewhere));
+  gtk_window_destroy (GTK_WINDOW (window));
+  jd_test_spin (50);
+  g_bus_unown_name (owner_id);
+  g_dbus_connection_unregister_object (bus, object_id);
+  g_ptr_array_unref (n.sent);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -421,6 +703,11 @@ main (int   argc,
 
   g_test_add ("/app/fleet-window/follows-rollout", Fixture, NULL, fixture_setup, test_follows_rollout, fixture_teardown);
   g_test_add ("/app/fleet-window/history", Fixture, NULL, fixture_setup, test_history, fixture_teardown);
+  g_test_add ("/app/fleet-window/live-from-events", Fixture, NULL, fixture_setup, test_live_from_events, fixture_teardown);
+  g_test_add ("/app/fleet-window/polling-when-refused", Fixture, NULL, fixture_setup, test_polling_when_refused,
+              fixture_teardown);
+  g_test_add ("/app/fleet-window/notifies-completion", Fixture, NULL, fixture_setup, test_notifies_completion,
+              fixture_teardown);
   g_test_add ("/app/fleet-window/bulk-cancel", Fixture, NULL, fixture_setup, test_bulk_cancel, fixture_teardown);
 
   return g_test_run ();

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "jd-fleet-model.h"
+#include "jd-jobs-error.h"
 
 #define ARN "arn:aws:iot:us-east-1:123456789012:thing/"
 
@@ -161,15 +162,15 @@ test_sources_and_order (void)
   g_assert_cmpstr (jd_fleet_row_get_detail (row, "progress"), ==, "1/5");
 
   /* An event older than the row, and events of another job or kind: nothing. */
-  g_assert_true (jd_fleet_model_apply_event (model, "$aws/events/jobExecution/fw/failed", ev_old));
+  g_assert_true (jd_fleet_model_apply_event (model, "$aws/events/jobExecution/fw/failed", ev_old, NULL));
   g_assert_cmpint (jd_fleet_row_get_status (row), ==, JD_EXECUTION_STATUS_IN_PROGRESS);
-  g_assert_false (jd_fleet_model_apply_event (model, "$aws/events/jobExecution/fw2/succeeded", ev_done));
-  g_assert_false (jd_fleet_model_apply_event (model, "$aws/events/job/fw/completed", ev_job));
-  g_assert_false (jd_fleet_model_apply_event (model, "$aws/events/jobExecution/f/succeeded", ev_done));
+  g_assert_false (jd_fleet_model_apply_event (model, "$aws/events/jobExecution/fw2/succeeded", ev_done, NULL));
+  g_assert_false (jd_fleet_model_apply_event (model, "$aws/events/job/fw/completed", ev_job, NULL));
+  g_assert_false (jd_fleet_model_apply_event (model, "$aws/events/jobExecution/f/succeeded", ev_done, NULL));
 
   /* The terminal event, twice (at least once): one history entry. */
-  g_assert_true (jd_fleet_model_apply_event (model, "$aws/events/jobExecution/fw/succeeded", ev_done));
-  g_assert_true (jd_fleet_model_apply_event (model, "$aws/events/jobExecution/fw/succeeded", ev_done));
+  g_assert_true (jd_fleet_model_apply_event (model, "$aws/events/jobExecution/fw/succeeded", ev_done, NULL));
+  g_assert_true (jd_fleet_model_apply_event (model, "$aws/events/jobExecution/fw/succeeded", ev_done, NULL));
   g_assert_cmpint (jd_fleet_row_get_status (row), ==, JD_EXECUTION_STATUS_SUCCEEDED);
   g_assert_cmpstr (jd_fleet_row_get_detail (row, "progress"), ==, "5/5");
   g_assert_null (jd_fleet_row_get_detail (row, "step"));
@@ -215,6 +216,111 @@ test_retry_replaces (void)
   g_assert_cmpuint (jd_fleet_row_get_history (row)->len, ==, 2);
 }
 
+/* Events that carry executionNumber and versionNumber: applied in order,
+ * an older version ignored, a newer execution (a retry) wins. */
+static void
+test_event_versions (void)
+{
+  g_autoptr(JdFleetModel) model = jd_fleet_model_new ("fw");
+  g_autoptr(JsonObject) v3 = object_from (
+    "{\"eventType\":\"JOB_EXECUTION\",\"operation\":\"in_progress\",\"jobId\":\"fw\",\"thingArn\":\"" ARN "b\","
+    "\"status\":\"IN_PROGRESS\",\"timestamp\":2000,\"executionNumber\":1,\"versionNumber\":3,"
+    "\"statusDetails\":{\"progress\":\"3/5\"}}");
+  /* Older version, though with a later timestamp: the version decides. */
+  g_autoptr(JsonObject) v2 = object_from (
+    "{\"eventType\":\"JOB_EXECUTION\",\"operation\":\"in_progress\",\"jobId\":\"fw\",\"thingArn\":\"" ARN "b\","
+    "\"status\":\"IN_PROGRESS\",\"timestamp\":2500,\"executionNumber\":1,\"versionNumber\":2,"
+    "\"statusDetails\":{\"progress\":\"2/5\"}}");
+  g_autoptr(JsonObject) retry = object_from (
+    "{\"eventType\":\"JOB_EXECUTION\",\"operation\":\"queued\",\"jobId\":\"fw\",\"thingArn\":\"" ARN "b\","
+    "\"status\":\"QUEUED\",\"timestamp\":1900,\"executionNumber\":2,\"versionNumber\":1}");
+  g_autoptr(GError) error = NULL;
+  JdFleetRow *row;
+
+  jd_fleet_model_set_batch_interval (model, 0);
+  g_assert_true (jd_fleet_model_apply_event (model, "$aws/events/jobExecution/fw/in_progress", v3, &error));
+  g_assert_no_error (error);
+  row = jd_fleet_model_lookup (model, "b");
+  g_assert_nonnull (row);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  g_assert_cmpint (jd_fleet_row_get_status (row), ==, JD_EXECUTION_STATUS_IN_PROGRESS);
+  g_assert_cmpint (jd_fleet_row_get_version_number (row), ==, 3);
+  g_assert_cmpint (jd_fleet_row_get_execution_number (row), ==, 1);
+  g_assert_cmpstr (jd_fleet_row_get_detail (row, "progress"), ==, "3/5");
+
+  g_assert_true (jd_fleet_model_apply_event (model, "$aws/events/jobExecution/fw/in_progress", v2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (jd_fleet_row_get_version_number (row), ==, 3);
+  g_assert_cmpstr (jd_fleet_row_get_detail (row, "progress"), ==, "3/5");
+  g_assert_cmpuint (jd_fleet_row_get_history (row)->len, ==, 1);
+
+  g_assert_true (jd_fleet_model_apply_event (model, "$aws/events/jobExecution/fw/queued", retry, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (jd_fleet_row_get_status (row), ==, JD_EXECUTION_STATUS_QUEUED);
+  g_assert_cmpint (jd_fleet_row_get_execution_number (row), ==, 2);
+  g_assert_cmpint (jd_fleet_row_get_version_number (row), ==, 1);
+  g_assert_cmpuint (jd_fleet_model_count_status (model, JD_EXECUTION_STATUS_QUEUED), ==, 1);
+  g_assert_cmpuint (jd_fleet_model_count_status (model, JD_EXECUTION_STATUS_IN_PROGRESS), ==, 0);
+}
+
+/* A malformed event is refused with an error that says what is wrong, and
+ * the row keeps everything it showed. */
+static void
+test_event_malformed (void)
+{
+  static const struct {
+    const char *json;
+    const char *says;
+  } bad[] = {
+    { "{\"eventType\":\"JOB_EXECUTION\",\"status\":\"SUCCEEDED\"}", "thingArn" },
+    { "{\"eventType\":\"JOB_EXECUTION\",\"thingArn\":\"" ARN "\",\"status\":\"SUCCEEDED\"}", "thingArn" },
+    { "{\"eventType\":\"JOB_EXECUTION\",\"thingArn\":\"" ARN "c\",\"status\":\"DONE\"}", "DONE" },
+    { "{\"eventType\":\"JOB_EXECUTION\",\"thingArn\":\"" ARN "c\"}", "unknown status" },
+    { "{\"eventType\":\"JOB\",\"thingArn\":\"" ARN "c\",\"status\":\"SUCCEEDED\"}", "eventType" },
+    { "{\"eventType\":\"JOB_EXECUTION\",\"thingArn\":\"" ARN "c\",\"status\":\"SUCCEEDED\","
+      "\"statusDetails\":[\"x\"]}", "statusDetails is not an object" },
+    { "{\"eventType\":\"JOB_EXECUTION\",\"thingArn\":\"" ARN "c\",\"status\":\"SUCCEEDED\","
+      "\"statusDetails\":{\"progress\":5}}", "“progress” is not a string" },
+    { "{\"eventType\":\"JOB_EXECUTION\",\"thingArn\":\"" ARN "c\",\"status\":\"SUCCEEDED\","
+      "\"versionNumber\":\"7\"}", "versionNumber" },
+    { "{\"eventType\":\"JOB_EXECUTION\",\"thingArn\":\"" ARN "c\",\"status\":\"SUCCEEDED\","
+      "\"executionNumber\":-2}", "executionNumber" },
+  };
+  g_autoptr(JdFleetModel) model = jd_fleet_model_new ("fw");
+  g_autoptr(JdJobExecutionInfo) d = described ("c", "IN_PROGRESS", 4, "{\"step\":\"install\",\"progress\":\"4/5\"}", 2000);
+  JdFleetRow *row;
+
+  jd_fleet_model_set_batch_interval (model, 0);
+  row = jd_fleet_model_merge_execution (model, d);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JsonObject) event = object_from (bad[i].json);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (jd_fleet_model_apply_event (model, "$aws/events/jobExecution/fw/succeeded", event, &error));
+      g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_JSON);
+      if (strstr (error->message, bad[i].says) == NULL)
+        g_error ("case %u: “%s” does not say “%s”", i, error->message, bad[i].says);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (jd_fleet_model_apply_event (model, "$aws/events/jobExecution/fw/succeeded", NULL, &error));
+    g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_JSON);
+  }
+
+  /* Nothing lost, nothing added. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  g_assert_cmpint (jd_fleet_row_get_status (row), ==, JD_EXECUTION_STATUS_IN_PROGRESS);
+  g_assert_cmpint (jd_fleet_row_get_version_number (row), ==, 4);
+  g_assert_cmpstr (jd_fleet_row_get_detail (row, "step"), ==, "install");
+  g_assert_cmpstr (jd_fleet_row_get_detail (row, "progress"), ==, "4/5");
+  g_assert_cmpuint (jd_fleet_row_get_history (row)->len, ==, 1);
+  g_assert_cmpuint (jd_fleet_model_count_status (model, JD_EXECUTION_STATUS_IN_PROGRESS), ==, 1);
+  g_assert_cmpuint (jd_fleet_model_count_status (model, JD_EXECUTION_STATUS_SUCCEEDED), ==, 0);
+}
+
 static void
 test_progress (void)
 {
@@ -239,6 +345,8 @@ main (int   argc,
   g_test_add_func ("/fleet-model/batching", test_batching);
   g_test_add_func ("/fleet-model/sources-and-order", test_sources_and_order);
   g_test_add_func ("/fleet-model/retry-replaces", test_retry_replaces);
+  g_test_add_func ("/fleet-model/event-versions", test_event_versions);
+  g_test_add_func ("/fleet-model/event-malformed", test_event_malformed);
   g_test_add_func ("/fleet-model/progress", test_progress);
 
   return g_test_run ();
