@@ -36,6 +36,9 @@ struct _JdJobSettings
 
   char                *problem;
   JdJobSettingsSection section;
+  /* The widget the problem is about, marked with "error". */
+  GtkWidget           *problem_widget;
+  GtkWidget           *problem_rows[JD_JOB_SETTINGS_SCHEDULING + 1];
 
   GtkWidget           *box;
   AdwPreferencesGroup *group;
@@ -115,6 +118,8 @@ spin_row (JdJobSettings  *self,
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), digits);
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  /* Room for "1000.00" whatever the value: the column of spins lines up. */
+  gtk_editable_set_width_chars (GTK_EDITABLE (spin), 7);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
   gtk_accessible_update_relation (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_RELATION_LABELLED_BY, row, NULL, -1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
@@ -156,6 +161,29 @@ section_row (JdJobSettings *self,
   g_signal_connect_swapped (row, "notify::enable-expansion", G_CALLBACK (emit_changed), self);
   adw_preferences_group_add (self->group, row);
   return ADW_EXPANDER_ROW (row);
+}
+
+/* The first row of a section: its problem in the core's words, when it has one. */
+static GtkWidget *
+problem_row (AdwExpanderRow *section)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_set_margin_top (label, 8);
+  gtk_widget_set_margin_bottom (label, 8);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_add_css_class (label, "error");
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_visible (row, FALSE);
+  adw_expander_row_add_row (section, row);
+  return row;
 }
 
 /* Rollout: the rows of the exponential rate only with it. */
@@ -296,6 +324,7 @@ build_rollout (JdJobSettings *self)
 
   self->rollout_row = section_row (self, _("Rollout"), _("How fast things are notified"),
                                    "media-playlist-consecutive-symbolic");
+  self->problem_rows[JD_JOB_SETTINGS_ROLLOUT] = problem_row (self->rollout_row);
   self->rate_row = combo_row (self, _("_Rate"), rates);
   g_signal_connect_swapped (self->rate_row, "notify::selected", G_CALLBACK (rate_changed_cb), self);
   adw_expander_row_add_row (self->rollout_row, GTK_WIDGET (self->rate_row));
@@ -326,6 +355,7 @@ build_abort (JdJobSettings *self)
 
   self->abort_row = section_row (self, _("Abort"), _("Cancel the job when too many executions fail"),
                                  "process-stop-symbolic");
+  self->problem_rows[JD_JOB_SETTINGS_ABORT] = problem_row (self->abort_row);
   for (guint i = 0; i < JD_JOB_SETTINGS_ABORT_SLOTS; i++)
     {
       Slot *slot = &self->aborts[i];
@@ -356,6 +386,7 @@ build_retry (JdJobSettings *self)
 
   self->retry_row = section_row (self, _("Retries"), _("Run failed executions again"),
                                  "view-refresh-symbolic");
+  self->problem_rows[JD_JOB_SETTINGS_RETRY] = problem_row (self->retry_row);
   for (guint i = 0; i < JD_JOB_SETTINGS_RETRY_SLOTS; i++)
     {
       Slot *slot = &self->retries[i];
@@ -385,6 +416,7 @@ build_schedule (JdJobSettings *self)
 
   self->schedule_row = section_row (self, _("Scheduling"), _("Start later, or stop at a set time"),
                                     "alarm-symbolic");
+  self->problem_rows[JD_JOB_SETTINGS_SCHEDULING] = problem_row (self->schedule_row);
   self->start_row = ADW_ENTRY_ROW (adw_entry_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->start_row), _("_Start (UTC, at least 30 minutes ahead)"));
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (self->start_row), TRUE);
@@ -440,6 +472,65 @@ section_of (const char *message)
   if (strstr (message, "schedulingConfig") != NULL)
     return JD_JOB_SETTINGS_SCHEDULING;
   return JD_JOB_SETTINGS_ROLLOUT;
+}
+
+/* The @n-th (from 1) criterion in use. */
+static Slot *
+used_slot (Slot  *slots,
+           guint  n_slots,
+           guint  n)
+{
+  for (guint i = 0; i < n_slots; i++)
+    if (slots[i].used && --n == 0)
+      return &slots[i];
+  return NULL;
+}
+
+/* The row or spin button a refusal names ("…criteriaList.2.member.
+ * thresholdPercentage" is the second criterion's threshold); NULL when it
+ * names none in particular. */
+static GtkWidget *
+field_of (JdJobSettings *self,
+          const char    *message)
+{
+  const char *list = strstr (message, "criteriaList.");
+  guint n = list != NULL ? (guint) g_ascii_strtoull (list + strlen ("criteriaList."), NULL, 10) : 0;
+  Slot *slot;
+
+  if (strstr (message, "abortConfig") != NULL)
+    {
+      slot = used_slot (self->aborts, JD_JOB_SETTINGS_ABORT_SLOTS, n);
+      if (slot == NULL)
+        return NULL;
+      if (strstr (message, "thresholdPercentage") != NULL)
+        return GTK_WIDGET (slot->value);
+      if (strstr (message, "minNumberOfExecutedThings") != NULL)
+        return GTK_WIDGET (slot->min);
+      return GTK_WIDGET (slot->type);
+    }
+  if (strstr (message, "RetryConfig") != NULL)
+    {
+      slot = used_slot (self->retries, JD_JOB_SETTINGS_RETRY_SLOTS, n);
+      if (slot == NULL)
+        return NULL;
+      return strstr (message, "numberOfRetries") != NULL ? GTK_WIDGET (slot->value) : GTK_WIDGET (slot->type);
+    }
+  if (strstr (message, "timeoutConfig") != NULL)
+    return GTK_WIDGET (self->timeout_spin);
+  if (strstr (message, "startTime") != NULL)
+    return GTK_WIDGET (self->start_row);
+  if (strstr (message, "endTime") != NULL)
+    return GTK_WIDGET (self->end_row);
+  if (strstr (message, "baseRatePerMinute") != NULL)
+    return GTK_WIDGET (self->base_spin);
+  if (strstr (message, "incrementFactor") != NULL)
+    return GTK_WIDGET (self->factor_spin);
+  if (strstr (message, "maximumPerMinute") != NULL)
+    return GTK_WIDGET (self->max_spin);
+  if (strstr (message, "NotifiedThings") != NULL || strstr (message, "SucceededThings") != NULL ||
+      strstr (message, "rateIncreaseCriteria") != NULL)
+    return GTK_WIDGET (self->things_spin);
+  return NULL;
 }
 
 static GtkWidget *
@@ -708,9 +799,12 @@ jd_job_settings_validate (JdJobSettings *self,
   body = jd_job_settings_build (self);
   config = jd_job_config_parse (json_node_get_object (body), now, &error);
 
-  previous = section_widget (self, self->section);
+  previous = self->problem_rows[self->section];
   if (previous != NULL)
-    gtk_widget_remove_css_class (previous, "error");
+    gtk_widget_set_visible (previous, FALSE);
+  if (self->problem_widget != NULL)
+    gtk_widget_remove_css_class (self->problem_widget, "error");
+  self->problem_widget = NULL;
   g_clear_pointer (&self->problem, g_free);
   self->section = JD_JOB_SETTINGS_NONE;
 
@@ -720,13 +814,20 @@ jd_job_settings_validate (JdJobSettings *self,
 
       self->problem = g_strdup (error->message);
       self->section = section_of (error->message);
-      row = section_widget (self, self->section);
-      gtk_widget_add_css_class (row, "error");
-      if (ADW_IS_EXPANDER_ROW (row))
-        adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+      self->problem_widget = field_of (self, error->message);
+      if (self->problem_widget != NULL)
+        gtk_widget_add_css_class (self->problem_widget, "error");
+      row = self->problem_rows[self->section];
+      if (row != NULL)
+        {
+          gtk_label_set_label (GTK_LABEL (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row))), self->problem);
+          gtk_widget_set_visible (row, TRUE);
+          adw_expander_row_set_expanded (ADW_EXPANDER_ROW (section_widget (self, self->section)), TRUE);
+        }
     }
-  gtk_label_set_label (self->hint, self->problem);
-  gtk_widget_set_visible (GTK_WIDGET (self->hint), self->problem != NULL);
+  /* The timeout has no section of its own: its problem goes under the group. */
+  gtk_label_set_label (self->hint, self->section == JD_JOB_SETTINGS_TIMEOUT ? self->problem : NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->hint), self->section == JD_JOB_SETTINGS_TIMEOUT);
   return config;
 }
 
@@ -753,7 +854,7 @@ jd_job_settings_focus_problem (JdJobSettings *self)
 
   g_return_if_fail (JD_IS_JOB_SETTINGS (self));
 
-  row = section_widget (self, self->section);
+  row = self->problem_widget ? self->problem_widget : section_widget (self, self->section);
   if (row != NULL)
     gtk_widget_grab_focus (row);
 }

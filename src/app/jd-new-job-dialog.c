@@ -423,6 +423,9 @@ create_action (GtkWidget  *widget,
   if (self->problem != NULL || self->busy)
     {
       gtk_widget_error_bell (widget);
+      /* Take the keyboard to a fleet setting that is refused. */
+      if (self->problem != NULL && g_strcmp0 (self->problem, jd_job_settings_get_problem (self->job_settings)) == 0)
+        jd_job_settings_focus_problem (self->job_settings);
       return;
     }
 

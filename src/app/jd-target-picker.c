@@ -51,10 +51,15 @@ struct _JdTargetPicker
   GtkLabel            *error_label;
   GtkSpinner          *spinner;
   GtkListBox          *offered_list;
+  GtkScrolledWindow   *offered_scroller;
   gboolean             syncing;
 };
 
 G_DEFINE_FINAL_TYPE (JdTargetPicker, jd_target_picker, GTK_TYPE_WIDGET)
+
+/* Up to this many offered rows show whole; more scroll in OFFERED_HEIGHT. */
+#define OFFERED_ROWS_UNSCROLLED 5
+#define OFFERED_HEIGHT 300
 
 enum {
   CHANGED,
@@ -274,6 +279,26 @@ set_state (JdTargetPicker      *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), state == JD_TARGET_PICKER_READY);
 }
 
+/* The dialog's own scrolled window gives its content the minimum height, so
+ * a few rows are shown whole (no inner scrolling), many in a box of their
+ * own that scrolls. */
+static void
+update_list_height (JdTargetPicker *self)
+{
+  guint shown = jd_target_picker_get_n_shown (self);
+
+  if (shown > OFFERED_ROWS_UNSCROLLED)
+    {
+      gtk_scrolled_window_set_policy (self->offered_scroller, GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+      gtk_scrolled_window_set_min_content_height (self->offered_scroller, OFFERED_HEIGHT);
+    }
+  else
+    {
+      gtk_scrolled_window_set_min_content_height (self->offered_scroller, -1);
+      gtk_scrolled_window_set_policy (self->offered_scroller, GTK_POLICY_NEVER, GTK_POLICY_NEVER);
+    }
+}
+
 static int
 compare_strings (gconstpointer a,
                  gconstpointer b)
@@ -329,6 +354,7 @@ load_finished (JdTargetPicker *self)
   g_clear_pointer (&self->things, g_ptr_array_unref);
   g_clear_pointer (&self->groups, g_ptr_array_unref);
   set_state (self, JD_TARGET_PICKER_READY);
+  update_list_height (self);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -373,6 +399,7 @@ search_changed_cb (GtkSearchEntry *entry,
   g_free (self->search);
   self->search = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (entry)), -1);
   gtk_list_box_invalidate_filter (self->offered_list);
+  update_list_height (self);
 }
 
 static void
@@ -534,9 +561,8 @@ jd_target_picker_init (JdTargetPicker *self)
   gtk_widget_set_margin_start (placeholder, 12);
   gtk_list_box_set_placeholder (self->offered_list, placeholder);
   scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 260);
+  self->offered_scroller = GTK_SCROLLED_WINDOW (scrolled);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_NEVER);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->offered_list));
   gtk_stack_add_named (self->stack, scrolled, "list");
   gtk_box_append (GTK_BOX (self->box), GTK_WIDGET (self->stack));

@@ -1009,6 +1009,21 @@ wait_for_size (GtkWidget *widget,
   return ABS (gtk_widget_get_width (widget) - width) <= 16;
 }
 
+/* Scrolls the dialog so that @widget is at its top. */
+static void
+scroll_to (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  graphene_point_t point;
+
+  jd_test_ui_spin (50);
+  g_assert_true (gtk_widget_compute_point (widget, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
+                                           &GRAPHENE_POINT_INIT (0, 0), &point));
+  gtk_adjustment_set_value (adjustment, point.y);
+  jd_test_ui_spin (50);
+}
+
 /* Light, dark, and 360 px wide, with the lists and an error showing. */
 static void
 test_screenshots (void)
@@ -1028,8 +1043,12 @@ test_screenshots (void)
   gtk_window_present (GTK_WINDOW (dialog));
   g_assert_true (wait_for_size (GTK_WIDGET (dialog), 620));
   maybe_save_png (GTK_WIDGET (dialog), "new-job-fleet-light.png");
+  scroll_to (GTK_WIDGET (settings));
+  maybe_save_png (GTK_WIDGET (dialog), "new-job-settings-light.png");
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  maybe_save_png (GTK_WIDGET (dialog), "new-job-settings-dark.png");
+  scroll_to (GTK_WIDGET (picker));
   maybe_save_png (GTK_WIDGET (dialog), "new-job-fleet-dark.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 
@@ -1038,7 +1057,10 @@ test_screenshots (void)
   g_assert_cmpint (minimum, <=, 360);
   gtk_window_set_default_size (GTK_WINDOW (dialog), 360, 1600);
   g_assert_true (wait_for_size (GTK_WIDGET (dialog), 360));
+  scroll_to (GTK_WIDGET (picker));
   maybe_save_png (GTK_WIDGET (dialog), "new-job-fleet-360.png");
+  scroll_to (GTK_WIDGET (settings));
+  maybe_save_png (GTK_WIDGET (dialog), "new-job-settings-360.png");
 
   finish_dialog (dialog);
 }
