@@ -331,19 +331,20 @@ jd_job_details_rollout_words (const JdJobConfig *config)
 
       if (config->notified_threshold > 0)
         /* Translators: an increasing rollout, e.g. "10 things per minute at first, ×2 after every 50 notified" */
-        g_string_append_printf (words, _("%" G_GINT64_FORMAT " things per minute at first, ×%s after every %"
-                                         G_GINT64_FORMAT " notified"), config->base_rate_per_minute, factor, step);
+        g_string_append_printf (words, _("%d things per minute at first, ×%s after every %d notified"),
+                                (int) config->base_rate_per_minute, factor, (int) step);
       else
-        g_string_append_printf (words, _("%" G_GINT64_FORMAT " things per minute at first, ×%s after every %"
-                                         G_GINT64_FORMAT " succeeded"), config->base_rate_per_minute, factor, step);
+        /* Translators: an increasing rollout, e.g. "10 things per minute at first, ×2 after every 50 succeeded" */
+        g_string_append_printf (words, _("%d things per minute at first, ×%s after every %d succeeded"),
+                                (int) config->base_rate_per_minute, factor, (int) step);
       if (config->maximum_per_minute > 0)
         {
           g_string_append (words, "\n");
-          g_string_append_printf (words, _("At most %" G_GINT64_FORMAT " per minute"), config->maximum_per_minute);
+          g_string_append_printf (words, _("At most %d per minute"), (int) config->maximum_per_minute);
         }
     }
   else if (config->maximum_per_minute > 0)
-    g_string_append_printf (words, _("Up to %" G_GINT64_FORMAT " things per minute"), config->maximum_per_minute);
+    g_string_append_printf (words, _("Up to %d things per minute"), (int) config->maximum_per_minute);
   return g_string_free (words, FALSE);
 }
 
@@ -368,8 +369,8 @@ jd_job_details_abort_words (const JdJobConfig *config)
       if (i > 0)
         g_string_append (words, "\n");
       /* Translators: an abort criterion, e.g. "Cancel when 20 % of at least 10 executed things failed" */
-      g_string_append_printf (words, _("Cancel when %s %% of at least %" G_GINT64_FORMAT " executed things %s"),
-                              threshold, c->min_executed, failure_words (c->failure_type));
+      g_string_append_printf (words, _("Cancel when %s %% of at least %d executed things %s"),
+                              threshold, (int) c->min_executed, failure_words (c->failure_type));
     }
   return g_string_free (words, FALSE);
 }
