@@ -22,6 +22,7 @@
 #include "jd-attach-file-dialog.h"
 #include "jd-codesign.h"
 #include "jd-control-plane.h"
+#include "jd-credentials.h"
 #include "jd-new-job-dialog.h"
 #include "jd-sandbox-session.h"
 #include "jd-test-ca.h"
@@ -1024,6 +1025,56 @@ scroll_to (GtkWidget *widget)
   jd_test_ui_spin (50);
 }
 
+static GtkButton *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  GtkButton *found;
+
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+      gtk_widget_is_drawable (widget))
+    return GTK_BUTTON (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if ((found = find_button (c, label)) != NULL)
+      return found;
+  return NULL;
+}
+
+/* Lists that cannot be loaded say why, with Retry; Retry loads them. */
+static void
+test_pickers_error_and_retry (void)
+{
+  JdNewJobDialog *dialog = sandbox_dialog ("Retried");
+  JdTargetPicker *picker = jd_new_job_dialog_get_target_picker (dialog);
+  g_autoptr(JdCredentials) good = g_object_ref (jd_control_plane_get_credentials (control_plane ()));
+  g_autoptr(JdCredentials) bad = jd_credentials_new ("AKIAWRONGWRONGWRONG", "not-the-secret", NULL,
+                                                     jd_credentials_get_region (good));
+  GtkButton *retry;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  /* The service refuses a signature it cannot verify. */
+  jd_control_plane_set_credentials (control_plane (), bad);
+  jd_target_picker_reload (picker);
+  g_assert_true (jd_test_ui_wait_for (picker_settled, picker, 20000));
+  g_assert_cmpint (jd_target_picker_get_state (picker), ==, JD_TARGET_PICKER_FAILED);
+  g_test_message ("load error: %s", jd_target_picker_get_error (picker));
+  g_assert_true (g_str_has_prefix (jd_target_picker_get_error (picker), "Things and groups could not be loaded: "));
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (dialog), jd_target_picker_get_error (picker)));
+  scroll_to (GTK_WIDGET (picker));
+  maybe_save_png (GTK_WIDGET (dialog), "new-job-pickers-error.png");
+  jd_control_plane_set_credentials (control_plane (), good);
+
+  retry = find_button (GTK_WIDGET (dialog), "_Retry");
+  g_assert_nonnull (retry);
+  g_signal_emit_by_name (retry, "clicked");
+  g_assert_cmpint (jd_target_picker_get_state (picker), ==, JD_TARGET_PICKER_LOADING);
+  g_assert_true (jd_test_ui_wait_for (picker_settled, picker, 20000));
+  g_assert_cmpint (jd_target_picker_get_state (picker), ==, JD_TARGET_PICKER_READY);
+  g_assert_cmpuint (jd_target_picker_get_n_offered (picker, JD_TARGET_KIND_THING), >=, 4);
+
+  finish_dialog (dialog);
+}
+
 /* Light, dark, and 360 px wide, with the lists and an error showing. */
 static void
 test_screenshots (void)
@@ -1094,6 +1145,7 @@ main (int   argc,
   g_test_add_func ("/app/new-job-dialog/pickers", test_pickers_on_sandbox);
   g_test_add_func ("/app/new-job-dialog/settings-refused", test_settings_refused);
   g_test_add_func ("/app/new-job-dialog/settings-sent", test_settings_sent);
+  g_test_add_func ("/app/new-job-dialog/pickers-error", test_pickers_error_and_retry);
   g_test_add_func ("/app/new-job-dialog/screenshots", test_screenshots);
 
   ret = g_test_run ();
