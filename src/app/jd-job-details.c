@@ -62,6 +62,14 @@ struct _JdJobDetails
   AdwActionRow        *updated_row;
   AdwActionRow        *completed_row;
   AdwActionRow        *timeout_row;
+  AdwPreferencesGroup *fleet_group;
+  /* DescribeJob's answer about the job: its fleet settings (the listed
+   * summary has none, and jd_job_update() does not carry them over). */
+  JdJob               *described;
+  AdwActionRow        *rollout_row;
+  AdwActionRow        *abort_row;
+  AdwActionRow        *retry_row;
+  AdwActionRow        *schedule_row;
   GtkFlowBox          *counts_box;
   GtkProgressBar      *progress_bar;
   GtkWidget           *status_group;
@@ -278,6 +286,202 @@ show_counts (JdJobDetails *self)
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), fraction >= 0);
 }
 
+/* What a failure type counts, as the end of "… of executed things …". */
+static const char *
+failure_words (JdFailureType type)
+{
+  switch (type)
+    {
+    case JD_FAILURE_TYPE_FAILED:
+      return _("failed");
+    case JD_FAILURE_TYPE_REJECTED:
+      return _("were rejected");
+    case JD_FAILURE_TYPE_TIMED_OUT:
+      return _("timed out");
+    case JD_FAILURE_TYPE_ALL:
+    default:
+      return _("failed, were rejected or timed out");
+    }
+}
+
+/* A number of the settings as people write it: "12.5", "20". */
+static char *
+format_number (double value)
+{
+  return g_strdup_printf ("%g", value);
+}
+
+/**
+ * jd_job_details_rollout_words:
+ *
+ * Returns: (transfer full) (nullable): @config's rollout in words, or %NULL
+ */
+char *
+jd_job_details_rollout_words (const JdJobConfig *config)
+{
+  GString *words;
+
+  if (!config->has_rollout)
+    return NULL;
+  words = g_string_new (NULL);
+  if (config->has_exponential)
+    {
+      g_autofree char *factor = format_number (config->increment_factor);
+      gint64 step = config->notified_threshold > 0 ? config->notified_threshold : config->succeeded_threshold;
+
+      if (config->notified_threshold > 0)
+        /* Translators: an increasing rollout, e.g. "10 things per minute at first, ×2 after every 50 notified" */
+        g_string_append_printf (words, _("%d things per minute at first, ×%s after every %d notified"),
+                                (int) config->base_rate_per_minute, factor, (int) step);
+      else
+        /* Translators: an increasing rollout, e.g. "10 things per minute at first, ×2 after every 50 succeeded" */
+        g_string_append_printf (words, _("%d things per minute at first, ×%s after every %d succeeded"),
+                                (int) config->base_rate_per_minute, factor, (int) step);
+      if (config->maximum_per_minute > 0)
+        {
+          g_string_append (words, "\n");
+          g_string_append_printf (words, _("At most %d per minute"), (int) config->maximum_per_minute);
+        }
+    }
+  else if (config->maximum_per_minute > 0)
+    g_string_append_printf (words, _("Up to %d things per minute"), (int) config->maximum_per_minute);
+  return g_string_free (words, FALSE);
+}
+
+/**
+ * jd_job_details_abort_words:
+ *
+ * Returns: (transfer full) (nullable): @config's abort criteria, one a line
+ */
+char *
+jd_job_details_abort_words (const JdJobConfig *config)
+{
+  GString *words;
+
+  if (config->abort_criteria->len == 0)
+    return NULL;
+  words = g_string_new (NULL);
+  for (guint i = 0; i < config->abort_criteria->len; i++)
+    {
+      const JdAbortCriterion *c = &g_array_index (config->abort_criteria, JdAbortCriterion, i);
+      g_autofree char *threshold = format_number (c->threshold_percentage);
+
+      if (i > 0)
+        g_string_append (words, "\n");
+      /* Translators: an abort criterion, e.g. "Cancel when 20 % of at least 10 executed things failed" */
+      g_string_append_printf (words, _("Cancel when %s %% of at least %d executed things %s"),
+                              threshold, (int) c->min_executed, failure_words (c->failure_type));
+    }
+  return g_string_free (words, FALSE);
+}
+
+/**
+ * jd_job_details_retry_words:
+ *
+ * Returns: (transfer full) (nullable): @config's retry criteria, one a line
+ */
+char *
+jd_job_details_retry_words (const JdJobConfig *config)
+{
+  GString *words;
+
+  if (config->retry_criteria->len == 0)
+    return NULL;
+  words = g_string_new (NULL);
+  for (guint i = 0; i < config->retry_criteria->len; i++)
+    {
+      const JdRetryCriterion *c = &g_array_index (config->retry_criteria, JdRetryCriterion, i);
+
+      if (i > 0)
+        g_string_append (words, "\n");
+      /* Translators: a retry criterion, e.g. "Failed: up to 2 retries" */
+      g_string_append_printf (words, g_dngettext (GETTEXT_PACKAGE, "%s: up to %d retry", "%s: up to %d retries",
+                                                  c->retries),
+                              c->failure_type == JD_FAILURE_TYPE_FAILED ? _("Failed")
+                              : c->failure_type == JD_FAILURE_TYPE_TIMED_OUT ? _("Timed out")
+                              : _("Any failure"), c->retries);
+    }
+  return g_string_free (words, FALSE);
+}
+
+/**
+ * jd_job_details_schedule_words:
+ *
+ * Returns: (transfer full) (nullable): @config's scheduling, or %NULL
+ */
+char *
+jd_job_details_schedule_words (const JdJobConfig *config)
+{
+  GString *words;
+
+  if (!config->has_scheduling || (config->start_time < 0 && config->end_time < 0))
+    return NULL;
+  words = g_string_new (NULL);
+  if (config->start_time >= 0)
+    {
+      g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (config->start_time);
+      g_autofree char *text = g_date_time_format (start, "%Y-%m-%d %H:%M UTC");
+
+      /* Translators: %s is a date and time */
+      g_string_append_printf (words, _("Starts %s"), text);
+    }
+  if (config->end_time >= 0)
+    {
+      g_autoptr(GDateTime) end = g_date_time_new_from_unix_utc (config->end_time);
+      g_autofree char *text = g_date_time_format (end, "%Y-%m-%d %H:%M UTC");
+      const char *then;
+
+      switch (config->end_behavior)
+        {
+        case JD_END_BEHAVIOR_CANCEL:
+          then = _("then the job is canceled");
+          break;
+        case JD_END_BEHAVIOR_FORCE_CANCEL:
+          then = _("then the job is force-canceled");
+          break;
+        case JD_END_BEHAVIOR_STOP_ROLLOUT:
+        case JD_END_BEHAVIOR_NONE:
+        default:
+          then = _("then the rollout stops");
+          break;
+        }
+      if (words->len > 0)
+        g_string_append (words, "\n");
+      /* Translators: a date and time, and what happens then */
+      g_string_append_printf (words, _("Ends %s, %s"), text, then);
+    }
+  return g_string_free (words, FALSE);
+}
+
+static gboolean
+set_fleet_row (AdwActionRow *row,
+               char         *words)
+{
+  g_autofree char *owned = words;
+
+  gtk_widget_set_visible (GTK_WIDGET (row), owned != NULL);
+  adw_action_row_set_subtitle (row, owned ? owned : "");
+  return owned != NULL;
+}
+
+static void
+show_fleet_settings (JdJobDetails *self)
+{
+  const JdJobConfig *config;
+  gboolean any = FALSE;
+
+  if (self->described != NULL && g_strcmp0 (jd_job_get_job_id (self->described), jd_job_get_job_id (self->job)) == 0)
+    config = jd_job_get_config (self->described);
+  else
+    config = jd_job_get_config (self->job);
+
+  any |= set_fleet_row (self->rollout_row, jd_job_details_rollout_words (config));
+  any |= set_fleet_row (self->abort_row, jd_job_details_abort_words (config));
+  any |= set_fleet_row (self->retry_row, jd_job_details_retry_words (config));
+  any |= set_fleet_row (self->schedule_row, jd_job_details_schedule_words (config));
+  gtk_widget_set_visible (GTK_WIDGET (self->fleet_group), any);
+}
+
 static void
 show_details (JdJobDetails *self)
 {
@@ -313,6 +517,7 @@ show_details (JdJobDetails *self)
   else
     adw_action_row_set_subtitle (self->timeout_row, _("None"));
 
+  show_fleet_settings (self);
   show_counts (self);
   set_document (self, jd_job_get_document (job));
 }
@@ -342,6 +547,7 @@ describe_job_cb (GObject      *object,
 
   /* Into the listed object: the table's row learns the counters too. */
   jd_job_update (self->job, job);
+  g_set_object (&self->described, job);
   show_details (self);
 }
 
@@ -480,6 +686,7 @@ jd_job_details_dispose (GObject *object)
   if (self->job != NULL)
     g_signal_handlers_disconnect_by_data (self->job, self);
   g_clear_object (&self->job);
+  g_clear_object (&self->described);
   g_clear_object (&self->control_plane);
   gtk_widget_dispose_template (GTK_WIDGET (object), JD_TYPE_JOB_DETAILS);
 
@@ -529,6 +736,11 @@ jd_job_details_class_init (JdJobDetailsClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/jd-job-details.ui");
   gtk_widget_class_bind_template_child (widget_class, JdJobDetails, scroller);
   gtk_widget_class_bind_template_child (widget_class, JdJobDetails, job_id_label);
+  gtk_widget_class_bind_template_child (widget_class, JdJobDetails, fleet_group);
+  gtk_widget_class_bind_template_child (widget_class, JdJobDetails, rollout_row);
+  gtk_widget_class_bind_template_child (widget_class, JdJobDetails, abort_row);
+  gtk_widget_class_bind_template_child (widget_class, JdJobDetails, retry_row);
+  gtk_widget_class_bind_template_child (widget_class, JdJobDetails, schedule_row);
   gtk_widget_class_bind_template_child (widget_class, JdJobDetails, status_label);
   gtk_widget_class_bind_template_child (widget_class, JdJobDetails, description_label);
   gtk_widget_class_bind_template_child (widget_class, JdJobDetails, reason_row);
@@ -604,6 +816,7 @@ jd_job_details_set_job (JdJobDetails   *self,
     g_signal_handlers_disconnect_by_data (self->job, self);
   g_set_object (&self->job, job);
   g_set_object (&self->control_plane, control_plane);
+  g_clear_object (&self->described);
   clear_executions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB]);
 

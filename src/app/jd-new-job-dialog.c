@@ -12,6 +12,14 @@
  * (jd_codesign_lint_file) and said the same way, "files[1]: …"; Attach
  * Signed File… (JdAttachFileDialog) signs, uploads and inserts one.
  *
+ * Targets are chosen, never typed (JdTargetPicker: things and thing groups
+ * as the control plane lists them); fleet settings are in "Rollout and
+ * Safety" (JdJobSettings), checked by the core's rules. CONTINUOUS is only
+ * offered with a thing group among the targets: it is what makes a job reach
+ * things that join a group later, and with things alone it never differs
+ * from SNAPSHOT. jd_new_job_dialog_create_async() sends it all with
+ * CreateJob (thing and group ARNs mixed, the settings in AWS's shapes).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -28,9 +36,12 @@
 #include "jd-aws-error.h"
 #include "jd-codesign.h"
 #include "jd-control-plane-error.h"
+#include "jd-control-plane.h"
 #include "jd-format.h"
+#include "jd-job-settings.h"
 #include "jd-json-syntax.h"
 #include "jd-new-job-dialog.h"
+#include "jd-target-picker.h"
 #include "jd-topic.h"
 #include "jd-window.h"
 
@@ -49,6 +60,10 @@ struct _JdNewJobDialog
   /* What CreateJob said about a field, until that field changes. */
   char            *server_job_id_problem;
   char            *server_targets_problem;
+  /* What the settings came to at the last validation. */
+  JdJobConfig     *config;
+  GCancellable    *cancellable;
+  gboolean         validating;
 
   /* Template children */
   GtkButton       *create_button;
@@ -60,9 +75,9 @@ struct _JdNewJobDialog
   AdwEntryRow     *job_id_row;
   GtkLabel        *job_id_hint;
   AdwEntryRow     *description_row;
-  AdwEntryRow     *targets_row;
+  JdTargetPicker  *target_picker;
   AdwComboRow     *selection_row;
-  GtkAdjustment   *timeout_adjustment;
+  JdJobSettings   *job_settings;
   GtkSourceView   *document_view;
   GtkLabel        *document_hint;
   GtkMenuButton   *templates_button;
@@ -265,31 +280,18 @@ lint_signed_files (JdNewJobDialog  *self,
   return NULL;
 }
 
-/* Splits the targets row on commas and white space. */
-static GStrv
-split_targets (const char *text)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) parts = g_strsplit_set (text, ", \t\n", -1);
-
-  for (guint i = 0; parts[i] != NULL; i++)
-    if (parts[i][0] != '\0')
-      g_strv_builder_add (builder, parts[i]);
-
-  return g_strv_builder_end (builder);
-}
-
 /* Validates every field; the first problem is kept for the Create button's
  * tooltip, and each field shows its own. */
 static void
 validate (JdNewJobDialog *self)
 {
   const char *job_id = gtk_editable_get_text (GTK_EDITABLE (self->job_id_row));
-  const char *targets_text = gtk_editable_get_text (GTK_EDITABLE (self->targets_row));
   g_autofree char *document = dup_document_text (self);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) json_error = NULL;
-  g_auto(GStrv) targets = split_targets (targets_text);
+  guint n_things = jd_target_picker_get_n_chosen (self->target_picker, JD_TARGET_KIND_THING);
+  guint n_groups = jd_target_picker_get_n_chosen (self->target_picker, JD_TARGET_KIND_GROUP);
+  const char *settings_problem = NULL;
   JdJsonSyntaxError syntax;
   const char *job_id_problem = NULL;
   g_autofree char *document_problem = NULL;
@@ -359,18 +361,28 @@ validate (JdNewJobDialog *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->document_hint), "success");
     }
 
-  if (targets[0] == NULL)
-    targets_problem = g_strdup (_("Name at least one thing"));
-  else
-    for (guint i = 0; targets[i] != NULL && targets_problem == NULL; i++)
-      if (!jd_topic_is_valid_thing_name (targets[i], -1))
-        targets_problem = g_strdup_printf (_("“%s” is not a valid thing name"), targets[i]);
-  if (targets_problem == NULL && self->server_targets_problem != NULL)
+  if (n_things + n_groups == 0)
+    targets_problem = g_strdup (_("Choose at least one thing or thing group"));
+  else if (self->server_targets_problem != NULL)
     targets_problem = g_strdup (self->server_targets_problem);
-  set_row_error (GTK_WIDGET (self->targets_row), targets_problem != NULL);
-  /* Only what needs saying: not "Name at least one thing" before anything is typed. */
+  /* Only what needs saying: not "Choose at least one…" before anything is chosen. */
   gtk_label_set_label (self->targets_hint, targets_problem);
-  gtk_widget_set_visible (GTK_WIDGET (self->targets_hint), targets_problem != NULL && targets[0] != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->targets_hint), targets_problem != NULL && n_things + n_groups > 0);
+
+  /* CONTINUOUS only means something with a group among the targets. */
+  if (n_groups == 0 && adw_combo_row_get_selected (self->selection_row) != 0)
+    adw_combo_row_set_selected (self->selection_row, 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->selection_row), n_groups > 0);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->selection_row),
+                               n_groups == 0 ? _("Continuous needs a thing group among the targets")
+                               : adw_combo_row_get_selected (self->selection_row) == 1
+                                 ? _("Things that join a target group later run the job too")
+                                 : _("Snapshot jobs complete when every target is done"));
+
+  g_clear_pointer (&self->config, jd_job_config_free);
+  self->config = jd_job_settings_validate (self->job_settings, g_get_real_time () / G_USEC_PER_SEC);
+  if (self->config == NULL)
+    settings_problem = jd_job_settings_get_problem (self->job_settings);
 
   g_clear_pointer (&self->problem, g_free);
   if (job_id_problem != NULL)
@@ -379,6 +391,8 @@ validate (JdNewJobDialog *self)
     self->problem = g_steal_pointer (&document_problem);
   else if (targets_problem != NULL)
     self->problem = g_steal_pointer (&targets_problem);
+  else if (settings_problem != NULL)
+    self->problem = g_strdup (settings_problem);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), self->problem == NULL && !self->busy);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->create_button), self->problem);
@@ -387,10 +401,15 @@ validate (JdNewJobDialog *self)
 static void
 field_changed_cb (JdNewJobDialog *self)
 {
+  /* validate() may switch Target Selection back, which lands here again. */
+  if (self->validating)
+    return;
+  self->validating = TRUE;
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
   g_clear_pointer (&self->server_job_id_problem, g_free);
   g_clear_pointer (&self->server_targets_problem, g_free);
   validate (self);
+  self->validating = FALSE;
 }
 
 static void
@@ -404,6 +423,9 @@ create_action (GtkWidget  *widget,
   if (self->problem != NULL || self->busy)
     {
       gtk_widget_error_bell (widget);
+      /* Take the keyboard to a fleet setting that is refused. */
+      if (self->problem != NULL && g_strcmp0 (self->problem, jd_job_settings_get_problem (self->job_settings)) == 0)
+        jd_job_settings_focus_problem (self->job_settings);
       return;
     }
 
@@ -483,6 +505,8 @@ jd_new_job_dialog_dispose (GObject *object)
 {
   JdNewJobDialog *self = JD_NEW_JOB_DIALOG (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (object), JD_TYPE_NEW_JOB_DIALOG);
 
@@ -497,6 +521,7 @@ jd_new_job_dialog_finalize (GObject *object)
   g_clear_pointer (&self->problem, g_free);
   g_clear_pointer (&self->server_job_id_problem, g_free);
   g_clear_pointer (&self->server_targets_problem, g_free);
+  g_clear_pointer (&self->config, jd_job_config_free);
 
   G_OBJECT_CLASS (jd_new_job_dialog_parent_class)->finalize (object);
 }
@@ -523,6 +548,8 @@ jd_new_job_dialog_class_init (JdNewJobDialogClass *klass)
                   G_TYPE_NONE, 0);
 
   gtk_source_init ();
+  g_type_ensure (JD_TYPE_TARGET_PICKER);
+  g_type_ensure (JD_TYPE_JOB_SETTINGS);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/jd-new-job-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, create_button);
@@ -534,9 +561,9 @@ jd_new_job_dialog_class_init (JdNewJobDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, job_id_row);
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, job_id_hint);
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, description_row);
-  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, targets_row);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, target_picker);
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, selection_row);
-  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, timeout_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, job_settings);
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, document_view);
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, document_hint);
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, templates_button);
@@ -558,6 +585,7 @@ jd_new_job_dialog_init (JdNewJobDialog *self)
   GtkTextBuffer *buffer;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 
   jd_format_json_view (self->document_view);
 
@@ -588,7 +616,7 @@ jd_new_job_dialog_new (GtkWindow  *parent,
                                        NULL);
 
   if (default_thing != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (self->targets_row), default_thing);
+    jd_target_picker_choose (self->target_picker, JD_TARGET_KIND_THING, default_thing);
   /* The window's session says where Attach Signed File… uploads to. */
   if (parent != NULL && JD_IS_WINDOW (parent))
     jd_new_job_dialog_set_session (self, jd_window_get_session (JD_WINDOW (parent)));
@@ -612,6 +640,7 @@ jd_new_job_dialog_set_session (JdNewJobDialog *self,
   g_return_if_fail (session == NULL || JD_IS_SESSION (session));
 
   g_set_object (&self->session, session);
+  jd_target_picker_set_session (self->target_picker, session);
 }
 
 /* @fragment's afr_ota files appended to @root's afr_ota.files (made when
@@ -794,12 +823,87 @@ jd_new_job_dialog_dup_description (JdNewJobDialog *self)
   return text[0] != '\0' ? g_strdup (text) : NULL;
 }
 
+/**
+ * jd_new_job_dialog_dup_targets:
+ *
+ * Returns: (transfer full): the names of the chosen things (not groups)
+ */
 GStrv
 jd_new_job_dialog_dup_targets (JdNewJobDialog *self)
 {
   g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), NULL);
 
-  return split_targets (gtk_editable_get_text (GTK_EDITABLE (self->targets_row)));
+  return jd_target_picker_dup_names (self->target_picker, JD_TARGET_KIND_THING);
+}
+
+/**
+ * jd_new_job_dialog_dup_groups:
+ *
+ * Returns: (transfer full): the names of the chosen thing groups
+ */
+GStrv
+jd_new_job_dialog_dup_groups (JdNewJobDialog *self)
+{
+  g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), NULL);
+
+  return jd_target_picker_dup_names (self->target_picker, JD_TARGET_KIND_GROUP);
+}
+
+/**
+ * jd_new_job_dialog_dup_target_arns:
+ *
+ * Returns: (transfer full) (nullable): every chosen thing's and group's
+ *   ARN, as CreateJob targets them; %NULL while the account is not known
+ */
+GStrv
+jd_new_job_dialog_dup_target_arns (JdNewJobDialog *self)
+{
+  g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), NULL);
+
+  return jd_target_picker_dup_arns (self->target_picker);
+}
+
+/**
+ * jd_new_job_dialog_get_target_picker:
+ *
+ * Returns: (transfer none): the things and groups to choose from
+ */
+JdTargetPicker *
+jd_new_job_dialog_get_target_picker (JdNewJobDialog *self)
+{
+  g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), NULL);
+
+  return self->target_picker;
+}
+
+/**
+ * jd_new_job_dialog_get_settings:
+ *
+ * Returns: (transfer none): "Rollout and Safety"
+ */
+JdJobSettings *
+jd_new_job_dialog_get_settings (JdNewJobDialog *self)
+{
+  g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), NULL);
+
+  return self->job_settings;
+}
+
+/**
+ * jd_new_job_dialog_dup_config:
+ *
+ * Returns: (transfer full) (nullable): the fleet settings as the core read
+ *   them, %NULL while they are refused
+ */
+JdJobConfig *
+jd_new_job_dialog_dup_config (JdNewJobDialog *self)
+{
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), NULL);
+
+  body = jd_job_settings_build (self->job_settings);
+  return jd_job_config_parse (json_node_get_object (body), g_get_real_time () / G_USEC_PER_SEC, NULL);
 }
 
 gboolean
@@ -807,7 +911,18 @@ jd_new_job_dialog_get_continuous (JdNewJobDialog *self)
 {
   g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), FALSE);
 
-  return adw_combo_row_get_selected (self->selection_row) == 1;
+  return adw_combo_row_get_selected (self->selection_row) == 1 &&
+         jd_target_picker_get_n_chosen (self->target_picker, JD_TARGET_KIND_GROUP) > 0;
+}
+
+void
+jd_new_job_dialog_set_continuous (JdNewJobDialog *self,
+                                  gboolean        continuous)
+{
+  g_return_if_fail (JD_IS_NEW_JOB_DIALOG (self));
+
+  adw_combo_row_set_selected (self->selection_row, continuous ? 1 : 0);
+  validate (self);
 }
 
 /**
@@ -820,7 +935,7 @@ jd_new_job_dialog_get_timeout_minutes (JdNewJobDialog *self)
 {
   g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), 0);
 
-  return (guint) gtk_adjustment_get_value (self->timeout_adjustment);
+  return (guint) jd_job_settings_get_timeout (self->job_settings);
 }
 
 void
@@ -832,13 +947,25 @@ jd_new_job_dialog_set_job_id (JdNewJobDialog *self,
   gtk_editable_set_text (GTK_EDITABLE (self->job_id_row), job_id ? job_id : "");
 }
 
+/**
+ * jd_new_job_dialog_set_targets:
+ * @targets: (nullable): thing names separated by commas or spaces
+ *
+ * Chooses exactly these things (and no group) as the targets.
+ */
 void
 jd_new_job_dialog_set_targets (JdNewJobDialog *self,
                                const char     *targets)
 {
+  g_auto(GStrv) parts = NULL;
+
   g_return_if_fail (JD_IS_NEW_JOB_DIALOG (self));
 
-  gtk_editable_set_text (GTK_EDITABLE (self->targets_row), targets ? targets : "");
+  jd_target_picker_clear (self->target_picker);
+  parts = g_strsplit_set (targets ? targets : "", ", \t\n", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (parts[i][0] != '\0')
+      jd_target_picker_choose (self->target_picker, JD_TARGET_KIND_THING, parts[i]);
 }
 
 void
@@ -924,6 +1051,7 @@ jd_new_job_dialog_show_create_error (JdNewJobDialog *self,
   g_auto(GStrv) targets = NULL;
   const char *target;
   const char *summary;
+  gboolean is_group = FALSE;
 
   g_return_if_fail (JD_IS_NEW_JOB_DIALOG (self));
   g_return_if_fail (error != NULL);
@@ -933,6 +1061,13 @@ jd_new_job_dialog_show_create_error (JdNewJobDialog *self,
   details = jd_aws_error_details (error);
   targets = jd_new_job_dialog_dup_targets (self);
   target = target_named_in (aws_message, (const char *const *) targets);
+  if (target == NULL)
+    {
+      g_strfreev (targets);
+      targets = jd_new_job_dialog_dup_groups (self);
+      target = target_named_in (aws_message, (const char *const *) targets);
+      is_group = target != NULL;
+    }
 
   g_clear_pointer (&self->server_job_id_problem, g_free);
   g_clear_pointer (&self->server_targets_problem, g_free);
@@ -946,8 +1081,12 @@ jd_new_job_dialog_show_create_error (JdNewJobDialog *self,
            (g_strcmp0 (aws_type, "ResourceNotFoundException") == 0 ||
             g_strcmp0 (aws_type, "InvalidRequestException") == 0))
     {
-      /* Translators: %s is a thing name among a job's targets */
-      self->server_targets_problem = g_strdup_printf (_("Thing %s does not exist"), target);
+      if (!is_group)
+        /* Translators: %s is a thing name among a job's targets */
+        self->server_targets_problem = g_strdup_printf (_("Thing %s does not exist"), target);
+      else
+        /* Translators: %s is a thing group name among a job's targets */
+        self->server_targets_problem = g_strdup_printf (_("Thing group %s does not exist"), target);
       summary = _("The job was not created: a target does not exist.");
     }
   else if (aws_type != NULL)
@@ -962,7 +1101,115 @@ jd_new_job_dialog_show_create_error (JdNewJobDialog *self,
   gtk_widget_set_visible (GTK_WIDGET (self->error_details_expander), aws_type != NULL);
   gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
   if (self->server_targets_problem != NULL)
-    gtk_widget_grab_focus (GTK_WIDGET (self->targets_row));
+    gtk_widget_grab_focus (GTK_WIDGET (self->target_picker));
   else if (self->server_job_id_problem != NULL)
     gtk_widget_grab_focus (GTK_WIDGET (self->job_id_row));
+}
+
+static void
+create_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  JdNewJobDialog *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  JdJob *job = jd_control_plane_create_job_finish (JD_CONTROL_PLANE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  jd_new_job_dialog_set_busy (self, FALSE);
+  if (job == NULL)
+    {
+      jd_new_job_dialog_show_create_error (self, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, job, g_object_unref);
+}
+
+/**
+ * jd_new_job_dialog_create_async:
+ *
+ * Sends CreateJob through the session's control plane with everything the
+ * dialog holds: the chosen things' and groups' ARNs, the document, the
+ * target selection and the fleet settings. While it is in flight the
+ * dialog is busy; a refusal is shown at its field (as
+ * jd_new_job_dialog_show_create_error() does) and returned. Nothing is
+ * sent while a field is invalid.
+ */
+void
+jd_new_job_dialog_create_async (JdNewJobDialog      *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GCancellable) both = NULL;
+  g_auto(GStrv) arns = NULL;
+  g_autofree char *job_id = NULL;
+  g_autofree char *document = NULL;
+  g_autofree char *description = NULL;
+  JdControlPlane *control_plane;
+
+  g_return_if_fail (JD_IS_NEW_JOB_DIALOG (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, jd_new_job_dialog_create_async);
+
+  validate (self);
+  if (self->problem != NULL || self->busy)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s",
+                               self->problem ? self->problem : _("The job is being created already."));
+      return;
+    }
+  control_plane = self->session ? jd_session_get_control_plane (self->session) : NULL;
+  if (control_plane == NULL)
+    {
+      const char *words = _("Not connected to the control plane: jobs cannot be created now.");
+
+      jd_new_job_dialog_show_error (self, words);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s", words);
+      return;
+    }
+  arns = jd_target_picker_dup_arns (self->target_picker);
+  if (arns == NULL)
+    {
+      const char *words = _("The account is not known yet: wait until the thing is connected.");
+
+      jd_new_job_dialog_show_error (self, words);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, "%s", words);
+      return;
+    }
+
+  job_id = jd_new_job_dialog_dup_job_id (self);
+  document = jd_new_job_dialog_dup_document (self);
+  description = jd_new_job_dialog_dup_description (self);
+  jd_new_job_dialog_set_busy (self, TRUE);
+  jd_control_plane_create_job_with_config_async (control_plane, job_id, (const char *const *) arns, document,
+                                                 description,
+                                                 jd_new_job_dialog_get_continuous (self)
+                                                   ? JD_TARGET_SELECTION_CONTINUOUS : JD_TARGET_SELECTION_SNAPSHOT,
+                                                 self->config, cancellable ? cancellable : self->cancellable,
+                                                 create_done_cb, g_steal_pointer (&task));
+}
+
+/**
+ * jd_new_job_dialog_create_finish:
+ *
+ * Returns: (transfer full) (nullable): the new job
+ */
+JdJob *
+jd_new_job_dialog_create_finish (JdNewJobDialog  *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
+{
+  g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

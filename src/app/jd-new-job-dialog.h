@@ -1,5 +1,6 @@
 /* jd-new-job-dialog.h — the New Job dialog: job id, document, description,
- * targets, target selection and timeout, each validated as the user types;
+ * targets (things and groups picked from lists), target selection and the
+ * fleet settings (JdJobSettings), each validated as the user types;
  * signed files attached to the document (JdAttachFileDialog).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,7 +10,10 @@
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
 
+#include "jd-job.h"
+#include "jd-job-settings.h"
 #include "jd-session.h"
+#include "jd-target-picker.h"
 
 G_BEGIN_DECLS
 
@@ -25,8 +29,18 @@ const char     *jd_new_job_dialog_get_problem          (JdNewJobDialog *self);
 char           *jd_new_job_dialog_dup_job_id           (JdNewJobDialog *self);
 char           *jd_new_job_dialog_dup_document         (JdNewJobDialog *self);
 char           *jd_new_job_dialog_dup_description      (JdNewJobDialog *self);
+/* The chosen things' names (groups: dup_groups); CreateJob wants
+ * dup_target_arns(), things and groups mixed. */
 GStrv           jd_new_job_dialog_dup_targets          (JdNewJobDialog *self);
+GStrv           jd_new_job_dialog_dup_groups           (JdNewJobDialog *self);
+GStrv           jd_new_job_dialog_dup_target_arns      (JdNewJobDialog *self);
+JdTargetPicker *jd_new_job_dialog_get_target_picker    (JdNewJobDialog *self);
+JdJobSettings  *jd_new_job_dialog_get_settings         (JdNewJobDialog *self);
+JdJobConfig    *jd_new_job_dialog_dup_config           (JdNewJobDialog *self);
+/* CONTINUOUS: only with a thing group among the targets. */
 gboolean        jd_new_job_dialog_get_continuous       (JdNewJobDialog *self);
+void            jd_new_job_dialog_set_continuous       (JdNewJobDialog *self,
+                                                        gboolean        continuous);
 guint           jd_new_job_dialog_get_timeout_minutes  (JdNewJobDialog *self);
 
 void            jd_new_job_dialog_set_job_id           (JdNewJobDialog *self,
@@ -47,5 +61,14 @@ void            jd_new_job_dialog_show_error           (JdNewJobDialog *self,
                                                         const char     *message);
 void            jd_new_job_dialog_show_create_error    (JdNewJobDialog *self,
                                                         const GError   *error);
+
+/* CreateJob with everything the dialog holds, through its session. */
+void            jd_new_job_dialog_create_async         (JdNewJobDialog      *self,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+JdJob          *jd_new_job_dialog_create_finish        (JdNewJobDialog      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 
 G_END_DECLS

@@ -3,7 +3,12 @@
  * signed-file entries are linted as typed, attached files land in the
  * document in either shape, and Attach Signed File says a wrong passphrase
  * or a key that is not the certificate's at that field (keys made by the
- * test CA, signatures checked with the core's verifier).
+ * test CA, signatures checked with the core's verifier). On the sandbox the
+ * app starts (JdSandboxSession): the target pickers list its things and
+ * groups, a group and a thing chosen become both ARNs of the created job,
+ * a setting out of AWS's range is refused with the core's words and nothing
+ * is created, and the rollout, abort, retry and timeout settings are what
+ * DescribeJob returns.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,7 +21,10 @@
 
 #include "jd-attach-file-dialog.h"
 #include "jd-codesign.h"
+#include "jd-control-plane.h"
+#include "jd-credentials.h"
 #include "jd-new-job-dialog.h"
+#include "jd-sandbox-session.h"
 #include "jd-test-ca.h"
 #include "jd-test-ui.h"
 
@@ -595,10 +603,526 @@ test_attach_passphrase_keyring (void)
   keys_clear (&k);
 }
 
+/* ---- on the sandbox the app starts ---- */
+
+static JdSession *sandbox;
+static char *sandbox_dir;
+
+typedef struct {
+  gboolean  done;
+  gpointer  result;
+  GError   *error;
+} Result;
+
+static gboolean
+result_done (gpointer data)
+{
+  return ((Result *) data)->done;
+}
+
+static gboolean
+sandbox_connected (gpointer data)
+{
+  return jd_session_get_state (sandbox) == JD_SESSION_STATE_CONNECTED &&
+         jd_session_get_control_plane (sandbox) != NULL;
+}
+
+static void
+session_started_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Result *r = user_data;
+
+  r->result = GINT_TO_POINTER (jd_session_start_finish (JD_SESSION (object), result, &r->error));
+  r->done = TRUE;
+}
+
+/* Each control-plane call of the tests, waited for with a deadline. */
+#define WAIT_CP(r, call, finish_fn)                                          \
+  G_STMT_START {                                                             \
+    (r) = (Result) { 0 };                                                    \
+    call;                                                                    \
+    g_assert_true (jd_test_ui_wait_for (result_done, &(r), 20000));          \
+  } G_STMT_END
+
+static void
+thing_created_cb (GObject *o, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  r->result = jd_control_plane_create_thing_finish (JD_CONTROL_PLANE (o), res, &r->error);
+  r->done = TRUE;
+}
+
+static void
+group_created_cb (GObject *o, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  r->result = jd_control_plane_create_thing_group_finish (JD_CONTROL_PLANE (o), res, &r->error);
+  r->done = TRUE;
+}
+
+static void
+member_added_cb (GObject *o, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  r->result = GINT_TO_POINTER (jd_control_plane_add_thing_to_thing_group_finish (JD_CONTROL_PLANE (o), res, &r->error));
+  r->done = TRUE;
+}
+
+static void
+described_cb (GObject *o, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  r->result = jd_control_plane_describe_job_only_finish (JD_CONTROL_PLANE (o), res, &r->error);
+  r->done = TRUE;
+}
+
+static void
+dialog_created_cb (GObject *o, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  r->result = jd_new_job_dialog_create_finish (JD_NEW_JOB_DIALOG (o), res, &r->error);
+  r->done = TRUE;
+}
+
+static JdControlPlane *
+control_plane (void)
+{
+  return jd_session_get_control_plane (sandbox);
+}
+
+/* The sandbox, started once, with two pumps, a valve and group Floor1. */
+static void
+ensure_sandbox (void)
+{
+  Result r;
+  const char *things[] = { "Pump1", "Pump2", "Valve1" };
+
+  if (sandbox != NULL)
+    return;
+  sandbox_dir = g_dir_make_tmp ("jd-newjob-sandbox-XXXXXX", NULL);
+  g_assert_nonnull (sandbox_dir);
+  sandbox = jd_sandbox_session_new (NULL, sandbox_dir);
+  WAIT_CP (r, jd_session_start_async (sandbox, NULL, session_started_cb, &r), NULL);
+  g_assert_no_error (r.error);
+  g_assert_true (jd_test_ui_wait_for (sandbox_connected, NULL, 30000));
+
+  for (guint i = 0; i < G_N_ELEMENTS (things); i++)
+    {
+      WAIT_CP (r, jd_control_plane_create_thing_async (control_plane (), things[i], NULL, NULL, thing_created_cb, &r),
+               NULL);
+      g_assert_no_error (r.error);
+      g_clear_object (&r.result);
+    }
+  WAIT_CP (r, jd_control_plane_create_thing_group_async (control_plane (), "Floor1", NULL, NULL, NULL,
+                                                         group_created_cb, &r), NULL);
+  g_assert_no_error (r.error);
+  g_clear_pointer ((JsonNode **) &r.result, json_node_unref);
+  WAIT_CP (r, jd_control_plane_add_thing_to_thing_group_async (control_plane (), "Floor1", "Pump1", NULL,
+                                                               member_added_cb, &r), NULL);
+  g_assert_no_error (r.error);
+}
+
+static void
+stop_sandbox (void)
+{
+  Result r = { 0 };
+
+  if (sandbox == NULL)
+    return;
+  jd_session_stop_async (sandbox, NULL, session_started_cb, &r);
+  g_assert_true (jd_test_ui_wait_for (result_done, &r, 20000));
+  g_clear_error (&r.error);
+  g_assert_finalize_object (sandbox);
+  sandbox = NULL;
+  jd_test_ui_remove_tree (sandbox_dir);
+  g_clear_pointer (&sandbox_dir, g_free);
+}
+
+static gboolean
+picker_settled (gpointer picker)
+{
+  JdTargetPickerState state = jd_target_picker_get_state (picker);
+
+  return state == JD_TARGET_PICKER_READY || state == JD_TARGET_PICKER_FAILED;
+}
+
+static JdNewJobDialog *
+sandbox_dialog (const char *job_id)
+{
+  JdNewJobDialog *dialog = g_object_ref_sink (jd_new_job_dialog_new (NULL, NULL));
+  JdTargetPicker *picker = jd_new_job_dialog_get_target_picker (dialog);
+
+  ensure_sandbox ();
+  jd_new_job_dialog_set_job_id (dialog, job_id);
+  jd_new_job_dialog_set_session (dialog, sandbox);
+  /* Loading never blocks: the spinner first, the lists later. */
+  g_assert_cmpint (jd_target_picker_get_state (picker), ==, JD_TARGET_PICKER_LOADING);
+  g_assert_true (jd_test_ui_wait_for (picker_settled, picker, 20000));
+  g_assert_cmpint (jd_target_picker_get_state (picker), ==, JD_TARGET_PICKER_READY);
+  return dialog;
+}
+
+/* The row titled @title among @widget's descendants that are offered rows
+ * (their prefix is a check button). */
+static AdwActionRow *
+find_offered_row (GtkWidget  *widget,
+                  const char *title)
+{
+  AdwActionRow *found;
+
+  if (ADW_IS_ACTION_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0 &&
+      GTK_IS_CHECK_BUTTON (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (widget))))
+    return ADW_ACTION_ROW (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if ((found = find_offered_row (c, title)) != NULL)
+      return found;
+  return NULL;
+}
+
+static JdJob *
+describe (const char *job_id,
+          GError    **error)
+{
+  Result r;
+
+  WAIT_CP (r, jd_control_plane_describe_job_only_async (control_plane (), job_id, NULL, described_cb, &r), NULL);
+  if (r.error != NULL)
+    g_propagate_error (error, r.error);
+  return r.result;
+}
+
+static JdJob *
+create_from_dialog (JdNewJobDialog *dialog,
+                    GError        **error)
+{
+  Result r;
+
+  WAIT_CP (r, jd_new_job_dialog_create_async (dialog, NULL, dialog_created_cb, &r), NULL);
+  if (r.error != NULL)
+    g_propagate_error (error, r.error);
+  return r.result;
+}
+
+static void
+test_pickers_on_sandbox (void)
+{
+  JdNewJobDialog *dialog = sandbox_dialog ("FloorAndPump");
+  JdTargetPicker *picker = jd_new_job_dialog_get_target_picker (dialog);
+  g_autoptr(JdJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *thing_arn = NULL;
+  g_autofree char *group_arn = NULL;
+  g_autofree char *prefix = NULL;
+  AdwActionRow *row;
+  const char *const *targets;
+
+  /* The sandbox's things (MyThing and the three) and its group. */
+  g_assert_cmpuint (jd_target_picker_get_n_offered (picker, JD_TARGET_KIND_GROUP), ==, 1);
+  g_assert_cmpuint (jd_target_picker_get_n_offered (picker, JD_TARGET_KIND_THING), ==, 4);
+  g_assert_false (jd_new_job_dialog_is_valid (dialog));
+  g_assert_cmpstr (jd_new_job_dialog_get_problem (dialog), ==, "Choose at least one thing or thing group");
+
+  /* Searchable, case-folded. */
+  jd_target_picker_set_search (picker, "PUMP");
+  g_assert_cmpuint (jd_target_picker_get_n_shown (picker), ==, 2);
+  jd_target_picker_set_search (picker, "floor");
+  g_assert_cmpuint (jd_target_picker_get_n_shown (picker), ==, 1);
+  jd_target_picker_set_search (picker, NULL);
+  g_assert_cmpuint (jd_target_picker_get_n_shown (picker), ==, 5);
+
+  /* Without a group, no CONTINUOUS. */
+  jd_new_job_dialog_set_continuous (dialog, TRUE);
+  g_assert_false (jd_new_job_dialog_get_continuous (dialog));
+
+  /* Ticking rows chooses them; each chosen target is a row of its own. */
+  row = find_offered_row (GTK_WIDGET (dialog), "Floor1");
+  g_assert_nonnull (row);
+  adw_action_row_activate (row);
+  row = find_offered_row (GTK_WIDGET (dialog), "Pump2");
+  g_assert_nonnull (row);
+  adw_action_row_activate (row);
+  row = find_offered_row (GTK_WIDGET (dialog), "Valve1");
+  adw_action_row_activate (row);
+  g_assert_cmpuint (jd_target_picker_get_n_chosen (picker, JD_TARGET_KIND_GROUP), ==, 1);
+  g_assert_cmpuint (jd_target_picker_get_n_chosen (picker, JD_TARGET_KIND_THING), ==, 2);
+  /* The chosen ones listed, each with its kind. */
+  g_assert_cmpuint (jd_test_ui_count_labels (GTK_WIDGET (dialog), "Valve1"), ==, 2);
+  /* Unticking removes again. */
+  adw_action_row_activate (row);
+  g_assert_cmpuint (jd_target_picker_get_n_chosen (picker, JD_TARGET_KIND_THING), ==, 1);
+
+  /* With a group, CONTINUOUS may be chosen. */
+  jd_new_job_dialog_set_continuous (dialog, TRUE);
+  g_assert_true (jd_new_job_dialog_get_continuous (dialog));
+  g_assert_true (jd_new_job_dialog_is_valid (dialog));
+
+  job = create_from_dialog (dialog, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (job);
+  g_clear_object (&job);
+
+  /* On the service: both ARNs, as chosen. */
+  job = describe ("FloorAndPump", &error);
+  g_assert_no_error (error);
+  prefix = jd_session_dup_thing_arn (sandbox, "");
+  thing_arn = g_strconcat (prefix, "Pump2", NULL);
+  /* "arn:aws:iot:R:A:thing/" → "arn:aws:iot:R:A:thinggroup/Floor1" */
+  prefix[strlen (prefix) - strlen ("thing/")] = '\0';
+  group_arn = g_strconcat (prefix, "thinggroup/Floor1", NULL);
+  targets = jd_job_get_targets (job);
+  g_assert_cmpuint (g_strv_length ((GStrv) targets), ==, 2);
+  g_assert_true (g_strv_contains (targets, thing_arn));
+  g_assert_true (g_strv_contains (targets, group_arn));
+  g_assert_cmpint (jd_job_get_target_selection (job), ==, JD_TARGET_SELECTION_CONTINUOUS);
+
+  finish_dialog (dialog);
+}
+
+static void
+test_settings_refused (void)
+{
+  JdNewJobDialog *dialog = sandbox_dialog ("TooMuchAbort");
+  JdJobSettings *settings = jd_new_job_dialog_get_settings (dialog);
+  g_autoptr(JdJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *problem;
+
+  jd_target_picker_choose (jd_new_job_dialog_get_target_picker (dialog), JD_TARGET_KIND_THING, "Pump1");
+  g_assert_true (jd_new_job_dialog_is_valid (dialog));
+
+  g_assert_true (jd_job_settings_add_abort (settings, JD_FAILURE_TYPE_FAILED, 150, 10));
+  g_assert_false (jd_new_job_dialog_is_valid (dialog));
+  problem = jd_new_job_dialog_get_problem (dialog);
+  g_test_message ("abort problem: %s", problem);
+  /* The core's words, at the Abort section. */
+  g_assert_cmpstr (problem, ==, "abortConfig.criteriaList.1.member.thresholdPercentage must be from 0 to 100");
+  g_assert_cmpint (jd_job_settings_get_problem_section (settings), ==, JD_JOB_SETTINGS_ABORT);
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (settings), problem));
+
+  /* Nothing is sent, nothing is created. */
+  job = create_from_dialog (dialog, &error);
+  g_assert_null (job);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  job = describe ("TooMuchAbort", &error);
+  g_assert_null (job);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* Other sections: each message where it belongs. */
+  jd_job_settings_add_abort (settings, JD_FAILURE_TYPE_FAILED, 10, 10);
+  g_assert_false (jd_new_job_dialog_is_valid (dialog));
+  jd_job_settings_set_timeout (settings, 20000);
+  g_assert_false (jd_new_job_dialog_is_valid (dialog));
+  jd_job_settings_set_schedule (settings, "2020-01-01 10:00", NULL, JD_END_BEHAVIOR_STOP_ROLLOUT);
+  g_assert_false (jd_new_job_dialog_is_valid (dialog));
+
+  finish_dialog (dialog);
+
+  dialog = sandbox_dialog ("Scheduled");
+  settings = jd_new_job_dialog_get_settings (dialog);
+  jd_target_picker_choose (jd_new_job_dialog_get_target_picker (dialog), JD_TARGET_KIND_THING, "Pump1");
+  jd_job_settings_set_schedule (settings, "2020-01-01 10:00", NULL, JD_END_BEHAVIOR_STOP_ROLLOUT);
+  g_assert_false (jd_new_job_dialog_is_valid (dialog));
+  g_assert_cmpint (jd_job_settings_get_problem_section (settings), ==, JD_JOB_SETTINGS_SCHEDULING);
+  g_assert_nonnull (strstr (jd_new_job_dialog_get_problem (dialog), "30 minutes"));
+  jd_job_settings_set_timeout (settings, 20000);
+  jd_job_settings_set_schedule (settings, NULL, NULL, JD_END_BEHAVIOR_STOP_ROLLOUT);
+  g_assert_false (jd_new_job_dialog_is_valid (dialog));
+  g_assert_cmpint (jd_job_settings_get_problem_section (settings), ==, JD_JOB_SETTINGS_TIMEOUT);
+  jd_job_settings_set_timeout (settings, 0);
+  jd_job_settings_set_exponential_rollout (settings, 5, 7.5, FALSE, 10, 0);
+  g_assert_false (jd_new_job_dialog_is_valid (dialog));
+  g_assert_cmpint (jd_job_settings_get_problem_section (settings), ==, JD_JOB_SETTINGS_ROLLOUT);
+  g_assert_nonnull (strstr (jd_new_job_dialog_get_problem (dialog), "incrementFactor"));
+  finish_dialog (dialog);
+}
+
+static void
+test_settings_sent (void)
+{
+  JdNewJobDialog *dialog = sandbox_dialog ("FleetSettings");
+  JdJobSettings *settings = jd_new_job_dialog_get_settings (dialog);
+  g_autoptr(JdJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  const JdJobConfig *config;
+  const JdAbortCriterion *a;
+  const JdRetryCriterion *rc;
+
+  jd_target_picker_choose (jd_new_job_dialog_get_target_picker (dialog), JD_TARGET_KIND_GROUP, "Floor1");
+  jd_job_settings_set_exponential_rollout (settings, 5, 2.5, TRUE, 20, 200);
+  g_assert_true (jd_job_settings_add_abort (settings, JD_FAILURE_TYPE_FAILED, 12.5, 10));
+  g_assert_true (jd_job_settings_add_abort (settings, JD_FAILURE_TYPE_TIMED_OUT, 30, 4));
+  g_assert_true (jd_job_settings_add_retry (settings, JD_FAILURE_TYPE_FAILED, 2));
+  g_assert_true (jd_job_settings_add_retry (settings, JD_FAILURE_TYPE_TIMED_OUT, 1));
+  g_assert_false (jd_job_settings_add_retry (settings, JD_FAILURE_TYPE_ALL, 1));
+  jd_job_settings_set_timeout (settings, 45);
+  g_assert_true (jd_new_job_dialog_is_valid (dialog));
+  g_assert_null (jd_job_settings_get_problem (settings));
+
+  job = create_from_dialog (dialog, &error);
+  g_assert_no_error (error);
+  g_clear_object (&job);
+
+  job = describe ("FleetSettings", &error);
+  g_assert_no_error (error);
+  config = jd_job_get_config (job);
+  g_assert_true (config->has_rollout);
+  g_assert_true (config->has_exponential);
+  g_assert_cmpint (config->base_rate_per_minute, ==, 5);
+  g_assert_cmpfloat_with_epsilon (config->increment_factor, 2.5, 1e-9);
+  g_assert_cmpint (config->succeeded_threshold, ==, 20);
+  g_assert_cmpint (config->notified_threshold, ==, 0);
+  g_assert_cmpint (config->maximum_per_minute, ==, 200);
+  g_assert_cmpuint (config->abort_criteria->len, ==, 2);
+  a = &g_array_index (config->abort_criteria, JdAbortCriterion, 0);
+  g_assert_cmpint (a->failure_type, ==, JD_FAILURE_TYPE_FAILED);
+  g_assert_cmpfloat_with_epsilon (a->threshold_percentage, 12.5, 1e-9);
+  g_assert_cmpint (a->min_executed, ==, 10);
+  a = &g_array_index (config->abort_criteria, JdAbortCriterion, 1);
+  g_assert_cmpint (a->failure_type, ==, JD_FAILURE_TYPE_TIMED_OUT);
+  g_assert_cmpfloat_with_epsilon (a->threshold_percentage, 30, 1e-9);
+  g_assert_cmpint (a->min_executed, ==, 4);
+  g_assert_cmpuint (config->retry_criteria->len, ==, 2);
+  rc = &g_array_index (config->retry_criteria, JdRetryCriterion, 0);
+  g_assert_cmpint (rc->failure_type, ==, JD_FAILURE_TYPE_FAILED);
+  g_assert_cmpint (rc->retries, ==, 2);
+  rc = &g_array_index (config->retry_criteria, JdRetryCriterion, 1);
+  g_assert_cmpint (rc->failure_type, ==, JD_FAILURE_TYPE_TIMED_OUT);
+  g_assert_cmpint (rc->retries, ==, 1);
+  g_assert_cmpint (config->in_progress_timeout, ==, 45);
+  g_assert_cmpint (jd_job_get_in_progress_timeout_minutes (job), ==, 45);
+
+  finish_dialog (dialog);
+}
+
+/* Until @widget is about @width wide (the window manager may take a few
+ * pixels for decorations). */
+static gboolean
+wait_for_size (GtkWidget *widget,
+               int        width)
+{
+  for (guint i = 0; i < 500 && ABS (gtk_widget_get_width (widget) - width) > 16; i++)
+    jd_test_ui_spin (10);
+  return ABS (gtk_widget_get_width (widget) - width) <= 16;
+}
+
+/* Scrolls the dialog so that @widget is at its top. */
+static void
+scroll_to (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  graphene_point_t point;
+
+  jd_test_ui_spin (50);
+  g_assert_true (gtk_widget_compute_point (widget, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
+                                           &GRAPHENE_POINT_INIT (0, 0), &point));
+  gtk_adjustment_set_value (adjustment, point.y);
+  jd_test_ui_spin (50);
+}
+
+static GtkButton *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  GtkButton *found;
+
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+      gtk_widget_is_drawable (widget))
+    return GTK_BUTTON (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if ((found = find_button (c, label)) != NULL)
+      return found;
+  return NULL;
+}
+
+/* Lists that cannot be loaded say why, with Retry; Retry loads them. */
+static void
+test_pickers_error_and_retry (void)
+{
+  JdNewJobDialog *dialog = sandbox_dialog ("Retried");
+  JdTargetPicker *picker = jd_new_job_dialog_get_target_picker (dialog);
+  g_autoptr(JdCredentials) good = g_object_ref (jd_control_plane_get_credentials (control_plane ()));
+  g_autoptr(JdCredentials) bad = jd_credentials_new ("AKIAWRONGWRONGWRONG", "not-the-secret", NULL,
+                                                     jd_credentials_get_region (good));
+  GtkButton *retry;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  /* The service refuses a signature it cannot verify. */
+  jd_control_plane_set_credentials (control_plane (), bad);
+  jd_target_picker_reload (picker);
+  g_assert_true (jd_test_ui_wait_for (picker_settled, picker, 20000));
+  g_assert_cmpint (jd_target_picker_get_state (picker), ==, JD_TARGET_PICKER_FAILED);
+  g_test_message ("load error: %s", jd_target_picker_get_error (picker));
+  g_assert_true (g_str_has_prefix (jd_target_picker_get_error (picker), "Things and groups could not be loaded: "));
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (dialog), jd_target_picker_get_error (picker)));
+  scroll_to (GTK_WIDGET (picker));
+  maybe_save_png (GTK_WIDGET (dialog), "new-job-pickers-error.png");
+  jd_control_plane_set_credentials (control_plane (), good);
+
+  retry = find_button (GTK_WIDGET (dialog), "_Retry");
+  g_assert_nonnull (retry);
+  g_signal_emit_by_name (retry, "clicked");
+  g_assert_cmpint (jd_target_picker_get_state (picker), ==, JD_TARGET_PICKER_LOADING);
+  g_assert_true (jd_test_ui_wait_for (picker_settled, picker, 20000));
+  g_assert_cmpint (jd_target_picker_get_state (picker), ==, JD_TARGET_PICKER_READY);
+  g_assert_cmpuint (jd_target_picker_get_n_offered (picker, JD_TARGET_KIND_THING), >=, 4);
+
+  finish_dialog (dialog);
+}
+
+/* Light, dark, and 360 px wide, with the lists and an error showing. */
+static void
+test_screenshots (void)
+{
+  JdNewJobDialog *dialog = sandbox_dialog ("firmware-rollout");
+  JdJobSettings *settings = jd_new_job_dialog_get_settings (dialog);
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  JdTargetPicker *picker = jd_new_job_dialog_get_target_picker (dialog);
+  int minimum = 0;
+
+  jd_target_picker_choose (picker, JD_TARGET_KIND_GROUP, "Floor1");
+  jd_target_picker_choose (picker, JD_TARGET_KIND_THING, "Pump2");
+  jd_job_settings_set_exponential_rollout (settings, 5, 2.0, FALSE, 10, 100);
+  jd_job_settings_add_abort (settings, JD_FAILURE_TYPE_FAILED, 150, 10);
+  g_assert_false (jd_new_job_dialog_is_valid (dialog));
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 620, 1600);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (wait_for_size (GTK_WIDGET (dialog), 620));
+  maybe_save_png (GTK_WIDGET (dialog), "new-job-fleet-light.png");
+  scroll_to (GTK_WIDGET (settings));
+  maybe_save_png (GTK_WIDGET (dialog), "new-job-settings-light.png");
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  maybe_save_png (GTK_WIDGET (dialog), "new-job-settings-dark.png");
+  scroll_to (GTK_WIDGET (picker));
+  maybe_save_png (GTK_WIDGET (dialog), "new-job-fleet-dark.png");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Nothing in it needs more than a phone's 360 px. */
+  gtk_widget_measure (GTK_WIDGET (dialog), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 360, 1600);
+  g_assert_true (wait_for_size (GTK_WIDGET (dialog), 360));
+  scroll_to (GTK_WIDGET (picker));
+  maybe_save_png (GTK_WIDGET (dialog), "new-job-fleet-360.png");
+  scroll_to (GTK_WIDGET (settings));
+  maybe_save_png (GTK_WIDGET (dialog), "new-job-settings-360.png");
+
+  finish_dialog (dialog);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *data_home = jd_test_ui_make_data_home ();
+  int ret;
+
   if (!gtk_init_check ())
     {
       g_print ("1..0 # SKIP no display: run the UI tests under Xvfb (build-aux/jobdeck.sh test)\n");
@@ -618,6 +1142,14 @@ main (int   argc,
   g_test_add_func ("/app/new-job-dialog/attach-errors", test_attach_errors_at_fields);
   g_test_add_func ("/app/new-job-dialog/attach-reference", test_attach_reference);
   g_test_add_func ("/app/new-job-dialog/attach-keyring", test_attach_passphrase_keyring);
+  g_test_add_func ("/app/new-job-dialog/pickers", test_pickers_on_sandbox);
+  g_test_add_func ("/app/new-job-dialog/settings-refused", test_settings_refused);
+  g_test_add_func ("/app/new-job-dialog/settings-sent", test_settings_sent);
+  g_test_add_func ("/app/new-job-dialog/pickers-error", test_pickers_error_and_retry);
+  g_test_add_func ("/app/new-job-dialog/screenshots", test_screenshots);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  stop_sandbox ();
+  jd_test_ui_remove_tree (data_home);
+  return ret;
 }
