@@ -88,93 +88,35 @@ restart_session_action (GSimpleAction *action,
   _jd_window_start_session (user_data);
 }
 
-typedef struct {
-  JdWindow       *window;
-  JdNewJobDialog *dialog;
-  char           *job_id;
-} CreateRequest;
-
 static void
-create_request_free (CreateRequest *request)
-{
-  g_clear_object (&request->window);
-  g_clear_object (&request->dialog);
-  g_free (request->job_id);
-  g_free (request);
-}
-
-static void
-create_job_done_cb (GObject      *object,
+new_job_created_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  CreateRequest *request = user_data;
+  g_autoptr(JdWindow) self = user_data;
+  JdNewJobDialog *dialog = JD_NEW_JOB_DIALOG (object);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JdJob) job = jd_control_plane_create_job_finish (JD_CONTROL_PLANE (object), result, &error);
+  g_autoptr(JdJob) job = jd_new_job_dialog_create_finish (dialog, result, &error);
+  const char *job_id;
+  g_autofree char *title = NULL;
 
-  jd_new_job_dialog_set_busy (request->dialog, FALSE);
-
-  if (job != NULL)
-    {
-      /* Translators: %s is a job id */
-      g_autofree char *title = g_strdup_printf (_("Created %s"), request->job_id);
-
-      adw_toast_overlay_add_toast (request->window->toast_overlay, adw_toast_new (title));
-      gtk_window_destroy (GTK_WINDOW (request->dialog));
-      jd_jobs_view_select_job (request->window->jobs_view, request->job_id);
-      jd_jobs_view_refresh (request->window->jobs_view);
-    }
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    jd_new_job_dialog_show_create_error (request->dialog, error);
-
-  create_request_free (request);
+  /* A refusal is already shown in the dialog, at its field. */
+  if (job == NULL)
+    return;
+  job_id = jd_job_get_job_id (job);
+  /* Translators: %s is a job id */
+  title = g_strdup_printf (_("Created %s"), job_id);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  jd_jobs_view_select_job (self->jobs_view, job_id);
+  jd_jobs_view_refresh (self->jobs_view);
+  gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 static void
 new_job_create_cb (JdNewJobDialog *dialog,
                    JdWindow       *self)
 {
-  JdControlPlane *control_plane = self->session ? jd_session_get_control_plane (self->session) : NULL;
-  g_auto(GStrv) things = jd_new_job_dialog_dup_targets (dialog);
-  g_autoptr(GStrvBuilder) targets = g_strv_builder_new ();
-  g_auto(GStrv) target_arns = NULL;
-  g_autofree char *document = NULL;
-  g_autofree char *description = NULL;
-  CreateRequest *request;
-
-  if (control_plane == NULL)
-    {
-      jd_new_job_dialog_show_error (dialog, _("Not connected to the control plane: jobs cannot be created now."));
-      return;
-    }
-
-  for (guint i = 0; things[i] != NULL; i++)
-    {
-      g_autofree char *arn = jd_session_dup_thing_arn (self->session, things[i]);
-
-      if (arn == NULL)
-        {
-          jd_new_job_dialog_show_error (dialog, _("The account is not known yet: wait until the thing is connected."));
-          return;
-        }
-      g_strv_builder_add (targets, arn);
-    }
-  target_arns = g_strv_builder_end (targets);
-
-  request = g_new0 (CreateRequest, 1);
-  request->window = g_object_ref (self);
-  request->dialog = g_object_ref (dialog);
-  request->job_id = jd_new_job_dialog_dup_job_id (dialog);
-  document = jd_new_job_dialog_dup_document (dialog);
-  description = jd_new_job_dialog_dup_description (dialog);
-
-  jd_new_job_dialog_set_busy (dialog, TRUE);
-  jd_control_plane_create_job_async (control_plane, request->job_id, (const char * const *) target_arns,
-                                     document, description,
-                                     jd_new_job_dialog_get_continuous (dialog)
-                                       ? JD_TARGET_SELECTION_CONTINUOUS : JD_TARGET_SELECTION_SNAPSHOT,
-                                     jd_new_job_dialog_get_timeout_minutes (dialog),
-                                     self->cancellable, create_job_done_cb, request);
+  jd_new_job_dialog_create_async (dialog, self->cancellable, new_job_created_cb, g_object_ref (self));
 }
 
 static void
