@@ -131,7 +131,7 @@ things_written_cb (GObject      *source,
     }
   if (!self->running || self->service == NULL)
     {
-      g_task_return_new_error (task, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY,
+      g_task_return_new_error (task, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
                                "The sandbox stopped while its things were being made");
       return;
     }
@@ -272,7 +272,7 @@ jd_sandbox_ensure_thing (JdSandbox   *self,
     return TRUE;
   if (self->ca == NULL)
     {
-      g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY,
+      g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
                    "The sandbox must be started before it can issue certificates");
       return FALSE;
     }
@@ -327,7 +327,7 @@ jd_sandbox_add_things_async (JdSandbox           *self,
 
   if (!self->running || self->service == NULL || self->ca == NULL)
     {
-      g_task_return_new_error (task, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY,
+      g_task_return_new_error (task, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
                                "The sandbox must be running before it can add things");
       return;
     }

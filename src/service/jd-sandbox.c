@@ -36,7 +36,6 @@
 #define BROKER_RESTART_MAX_DELAY_MS 30000
 
 G_DEFINE_FINAL_TYPE (JdSandbox, jd_sandbox, G_TYPE_OBJECT)
-G_DEFINE_QUARK (jd-sandbox-error-quark, jd_sandbox_error)
 
 enum {
   PROP_0,
@@ -194,8 +193,8 @@ broker_started_cb (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          error->domain = JD_SANDBOX_ERROR;
-          error->code = JD_SANDBOX_ERROR_BROKER;
+          error->domain = JD_SERVICE_ERROR;
+          error->code = JD_SERVICE_ERROR_BROKER;
         }
       start_fail (self, error);
       return;
@@ -275,7 +274,7 @@ broker_exited_cb (JdSandboxBroker *broker,
       g_autofree char *tail = jd_sandbox_broker_dup_output_tail (broker);
 
       /* It listened (or something else on its port did), then died. */
-      start_fail (self, g_error_new (JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BROKER,
+      start_fail (self, g_error_new (JD_SERVICE_ERROR, JD_SERVICE_ERROR_BROKER,
                                      "The broker exited while starting. %s", tail));
       return;
     }
@@ -636,7 +635,7 @@ jd_sandbox_start_async (JdSandbox           *self,
 
   if (self->start_task != NULL || self->running || jd_sandbox_broker_get_pid (self->broker) != 0)
     {
-      g_task_return_new_error (task, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY,
+      g_task_return_new_error (task, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
                                "The sandbox is already running or starting");
       return;
     }
@@ -718,7 +717,7 @@ jd_sandbox_stop_async (JdSandbox           *self,
 
   if (self->start_task != NULL)
     {
-      g_task_return_new_error (task, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY,
+      g_task_return_new_error (task, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
                                "The sandbox is still starting; cancel the start instead");
       return;
     }

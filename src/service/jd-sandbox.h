@@ -12,19 +12,11 @@
 #include "jd-file-store.h"
 #include "jd-sandbox-info.h"
 #include "jd-service.h"
+#include "jd-service-error.h"
 
 G_BEGIN_DECLS
 
-#define JD_SANDBOX_ERROR (jd_sandbox_error_quark ())
-
-typedef enum {
-  JD_SANDBOX_ERROR_CERTIFICATE,  /* making or reading a key or certificate failed */
-  JD_SANDBOX_ERROR_BROKER,       /* mosquitto missing, exited, or never listened */
-  JD_SANDBOX_ERROR_INVALID,      /* a bad thing name or port */
-  JD_SANDBOX_ERROR_BUSY,         /* started twice, or stopped while starting */
-  JD_SANDBOX_ERROR_SERVICE,      /* the jobs service could not start */
-  JD_SANDBOX_ERROR_CLOCK,        /* the system clock is before the certificates' start */
-} JdSandboxError;
+/* Errors are JD_SERVICE_ERROR's (jd-service-error.h). */
 
 /* Fixed facts of every sandbox. */
 #define JD_SANDBOX_HOST              "127.0.0.1"
@@ -41,8 +33,6 @@ typedef enum {
 
 #define JD_TYPE_SANDBOX (jd_sandbox_get_type ())
 G_DECLARE_FINAL_TYPE (JdSandbox, jd_sandbox, JD, SANDBOX, GObject)
-
-GQuark       jd_sandbox_error_quark           (void);
 
 JdSandbox   *jd_sandbox_new                   (const char          *data_dir);
 

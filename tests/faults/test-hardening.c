@@ -469,7 +469,7 @@ test_one_owner (void)
   jd_sandbox_start_async (second, NULL, start_done_cb, &error);
   while (error == NULL)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY);
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, pid));
   g_assert_nonnull (strstr (error->message, dir));
