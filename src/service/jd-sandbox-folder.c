@@ -25,6 +25,7 @@
 #include "jd-sandbox-broker.h"
 #include "jd-sandbox-codesign.h"
 #include "jd-sandbox-folder.h"
+#include "jd-sandbox-private.h"
 #include "jd-topic.h"
 
 void
@@ -256,6 +257,30 @@ scan_things (JdSandboxFolder  *data,
   return TRUE;
 }
 
+static guint issue_delay_ms;
+
+void
+jd_sandbox_set_issue_delay_for_test (guint delay_ms)
+{
+  g_atomic_int_set (&issue_delay_ms, delay_ms);
+}
+
+guint
+jd_sandbox_get_issue_delay (void)
+{
+  return g_atomic_int_get (&issue_delay_ms);
+}
+
+/* The test's stand-in for a slow disk or CPU, where each pair is made. */
+static void
+issue_delay (void)
+{
+  guint delay_ms = jd_sandbox_get_issue_delay ();
+
+  if (delay_ms > 0)
+    g_usleep ((gulong) delay_ms * 1000);
+}
+
 gboolean
 jd_sandbox_issue_thing (JdSandboxCa  *ca,
                         const char   *things_dir,
@@ -266,6 +291,7 @@ jd_sandbox_issue_thing (JdSandboxCa  *ca,
   g_autofree char *key_path = NULL;
 
   jd_sandbox_thing_paths (things_dir, name, &cert_path, &key_path);
+  issue_delay ();
   return jd_sandbox_ca_issue (ca, JD_SANDBOX_CERT_CLIENT, name, cert_path, key_path, error);
 }
 
@@ -292,6 +318,7 @@ jd_sandbox_issue_things (JdSandboxCa         *ca,
       jd_sandbox_thing_paths (things_dir, names[i], &cert_path, &key_path);
       g_unlink (cert_path);
       g_unlink (key_path);
+      issue_delay ();
       if (!jd_sandbox_ca_issue_unsynced (ca, JD_SANDBOX_CERT_CLIENT, names[i], cert_path, key_path, error))
         return FALSE;
     }

@@ -48,11 +48,12 @@ struct _JdSandbox
   JdSandboxCa  *ca;
   GHashTable   *things;            /* name → NULL, things with a certificate */
   guint         things_serial;     /* counts changes of @things while running */
+  GQueue        add_queue;         /* GTasks of jd_sandbox_add_things_async() waiting */
+  gboolean      adding;            /* a batch of things is being written */
 
   int           lock_fd;           /* the folder's lock while we own it */
   JdSandboxBroker *broker;
   JdService    *service;
-  gulong        thing_created_id;
   gulong        thing_deleted_id;
   GTask        *start_task;        /* while starting */
   gboolean      stopping;

@@ -1,6 +1,7 @@
 /* jd-sandbox-things.c — the sandbox's things: each has a certificate and
  * key in DIR/things, an entry in sandbox.json and the ACL, and a row in the
- * store. Made in batches in a worker thread (a fleet, CreateThing), brought
+ * store. Made in batches in a worker thread, one batch at a time (a fleet,
+ * CreateThing: requests that wait meanwhile become the next batch), brought
  * together with the store at start, and removed after DeleteThing.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,6 +14,7 @@
 
 #include "jd-sandbox-folder.h"
 #include "jd-sandbox-private.h"
+#include "jd-service-http.h"
 
 /* ---- many things at once ---- */
 
@@ -20,6 +22,7 @@
  * the JdSandbox. */
 typedef struct
 {
+  JdSandbox     *sandbox;         /* a reference, until the batch is done */
   char          *ca_path;
   char          *ca_key_path;
   char          *things_dir;
@@ -30,6 +33,7 @@ typedef struct
   GStrv          all_names;       /* every thing after the batch: the ACL's */
   JdSandboxInfo *info;            /* sandbox.json after the batch */
   guint          serial;          /* things_serial when the batch began */
+  GPtrArray     *callers;         /* the GTasks this batch answers */
 } AddThings;
 
 static void
@@ -44,7 +48,34 @@ add_things_free (AddThings *data)
   g_strfreev (data->new_names);
   g_strfreev (data->all_names);
   g_clear_pointer (&data->info, jd_sandbox_info_free);
+  g_clear_pointer (&data->callers, g_ptr_array_unref);
+  g_clear_object (&data->sandbox);
   g_free (data);
+}
+
+static void run_next_batch (JdSandbox *self);
+
+/* Answers every caller of the batch (@error: NULL, or taken), and starts
+ * the one that waited meanwhile. */
+static void
+batch_done (JdSandbox *self,
+            AddThings *data,
+            GError    *error)
+{
+  g_assert (self->adding);
+  self->adding = FALSE;
+  for (guint i = 0; i < data->callers->len; i++)
+    {
+      GTask *task = g_ptr_array_index (data->callers, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+  g_clear_error (&error);
+  add_things_free (data);
+  run_next_batch (self);
 }
 
 /* Keys, certificates, the ACL and sandbox.json: each file once per batch,
@@ -104,13 +135,11 @@ things_registered_cb (GObject      *source,
                       GAsyncResult *result,
                       gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  AddThings *data = user_data;
   GError *error = NULL;
 
-  if (jd_store_call_finish (JD_STORE (source), result, &error) == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  jd_store_call_finish (JD_STORE (source), result, &error);
+  batch_done (data->sandbox, data, error);
 }
 
 static void
@@ -118,31 +147,30 @@ things_written_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
   JdSandbox *self = JD_SANDBOX (source);
-  AddThings *data = g_task_get_task_data (task);
-  GCancellable *cancellable;
+  AddThings *data = user_data;
   GError *error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_task_return_error (task, error);
+      batch_done (self, data, error);
       return;
     }
   if (!self->running || self->service == NULL)
     {
-      g_task_return_new_error (task, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
-                               "The sandbox stopped while its things were being made");
+      batch_done (self, data, g_error_new (JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
+                                           "The sandbox stopped while its things were being made"));
       return;
     }
   for (guint i = 0; data->new_names[i] != NULL; i++)
     g_hash_table_add (self->things, g_strdup (data->new_names[i]));
   if (self->things_serial != data->serial)
     {
-      /* Things came or went meanwhile: the files just written miss them. */
+      /* A thing went meanwhile (DeleteThing): the files just written still
+       * name it. */
       if (!jd_sandbox_update_acl (self, &error) || !jd_sandbox_write_info (self, &error))
         {
-          g_task_return_error (task, error);
+          batch_done (self, data, error);
           return;
         }
     }
@@ -153,23 +181,122 @@ things_written_cb (GObject      *source,
       self->things_serial++;
       g_signal_emit (self, jd_sandbox_signals[JD_SANDBOX_SIGNAL_THINGS_CHANGED], 0);
     }
-  cancellable = g_task_get_cancellable (task);
   jd_store_call_async (jd_service_get_store (self->service), register_things,
                        g_strdupv (data->names), (GDestroyNotify) g_strfreev, NULL,
-                       cancellable, things_registered_cb, g_steal_pointer (&task));
+                       NULL, things_registered_cb, data);
 }
 
+/* Every request that waited becomes one batch: its new things' keys and
+ * certificates, then the ACL and sandbox.json once, in a worker thread. One
+ * batch at a time, so no two threads write those files, and each batch
+ * starts from what the last one made. */
 static void
-thing_created_cb (JdService  *service,
-                  const char *thing_name,
-                  JdSandbox  *self)
+run_next_batch (JdSandbox *self)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) inner = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GPtrArray) new_names = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_auto(GStrv) current = NULL;
+  AddThings *data;
+  GTask *task;
 
-  /* CreateThing already answered; a thing whose name the broker cannot take
-   * as an identity simply gets no certificate. */
-  if (!jd_sandbox_ensure_thing (self, thing_name, &error))
-    g_message ("No certificate for thing %s: %s", thing_name, error->message);
+  if (self->adding || g_queue_is_empty (&self->add_queue))
+    return;
+
+  data = g_new0 (AddThings, 1);
+  data->sandbox = g_object_ref (self);
+  data->callers = g_ptr_array_new_with_free_func (g_object_unref);
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  names = g_ptr_array_new_with_free_func (g_free);
+  new_names = g_ptr_array_new_with_free_func (g_free);
+  while ((task = g_queue_pop_head (&self->add_queue)) != NULL)
+    {
+      const char * const *asked = g_task_get_task_data (task);
+
+      g_ptr_array_add (data->callers, task);
+      for (guint i = 0; asked[i] != NULL; i++)
+        {
+          if (!g_hash_table_add (seen, (gpointer) asked[i]))
+            continue;
+          g_ptr_array_add (names, g_strdup (asked[i]));
+          if (!g_hash_table_contains (self->things, asked[i]))
+            g_ptr_array_add (new_names, g_strdup (asked[i]));
+        }
+    }
+  g_ptr_array_add (names, NULL);
+  g_ptr_array_add (new_names, NULL);
+  self->adding = TRUE;
+
+  if (!self->running || self->service == NULL || self->ca == NULL)
+    {
+      batch_done (self, data, g_error_new (JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
+                                           "The sandbox must be running before it can add things"));
+      return;
+    }
+
+  data->ca_path = g_strdup (self->ca_path);
+  data->ca_key_path = g_strdup (self->ca_key_path);
+  data->things_dir = g_strdup (self->things_dir);
+  data->acl_path = g_strdup (self->acl_path);
+  data->data_dir = g_strdup (self->data_dir);
+  data->info = jd_sandbox_dup_info (self);
+  current = jd_sandbox_dup_thing_names (self);
+  all = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; current[i] != NULL; i++)
+    g_ptr_array_add (all, g_strdup (current[i]));
+  for (guint i = 0; g_ptr_array_index (new_names, i) != NULL; i++)
+    {
+      const char *name = g_ptr_array_index (new_names, i);
+      g_autofree char *cert_path = NULL;
+      g_autofree char *key_path = NULL;
+
+      jd_sandbox_thing_paths (self->things_dir, name, &cert_path, &key_path);
+      jd_sandbox_info_set_thing (data->info, name, cert_path, key_path);
+      g_ptr_array_add (all, g_strdup (name));
+    }
+  g_ptr_array_sort (all, jd_sandbox_compare_names);
+  g_ptr_array_add (all, NULL);
+  data->names = (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+  data->new_names = (GStrv) g_ptr_array_free (g_steal_pointer (&new_names), FALSE);
+  data->all_names = (GStrv) g_ptr_array_free (g_steal_pointer (&all), FALSE);
+  data->serial = self->things_serial;
+
+  /* No cancellable: the batch serves every caller in it; a caller that
+   * cancels gets G_IO_ERROR_CANCELLED from its own task. */
+  inner = g_task_new (self, NULL, things_written_cb, data);
+  g_task_set_source_tag (inner, add_things_thread);
+  g_task_set_task_data (inner, data, NULL);
+  g_task_run_in_thread (inner, add_things_thread);
+}
+
+/* ---- CreateThing and DeleteThing ---- */
+
+static void
+thing_identity_made_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) reply = user_data;
+  GError *error = NULL;
+
+  if (jd_sandbox_add_things_finish (JD_SANDBOX (source), result, &error))
+    g_task_return_boolean (reply, TRUE);
+  else
+    g_task_return_error (reply, error);
+}
+
+/* JdServiceHttp's hook: CreateThing's reply waits for @reply. */
+static void
+thing_created (const char *thing_name,
+               GTask      *reply,
+               gpointer    user_data)
+{
+  JdSandbox *self = user_data;
+  const char *names[] = { thing_name, NULL };
+
+  jd_sandbox_add_things_async (self, names, NULL, thing_identity_made_cb, reply);
 }
 
 static void
@@ -241,8 +368,7 @@ jd_sandbox_things_attach (JdSandbox  *self,
 {
   if (!sync_things (self, error))
     return FALSE;
-  self->thing_created_id = g_signal_connect (self->service, "thing-created",
-                                             G_CALLBACK (thing_created_cb), self);
+  jd_service_http_set_thing_hook (jd_service_get_http (self->service), thing_created, self);
   self->thing_deleted_id = g_signal_connect (self->service, "thing-deleted",
                                              G_CALLBACK (thing_deleted_cb), self);
   return TRUE;
@@ -251,42 +377,21 @@ jd_sandbox_things_attach (JdSandbox  *self,
 void
 jd_sandbox_things_detach (JdSandbox *self)
 {
-  g_clear_signal_handler (&self->thing_created_id, self->service);
+  GTask *task;
+
+  if (jd_service_get_http (self->service) != NULL)
+    jd_service_http_set_thing_hook (jd_service_get_http (self->service), NULL, NULL);
   g_clear_signal_handler (&self->thing_deleted_id, self->service);
+  /* A batch being written finishes by itself (and fails: not running). */
+  while ((task = g_queue_pop_head (&self->add_queue)) != NULL)
+    {
+      g_task_return_new_error (task, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
+                               "The sandbox stopped before its things were made");
+      g_object_unref (task);
+    }
 }
 
 /* ---- public API ---- */
-
-gboolean
-jd_sandbox_ensure_thing (JdSandbox   *self,
-                         const char  *thing_name,
-                         GError     **error)
-{
-  g_return_val_if_fail (JD_IS_SANDBOX (self), FALSE);
-
-  if (!jd_sandbox_check_thing_name (thing_name, error))
-    return FALSE;
-  if (self->service != NULL && !jd_service_ensure_thing (self->service, thing_name, error))
-    return FALSE;
-  if (g_hash_table_contains (self->things, thing_name))
-    return TRUE;
-  if (self->ca == NULL)
-    {
-      g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
-                   "The sandbox must be started before it can issue certificates");
-      return FALSE;
-    }
-  /* One ECDSA P-256 key and two small files: a millisecond, fine on the main
-   * loop, and it keeps CreateThing's reply after the files exist. */
-  if (!jd_sandbox_issue_thing (self->ca, self->things_dir, thing_name, error))
-    return FALSE;
-  g_hash_table_add (self->things, g_strdup (thing_name));
-  self->things_serial++;
-  if (self->running && (!jd_sandbox_update_acl (self, error) || !jd_sandbox_write_info (self, error)))
-    return FALSE;
-  g_signal_emit (self, jd_sandbox_signals[JD_SANDBOX_SIGNAL_THINGS_CHANGED], 0);
-  return TRUE;
-}
 
 /**
  * jd_sandbox_add_things_async:
@@ -296,11 +401,13 @@ jd_sandbox_ensure_thing (JdSandbox   *self,
  * @callback: called when every thing is served
  * @user_data: data for @callback
  *
- * jd_sandbox_ensure_thing() for many things at once: the keys and
- * certificates of the new ones, the ACL and sandbox.json are written in a
- * worker thread, each file once for the whole batch, and the things enter
- * the store on its worker; the broker reloads its ACL once. The main loop
- * only gathers names.
+ * Makes sure the things exist in the store and have a certificate and key,
+ * listed in the ACL and sandbox.json: the keys and certificates of the new
+ * ones, the ACL and sandbox.json are written in a worker thread, each file
+ * once for the whole batch, and the things enter the store on its worker;
+ * the broker reloads its ACL once. The main loop only gathers names.
+ * Batches run one at a time: calls made while one runs become the next
+ * batch together (CreateThings arriving at once share one).
  */
 void
 jd_sandbox_add_things_async (JdSandbox           *self,
@@ -310,14 +417,7 @@ jd_sandbox_add_things_async (JdSandbox           *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) inner = NULL;
-  g_autoptr(GHashTable) seen = NULL;
-  g_autoptr(GPtrArray) names = NULL;
-  g_autoptr(GPtrArray) new_names = NULL;
-  g_auto(GStrv) current = NULL;
-  g_autoptr(GPtrArray) all = NULL;
   GError *error = NULL;
-  AddThings *data;
 
   g_return_if_fail (JD_IS_SANDBOX (self));
   g_return_if_fail (thing_names != NULL);
@@ -331,61 +431,16 @@ jd_sandbox_add_things_async (JdSandbox           *self,
                                "The sandbox must be running before it can add things");
       return;
     }
-
-  seen = g_hash_table_new (g_str_hash, g_str_equal);
-  names = g_ptr_array_new_with_free_func (g_free);
-  new_names = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; thing_names[i] != NULL; i++)
-    {
-      const char *name = thing_names[i];
+    if (!jd_sandbox_check_thing_name (thing_names[i], &error))
+      {
+        g_task_return_error (task, error);
+        return;
+      }
 
-      if (!jd_sandbox_check_thing_name (name, &error))
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      if (!g_hash_table_add (seen, (gpointer) name))
-        continue;
-      g_ptr_array_add (names, g_strdup (name));
-      if (!g_hash_table_contains (self->things, name))
-        g_ptr_array_add (new_names, g_strdup (name));
-    }
-  g_ptr_array_add (names, NULL);
-  g_ptr_array_add (new_names, NULL);
-
-  data = g_new0 (AddThings, 1);
-  data->ca_path = g_strdup (self->ca_path);
-  data->ca_key_path = g_strdup (self->ca_key_path);
-  data->things_dir = g_strdup (self->things_dir);
-  data->acl_path = g_strdup (self->acl_path);
-  data->data_dir = g_strdup (self->data_dir);
-  data->info = jd_sandbox_dup_info (self);
-  current = jd_sandbox_dup_thing_names (self);
-  all = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; current[i] != NULL; i++)
-    g_ptr_array_add (all, g_strdup (current[i]));
-  for (guint i = 0; g_ptr_array_index (new_names, i) != NULL; i++)
-    {
-      const char *name = g_ptr_array_index (new_names, i);
-      g_autofree char *cert_path = NULL;
-      g_autofree char *key_path = NULL;
-
-      jd_sandbox_thing_paths (self->things_dir, name, &cert_path, &key_path);
-      jd_sandbox_info_set_thing (data->info, name, cert_path, key_path);
-      g_ptr_array_add (all, g_strdup (name));
-    }
-  g_ptr_array_sort (all, jd_sandbox_compare_names);
-  g_ptr_array_add (all, NULL);
-  data->names = (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
-  data->new_names = (GStrv) g_ptr_array_free (g_steal_pointer (&new_names), FALSE);
-  data->all_names = (GStrv) g_ptr_array_free (g_steal_pointer (&all), FALSE);
-  data->serial = self->things_serial;
-  g_task_set_task_data (task, data, (GDestroyNotify) add_things_free);
-
-  inner = g_task_new (self, cancellable, things_written_cb, g_steal_pointer (&task));
-  g_task_set_source_tag (inner, add_things_thread);
-  g_task_set_task_data (inner, data, NULL);
-  g_task_run_in_thread (inner, add_things_thread);
+  g_task_set_task_data (task, g_strdupv ((char **) thing_names), (GDestroyNotify) g_strfreev);
+  g_queue_push_tail (&self->add_queue, g_steal_pointer (&task));
+  run_next_batch (self);
 }
 
 gboolean

@@ -75,17 +75,13 @@ gboolean     jd_sandbox_stop_finish           (JdSandbox           *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
-/* Makes sure the thing exists in the running service's store and has a
- * certificate and key (issued if missing; sandbox.json is then rewritten).
- * Called for CreateThing. */
-gboolean     jd_sandbox_ensure_thing          (JdSandbox           *self,
-                                               const char          *thing_name,
-                                               GError             **error);
-
-/* jd_sandbox_ensure_thing() for many things at once, for a fleet: keys,
+/* Makes sure the things exist in the running service's store and have a
+ * certificate and key, listed in sandbox.json and the ACL: keys,
  * certificates, the ACL and sandbox.json are written in a worker thread,
  * each file once for the batch (not once per thing), and the things enter
- * the store on its worker. The sandbox must be running. */
+ * the store on its worker. One batch at a time; calls that wait meanwhile
+ * share the next. CreateThing's reply waits for this (src/service/README.md,
+ * "Things"). The sandbox must be running. */
 void         jd_sandbox_add_things_async      (JdSandbox           *self,
                                                const char * const  *thing_names,
                                                GCancellable        *cancellable,

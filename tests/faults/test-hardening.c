@@ -175,7 +175,7 @@ test_unregistered_identity (void)
   assert_served (mything, "registered");
 
   /* Once CreateThing registers the name, its certificate works. */
-  g_assert_true (jd_sandbox_ensure_thing (sb, "Ghost", &error));
+  g_assert_true (jd_test_sandbox_add_thing (sb, "Ghost", &error));
   g_assert_no_error (error);
   g_clear_pointer (&ghost, jd_test_device_free);
   ghost = jd_test_device_new (sandbox, "Ghost", &error);

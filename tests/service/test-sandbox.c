@@ -266,7 +266,7 @@ test_invalid_names (void)
   g_assert_false (jd_sandbox_add_thing (sandbox, "", &error));
   g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  g_assert_false (jd_sandbox_ensure_thing (sandbox, "Good", &error));
+  g_assert_false (jd_test_sandbox_add_thing (sandbox, "Good", &error));
   g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY);
   g_clear_error (&error);
   g_assert_true (jd_sandbox_add_thing (sandbox, "a:b_c-1", &error));
@@ -351,7 +351,7 @@ test_new_thing_and_restart (void)
   g_assert_no_error (error);
   sandbox = jd_test_sandbox_get_sandbox (fixture);
 
-  g_assert_true (jd_sandbox_ensure_thing (sandbox, "Latecomer", &error));
+  g_assert_true (jd_test_sandbox_add_thing (sandbox, "Latecomer", &error));
   g_assert_no_error (error);
   info = load_info (sandbox, &keep);
   g_assert_true (json_object_has_member (json_object_get_object_member (info, "things"), "Latecomer"));
