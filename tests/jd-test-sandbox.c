@@ -137,6 +137,39 @@ stopped_cb (GObject      *source,
   wait->done = TRUE;
 }
 
+static void
+thing_added_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->ok = jd_sandbox_add_things_finish (JD_SANDBOX (source), result, &wait->error);
+  wait->done = TRUE;
+}
+
+gboolean
+jd_test_sandbox_add_thing (JdSandbox   *sandbox,
+                           const char  *thing,
+                           GError     **error)
+{
+  const char *names[] = { thing, NULL };
+  Wait wait = { 0 };
+
+  jd_sandbox_add_things_async (sandbox, names, NULL, thing_added_cb, &wait);
+  if (!jd_test_wait_until (&wait.done, 30000))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "The thing %s was not made in 30 s", thing);
+      return FALSE;
+    }
+  if (!wait.ok)
+    {
+      g_propagate_error (error, wait.error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 start_sandbox (JdTestSandbox  *self,
                guint16         mqtt_port,
@@ -404,7 +437,7 @@ jd_test_device_new (JdTestSandbox  *sandbox,
   g_autofree char *filter = g_strdup_printf ("$aws/things/%s/jobs/#", thing);
   JdTestDevice *self;
 
-  if (!jd_sandbox_ensure_thing (sb, thing, error))
+  if (!jd_test_sandbox_add_thing (sb, thing, error))
     return NULL;
   jd_sandbox_get_thing_files (sb, thing, &cert_path, &key_path);
   self = jd_test_device_new_full (JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sb),

@@ -45,6 +45,11 @@ GSubprocess   *jd_test_spawn_service          (const char         *service_path,
 /* Iterates the default main context until @done is TRUE or @timeout_ms pass. */
 gboolean       jd_test_wait_until             (gboolean           *done,
                                                guint               timeout_ms);
+/* jd_sandbox_add_things_async() for one thing, waited for on the default
+ * main context (30 s at most, times the slowdown). */
+gboolean       jd_test_sandbox_add_thing      (JdSandbox          *sandbox,
+                                               const char         *thing,
+                                               GError            **error);
 /* Iterates the default main context for @ms. */
 void           jd_test_spin                   (guint               ms);
 

@@ -38,7 +38,7 @@ check (int         ret,
 {
   if (ret >= 0)
     return TRUE;
-  g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CERTIFICATE,
+  g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_CERTIFICATE,
                "Could not %s: %s", what, gnutls_strerror (ret));
   return FALSE;
 }
@@ -207,7 +207,7 @@ encode_p256_pkcs8 (gnutls_x509_privkey_t   key,
   gnutls_free (y.data);
   if (!ok)
     {
-      g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CERTIFICATE,
+      g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_CERTIFICATE,
                    "Could not encode a key: not a P-256 key");
       g_byte_array_unref (der);
       return FALSE;
@@ -397,7 +397,7 @@ check_times (gnutls_x509_crt_t   crt,
 
   if (start == -1 || end == -1)
     {
-      g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CERTIFICATE,
+      g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_CERTIFICATE,
                    "Could not read the validity of %s", what);
       return FALSE;
     }
@@ -406,7 +406,7 @@ check_times (gnutls_x509_crt_t   crt,
       g_autofree char *now_text = format_utc (now);
       g_autofree char *start_text = format_utc (start);
 
-      g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CLOCK,
+      g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_CLOCK,
                    "The system clock says %s, which is before %s was made (%s). "
                    "Set the clock right and start the sandbox again.",
                    now_text, what, start_text);
@@ -475,7 +475,7 @@ jd_sandbox_ca_load_or_create_at (const char  *cert_path,
   if (have_cert || have_key)
     {
       /* Making a new CA here would silently orphan every issued certificate. */
-      g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CERTIFICATE,
+      g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_CERTIFICATE,
                    "The sandbox CA is incomplete: %s exists but %s does not",
                    have_cert ? cert_path : key_path, have_cert ? key_path : cert_path);
       return NULL;

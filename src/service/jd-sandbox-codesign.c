@@ -46,7 +46,7 @@ jd_sandbox_codesign_ensure (const char  *cert_path,
     return TRUE;
   if (have_cert != have_key)
     {
-      g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CERTIFICATE,
+      g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_CERTIFICATE,
                    "The code-signing %s exists without its %s; remove it to make a new pair",
                    have_cert ? cert_path : key_path, have_cert ? "key" : "certificate");
       return FALSE;

@@ -25,6 +25,7 @@
 #include "jd-sandbox-broker.h"
 #include "jd-sandbox-codesign.h"
 #include "jd-sandbox-folder.h"
+#include "jd-sandbox-private.h"
 #include "jd-topic.h"
 
 void
@@ -71,7 +72,7 @@ jd_sandbox_check_thing_name (const char  *name,
 {
   if (!jd_sandbox_is_valid_thing_name (name))
     {
-      g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_INVALID,
+      g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_ARGUMENT,
                    "“%s” is not a valid thing name (1–128 of a–z, A–Z, 0–9, “:”, “_”, “-”)",
                    name != NULL ? name : "");
       return FALSE;
@@ -80,7 +81,7 @@ jd_sandbox_check_thing_name (const char  *name,
    * read every thing's topics: no thing may carry that name. */
   if (g_str_equal (name, JD_SANDBOX_SERVICE_IDENTITY) || g_str_equal (name, JD_SANDBOX_OBSERVER_IDENTITY))
     {
-      g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_INVALID,
+      g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_ARGUMENT,
                    "“%s” is reserved for the sandbox's own identities and cannot be a thing name",
                    name);
       return FALSE;
@@ -147,7 +148,7 @@ random_string (const char *alphabet,
   ret = gnutls_rnd (GNUTLS_RND_KEY, bytes, len);
   if (ret < 0)
     {
-      g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CERTIFICATE,
+      g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_CERTIFICATE,
                    "Could not make random credentials: %s", gnutls_strerror (ret));
       return NULL;
     }
@@ -185,7 +186,7 @@ load_or_create_credentials (JdSandboxFolder  *data,
       secret = object ? json_object_get_string_member_with_default (object, "secretAccessKey", NULL) : NULL;
       if (id == NULL || secret == NULL)
         {
-          g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CERTIFICATE,
+          g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_CERTIFICATE,
                        "%s lacks accessKeyId or secretAccessKey", data->credentials_path);
           return FALSE;
         }
@@ -256,6 +257,30 @@ scan_things (JdSandboxFolder  *data,
   return TRUE;
 }
 
+static guint issue_delay_ms;
+
+void
+jd_sandbox_set_issue_delay_for_test (guint delay_ms)
+{
+  g_atomic_int_set (&issue_delay_ms, delay_ms);
+}
+
+guint
+jd_sandbox_get_issue_delay (void)
+{
+  return g_atomic_int_get (&issue_delay_ms);
+}
+
+/* The test's stand-in for a slow disk or CPU, where each pair is made. */
+static void
+issue_delay (void)
+{
+  guint delay_ms = jd_sandbox_get_issue_delay ();
+
+  if (delay_ms > 0)
+    g_usleep ((gulong) delay_ms * 1000);
+}
+
 gboolean
 jd_sandbox_issue_thing (JdSandboxCa  *ca,
                         const char   *things_dir,
@@ -266,6 +291,7 @@ jd_sandbox_issue_thing (JdSandboxCa  *ca,
   g_autofree char *key_path = NULL;
 
   jd_sandbox_thing_paths (things_dir, name, &cert_path, &key_path);
+  issue_delay ();
   return jd_sandbox_ca_issue (ca, JD_SANDBOX_CERT_CLIENT, name, cert_path, key_path, error);
 }
 
@@ -292,6 +318,7 @@ jd_sandbox_issue_things (JdSandboxCa         *ca,
       jd_sandbox_thing_paths (things_dir, names[i], &cert_path, &key_path);
       g_unlink (cert_path);
       g_unlink (key_path);
+      issue_delay ();
       if (!jd_sandbox_ca_issue_unsynced (ca, JD_SANDBOX_CERT_CLIENT, names[i], cert_path, key_path, error))
         return FALSE;
     }
@@ -384,7 +411,7 @@ lock_folder (const char  *dir,
 
       close (fd);
       if (saved == EWOULDBLOCK)
-        g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY,
+        g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
                      "The sandbox folder %s is in use by process %s (another jobdeck-service or "
                      "Jobdeck); stop it first, or use another folder",
                      dir, n > 0 ? g_strstrip (owner) : "unknown");
@@ -458,8 +485,8 @@ jd_sandbox_folder_prepare_thread (GTask        *task,
   /* The code-signing identity and the file store (issue 13). */
   if (!jd_sandbox_codesign_ensure (data->codesign_cert_path, data->codesign_key_path, &error))
     {
-      error->domain = JD_SANDBOX_ERROR;
-      error->code = JD_SANDBOX_ERROR_CERTIFICATE;
+      error->domain = JD_SERVICE_ERROR;
+      error->code = JD_SERVICE_ERROR_CERTIFICATE;
       goto fail;
     }
   data->file_store = jd_file_store_new (data->files_dir, JD_SANDBOX_REGION, &error);

@@ -1,5 +1,8 @@
-/* jd-sandbox.c — creates the sandbox folder, runs mosquitto as a child process
- * and the jobs service next to it, and publishes DIR/sandbox.json when ready.
+/* jd-sandbox.c — JdSandbox, the orchestration: prepares the sandbox folder
+ * (jd-sandbox-folder.c, in a worker thread), runs mosquitto as a child
+ * process (jd-sandbox-broker.c) and restarts it when it dies, starts the
+ * jobs service next to it, and publishes DIR/sandbox.json when ready
+ * (jd-sandbox-publish.c). Its things are in jd-sandbox-things.c.
  *
  * Folder layout (see src/service/README.md, "Sandbox"):
  *   ca.pem ca.key                      the sandbox CA
@@ -21,75 +24,18 @@
 
 #define G_LOG_DOMAIN "jd-sandbox"
 
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
 
-#include "jd-sandbox.h"
-#include "jd-sandbox-broker.h"
-#include "jd-sandbox-certs.h"
 #include "jd-sandbox-codesign.h"
 #include "jd-sandbox-folder.h"
-#include "jd-service.h"
+#include "jd-sandbox-private.h"
 
 /* Restarting a broker that died: first at once, then backing off to 30 s. */
 #define BROKER_RESTART_MAX_DELAY_MS 30000
 
-struct _JdSandbox
-{
-  GObject       parent_instance;
-
-  char         *data_dir;
-  char         *things_dir;
-  char         *ca_path;
-  char         *ca_key_path;
-  char         *server_cert_path;
-  char         *server_key_path;
-  char         *service_cert_path;
-  char         *service_key_path;
-  char         *credentials_path;
-  char         *conf_path;
-  char         *acl_path;
-  char         *info_path;
-  char         *store_path;
-  char         *codesign_cert_path;
-  char         *codesign_key_path;
-  char         *files_dir;
-  JdFileStore  *file_store;        /* made with the folder, kept across restarts */
-
-  GPtrArray    *requested_things;
-  guint16       requested_mqtt_port;
-  guint16       requested_https_port;
-  gboolean      fleet_events;
-
-  guint16       mqtt_port;
-  guint16       https_port;
-  char         *access_key_id;
-  char         *secret_access_key;
-  JdSandboxCa  *ca;
-  GHashTable   *things;            /* name → NULL, things with a certificate */
-  guint         things_serial;     /* counts changes of @things while running */
-
-  int           lock_fd;           /* the folder's lock while we own it */
-  JdSandboxBroker *broker;
-  JdService    *service;
-  gulong        thing_created_id;
-  gulong        thing_deleted_id;
-  GTask        *start_task;        /* while starting */
-  gboolean      stopping;
-  guint         restart_source;    /* a broker restart waiting for its time */
-  guint         restart_failures;
-  guint         broker_restarts;
-
-  double        progress;
-  char         *status;
-  gboolean      running;
-};
-
 G_DEFINE_FINAL_TYPE (JdSandbox, jd_sandbox, G_TYPE_OBJECT)
-G_DEFINE_QUARK (jd-sandbox-error-quark, jd_sandbox_error)
 
 enum {
   PROP_0,
@@ -105,14 +51,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
-  BROKER_EXITED,
-  BROKER_RESTARTED,
-  THINGS_CHANGED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+guint jd_sandbox_signals[JD_SANDBOX_N_SIGNALS];
 
 static void
 set_progress (JdSandbox  *self,
@@ -136,199 +75,6 @@ set_running (JdSandbox *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 }
 
-static int
-compare_names (const void *a,
-               const void *b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
-/* ---- the broker's ACL ---- */
-
-/* After a thing came or went: the ACL names exactly the registered things,
- * and mosquitto reads it again (SIGHUP). A small file on the main loop, like
- * sandbox.json. */
-static gboolean
-update_acl (JdSandbox  *self,
-            GError    **error)
-{
-  g_auto(GStrv) names = jd_sandbox_dup_thing_names (self);
-  g_autofree char *acl = NULL;
-  JdSandboxBrokerConfig config = {
-    .data_dir = self->data_dir,
-    .service_identity = JD_SANDBOX_SERVICE_IDENTITY,
-    .observer_identity = JD_SANDBOX_OBSERVER_IDENTITY,
-    .things = (const char *const *) names,
-  };
-
-  acl = jd_sandbox_broker_build_acl (&config);
-  if (!jd_sandbox_write_private_text (self->acl_path, acl, error))
-    return FALSE;
-  jd_sandbox_broker_reload (self->broker);
-  return TRUE;
-}
-
-/* ---- sandbox.json ---- */
-
-static gboolean
-write_info (JdSandbox  *self,
-            GError    **error)
-{
-  g_autoptr(JdSandboxInfo) info = jd_sandbox_dup_info (self);
-
-  return jd_sandbox_info_save (info, self->data_dir, error);
-}
-
-/* ---- many things at once ---- */
-
-/* What a batch of things needs off the main loop; the worker never touches
- * the JdSandbox. */
-typedef struct
-{
-  char          *ca_path;
-  char          *ca_key_path;
-  char          *things_dir;
-  char          *acl_path;
-  char          *data_dir;
-  GStrv          names;           /* every thing asked for, for the store */
-  GStrv          new_names;       /* those without a certificate yet */
-  GStrv          all_names;       /* every thing after the batch: the ACL's */
-  JdSandboxInfo *info;            /* sandbox.json after the batch */
-  guint          serial;          /* things_serial when the batch began */
-} AddThings;
-
-static void
-add_things_free (AddThings *data)
-{
-  g_free (data->ca_path);
-  g_free (data->ca_key_path);
-  g_free (data->things_dir);
-  g_free (data->acl_path);
-  g_free (data->data_dir);
-  g_strfreev (data->names);
-  g_strfreev (data->new_names);
-  g_strfreev (data->all_names);
-  g_clear_pointer (&data->info, jd_sandbox_info_free);
-  g_free (data);
-}
-
-/* Keys, certificates, the ACL and sandbox.json: each file once per batch,
- * one sync for all the keys (jd_sandbox_issue_things()). */
-static void
-add_things_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  AddThings *data = task_data;
-  g_autoptr(JdSandboxCa) ca = NULL;
-  g_autofree char *acl = NULL;
-  GError *error = NULL;
-  JdSandboxBrokerConfig config = {
-    .data_dir = data->data_dir,
-    .service_identity = JD_SANDBOX_SERVICE_IDENTITY,
-    .observer_identity = JD_SANDBOX_OBSERVER_IDENTITY,
-    .things = (const char *const *) data->all_names,
-  };
-
-  /* Its own copy of the CA: the main loop may issue one for CreateThing
-   * meanwhile, and a GnuTLS key is not shared across threads here. */
-  ca = jd_sandbox_ca_load_or_create (data->ca_path, data->ca_key_path, &error);
-  if (ca == NULL ||
-      !jd_sandbox_issue_things (ca, data->things_dir, (const char * const *) data->new_names,
-                                cancellable, &error))
-    goto fail;
-  acl = jd_sandbox_broker_build_acl (&config);
-  if (!jd_sandbox_write_private_text (data->acl_path, acl, &error) ||
-      !jd_sandbox_info_save (data->info, data->data_dir, &error))
-    goto fail;
-  g_task_return_boolean (task, TRUE);
-  return;
-
-fail:
-  g_task_return_error (task, error);
-}
-
-/* On the store's worker: one transaction per thing, none on the main loop. */
-static gpointer
-register_things (JdStore   *store,
-                 gpointer   user_data,
-                 GError   **error)
-{
-  char **names = user_data;
-
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      JdStoreThing *thing = jd_store_get_thing (store, names[i], NULL);
-
-      if (thing == NULL)
-        thing = jd_store_create_thing (store, names[i], NULL, NULL, NULL, error);
-      if (thing == NULL)
-        return NULL;
-      jd_store_thing_free (thing);
-    }
-  return GINT_TO_POINTER (TRUE);
-}
-
-static void
-things_registered_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (jd_store_call_finish (JD_STORE (source), result, &error) == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-things_written_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  JdSandbox *self = JD_SANDBOX (source);
-  AddThings *data = g_task_get_task_data (task);
-  GCancellable *cancellable;
-  GError *error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (!self->running || self->service == NULL)
-    {
-      g_task_return_new_error (task, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY,
-                               "The sandbox stopped while its things were being made");
-      return;
-    }
-  for (guint i = 0; data->new_names[i] != NULL; i++)
-    g_hash_table_add (self->things, g_strdup (data->new_names[i]));
-  if (self->things_serial != data->serial)
-    {
-      /* Things came or went meanwhile: the files just written miss them. */
-      if (!update_acl (self, &error) || !write_info (self, &error))
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-    }
-  else if (data->new_names[0] != NULL)
-    jd_sandbox_broker_reload (self->broker);
-  if (data->new_names[0] != NULL)
-    {
-      self->things_serial++;
-      g_signal_emit (self, signals[THINGS_CHANGED], 0);
-    }
-  cancellable = g_task_get_cancellable (task);
-  jd_store_call_async (jd_service_get_store (self->service), register_things,
-                       g_strdupv (data->names), (GDestroyNotify) g_strfreev, NULL,
-                       cancellable, things_registered_cb, g_steal_pointer (&task));
-}
 
 /* ---- starting ---- */
 
@@ -337,8 +83,7 @@ stop_service (JdSandbox *self)
 {
   if (self->service == NULL)
     return;
-  g_clear_signal_handler (&self->thing_created_id, self->service);
-  g_clear_signal_handler (&self->thing_deleted_id, self->service);
+  jd_sandbox_things_detach (self);
   jd_service_stop (self->service);
   g_clear_object (&self->service);
 }
@@ -372,7 +117,7 @@ service_ready (JdSandbox *self)
   g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
   GError *error = NULL;
 
-  if (!write_info (self, &error))
+  if (!jd_sandbox_write_info (self, &error))
     {
       self->start_task = g_steal_pointer (&task);
       start_fail (self, error);
@@ -381,80 +126,6 @@ service_ready (JdSandbox *self)
   set_running (self, TRUE);
   set_progress (self, 1.0, "Running");
   g_task_return_boolean (task, TRUE);
-}
-
-static void
-thing_created_cb (JdService  *service,
-                  const char *thing_name,
-                  JdSandbox  *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* CreateThing already answered; a thing whose name the broker cannot take
-   * as an identity simply gets no certificate. */
-  if (!jd_sandbox_ensure_thing (self, thing_name, &error))
-    g_message ("No certificate for thing %s: %s", thing_name, error->message);
-}
-
-static void
-thing_deleted_cb (JdService  *service,
-                  const char *thing_name,
-                  JdSandbox  *self)
-{
-  g_autofree char *cert_path = NULL;
-  g_autofree char *key_path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  /* Its identity goes too: otherwise the next start would bring the thing back
-   * from its certificate. A client already connected stays connected, as on
-   * AWS until its certificate is revoked. */
-  if (!g_hash_table_remove (self->things, thing_name))
-    return;
-  self->things_serial++;
-  jd_sandbox_thing_paths (self->things_dir, thing_name, &cert_path, &key_path);
-  g_unlink (cert_path);
-  g_unlink (key_path);
-  if (self->running && (!update_acl (self, &error) || !write_info (self, &error)))
-    g_message ("Could not rewrite %s: %s", self->info_path, error->message);
-  g_signal_emit (self, signals[THINGS_CHANGED], 0);
-}
-
-/* Every thing with a certificate exists in the store, and every thing in the
- * store has a certificate (things created while another tool held the folder). */
-static gboolean
-sync_things (JdSandbox  *self,
-             GError    **error)
-{
-  JdStore *store = jd_service_get_store (self->service);
-  g_auto(GStrv) names = jd_sandbox_dup_thing_names (self);
-  g_autoptr(GPtrArray) things = NULL;
-  g_autofree char *after = NULL;
-  gboolean more = TRUE;
-
-  for (guint i = 0; names[i] != NULL; i++)
-    if (!jd_service_ensure_thing (self->service, names[i], error))
-      return FALSE;
-
-  while (more)
-    {
-      things = jd_store_list_things (store, after, 100, NULL, NULL, NULL, &more, error);
-      if (things == NULL)
-        return FALSE;
-      for (guint i = 0; i < things->len; i++)
-        {
-          JdStoreThing *thing = g_ptr_array_index (things, i);
-
-          if (jd_sandbox_check_thing_name (thing->thing_name, NULL) &&
-              !g_hash_table_contains (self->things, thing->thing_name) &&
-              !jd_sandbox_issue_thing (self->ca, self->things_dir, thing->thing_name, error))
-            return FALSE;
-          g_hash_table_add (self->things, g_strdup (thing->thing_name));
-          g_free (after);
-          after = g_strdup (thing->thing_name);
-        }
-      g_clear_pointer (&things, g_ptr_array_unref);
-    }
-  return TRUE;
 }
 
 static void
@@ -468,8 +139,8 @@ service_started_cb (GObject      *source,
   if (self->start_task == NULL)
     return;
   if (!jd_service_start_finish (JD_SERVICE (source), result, &error) ||
-      !sync_things (self, &error) ||
-      !update_acl (self, &error))
+      !jd_sandbox_things_attach (self, &error) ||
+      !jd_sandbox_update_acl (self, &error))
     {
       g_clear_object (&self->service);
       start_fail (self, error);
@@ -479,10 +150,6 @@ service_started_cb (GObject      *source,
                                     JD_SANDBOX_REGION, JD_SANDBOX_ACCOUNT_ID);
   self->https_port = jd_service_get_https_port (self->service);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HTTPS_PORT]);
-  self->thing_created_id = g_signal_connect (self->service, "thing-created",
-                                             G_CALLBACK (thing_created_cb), self);
-  self->thing_deleted_id = g_signal_connect (self->service, "thing-deleted",
-                                             G_CALLBACK (thing_deleted_cb), self);
   service_ready (self);
 }
 
@@ -526,8 +193,8 @@ broker_started_cb (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          error->domain = JD_SANDBOX_ERROR;
-          error->code = JD_SANDBOX_ERROR_BROKER;
+          error->domain = JD_SERVICE_ERROR;
+          error->code = JD_SERVICE_ERROR_BROKER;
         }
       start_fail (self, error);
       return;
@@ -575,7 +242,7 @@ broker_restarted_cb (GObject      *source,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BROKER_RESTARTS]);
       g_message ("mosquitto restarted on port %u", self->mqtt_port);
       set_progress (self, 1.0, "Running (the broker was restarted)");
-      g_signal_emit (self, signals[BROKER_RESTARTED], 0);
+      g_signal_emit (self, jd_sandbox_signals[JD_SANDBOX_SIGNAL_BROKER_RESTARTED], 0);
       return;
     }
   if (self->stopping)
@@ -607,13 +274,13 @@ broker_exited_cb (JdSandboxBroker *broker,
       g_autofree char *tail = jd_sandbox_broker_dup_output_tail (broker);
 
       /* It listened (or something else on its port did), then died. */
-      start_fail (self, g_error_new (JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BROKER,
+      start_fail (self, g_error_new (JD_SERVICE_ERROR, JD_SERVICE_ERROR_BROKER,
                                      "The broker exited while starting. %s", tail));
       return;
     }
   if (!self->running || self->stopping)
     return;
-  g_signal_emit (self, signals[BROKER_EXITED], 0);
+  g_signal_emit (self, jd_sandbox_signals[JD_SANDBOX_SIGNAL_BROKER_EXITED], 0);
   restart_broker (self);
 }
 
@@ -847,7 +514,7 @@ jd_sandbox_class_init (JdSandboxClass *klass)
    * The sandbox restarts it at once (see #JdSandbox::broker-restarted); the
    * service stays up and reconnects.
    */
-  signals[BROKER_EXITED] =
+  jd_sandbox_signals[JD_SANDBOX_SIGNAL_BROKER_EXITED] =
     g_signal_new ("broker-exited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
@@ -856,7 +523,7 @@ jd_sandbox_class_init (JdSandboxClass *klass)
    *
    * The broker that had exited listens again on the same port.
    */
-  signals[BROKER_RESTARTED] =
+  jd_sandbox_signals[JD_SANDBOX_SIGNAL_BROKER_RESTARTED] =
     g_signal_new ("broker-restarted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
@@ -865,7 +532,7 @@ jd_sandbox_class_init (JdSandboxClass *klass)
    *
    * A thing got its certificate; sandbox.json was rewritten.
    */
-  signals[THINGS_CHANGED] =
+  jd_sandbox_signals[JD_SANDBOX_SIGNAL_THINGS_CHANGED] =
     g_signal_new ("things-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
@@ -968,7 +635,7 @@ jd_sandbox_start_async (JdSandbox           *self,
 
   if (self->start_task != NULL || self->running || jd_sandbox_broker_get_pid (self->broker) != 0)
     {
-      g_task_return_new_error (task, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY,
+      g_task_return_new_error (task, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
                                "The sandbox is already running or starting");
       return;
     }
@@ -1050,7 +717,7 @@ jd_sandbox_stop_async (JdSandbox           *self,
 
   if (self->start_task != NULL)
     {
-      g_task_return_new_error (task, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY,
+      g_task_return_new_error (task, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
                                "The sandbox is still starting; cancel the start instead");
       return;
     }
@@ -1065,148 +732,6 @@ gboolean
 jd_sandbox_stop_finish (JdSandbox     *self,
                         GAsyncResult  *result,
                         GError       **error)
-{
-  g_return_val_if_fail (JD_IS_SANDBOX (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-gboolean
-jd_sandbox_ensure_thing (JdSandbox   *self,
-                         const char  *thing_name,
-                         GError     **error)
-{
-  g_return_val_if_fail (JD_IS_SANDBOX (self), FALSE);
-
-  if (!jd_sandbox_check_thing_name (thing_name, error))
-    return FALSE;
-  if (self->service != NULL && !jd_service_ensure_thing (self->service, thing_name, error))
-    return FALSE;
-  if (g_hash_table_contains (self->things, thing_name))
-    return TRUE;
-  if (self->ca == NULL)
-    {
-      g_set_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY,
-                   "The sandbox must be started before it can issue certificates");
-      return FALSE;
-    }
-  /* One ECDSA P-256 key and two small files: a millisecond, fine on the main
-   * loop, and it keeps CreateThing's reply after the files exist. */
-  if (!jd_sandbox_issue_thing (self->ca, self->things_dir, thing_name, error))
-    return FALSE;
-  g_hash_table_add (self->things, g_strdup (thing_name));
-  self->things_serial++;
-  if (self->running && (!update_acl (self, error) || !write_info (self, error)))
-    return FALSE;
-  g_signal_emit (self, signals[THINGS_CHANGED], 0);
-  return TRUE;
-}
-
-/**
- * jd_sandbox_add_things_async:
- * @self: a running sandbox
- * @thing_names: the things (valid names; some may exist already)
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when every thing is served
- * @user_data: data for @callback
- *
- * jd_sandbox_ensure_thing() for many things at once: the keys and
- * certificates of the new ones, the ACL and sandbox.json are written in a
- * worker thread, each file once for the whole batch, and the things enter
- * the store on its worker; the broker reloads its ACL once. The main loop
- * only gathers names.
- */
-void
-jd_sandbox_add_things_async (JdSandbox           *self,
-                             const char * const  *thing_names,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) inner = NULL;
-  g_autoptr(GHashTable) seen = NULL;
-  g_autoptr(GPtrArray) names = NULL;
-  g_autoptr(GPtrArray) new_names = NULL;
-  g_auto(GStrv) current = NULL;
-  g_autoptr(GPtrArray) all = NULL;
-  GError *error = NULL;
-  AddThings *data;
-
-  g_return_if_fail (JD_IS_SANDBOX (self));
-  g_return_if_fail (thing_names != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, jd_sandbox_add_things_async);
-
-  if (!self->running || self->service == NULL || self->ca == NULL)
-    {
-      g_task_return_new_error (task, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY,
-                               "The sandbox must be running before it can add things");
-      return;
-    }
-
-  seen = g_hash_table_new (g_str_hash, g_str_equal);
-  names = g_ptr_array_new_with_free_func (g_free);
-  new_names = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; thing_names[i] != NULL; i++)
-    {
-      const char *name = thing_names[i];
-
-      if (!jd_sandbox_check_thing_name (name, &error))
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      if (!g_hash_table_add (seen, (gpointer) name))
-        continue;
-      g_ptr_array_add (names, g_strdup (name));
-      if (!g_hash_table_contains (self->things, name))
-        g_ptr_array_add (new_names, g_strdup (name));
-    }
-  g_ptr_array_add (names, NULL);
-  g_ptr_array_add (new_names, NULL);
-
-  data = g_new0 (AddThings, 1);
-  data->ca_path = g_strdup (self->ca_path);
-  data->ca_key_path = g_strdup (self->ca_key_path);
-  data->things_dir = g_strdup (self->things_dir);
-  data->acl_path = g_strdup (self->acl_path);
-  data->data_dir = g_strdup (self->data_dir);
-  data->info = jd_sandbox_dup_info (self);
-  current = jd_sandbox_dup_thing_names (self);
-  all = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; current[i] != NULL; i++)
-    g_ptr_array_add (all, g_strdup (current[i]));
-  for (guint i = 0; g_ptr_array_index (new_names, i) != NULL; i++)
-    {
-      const char *name = g_ptr_array_index (new_names, i);
-      g_autofree char *cert_path = NULL;
-      g_autofree char *key_path = NULL;
-
-      jd_sandbox_thing_paths (self->things_dir, name, &cert_path, &key_path);
-      jd_sandbox_info_set_thing (data->info, name, cert_path, key_path);
-      g_ptr_array_add (all, g_strdup (name));
-    }
-  g_ptr_array_sort (all, compare_names);
-  g_ptr_array_add (all, NULL);
-  data->names = (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
-  data->new_names = (GStrv) g_ptr_array_free (g_steal_pointer (&new_names), FALSE);
-  data->all_names = (GStrv) g_ptr_array_free (g_steal_pointer (&all), FALSE);
-  data->serial = self->things_serial;
-  g_task_set_task_data (task, data, (GDestroyNotify) add_things_free);
-
-  inner = g_task_new (self, cancellable, things_written_cb, g_steal_pointer (&task));
-  g_task_set_source_tag (inner, add_things_thread);
-  g_task_set_task_data (inner, data, NULL);
-  g_task_run_in_thread (inner, add_things_thread);
-}
-
-gboolean
-jd_sandbox_add_things_finish (JdSandbox     *self,
-                              GAsyncResult  *result,
-                              GError       **error)
 {
   g_return_val_if_fail (JD_IS_SANDBOX (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -1370,79 +895,6 @@ jd_sandbox_get_secret_access_key (JdSandbox *self)
 {
   g_return_val_if_fail (JD_IS_SANDBOX (self), NULL);
   return self->secret_access_key;
-}
-
-/**
- * jd_sandbox_dup_info:
- * @self: a sandbox
- *
- * Returns: (transfer full): what sandbox.json says while it runs
- */
-JdSandboxInfo *
-jd_sandbox_dup_info (JdSandbox *self)
-{
-  JdSandboxInfo *info;
-  g_auto(GStrv) names = NULL;
-
-  g_return_val_if_fail (JD_IS_SANDBOX (self), NULL);
-
-  info = jd_sandbox_info_new ();
-  info->pid = getpid ();
-  info->mqtt_host = g_strdup (JD_SANDBOX_HOST);
-  info->mqtt_port = self->mqtt_port;
-  info->ca_path = g_strdup (self->ca_path);
-  info->control_plane_endpoint = jd_sandbox_dup_endpoint (self);
-  info->region = g_strdup (JD_SANDBOX_REGION);
-  info->account_id = g_strdup (JD_SANDBOX_ACCOUNT_ID);
-  info->access_key_id = g_strdup (self->access_key_id);
-  info->secret_access_key = g_strdup (self->secret_access_key);
-  info->codesign_certificate_path = g_strdup (self->codesign_cert_path);
-  info->codesign_key_path = g_strdup (self->codesign_key_path);
-  if (self->service != NULL && jd_service_get_jobs_data_port (self->service) != 0)
-    info->jobs_data_endpoint = g_strdup_printf ("https://%s:%u", JD_SANDBOX_HOST,
-                                                jd_service_get_jobs_data_port (self->service));
-  names = jd_sandbox_dup_thing_names (self);
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      g_autofree char *cert_path = NULL;
-      g_autofree char *key_path = NULL;
-
-      jd_sandbox_thing_paths (self->things_dir, names[i], &cert_path, &key_path);
-      jd_sandbox_info_set_thing (info, names[i], cert_path, key_path);
-    }
-  return info;
-}
-
-GStrv
-jd_sandbox_dup_thing_names (JdSandbox *self)
-{
-  g_autofree const char **keys = NULL;
-  guint n = 0;
-  GStrv names;
-
-  g_return_val_if_fail (JD_IS_SANDBOX (self), NULL);
-
-  keys = (const char **) g_hash_table_get_keys_as_array (self->things, &n);
-  names = g_new0 (char *, n + 1);
-  for (guint i = 0; i < n; i++)
-    names[i] = g_strdup (keys[i]);
-  qsort (names, n, sizeof (char *), compare_names);
-  return names;
-}
-
-gboolean
-jd_sandbox_get_thing_files (JdSandbox   *self,
-                            const char  *thing_name,
-                            char       **cert_path,
-                            char       **key_path)
-{
-  g_return_val_if_fail (JD_IS_SANDBOX (self), FALSE);
-  g_return_val_if_fail (thing_name != NULL, FALSE);
-
-  if (!g_hash_table_contains (self->things, thing_name))
-    return FALSE;
-  jd_sandbox_thing_paths (self->things_dir, thing_name, cert_path, key_path);
-  return TRUE;
 }
 
 const char *

@@ -12,19 +12,11 @@
 #include "jd-file-store.h"
 #include "jd-sandbox-info.h"
 #include "jd-service.h"
+#include "jd-service-error.h"
 
 G_BEGIN_DECLS
 
-#define JD_SANDBOX_ERROR (jd_sandbox_error_quark ())
-
-typedef enum {
-  JD_SANDBOX_ERROR_CERTIFICATE,  /* making or reading a key or certificate failed */
-  JD_SANDBOX_ERROR_BROKER,       /* mosquitto missing, exited, or never listened */
-  JD_SANDBOX_ERROR_INVALID,      /* a bad thing name or port */
-  JD_SANDBOX_ERROR_BUSY,         /* started twice, or stopped while starting */
-  JD_SANDBOX_ERROR_SERVICE,      /* the jobs service could not start */
-  JD_SANDBOX_ERROR_CLOCK,        /* the system clock is before the certificates' start */
-} JdSandboxError;
+/* Errors are JD_SERVICE_ERROR's (jd-service-error.h). */
 
 /* Fixed facts of every sandbox. */
 #define JD_SANDBOX_HOST              "127.0.0.1"
@@ -41,8 +33,6 @@ typedef enum {
 
 #define JD_TYPE_SANDBOX (jd_sandbox_get_type ())
 G_DECLARE_FINAL_TYPE (JdSandbox, jd_sandbox, JD, SANDBOX, GObject)
-
-GQuark       jd_sandbox_error_quark           (void);
 
 JdSandbox   *jd_sandbox_new                   (const char          *data_dir);
 
@@ -85,17 +75,13 @@ gboolean     jd_sandbox_stop_finish           (JdSandbox           *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
-/* Makes sure the thing exists in the running service's store and has a
- * certificate and key (issued if missing; sandbox.json is then rewritten).
- * Called for CreateThing. */
-gboolean     jd_sandbox_ensure_thing          (JdSandbox           *self,
-                                               const char          *thing_name,
-                                               GError             **error);
-
-/* jd_sandbox_ensure_thing() for many things at once, for a fleet: keys,
+/* Makes sure the things exist in the running service's store and have a
+ * certificate and key, listed in sandbox.json and the ACL: keys,
  * certificates, the ACL and sandbox.json are written in a worker thread,
  * each file once for the batch (not once per thing), and the things enter
- * the store on its worker. The sandbox must be running. */
+ * the store on its worker. One batch at a time; calls that wait meanwhile
+ * share the next. CreateThing's reply waits for this (src/service/README.md,
+ * "Things"). The sandbox must be running. */
 void         jd_sandbox_add_things_async      (JdSandbox           *self,
                                                const char * const  *thing_names,
                                                GCancellable        *cancellable,

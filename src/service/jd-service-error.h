@@ -1,5 +1,7 @@
-/* jd-service-error.h — the JD_SERVICE_ERROR domain of libjobdeck-service: what
- * the store and the service answer, each code mapping to one AWS error.
+/* jd-service-error.h — the JD_SERVICE_ERROR domain, the one error domain of
+ * libjobdeck-service: what the store and the service answer, each code
+ * mapping to one AWS error; then what the sandbox (its folder, certificates
+ * and broker) reports, which no AWS error describes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +22,13 @@ typedef enum {
   JD_SERVICE_ERROR_TERMINAL_STATE,            /* TerminalStateReached (device describe) */
   JD_SERVICE_ERROR_LIMIT_EXCEEDED,            /* LimitExceededException 410 */
   JD_SERVICE_ERROR_STORAGE,                   /* the database failed: read-only, disk full, I/O */
+  /* The sandbox: */
+  JD_SERVICE_ERROR_CERTIFICATE,               /* making or reading a key or certificate failed */
+  JD_SERVICE_ERROR_BROKER,                    /* mosquitto missing, exited, or never listened */
+  JD_SERVICE_ERROR_INVALID_ARGUMENT,          /* a bad thing name or port for the sandbox */
+  JD_SERVICE_ERROR_BUSY,                      /* started twice, stopped while starting, or not running */
+  JD_SERVICE_ERROR_START,                     /* the jobs service could not start */
+  JD_SERVICE_ERROR_CLOCK,                     /* the system clock is before the certificates' start */
 } JdServiceErrorCode;
 
 GQuark jd_service_error_quark (void);

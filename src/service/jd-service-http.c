@@ -32,6 +32,8 @@ struct _JdServiceHttp
   JdServiceHttpLimits limits;
   JdFileStore *file_store;         /* nullable */
   char       *jobs_endpoint_address;  /* nullable */
+  JdServiceHttpThingHook thing_hook;  /* nullable */
+  gpointer    thing_hook_data;
 };
 
 G_DEFINE_FINAL_TYPE (JdServiceHttp, jd_service_http, G_TYPE_OBJECT)
@@ -130,6 +132,35 @@ cp_handle_call (JdStore   *store,
   return response;
 }
 
+/* Sends @response unless the client went away, and frees @call. */
+static void
+reply (CpCall             *call,
+       const JdCpResponse *response)
+{
+  if (!call->gone)
+    {
+      send_response (call->msg, call->request_id, response);
+      soup_server_message_unpause (call->msg);
+    }
+  cp_call_free (call);
+}
+
+static void
+thing_hook_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  CpCall *call = user_data;
+  JdCpResponse *response = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  /* CreateThing made the thing either way; a thing whose name the broker
+   * cannot take as an identity simply gets no certificate. */
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_message ("No certificate for thing %s: %s", response->thing_created, error->message);
+  reply (call, response);
+}
+
 static void
 cp_handled_cb (GObject      *source,
                GAsyncResult *result,
@@ -149,20 +180,24 @@ cp_handled_cb (GObject      *source,
     }
   g_debug ("%s %s -> %u%s", call->method, call->path, response->status, call->gone ? " (client gone)" : "");
 
-  /* The sandbox issues a new thing's certificate before the client hears
-   * that the thing exists. */
   if (response->thing_created != NULL)
     g_signal_emit (self, signals[THING_CREATED], 0, response->thing_created);
   if (response->thing_deleted != NULL)
     g_signal_emit (self, signals[THING_DELETED], 0, response->thing_deleted);
 
-  if (!call->gone)
+  /* The sandbox makes a new thing's certificate before the client hears
+   * that the thing exists; off the main loop, so the reply waits. */
+  if (response->thing_created != NULL && self->thing_hook != NULL)
     {
-      send_response (call->msg, call->request_id, response);
-      soup_server_message_unpause (call->msg);
+      GTask *task = g_task_new (self, NULL, thing_hook_done_cb, call);
+
+      g_task_set_source_tag (task, jd_service_http_set_thing_hook);
+      g_task_set_task_data (task, response, cp_response_free);
+      self->thing_hook (response->thing_created, task, self->thing_hook_data);
+      return;
     }
+  reply (call, response);
   cp_response_free (response);
-  cp_call_free (call);
 }
 
 static void
@@ -467,4 +502,15 @@ jd_service_http_set_jobs_endpoint_address (JdServiceHttp *self,
 
   g_free (self->jobs_endpoint_address);
   self->jobs_endpoint_address = g_strdup (address);
+}
+
+void
+jd_service_http_set_thing_hook (JdServiceHttp          *self,
+                                JdServiceHttpThingHook  hook,
+                                gpointer                user_data)
+{
+  g_return_if_fail (JD_IS_SERVICE_HTTP (self));
+
+  self->thing_hook = hook;
+  self->thing_hook_data = user_data;
 }

@@ -76,4 +76,19 @@ void           jd_service_http_set_file_store       (JdServiceHttp   *self,
  *   thing-created (JdServiceHttp *, const char *thing_name): CreateThing made a new thing
  *   thing-deleted (JdServiceHttp *, const char *thing_name): DeleteThing removed one */
 
+/* Called on the main loop for each thing CreateThing just made, before the
+ * reply goes out; the reply waits until the hook returns on @task (a
+ * boolean; an error is logged, and the reply still says the thing exists).
+ * The sandbox makes the thing's certificate and key here, so they exist
+ * when the client hears of the thing, as on AWS. */
+typedef void (*JdServiceHttpThingHook) (const char *thing_name,
+                                        GTask      *task,
+                                        gpointer    user_data);
+
+/* One hook at a time; NULL removes it (replies already waiting still wait
+ * for their task). */
+void           jd_service_http_set_thing_hook       (JdServiceHttp          *self,
+                                                     JdServiceHttpThingHook  hook,
+                                                     gpointer                user_data);
+
 G_END_DECLS

@@ -569,7 +569,7 @@ jd_service_mqtt_connect_async (JdServiceMqtt       *self,
 
   if (self->wanted)
     {
-      g_task_return_new_error (task, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY,
+      g_task_return_new_error (task, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
                                "The jobs service is already connected or connecting");
       return;
     }

@@ -175,7 +175,7 @@ test_unregistered_identity (void)
   assert_served (mything, "registered");
 
   /* Once CreateThing registers the name, its certificate works. */
-  g_assert_true (jd_sandbox_ensure_thing (sb, "Ghost", &error));
+  g_assert_true (jd_test_sandbox_add_thing (sb, "Ghost", &error));
   g_assert_no_error (error);
   g_clear_pointer (&ghost, jd_test_device_free);
   ghost = jd_test_device_new (sandbox, "Ghost", &error);
@@ -469,7 +469,7 @@ test_one_owner (void)
   jd_sandbox_start_async (second, NULL, start_done_cb, &error);
   while (error == NULL)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY);
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, pid));
   g_assert_nonnull (strstr (error->message, dir));

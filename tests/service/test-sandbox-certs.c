@@ -145,7 +145,7 @@ test_half_ca_refused (Fixture       *f,
 
   broken = jd_sandbox_ca_load_or_create (f->ca_path, f->ca_key_path, &error);
   g_assert_null (broken);
-  g_assert_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CERTIFICATE);
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_CERTIFICATE);
   g_assert_nonnull (strstr (error->message, "incomplete"));
   g_clear_error (&error);
 
@@ -153,7 +153,7 @@ test_half_ca_refused (Fixture       *f,
   g_assert_true (g_file_set_contents (f->ca_key_path, "not a key", -1, NULL));
   broken = jd_sandbox_ca_load_or_create (f->ca_path, f->ca_key_path, &error);
   g_assert_null (broken);
-  g_assert_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CERTIFICATE);
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_CERTIFICATE);
 }
 
 static void
@@ -260,7 +260,7 @@ test_clock_before_start (Fixture       *f,
   /* The clock set back two days: a clear error, and nothing is replaced. */
   early = jd_sandbox_ca_load_or_create_at (f->ca_path, f->ca_key_path, now - 2 * 24 * 3600, &error);
   g_assert_null (early);
-  g_assert_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CLOCK);
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_CLOCK);
   g_assert_nonnull (strstr (error->message, "system clock"));
   g_assert_nonnull (strstr (error->message, "Set the clock right"));
   g_clear_error (&error);
@@ -274,7 +274,7 @@ test_clock_before_start (Fixture       *f,
   g_assert_true (jd_sandbox_ca_issue (ca, JD_SANDBOX_CERT_CLIENT, "Robot", leaf, leaf_key, &error));
   g_assert_no_error (error);
   g_assert_false (jd_sandbox_ca_needs_reissue (ca, leaf, now - 2 * 24 * 3600, &reissue, &error));
-  g_assert_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_CLOCK);
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_CLOCK);
   g_clear_error (&error);
   /* And a fresh one at the right time is fine. */
   g_assert_true (jd_sandbox_ca_needs_reissue (ca, leaf, now, &reissue, &error));

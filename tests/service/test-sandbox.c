@@ -258,16 +258,16 @@ test_invalid_names (void)
   g_autoptr(GError) error = NULL;
 
   g_assert_false (jd_sandbox_add_thing (sandbox, "has space", &error));
-  g_assert_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_INVALID);
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   g_assert_false (jd_sandbox_add_thing (sandbox, "jobs-service", &error));
-  g_assert_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_INVALID);
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   g_assert_false (jd_sandbox_add_thing (sandbox, "", &error));
-  g_assert_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_INVALID);
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  g_assert_false (jd_sandbox_ensure_thing (sandbox, "Good", &error));
-  g_assert_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY);
+  g_assert_false (jd_test_sandbox_add_thing (sandbox, "Good", &error));
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY);
   g_clear_error (&error);
   g_assert_true (jd_sandbox_add_thing (sandbox, "a:b_c-1", &error));
   g_assert_no_error (error);
@@ -351,7 +351,7 @@ test_new_thing_and_restart (void)
   g_assert_no_error (error);
   sandbox = jd_test_sandbox_get_sandbox (fixture);
 
-  g_assert_true (jd_sandbox_ensure_thing (sandbox, "Latecomer", &error));
+  g_assert_true (jd_test_sandbox_add_thing (sandbox, "Latecomer", &error));
   g_assert_no_error (error);
   info = load_info (sandbox, &keep);
   g_assert_true (json_object_has_member (json_object_get_object_member (info, "things"), "Latecomer"));
@@ -519,7 +519,7 @@ busy_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   g_assert_false (jd_sandbox_start_finish (JD_SANDBOX (source), result, &error));
-  g_assert_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BUSY);
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY);
   *done = TRUE;
 }
 
@@ -681,7 +681,7 @@ test_port_taken (void)
   jd_sandbox_start_async (sandbox, NULL, start_failed_cb, &error);
   while (error == NULL)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_error (error, JD_SANDBOX_ERROR, JD_SANDBOX_ERROR_BROKER);
+  g_assert_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BROKER);
   /* The broker's own words are in the message. */
   g_assert_nonnull (strstr (error->message, "in use"));
   g_assert_false (jd_sandbox_get_running (sandbox));

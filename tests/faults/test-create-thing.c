@@ -1,0 +1,212 @@
+/* test-create-thing.c — CreateThing over HTTPS while making a thing's
+ * identity is slow (issue 16.5: the main loop never waits). The sandbox's
+ * part of CreateThing (a P-256 key and certificate, the ACL, sandbox.json)
+ * is slowed through a test hook, as a loaded disk or CPU would; several
+ * CreateThings at once must not stop a 10 ms timer on the main loop, and
+ * each reply must still come only once the thing's certificate and key
+ * exist and sandbox.json and the ACL name it (AWS's contract: the thing
+ * is usable when CreateThing answers).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "jd-control-plane.h"
+#include "jd-credentials.h"
+#include "jd-sandbox-private.h"
+#include "jd-test-sandbox.h"
+#include "jd-test-slowdown.h"
+
+#define N_THINGS        6
+#define ISSUE_DELAY_MS  400   /* per key and certificate, times the slowdown */
+#define MAX_GAP_MS      200   /* times the slowdown; below one issue */
+
+typedef struct {
+  gint64 last;
+  gint64 longest;
+  gint64 longest_at;   /* when it ended */
+} Ticks;
+
+typedef struct {
+  JdSandbox *sandbox;
+  guint      replied;
+  gboolean   all_replied;
+} Fixture;
+
+typedef struct {
+  Fixture        *fixture;
+  JdControlPlane *client;
+  char           *name;
+} Call;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  Ticks *ticks = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (now - ticks->last > ticks->longest)
+    {
+      ticks->longest = now - ticks->last;
+      ticks->longest_at = now;
+    }
+  ticks->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static char *
+read_text (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+/* What a client may rely on once CreateThing answered. */
+static void
+assert_thing_usable (JdSandbox  *sandbox,
+                     const char *name)
+{
+  g_autofree char *cert_path = NULL;
+  g_autofree char *key_path = NULL;
+  g_autofree char *acl_path = g_build_filename (jd_sandbox_get_data_dir (sandbox), "mosquitto.acl", NULL);
+  g_autofree char *acl = NULL;
+  g_autofree char *acl_user = g_strdup_printf ("user %s\n", name);
+  g_autoptr(JdSandboxInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pem = NULL;
+
+  g_assert_true (jd_sandbox_get_thing_files (sandbox, name, &cert_path, &key_path));
+  pem = read_text (cert_path);
+  g_assert_nonnull (strstr (pem, "-----BEGIN CERTIFICATE-----"));
+  g_clear_pointer (&pem, g_free);
+  pem = read_text (key_path);
+  g_assert_nonnull (strstr (pem, "PRIVATE KEY-----"));
+
+  info = jd_sandbox_info_load (jd_sandbox_get_data_dir (sandbox), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (jd_sandbox_info_get_thing (info, name));
+
+  acl = read_text (acl_path);
+  g_assert_nonnull (strstr (acl, acl_user));
+}
+
+static void
+created_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Call *call = user_data;
+  Fixture *f = call->fixture;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdThing) thing = jd_control_plane_create_thing_finish (JD_CONTROL_PLANE (object), result, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (thing);
+  assert_thing_usable (f->sandbox, call->name);
+
+  f->replied++;
+  f->all_replied = f->replied == N_THINGS;
+  g_object_unref (call->client);
+  g_free (call->name);
+  g_free (call);
+}
+
+static void
+described_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  guint *described = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdThing) thing = jd_control_plane_describe_thing_finish (JD_CONTROL_PLANE (object), result, &error);
+
+  g_assert_no_error (error);
+  (*described)++;
+}
+
+static void
+test_create_thing_off_main_loop (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestSandbox) fixture = jd_test_sandbox_new ((const char *[]) { "MyThing", NULL }, &error);
+  JdSandbox *sandbox;
+  g_autoptr(JdCredentials) creds = NULL;
+  g_autofree char *endpoint = NULL;
+  Fixture f = { 0 };
+  Call *calls[N_THINGS];
+  guint described = 0;
+  Ticks ticks = { 0 };
+  guint delay_ms = ISSUE_DELAY_MS * jd_test_slowdown ();
+  guint tick_id;
+  gint64 start, end;
+
+  g_assert_no_error (error);
+  sandbox = jd_test_sandbox_get_sandbox (fixture);
+  f.sandbox = sandbox;
+  creds = jd_credentials_new (jd_sandbox_get_access_key_id (sandbox),
+                              jd_sandbox_get_secret_access_key (sandbox), NULL, NULL);
+  endpoint = jd_sandbox_dup_endpoint (sandbox);
+
+  /* One client per call: each its own connection, so the requests are in
+   * the service at the same time. Each connected (TLS) before the clock
+   * starts: the clients' handshakes are the test's own work. */
+  for (guint i = 0; i < N_THINGS; i++)
+    {
+      calls[i] = g_new0 (Call, 1);
+      calls[i]->fixture = &f;
+      calls[i]->name = g_strdup_printf ("Made-%u", i);
+      calls[i]->client = jd_control_plane_new (JD_SANDBOX_REGION, endpoint,
+                                               jd_sandbox_get_ca_path (sandbox), creds, &error);
+      g_assert_no_error (error);
+      jd_control_plane_set_retry_policy (calls[i]->client, 1, 10);
+      jd_control_plane_describe_thing_async (calls[i]->client, "MyThing", NULL, described_cb, &described);
+    }
+  end = g_get_monotonic_time () + (gint64) 20000 * jd_test_slowdown () * 1000;
+  while (described < N_THINGS && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (described, ==, N_THINGS);
+
+  jd_sandbox_set_issue_delay_for_test (delay_ms);
+  ticks.last = g_get_monotonic_time ();
+  tick_id = g_timeout_add (10, tick_cb, &ticks);
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < N_THINGS; i++)
+    jd_control_plane_create_thing_async (calls[i]->client, calls[i]->name, NULL, NULL, created_cb, calls[i]);
+
+  g_assert_true (jd_test_wait_until (&f.all_replied, N_THINGS * ISSUE_DELAY_MS + 20000));
+  g_source_remove (tick_id);
+  jd_sandbox_set_issue_delay_for_test (0);
+
+  g_test_message ("%u CreateThings with %u ms per key: all answered in %" G_GINT64_FORMAT
+                  " ms, the main loop's longest gap %" G_GINT64_FORMAT " ms (ending %" G_GINT64_FORMAT
+                  " ms after the first request)",
+                  N_THINGS, delay_ms, (g_get_monotonic_time () - start) / 1000, ticks.longest / 1000,
+                  (ticks.longest_at - start) / 1000);
+  g_assert_cmpint (ticks.longest, <, (gint64) MAX_GAP_MS * 1000 * jd_test_slowdown ());
+
+  /* Whatever order the batches ran in, the files name every thing. */
+  for (guint i = 0; i < N_THINGS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Made-%u", i);
+
+      assert_thing_usable (sandbox, name);
+    }
+  assert_thing_usable (sandbox, "MyThing");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/create-thing/off-main-loop", test_create_thing_off_main_loop);
+
+  return g_test_run ();
+}
