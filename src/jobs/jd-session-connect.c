@@ -95,7 +95,7 @@ connect_thing (JdSession *self,
       if (thing == NULL)
         {
           jd_session_fail_start (self, task,
-                                 g_error_new (JD_SANDBOX_INFO_ERROR, JD_SANDBOX_INFO_ERROR_NO_THING,
+                                 g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_SANDBOX_NO_THING,
                                               _("The sandbox has no certificate for the thing “%s”"),
                                               priv->thing_name));
           return;
@@ -235,7 +235,7 @@ jd_session_start_operator (JdSession *self,
     {
       g_autoptr(GError) missing = target->credentials_error != NULL
         ? g_error_copy (target->credentials_error)
-        : g_error_new_literal (JD_CREDENTIALS_ERROR, JD_CREDENTIALS_ERROR_NOT_FOUND,
+        : g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_NO_CREDENTIALS,
                                _("No AWS credentials were found"));
 
       if (priv->require_control_plane)
@@ -254,7 +254,7 @@ jd_session_start_operator (JdSession *self,
   if (target->region == NULL)
     {
       jd_session_fail_start (self, task,
-                             g_error_new_literal (JD_PROFILE_ERROR, JD_PROFILE_ERROR_INVALID_REGION,
+                             g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_REGION,
                                                   _("No region: give one, or set AWS_REGION")));
       return;
     }
