@@ -405,8 +405,8 @@ check_fields (JdAttachFileDialog *self,
       files = jd_codesign_find_files (fragment);
       if (files->len == 1 && !jd_codesign_lint_file (g_ptr_array_index (files, 0), &error))
         {
-          *field = g_error_matches (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_NO_URL) ? JD_ATTACH_FIELD_URL
-                                                                                        : JD_ATTACH_FIELD_SIGNATURE;
+          *field = g_error_matches (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_NO_URL) ? JD_ATTACH_FIELD_URL
+                                                                                         : JD_ATTACH_FIELD_SIGNATURE;
           return g_strdup (error->message);
         }
     }
@@ -593,7 +593,7 @@ sign_thread (GTask        *task,
         }
       if (info->codesign_key_path == NULL || info->codesign_certificate_path == NULL)
         {
-          g_task_return_new_error (task, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_KEY,
+          g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_KEY,
                                    _("The sandbox has no code-signing key; choose your own key and certificate."));
           return;
         }
@@ -608,21 +608,21 @@ sign_thread (GTask        *task,
       g_task_return_pointer (task, fragment, (GDestroyNotify) json_node_unref);
       return;
     }
-  if (g_error_matches (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_FILE))
+  if (g_error_matches (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_FILE))
     job->field = JD_ATTACH_FIELD_FILE;
   else if (job->sandbox_dir != NULL)
     job->field = JD_ATTACH_FIELD_NONE;
-  else if (g_error_matches (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_CERTIFICATE))
+  else if (g_error_matches (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_CERTIFICATE))
     job->field = JD_ATTACH_FIELD_CERTIFICATE;
-  else if (g_error_matches (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_KEY))
+  else if (g_error_matches (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_KEY))
     job->field = JD_ATTACH_FIELD_KEY;
-  else if (g_error_matches (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_PASSPHRASE))
+  else if (g_error_matches (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_PASSPHRASE))
     {
       /* Said at the passphrase, in its own words (the core's names the key
        * file, which is shown just above). */
       job->field = JD_ATTACH_FIELD_PASSPHRASE;
       g_clear_error (&error);
-      g_set_error_literal (&error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_PASSPHRASE,
+      g_set_error_literal (&error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_PASSPHRASE,
                            job->passphrase == NULL ? _("The key is encrypted: enter its passphrase.")
                                                    : _("This passphrase does not open the key."));
     }
@@ -706,7 +706,7 @@ signed_cb (GObject      *source,
   control_plane = jd_session_get_control_plane (self->session);
   if (control_plane == NULL)
     {
-      g_autoptr(GError) offline = g_error_new_literal (JD_FILE_UPLOAD_ERROR, JD_FILE_UPLOAD_ERROR_NO_CREDENTIALS,
+      g_autoptr(GError) offline = g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_UPLOAD_NO_CREDENTIALS,
                                                        _("Not connected to the sandbox’s control plane: the file cannot be uploaded now."));
       work_failed (self, JD_ATTACH_FIELD_NONE, offline);
       return;
@@ -899,7 +899,7 @@ attach_action (GtkWidget  *widget,
     job->url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_row))));
   if (job->file_path == NULL)
     {
-      g_autoptr(GError) error = g_error_new_literal (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_FILE,
+      g_autoptr(GError) error = g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_FILE,
                                                      _("Only a local file can be signed."));
       sign_job_free (job);
       work_failed (self, JD_ATTACH_FIELD_FILE, error);

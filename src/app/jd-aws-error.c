@@ -11,7 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "jd-aws-error.h"
-#include "jd-control-plane-error.h"
+#include "jd-jobs-error.h"
 
 /**
  * jd_aws_error_details:

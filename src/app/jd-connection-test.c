@@ -320,7 +320,7 @@ jd_connection_test_describe_error (const GError *error)
 
   g_return_val_if_fail (error != NULL, NULL);
 
-  if (error->domain != JD_CONTROL_PLANE_ERROR)
+  if (jd_jobs_error_get_group (error) != JD_JOBS_ERROR_GROUP_CONTROL_PLANE)
     return g_strdup (error->message);
 
   aws_type = jd_control_plane_error_get_aws_type (error);

@@ -424,10 +424,10 @@ jd_format_toast_error (GtkWidget    *widget,
   g_autofree char *details = NULL;
   const char *aws_code = NULL;
 
-  if (error->domain == JD_JOBS_ERROR)
-    aws_code = jd_jobs_error_get_aws_code (error);
-  else if (error->domain == JD_CONTROL_PLANE_ERROR)
+  if (jd_jobs_error_get_group (error) == JD_JOBS_ERROR_GROUP_CONTROL_PLANE)
     aws_code = jd_control_plane_error_get_aws_type (error);
+  else if (error->domain == JD_JOBS_ERROR)
+    aws_code = jd_jobs_error_get_aws_code (error);
 
   details = aws_code ? g_strdup_printf ("%s: %s", aws_code, error->message) : g_strdup (error->message);
 

@@ -35,8 +35,8 @@
 #include "jd-attach-file-dialog.h"
 #include "jd-aws-error.h"
 #include "jd-codesign.h"
-#include "jd-control-plane-error.h"
 #include "jd-control-plane.h"
+#include "jd-jobs-error.h"
 #include "jd-format.h"
 #include "jd-job-settings.h"
 #include "jd-json-syntax.h"
@@ -265,7 +265,7 @@ lint_signed_files (JdNewJobDialog  *self,
 
       if (jd_codesign_lint_file (file, &error))
         continue;
-      if (g_error_matches (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_UNSIGNED))
+      if (g_error_matches (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_UNSIGNED))
         {
           if (*note == NULL)
             /* Translators: %s is where the entry is, e.g. "files[0]" */

@@ -355,7 +355,7 @@ probe_done_cb (GObject      *object,
 
   /* Any answer of AWS's (even "no such thing") means it is reachable;
    * only a failure to get one (refused, reset, TLS, DNS) means it is not. */
-  unreachable = error != NULL && error->domain != JD_CONTROL_PLANE_ERROR;
+  unreachable = error != NULL && jd_jobs_error_get_group (error) != JD_JOBS_ERROR_GROUP_CONTROL_PLANE;
   g_clear_pointer (&self->control_plane_error, g_free);
   if (unreachable)
     {

@@ -577,7 +577,7 @@ jd_cli_report_control_plane_error (JdCli        *self,
                                    const char   *name,
                                    const GError *error)
 {
-  if (error->domain == JD_CONTROL_PLANE_ERROR && jd_control_plane_error_get_aws_type (error) != NULL)
+  if (jd_control_plane_error_get_aws_type (error) != NULL)
     {
       const char *message = jd_control_plane_error_get_aws_message (error);
 

@@ -166,9 +166,10 @@ exit_status_for (JdCli        *self,
 {
   if (!explicit_mode (self))
     return JD_CLI_EXIT_FAILED;
-  if (error->domain == JD_PROFILE_ERROR || error->domain == JD_CREDENTIALS_ERROR ||
+  if (jd_jobs_error_get_group (error) == JD_JOBS_ERROR_GROUP_PROFILE ||
+      jd_jobs_error_get_group (error) == JD_JOBS_ERROR_GROUP_CREDENTIALS ||
       error->domain == G_FILE_ERROR ||
-      g_error_matches (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_CONFIGURATION))
+      g_error_matches (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_CONFIGURATION))
     return JD_CLI_EXIT_USAGE;
   return JD_CLI_EXIT_FAILED;
 }

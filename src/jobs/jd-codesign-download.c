@@ -79,7 +79,7 @@ jd_codesign_session_new (const char *ca_path,
 
       if (database == NULL)
         {
-          g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_DOWNLOAD_FAILED,
+          g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_DOWNLOAD_FAILED,
                        _("The CA file “%s” cannot be used: %s"), ca_path, local_error->message);
           return NULL;
         }
@@ -186,7 +186,7 @@ download_done (GTask *task)
       g_autofree char *got = g_strdup_printf ("%" G_GUINT64_FORMAT, data->received);
       g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT, size);
 
-      fail (task, g_error_new (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_SIZE_MISMATCH,
+      fail (task, g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_SIZE_MISMATCH,
                                _("The file has %s bytes, but the document says %s."), got, want));
       return;
     }
@@ -247,7 +247,7 @@ read_cb (GObject      *source,
         {
           g_autofree char *got = g_strdup_printf ("%" G_GUINT64_FORMAT, data->received);
 
-          fail (task, g_error_new (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_DOWNLOAD_FAILED,
+          fail (task, g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_DOWNLOAD_FAILED,
                                    _("The download broke off after %s bytes: %s"), got, error->message));
           g_error_free (error);
         }
@@ -266,7 +266,7 @@ read_cb (GObject      *source,
     {
       g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT, size);
 
-      fail (task, g_error_new (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_SIZE_MISMATCH,
+      fail (task, g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_SIZE_MISMATCH,
                                _("The file is longer than the %s bytes the document says."), want));
       return;
     }
@@ -327,7 +327,7 @@ sent_cb (GObject      *source,
         fail (task, error);
       else
         {
-          fail (task, g_error_new (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_DOWNLOAD_FAILED,
+          fail (task, g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_DOWNLOAD_FAILED,
                                    _("The download failed: %s"), error->message));
           g_error_free (error);
         }
@@ -337,13 +337,13 @@ sent_cb (GObject      *source,
   status = soup_message_get_status (data->msg);
   if (status == SOUP_STATUS_FORBIDDEN)
     {
-      fail (task, g_error_new_literal (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_URL_EXPIRED,
+      fail (task, g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_URL_EXPIRED,
                                        _("The server refused the URL (HTTP 403): a presigned URL has expired or is not valid.")));
       return;
     }
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      fail (task, g_error_new (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_DOWNLOAD_FAILED,
+      fail (task, g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_DOWNLOAD_FAILED,
                                _("The download failed: HTTP %u %s"), status,
                                soup_message_get_reason_phrase (data->msg) ? soup_message_get_reason_phrase (data->msg) : ""));
       return;
@@ -357,7 +357,7 @@ sent_cb (GObject      *source,
       g_autofree char *got = g_strdup_printf ("%" G_GINT64_FORMAT, data->total);
       g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT, size);
 
-      fail (task, g_error_new (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_SIZE_MISMATCH,
+      fail (task, g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_SIZE_MISMATCH,
                                _("The server has %s bytes for the file, but the document says %s."), got, want));
       return;
     }
@@ -395,14 +395,14 @@ start_download (GTask *task)
     }
   if (g_str_has_prefix (url, "${"))
     {
-      fail (task, g_error_new (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_NO_URL,
+      fail (task, g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_NO_URL,
                                _("The URL is a placeholder the service did not replace: %s"), url));
       return;
     }
   data->msg = soup_message_new ("GET", url);
   if (data->msg == NULL)
     {
-      fail (task, g_error_new (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_NO_URL,
+      fail (task, g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_NO_URL,
                                _("“%s” is not an HTTP or HTTPS URL."), url));
       return;
     }
@@ -482,18 +482,18 @@ jd_codesign_verify_async (JdSignedFile           *file,
   problem = jd_signed_file_get_problem (file);
   if (problem != NULL)
     {
-      g_task_return_new_error (task, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_ENTRY, "%s", problem);
+      g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_ENTRY, "%s", problem);
       return;
     }
   if (jd_signed_file_get_algorithm (file) == JD_CODESIGN_ALGORITHM_NONE)
     {
-      g_task_return_new_error (task, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_UNSIGNED, "%s",
+      g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_UNSIGNED, "%s",
                                _("The file is not signed."));
       return;
     }
   if (data->certificate_path == NULL)
     {
-      g_task_return_new_error (task, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_CERTIFICATE, "%s",
+      g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_CERTIFICATE, "%s",
                                _("No code-signing certificate: the entry names none, and none was given."));
       return;
     }

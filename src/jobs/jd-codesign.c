@@ -45,8 +45,6 @@ struct _JdCodesignCertificate
   gnutls_pubkey_t pubkey;
 };
 
-G_DEFINE_QUARK (jd-codesign-error-quark, jd_codesign_error)
-
 static const struct {
   JdCodesignAlgorithm algorithm;
   const char *key_name;
@@ -532,7 +530,7 @@ jd_codesign_certificate_new_from_data (const guint8 *data,
 
   if (pem && g_strstr_len ((const char *) data, MIN (len, 4096), "-----BEGIN CERTIFICATE-----") == NULL)
     {
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_CERTIFICATE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_CERTIFICATE,
                    _("The file is PEM but holds no certificate (a key or a request?)."));
       return NULL;
     }
@@ -541,7 +539,7 @@ jd_codesign_certificate_new_from_data (const guint8 *data,
   if (ret < 0)
     {
       gnutls_x509_crt_deinit (crt);
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_CERTIFICATE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_CERTIFICATE,
                    _("The file is not an X.509 certificate (%s)."), gnutls_strerror (ret));
       return NULL;
     }
@@ -552,7 +550,7 @@ jd_codesign_certificate_new_from_data (const guint8 *data,
   if (ret < 0)
     {
       jd_codesign_certificate_free (self);
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_CERTIFICATE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_CERTIFICATE,
                    _("The certificate’s public key cannot be used (%s)."), gnutls_strerror (ret));
       return NULL;
     }
@@ -572,14 +570,14 @@ jd_codesign_certificate_new_from_file (const char *path,
 
   if (!g_file_get_contents (path, &data, &len, &local_error))
     {
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_CERTIFICATE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_CERTIFICATE,
                    _("The certificate file cannot be read: %s"), local_error->message);
       return NULL;
     }
   self = jd_codesign_certificate_new_from_data ((const guint8 *) data, len, &local_error);
   if (self == NULL)
     {
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_CERTIFICATE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_CERTIFICATE,
                    "%s: %s", path, local_error->message);
       return NULL;
     }
@@ -636,7 +634,7 @@ decode_base64_strict (const char *text,
 
   if (strstr (text, "-----BEGIN") != NULL)
     {
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_BASE64,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_BASE64,
                    _("The signature is PEM text (“-----BEGIN …”); the document needs the base64 of the signature’s bytes only."));
       return NULL;
     }
@@ -650,7 +648,7 @@ decode_base64_strict (const char *text,
         padding++;
       else if (padding > 0 || !(g_ascii_isalnum (c) || c == '+' || c == '/'))
         {
-          g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_BASE64,
+          g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_BASE64,
                        padding > 0 ? _("The signature is not valid base64: text after the “=” padding.")
                                    : _("The signature is not valid base64: it has characters outside the base64 alphabet."));
           return NULL;
@@ -659,7 +657,7 @@ decode_base64_strict (const char *text,
     }
   if (clean->len % 4 != 0 || padding > 2)
     {
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_BASE64,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_BASE64,
                    _("The signature is not valid base64: its length or its “=” padding is wrong."));
       return NULL;
     }
@@ -715,16 +713,16 @@ check_ecdsa_der (const guint8 *sig,
   if (!ok)
     {
       if (len == 64 || len == 96 || len == 132)
-        g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_SIGNATURE_ENCODING,
+        g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_SIGNATURE_ENCODING,
                      _("The signature is %u raw bytes (r‖s), not a DER-encoded ECDSA signature."), (guint) len);
       else
-        g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_SIGNATURE_ENCODING,
+        g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_SIGNATURE_ENCODING,
                      _("The signature is not a DER-encoded ECDSA signature (%u bytes)."), (guint) len);
       return FALSE;
     }
   if (seq_header + seq_len < len)
     {
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_SIGNATURE_ENCODING,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_SIGNATURE_ENCODING,
                    _("The signature has %u extra bytes after the end of its DER encoding."),
                    (guint) (len - seq_header - seq_len));
       return FALSE;
@@ -743,24 +741,24 @@ decode_signature (JdSignedFile          *file,
 
   if (file->problem != NULL)
     {
-      g_set_error_literal (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_ENTRY, file->problem);
+      g_set_error_literal (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_ENTRY, file->problem);
       return NULL;
     }
   if (file->algorithm == JD_CODESIGN_ALGORITHM_NONE)
     {
-      g_set_error_literal (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_UNSIGNED, _("The file is not signed."));
+      g_set_error_literal (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_UNSIGNED, _("The file is not signed."));
       return NULL;
     }
   if (file->algorithm == JD_CODESIGN_ALGORITHM_UNKNOWN)
     {
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_UNKNOWN_ALGORITHM,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_UNKNOWN_ALGORITHM,
                    _("The signature algorithm “%s” is not one of sig-sha256-ecdsa, sig-sha256-rsa, sig-sha1-ecdsa, sig-sha1-rsa (SHA256withECDSA, SHA256withRSA, SHA1withECDSA, SHA1withRSA)."),
                    file->algorithm_name);
       return NULL;
     }
   if (certificate != NULL && algorithm_is_ecdsa (file->algorithm) && !certificate_is_ecdsa (certificate))
     {
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_WRONG_KEY_NAME,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_WRONG_KEY_NAME,
                    _("“%s” names an ECDSA signature, but the certificate’s key is %s; the entry should use %s."),
                    file->algorithm_name, jd_codesign_certificate_get_key_type (certificate),
                    certificate_is_rsa (certificate)
@@ -772,7 +770,7 @@ decode_signature (JdSignedFile          *file,
     }
   if (certificate != NULL && !algorithm_is_ecdsa (file->algorithm) && !certificate_is_rsa (certificate))
     {
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_WRONG_KEY_NAME,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_WRONG_KEY_NAME,
                    _("“%s” names an RSA signature, but the certificate’s key is %s; the entry should use %s."),
                    file->algorithm_name, jd_codesign_certificate_get_key_type (certificate),
                    certificate_is_ecdsa (certificate)
@@ -784,7 +782,7 @@ decode_signature (JdSignedFile          *file,
     }
   if (file->signature == NULL || file->signature[strspn (file->signature, " \t\r\n")] == '\0')
     {
-      g_set_error_literal (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_EMPTY_SIGNATURE,
+      g_set_error_literal (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_EMPTY_SIGNATURE,
                            _("The signature is empty."));
       return NULL;
     }
@@ -800,7 +798,7 @@ decode_signature (JdSignedFile          *file,
       gnutls_pubkey_get_pk_algorithm (certificate->pubkey, &bits);
       if (*len != (bits + 7) / 8)
         {
-          g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_SIGNATURE_ENCODING,
+          g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_SIGNATURE_ENCODING,
                        _("The signature has %u bytes, but an RSA signature of this %u-bit key has %u."),
                        (guint) *len, bits, (bits + 7) / 8);
           return NULL;
@@ -820,7 +818,7 @@ jd_codesign_lint_file (JdSignedFile *file,
 
   if (file->problem == NULL && file->url != NULL && !looks_like_url (file->url))
     {
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_NO_URL,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_NO_URL,
                    _("“%s” is not an HTTP or HTTPS URL."), file->url);
       return FALSE;
     }
@@ -833,14 +831,13 @@ jd_codesign_verdict_from_error (const GError *error)
 {
   if (error == NULL)
     return JD_CODESIGN_VERDICT_VERIFIED;
-  if (error->domain == JD_CODESIGN_ERROR && error->code == JD_CODESIGN_ERROR_UNSIGNED)
+  if (g_error_matches (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_UNSIGNED))
     return JD_CODESIGN_VERDICT_UNSIGNED;
-  if (error->domain == JD_CODESIGN_ERROR && error->code == JD_CODESIGN_ERROR_BAD_CERTIFICATE)
+  if (g_error_matches (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_CERTIFICATE))
     return JD_CODESIGN_VERDICT_NO_TRUSTED_CERTIFICATE;
-  if ((error->domain == JD_CODESIGN_ERROR &&
-       (error->code == JD_CODESIGN_ERROR_DOWNLOAD_FAILED || error->code == JD_CODESIGN_ERROR_URL_EXPIRED ||
-        error->code == JD_CODESIGN_ERROR_NO_URL)) ||
-      error->domain != JD_CODESIGN_ERROR)
+  if (jd_jobs_error_get_group (error) != JD_JOBS_ERROR_GROUP_CODESIGN ||
+      error->code == JD_JOBS_ERROR_CODESIGN_DOWNLOAD_FAILED || error->code == JD_JOBS_ERROR_CODESIGN_URL_EXPIRED ||
+      error->code == JD_JOBS_ERROR_CODESIGN_NO_URL)
     return JD_CODESIGN_VERDICT_NOT_DOWNLOADED;
   return JD_CODESIGN_VERDICT_SIGNATURE_INVALID;
 }
@@ -937,7 +934,7 @@ jd_codesign_verify_digest (JdSignedFile          *file,
   if (!sha1_algo && sha1 != NULL &&
       verify_hash (certificate, ecdsa ? GNUTLS_SIGN_ECDSA_SHA1 : GNUTLS_SIGN_RSA_SHA1, sha1, 20, sig, len))
     {
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_SIGNATURE_MISMATCH,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_SIGNATURE_MISMATCH,
                    _("The signature does not match: it was made over the file’s SHA-1 hash, but “%s” says SHA-256."),
                    file->algorithm_name);
       return FALSE;
@@ -945,7 +942,7 @@ jd_codesign_verify_digest (JdSignedFile          *file,
   if (sha1_algo &&
       verify_hash (certificate, ecdsa ? GNUTLS_SIGN_ECDSA_SHA256 : GNUTLS_SIGN_RSA_SHA256, sha256, 32, sig, len))
     {
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_SIGNATURE_MISMATCH,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_SIGNATURE_MISMATCH,
                    _("The signature does not match: it was made over the file’s SHA-256 hash, but “%s” says SHA-1."),
                    file->algorithm_name);
       return FALSE;
@@ -953,7 +950,7 @@ jd_codesign_verify_digest (JdSignedFile          *file,
   hash_of (GNUTLS_DIG_SHA256, sha256, 32, again);
   if (!sha1_algo && verify_hash (certificate, algorithm_to_gnutls (file->algorithm), again, 32, sig, len))
     {
-      g_set_error_literal (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_SIGNATURE_MISMATCH,
+      g_set_error_literal (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_SIGNATURE_MISMATCH,
                            _("The signature does not match: it signs the file’s SHA-256 hash instead of the file (the hash was hashed twice)."));
       return FALSE;
     }
@@ -963,11 +960,11 @@ jd_codesign_verify_digest (JdSignedFile          *file,
   hash_of (GNUTLS_DIG_SHA256, hex, digest_len * 2, again);
   if (!sha1_algo && verify_hash (certificate, algorithm_to_gnutls (file->algorithm), again, 32, sig, len))
     {
-      g_set_error_literal (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_SIGNATURE_MISMATCH,
+      g_set_error_literal (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_SIGNATURE_MISMATCH,
                            _("The signature does not match: it signs the file’s hash as hexadecimal text instead of the file."));
       return FALSE;
     }
-  g_set_error_literal (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_SIGNATURE_MISMATCH,
+  g_set_error_literal (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_SIGNATURE_MISMATCH,
                        _("The signature does not match the file: the file was changed, or it was signed with a key other than the certificate’s."));
   return FALSE;
 }
@@ -991,7 +988,7 @@ hash_file (const char *path,
   in = g_file_read (gfile, NULL, &local_error);
   if (in == NULL)
     {
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_FILE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_FILE,
                    _("The file cannot be read: %s"), local_error->message);
       return FALSE;
     }
@@ -1008,7 +1005,7 @@ hash_file (const char *path,
   gnutls_hash_deinit (h1, sha1);
   if (n < 0)
     {
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_FILE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_FILE,
                    _("The file cannot be read: %s"), local_error->message);
       return FALSE;
     }
@@ -1031,7 +1028,7 @@ load_private_key (const char *key_path,
 
   if (!g_file_get_contents (key_path, &data, &len, &local_error))
     {
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_KEY,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_KEY,
                    _("The key file cannot be read: %s"), local_error->message);
       return NULL;
     }
@@ -1048,13 +1045,13 @@ load_private_key (const char *key_path,
     {
       gnutls_x509_privkey_deinit (x509);
       if (encrypted || ret == GNUTLS_E_DECRYPTION_FAILED)
-        g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_PASSPHRASE,
+        g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_PASSPHRASE,
                      passphrase == NULL || passphrase[0] == '\0'
                        ? _("The key “%s” is encrypted and needs its passphrase.")
                        : _("The passphrase of the key “%s” is wrong."),
                      key_path);
       else
-        g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_KEY,
+        g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_KEY,
                      _("“%s” is not a private key (%s)."), key_path, gnutls_strerror (ret));
       return NULL;
     }
@@ -1064,7 +1061,7 @@ load_private_key (const char *key_path,
     {
       gnutls_x509_privkey_deinit (x509);
       gnutls_privkey_deinit (key);
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_KEY,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_KEY,
                    _("The key “%s” cannot be used (%s)."), key_path, gnutls_strerror (ret));
       return NULL;
     }
@@ -1122,7 +1119,7 @@ jd_codesign_sign_file (const char      *file_path,
   if (!key_matches_certificate (key, certificate))
     {
       gnutls_privkey_deinit (key);
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_KEY,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_KEY,
                    _("The key “%s” does not belong to the certificate “%s”."), key_path, cert_path);
       return NULL;
     }
@@ -1133,7 +1130,7 @@ jd_codesign_sign_file (const char      *file_path,
   else
     {
       gnutls_privkey_deinit (key);
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_KEY,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_KEY,
                    _("Code signing needs an ECDSA or RSA key; this one is %s."),
                    jd_codesign_certificate_get_key_type (certificate));
       return NULL;
@@ -1149,7 +1146,7 @@ jd_codesign_sign_file (const char      *file_path,
   gnutls_privkey_deinit (key);
   if (ret < 0)
     {
-      g_set_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_KEY,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_KEY,
                    _("Signing failed: %s"), gnutls_strerror (ret));
       return NULL;
     }

@@ -12,31 +12,10 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "jd-jobs-error.h"
+
 G_BEGIN_DECLS
 
-#define JD_CODESIGN_ERROR (jd_codesign_error_quark ())
-
-/* Every failure has its own code, and its message says it in plain words. */
-typedef enum {
-  JD_CODESIGN_ERROR_BAD_ENTRY,            /* a signed-file entry without what it needs */
-  JD_CODESIGN_ERROR_UNSIGNED,             /* the entry carries no signature at all */
-  JD_CODESIGN_ERROR_UNKNOWN_ALGORITHM,    /* e.g. "SHA512withECDSA" */
-  JD_CODESIGN_ERROR_EMPTY_SIGNATURE,
-  JD_CODESIGN_ERROR_BAD_BASE64,           /* also PEM text where base64 belongs */
-  JD_CODESIGN_ERROR_BAD_SIGNATURE_ENCODING, /* not DER ECDSA (raw r‖s, trailing bytes) */
-  JD_CODESIGN_ERROR_WRONG_KEY_NAME,       /* sig-…-ecdsa with an RSA certificate, or the reverse */
-  JD_CODESIGN_ERROR_BAD_CERTIFICATE,      /* unreadable, or not a certificate */
-  JD_CODESIGN_ERROR_NO_URL,
-  JD_CODESIGN_ERROR_URL_EXPIRED,          /* HTTP 403 */
-  JD_CODESIGN_ERROR_DOWNLOAD_FAILED,
-  JD_CODESIGN_ERROR_SIZE_MISMATCH,
-  JD_CODESIGN_ERROR_SIGNATURE_MISMATCH,
-  JD_CODESIGN_ERROR_BAD_KEY,              /* signing: unreadable key, or not the certificate's */
-  JD_CODESIGN_ERROR_FILE,                 /* signing: the file cannot be read */
-  JD_CODESIGN_ERROR_PASSPHRASE,           /* signing: an encrypted key, its passphrase missing or wrong */
-} JdCodesignErrorCode;
-
-GQuark jd_codesign_error_quark (void);
 
 typedef enum {
   JD_CODESIGN_ALGORITHM_NONE,

@@ -23,7 +23,7 @@ parse_string_item (JsonNode    *root,
 {
   if (!JSON_NODE_HOLDS_VALUE (root) || json_node_get_value_type (root) != G_TYPE_STRING)
     {
-      g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_RESPONSE,
                    "The control plane sent a list item that is not a string.");
       return NULL;
     }

@@ -30,7 +30,7 @@ jd_cp_root_object (JsonNode    *root,
       object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
     }
   if (object == NULL)
-    g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
+    g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_RESPONSE,
                  "The control plane sent a reply without “%s”.", member != NULL ? member : "an object");
   return object;
 }
@@ -95,7 +95,7 @@ parse_document (JsonNode    *root,
   document = json_object_get_string_member_with_default (object, "document", NULL);
   if (document == NULL)
     {
-      g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_RESPONSE,
                    "The control plane sent a job document reply without “document”.");
       return NULL;
     }
@@ -151,7 +151,7 @@ jd_cp_required_string (JsonNode    *root,
   value = json_object_get_string_member_with_default (object, member, NULL);
   if (value == NULL)
     {
-      g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_RESPONSE,
                    "The control plane sent %s without “%s”.", what, member);
       return NULL;
     }
@@ -1005,7 +1005,7 @@ ensure_thing_described_cb (GObject      *object,
       g_task_return_pointer (task, g_strdup (jd_thing_get_thing_arn (thing)), g_free);
       return;
     }
-  if (!g_error_matches (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_RESOURCE_NOT_FOUND))
+  if (!g_error_matches (error, JD_JOBS_ERROR, JD_JOBS_ERROR_RESOURCE_NOT_FOUND_EXCEPTION))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

@@ -284,7 +284,7 @@ request_handle_page (GTask     *task,
 
   if (object == NULL)
     {
-      g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_RESPONSE,
                    "The control plane sent a list that is not a JSON object.");
       return FALSE;
     }
@@ -305,7 +305,7 @@ request_handle_page (GTask     *task,
     }
   else if (list != NULL && !JSON_NODE_HOLDS_NULL (list))
     {
-      g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_RESPONSE,
                    "The control plane sent “%s” that is not a list.", req->list_member);
       return FALSE;
     }
@@ -333,7 +333,7 @@ request_finish_success (GTask *task,
       parser = json_parser_new ();
       if (!json_parser_load_from_data (parser, data, length, &error))
         {
-          g_task_return_new_error (task, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
+          g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_RESPONSE,
                                    "The control plane sent a reply that is not JSON: %s", error->message);
           return;
         }
@@ -344,7 +344,7 @@ request_finish_success (GTask *task,
     {
       if (root == NULL)
         {
-          g_task_return_new_error (task, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
+          g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_RESPONSE,
                                    "The control plane sent an empty reply to a list request.");
           return;
         }
@@ -369,7 +369,7 @@ request_finish_success (GTask *task,
 
       if (root == NULL)
         {
-          g_task_return_new_error (task, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
+          g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_RESPONSE,
                                    "The control plane sent an empty reply.");
           return;
         }
@@ -467,7 +467,7 @@ request_send (GTask *task)
   uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &error);
   if (uri == NULL)
     {
-      g_task_return_new_error (task, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_CONFIGURATION,
+      g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_CONFIGURATION,
                                "Cannot build a request URL from “%s”: %s", url, error->message);
       g_object_unref (task);
       return;
@@ -713,7 +713,7 @@ jd_control_plane_new (const char     *region,
   if (self->endpoint == NULL || host == NULL || *host == '\0' ||
       (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0))
     {
-      g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_CONFIGURATION,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_CONFIGURATION,
                    "“%s” is not a control-plane URL such as “https://iot.%s.amazonaws.com”.",
                    self->endpoint_url, region);
       return NULL;
@@ -743,7 +743,7 @@ jd_control_plane_new (const char     *region,
       database = g_tls_file_database_new (ca_path, &local_error);
       if (database == NULL)
         {
-          g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_CONFIGURATION,
+          g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_CONFIGURATION,
                        "The control-plane CA file “%s” cannot be used: %s", ca_path, local_error->message);
           return NULL;
         }

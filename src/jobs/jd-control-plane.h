@@ -4,8 +4,8 @@
  * Every operation is _async/_finish on a GTask with a GCancellable. Lists
  * follow nextToken until the last page. Throttling, 429 and 5xx answers are
  * retried with exponential backoff and jitter for idempotent calls only
- * (reads, DeleteThing); errors land in JD_CONTROL_PLANE_ERROR and keep AWS's
- * type, message and HTTP status (see jd-control-plane-error.h).
+ * (reads, DeleteThing); errors land in JD_JOBS_ERROR and keep AWS's
+ * type, message and HTTP status (see jd-jobs-error.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,7 +14,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
-#include "jd-control-plane-error.h"
+#include "jd-jobs-error.h"
 #include "jd-credentials.h"
 #include "jd-job.h"
 #include "jd-job-config.h"

@@ -25,8 +25,6 @@ struct _JdCredentials
 
 G_DEFINE_FINAL_TYPE (JdCredentials, jd_credentials, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (jd-credentials-error-quark, jd_credentials_error)
-
 G_DEFINE_ENUM_TYPE (JdCredentialsSource, jd_credentials_source,
   G_DEFINE_ENUM_VALUE (JD_CREDENTIALS_SOURCE_NONE, "none"),
   G_DEFINE_ENUM_VALUE (JD_CREDENTIALS_SOURCE_KEYRING, "keyring"),
@@ -130,7 +128,7 @@ set_keyring_error (GError     **error,
       return;
     }
 
-  g_set_error (error, JD_CREDENTIALS_ERROR, JD_CREDENTIALS_ERROR_KEYRING,
+  g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_KEYRING,
                "The keyring could not be used: %s", cause->message);
   g_error_free (cause);
 }
@@ -674,7 +672,7 @@ jd_credentials_describe_source (JdCredentials *self)
  *
  * Runs the chain, first match wins. A keyring that cannot be reached is
  * skipped (its reason goes into the final error). When nothing matches the
- * error (%JD_CREDENTIALS_ERROR_NOT_FOUND) says what every source lacked.
+ * error (%JD_JOBS_ERROR_NO_CREDENTIALS) says what every source lacked.
  *
  * Returns: (transfer full): the credentials, their source set
  */
@@ -750,7 +748,7 @@ lookup_with_environment (JdCredentialsSourceFlags   sources,
 
   g_ptr_array_add (reasons, NULL);
   joined = g_strjoinv ("; ", (char **) reasons->pdata);
-  g_set_error (error, JD_CREDENTIALS_ERROR, JD_CREDENTIALS_ERROR_NOT_FOUND,
+  g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_NO_CREDENTIALS,
                "No AWS credentials found: %s.",
                *joined != '\0' ? joined : "no source was enabled");
   return NULL;
@@ -869,7 +867,7 @@ jd_credentials_store_async (JdCredentials       *credentials,
 
   if (*credentials->access_key_id == '\0' || *credentials->secret_access_key == '\0')
     {
-      g_task_return_new_error (task, JD_CREDENTIALS_ERROR, JD_CREDENTIALS_ERROR_INVALID,
+      g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_CREDENTIALS,
                                "Both the access key id and the secret access key are needed.");
       return;
     }

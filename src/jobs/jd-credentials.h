@@ -21,18 +21,10 @@
 
 #include <gio/gio.h>
 
+#include "jd-jobs-error.h"
+
 G_BEGIN_DECLS
 
-#define JD_CREDENTIALS_ERROR (jd_credentials_error_quark ())
-
-typedef enum {
-  /* No source in the chain had a complete key pair. */
-  JD_CREDENTIALS_ERROR_NOT_FOUND,
-  /* The keyring (Secret Service) could not be reached or refused the request. */
-  JD_CREDENTIALS_ERROR_KEYRING,
-  /* An argument was unusable (empty access key id or secret). */
-  JD_CREDENTIALS_ERROR_INVALID,
-} JdCredentialsErrorCode;
 
 typedef enum {
   JD_CREDENTIALS_SOURCE_NONE,
@@ -62,7 +54,6 @@ typedef enum {
 
 G_DECLARE_FINAL_TYPE (JdCredentials, jd_credentials, JD, CREDENTIALS, GObject)
 
-GQuark              jd_credentials_error_quark        (void);
 GType               jd_credentials_source_get_type    (void);
 GType               jd_secret_kind_get_type           (void);
 

@@ -18,8 +18,6 @@
 #define CHUNK_SIZE (64 * 1024)
 #define PROGRESS_INTERVAL_US (50 * 1000)
 
-G_DEFINE_QUARK (jd-file-upload-error-quark, jd_file_upload_error)
-
 typedef struct {
   JdControlPlane *control_plane;
   GFile *file;
@@ -81,7 +79,7 @@ hash_thread (GTask        *task,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
       else
-        g_task_return_new_error (task, JD_FILE_UPLOAD_ERROR, JD_FILE_UPLOAD_ERROR_FILE,
+        g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_UPLOAD_FILE,
                                  _("The file cannot be read: %s"), error->message);
       return;
     }
@@ -133,7 +131,7 @@ uploaded_cb (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
       else
-        g_task_return_new_error (task, JD_FILE_UPLOAD_ERROR, JD_FILE_UPLOAD_ERROR_FAILED,
+        g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_UPLOAD_FAILED,
                                  _("The upload failed: %s"), error->message);
       return;
     }
@@ -148,13 +146,13 @@ uploaded_cb (GObject      *source,
     }
 
   if (status == SOUP_STATUS_NOT_FOUND && message == NULL)
-    g_task_return_new_error (task, JD_FILE_UPLOAD_ERROR, JD_FILE_UPLOAD_ERROR_NO_FILE_STORE,
+    g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_UPLOAD_NO_FILE_STORE,
                              _("The service has no file store (an AWS endpoint, or a service without it)."));
   else if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    g_task_return_new_error (task, JD_FILE_UPLOAD_ERROR, JD_FILE_UPLOAD_ERROR_REFUSED,
+    g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_UPLOAD_REFUSED,
                              "HTTP %u%s%s", status, message != NULL ? ": " : "", message != NULL ? message : "");
   else if (placeholder == NULL)
-    g_task_return_new_error (task, JD_FILE_UPLOAD_ERROR, JD_FILE_UPLOAD_ERROR_FAILED,
+    g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_UPLOAD_FAILED,
                              _("The file store’s answer has no placeholder (HTTP %u)."), status);
   else
     {
@@ -192,7 +190,7 @@ opened_cb (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
       else
-        g_task_return_new_error (task, JD_FILE_UPLOAD_ERROR, JD_FILE_UPLOAD_ERROR_FILE,
+        g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_UPLOAD_FILE,
                                  _("The file cannot be read: %s"), error->message);
       return;
     }
@@ -200,7 +198,7 @@ opened_cb (GObject      *source,
   base = g_uri_parse (jd_control_plane_get_endpoint_url (upload->control_plane), G_URI_FLAGS_ENCODED, &error);
   if (base == NULL)
     {
-      g_task_return_new_error (task, JD_FILE_UPLOAD_ERROR, JD_FILE_UPLOAD_ERROR_NO_CREDENTIALS,
+      g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_UPLOAD_NO_CREDENTIALS,
                                "%s", error->message);
       return;
     }
@@ -301,14 +299,14 @@ jd_file_upload_async (JdControlPlane           *control_plane,
   if (jd_control_plane_get_credentials (control_plane) == NULL ||
       jd_control_plane_get_endpoint_url (control_plane) == NULL)
     {
-      g_task_return_new_error (task, JD_FILE_UPLOAD_ERROR, JD_FILE_UPLOAD_ERROR_NO_CREDENTIALS,
+      g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_UPLOAD_NO_CREDENTIALS,
                                _("No control-plane endpoint or credentials."));
       return;
     }
   upload->session = jd_codesign_session_new (jd_control_plane_get_ca_path (control_plane), &error);
   if (upload->session == NULL)
     {
-      g_task_return_new_error (task, JD_FILE_UPLOAD_ERROR, JD_FILE_UPLOAD_ERROR_FAILED, "%s", error->message);
+      g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_UPLOAD_FAILED, "%s", error->message);
       return;
     }
 

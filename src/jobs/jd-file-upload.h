@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "jd-control-plane.h"
+#include "jd-jobs-error.h"
 
 G_BEGIN_DECLS
 
@@ -24,17 +25,6 @@ G_BEGIN_DECLS
 #define JD_FILE_UPLOAD_BUCKET      "jobdeck-sandbox"
 #define JD_FILE_UPLOAD_PATH_PREFIX "/files/"
 
-#define JD_FILE_UPLOAD_ERROR (jd_file_upload_error_quark ())
-
-typedef enum {
-  JD_FILE_UPLOAD_ERROR_NO_CREDENTIALS,  /* the control plane has no endpoint or credentials */
-  JD_FILE_UPLOAD_ERROR_FILE,            /* the local file cannot be read */
-  JD_FILE_UPLOAD_ERROR_NO_FILE_STORE,   /* 404 without a message: AWS, or a service without a store */
-  JD_FILE_UPLOAD_ERROR_REFUSED,         /* any other HTTP error: "HTTP 403: <the service's message>" */
-  JD_FILE_UPLOAD_ERROR_FAILED,          /* the network, or a reply that is not the store's */
-} JdFileUploadErrorCode;
-
-GQuark jd_file_upload_error_quark (void);
 
 /* Called on the calling thread's main context while the body is sent, at
  * most every 50 ms and always for the last byte. */

@@ -6,7 +6,7 @@
 
 #define G_LOG_DOMAIN "jd-fleet-poller"
 
-#include "jd-control-plane-error.h"
+#include "jd-jobs-error.h"
 #include "jd-fleet-poller.h"
 
 struct _JdFleetPoller
@@ -129,7 +129,7 @@ describe_cb (GObject      *source,
   self->in_flight--;
   if (info != NULL)
     jd_fleet_model_merge_execution (self->model, info);
-  else if (!g_error_matches (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_RESOURCE_NOT_FOUND))
+  else if (!g_error_matches (error, JD_JOBS_ERROR, JD_JOBS_ERROR_RESOURCE_NOT_FOUND_EXCEPTION))
     set_error (self, error);
 
   pump_describes (self);

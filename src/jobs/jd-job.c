@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "jd-control-plane-error.h"
+#include "jd-jobs-error.h"
 #include "jd-job.h"
 
 struct _JdJob
@@ -213,7 +213,7 @@ set_invalid (GError     **error,
              const char  *what,
              const char  *member)
 {
-  g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE,
+  g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_RESPONSE,
                "The control plane sent a %s without “%s”.", what, member);
 }
 

@@ -222,7 +222,7 @@ jd_jobs_data_client_update_async (JdJobsDataClient      *self,
  * jd_jobs_data_client_finish:
  *
  * Returns: (transfer full): AWS's reply body, or %NULL with @error
- *   (JD_CONTROL_PLANE_ERROR, the exception type kept)
+ *   (JD_JOBS_ERROR, the exception type kept)
  */
 JsonNode *
 jd_jobs_data_client_finish (JdJobsDataClient  *self,

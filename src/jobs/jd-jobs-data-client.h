@@ -3,7 +3,7 @@
  * StartNextPendingJobExecution, DescribeJobExecution, UpdateJobExecution),
  * SigV4-signed as "iot-jobs-data" through the control plane's transport
  * (TLS trust, retries of idempotent calls, error parsing). Each call gives
- * AWS's reply body as it came; errors are JD_CONTROL_PLANE_ERROR with AWS's
+ * AWS's reply body as it came; errors are JD_JOBS_ERROR with AWS's
  * exception type, as the HTTPS API reports them. The MQTT twin is
  * JdJobsClient.
  *

@@ -31,8 +31,6 @@ struct _JdProfile
 
 G_DEFINE_FINAL_TYPE (JdProfile, jd_profile, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (jd-profile-error-quark, jd_profile_error)
-
 G_DEFINE_BOXED_TYPE (JdProfileProblem, jd_profile_problem,
                      jd_profile_problem_copy, jd_profile_problem_free)
 
@@ -226,15 +224,15 @@ read_file (const char  *path,
     return TRUE;
 
   if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-    g_set_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_MISSING_FILE,
+    g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_MISSING_FILE,
                  "The %s file “%s” does not exist.", what, path);
   else if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_ACCES) ||
            g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_PERM))
-    g_set_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_UNREADABLE_FILE,
+    g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_UNREADABLE_FILE,
                  "The %s file “%s” cannot be read: permission denied. Check its permissions.",
                  what, path);
   else
-    g_set_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_UNREADABLE_FILE,
+    g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_UNREADABLE_FILE,
                  "The %s file “%s” cannot be read: %s", what, path, local_error->message);
   return FALSE;
 }
@@ -262,7 +260,7 @@ load_certificate (const char         *path,
   if (ret < 0)
     {
       gnutls_x509_crt_deinit (crt);
-      g_set_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_INVALID_CERTIFICATE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_CERTIFICATE,
                    "“%s” is not a PEM or DER certificate (%s).", path, gnutls_strerror (ret));
       return FALSE;
     }
@@ -301,13 +299,13 @@ load_key (const char             *path,
 
       gnutls_x509_privkey_deinit (key);
       if (encrypted && str_empty (passphrase))
-        g_set_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_KEY_ENCRYPTED,
+        g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_KEY_ENCRYPTED,
                      "The private key “%s” is encrypted: enter its passphrase.", path);
       else if (encrypted)
-        g_set_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_KEY_ENCRYPTED,
+        g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_KEY_ENCRYPTED,
                      "The passphrase does not unlock the private key “%s”.", path);
       else
-        g_set_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_INVALID_KEY,
+        g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_KEY,
                      "“%s” is not a PEM or DER private key (%s).", path, gnutls_strerror (ret));
       return FALSE;
     }
@@ -330,7 +328,7 @@ check_certificate_dates (gnutls_x509_crt_t   crt,
       g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (not_after);
       g_autofree char *when = g_date_time_format (dt, "%Y-%m-%d %H:%M UTC");
 
-      g_set_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_CERTIFICATE_EXPIRED,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CERTIFICATE_EXPIRED,
                    "The certificate “%s” expired on %s: get a new one for this thing.",
                    path, when);
       return FALSE;
@@ -340,7 +338,7 @@ check_certificate_dates (gnutls_x509_crt_t   crt,
       g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (not_before);
       g_autofree char *when = g_date_time_format (dt, "%Y-%m-%d %H:%M UTC");
 
-      g_set_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_CERTIFICATE_NOT_YET_VALID,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CERTIFICATE_NOT_YET_VALID,
                    "The certificate “%s” is not valid before %s: check the computer’s clock.",
                    path, when);
       return FALSE;
@@ -365,7 +363,7 @@ check_match (gnutls_x509_crt_t       crt,
       crt_id_size != key_id_size ||
       memcmp (crt_id, key_id, crt_id_size) != 0)
     {
-      g_set_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_KEY_MISMATCH,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_KEY_MISMATCH,
                    "The private key “%s” does not belong to the certificate “%s”: "
                    "pick the key that was created with this certificate.",
                    key_path, certificate_path);
@@ -393,7 +391,7 @@ check_ca (const char  *path,
   ret = gnutls_x509_crt_list_import2 (&list, &n, &datum, GNUTLS_X509_FMT_PEM, 0);
   if (ret < 0 || n == 0)
     {
-      g_set_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_INVALID_CERTIFICATE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_CERTIFICATE,
                    "“%s” holds no PEM CA certificate.", path);
       return FALSE;
     }
@@ -433,7 +431,7 @@ validate_snapshot (Snapshot *snap)
 
   if (str_empty (snap->name))
     add_problem (problems, "name",
-                 g_error_new (JD_PROFILE_ERROR, JD_PROFILE_ERROR_MISSING_VALUE,
+                 g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_MISSING_VALUE,
                               "Give the profile a name."));
 
   if (!jd_profile_check_thing_name (snap->thing_name, &error))
@@ -448,7 +446,7 @@ validate_snapshot (Snapshot *snap)
           ok = FALSE;
       if (!ok)
         add_problem (problems, "client-id",
-                     g_error_new (JD_PROFILE_ERROR, JD_PROFILE_ERROR_INVALID_CLIENT_ID,
+                     g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_CLIENT_ID,
                                   "“%s” is not a usable MQTT client id: use at most 128 characters, "
                                   "without spaces, “#” or “+”, or leave it empty to use the thing name.",
                                   snap->client_id));
@@ -461,17 +459,17 @@ validate_snapshot (Snapshot *snap)
     {
       if (str_empty (snap->endpoint))
         add_problem (problems, "endpoint",
-                     g_error_new (JD_PROFILE_ERROR, JD_PROFILE_ERROR_MISSING_VALUE,
+                     g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_MISSING_VALUE,
                                   "Enter the account’s MQTT endpoint (the iot:Data-ATS address, "
                                   "such as “abc123-ats.iot.us-east-1.amazonaws.com”)."));
       else if (!check_hostname (snap->endpoint))
         add_problem (problems, "endpoint",
-                     g_error_new (JD_PROFILE_ERROR, JD_PROFILE_ERROR_INVALID_ENDPOINT,
+                     g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_ENDPOINT,
                                   "“%s” is not a host name: enter only the address, without "
                                   "“https://” or a path.", snap->endpoint));
       if (snap->port != 8883 && snap->port != 443)
         add_problem (problems, "port",
-                     g_error_new (JD_PROFILE_ERROR, JD_PROFILE_ERROR_INVALID_PORT,
+                     g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_PORT,
                                   "AWS IoT accepts MQTT on port 8883, or 443 with ALPN; %u will not work.",
                                   snap->port));
     }
@@ -484,7 +482,7 @@ validate_snapshot (Snapshot *snap)
           (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 &&
            g_strcmp0 (g_uri_get_scheme (uri), "http") != 0))
         add_problem (problems, "control-plane-endpoint",
-                     g_error_new (JD_PROFILE_ERROR, JD_PROFILE_ERROR_INVALID_ENDPOINT,
+                     g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_ENDPOINT,
                                   "“%s” is not a control-plane URL such as "
                                   "“https://iot.us-east-1.amazonaws.com”.",
                                   snap->control_plane_endpoint));
@@ -493,11 +491,11 @@ validate_snapshot (Snapshot *snap)
   /* The sandbox makes its own certificates; an AWS profile needs them. */
   if (aws && str_empty (snap->certificate_path))
     add_problem (problems, "certificate-path",
-                 g_error_new (JD_PROFILE_ERROR, JD_PROFILE_ERROR_MISSING_VALUE,
+                 g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_MISSING_VALUE,
                               "Choose the thing’s certificate file."));
   if (aws && str_empty (snap->key_path))
     add_problem (problems, "key-path",
-                 g_error_new (JD_PROFILE_ERROR, JD_PROFILE_ERROR_MISSING_VALUE,
+                 g_error_new (JD_JOBS_ERROR, JD_JOBS_ERROR_MISSING_VALUE,
                               "Choose the thing’s private key file."));
 
   if (!str_empty (snap->certificate_path))
@@ -781,7 +779,7 @@ jd_profile_lookup (GSettings   *settings,
   ids = g_settings_get_strv (settings, "profiles");
   if (!g_strv_contains ((const char *const *) ids, id))
     {
-      g_set_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_NOT_FOUND,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_PROFILE_NOT_FOUND,
                    "There is no connection profile “%s”.", id);
       return NULL;
     }
@@ -1116,10 +1114,10 @@ jd_profile_check_thing_name (const char  *thing_name,
   if (!ok)
     {
       if (len == 0)
-        g_set_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_INVALID_THING_NAME,
+        g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_THING_NAME,
                      "Enter the name of the thing to connect as.");
       else
-        g_set_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_INVALID_THING_NAME,
+        g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_THING_NAME,
                      "“%s” is not a valid thing name: use 1 to 128 letters, digits, "
                      "“:”, “_” or “-”.", thing_name);
     }
@@ -1160,7 +1158,7 @@ jd_profile_check_region (const char  *region,
     }
 
   if (!ok)
-    g_set_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_INVALID_REGION,
+    g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_REGION,
                  "“%s” is not an AWS region: use a name such as “us-east-1” or “eu-west-2”.",
                  region != NULL ? region : "");
   return ok;

@@ -22,25 +22,6 @@ G_BEGIN_DECLS
 #define JD_PROFILE_SCHEMA_ID "io.github.jobdeck.Jobdeck.Profile"
 #define JD_PROFILE_PATH_PREFIX "/io/github/jobdeck/Jobdeck/profiles/"
 
-#define JD_PROFILE_ERROR (jd_profile_error_quark ())
-
-typedef enum {
-  JD_PROFILE_ERROR_NOT_FOUND,            /* no profile with that id */
-  JD_PROFILE_ERROR_MISSING_VALUE,        /* a required setting is empty */
-  JD_PROFILE_ERROR_MISSING_FILE,
-  JD_PROFILE_ERROR_UNREADABLE_FILE,
-  JD_PROFILE_ERROR_INVALID_CERTIFICATE,
-  JD_PROFILE_ERROR_INVALID_KEY,
-  JD_PROFILE_ERROR_KEY_ENCRYPTED,        /* needs a passphrase (or the one given is wrong) */
-  JD_PROFILE_ERROR_KEY_MISMATCH,         /* the key is not the certificate's */
-  JD_PROFILE_ERROR_CERTIFICATE_EXPIRED,
-  JD_PROFILE_ERROR_CERTIFICATE_NOT_YET_VALID,
-  JD_PROFILE_ERROR_INVALID_THING_NAME,
-  JD_PROFILE_ERROR_INVALID_CLIENT_ID,
-  JD_PROFILE_ERROR_INVALID_REGION,
-  JD_PROFILE_ERROR_INVALID_ENDPOINT,
-  JD_PROFILE_ERROR_INVALID_PORT,
-} JdProfileErrorCode;
 
 typedef enum {
   JD_PROFILE_KIND_SANDBOX,
@@ -64,7 +45,6 @@ typedef struct _JdProfileProblem JdProfileProblem;
 
 G_DECLARE_FINAL_TYPE (JdProfile, jd_profile, JD, PROFILE, GObject)
 
-GQuark            jd_profile_error_quark               (void);
 GType             jd_profile_kind_get_type             (void);
 GType             jd_profile_credentials_source_get_type (void);
 GType             jd_profile_problem_get_type          (void);

@@ -26,8 +26,6 @@
 
 #include "jd-sandbox-info.h"
 
-G_DEFINE_QUARK (jd-sandbox-info-error-quark, jd_sandbox_info_error)
-
 static void
 thing_free (JdSandboxInfoThing *thing)
 {
@@ -314,11 +312,11 @@ jd_sandbox_info_load (const char  *dir,
   if (!json_parser_load_from_file (parser, path, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        g_set_error (error, JD_SANDBOX_INFO_ERROR, JD_SANDBOX_INFO_ERROR_NOT_RUNNING,
+        g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_SANDBOX_NOT_RUNNING,
                      "%s does not exist: is jobdeck-service running with --data-dir %s?",
                      path, dir);
       else
-        g_set_error (error, JD_SANDBOX_INFO_ERROR, JD_SANDBOX_INFO_ERROR_INVALID,
+        g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_SANDBOX_INFO_INVALID,
                      "cannot read %s: %s", path, local_error->message);
       return NULL;
     }
@@ -338,7 +336,7 @@ jd_sandbox_info_load (const char  *dir,
       region == NULL || get_string (control, "accessKeyId") == NULL ||
       get_string (control, "secretAccessKey") == NULL)
     {
-      g_set_error (error, JD_SANDBOX_INFO_ERROR, JD_SANDBOX_INFO_ERROR_INVALID,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_SANDBOX_INFO_INVALID,
                    "%s lacks the broker or control-plane settings", path);
       return NULL;
     }

@@ -10,6 +10,8 @@
 
 #include <gio/gio.h>
 
+#include "jd-jobs-error.h"
+
 G_BEGIN_DECLS
 
 #define JD_SANDBOX_INFO_FILE          "sandbox.json"
@@ -17,13 +19,6 @@ G_BEGIN_DECLS
 /* The thing a sandbox gives when nobody names one. */
 #define JD_SANDBOX_INFO_DEFAULT_THING "MyThing"
 
-#define JD_SANDBOX_INFO_ERROR (jd_sandbox_info_error_quark ())
-
-typedef enum {
-  JD_SANDBOX_INFO_ERROR_NOT_RUNNING,   /* no sandbox.json: nothing runs on that folder */
-  JD_SANDBOX_INFO_ERROR_INVALID,       /* unreadable, or lacks a required member */
-  JD_SANDBOX_INFO_ERROR_NO_THING,      /* the thing has no certificate in it */
-} JdSandboxInfoError;
 
 typedef struct {
   int         pid;                      /* the process that runs the sandbox */
@@ -46,7 +41,6 @@ typedef struct {
   char *key_path;
 } JdSandboxInfoThing;
 
-GQuark         jd_sandbox_info_error_quark (void);
 
 JdSandboxInfo *jd_sandbox_info_new         (void);
 void           jd_sandbox_info_free        (JdSandboxInfo       *info);

@@ -115,7 +115,7 @@ jd_session_check_control_plane_url (const char  *url,
   if (uri == NULL || host == NULL || host[0] == '\0' ||
       (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0))
     {
-      g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_CONFIGURATION,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_CONFIGURATION,
                    _("“%s” is not a control-plane URL such as “https://iot.us-east-1.amazonaws.com”"), url);
       return FALSE;
     }
@@ -124,7 +124,7 @@ jd_session_check_control_plane_url (const char  *url,
       /* Credentials and requests in clear text: only on this machine. */
       if (!is_loopback_host (host))
         {
-          g_set_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_CONFIGURATION,
+          g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_CONFIGURATION,
                        _("“%s” is plain HTTP to another machine; use https:// (http:// is only for loopback addresses)"),
                        url);
           return FALSE;

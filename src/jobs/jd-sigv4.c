@@ -10,8 +10,6 @@
 
 #include "jd-sigv4.h"
 
-G_DEFINE_QUARK (jd-sigv4-error-quark, jd_sigv4_error)
-
 /* Headers SDKs leave out of SignedHeaders (botocore's list plus smithy's). */
 static const char *const unsigned_headers[] = {
   "authorization", "connection", "expect", "keep-alive", "proxy-authenticate",
@@ -19,25 +17,25 @@ static const char *const unsigned_headers[] = {
   "user-agent", "x-amzn-trace-id", "accept-encoding", "content-length",
 };
 
-static const char *const aws_types[] = {
-  [JD_SIGV4_ERROR_MISSING_AUTHENTICATION_TOKEN] = "MissingAuthenticationTokenException",
-  [JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE] = "IncompleteSignatureException",
-  [JD_SIGV4_ERROR_UNRECOGNIZED_CLIENT] = "UnrecognizedClientException",
-  [JD_SIGV4_ERROR_INVALID_SIGNATURE] = "InvalidSignatureException",
-};
-
 /**
  * jd_sigv4_error_to_aws_type:
- * @code: a #JdSigv4ErrorCode
+ * @code: the code of a verification failure
  *
  * Returns: the `x-amzn-ErrorType` AWS answers with for @code.
  */
 const char *
-jd_sigv4_error_to_aws_type (JdSigv4ErrorCode code)
+jd_sigv4_error_to_aws_type (JdJobsErrorCode code)
 {
-  if ((guint) code < G_N_ELEMENTS (aws_types))
-    return aws_types[code];
-  return "InvalidSignatureException";
+  switch (code)
+    {
+    case JD_JOBS_ERROR_MISSING_AUTHENTICATION_TOKEN_EXCEPTION:
+    case JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION:
+    case JD_JOBS_ERROR_UNRECOGNIZED_CLIENT_EXCEPTION:
+    case JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION:
+      return jd_control_plane_error_code_to_aws (code);
+    default:
+      return "InvalidSignatureException";
+    }
 }
 
 static gboolean
@@ -666,7 +664,7 @@ parse_authorization (const char *value,
   if (!g_str_has_prefix (value, JD_SIGV4_ALGORITHM)
       || (value[strlen (JD_SIGV4_ALGORITHM)] != ' ' && value[strlen (JD_SIGV4_ALGORITHM)] != '\0'))
     {
-      g_set_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION,
                    "Authorization header requires the '" JD_SIGV4_ALGORITHM "' algorithm. Authorization=%s",
                    value);
       return FALSE;
@@ -685,7 +683,7 @@ parse_authorization (const char *value,
         continue;
       if (equal == NULL)
         {
-          g_set_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+          g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION,
                        "'%s' not a valid key=value pair (missing equal-sign) in Authorization header: '%s'.",
                        item, value);
           return FALSE;
@@ -697,7 +695,7 @@ parse_authorization (const char *value,
           {
             if (*slots[k] != NULL)
               {
-                g_set_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+                g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION,
                              "Authorization header has a duplicate '%s' parameter. Authorization=%s",
                              names[k], value);
                 return FALSE;
@@ -715,7 +713,7 @@ parse_authorization (const char *value,
 
   if (missing->len > 0)
     {
-      g_set_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION,
                    "%sAuthorization=%s", missing->str, value);
       return FALSE;
     }
@@ -749,7 +747,7 @@ signed_headers_valid (const char *signed_headers)
  * @services: NULL-terminated accepted credential-scope services
  * @now: (nullable): the verifier's time
  * @out_service: (out) (optional): the scope's service
- * @error: a #JD_SIGV4_ERROR on failure, its message in AWS's words
+ * @error: a #JD_JOBS_ERROR on failure, its message in AWS's words
  *
  * Returns: %TRUE if the signature is valid and current
  */
@@ -785,7 +783,7 @@ jd_sigv4_verify (const JdSigv4Request     *request,
   authorization = find_header (request, "authorization");
   if (authorization == NULL || authorization[0] == '\0')
     {
-      g_set_error_literal (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_MISSING_AUTHENTICATION_TOKEN,
+      g_set_error_literal (error, JD_JOBS_ERROR, JD_JOBS_ERROR_MISSING_AUTHENTICATION_TOKEN_EXCEPTION,
                            "Missing Authentication Token");
       return FALSE;
     }
@@ -796,7 +794,7 @@ jd_sigv4_verify (const JdSigv4Request     *request,
   scope_parts = g_strsplit (parts.credential, "/", -1);
   if (g_strv_length (scope_parts) != 5 || strcmp (scope_parts[4], "aws4_request") != 0)
     {
-      g_set_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION,
                    "Credential should be scoped to a valid region. Credential=%s",
                    parts.credential);
       return FALSE;
@@ -805,21 +803,21 @@ jd_sigv4_verify (const JdSigv4Request     *request,
   amz_date = find_header (request, "x-amz-date");
   if (amz_date == NULL)
     {
-      g_set_error_literal (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+      g_set_error_literal (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION,
                            "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
       return FALSE;
     }
   sent = jd_sigv4_parse_amz_date (amz_date);
   if (sent == NULL)
     {
-      g_set_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION,
                    "Date must be in ISO-8601 'basic format'. Got '%s'.", amz_date);
       return FALSE;
     }
 
   if (strncmp (scope_parts[1], amz_date, 8) != 0 || strlen (scope_parts[1]) != 8)
     {
-      g_set_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INVALID_SIGNATURE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION,
                    "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%.8s', from '%s'.",
                    scope_parts[1], amz_date, amz_date);
       return FALSE;
@@ -830,21 +828,21 @@ jd_sigv4_verify (const JdSigv4Request     *request,
       service = services[i];
   if (service == NULL)
     {
-      g_set_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INVALID_SIGNATURE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION,
                    "Credential should be scoped to correct service: '%s'. ", services[0]);
       return FALSE;
     }
 
   if (strcmp (scope_parts[2], credentials->region) != 0)
     {
-      g_set_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INVALID_SIGNATURE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION,
                    "Credential should be scoped to a valid region, not '%s'. ", scope_parts[2]);
       return FALSE;
     }
 
   if (strcmp (scope_parts[0], credentials->access_key_id) != 0)
     {
-      g_set_error_literal (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_UNRECOGNIZED_CLIENT,
+      g_set_error_literal (error, JD_JOBS_ERROR, JD_JOBS_ERROR_UNRECOGNIZED_CLIENT_EXCEPTION,
                            "The security token included in the request is invalid.");
       return FALSE;
     }
@@ -861,7 +859,7 @@ jd_sigv4_verify (const JdSigv4Request     *request,
         {
           limit = g_date_time_add_seconds (current, -JD_SIGV4_MAX_SKEW_SECONDS);
           limit_text = jd_sigv4_format_amz_date (limit);
-          g_set_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INVALID_SIGNATURE,
+          g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION,
                        "Signature expired: %s is now earlier than %s (%s - 5 min.)",
                        amz_date, limit_text, now_text);
         }
@@ -869,7 +867,7 @@ jd_sigv4_verify (const JdSigv4Request     *request,
         {
           limit = g_date_time_add_seconds (current, JD_SIGV4_MAX_SKEW_SECONDS);
           limit_text = jd_sigv4_format_amz_date (limit);
-          g_set_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INVALID_SIGNATURE,
+          g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION,
                        "Signature not yet current: %s is still later than %s (%s + 5 min.)",
                        amz_date, limit_text, now_text);
         }
@@ -878,7 +876,7 @@ jd_sigv4_verify (const JdSigv4Request     *request,
 
   if (!signed_headers_valid (parts.signed_headers))
     {
-      g_set_error_literal (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+      g_set_error_literal (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION,
                            "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
       return FALSE;
     }
@@ -887,7 +885,7 @@ jd_sigv4_verify (const JdSigv4Request     *request,
   for (guint i = 0; names[i] != NULL; i++)
     if (find_header (request, names[i]) == NULL)
       {
-        g_set_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+        g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION,
                      "Signed header '%s' is missing from the request.", names[i]);
         return FALSE;
       }
@@ -898,7 +896,7 @@ jd_sigv4_verify (const JdSigv4Request     *request,
 
       if (token == NULL || !constant_time_equal (token, credentials->session_token))
         {
-          g_set_error_literal (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_UNRECOGNIZED_CLIENT,
+          g_set_error_literal (error, JD_JOBS_ERROR, JD_JOBS_ERROR_UNRECOGNIZED_CLIENT_EXCEPTION,
                                "The security token included in the request is invalid.");
           return FALSE;
         }
@@ -909,7 +907,7 @@ jd_sigv4_verify (const JdSigv4Request     *request,
   if (content_sha != NULL && strcmp (content_sha, "UNSIGNED-PAYLOAD") != 0
       && g_ascii_strcasecmp (content_sha, payload_hash) != 0)
     {
-      g_set_error_literal (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INVALID_SIGNATURE,
+      g_set_error_literal (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION,
                            "The provided 'x-amz-content-sha256' header does not match what was computed.");
       return FALSE;
     }
@@ -928,7 +926,7 @@ jd_sigv4_verify (const JdSigv4Request     *request,
 
   if (!constant_time_equal (expected, parts.signature))
     {
-      g_set_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INVALID_SIGNATURE,
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION,
                    "The request signature we calculated does not match the signature you provided. "
                    "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n"
                    "The Canonical String for this request should have been\n'%s'\n\n"

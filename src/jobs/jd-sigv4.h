@@ -10,6 +10,8 @@
 
 #include <glib.h>
 
+#include "jd-jobs-error.h"
+
 G_BEGIN_DECLS
 
 #define JD_SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
@@ -18,15 +20,6 @@ G_BEGIN_DECLS
 /* Largest accepted distance between X-Amz-Date and the verifier's clock. */
 #define JD_SIGV4_MAX_SKEW_SECONDS (5 * 60)
 
-#define JD_SIGV4_ERROR (jd_sigv4_error_quark ())
-
-/* Verification failures, one per error type AWS answers with (HTTP 403). */
-typedef enum {
-  JD_SIGV4_ERROR_MISSING_AUTHENTICATION_TOKEN,  /* MissingAuthenticationTokenException */
-  JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,          /* IncompleteSignatureException */
-  JD_SIGV4_ERROR_UNRECOGNIZED_CLIENT,           /* UnrecognizedClientException */
-  JD_SIGV4_ERROR_INVALID_SIGNATURE,             /* InvalidSignatureException */
-} JdSigv4ErrorCode;
 
 typedef struct {
   const char *name;   /* any case */
@@ -52,8 +45,7 @@ typedef struct {
   const char *region;
 } JdSigv4Credentials;
 
-GQuark      jd_sigv4_error_quark           (void);
-const char *jd_sigv4_error_to_aws_type     (JdSigv4ErrorCode code);
+const char *jd_sigv4_error_to_aws_type     (JdJobsErrorCode code);
 
 /* The building blocks (AWS's numbering: reference §7). */
 char       *jd_sigv4_uri_encode            (const char   *str,

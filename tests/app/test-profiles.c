@@ -11,7 +11,7 @@
 #include <adwaita.h>
 
 #include "jd-connection-test.h"
-#include "jd-control-plane-error.h"
+#include "jd-jobs-error.h"
 #include "jd-credentials.h"
 #include "jd-profile.h"
 #include "jd-profile-editor.h"
@@ -764,7 +764,7 @@ test_connection_control_plane_errors (void)
   wait_for (result_ready, &result, 10000);
   endpoint = jd_connection_test_control_plane_finish (result, &error);
   g_assert_null (endpoint);
-  g_assert_error (error, JD_CREDENTIALS_ERROR, JD_CREDENTIALS_ERROR_NOT_FOUND);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_NO_CREDENTIALS);
   g_clear_error (&error);
   g_clear_object (&result);
 

@@ -606,7 +606,7 @@ test_storage_faults (void)
     g_assert_no_error (error);
     refused = create_job (client, "too-big-for-disk", big, &error);
     g_assert_null (refused);
-    g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_SERVICE_UNAVAILABLE);
+    g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_SERVICE_UNAVAILABLE_EXCEPTION);
     g_assert_cmpuint (jd_control_plane_error_get_http_status (error), ==, 503);
     g_assert_nonnull (strstr (jd_control_plane_error_get_aws_message (error), "is full; nothing was changed"));
     g_clear_error (&error);
@@ -646,7 +646,7 @@ test_storage_faults (void)
 
     refused = create_job (client, "while-read-only", "{}", &error);
     g_assert_null (refused);
-    g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_SERVICE_UNAVAILABLE);
+    g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_SERVICE_UNAVAILABLE_EXCEPTION);
     g_assert_nonnull (strstr (jd_control_plane_error_get_aws_message (error), "read-only"));
     g_clear_error (&error);
   }

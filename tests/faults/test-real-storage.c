@@ -27,7 +27,7 @@
 #include <sqlite3.h>
 
 #include "jd-control-plane.h"
-#include "jd-control-plane-error.h"
+#include "jd-jobs-error.h"
 #include "jd-credentials.h"
 #include "jd-sandbox.h"
 #include "jd-test-slowdown.h"
@@ -213,7 +213,7 @@ full_tmpfs (void)
           continue;
         }
       g_test_message ("after %u jobs: %s", created->len, error->message);
-      g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_SERVICE_UNAVAILABLE);
+      g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_SERVICE_UNAVAILABLE_EXCEPTION);
       g_assert_nonnull (strstr (error->message, "full"));
       g_assert_null (strstr (error->message, base));
       g_clear_error (&error);

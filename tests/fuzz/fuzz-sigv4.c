@@ -180,7 +180,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     if (!jd_sigv4_verify (&request, &credentials, services, now, NULL, &error))
       g_error ("a request we signed does not verify: %s", error->message);
     g_assert_false (jd_sigv4_verify (&request, &credentials, services, later, NULL, &error));
-    g_assert_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INVALID_SIGNATURE);
+    g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION);
     g_assert_true (g_str_has_prefix (error->message, "Signature expired"));
   }
 

@@ -278,7 +278,7 @@ expect_failure (JdSignedFile *file,
 
   g_assert_false (verify (file, cert, NULL, NULL, &w, &error));
   g_test_message ("reason: %s", error->message);
-  g_assert_error (error, JD_CODESIGN_ERROR, code);
+  g_assert_error (error, JD_JOBS_ERROR, code);
   if (words != NULL && strstr (error->message, words) == NULL)
     g_error ("“%s” does not say “%s”", error->message, words);
 }
@@ -413,7 +413,7 @@ test_destination (void)
   /* A file that fails leaves nothing behind. */
   memset (&w, 0, sizeof w);
   g_assert_false (verify (changed, f.ec_crt, dest, NULL, &w, &error));
-  g_assert_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_SIGNATURE_MISMATCH);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_SIGNATURE_MISMATCH);
   g_assert_false (g_file_test (dest_path, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (part_path, G_FILE_TEST_EXISTS));
 }
@@ -467,7 +467,7 @@ test_byte_changed (void)
   g_autofree char *sig = openssl_sign ("sha256", f.ec_key, f.payload_path);
   g_autoptr(JdSignedFile) file = afr_file ("sig-sha256-ecdsa", sig, "/changed", f.ec_crt);
 
-  expect_failure (file, NULL, JD_CODESIGN_ERROR_SIGNATURE_MISMATCH, "file was changed");
+  expect_failure (file, NULL, JD_JOBS_ERROR_CODESIGN_SIGNATURE_MISMATCH, "file was changed");
 }
 
 static void
@@ -476,7 +476,7 @@ test_truncated (void)
   g_autofree char *sig = openssl_sign ("sha256", f.ec_key, f.payload_path);
   g_autoptr(JdSignedFile) file = afr_file ("sig-sha256-ecdsa", sig, "/truncated", f.ec_crt);
 
-  expect_failure (file, NULL, JD_CODESIGN_ERROR_SIZE_MISMATCH, "the document says");
+  expect_failure (file, NULL, JD_JOBS_ERROR_CODESIGN_SIZE_MISMATCH, "the document says");
 }
 
 static void
@@ -485,7 +485,7 @@ test_other_key (void)
   g_autofree char *sig = openssl_sign ("sha256", f.other_key, f.payload_path);
   g_autoptr(JdSignedFile) file = afr_file ("sig-sha256-ecdsa", sig, "/file", f.ec_crt);
 
-  expect_failure (file, NULL, JD_CODESIGN_ERROR_SIGNATURE_MISMATCH, "key other than the certificate");
+  expect_failure (file, NULL, JD_JOBS_ERROR_CODESIGN_SIGNATURE_MISMATCH, "key other than the certificate");
 }
 
 static void
@@ -494,7 +494,7 @@ test_sha1_as_sha256 (void)
   g_autofree char *sig = openssl_sign ("sha1", f.ec_key, f.payload_path);
   g_autoptr(JdSignedFile) file = afr_file ("sig-sha256-ecdsa", sig, "/file", f.ec_crt);
 
-  expect_failure (file, NULL, JD_CODESIGN_ERROR_SIGNATURE_MISMATCH, "SHA-1 hash");
+  expect_failure (file, NULL, JD_JOBS_ERROR_CODESIGN_SIGNATURE_MISMATCH, "SHA-1 hash");
 }
 
 static void
@@ -507,7 +507,7 @@ test_double_hashed (void)
   run_openssl ("dgst", "-sha256", "-binary", "-out", hash_path, f.payload_path, NULL);
   sig = openssl_sign ("sha256", f.ec_key, hash_path);
   file = afr_file ("sig-sha256-ecdsa", sig, "/file", f.ec_crt);
-  expect_failure (file, NULL, JD_CODESIGN_ERROR_SIGNATURE_MISMATCH, "hashed twice");
+  expect_failure (file, NULL, JD_JOBS_ERROR_CODESIGN_SIGNATURE_MISMATCH, "hashed twice");
 }
 
 /* DER SEQUENCE { INTEGER r, INTEGER s } → r‖s, 32 bytes each. */
@@ -555,7 +555,7 @@ test_raw_r_s (void)
   raw = der_to_raw (der, len);
   raw_b64 = g_base64_encode (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
   file = afr_file ("sig-sha256-ecdsa", raw_b64, "/file", f.ec_crt);
-  expect_failure (file, NULL, JD_CODESIGN_ERROR_BAD_SIGNATURE_ENCODING, "r‖s");
+  expect_failure (file, NULL, JD_JOBS_ERROR_CODESIGN_BAD_SIGNATURE_ENCODING, "r‖s");
 }
 
 static void
@@ -574,7 +574,7 @@ test_der_trailing_byte (void)
   longer[len] = 0x00;
   b64 = g_base64_encode (longer, len + 1);
   file = afr_file ("sig-sha256-ecdsa", b64, "/file", f.ec_crt);
-  expect_failure (file, NULL, JD_CODESIGN_ERROR_BAD_SIGNATURE_ENCODING, "1 extra bytes");
+  expect_failure (file, NULL, JD_JOBS_ERROR_CODESIGN_BAD_SIGNATURE_ENCODING, "1 extra bytes");
 }
 
 static void
@@ -582,7 +582,7 @@ test_empty_signature (void)
 {
   g_autoptr(JdSignedFile) file = afr_file ("sig-sha256-ecdsa", "", "/file", f.ec_crt);
 
-  expect_failure (file, NULL, JD_CODESIGN_ERROR_EMPTY_SIGNATURE, "empty");
+  expect_failure (file, NULL, JD_JOBS_ERROR_CODESIGN_EMPTY_SIGNATURE, "empty");
 }
 
 static void
@@ -590,7 +590,7 @@ test_invalid_base64 (void)
 {
   g_autoptr(JdSignedFile) file = afr_file ("sig-sha256-ecdsa", "Zg===", "/file", f.ec_crt);
 
-  expect_failure (file, NULL, JD_CODESIGN_ERROR_BAD_BASE64, "base64");
+  expect_failure (file, NULL, JD_JOBS_ERROR_CODESIGN_BAD_BASE64, "base64");
 }
 
 static void
@@ -600,7 +600,7 @@ test_pem_in_signature (void)
   g_autofree char *pem = g_strdup_printf ("-----BEGIN SIGNATURE-----\\n%s\\n-----END SIGNATURE-----", sig);
   g_autoptr(JdSignedFile) file = afr_file ("sig-sha256-ecdsa", pem, "/file", f.ec_crt);
 
-  expect_failure (file, NULL, JD_CODESIGN_ERROR_BAD_BASE64, "PEM");
+  expect_failure (file, NULL, JD_JOBS_ERROR_CODESIGN_BAD_BASE64, "PEM");
 }
 
 static void
@@ -609,7 +609,7 @@ test_rsa_under_ecdsa_name (void)
   g_autofree char *sig = openssl_sign ("sha256", f.rsa_key, f.payload_path);
   g_autoptr(JdSignedFile) file = afr_file ("sig-sha256-ecdsa", sig, "/file", f.rsa_crt);
 
-  expect_failure (file, NULL, JD_CODESIGN_ERROR_WRONG_KEY_NAME, "sig-sha256-rsa");
+  expect_failure (file, NULL, JD_JOBS_ERROR_CODESIGN_WRONG_KEY_NAME, "sig-sha256-rsa");
 }
 
 static void
@@ -619,7 +619,7 @@ test_rsa_signature_with_ecdsa_cert (void)
   g_autofree char *sig = openssl_sign ("sha256", f.rsa_key, f.payload_path);
   g_autoptr(JdSignedFile) file = afr_file ("sig-sha256-ecdsa", sig, "/file", f.ec_crt);
 
-  expect_failure (file, NULL, JD_CODESIGN_ERROR_BAD_SIGNATURE_ENCODING, "DER");
+  expect_failure (file, NULL, JD_JOBS_ERROR_CODESIGN_BAD_SIGNATURE_ENCODING, "DER");
 }
 
 static void
@@ -629,7 +629,7 @@ test_certfile_unreadable (void)
   g_autofree char *missing = path_in ("no-such.crt");
   g_autoptr(JdSignedFile) file = afr_file ("sig-sha256-ecdsa", sig, "/file", missing);
 
-  expect_failure (file, NULL, JD_CODESIGN_ERROR_BAD_CERTIFICATE, "cannot be read");
+  expect_failure (file, NULL, JD_JOBS_ERROR_CODESIGN_BAD_CERTIFICATE, "cannot be read");
 }
 
 static void
@@ -638,9 +638,9 @@ test_not_a_certificate (void)
   g_autofree char *sig = openssl_sign ("sha256", f.ec_key, f.payload_path);
   g_autoptr(JdSignedFile) file = afr_file ("sig-sha256-ecdsa", sig, "/file", f.ec_key);
 
-  expect_failure (file, NULL, JD_CODESIGN_ERROR_BAD_CERTIFICATE, "no certificate");
+  expect_failure (file, NULL, JD_JOBS_ERROR_CODESIGN_BAD_CERTIFICATE, "no certificate");
   /* Not PEM at all. */
-  expect_failure (file, f.payload_path, JD_CODESIGN_ERROR_BAD_CERTIFICATE, "not an X.509 certificate");
+  expect_failure (file, f.payload_path, JD_JOBS_ERROR_CODESIGN_BAD_CERTIFICATE, "not an X.509 certificate");
 }
 
 static void
@@ -649,7 +649,7 @@ test_url_expired (void)
   g_autofree char *sig = openssl_sign ("sha256", f.ec_key, f.payload_path);
   g_autoptr(JdSignedFile) file = afr_file ("sig-sha256-ecdsa", sig, "/expired", f.ec_crt);
 
-  expect_failure (file, NULL, JD_CODESIGN_ERROR_URL_EXPIRED, "403");
+  expect_failure (file, NULL, JD_JOBS_ERROR_CODESIGN_URL_EXPIRED, "403");
 }
 
 static void
@@ -658,7 +658,7 @@ test_server_closes (void)
   g_autofree char *sig = openssl_sign ("sha256", f.ec_key, f.payload_path);
   g_autoptr(JdSignedFile) file = afr_file ("sig-sha256-ecdsa", sig, "/cut", f.ec_crt);
 
-  expect_failure (file, NULL, JD_CODESIGN_ERROR_DOWNLOAD_FAILED, "broke off");
+  expect_failure (file, NULL, JD_JOBS_ERROR_CODESIGN_DOWNLOAD_FAILED, "broke off");
 }
 
 static void
@@ -667,7 +667,7 @@ test_not_found (void)
   g_autofree char *sig = openssl_sign ("sha256", f.ec_key, f.payload_path);
   g_autoptr(JdSignedFile) file = afr_file ("sig-sha256-ecdsa", sig, "/nothing", f.ec_crt);
 
-  expect_failure (file, NULL, JD_CODESIGN_ERROR_DOWNLOAD_FAILED, "404");
+  expect_failure (file, NULL, JD_JOBS_ERROR_CODESIGN_DOWNLOAD_FAILED, "404");
 }
 
 static void
@@ -685,10 +685,10 @@ test_placeholder_url (void)
                           "\"update_data_url\":\"${aws:iot:s3-presigned-url:https://s3.us-east-1.amazonaws.com/b/k}\","
                           "\"sig-sha256-ecdsa\":\"%s\"}]}}", sig);
   good = only_file (json);
-  expect_failure (good, f.ec_crt, JD_CODESIGN_ERROR_NO_URL, "placeholder");
+  expect_failure (good, f.ec_crt, JD_JOBS_ERROR_CODESIGN_NO_URL, "placeholder");
   /* Checks that need no download come first: a bad signature is reported
    * before the URL. */
-  expect_failure (file, f.ec_crt, JD_CODESIGN_ERROR_BAD_SIGNATURE_ENCODING, NULL);
+  expect_failure (file, f.ec_crt, JD_JOBS_ERROR_CODESIGN_BAD_SIGNATURE_ENCODING, NULL);
 }
 
 static void
@@ -697,7 +697,7 @@ test_unsigned (void)
   g_autoptr(JdSignedFile) file = only_file (
     "{\"afr_ota\":{\"files\":[{\"filepath\":\"a\",\"filesize\":1,\"update_data_url\":\"https://127.0.0.1:1/x\"}]}}");
 
-  expect_failure (file, f.ec_crt, JD_CODESIGN_ERROR_UNSIGNED, "not signed");
+  expect_failure (file, f.ec_crt, JD_JOBS_ERROR_CODESIGN_UNSIGNED, "not signed");
 }
 
 static void
@@ -737,7 +737,7 @@ expect_lint (JdSignedFile *file,
       return;
     }
   g_assert_false (jd_codesign_lint_file (file, &error));
-  g_assert_error (error, JD_CODESIGN_ERROR, code);
+  g_assert_error (error, JD_JOBS_ERROR, code);
 }
 
 static void
@@ -757,24 +757,24 @@ test_lint (void)
   /* Without a certificate: the form only. */
   expect_lint (good, -1);
   expect_lint (rsa, -1);
-  expect_lint (rsa_as_ecdsa, JD_CODESIGN_ERROR_BAD_SIGNATURE_ENCODING);
-  expect_lint (b64, JD_CODESIGN_ERROR_BAD_BASE64);
-  expect_lint (empty, JD_CODESIGN_ERROR_EMPTY_SIGNATURE);
-  expect_lint (unknown, JD_CODESIGN_ERROR_UNKNOWN_ALGORITHM);
-  expect_lint (no_url, JD_CODESIGN_ERROR_BAD_ENTRY);
-  expect_lint (not_url, JD_CODESIGN_ERROR_NO_URL);
+  expect_lint (rsa_as_ecdsa, JD_JOBS_ERROR_CODESIGN_BAD_SIGNATURE_ENCODING);
+  expect_lint (b64, JD_JOBS_ERROR_CODESIGN_BAD_BASE64);
+  expect_lint (empty, JD_JOBS_ERROR_CODESIGN_EMPTY_SIGNATURE);
+  expect_lint (unknown, JD_JOBS_ERROR_CODESIGN_UNKNOWN_ALGORITHM);
+  expect_lint (no_url, JD_JOBS_ERROR_CODESIGN_BAD_ENTRY);
+  expect_lint (not_url, JD_JOBS_ERROR_CODESIGN_NO_URL);
 }
 
 static void
 test_verdicts (void)
 {
-  g_autoptr(GError) unsigned_error = g_error_new_literal (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_UNSIGNED, "x");
-  g_autoptr(GError) cert = g_error_new_literal (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_CERTIFICATE, "x");
-  g_autoptr(GError) expired = g_error_new_literal (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_URL_EXPIRED, "x");
+  g_autoptr(GError) unsigned_error = g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_UNSIGNED, "x");
+  g_autoptr(GError) cert = g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_CERTIFICATE, "x");
+  g_autoptr(GError) expired = g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_URL_EXPIRED, "x");
   g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "x");
-  g_autoptr(GError) size = g_error_new_literal (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_SIZE_MISMATCH, "x");
-  g_autoptr(GError) mismatch = g_error_new_literal (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_SIGNATURE_MISMATCH, "x");
-  g_autoptr(GError) key_name = g_error_new_literal (JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_WRONG_KEY_NAME, "x");
+  g_autoptr(GError) size = g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_SIZE_MISMATCH, "x");
+  g_autoptr(GError) mismatch = g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_SIGNATURE_MISMATCH, "x");
+  g_autoptr(GError) key_name = g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_WRONG_KEY_NAME, "x");
 
   g_assert_cmpint (jd_codesign_verdict_from_error (NULL), ==, JD_CODESIGN_VERDICT_VERIFIED);
   g_assert_cmpint (jd_codesign_verdict_from_error (unsigned_error), ==, JD_CODESIGN_VERDICT_UNSIGNED);
@@ -886,20 +886,20 @@ test_sign_wrong_key (void)
   fragment = jd_codesign_sign_file (f.payload_path, f.other_key, NULL, f.ec_crt,
                                     JD_CODESIGN_SHAPE_AFR_OTA, NULL, NULL, &error);
   g_assert_null (fragment);
-  g_assert_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_KEY);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_KEY);
   g_assert_nonnull (strstr (error->message, "does not belong"));
   g_clear_error (&error);
 
   fragment = jd_codesign_sign_file (f.payload_path, f.ec_crt, NULL, f.ec_crt,
                                     JD_CODESIGN_SHAPE_AFR_OTA, NULL, NULL, &error);
   g_assert_null (fragment);
-  g_assert_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_BAD_KEY);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_BAD_KEY);
   g_clear_error (&error);
 
   fragment = jd_codesign_sign_file (missing, f.ec_key, NULL, f.ec_crt,
                                     JD_CODESIGN_SHAPE_AFR_OTA, NULL, NULL, &error);
   g_assert_null (fragment);
-  g_assert_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_FILE);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_FILE);
 }
 
 /* An encrypted key: no passphrase and a wrong one are told apart from a
@@ -918,14 +918,14 @@ test_sign_encrypted_key (void)
   fragment = jd_codesign_sign_file (f.payload_path, encrypted, NULL, f.ec_crt,
                                     JD_CODESIGN_SHAPE_AFR_OTA, NULL, NULL, &error);
   g_assert_null (fragment);
-  g_assert_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_PASSPHRASE);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_PASSPHRASE);
   g_assert_nonnull (strstr (error->message, "needs its passphrase"));
   g_clear_error (&error);
 
   fragment = jd_codesign_sign_file (f.payload_path, encrypted, "wrong", f.ec_crt,
                                     JD_CODESIGN_SHAPE_AFR_OTA, NULL, NULL, &error);
   g_assert_null (fragment);
-  g_assert_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_PASSPHRASE);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_PASSPHRASE);
   g_assert_nonnull (strstr (error->message, "passphrase"));
   g_assert_null (strstr (error->message, "ASN1"));
   g_clear_error (&error);

@@ -437,7 +437,7 @@ test_error_suffix (Fixture       *f,
   jd_control_plane_get_job_document_async (f->cp, "nope", NULL, op_test_store_result, &result);
   op_test_wait (&result);
   g_assert_null (jd_control_plane_get_job_document_finish (f->cp, result, &error));
-  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_RESOURCE_NOT_FOUND);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_RESOURCE_NOT_FOUND_EXCEPTION);
   g_assert_cmpstr (error->message, ==, "Job nope does not exist.");
   g_assert_cmpstr (jd_control_plane_error_get_aws_type (error), ==, "ResourceNotFoundException");
   g_assert_cmpstr (jd_control_plane_error_get_aws_message (error), ==, "Job nope does not exist.");
@@ -461,7 +461,7 @@ test_error_in_body (Fixture       *f,
   jd_control_plane_delete_thing_async (f->cp, "dev1", 1, NULL, op_test_store_result, &result);
   op_test_wait (&result);
   g_assert_false (jd_control_plane_delete_thing_finish (f->cp, result, &error));
-  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_VERSION_CONFLICT);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_VERSION_CONFLICT_EXCEPTION);
   g_assert_cmpstr (error->message, ==, "version 2 != 1");
   g_assert_cmpstr (seen_at (f, 0)->query, ==, "expectedVersion=1");
 
@@ -477,7 +477,7 @@ test_error_in_body (Fixture       *f,
   jd_control_plane_describe_endpoint_async (f->cp, NULL, NULL, op_test_store_result, &result);
   op_test_wait (&result);
   g_assert_null (jd_control_plane_describe_endpoint_finish (f->cp, result, &error));
-  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_UNKNOWN);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_UNKNOWN_EXCEPTION);
   g_assert_cmpstr (jd_control_plane_error_get_aws_type (error), ==, "TeapotException");
   g_clear_object (&result);
   g_clear_error (&error);
@@ -486,7 +486,7 @@ test_error_in_body (Fixture       *f,
   jd_control_plane_describe_endpoint_async (f->cp, NULL, NULL, op_test_store_result, &result);
   op_test_wait (&result);
   g_assert_null (jd_control_plane_describe_endpoint_finish (f->cp, result, &error));
-  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_UNKNOWN);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_UNKNOWN_EXCEPTION);
   g_assert_cmpuint (jd_control_plane_error_get_http_status (error), ==, 404);
   g_assert_nonnull (strstr (error->message, "404"));
   g_clear_object (&result);
@@ -497,24 +497,61 @@ test_error_in_body (Fixture       *f,
   jd_control_plane_describe_endpoint_async (f->cp, NULL, NULL, op_test_store_result, &result);
   op_test_wait (&result);
   g_assert_null (jd_control_plane_describe_endpoint_finish (f->cp, result, &error));
-  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_RESPONSE);
 }
 
 static void
 test_error_codes (void)
 {
   g_assert_cmpint (jd_control_plane_error_code_from_aws ("InvalidRequestException"), ==,
-                   JD_CONTROL_PLANE_ERROR_INVALID_REQUEST);
+                   JD_JOBS_ERROR_INVALID_REQUEST_EXCEPTION);
   g_assert_cmpint (jd_control_plane_error_code_from_aws ("ThrottlingException:"), ==,
-                   JD_CONTROL_PLANE_ERROR_THROTTLING);
+                   JD_JOBS_ERROR_THROTTLING_EXCEPTION);
   g_assert_cmpint (jd_control_plane_error_code_from_aws ("TooManyRequestsException"), ==,
-                   JD_CONTROL_PLANE_ERROR_THROTTLING);
+                   JD_JOBS_ERROR_THROTTLING_EXCEPTION);
   g_assert_cmpint (jd_control_plane_error_code_from_aws ("aws.iot#LimitExceededException"), ==,
-                   JD_CONTROL_PLANE_ERROR_LIMIT_EXCEEDED);
-  g_assert_cmpint (jd_control_plane_error_code_from_aws (NULL), ==, JD_CONTROL_PLANE_ERROR_UNKNOWN);
-  for (guint i = 0; i < JD_CONTROL_PLANE_ERROR_UNKNOWN; i++)
+                   JD_JOBS_ERROR_LIMIT_EXCEEDED_EXCEPTION);
+  g_assert_cmpint (jd_control_plane_error_code_from_aws (NULL), ==, JD_JOBS_ERROR_UNKNOWN_EXCEPTION);
+  for (guint i = JD_JOBS_ERROR_INVALID_REQUEST_EXCEPTION; i < JD_JOBS_ERROR_UNKNOWN_EXCEPTION; i++)
     g_assert_cmpint (jd_control_plane_error_code_from_aws (jd_control_plane_error_code_to_aws (i)), ==, i);
-  g_assert_null (jd_control_plane_error_code_to_aws (JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE));
+  g_assert_null (jd_control_plane_error_code_to_aws (JD_JOBS_ERROR_INVALID_RESPONSE));
+  /* One domain: the device side's codes are not the control plane's, and
+   * the reverse. */
+  g_assert_null (jd_control_plane_error_code_to_aws (JD_JOBS_ERROR_INVALID_REQUEST));
+  g_assert_null (jd_jobs_error_code_to_aws (JD_JOBS_ERROR_INVALID_REQUEST_EXCEPTION));
+  g_assert_cmpint (jd_jobs_error_code_from_aws ("InvalidRequestException"), ==, JD_JOBS_ERROR_UNKNOWN_CODE);
+}
+
+static void
+test_error_groups (void)
+{
+  g_autoptr(GError) aws = jd_control_plane_error_new_aws ("ResourceNotFoundException", "gone", 404, "r-1");
+  g_autoptr(GError) rejected = jd_jobs_error_new_rejected ("InvalidRequest", "bad", NULL);
+  g_autoptr(GError) local = g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_CONFIGURATION, "x");
+  g_autoptr(GError) profile = g_error_new_literal (JD_JOBS_ERROR, JD_JOBS_ERROR_KEY_MISMATCH, "x");
+  g_autoptr(GError) io = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "x");
+
+  g_assert_cmpint (jd_jobs_error_get_group (aws), ==, JD_JOBS_ERROR_GROUP_CONTROL_PLANE);
+  g_assert_cmpint (jd_jobs_error_get_group (local), ==, JD_JOBS_ERROR_GROUP_CONTROL_PLANE);
+  g_assert_cmpint (jd_jobs_error_get_group (rejected), ==, JD_JOBS_ERROR_GROUP_DEVICE);
+  g_assert_cmpint (jd_jobs_error_get_group (profile), ==, JD_JOBS_ERROR_GROUP_PROFILE);
+  g_assert_cmpint (jd_jobs_error_get_group (io), ==, JD_JOBS_ERROR_GROUP_NONE);
+
+  /* What AWS said stays with the part that said it. */
+  g_assert_cmpstr (jd_control_plane_error_get_aws_type (aws), ==, "ResourceNotFoundException");
+  g_assert_cmpuint (jd_control_plane_error_get_http_status (aws), ==, 404);
+  g_assert_null (jd_jobs_error_get_aws_code (aws));
+  g_assert_cmpstr (jd_jobs_error_get_aws_code (rejected), ==, "InvalidRequest");
+  g_assert_null (jd_control_plane_error_get_aws_type (rejected));
+  g_assert_cmpuint (jd_control_plane_error_get_http_status (rejected), ==, 0);
+  g_assert_false (jd_control_plane_error_is_retryable (rejected));
+
+  /* A copy keeps both. */
+  {
+    g_autoptr(GError) copy = g_error_copy (aws);
+
+    g_assert_cmpstr (jd_control_plane_error_get_request_id (copy), ==, "r-1");
+  }
 }
 
 static void
@@ -554,7 +591,7 @@ test_retry_gives_up (Fixture       *f,
   jd_control_plane_list_things_async (f->cp, NULL, op_test_store_result, &result);
   op_test_wait (&result);
   g_assert_null (jd_control_plane_list_things_finish (f->cp, result, &error));
-  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_SERVICE_UNAVAILABLE);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_SERVICE_UNAVAILABLE_EXCEPTION);
   g_assert_cmpuint (jd_control_plane_error_get_http_status (error), ==, 503);
   g_assert_cmpuint (f->seen->len, ==, 3);
 }
@@ -573,7 +610,7 @@ test_no_retry_when_not_idempotent (Fixture       *f,
                                      NULL, op_test_store_result, &result);
   op_test_wait (&result);
   g_assert_null (jd_control_plane_create_job_finish (f->cp, result, &error));
-  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_SERVICE_UNAVAILABLE);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_SERVICE_UNAVAILABLE_EXCEPTION);
   g_assert_cmpuint (f->seen->len, ==, 1);
   g_clear_object (&result);
   g_clear_error (&error);
@@ -585,7 +622,7 @@ test_no_retry_when_not_idempotent (Fixture       *f,
                                                op_test_store_result, &result);
   op_test_wait (&result);
   g_assert_false (jd_control_plane_cancel_job_execution_finish (f->cp, result, &error));
-  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_THROTTLING);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_THROTTLING_EXCEPTION);
   g_assert_cmpuint (f->seen->len, ==, 2);
 }
 
@@ -774,7 +811,7 @@ test_wrong_key (Fixture       *f,
   jd_control_plane_list_jobs_async (cp, JD_JOB_STATUS_IN_PROGRESS, NULL, op_test_store_result, &result);
   op_test_wait (&result);
   g_assert_null (jd_control_plane_list_jobs_finish (cp, result, &error));
-  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_SIGNATURE);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION);
   g_assert_cmpuint (jd_control_plane_error_get_http_status (error), ==, 403);
   g_assert_false (seen_at (f, 0)->signature_ok);
   g_assert_cmpuint (f->seen->len, ==, 1);
@@ -802,7 +839,7 @@ test_tls_ca (Fixture       *f,
 
   none = jd_control_plane_new (REGION, f->url, missing, creds, &error);
   g_assert_null (none);
-  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_CONFIGURATION);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_CONFIGURATION);
   g_assert_nonnull (strstr (error->message, "missing-ca.pem"));
 }
 
@@ -829,7 +866,7 @@ test_endpoints (void)
 
   cp = jd_control_plane_new ("us-east-1", "ftp://example.com", NULL, creds, &error);
   g_assert_null (cp);
-  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_CONFIGURATION);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_CONFIGURATION);
 }
 
 static void
@@ -859,7 +896,7 @@ test_ensure_thing (Fixture       *f,
   jd_control_plane_ensure_thing_async (f->cp, "dev9", NULL, op_test_store_result, &result);
   op_test_wait (&result);
   g_assert_null (jd_control_plane_ensure_thing_finish (f->cp, result, &error));
-  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_UNAUTHORIZED);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_UNAUTHORIZED_EXCEPTION);
   g_assert_cmpuint (f->seen->len, ==, 3);
 }
 
@@ -875,7 +912,7 @@ test_invalid_replies (Fixture       *f,
   jd_control_plane_list_jobs_async (f->cp, JD_JOB_STATUS_UNKNOWN, NULL, op_test_store_result, &result);
   op_test_wait (&result);
   g_assert_null (jd_control_plane_list_jobs_finish (f->cp, result, &error));
-  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_RESPONSE);
   g_assert_nonnull (strstr (error->message, "jobId"));
   g_clear_object (&result);
   g_clear_error (&error);
@@ -885,7 +922,7 @@ test_invalid_replies (Fixture       *f,
   jd_control_plane_list_things_async (f->cp, NULL, op_test_store_result, &result);
   op_test_wait (&result);
   g_assert_null (jd_control_plane_list_things_finish (f->cp, result, &error));
-  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_RESPONSE);
   g_clear_object (&result);
   g_clear_error (&error);
 
@@ -894,7 +931,7 @@ test_invalid_replies (Fixture       *f,
   jd_control_plane_describe_job_async (f->cp, "j", NULL, op_test_store_result, &result);
   op_test_wait (&result);
   g_assert_null (jd_control_plane_describe_job_finish (f->cp, result, &error));
-  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_RESPONSE);
   g_clear_object (&result);
   g_clear_error (&error);
 
@@ -902,7 +939,7 @@ test_invalid_replies (Fixture       *f,
   jd_control_plane_describe_job_execution_async (f->cp, "dev1", "j", -1, NULL, op_test_store_result, &result);
   op_test_wait (&result);
   g_assert_null (jd_control_plane_describe_job_execution_finish (f->cp, result, &error));
-  g_assert_error (error, JD_CONTROL_PLANE_ERROR, JD_CONTROL_PLANE_ERROR_INVALID_RESPONSE);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_RESPONSE);
   g_assert_cmpstr (seen_at (f, 3)->query, ==, NULL);
 }
 
@@ -915,6 +952,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/control-plane-mock/error-codes", test_error_codes);
+  g_test_add_func ("/control-plane-mock/error-groups", test_error_groups);
   g_test_add_func ("/control-plane-mock/endpoints", test_endpoints);
   ADD ("/control-plane-mock/request-shape", test_request_shape);
   ADD ("/control-plane-mock/create-job-body", test_create_job_body);

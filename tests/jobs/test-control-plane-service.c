@@ -149,10 +149,10 @@ create_job (Fixture           *f,
 
 static void
 assert_aws_error (const GError            *error,
-                  JdControlPlaneErrorCode  code,
+                  JdJobsErrorCode          code,
                   guint                    status)
 {
-  g_assert_error (error, JD_CONTROL_PLANE_ERROR, (gint) code);
+  g_assert_error (error, JD_JOBS_ERROR, (gint) code);
   g_assert_cmpstr (jd_control_plane_error_get_aws_type (error), ==, jd_control_plane_error_code_to_aws (code));
   g_assert_cmpuint (jd_control_plane_error_get_http_status (error), ==, status);
   /* The service's words reach the UI. */
@@ -196,7 +196,7 @@ test_things (Fixture       *f,
   g_hash_table_insert (attributes, (gpointer) "room", (gpointer) "attic");
   jd_control_plane_create_thing_async (f->cp, "dev2", attributes, CB (f));
   g_assert_null (jd_control_plane_create_thing_finish (f->cp, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_RESOURCE_ALREADY_EXISTS, 409);
+  assert_aws_error (error, JD_JOBS_ERROR_RESOURCE_ALREADY_EXISTS_EXCEPTION, 409);
   g_clear_error (&error);
 
   jd_control_plane_list_things_async (f->cp, CB (f));
@@ -208,7 +208,7 @@ test_things (Fixture       *f,
   /* A stale expectedVersion is refused; the right one deletes. */
   jd_control_plane_delete_thing_async (f->cp, "dev2", jd_thing_get_version (thing) + 5, CB (f));
   g_assert_false (jd_control_plane_delete_thing_finish (f->cp, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_VERSION_CONFLICT, 409);
+  assert_aws_error (error, JD_JOBS_ERROR_VERSION_CONFLICT_EXCEPTION, 409);
   g_clear_error (&error);
   jd_control_plane_delete_thing_async (f->cp, "dev2", jd_thing_get_version (thing), CB (f));
   g_assert_true (jd_control_plane_delete_thing_finish (f->cp, take (f), &error));
@@ -216,7 +216,7 @@ test_things (Fixture       *f,
 
   jd_control_plane_describe_thing_async (f->cp, "dev2", CB (f));
   g_assert_null (jd_control_plane_describe_thing_finish (f->cp, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_RESOURCE_NOT_FOUND, 404);
+  assert_aws_error (error, JD_JOBS_ERROR_RESOURCE_NOT_FOUND_EXCEPTION, 404);
   g_clear_error (&error);
 
   /* Deleting what is gone succeeds, as on AWS. */
@@ -246,7 +246,7 @@ test_jobs (Fixture       *f,
   jd_control_plane_create_job_async (f->cp, "job-1", targets, "{}", NULL,
                                      JD_TARGET_SELECTION_SNAPSHOT, 0, CB (f));
   g_assert_null (jd_control_plane_create_job_finish (f->cp, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_RESOURCE_ALREADY_EXISTS, 409);
+  assert_aws_error (error, JD_JOBS_ERROR_RESOURCE_ALREADY_EXISTS_EXCEPTION, 409);
   g_clear_error (&error);
 
   jd_control_plane_describe_job_async (f->cp, "job-1", CB (f));
@@ -306,7 +306,7 @@ test_jobs (Fixture       *f,
                                                jd_job_execution_info_get_version_number (exec) + 3,
                                                details, CB (f));
   g_assert_false (jd_control_plane_cancel_job_execution_finish (f->cp, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_VERSION_CONFLICT, 409);
+  assert_aws_error (error, JD_JOBS_ERROR_VERSION_CONFLICT_EXCEPTION, 409);
   g_clear_error (&error);
   jd_control_plane_cancel_job_execution_async (f->cp, "dev2", "job-1", FALSE,
                                                jd_job_execution_info_get_version_number (exec),
@@ -329,13 +329,13 @@ test_jobs (Fixture       *f,
   g_assert_no_error (error);
   jd_control_plane_describe_job_execution_async (f->cp, "dev2", "job-1", -1, CB (f));
   g_assert_null (jd_control_plane_describe_job_execution_finish (f->cp, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_RESOURCE_NOT_FOUND, 404);
+  assert_aws_error (error, JD_JOBS_ERROR_RESOURCE_NOT_FOUND_EXCEPTION, 404);
   g_clear_error (&error);
 
   /* An IN_PROGRESS job needs force to be deleted; cancel it first. */
   jd_control_plane_delete_job_async (f->cp, "job-1", FALSE, CB (f));
   g_assert_false (jd_control_plane_delete_job_finish (f->cp, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_INVALID_STATE_TRANSITION, 409);
+  assert_aws_error (error, JD_JOBS_ERROR_INVALID_STATE_TRANSITION_EXCEPTION, 409);
   g_clear_error (&error);
 
   jd_control_plane_cancel_job_async (f->cp, "job-1", FALSE, "OPERATOR_STOP", "no longer needed", CB (f));
@@ -372,12 +372,12 @@ test_in_progress (Fixture       *f,
 
   jd_control_plane_cancel_job_execution_async (f->cp, "dev1", "job-2", FALSE, -1, NULL, CB (f));
   g_assert_false (jd_control_plane_cancel_job_execution_finish (f->cp, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_INVALID_STATE_TRANSITION, 409);
+  assert_aws_error (error, JD_JOBS_ERROR_INVALID_STATE_TRANSITION_EXCEPTION, 409);
   g_clear_error (&error);
 
   jd_control_plane_delete_job_execution_async (f->cp, "dev1", "job-2", started->execution_number, FALSE, CB (f));
   g_assert_false (jd_control_plane_delete_job_execution_finish (f->cp, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_INVALID_STATE_TRANSITION, 409);
+  assert_aws_error (error, JD_JOBS_ERROR_INVALID_STATE_TRANSITION_EXCEPTION, 409);
   g_clear_error (&error);
 
   /* CancelJob with force reaches IN_PROGRESS executions too. */
@@ -459,30 +459,30 @@ test_errors (Fixture       *f,
   jd_control_plane_create_job_async (f->cp, "bad id!", targets, "{}", NULL,
                                      JD_TARGET_SELECTION_SNAPSHOT, 0, CB (f));
   g_assert_null (jd_control_plane_create_job_finish (f->cp, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_INVALID_REQUEST, 400);
+  assert_aws_error (error, JD_JOBS_ERROR_INVALID_REQUEST_EXCEPTION, 400);
   g_clear_error (&error);
 
   /* ResourceNotFoundException: a target that does not exist, a job that does not. */
   jd_control_plane_create_job_async (f->cp, "job-x", missing_target, "{}", NULL,
                                      JD_TARGET_SELECTION_SNAPSHOT, 0, CB (f));
   g_assert_null (jd_control_plane_create_job_finish (f->cp, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_RESOURCE_NOT_FOUND, 404);
+  assert_aws_error (error, JD_JOBS_ERROR_RESOURCE_NOT_FOUND_EXCEPTION, 404);
   g_clear_error (&error);
 
   jd_control_plane_describe_job_async (f->cp, "nope", CB (f));
   g_assert_null (jd_control_plane_describe_job_finish (f->cp, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_RESOURCE_NOT_FOUND, 404);
+  assert_aws_error (error, JD_JOBS_ERROR_RESOURCE_NOT_FOUND_EXCEPTION, 404);
   g_clear_error (&error);
 
   jd_control_plane_cancel_job_async (f->cp, "nope", FALSE, NULL, NULL, CB (f));
   g_assert_false (jd_control_plane_cancel_job_finish (f->cp, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_RESOURCE_NOT_FOUND, 404);
+  assert_aws_error (error, JD_JOBS_ERROR_RESOURCE_NOT_FOUND_EXCEPTION, 404);
   g_clear_error (&error);
 
   /* InvalidRequestException: an endpoint type AWS does not have. */
   jd_control_plane_describe_endpoint_async (f->cp, "iot:Nonsense", CB (f));
   g_assert_null (jd_control_plane_describe_endpoint_finish (f->cp, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_INVALID_REQUEST, 400);
+  assert_aws_error (error, JD_JOBS_ERROR_INVALID_REQUEST_EXCEPTION, 400);
   g_clear_error (&error);
 }
 
@@ -502,12 +502,12 @@ test_service_unavailable (Fixture       *f,
 
   jd_control_plane_create_thing_async (f->cp, "dev2", NULL, CB (f));
   g_assert_null (jd_control_plane_create_thing_finish (f->cp, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_SERVICE_UNAVAILABLE, 503);
+  assert_aws_error (error, JD_JOBS_ERROR_SERVICE_UNAVAILABLE_EXCEPTION, 503);
   g_clear_error (&error);
 
   jd_control_plane_delete_thing_async (f->cp, "dev1", -1, CB (f));
   g_assert_false (jd_control_plane_delete_thing_finish (f->cp, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_SERVICE_UNAVAILABLE, 503);
+  assert_aws_error (error, JD_JOBS_ERROR_SERVICE_UNAVAILABLE_EXCEPTION, 503);
   g_clear_error (&error);
 
   /* Reads still work, and writes again once the store recovers. */
@@ -550,13 +550,13 @@ test_wrong_key (Fixture       *f,
 
   jd_control_plane_list_jobs_async (wrong_secret, JD_JOB_STATUS_UNKNOWN, CB (f));
   g_assert_null (jd_control_plane_list_jobs_finish (wrong_secret, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_INVALID_SIGNATURE, 403);
+  assert_aws_error (error, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION, 403);
   g_assert_nonnull (strstr (error->message, "signature"));
   g_clear_error (&error);
 
   jd_control_plane_describe_thing_async (unknown_key, "dev1", CB (f));
   g_assert_null (jd_control_plane_describe_thing_finish (unknown_key, take (f), &error));
-  assert_aws_error (error, JD_CONTROL_PLANE_ERROR_UNRECOGNIZED_CLIENT, 403);
+  assert_aws_error (error, JD_JOBS_ERROR_UNRECOGNIZED_CLIENT_EXCEPTION, 403);
 }
 
 /* A label with a reserved character travels percent-encoded and is signed

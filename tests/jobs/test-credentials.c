@@ -308,7 +308,7 @@ test_chain_order (Fixture       *f,
                                       JD_CREDENTIALS_SOURCE_FLAG_AWS_FILES,
                                       NULL, "ops", NULL, &error);
   g_assert_null (creds);
-  g_assert_error (error, JD_CREDENTIALS_ERROR, JD_CREDENTIALS_ERROR_NOT_FOUND);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_NO_CREDENTIALS);
   g_assert_nonnull (strstr (error->message, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"));
   g_assert_nonnull (strstr (error->message, "“ops”"));
 }
@@ -453,7 +453,7 @@ test_profile_sources (Fixture       *f,
   op_test_wait (&result);
   creds = jd_profile_lookup_credentials_finish (profile, result, &error);
   g_assert_null (creds);
-  g_assert_error (error, JD_CREDENTIALS_ERROR, JD_CREDENTIALS_ERROR_NOT_FOUND);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_NO_CREDENTIALS);
 }
 
 int

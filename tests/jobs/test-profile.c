@@ -72,7 +72,7 @@ has_problem (GPtrArray  *problems,
       JdProfileProblem *p = g_ptr_array_index (problems, i);
 
       if (g_strcmp0 (jd_profile_problem_get_key (p), key) == 0 &&
-          g_error_matches (jd_profile_problem_get_error (p), JD_PROFILE_ERROR, code))
+          g_error_matches (jd_profile_problem_get_error (p), JD_JOBS_ERROR, code))
         return TRUE;
     }
   return FALSE;
@@ -129,7 +129,7 @@ test_list (Fixture       *f,
   g_assert_no_error (error);
   g_assert_nonnull (found);
   g_assert_null (jd_profile_lookup (f->settings, "no-such-id", &error));
-  g_assert_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_NOT_FOUND);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_PROFILE_NOT_FOUND);
 
   /* Removing the active profile clears active-profile and resets its keys. */
   g_settings_set_string (f->settings, "active-profile", jd_profile_get_id (b));
@@ -210,7 +210,7 @@ test_names (void)
   g_assert_true (jd_profile_check_thing_name ("MyThing", NULL));
   g_assert_true (jd_profile_check_thing_name ("my:thing_1-a", NULL));
   g_assert_false (jd_profile_check_thing_name ("my thing", &error));
-  g_assert_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_INVALID_THING_NAME);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_THING_NAME);
   g_assert_nonnull (strstr (error->message, "my thing"));
   g_clear_error (&error);
   g_assert_false (jd_profile_check_thing_name ("", NULL));
@@ -226,7 +226,7 @@ test_names (void)
   g_assert_true (jd_profile_check_region ("us-gov-west-1", NULL));
   g_assert_true (jd_profile_check_region ("ap-southeast-2", NULL));
   g_assert_false (jd_profile_check_region ("useast1", &error));
-  g_assert_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_INVALID_REGION);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_REGION);
   g_assert_nonnull (strstr (error->message, "us-east-1"));
   g_assert_false (jd_profile_check_region ("US-EAST-1", NULL));
   g_assert_false (jd_profile_check_region ("us-east-", NULL));
@@ -280,7 +280,7 @@ test_validate_ok (Fixture       *f,
   problems = jd_profile_validate_finish (p, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (problems->len, ==, 1);
-  g_assert_true (has_problem (problems, "thing-name", JD_PROFILE_ERROR_INVALID_THING_NAME));
+  g_assert_true (has_problem (problems, "thing-name", JD_JOBS_ERROR_INVALID_THING_NAME));
 }
 
 static void
@@ -301,8 +301,8 @@ test_validate_files (Fixture       *f,
   problems = jd_profile_validate (p, NULL);
   dump_problems (problems);
   g_assert_cmpuint (problems->len, ==, 2);
-  g_assert_true (has_problem (problems, "certificate-path", JD_PROFILE_ERROR_MISSING_FILE));
-  g_assert_true (has_problem (problems, "ca-path", JD_PROFILE_ERROR_INVALID_CERTIFICATE));
+  g_assert_true (has_problem (problems, "certificate-path", JD_JOBS_ERROR_MISSING_FILE));
+  g_assert_true (has_problem (problems, "ca-path", JD_JOBS_ERROR_INVALID_CERTIFICATE));
   problem = g_ptr_array_index (problems, 0);
   /* The message names the file, so the person knows which one to fix. */
   g_assert_nonnull (strstr (jd_profile_problem_get_error (problem)->message, "nope.crt"));
@@ -316,7 +316,7 @@ test_validate_files (Fixture       *f,
       g_assert_cmpint (g_chmod (unreadable, 0), ==, 0);
       g_object_set (p, "key-path", unreadable, NULL);
       problems = jd_profile_validate (p, NULL);
-      g_assert_true (has_problem (problems, "key-path", JD_PROFILE_ERROR_UNREADABLE_FILE));
+      g_assert_true (has_problem (problems, "key-path", JD_JOBS_ERROR_UNREADABLE_FILE));
       g_clear_pointer (&problems, g_ptr_array_unref);
     }
   else
@@ -325,15 +325,15 @@ test_validate_files (Fixture       *f,
       g_object_set (p, "key-path", f->dir, NULL);
       problems = jd_profile_validate (p, NULL);
       dump_problems (problems);
-      g_assert_true (has_problem (problems, "key-path", JD_PROFILE_ERROR_UNREADABLE_FILE));
+      g_assert_true (has_problem (problems, "key-path", JD_JOBS_ERROR_UNREADABLE_FILE));
       g_clear_pointer (&problems, g_ptr_array_unref);
     }
 
   /* An AWS profile without files says which ones to choose. */
   g_object_set (p, "certificate-path", "", "key-path", "", "ca-path", "", NULL);
   problems = jd_profile_validate (p, NULL);
-  g_assert_true (has_problem (problems, "certificate-path", JD_PROFILE_ERROR_MISSING_VALUE));
-  g_assert_true (has_problem (problems, "key-path", JD_PROFILE_ERROR_MISSING_VALUE));
+  g_assert_true (has_problem (problems, "certificate-path", JD_JOBS_ERROR_MISSING_VALUE));
+  g_assert_true (has_problem (problems, "key-path", JD_JOBS_ERROR_MISSING_VALUE));
   g_assert_cmpuint (problems->len, ==, 2);
 }
 
@@ -355,10 +355,10 @@ test_validate_key_mismatch (Fixture       *f,
   problems = jd_profile_validate (p, NULL);
   dump_problems (problems);
   g_assert_cmpuint (problems->len, ==, 1);
-  g_assert_true (has_problem (problems, "key-path", JD_PROFILE_ERROR_KEY_MISMATCH));
+  g_assert_true (has_problem (problems, "key-path", JD_JOBS_ERROR_KEY_MISMATCH));
 
   g_assert_false (jd_profile_check_key_pair (cert, other_key, NULL, &error));
-  g_assert_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_KEY_MISMATCH);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_KEY_MISMATCH);
   g_clear_error (&error);
   g_assert_true (jd_profile_check_key_pair (other_cert, other_key, NULL, &error));
   g_assert_no_error (error);
@@ -381,14 +381,14 @@ test_validate_expiry (Fixture       *f,
   problems = jd_profile_validate (p, NULL);
   dump_problems (problems);
   g_assert_cmpuint (problems->len, ==, 1);
-  g_assert_true (has_problem (problems, "certificate-path", JD_PROFILE_ERROR_CERTIFICATE_EXPIRED));
+  g_assert_true (has_problem (problems, "certificate-path", JD_JOBS_ERROR_CERTIFICATE_EXPIRED));
   g_assert_nonnull (strstr (jd_profile_problem_get_error (g_ptr_array_index (problems, 0))->message,
                             "expired"));
   g_clear_pointer (&problems, g_ptr_array_unref);
 
   jd_test_ca_issue (f->ca, f->dir, "Future", 3600, 7200, NULL, &future_cert, &future_key);
   g_assert_false (jd_profile_check_key_pair (future_cert, future_key, NULL, &error));
-  g_assert_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_CERTIFICATE_NOT_YET_VALID);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CERTIFICATE_NOT_YET_VALID);
 }
 
 static void
@@ -402,12 +402,12 @@ test_validate_encrypted_key (Fixture       *f,
   jd_test_ca_issue (f->ca, f->dir, "Locked", -60, 3600, "s3cret", &cert, &key);
 
   g_assert_false (jd_profile_check_key_pair (cert, key, NULL, &error));
-  g_assert_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_KEY_ENCRYPTED);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_KEY_ENCRYPTED);
   g_assert_nonnull (strstr (error->message, "passphrase"));
   g_clear_error (&error);
 
   g_assert_false (jd_profile_check_key_pair (cert, key, "wrong", &error));
-  g_assert_error (error, JD_PROFILE_ERROR, JD_PROFILE_ERROR_KEY_ENCRYPTED);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_KEY_ENCRYPTED);
   g_clear_error (&error);
 
   g_assert_true (jd_profile_check_key_pair (cert, key, "s3cret", &error));
@@ -431,12 +431,12 @@ test_validate_values (Fixture       *f,
                 NULL);
   problems = jd_profile_validate (p, NULL);
   dump_problems (problems);
-  g_assert_true (has_problem (problems, "name", JD_PROFILE_ERROR_MISSING_VALUE));
-  g_assert_true (has_problem (problems, "region", JD_PROFILE_ERROR_INVALID_REGION));
-  g_assert_true (has_problem (problems, "endpoint", JD_PROFILE_ERROR_INVALID_ENDPOINT));
-  g_assert_true (has_problem (problems, "port", JD_PROFILE_ERROR_INVALID_PORT));
-  g_assert_true (has_problem (problems, "client-id", JD_PROFILE_ERROR_INVALID_CLIENT_ID));
-  g_assert_true (has_problem (problems, "control-plane-endpoint", JD_PROFILE_ERROR_INVALID_ENDPOINT));
+  g_assert_true (has_problem (problems, "name", JD_JOBS_ERROR_MISSING_VALUE));
+  g_assert_true (has_problem (problems, "region", JD_JOBS_ERROR_INVALID_REGION));
+  g_assert_true (has_problem (problems, "endpoint", JD_JOBS_ERROR_INVALID_ENDPOINT));
+  g_assert_true (has_problem (problems, "port", JD_JOBS_ERROR_INVALID_PORT));
+  g_assert_true (has_problem (problems, "client-id", JD_JOBS_ERROR_INVALID_CLIENT_ID));
+  g_assert_true (has_problem (problems, "control-plane-endpoint", JD_JOBS_ERROR_INVALID_ENDPOINT));
   g_assert_cmpuint (problems->len, ==, 6);
 }
 

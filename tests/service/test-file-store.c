@@ -402,7 +402,7 @@ test_end_to_end (Fixture       *f,
   node = json_from_string (expired, NULL);
   files = jd_codesign_find_files (node);
   g_assert_false (verify_file (g_ptr_array_index (files, 0), session, cs_crt, &error));
-  g_assert_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_URL_EXPIRED);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_URL_EXPIRED);
   g_clear_error (&error);
 
   /* A tampered stored file is caught by the signature. */
@@ -418,7 +418,7 @@ test_end_to_end (Fixture       *f,
     fresh = json_from_string (now_doc, NULL);
     again = jd_codesign_find_files (fresh);
     g_assert_false (verify_file (g_ptr_array_index (again, 0), session, cs_crt, &error));
-    g_assert_error (error, JD_CODESIGN_ERROR, JD_CODESIGN_ERROR_SIGNATURE_MISMATCH);
+    g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_CODESIGN_SIGNATURE_MISMATCH);
     g_clear_error (&error);
   }
 

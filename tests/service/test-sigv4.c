@@ -315,7 +315,7 @@ test_session_token (void)
     const JdSigv4Credentials other = { AKID, SECRET, "another-token", "us-east-1" };
 
     g_assert_false (jd_sigv4_verify (&signed_req, &other, services, now, NULL, &error));
-    g_assert_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_UNRECOGNIZED_CLIENT);
+    g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_UNRECOGNIZED_CLIENT_EXCEPTION);
     g_assert_cmpstr (error->message, ==, "The security token included in the request is invalid.");
   }
 }
@@ -441,13 +441,13 @@ sign_create_job (Signed     *s,
 static void
 expect_refusal (Signed           *s,
                 GDateTime        *now,
-                JdSigv4ErrorCode  code,
+                JdJobsErrorCode   code,
                 const char       *message_start)
 {
   g_autoptr(GError) error = NULL;
 
   g_assert_false (jd_sigv4_verify (&s->req, &creds, iot_services, now, NULL, &error));
-  g_assert_error (error, JD_SIGV4_ERROR, (int) code);
+  g_assert_error (error, JD_JOBS_ERROR, (int) code);
   if (!g_str_has_prefix (error->message, message_start))
     g_error ("message \"%s\" does not start with \"%s\"", error->message, message_start);
 }
@@ -481,14 +481,14 @@ test_verify_wrong_key (void)
   g_auto(Signed) t = { 0 };
 
   sign_create_job (&s, AKID, "not-the-secret", "us-east-1", "iot", now);
-  expect_refusal (&s, now, JD_SIGV4_ERROR_INVALID_SIGNATURE,
+  expect_refusal (&s, now, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION,
                   "The request signature we calculated does not match the signature you provided.");
-  g_assert_cmpstr (jd_sigv4_error_to_aws_type (JD_SIGV4_ERROR_INVALID_SIGNATURE), ==, "InvalidSignatureException");
+  g_assert_cmpstr (jd_sigv4_error_to_aws_type (JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION), ==, "InvalidSignatureException");
 
   sign_create_job (&t, "AKIDUNKNOWN", SECRET, "us-east-1", "iot", now);
-  expect_refusal (&t, now, JD_SIGV4_ERROR_UNRECOGNIZED_CLIENT,
+  expect_refusal (&t, now, JD_JOBS_ERROR_UNRECOGNIZED_CLIENT_EXCEPTION,
                   "The security token included in the request is invalid.");
-  g_assert_cmpstr (jd_sigv4_error_to_aws_type (JD_SIGV4_ERROR_UNRECOGNIZED_CLIENT), ==, "UnrecognizedClientException");
+  g_assert_cmpstr (jd_sigv4_error_to_aws_type (JD_JOBS_ERROR_UNRECOGNIZED_CLIENT_EXCEPTION), ==, "UnrecognizedClientException");
 }
 
 static void
@@ -504,13 +504,13 @@ test_verify_tampered (void)
   sign_create_job (&s, AKID, SECRET, "us-east-1", "iot", now);
   s.req.body = (const guint8 *) other_body;
   s.req.body_len = strlen (other_body);
-  expect_refusal (&s, now, JD_SIGV4_ERROR_INVALID_SIGNATURE, "The request signature we calculated");
+  expect_refusal (&s, now, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION, "The request signature we calculated");
 
   /* A changed path. */
   s.req.body = (const guint8 *) create_job_body;
   s.req.body_len = strlen (create_job_body);
   s.req.path = "/jobs/job-2";
-  expect_refusal (&s, now, JD_SIGV4_ERROR_INVALID_SIGNATURE, "The request signature we calculated");
+  expect_refusal (&s, now, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION, "The request signature we calculated");
   s.req.path = "/jobs/job-1";
 
   /* One flipped hex digit of the signature. */
@@ -518,7 +518,7 @@ test_verify_tampered (void)
   p = bad_sig + strlen (bad_sig) - 1;
   *p = *p == '0' ? '1' : '0';
   s.headers[4].value = bad_sig;
-  expect_refusal (&s, now, JD_SIGV4_ERROR_INVALID_SIGNATURE, "The request signature we calculated");
+  expect_refusal (&s, now, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION, "The request signature we calculated");
 
   /* The unsigned User-Agent may change freely. */
   s.headers[4].value = s.authorization;
@@ -537,9 +537,9 @@ test_verify_skew (void)
 
   sign_create_job (&s, AKID, SECRET, "us-east-1", "iot", now);
   g_assert_true (jd_sigv4_verify (&s.req, &creds, iot_services, edge, NULL, NULL));
-  expect_refusal (&s, late, JD_SIGV4_ERROR_INVALID_SIGNATURE,
+  expect_refusal (&s, late, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION,
                   "Signature expired: 20150830T123600Z is now earlier than 20150830T123601Z (20150830T124101Z - 5 min.)");
-  expect_refusal (&s, early, JD_SIGV4_ERROR_INVALID_SIGNATURE,
+  expect_refusal (&s, early, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION,
                   "Signature not yet current: 20150830T123600Z is still later than 20150830T123559Z (20150830T123059Z + 5 min.)");
 }
 
@@ -552,11 +552,11 @@ test_verify_scope (void)
   g_autofree char *wrong_date = NULL;
 
   sign_create_job (&s, AKID, SECRET, "us-east-1", "s3", now);
-  expect_refusal (&s, now, JD_SIGV4_ERROR_INVALID_SIGNATURE,
+  expect_refusal (&s, now, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION,
                   "Credential should be scoped to correct service: 'iot'. ");
 
   sign_create_job (&r, AKID, SECRET, "eu-west-1", "iot", now);
-  expect_refusal (&r, now, JD_SIGV4_ERROR_INVALID_SIGNATURE, "Credential should be scoped to a valid region");
+  expect_refusal (&r, now, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION, "Credential should be scoped to a valid region");
 
   /* Scope date different from X-Amz-Date. */
   g_clear_pointer (&s.authorization, g_free);
@@ -565,7 +565,7 @@ test_verify_scope (void)
   wrong_date = g_strdup (s.authorization);
   memcpy (strstr (wrong_date, "20150830"), "20150831", 8);
   s.headers[4].value = wrong_date;
-  expect_refusal (&s, now, JD_SIGV4_ERROR_INVALID_SIGNATURE,
+  expect_refusal (&s, now, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION,
                   "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20150831' != '20150830'");
 }
 
@@ -581,20 +581,20 @@ test_verify_missing (void)
 
   /* No Authorization at all. */
   s.req.n_headers = 4;
-  expect_refusal (&s, now, JD_SIGV4_ERROR_MISSING_AUTHENTICATION_TOKEN, "Missing Authentication Token");
-  g_assert_cmpstr (jd_sigv4_error_to_aws_type (JD_SIGV4_ERROR_MISSING_AUTHENTICATION_TOKEN), ==,
+  expect_refusal (&s, now, JD_JOBS_ERROR_MISSING_AUTHENTICATION_TOKEN_EXCEPTION, "Missing Authentication Token");
+  g_assert_cmpstr (jd_sigv4_error_to_aws_type (JD_JOBS_ERROR_MISSING_AUTHENTICATION_TOKEN_EXCEPTION), ==,
                    "MissingAuthenticationTokenException");
   s.req.n_headers = 5;
 
   /* Malformed Authorization. */
   s.headers[4].value = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iot/aws4_request";
-  expect_refusal (&s, now, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+  expect_refusal (&s, now, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION,
                   "Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter.");
-  g_assert_cmpstr (jd_sigv4_error_to_aws_type (JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE), ==, "IncompleteSignatureException");
+  g_assert_cmpstr (jd_sigv4_error_to_aws_type (JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION), ==, "IncompleteSignatureException");
   s.headers[4].value = "Basic dXNlcjpwYXNz";
-  expect_refusal (&s, now, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE, "Authorization header requires");
+  expect_refusal (&s, now, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION, "Authorization header requires");
   s.headers[4].value = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/us-east-1/iot, SignedHeaders=host, Signature=00";
-  expect_refusal (&s, now, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE, "Credential should be scoped to a valid region.");
+  expect_refusal (&s, now, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION, "Credential should be scoped to a valid region.");
 
   /* A second Signature= (or any parameter twice) is malformed, even when the
    * first one is right: AWS refuses it as IncompleteSignatureException. */
@@ -606,24 +606,24 @@ test_verify_missing (void)
 
     twice_first = g_strdup_printf ("%.*sSignature=0000, %s", (int) (sig - s.authorization), s.authorization, sig);
     s.headers[4].value = twice;
-    expect_refusal (&s, now, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+    expect_refusal (&s, now, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION,
                     "Authorization header has a duplicate 'Signature' parameter. Authorization=");
     s.headers[4].value = twice_first;
-    expect_refusal (&s, now, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+    expect_refusal (&s, now, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION,
                     "Authorization header has a duplicate 'Signature' parameter.");
     s.headers[4].value = cred_twice;
-    expect_refusal (&s, now, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+    expect_refusal (&s, now, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION,
                     "Authorization header has a duplicate 'Credential' parameter.");
   }
   /* AWS's words for a parameter without '=' . */
   s.headers[4].value = "AWS4-HMAC-SHA256 Credential AKIDEXAMPLE/20150830/us-east-1/iot/aws4_request, SignedHeaders=host, Signature=00";
-  expect_refusal (&s, now, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+  expect_refusal (&s, now, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION,
                   "'Credential AKIDEXAMPLE/20150830/us-east-1/iot/aws4_request' not a valid key=value pair (missing equal-sign) in Authorization header: '");
 
   /* No X-Amz-Date header. */
   s.headers[4].value = s.authorization;
   s.headers[3].name = "X-Other";
-  expect_refusal (&s, now, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+  expect_refusal (&s, now, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION,
                   "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   s.headers[3].name = "X-Amz-Date";
 
@@ -640,7 +640,7 @@ test_verify_missing (void)
     no_host = g_string_free (g_steal_pointer (&fixed), FALSE);
   }
   s.headers[4].value = no_host;
-  expect_refusal (&s, now, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE,
+  expect_refusal (&s, now, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION,
                   "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
 
   /* A signed header the request does not carry. */
@@ -650,7 +650,7 @@ test_verify_missing (void)
     extra = g_string_free (g_steal_pointer (&fixed), FALSE);
   }
   s.headers[4].value = extra;
-  expect_refusal (&s, now, JD_SIGV4_ERROR_INCOMPLETE_SIGNATURE, "Signed header 'x-custom' is missing");
+  expect_refusal (&s, now, JD_JOBS_ERROR_INCOMPLETE_SIGNATURE_EXCEPTION, "Signed header 'x-custom' is missing");
 
   /* SignedHeaders in the signer's own (unsorted) order still verify. */
   {
@@ -711,7 +711,7 @@ test_verify_content_sha (void)
   /* A body that does not match the signed hash header. */
   req.body = (const guint8 *) "[]";
   g_assert_false (jd_sigv4_verify (&req, &creds, iot_services, now, NULL, &error));
-  g_assert_error (error, JD_SIGV4_ERROR, JD_SIGV4_ERROR_INVALID_SIGNATURE);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_SIGNATURE_EXCEPTION);
 }
 
 static void
