@@ -524,10 +524,24 @@ job_status_changed (JdFleetWindow *self,
 
   if (now == JD_JOB_STATUS_COMPLETED)
     {
-      guint ok = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_SUCCEEDED);
-      guint bad = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_FAILED) +
-                  jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_REJECTED) +
-                  jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_TIMED_OUT);
+      /* The counts come with the status that says the job completed
+       * (DescribeJob's jobProcessDetails), so they agree with it; the
+       * executions list may not have been read since the last one ended. */
+      const JdJobProcessDetails *details = jd_job_get_process_details (job);
+      guint ok, bad;
+
+      if (details != NULL)
+        {
+          ok = details->succeeded;
+          bad = details->failed + details->rejected + details->timed_out;
+        }
+      else
+        {
+          ok = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_SUCCEEDED);
+          bad = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_FAILED) +
+                jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_REJECTED) +
+                jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_TIMED_OUT);
+        }
 
       /* Translators: a notification's title, with a job id. */
       title = g_strdup_printf (_("Job %s completed"), self->job_id);

@@ -173,8 +173,8 @@ static const char *const migrations[] = {
    * applied — so a restart neither starts nor ends a job twice. The next
    * thing a scheduled job waits for (start, a window, the end) is its
    * `rollout_next_ms`, so the one timer serves it. */
-  "ALTER TABLE jobs ADD COLUMN schedule_anchor_ms INTEGER NOT NULL DEFAULT 0;"
-  "ALTER TABLE jobs ADD COLUMN schedule_state INTEGER NOT NULL DEFAULT 0;",
+  ("ALTER TABLE jobs ADD COLUMN schedule_anchor_ms INTEGER NOT NULL DEFAULT 0;"
+   "ALTER TABLE jobs ADD COLUMN schedule_state INTEGER NOT NULL DEFAULT 0;"),
 };
 
 /* Per connection: the jobs whose executions the open transaction ended,
