@@ -617,6 +617,33 @@ jd_test_device_count (JdTestDevice *self,
   return n;
 }
 
+GPtrArray *
+jd_test_device_take_topics (JdTestDevice *self)
+{
+  GPtrArray *topics = g_ptr_array_new_with_free_func (g_free);
+  Message *message;
+
+  g_mutex_lock (&self->lock);
+  while ((message = g_queue_pop_head (&self->messages)) != NULL)
+    {
+      g_ptr_array_add (topics, g_steal_pointer (&message->topic));
+      message_free (message);
+    }
+  g_mutex_unlock (&self->lock);
+  return topics;
+}
+
+guint
+jd_test_device_get_n_messages (JdTestDevice *self)
+{
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = self->messages.length;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
 void
 jd_test_device_flush (JdTestDevice *self)
 {

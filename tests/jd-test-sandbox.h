@@ -115,6 +115,10 @@ JsonNode      *jd_test_device_expect_reply    (JdTestDevice       *self,
 guint          jd_test_device_count           (JdTestDevice       *self,
                                                const char         *topic,
                                                guint               ms);
+/* Takes every queued message's topic, in arrival order (the payloads go). */
+GPtrArray     *jd_test_device_take_topics     (JdTestDevice       *self);
+/* How many messages are queued. */
+guint          jd_test_device_get_n_messages  (JdTestDevice       *self);
 /* Drops every queued message. */
 void           jd_test_device_flush           (JdTestDevice       *self);
 const char    *jd_test_device_get_thing       (JdTestDevice       *self);

@@ -8,6 +8,15 @@
  * anyway, jd_device_api_parse_topic() classifies it as no request and it is
  * dropped unanswered.
  *
+ * Every publish — replies, notify, notify-next, fleet events — goes through
+ * one FIFO queue drained by a GSource on the main loop, at most
+ * DRAIN_SLICE_US of publishing per dispatch and then a DRAIN_PAUSE_US pause
+ * while more waits: a job for a group of 10,000 things queues 20,000
+ * notifications in one ::things-changed, and publishing them in that one
+ * dispatch held the loop for hundreds of milliseconds (HTTP, MQTT requests
+ * and, in the app, its frames waiting). One queue keeps AWS's order: a
+ * request's notifications before its reply, notify before notify-next.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -28,6 +37,8 @@
 #define BACKOFF_MIN_MS        100
 #define BACKOFF_MAX_MS        5000
 #define BACKOFF_STABLE_MS     30000
+#define DRAIN_SLICE_US        3000   /* publishing per dispatch of the queue's source */
+#define DRAIN_PAUSE_US        1000   /* then the loop's other sources, lower priorities too */
 
 struct _JdServiceMqtt
 {
@@ -51,6 +62,10 @@ struct _JdServiceMqtt
   gboolean          wanted;          /* connect asked and no disconnect since */
   gboolean          connected;
   guint64           n_requests;
+
+  GQueue            outgoing;        /* Outgoing, oldest first */
+  GSource          *drain;           /* ready while @outgoing is not empty */
+  guint             longest_queue;   /* for tests and benchmarks */
 };
 
 G_DEFINE_FINAL_TYPE (JdServiceMqtt, jd_service_mqtt, G_TYPE_OBJECT)
@@ -87,16 +102,34 @@ published_cb (GObject      *source,
     g_debug ("A reply or notification was not delivered: %s", error->message);
 }
 
+/* ---- the publish queue ---- */
+
+typedef struct {
+  char *topic;
+  char *payload;
+} Outgoing;
+
 static void
-publish (JdServiceMqtt *self,
-         const char    *topic,
-         const char    *payload)
+outgoing_free (gpointer data)
+{
+  Outgoing *outgoing = data;
+
+  g_free (outgoing->topic);
+  g_free (outgoing->payload);
+  g_free (outgoing);
+}
+
+static void
+publish_now (JdServiceMqtt *self,
+             const char    *topic,
+             const char    *payload)
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *substituted = NULL;
 
   /* Placeholders only occur in job documents: a reply or notification with
-   * none goes out untouched. */
+   * none goes out untouched. Substituted as it leaves, so a presigned URL's
+   * expiry counts from its publish. */
   if (self->file_store != NULL)
     substituted = jd_file_store_substitute (self->file_store, payload, g_get_real_time () / G_USEC_PER_SEC,
                                             JD_FILE_STORE_DEFAULT_EXPIRES);
@@ -105,6 +138,75 @@ publish (JdServiceMqtt *self,
   bytes = g_bytes_new (payload, strlen (payload));
 
   jd_mqtt_connection_publish_async (self->connection, topic, bytes, 1, NULL, published_cb, NULL);
+}
+
+/* Drops what waits (a disconnect, dispose): it could only fail now, as a
+ * publish without a connection always did. */
+static void
+drop_outgoing (JdServiceMqtt *self)
+{
+  if (g_queue_is_empty (&self->outgoing))
+    return;
+  g_debug ("%u replies or notifications dropped with the connection", self->outgoing.length);
+  g_queue_clear_full (&self->outgoing, outgoing_free);
+  if (self->drain != NULL)
+    g_source_set_ready_time (self->drain, -1);
+}
+
+static gboolean
+drain_dispatch (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     user_data)
+{
+  JdServiceMqtt *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 deadline = now + DRAIN_SLICE_US;
+
+  if (self->connection == NULL || !self->connected)
+    {
+      drop_outgoing (self);
+      return G_SOURCE_CONTINUE;
+    }
+
+  /* At least one each time, so a slow publish cannot stop the queue. */
+  do
+    {
+      Outgoing *outgoing = g_queue_pop_head (&self->outgoing);
+
+      if (outgoing == NULL)
+        break;
+      publish_now (self, outgoing->topic, outgoing->payload);
+      outgoing_free (outgoing);
+      now = g_get_monotonic_time ();
+    }
+  while (now < deadline);
+
+  if (g_queue_is_empty (&self->outgoing))
+    g_source_set_ready_time (source, -1);
+  else
+    g_source_set_ready_time (source, now + DRAIN_PAUSE_US);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs drain_funcs = {
+  .dispatch = drain_dispatch,
+};
+
+/* Queues @payload for @topic behind everything queued before; takes both. */
+static void
+publish_take (JdServiceMqtt *self,
+              char          *topic,
+              char          *payload)
+{
+  Outgoing *outgoing = g_new (Outgoing, 1);
+
+  outgoing->topic = topic;
+  outgoing->payload = payload;
+  g_queue_push_tail (&self->outgoing, outgoing);
+  self->longest_queue = MAX (self->longest_queue, self->outgoing.length);
+  /* Not yet ready: now. Waiting out a pause: it stays. */
+  if (self->drain != NULL && g_source_get_ready_time (self->drain) == -1)
+    g_source_set_ready_time (self->drain, 0);
 }
 
 static gboolean
@@ -192,7 +294,7 @@ handled_cb (GObject      *source,
       return;
     }
   if (self->connection != NULL)
-    publish (self, answer->topic, answer->reply);
+    publish_take (self, g_steal_pointer (&answer->topic), g_steal_pointer (&answer->reply));
   answer_free (answer);
 }
 
@@ -219,10 +321,9 @@ message_cb (JdMqttConnection *connection,
     {
       gsize len = 0;
       const char *data = g_bytes_get_data (payload, &len);
-      g_autofree char *reply = jd_device_api_build_invalid_topic (topic, data, len);
-      g_autofree char *reply_topic = jd_device_api_reply_topic (topic, FALSE);
+      char *reply = jd_device_api_build_invalid_topic (topic, data, len);
 
-      publish (self, reply_topic, reply);
+      publish_take (self, jd_device_api_reply_topic (topic, FALSE), reply);
       return;
     }
 
@@ -278,7 +379,7 @@ publish_notifications (JdServiceMqtt            *self,
 
       /* The store only holds valid thing names, so @topic is never NULL. */
       if (payload != NULL && topic != NULL)
-        publish (self, topic, payload);
+        publish_take (self, g_steal_pointer (&topic), g_strdup (payload));
       else if (payload == NULL)
         g_message ("No notify for %s: %s", thing, error->message);
       g_clear_error (&error);
@@ -292,7 +393,7 @@ publish_notifications (JdServiceMqtt            *self,
 
       /* The store only holds valid thing names, so @topic is never NULL. */
       if (payload != NULL && topic != NULL)
-        publish (self, topic, payload);
+        publish_take (self, g_steal_pointer (&topic), g_strdup (payload));
       else if (payload == NULL)
         g_message ("No notify-next for %s: %s", thing, error->message);
     }
@@ -328,7 +429,7 @@ jobs_events_cb (JdStore       *store,
           && !jd_store_event_type_enabled (store, event->kind == JD_STORE_EVENT_JOB ? "JOB" : "JOB_EXECUTION"))
         continue;
       payload = jd_device_api_build_event (event, self->region, self->account_id, &topic);
-      publish (self, topic, payload);
+      publish_take (self, g_steal_pointer (&topic), g_steal_pointer (&payload));
     }
 }
 
@@ -415,6 +516,12 @@ jd_service_mqtt_dispose (GObject *object)
 {
   JdServiceMqtt *self = JD_SERVICE_MQTT (object);
 
+  drop_outgoing (self);
+  if (self->drain != NULL)
+    {
+      g_source_destroy (self->drain);
+      g_clear_pointer (&self->drain, g_source_unref);
+    }
   if (self->connection != NULL)
     {
       jd_mqtt_connection_disconnect (self->connection);
@@ -483,6 +590,14 @@ jd_service_mqtt_class_init (JdServiceMqttClass *klass)
 static void
 jd_service_mqtt_init (JdServiceMqtt *self)
 {
+  g_queue_init (&self->outgoing);
+  /* On the context the service runs in; the source holds no reference:
+   * dispose destroys it. */
+  self->drain = g_source_new (&drain_funcs, sizeof (GSource));
+  g_source_set_priority (self->drain, G_PRIORITY_DEFAULT);
+  g_source_set_callback (self->drain, NULL, self, NULL);
+  g_source_set_static_name (self->drain, "jd-service-mqtt publish queue");
+  g_source_attach (self->drain, g_main_context_get_thread_default ());
 }
 
 /* ---- public API ---- */
@@ -594,6 +709,7 @@ jd_service_mqtt_disconnect (JdServiceMqtt *self)
   g_return_if_fail (JD_IS_SERVICE_MQTT (self));
 
   self->wanted = FALSE;
+  drop_outgoing (self);
   if (self->connection != NULL)
     jd_mqtt_connection_disconnect (self->connection);
   set_connected (self, FALSE);
@@ -620,4 +736,22 @@ jd_service_mqtt_set_file_store (JdServiceMqtt *self,
   g_return_if_fail (JD_IS_SERVICE_MQTT (self));
 
   g_set_object (&self->file_store, file_store);
+}
+
+/**
+ * jd_service_mqtt_get_queue_length:
+ * @self: the service's transport
+ * @longest: (out) (optional): the longest the queue has been
+ *
+ * Returns: how many replies and notifications wait to be published
+ */
+guint
+jd_service_mqtt_get_queue_length (JdServiceMqtt *self,
+                                  guint         *longest)
+{
+  g_return_val_if_fail (JD_IS_SERVICE_MQTT (self), 0);
+
+  if (longest != NULL)
+    *longest = self->longest_queue;
+  return self->outgoing.length;
 }

@@ -54,6 +54,10 @@ void           jd_service_mqtt_disconnect       (JdServiceMqtt       *self);
 gboolean       jd_service_mqtt_get_connected    (JdServiceMqtt       *self);
 /* Requests answered so far (for tests and the log). */
 guint64        jd_service_mqtt_get_n_requests   (JdServiceMqtt       *self);
+/* Replies and notifications waiting in the publish queue; @longest: the
+ * most that ever waited (tests, benchmarks). */
+guint          jd_service_mqtt_get_queue_length (JdServiceMqtt       *self,
+                                                 guint               *longest);
 
 /* Documents in replies and notifications go out with their s3-presigned-url
  * placeholders replaced by @file_store's URLs (nullable: as stored). */

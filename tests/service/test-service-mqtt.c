@@ -1,8 +1,9 @@
 /* test-service-mqtt.c — the jobs service's device API over real MQTT, against
  * a whole sandbox: the §6.3 notification sequence, the two-job walkthrough with
  * every notify and notify-next checked, timers (JOBDECK_TIME_SCALE), thing
- * isolation, InvalidTopic, restart persistence, and that the service keeps
- * serving after bad input.
+ * isolation, InvalidTopic, restart persistence, that the service keeps
+ * serving after bad input, and that a job for 2,000 things publishes its
+ * fan-out without holding the main loop.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,6 +11,8 @@
 
 #include <string.h>
 
+#include "jd-control-plane.h"
+#include "jd-credentials.h"
 #include "jd-service.h"
 #include "jd-test-sandbox.h"
 
@@ -619,6 +622,186 @@ test_fleet_events (Fixture       *f,
   g_assert_cmpuint (jd_test_device_count (watcher, "$aws/events/jobExecution/Ev5/succeeded", QUIET_MS), ==, 0);
 }
 
+
+/* ---- a big fan-out ---- */
+
+#define FANOUT_THINGS  5000
+#define FANOUT_TICK_MS 5
+#define FANOUT_STALL_MS 50
+
+typedef struct {
+  gint64 last;
+  gint64 longest;
+} Gaps;
+
+static gboolean
+gap_tick (gpointer data)
+{
+  Gaps *gaps = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (gaps->last != 0)
+    gaps->longest = MAX (gaps->longest, now - gaps->last);
+  gaps->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+/* On the store's worker, as the control plane's CreateJob. */
+static gpointer
+create_fanout_job (JdStore   *store,
+                   gpointer   data,
+                   GError   **error)
+{
+  GPtrArray *names = data;
+  const char *targets[] = { "arn:aws:iot:us-east-1:123456789012:thing/Fan00000", NULL };
+  JdStoreJobSpec spec = { 0 };
+
+  spec.job_id = "Fanout";
+  spec.targets = targets;
+  spec.thing_names = (const char *const *) names->pdata;
+  spec.document = "{\"operation\":\"reboot\"}";
+  return jd_store_create_job (store, &spec, error);
+}
+
+static void
+changes_seen_cb (JdStore   *store,
+                 GPtrArray *changes,
+                 GPtrArray *expected)
+{
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const JdStoreThingChange *change = g_ptr_array_index (changes, i);
+
+      if (change->pending_changed)
+        g_ptr_array_add (expected, g_strdup_printf ("$aws/things/%s/jobs/notify", change->thing_name));
+      if (change->next_changed)
+        g_ptr_array_add (expected, g_strdup_printf ("$aws/things/%s/jobs/notify-next", change->thing_name));
+    }
+}
+
+static void
+result_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+/* A job for 2,000 things queues 4,000 notifications at once: each thing gets
+ * its notify and then its notify-next, exactly once, in the order of the
+ * store's changes, while a 5 ms timer on the main loop is never held 50 ms
+ * and the control plane answers a DescribeJob meanwhile. */
+static void
+test_fanout_keeps_loop (Fixture       *f,
+                        gconstpointer  data)
+{
+  JdSandbox *sandbox = jd_test_sandbox_get_sandbox (f->sandbox);
+  JdServiceMqtt *mqtt = jd_service_get_mqtt (jd_sandbox_get_service (sandbox));
+  guint slowdown = jd_test_slowdown ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestDevice) watcher = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) topics = NULL;
+  g_autoptr(JdCredentials) credentials = NULL;
+  g_autoptr(JdControlPlane) cp = NULL;
+  g_autoptr(JdJob) described = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autofree char *observer_cert = NULL;
+  g_autofree char *observer_key = NULL;
+  g_autofree char *endpoint = NULL;
+  GAsyncResult *created = NULL;
+  GAsyncResult *answered = NULL;
+  JdStoreJob *job;
+  Gaps gaps = { 0 };
+  gulong seen_id;
+  guint timer, longest = 0, queued_at_answer = 0;
+  gint64 deadline;
+
+  for (guint i = 0; i < FANOUT_THINGS; i++)
+    {
+      char *name = g_strdup_printf ("Fan%05u", i);
+
+      jd_store_thing_free (jd_store_create_thing (fixture_store (f), name, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (names, name);
+    }
+  g_ptr_array_add (names, NULL);
+
+  g_assert_true (jd_test_sandbox_issue_identity (f->sandbox, JD_SANDBOX_OBSERVER_IDENTITY,
+                                                 &observer_cert, &observer_key, &error));
+  watcher = jd_test_device_new_full (JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sandbox),
+                                     jd_sandbox_get_ca_path (sandbox), observer_cert, observer_key,
+                                     "fanout-watcher", "$aws/things/+/jobs/#", &error);
+  g_assert_no_error (error);
+
+  endpoint = jd_sandbox_dup_endpoint (sandbox);
+  credentials = jd_credentials_new (jd_sandbox_get_access_key_id (sandbox),
+                                    jd_sandbox_get_secret_access_key (sandbox), NULL, JD_SANDBOX_REGION);
+  cp = jd_control_plane_new (JD_SANDBOX_REGION, endpoint, jd_sandbox_get_ca_path (sandbox), credentials, &error);
+  g_assert_no_error (error);
+  /* libsoup gives a client connection its database only after making it,
+   * with the default one (the system's whole trust store, read again for
+   * each connection, about 10 ms of this same loop): the sandbox's CA. */
+  database = g_tls_file_database_new (jd_sandbox_get_ca_path (sandbox), &error);
+  g_assert_no_error (error);
+  g_tls_backend_set_default_database (g_tls_backend_get_default (), database);
+  /* The client's first request loads its TLS backend, in this same loop:
+   * before the timer. */
+  jd_control_plane_describe_job_only_async (cp, "NotYet", NULL, result_cb, &answered);
+  while (answered == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (jd_control_plane_describe_job_only_finish (cp, answered, NULL));
+  g_clear_object (&answered);
+
+  /* After the service's handler: the same changes, in the same order. */
+  seen_id = g_signal_connect (fixture_store (f), "things-changed", G_CALLBACK (changes_seen_cb), expected);
+  timer = g_timeout_add (FANOUT_TICK_MS, gap_tick, &gaps);
+  jd_store_call_async (fixture_store (f), create_fanout_job, names, NULL, (GDestroyNotify) jd_store_job_free,
+                       NULL, result_cb, &created);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC * slowdown;
+  while (created == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (created);
+  job = jd_store_call_finish (fixture_store (f), created, &error);
+  g_assert_no_error (error);
+  jd_store_job_free (job);
+  g_clear_object (&created);
+  g_assert_cmpuint (expected->len, ==, 2 * FANOUT_THINGS);
+
+  /* The control plane meanwhile. */
+  jd_control_plane_describe_job_only_async (cp, "Fanout", NULL, result_cb, &answered);
+  while ((answered == NULL || jd_test_device_get_n_messages (watcher) < expected->len)
+         && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (answered != NULL && queued_at_answer == 0)
+        queued_at_answer = jd_service_mqtt_get_queue_length (mqtt, NULL) + 1;
+    }
+  g_source_remove (timer);
+  g_signal_handler_disconnect (fixture_store (f), seen_id);
+
+  g_assert_nonnull (answered);
+  described = jd_control_plane_describe_job_only_finish (cp, answered, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (described);
+  g_clear_object (&answered);
+
+  jd_service_mqtt_get_queue_length (mqtt, &longest);
+  g_test_message ("%u notifications, at most %u queued, %u still queued when DescribeJob was answered; "
+                  "longest gap of a %d ms timer: %.1f ms",
+                  expected->len, longest, queued_at_answer - 1, FANOUT_TICK_MS, gaps.longest / 1000.0);
+
+  /* Nothing lost, nothing doubled, nothing reordered. */
+  jd_test_spin (QUIET_MS);
+  topics = jd_test_device_take_topics (watcher);
+  g_assert_cmpuint (topics->len, ==, expected->len);
+  for (guint i = 0; i < topics->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (topics, i), ==, g_ptr_array_index (expected, i));
+
+  g_assert_cmpint (gaps.longest, <, (gint64) FANOUT_STALL_MS * 1000 * slowdown);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -636,6 +819,7 @@ main (int   argc,
   ADD ("/service-mqtt/bad-input", test_bad_input_keeps_serving);
   ADD ("/service-mqtt/restart", test_restart_keeps_state);
   ADD ("/service-mqtt/fleet-events", test_fleet_events);
+  ADD ("/service-mqtt/fanout-keeps-loop", test_fanout_keeps_loop);
 #undef ADD
 
   return g_test_run ();
