@@ -193,6 +193,7 @@ jd_store_call_async (JdStore             *self,
                      gpointer             user_data)
 {
   Call *call;
+  GThreadPool *pool;
   g_autoptr(GError) error = NULL;
 
   g_return_if_fail (JD_IS_STORE (self));
@@ -206,20 +207,30 @@ jd_store_call_async (JdStore             *self,
   call->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (call->task, jd_store_call_async);
 
-  {
-    JD_STORE_LOCKED (self);
+  /* The store's lock only to make the worker: taking it for every call
+   * made the main loop wait while the worker ran its queue — GRecMutex is
+   * not fair, and a worker going from call to call took it back each time
+   * (10,000 device requests queued at once held the loop about a second). */
+  pool = g_atomic_pointer_get (&self->worker);
+  if (pool == NULL)
+    {
+      JD_STORE_LOCKED (self);
 
-    if (self->worker == NULL)
-      self->worker = g_thread_pool_new (worker_cb, self, 1, FALSE, &error);
-  }
-  if (self->worker == NULL)
+      pool = self->worker;
+      if (pool == NULL)
+        {
+          pool = g_thread_pool_new (worker_cb, self, 1, FALSE, &error);
+          g_atomic_pointer_set (&self->worker, pool);
+        }
+    }
+  if (pool == NULL)
     {
       g_task_return_new_error (call->task, JD_SERVICE_ERROR, JD_SERVICE_ERROR_STORAGE,
                                "Cannot start the jobs database's thread: %s", error->message);
       call_free (call);
       return;
     }
-  g_thread_pool_push (self->worker, call, NULL);
+  g_thread_pool_push (pool, call, NULL);
 }
 
 /**

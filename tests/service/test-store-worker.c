@@ -3,7 +3,8 @@
  * holding the database's write lock neither freezes the main loop nor hangs
  * the call (it fails with the store's storage error after the busy timeout,
  * and the next call succeeds once the lock is gone); timers run on the worker
- * once it exists. Real SQLite files, a second real connection for the lock.
+ * once it exists; asking for a call never waits for a busy worker. Real
+ * SQLite files, a second real connection for the lock.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -364,6 +365,60 @@ test_open_off_main (Fixture       *f,
   g_unlink (path);
 }
 
+
+/* ---- asking while the worker is busy ---- */
+
+#define BUSY_CALLS    20
+#define BUSY_MS       5
+#define ASKED_CALLS   50
+
+/* On the worker, which holds the store meanwhile: a slow commit. */
+static gpointer
+busy_call (JdStore  *store,
+           gpointer  data,
+           GError  **error)
+{
+  g_usleep (BUSY_MS * 1000);
+  return GINT_TO_POINTER (1);
+}
+
+static void
+count_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  guint *done = data;
+
+  g_assert_nonnull (jd_store_call_finish (JD_STORE (object), result, NULL));
+  (*done)++;
+}
+
+/* Asking for a call never waits for the store: while the worker goes from
+ * one 5 ms call to the next, 50 more are asked in far less than one of them
+ * (each used to wait for the store's lock, which the worker took back from
+ * call to call: at least 50 × 5 ms). */
+static void
+test_asking_never_waits (Fixture       *f,
+                         gconstpointer  data)
+{
+  guint done = 0;
+  gint64 start, asked;
+
+  for (guint i = 0; i < BUSY_CALLS; i++)
+    jd_store_call_async (f->store, busy_call, NULL, NULL, NULL, NULL, count_cb, &done);
+  g_usleep (2 * BUSY_MS * 1000);   /* the worker is in its queue */
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < ASKED_CALLS; i++)
+    jd_store_call_async (f->store, busy_call, NULL, NULL, NULL, NULL, count_cb, &done);
+  asked = g_get_monotonic_time () - start;
+  g_test_message ("%u calls asked in %.2f ms while the worker was busy", ASKED_CALLS, asked / 1000.0);
+  g_assert_cmpint (asked, <, BUSY_MS * 1000);
+
+  while (done < BUSY_CALLS + ASKED_CALLS)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -375,6 +430,7 @@ main (int   argc,
   g_test_add ("/store-worker/lock-held-elsewhere", Fixture, NULL, set_up, test_lock_held_elsewhere, tear_down);
   g_test_add ("/store-worker/timer-on-worker", Fixture, NULL, set_up, test_timer_on_worker, tear_down);
   g_test_add ("/store-worker/open-off-main", Fixture, NULL, set_up, test_open_off_main, tear_down);
+  g_test_add ("/store-worker/asking-never-waits", Fixture, NULL, set_up, test_asking_never_waits, tear_down);
 
   return g_test_run ();
 }
