@@ -13,8 +13,10 @@
  * DRAIN_SLICE_US of publishing per dispatch and then a DRAIN_PAUSE_US pause
  * while more waits: a job for a group of 10,000 things queues 20,000
  * notifications in one ::things-changed, and publishing them in that one
- * dispatch held the loop for hundreds of milliseconds (HTTP, MQTT requests
- * and, in the app, its frames waiting). One queue keeps AWS's order: a
+ * dispatch held the loop for as long as that took, growing with the job
+ * (10,000 messages: 17–22 ms measured, libmosquitto only queueing beyond its
+ * in-flight window; HTTP, MQTT requests and the app's frames wait meanwhile).
+ * One queue keeps AWS's order: a
  * request's notifications before its reply, notify before notify-next.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
