@@ -3,7 +3,7 @@
 # against its baseline measured in the same run, then prints a Markdown table
 # of ratios and writes it, with the machine and the date, to bench/RESULTS.md.
 # See bench/README.md for what each row measures. Loopback only; about
-# 2–3 minutes on 2 cores.
+# 4–6 minutes on 2 cores.
 #
 # Usage: bench/run.sh [BUILD_DIR]     (default: _build-bench at the top)
 #        JD_BENCH_NOTE="..." adds a line to RESULTS.md's header (e.g. what else
@@ -62,6 +62,7 @@ run roundtrip 120 "$build/bench/bench-roundtrip"
 run client-sdk 180 "$build/bench/bench-client-sdk"
 run fanout 240 "$build/bench/bench-fanout"
 run fleet 300 "$build/bench/bench-fleet"
+run group-rollout 600 "$build/bench/bench-group-rollout"
 run store 300 "$build/bench/bench-store"
 run download 300 "$build/bench/bench-download" 1024
 if command -v xvfb-run >/dev/null 2>&1 && command -v dbus-run-session >/dev/null 2>&1; then
