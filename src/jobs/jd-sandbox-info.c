@@ -8,8 +8,11 @@
  *                       "accessKeyId", "secretAccessKey" },
  *     "region", "accountId",
  *     "codesign": { "certificatePath", "keyPath" },     (optional)
- *     "jobsData": { "endpoint" } }                      (optional: the HTTPS
+ *     "jobsData": { "endpoint" },                       (optional: the HTTPS
  *                                                        jobs data plane)
+ *     "observer": { "name", "certificatePath", "keyPath" } }
+ *                   (optional: the identity that may read $aws/events/#;
+ *                    absent in folders of versions before it)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -103,6 +106,9 @@ jd_sandbox_info_free (JdSandboxInfo *info)
   g_free (info->codesign_certificate_path);
   g_free (info->codesign_key_path);
   g_free (info->jobs_data_endpoint);
+  g_free (info->observer_name);
+  g_free (info->observer_certificate_path);
+  g_free (info->observer_key_path);
   g_free (info);
 }
 
@@ -128,6 +134,9 @@ jd_sandbox_info_copy (const JdSandboxInfo *info)
   copy->codesign_certificate_path = g_strdup (info->codesign_certificate_path);
   copy->codesign_key_path = g_strdup (info->codesign_key_path);
   copy->jobs_data_endpoint = g_strdup (info->jobs_data_endpoint);
+  copy->observer_name = g_strdup (info->observer_name);
+  copy->observer_certificate_path = g_strdup (info->observer_certificate_path);
+  copy->observer_key_path = g_strdup (info->observer_key_path);
   g_hash_table_iter_init (&iter, info->things);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -260,6 +269,19 @@ jd_sandbox_info_to_json (const JdSandboxInfo *info)
       json_builder_add_string_value (builder, info->jobs_data_endpoint);
       json_builder_end_object (builder);
     }
+  if (info->observer_name != NULL && info->observer_certificate_path != NULL &&
+      info->observer_key_path != NULL)
+    {
+      json_builder_set_member_name (builder, "observer");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, info->observer_name);
+      json_builder_set_member_name (builder, "certificatePath");
+      json_builder_add_string_value (builder, info->observer_certificate_path);
+      json_builder_set_member_name (builder, "keyPath");
+      json_builder_add_string_value (builder, info->observer_key_path);
+      json_builder_end_object (builder);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -302,7 +324,7 @@ jd_sandbox_info_load (const char  *dir,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JdSandboxInfo) info = NULL;
   g_autofree char *path = NULL;
-  JsonObject *root, *mqtt, *control, *things, *codesign;
+  JsonObject *root, *mqtt, *control, *things, *codesign, *observer;
   const char *region, *account_id;
   gint64 port;
 
@@ -372,5 +394,13 @@ jd_sandbox_info_load (const char  *dir,
       info->codesign_key_path = g_strdup (get_string (codesign, "keyPath"));
     }
   info->jobs_data_endpoint = g_strdup (get_string (get_object (root, "jobsData"), "endpoint"));
+  observer = get_object (root, "observer");
+  if (get_string (observer, "name") != NULL && get_string (observer, "certificatePath") != NULL &&
+      get_string (observer, "keyPath") != NULL)
+    {
+      info->observer_name = g_strdup (get_string (observer, "name"));
+      info->observer_certificate_path = g_strdup (get_string (observer, "certificatePath"));
+      info->observer_key_path = g_strdup (get_string (observer, "keyPath"));
+    }
   return g_steal_pointer (&info);
 }

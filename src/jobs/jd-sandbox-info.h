@@ -1,7 +1,7 @@
 /* jd-sandbox-info.h — DIR/sandbox.json, the file a running sandbox publishes
  * so that other programs (jobdeck-cli, tests, scripts) can reach it: the
- * broker, the control plane, the sandbox credentials and each thing's
- * certificate and key. The sandbox writes it and jobdeck-cli and the session
+ * broker, the control plane, the sandbox credentials, each thing's
+ * certificate and key, and the operator's read-only observer identity. The sandbox writes it and jobdeck-cli and the session
  * read it, all through this one piece of code.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -34,6 +34,11 @@ typedef struct {
   char       *codesign_certificate_path; /* nullable: the code-signing identity */
   char       *codesign_key_path;
   char       *jobs_data_endpoint;       /* nullable: "https://127.0.0.1:PORT", the iot:Jobs endpoint */
+  /* nullable (a folder of an older version has none): the operator's
+   * identity that may read $aws/events/# and nothing else */
+  char       *observer_name;
+  char       *observer_certificate_path;
+  char       *observer_key_path;
 } JdSandboxInfo;
 
 typedef struct {

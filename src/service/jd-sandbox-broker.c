@@ -123,13 +123,13 @@ jd_sandbox_broker_build_acl (const JdSandboxBrokerConfig *config)
                           "topic readwrite $aws/things/+/jobs/#\n"
                           "topic readwrite $aws/events/#\n",
                           config->service_identity);
-  /* What an operator's policy with iot:Subscribe/Receive on the jobs and
-   * event topics allows: reading, never writing. The sandbox issues no
-   * certificate for it; a tool that holds the CA can. */
+  /* What an operator's policy with iot:Subscribe and iot:Receive on
+   * $aws/events/# alone allows: the fleet's events, none of a thing's own
+   * topics, and no publishing anywhere. The sandbox issues its certificate
+   * at start and names it in sandbox.json ("observer"). */
   if (config->observer_identity != NULL)
     g_string_append_printf (acl,
                             "\nuser %s\n"
-                            "topic read $aws/things/+/jobs/#\n"
                             "topic read $aws/events/#\n",
                             config->observer_identity);
   for (guint i = 0; config->things != NULL && config->things[i] != NULL; i++)

@@ -30,7 +30,7 @@ typedef struct {
   const char *cert_path;      /* the broker's server certificate */
   const char *key_path;
   const char *service_identity;  /* the jobs service's certificate CN */
-  const char *observer_identity; /* a read-only operator identity (nullable) */
+  const char *observer_identity; /* reads $aws/events/# only (nullable) */
   const char * const *things;    /* the registered things, NULL-terminated */
 } JdSandboxBrokerConfig;
 

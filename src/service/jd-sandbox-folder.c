@@ -1,6 +1,7 @@
 /* jd-sandbox-folder.c — the sandbox folder, prepared in a worker thread
  * before anything starts: the lock that makes this process its one owner,
- * the CA, the server and service certificates, the sandbox credentials, one
+ * the CA, the server, service and observer certificates, the sandbox
+ * credentials, one
  * certificate per thing, and the broker's configuration and ACL.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -39,6 +40,8 @@ jd_sandbox_folder_free (JdSandboxFolder *data)
   g_free (data->server_key_path);
   g_free (data->service_cert_path);
   g_free (data->service_key_path);
+  g_free (data->observer_cert_path);
+  g_free (data->observer_key_path);
   g_free (data->credentials_path);
   g_free (data->conf_path);
   g_free (data->acl_path);
@@ -449,9 +452,24 @@ jd_sandbox_folder_prepare_thread (GTask        *task,
                          data->server_cert_path, data->server_key_path, &error) ||
       !ensure_file_pair (data->ca, JD_SANDBOX_CERT_CLIENT, JD_SANDBOX_SERVICE_IDENTITY,
                          data->service_cert_path, data->service_key_path, &error) ||
+      !ensure_file_pair (data->ca, JD_SANDBOX_CERT_CLIENT, JD_SANDBOX_OBSERVER_IDENTITY,
+                         data->observer_cert_path, data->observer_key_path, &error) ||
       !load_or_create_credentials (data, &error) ||
       !scan_things (data, &error))
     goto fail;
+  /* The app of an earlier version issued the observer's pair itself, under
+   * these names; the sandbox's own (observer.pem, observer.key) replaces it. */
+  {
+    const char *stale[] = { JD_SANDBOX_OBSERVER_IDENTITY ".crt", JD_SANDBOX_OBSERVER_IDENTITY ".key" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (stale); i++)
+      {
+        g_autofree char *path = g_build_filename (data->data_dir, stale[i], NULL);
+
+        if (g_unlink (path) != 0 && errno != ENOENT)
+          g_debug ("Could not remove %s: %s", path, g_strerror (errno));
+      }
+  }
 
   {
     g_autoptr(GPtrArray) missing = g_ptr_array_new ();

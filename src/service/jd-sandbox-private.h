@@ -26,6 +26,8 @@ struct _JdSandbox
   char         *server_key_path;
   char         *service_cert_path;
   char         *service_key_path;
+  char         *observer_cert_path;
+  char         *observer_key_path;
   char         *credentials_path;
   char         *conf_path;
   char         *acl_path;

@@ -87,6 +87,9 @@ jd_sandbox_dup_info (JdSandbox *self)
   info->secret_access_key = g_strdup (self->secret_access_key);
   info->codesign_certificate_path = g_strdup (self->codesign_cert_path);
   info->codesign_key_path = g_strdup (self->codesign_key_path);
+  info->observer_name = g_strdup (JD_SANDBOX_OBSERVER_IDENTITY);
+  info->observer_certificate_path = g_strdup (self->observer_cert_path);
+  info->observer_key_path = g_strdup (self->observer_key_path);
   if (self->service != NULL && jd_service_get_jobs_data_port (self->service) != 0)
     info->jobs_data_endpoint = g_strdup_printf ("https://%s:%u", JD_SANDBOX_HOST,
                                                 jd_service_get_jobs_data_port (self->service));

@@ -366,6 +366,8 @@ jd_sandbox_finalize (GObject *object)
   g_free (self->server_key_path);
   g_free (self->service_cert_path);
   g_free (self->service_key_path);
+  g_free (self->observer_cert_path);
+  g_free (self->observer_key_path);
   g_free (self->credentials_path);
   g_free (self->conf_path);
   g_free (self->acl_path);
@@ -402,6 +404,8 @@ jd_sandbox_constructed (GObject *object)
   self->server_key_path = g_build_filename (dir, "server.key", NULL);
   self->service_cert_path = g_build_filename (dir, "service.pem", NULL);
   self->service_key_path = g_build_filename (dir, "service.key", NULL);
+  self->observer_cert_path = g_build_filename (dir, "observer.pem", NULL);
+  self->observer_key_path = g_build_filename (dir, "observer.key", NULL);
   self->credentials_path = g_build_filename (dir, "credentials.json", NULL);
   self->conf_path = g_build_filename (dir, "mosquitto.conf", NULL);
   self->acl_path = g_build_filename (dir, "mosquitto.acl", NULL);
@@ -649,6 +653,8 @@ jd_sandbox_start_async (JdSandbox           *self,
   data->server_key_path = g_strdup (self->server_key_path);
   data->service_cert_path = g_strdup (self->service_cert_path);
   data->service_key_path = g_strdup (self->service_key_path);
+  data->observer_cert_path = g_strdup (self->observer_cert_path);
+  data->observer_key_path = g_strdup (self->observer_key_path);
   data->credentials_path = g_strdup (self->credentials_path);
   data->conf_path = g_strdup (self->conf_path);
   data->acl_path = g_strdup (self->acl_path);
@@ -881,6 +887,20 @@ jd_sandbox_get_service_key_path (JdSandbox *self)
 {
   g_return_val_if_fail (JD_IS_SANDBOX (self), NULL);
   return self->service_key_path;
+}
+
+const char *
+jd_sandbox_get_observer_cert_path (JdSandbox *self)
+{
+  g_return_val_if_fail (JD_IS_SANDBOX (self), NULL);
+  return self->observer_cert_path;
+}
+
+const char *
+jd_sandbox_get_observer_key_path (JdSandbox *self)
+{
+  g_return_val_if_fail (JD_IS_SANDBOX (self), NULL);
+  return self->observer_key_path;
 }
 
 const char *

@@ -23,7 +23,7 @@ G_BEGIN_DECLS
 #define JD_SANDBOX_REGION            "us-east-1"
 #define JD_SANDBOX_ACCOUNT_ID        "123456789012"
 #define JD_SANDBOX_SERVICE_IDENTITY  "jobs-service"
-/* May read every thing's jobs topics and $aws/events/#, never write. */
+/* May read $aws/events/# and nothing else; never writes. */
 #define JD_SANDBOX_OBSERVER_IDENTITY "jobs-observer"
 #define JD_SANDBOX_DEFAULT_THING     JD_SANDBOX_INFO_DEFAULT_THING
 #define JD_SANDBOX_STORE_FILE        "jobs.sqlite"
@@ -114,6 +114,10 @@ const char  *jd_sandbox_get_server_cert_path  (JdSandbox           *self);
 const char  *jd_sandbox_get_server_key_path   (JdSandbox           *self);
 const char  *jd_sandbox_get_service_cert_path (JdSandbox           *self);
 const char  *jd_sandbox_get_service_key_path  (JdSandbox           *self);
+/* The operator's read-only identity (JD_SANDBOX_OBSERVER_IDENTITY), issued
+ * at start like the service's and named in sandbox.json. */
+const char  *jd_sandbox_get_observer_cert_path (JdSandbox          *self);
+const char  *jd_sandbox_get_observer_key_path  (JdSandbox          *self);
 const char  *jd_sandbox_get_access_key_id     (JdSandbox           *self);
 const char  *jd_sandbox_get_secret_access_key (JdSandbox           *self);
 /* What sandbox.json holds (written with jd_sandbox_info_save()). */

@@ -128,9 +128,9 @@ test_folder (void)
 
   g_assert_cmphex (file_mode (dir), ==, 0700);
   {
-    const char *files[] = { "ca.key", "server.key", "service.key", "credentials.json",
+    const char *files[] = { "ca.key", "server.key", "service.key", "observer.key", "credentials.json",
                             "mosquitto.conf", "mosquitto.acl", "sandbox.json",
-                            "ca.pem", "server.pem", "service.pem" };
+                            "ca.pem", "server.pem", "service.pem", "observer.pem" };
     for (guint j = 0; j < G_N_ELEMENTS (files); j++)
       assert_private (dir, files[j]);
   }
@@ -145,6 +145,9 @@ test_folder (void)
   g_clear_pointer (&cn, g_free);
   cn = cert_common_name (jd_sandbox_get_service_cert_path (sandbox), jd_sandbox_get_ca_path (sandbox), NULL);
   g_assert_cmpstr (cn, ==, "jobs-service");
+  g_clear_pointer (&cn, g_free);
+  cn = cert_common_name (jd_sandbox_get_observer_cert_path (sandbox), jd_sandbox_get_ca_path (sandbox), NULL);
+  g_assert_cmpstr (cn, ==, JD_SANDBOX_OBSERVER_IDENTITY);
   {
     g_autofree char *cert = NULL;
     g_autofree char *thing_cn = NULL;
@@ -187,6 +190,40 @@ test_folder (void)
   g_assert_cmpuint (strlen (secret), ==, 40);
   g_assert_cmpstr (key_id, ==, jd_sandbox_get_access_key_id (sandbox));
   g_assert_cmpstr (secret, ==, jd_sandbox_get_secret_access_key (sandbox));
+
+  /* The operator's observer identity: the broker lets it read the events
+   * and nothing else (test-service-mqtt's observer-acl tries), and the core
+   * reads it back from sandbox.json. */
+  {
+    g_autofree char *acl_path = g_build_filename (dir, "mosquitto.acl", NULL);
+    g_autofree char *acl = read_file (acl_path);
+    g_auto(GStrv) blocks = g_strsplit (acl, "\n\n", -1);
+    guint found = 0;
+
+    for (guint j = 0; blocks[j] != NULL; j++)
+      if (strstr (blocks[j], JD_SANDBOX_OBSERVER_IDENTITY) != NULL)
+        {
+          g_assert_cmpstr (g_strchomp (blocks[j]), ==,
+                           "user " JD_SANDBOX_OBSERVER_IDENTITY "\ntopic read $aws/events/#");
+          found++;
+        }
+    g_assert_cmpuint (found, ==, 1);
+  }
+  {
+    JsonObject *observer = json_object_get_object_member (info, "observer");
+    g_autoptr(JdSandboxInfo) parsed = jd_sandbox_info_load (dir, &error);
+
+    g_assert_nonnull (observer);
+    g_assert_cmpstr (json_object_get_string_member (observer, "name"), ==, JD_SANDBOX_OBSERVER_IDENTITY);
+    g_assert_cmpstr (json_object_get_string_member (observer, "certificatePath"), ==,
+                     jd_sandbox_get_observer_cert_path (sandbox));
+    g_assert_cmpstr (json_object_get_string_member (observer, "keyPath"), ==,
+                     jd_sandbox_get_observer_key_path (sandbox));
+    g_assert_no_error (error);
+    g_assert_cmpstr (parsed->observer_name, ==, JD_SANDBOX_OBSERVER_IDENTITY);
+    g_assert_cmpstr (parsed->observer_certificate_path, ==, jd_sandbox_get_observer_cert_path (sandbox));
+    g_assert_cmpstr (parsed->observer_key_path, ==, jd_sandbox_get_observer_key_path (sandbox));
+  }
 }
 
 static void
@@ -314,6 +351,9 @@ test_certificates_renewed (void)
                                          long_ago, &error));
   g_assert_true (jd_sandbox_ca_issue_at (old_ca, JD_SANDBOX_CERT_CLIENT, "Veteran", thing_crt, thing_key,
                                          long_ago, &error));
+  g_assert_true (jd_sandbox_ca_issue_at (old_ca, JD_SANDBOX_CERT_CLIENT, JD_SANDBOX_OBSERVER_IDENTITY,
+                                         jd_sandbox_get_observer_cert_path (sandbox),
+                                         jd_sandbox_get_observer_key_path (sandbox), long_ago, &error));
   g_assert_no_error (error);
   old_ca_text = read_file (jd_sandbox_get_ca_path (sandbox));
 
@@ -328,6 +368,13 @@ test_certificates_renewed (void)
   device = jd_test_device_new (fixture, "Veteran", &error);
   g_assert_no_error (error);
   g_assert_nonnull (device);
+  /* The observer's too (cert_common_name checks the chain). */
+  {
+    g_autofree char *cn = cert_common_name (jd_sandbox_get_observer_cert_path (sandbox),
+                                            jd_sandbox_get_ca_path (sandbox), NULL);
+
+    g_assert_cmpstr (cn, ==, JD_SANDBOX_OBSERVER_IDENTITY);
+  }
 }
 
 static void
@@ -345,6 +392,8 @@ test_new_thing_and_restart (void)
   g_autofree char *id_before = NULL;
   g_autofree char *ca_after = NULL;
   g_autofree char *late_cert_after = NULL;
+  g_autofree char *observer_before = NULL;
+  g_autofree char *observer_after = NULL;
   g_autofree char *info_path = NULL;
   guint16 port;
 
@@ -362,6 +411,7 @@ test_new_thing_and_restart (void)
   ca_before = read_file (jd_sandbox_get_ca_path (sandbox));
   g_assert_true (jd_sandbox_get_thing_files (sandbox, "Latecomer", &late_cert, NULL));
   late_cert_before = read_file (late_cert);
+  observer_before = read_file (jd_sandbox_get_observer_cert_path (sandbox));
   id_before = g_strdup (jd_sandbox_get_access_key_id (sandbox));
   port = jd_sandbox_get_mqtt_port (sandbox);
   info_path = g_strdup (jd_sandbox_get_info_path (sandbox));
@@ -371,14 +421,27 @@ test_new_thing_and_restart (void)
   g_assert_false (jd_sandbox_get_running (sandbox));
   g_assert_false (g_file_test (info_path, G_FILE_TEST_EXISTS));
 
-  g_assert_true (jd_test_sandbox_restart (fixture, &error));
-  g_assert_no_error (error);
+  /* What an earlier version's app issued for the observer goes at start. */
+  {
+    g_autofree char *old_crt = g_build_filename (jd_test_sandbox_get_dir (fixture), "jobs-observer.crt", NULL);
+    g_autofree char *old_key = g_build_filename (jd_test_sandbox_get_dir (fixture), "jobs-observer.key", NULL);
+
+    g_assert_true (g_file_set_contents (old_crt, "old", -1, NULL));
+    g_assert_true (g_file_set_contents (old_key, "old", -1, NULL));
+    g_assert_true (jd_test_sandbox_restart (fixture, &error));
+    g_assert_no_error (error);
+    g_assert_false (g_file_test (old_crt, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (old_key, G_FILE_TEST_EXISTS));
+  }
   sandbox = jd_test_sandbox_get_sandbox (fixture);
   g_assert_cmpuint (jd_sandbox_get_mqtt_port (sandbox), ==, port);
   ca_after = read_file (jd_sandbox_get_ca_path (sandbox));
   g_assert_cmpstr (ca_after, ==, ca_before);
   late_cert_after = read_file (late_cert);
   g_assert_cmpstr (late_cert_after, ==, late_cert_before);
+  /* The observer's pair is reused too, not issued at every start. */
+  observer_after = read_file (jd_sandbox_get_observer_cert_path (sandbox));
+  g_assert_cmpstr (observer_after, ==, observer_before);
   g_assert_cmpstr (jd_sandbox_get_access_key_id (sandbox), ==, id_before);
   {
     g_auto(GStrv) names = jd_sandbox_dup_thing_names (sandbox);

@@ -2,8 +2,9 @@
  * a whole sandbox: the §6.3 notification sequence, the two-job walkthrough with
  * every notify and notify-next checked, timers (JOBDECK_TIME_SCALE), thing
  * isolation, InvalidTopic, restart persistence, that the service keeps
- * serving after bad input, and that a job for 2,000 things publishes its
- * fan-out without holding the main loop.
+ * serving after bad input, the fleet events, the observer identity's ACL,
+ * and that a job for 5,000 things publishes its fan-out without holding the
+ * main loop.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -537,6 +538,29 @@ expect_event (JdTestDevice *watcher,
   return json_node_get_object (*keep);
 }
 
+/* A connection as the observer identity that sandbox.json names (the
+ * sandbox issued it at start), subscribed to @filter. */
+static JdTestDevice *
+new_observer (Fixture    *f,
+              const char *filter)
+{
+  JdSandbox *sandbox = jd_test_sandbox_get_sandbox (f->sandbox);
+  g_autoptr(JdSandboxInfo) info = jd_sandbox_info_load (jd_test_sandbox_get_dir (f->sandbox), NULL);
+  g_autoptr(GError) error = NULL;
+  JdTestDevice *observer;
+
+  g_assert_nonnull (info);
+  g_assert_cmpstr (info->observer_name, ==, JD_SANDBOX_OBSERVER_IDENTITY);
+  g_assert_true (g_file_test (info->observer_certificate_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (info->observer_key_path, G_FILE_TEST_IS_REGULAR));
+  observer = jd_test_device_new_full (info->mqtt_host, info->mqtt_port, info->ca_path,
+                                      info->observer_certificate_path, info->observer_key_path,
+                                      "observer", filter, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (info->mqtt_port, ==, jd_sandbox_get_mqtt_port (sandbox));
+  return observer;
+}
+
 static void
 test_fleet_events (Fixture       *f,
                    gconstpointer  data)
@@ -544,8 +568,6 @@ test_fleet_events (Fixture       *f,
   JdSandbox *sandbox = jd_test_sandbox_get_sandbox (f->sandbox);
   g_autoptr(GError) error = NULL;
   g_autoptr(JdTestDevice) watcher = NULL;
-  g_autofree char *observer_cert = NULL;
-  g_autofree char *observer_key = NULL;
   g_autoptr(JsonNode) k1 = NULL;
   g_autoptr(JsonNode) k2 = NULL;
   g_autoptr(JsonNode) k3 = NULL;
@@ -555,14 +577,10 @@ test_fleet_events (Fixture       *f,
   JsonObject *event;
   JdStoreJob *job;
 
-  /* Things may not read $aws/events/#; the read-only observer identity may
-   * (the service's own would take over the service's connection). */
-  g_assert_true (jd_test_sandbox_issue_identity (f->sandbox, JD_SANDBOX_OBSERVER_IDENTITY,
-                                                 &observer_cert, &observer_key, &error));
-  watcher = jd_test_device_new_full (JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sandbox),
-                                     jd_sandbox_get_ca_path (sandbox), observer_cert, observer_key,
-                                     "events-watcher", "$aws/events/#", &error);
-  g_assert_no_error (error);
+  /* Things may not read $aws/events/# (observer-acl); the observer identity
+   * that sandbox.json names may (the service's own would take over the
+   * service's connection). */
+  watcher = new_observer (f, "$aws/events/#");
 
   /* Off by default. */
   create_job (f, "Quiet", f->thing, 0);
@@ -802,6 +820,77 @@ test_fanout_keeps_loop (Fixture       *f,
   g_assert_cmpint (gaps.longest, <, (gint64) FANOUT_STALL_MS * 1000 * slowdown);
 }
 
+/* The observer's ACL is exactly read on $aws/events/#: it receives the
+ * events, none of a thing's own topics, and publishes nowhere; a thing's
+ * identity receives no event. */
+static void
+test_observer_acl (Fixture       *f,
+                   gconstpointer  data)
+{
+  JdSandbox *sandbox = jd_test_sandbox_get_sandbox (f->sandbox);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestDevice) observer = NULL;
+  g_autoptr(JdTestDevice) thing_spy = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  g_autofree char *thing_cert = NULL;
+  g_autofree char *thing_key = NULL;
+  g_autofree char *notify = topic (f, "notify");
+  g_autofree char *notify_next = topic (f, "notify-next");
+  g_autofree char *get = topic (f, "get");
+  g_autofree char *get_accepted = topic (f, "get/accepted");
+  JdStoreJob *job;
+
+  jd_sandbox_set_fleet_events (sandbox, TRUE);
+  observer = new_observer (f, "$aws/events/#");
+
+  /* The thing, as itself, asks for every event (its client id is its
+   * certificate's name: this connection replaces the fixture's). */
+  g_clear_pointer (&f->device, jd_test_device_free);
+  g_assert_true (jd_sandbox_get_thing_files (sandbox, f->thing, &thing_cert, &thing_key));
+  thing_spy = jd_test_device_new_full (JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sandbox),
+                                       jd_sandbox_get_ca_path (sandbox), thing_cert, thing_key,
+                                       "thing-spy", "$aws/events/#", &error);
+  g_assert_no_error (error);
+  create_job (f, "Obs1", f->thing, 0);
+  job = jd_store_cancel_job (fixture_store (f), "Obs1", FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  jd_store_job_free (job);
+  keep = jd_test_device_expect (observer, "$aws/events/job/Obs1/canceled", WAIT_MS, NULL);
+  g_assert_nonnull (keep);
+  g_assert_cmpuint (jd_test_device_count (thing_spy, "$aws/events/job/Obs1/canceled", QUIET_MS), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (thing_spy, "$aws/events/jobExecution/Obs1/canceled", 0), ==, 0);
+  g_clear_pointer (&thing_spy, jd_test_device_free);
+  f->device = jd_test_device_new (f->sandbox, f->thing, &error);
+  g_assert_no_error (error);
+
+  /* The observer publishes nowhere: not into a thing's requests (the
+   * thing would see its own topic, and the service would answer), not
+   * into the events it reads. */
+  g_assert_true (jd_test_device_publish (observer, get, "{\"clientToken\":\"obs\"}", -1));
+  g_assert_true (jd_test_device_publish (observer, "$aws/events/job/Forged/completed", "{}", -1));
+  g_assert_cmpuint (jd_test_device_count (f->device, get, QUIET_MS), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (f->device, get_accepted, 0), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (observer, "$aws/events/job/Forged/completed", 0), ==, 0);
+
+  /* Nor does it read a thing's topics: the thing gets its notify, the
+   * observer (now asking for them instead of the events) nothing. */
+  g_clear_pointer (&observer, jd_test_device_free);
+  observer = new_observer (f, "$aws/things/+/jobs/#");
+  jd_test_device_flush (f->device);
+  create_job (f, "Obs2", f->thing, 0);
+  g_clear_pointer (&keep, json_node_unref);
+  keep = jd_test_device_expect (f->device, notify, WAIT_MS, NULL);
+  g_assert_nonnull (keep);
+  g_assert_cmpuint (jd_test_device_count (observer, notify, QUIET_MS), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (observer, notify_next, 0), ==, 0);
+  g_assert_true (jd_test_device_request (f->device, "get", "{\"clientToken\":\"t\"}"));
+  g_clear_pointer (&keep, json_node_unref);
+  keep = jd_test_device_expect (f->device, get_accepted, WAIT_MS, NULL);
+  g_assert_nonnull (keep);
+  g_assert_cmpuint (jd_test_device_count (observer, get, QUIET_MS), ==, 0);
+  g_assert_cmpuint (jd_test_device_count (observer, get_accepted, 0), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -820,6 +909,7 @@ main (int   argc,
   ADD ("/service-mqtt/restart", test_restart_keeps_state);
   ADD ("/service-mqtt/fleet-events", test_fleet_events);
   ADD ("/service-mqtt/fanout-keeps-loop", test_fanout_keeps_loop);
+  ADD ("/service-mqtt/observer-acl", test_observer_acl);
 #undef ADD
 
   return g_test_run ();
