@@ -1222,8 +1222,8 @@ jd_fleet_window_set_events_identity (JdFleetWindow *self,
  * jd_fleet_window_use_sandbox_events:
  * @sandbox_dir: the folder of a running sandbox
  *
- * Follows the job's events as the sandbox's observer identity (issued
- * into the folder if need be, off the main loop).
+ * Follows the job's events as the sandbox's observer identity (which the
+ * sandbox issued at start; its sandbox.json is read off the main loop).
  */
 void
 jd_fleet_window_use_sandbox_events (JdFleetWindow *self,

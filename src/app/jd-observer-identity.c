@@ -1,5 +1,5 @@
-/* jd-observer-identity.c — issuing the sandbox's observer identity (see the
- * header).
+/* jd-observer-identity.c — reading the sandbox's observer identity from
+ * sandbox.json (see the header).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,15 +8,7 @@
 #define G_LOG_DOMAIN "jd-observer-identity"
 
 #include "jd-observer-identity.h"
-#include "jd-sandbox.h"
-#include "jd-sandbox-certs.h"
 #include "jd-sandbox-info.h"
-
-/* The folder's CA key, beside ca.pem (see jd-sandbox.c). */
-#define CA_KEY_FILE "ca.key"
-
-/* Two fleet windows may ask at once: one issues, the other reuses. */
-static GMutex issue_lock;
 
 void
 jd_observer_identity_free (JdObserverIdentity *identity)
@@ -38,12 +30,8 @@ ensure_thread (GTask        *task,
 {
   const char *dir = task_data;
   g_autoptr(JdSandboxInfo) info = NULL;
-  g_autoptr(JdObserverIdentity) identity = g_new0 (JdObserverIdentity, 1);
-  g_autofree char *ca_key = g_build_filename (dir, CA_KEY_FILE, NULL);
-  JdSandboxCa *ca = NULL;
-  gboolean reissue = TRUE;
+  JdObserverIdentity *identity;
   GError *error = NULL;
-  gboolean ok;
 
   info = jd_sandbox_info_load (dir, &error);
   if (info == NULL)
@@ -51,35 +39,23 @@ ensure_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  if (!g_file_test (ca_key, G_FILE_TEST_EXISTS))
+  /* The sandbox of an older version published no observer; it does so at
+   * its next start. */
+  if (info->observer_certificate_path == NULL || info->observer_key_path == NULL)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                               "The sandbox folder %s has no CA key to issue the observer identity with", dir);
+      g_task_return_new_error (task, JD_JOBS_ERROR, JD_JOBS_ERROR_SANDBOX_INFO_INVALID,
+                               "%s/%s names no observer identity: the sandbox was started by an "
+                               "older version; restart it to have one issued",
+                               dir, JD_SANDBOX_INFO_FILE);
       return;
     }
+  identity = g_new0 (JdObserverIdentity, 1);
   identity->host = g_strdup (info->mqtt_host);
   identity->port = info->mqtt_port;
   identity->ca_path = g_strdup (info->ca_path);
-  identity->cert_path = g_build_filename (dir, JD_SANDBOX_OBSERVER_IDENTITY ".crt", NULL);
-  identity->key_path = g_build_filename (dir, JD_SANDBOX_OBSERVER_IDENTITY ".key", NULL);
-
-  g_mutex_lock (&issue_lock);
-  ca = jd_sandbox_ca_load_or_create (identity->ca_path, ca_key, &error);
-  ok = ca != NULL;
-  if (ok && g_file_test (identity->cert_path, G_FILE_TEST_EXISTS) &&
-      g_file_test (identity->key_path, G_FILE_TEST_EXISTS))
-    ok = jd_sandbox_ca_needs_reissue (ca, identity->cert_path, g_get_real_time () / G_USEC_PER_SEC,
-                                      &reissue, &error);
-  if (ok && reissue)
-    ok = jd_sandbox_ca_issue (ca, JD_SANDBOX_CERT_CLIENT, JD_SANDBOX_OBSERVER_IDENTITY,
-                              identity->cert_path, identity->key_path, &error);
-  g_clear_pointer (&ca, jd_sandbox_ca_free);
-  g_mutex_unlock (&issue_lock);
-
-  if (!ok)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_steal_pointer (&identity), (GDestroyNotify) jd_observer_identity_free);
+  identity->cert_path = g_strdup (info->observer_certificate_path);
+  identity->key_path = g_strdup (info->observer_key_path);
+  g_task_return_pointer (task, identity, (GDestroyNotify) jd_observer_identity_free);
 }
 
 void

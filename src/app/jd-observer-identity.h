@@ -1,10 +1,9 @@
 /* jd-observer-identity.h — the sandbox's read-only operator identity
  * (JD_SANDBOX_OBSERVER_IDENTITY, which the broker's ACL lets read
- * `$aws/events/#` and every thing's jobs topics, never write) for the
- * fleet view's events connection. The sandbox issues no certificate for it
- * and sandbox.json does not name one; whoever holds the sandbox folder's CA
- * key may issue it, as the app (which runs or shares the sandbox) does here,
- * once, into the folder.
+ * `$aws/events/#` and nothing else) for the fleet view's events connection.
+ * The sandbox issues its key and certificate at start and names them in
+ * sandbox.json ("observer"); the app only reads that entry, never the
+ * folder's CA key.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -24,9 +23,9 @@ typedef struct {
 
 void                jd_observer_identity_free          (JdObserverIdentity *identity);
 
-/* Reads @sandbox_dir/sandbox.json (broker and CA) and issues the observer's
- * key and certificate with the folder's CA unless a valid pair is there.
- * In a worker thread. */
+/* Reads @sandbox_dir/sandbox.json: the broker, the CA and the observer's
+ * certificate and key. In a worker thread. JD_JOBS_ERROR_SANDBOX_INFO_INVALID
+ * when the file names no observer (a sandbox of an older version). */
 void                jd_observer_identity_ensure_async  (const char          *sandbox_dir,
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,

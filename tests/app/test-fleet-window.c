@@ -10,11 +10,14 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "jd-application.h"
 #include "jd-fleet.h"
 #include "jd-jobs-error.h"
 #include "jd-history-window.h"
 #include "jd-fleet-window.h"
+#include "jd-observer-identity.h"
 #include "jd-segment-bar.h"
 #include "jd-service.h"
 #include "jd-test-sandbox.h"
@@ -689,6 +692,71 @@ test_notifies_completion (Fixture       *f,
   g_ptr_array_unref (n.sent);
 }
 
+static void
+identity_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static JdObserverIdentity *
+read_identity (const char  *dir,
+               GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  jd_observer_identity_ensure_async (dir, NULL, identity_cb, &result);
+  WAIT_UNTIL (result != NULL, 5000);
+  return jd_observer_identity_ensure_finish (result, error);
+}
+
+/* The app takes the observer identity from sandbox.json, as the sandbox
+ * issued it: a folder with sandbox.json alone (no CA key to issue with)
+ * does; a sandbox.json of an older version, without the entry, says so. */
+static void
+test_observer_identity (Fixture       *f,
+                        gconstpointer  data)
+{
+  JdSandbox *sandbox = jd_test_sandbox_get_sandbox (f->sandbox);
+  g_autoptr(JdSandboxInfo) info = NULL;
+  g_autoptr(JdObserverIdentity) identity = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jobdeck-observer-XXXXXX", &error);
+  g_autofree char *info_path = NULL;
+
+  g_assert_no_error (error);
+  info = jd_sandbox_info_load (jd_sandbox_get_data_dir (sandbox), &error);
+  g_assert_no_error (error);
+  g_assert_true (jd_sandbox_info_save (info, dir, &error));
+  g_assert_no_error (error);
+
+  identity = read_identity (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (identity->host, ==, JD_SANDBOX_HOST);
+  g_assert_cmpuint (identity->port, ==, jd_sandbox_get_mqtt_port (sandbox));
+  g_assert_cmpstr (identity->ca_path, ==, jd_sandbox_get_ca_path (sandbox));
+  g_assert_cmpstr (identity->cert_path, ==, jd_sandbox_get_observer_cert_path (sandbox));
+  g_assert_cmpstr (identity->key_path, ==, jd_sandbox_get_observer_key_path (sandbox));
+  g_clear_pointer (&identity, jd_observer_identity_free);
+
+  g_clear_pointer (&info->observer_name, g_free);
+  g_clear_pointer (&info->observer_certificate_path, g_free);
+  g_clear_pointer (&info->observer_key_path, g_free);
+  g_assert_true (jd_sandbox_info_save (info, dir, &error));
+  g_assert_no_error (error);
+  identity = read_identity (dir, &error);
+  g_assert_null (identity);
+  g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_SANDBOX_INFO_INVALID);
+  g_assert_nonnull (strstr (error->message, "older version"));
+
+  info_path = jd_sandbox_info_dup_path (dir);
+  g_assert_cmpint (g_unlink (info_path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -710,6 +778,8 @@ main (int   argc,
   g_test_add ("/app/fleet-window/notifies-completion", Fixture, NULL, fixture_setup, test_notifies_completion,
               fixture_teardown);
   g_test_add ("/app/fleet-window/bulk-cancel", Fixture, NULL, fixture_setup, test_bulk_cancel, fixture_teardown);
+  g_test_add ("/app/fleet-window/observer-identity", Fixture, NULL, fixture_setup, test_observer_identity,
+              fixture_teardown);
 
   return g_test_run ();
 }
