@@ -1,6 +1,6 @@
 /* bench-fanout.c — fan-out: one CreateJob (signed HTTPS to the local
  * service) targeting 1,000 things, timed until all 1,000 `notify` messages
- * have reached a subscriber with the operator's observer identity on
+ * have reached a wildcard subscriber (the tests' jobs reader) on
  * $aws/things/+/jobs/notify (it takes notify-next too); versus the same
  * 2,000 messages — per thing a notify and a notify-next, as AWS sends for
  * a new job — published raw at QoS 1 with the same sizes to the same topics
@@ -27,6 +27,7 @@
 #include "jd-control-plane.h"
 #include "jd-credentials.h"
 #include "jd-service.h"
+#include "jd-sandbox-private.h"
 #include "jd-test-sandbox.h"
 
 #define N_THINGS      1000
@@ -116,8 +117,8 @@ main (int   argc,
   g_autoptr(JdControlPlane) cp = NULL;
   g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *endpoint = NULL;
-  g_autofree char *observer_cert = NULL;
-  g_autofree char *observer_key = NULL;
+  g_autofree char *reader_cert = NULL;
+  g_autofree char *reader_key = NULL;
   JdBenchNotifies counter;
   Things things = { 0 };
   struct mosquitto *subscriber, *publisher;
@@ -127,6 +128,9 @@ main (int   argc,
   JdSandbox *sb;
   char a[64], b[64];
 
+  /* The wildcard reader that counts the things' topics (the observer
+   * identity reads only $aws/events/#). */
+  jd_sandbox_set_jobs_reader_for_test (JD_TEST_JOBS_READER);
   sandbox = jd_test_sandbox_new (NULL, &error);
   if (sandbox == NULL)
     jd_bench_die ("sandbox: %s", error->message);
@@ -154,13 +158,14 @@ main (int   argc,
   setup_s = jd_bench_elapsed (setup_start);
 
   jd_bench_notifies_init (&counter);
-  /* The operator's observer identity (it may read every thing's jobs
-   * topics): the broker binds a client id to its certificate's name, so the
-   * service's own identity here would push the service off the broker. */
-  if (!jd_test_sandbox_issue_identity (sandbox, JD_SANDBOX_OBSERVER_IDENTITY, &observer_cert, &observer_key, &error))
-    jd_bench_die ("observer identity: %s", error->message);
-  subscriber = jd_bench_mosq_connect (JD_SANDBOX_OBSERVER_IDENTITY, jd_sandbox_get_mqtt_port (sb),
-                                      jd_sandbox_get_ca_path (sb), observer_cert, observer_key, jd_bench_notifies_message, &counter);
+  /* The tests' jobs reader (it may read every thing's jobs topics, as the
+   * operator's observer once could): the broker binds a client id to its
+   * certificate's name, so the service's own identity here would push the
+   * service off the broker. */
+  if (!jd_test_sandbox_issue_identity (sandbox, JD_TEST_JOBS_READER, &reader_cert, &reader_key, &error))
+    jd_bench_die ("reader identity: %s", error->message);
+  subscriber = jd_bench_mosq_connect (JD_TEST_JOBS_READER, jd_sandbox_get_mqtt_port (sb),
+                                      jd_sandbox_get_ca_path (sb), reader_cert, reader_key, jd_bench_notifies_message, &counter);
   jd_bench_mosq_subscribe (subscriber, "$aws/things/+/jobs/notify");
   /* The same subscriber takes both messages on both sides. */
   jd_bench_mosq_subscribe (subscriber, "$aws/things/+/jobs/notify-next");

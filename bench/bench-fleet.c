@@ -31,6 +31,7 @@
 #include "jd-credentials.h"
 #include "jd-service.h"
 #include "jd-service-fleet.h"
+#include "jd-sandbox-private.h"
 #include "jd-test-sandbox.h"
 
 /* bench-fleet [N]: 1,000 devices unless told. */
@@ -303,8 +304,8 @@ main (int   argc,
   Counter counter = { 0 };
   Baseline baseline = { 0 };
   struct mosquitto *mosq;
-  g_autofree char *observer_cert = NULL;
-  g_autofree char *observer_key = NULL;
+  g_autofree char *reader_cert = NULL;
+  g_autofree char *reader_key = NULL;
   gboolean job_done = FALSE;
   guint online = 0, succeeded = 0, failed = 0, rejected = 0, per_device, extra;
   g_autofree char *title = NULL;
@@ -319,6 +320,9 @@ main (int   argc,
     n_devices = (guint) g_ascii_strtoull (argv[1], NULL, 10);
   if (n_devices == 0 || n_devices > 9999)
     jd_bench_die ("usage: bench-fleet [N from 1 to 9999]");
+  /* The wildcard reader that counts the things' topics (the observer
+   * identity reads only $aws/events/#). */
+  jd_sandbox_set_jobs_reader_for_test (JD_TEST_JOBS_READER);
   sandbox = jd_test_sandbox_new (NULL, &error);
   if (sandbox == NULL)
     jd_bench_die ("sandbox: %s", error->message);
@@ -344,16 +348,16 @@ main (int   argc,
   spin_until (&things_added, 1, 600, "things");
   things_s = jd_bench_elapsed (setup_start);
 
-  /* The devices' requests are counted by the observer identity (the broker
+  /* The devices' requests are counted by the tests' jobs reader (the broker
    * makes the identity the client id: a second jobs-service would take the
    * service's session). libmosquitto's own loop thread uses select(), so
    * its clients must hold descriptors below 1,024: this one connects before
    * the devices, the echo after they are gone. */
   g_mutex_init (&counter.lock);
-  if (!jd_test_sandbox_issue_identity (sandbox, JD_SANDBOX_OBSERVER_IDENTITY, &observer_cert, &observer_key, &error))
-    jd_bench_die ("observer: %s", error->message);
-  mosq = jd_bench_mosq_connect (JD_SANDBOX_OBSERVER_IDENTITY, jd_sandbox_get_mqtt_port (sb),
-                                jd_sandbox_get_ca_path (sb), observer_cert, observer_key, count_cb, &counter);
+  if (!jd_test_sandbox_issue_identity (sandbox, JD_TEST_JOBS_READER, &reader_cert, &reader_key, &error))
+    jd_bench_die ("reader: %s", error->message);
+  mosq = jd_bench_mosq_connect (JD_TEST_JOBS_READER, jd_sandbox_get_mqtt_port (sb),
+                                jd_sandbox_get_ca_path (sb), reader_cert, reader_key, count_cb, &counter);
   jd_bench_mosq_subscribe (mosq, "$aws/things/+/jobs/get");
   jd_bench_mosq_subscribe (mosq, "$aws/things/+/jobs/start-next");
   jd_bench_mosq_subscribe (mosq, "$aws/things/+/jobs/+/get");

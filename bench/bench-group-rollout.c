@@ -3,7 +3,7 @@
  * (jd_sandbox_add_things_async), put in a static group through the control
  * plane (AddThingToThingGroup), then one CreateJob whose only target is the
  * group's ARN, timed until every thing's `notify` has reached a subscriber
- * with the operator's observer identity; versus the same 20,000 messages (a
+ * with the tests' wildcard jobs reader; versus the same 20,000 messages (a
  * notify and a notify-next per thing, as AWS sends for a new job) published
  * raw at QoS 1 with the same sizes to the same topics on the same broker,
  * the service disconnected, the same subscriber.
@@ -50,6 +50,7 @@
 #include "jd-device-api.h"
 #include "jd-credentials.h"
 #include "jd-service.h"
+#include "jd-sandbox-private.h"
 #include "jd-test-sandbox.h"
 
 #define N_THINGS      10000
@@ -255,8 +256,8 @@ main (int   argc,
   g_autoptr(JsonNode) group = NULL;
   g_autoptr(JdJob) job = NULL;
   g_autofree char *endpoint = NULL;
-  g_autofree char *observer_cert = NULL;
-  g_autofree char *observer_key = NULL;
+  g_autofree char *reader_cert = NULL;
+  g_autofree char *reader_key = NULL;
   g_autofree char *group_arn = NULL;
   GAsyncResult *result = NULL;
   JdBenchNotifies counter;
@@ -270,6 +271,9 @@ main (int   argc,
   JdSandbox *sb;
   char a[64], b[64];
 
+  /* The wildcard reader that counts the things' topics (the observer
+   * identity reads only $aws/events/#). */
+  jd_sandbox_set_jobs_reader_for_test (JD_TEST_JOBS_READER);
   sandbox = jd_test_sandbox_new (NULL, &error);
   if (sandbox == NULL)
     jd_bench_die ("sandbox: %s", error->message);
@@ -318,10 +322,10 @@ main (int   argc,
   members_s = jd_bench_elapsed (t0);
 
   jd_bench_notifies_init (&counter);
-  if (!jd_test_sandbox_issue_identity (sandbox, JD_SANDBOX_OBSERVER_IDENTITY, &observer_cert, &observer_key, &error))
-    jd_bench_die ("observer identity: %s", error->message);
-  subscriber = jd_bench_mosq_connect (JD_SANDBOX_OBSERVER_IDENTITY, jd_sandbox_get_mqtt_port (sb),
-                                      jd_sandbox_get_ca_path (sb), observer_cert, observer_key, jd_bench_notifies_message, &counter);
+  if (!jd_test_sandbox_issue_identity (sandbox, JD_TEST_JOBS_READER, &reader_cert, &reader_key, &error))
+    jd_bench_die ("reader identity: %s", error->message);
+  subscriber = jd_bench_mosq_connect (JD_TEST_JOBS_READER, jd_sandbox_get_mqtt_port (sb),
+                                      jd_sandbox_get_ca_path (sb), reader_cert, reader_key, jd_bench_notifies_message, &counter);
   jd_bench_mosq_subscribe (subscriber, "$aws/things/+/jobs/notify");
   jd_bench_mosq_subscribe (subscriber, "$aws/things/+/jobs/notify-next");
 

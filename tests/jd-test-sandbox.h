@@ -16,6 +16,10 @@
 
 G_BEGIN_DECLS
 
+/* The identity tests and benchmarks give jd_sandbox_set_jobs_reader_for_test()
+ * to count every thing's jobs topics (the observer reads only the events). */
+#define JD_TEST_JOBS_READER "test-jobs-reader"
+
 typedef struct _JdTestSandbox JdTestSandbox;
 typedef struct _JdTestDevice  JdTestDevice;
 

@@ -132,6 +132,12 @@ jd_sandbox_broker_build_acl (const JdSandboxBrokerConfig *config)
                             "\nuser %s\n"
                             "topic read $aws/events/#\n",
                             config->observer_identity);
+  if (config->jobs_reader != NULL)
+    g_string_append_printf (acl,
+                            "\n# Tests only (jd_sandbox_set_jobs_reader_for_test)\n"
+                            "user %s\n"
+                            "topic read $aws/things/+/jobs/#\n",
+                            config->jobs_reader);
   for (guint i = 0; config->things != NULL && config->things[i] != NULL; i++)
     {
       const char *thing = config->things[i];

@@ -31,6 +31,7 @@ typedef struct {
   const char *key_path;
   const char *service_identity;  /* the jobs service's certificate CN */
   const char *observer_identity; /* reads $aws/events/# only (nullable) */
+  const char *jobs_reader;       /* tests only: reads every thing's jobs topics (nullable) */
   const char * const *things;    /* the registered things, NULL-terminated */
 } JdSandboxBrokerConfig;
 

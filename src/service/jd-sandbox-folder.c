@@ -69,6 +69,14 @@ jd_sandbox_is_valid_thing_name (const char *name)
   return name != NULL && jd_topic_is_valid_thing_name (name, -1);
 }
 
+static gboolean
+is_jobs_reader (const char *name)
+{
+  g_autofree char *reader = jd_sandbox_dup_jobs_reader ();
+
+  return reader != NULL && g_str_equal (name, reader);
+}
+
 gboolean
 jd_sandbox_check_thing_name (const char  *name,
                              GError     **error)
@@ -82,7 +90,8 @@ jd_sandbox_check_thing_name (const char  *name,
     }
   /* The broker maps the certificate's CN to the MQTT user, and this user may
    * read every thing's topics: no thing may carry that name. */
-  if (g_str_equal (name, JD_SANDBOX_SERVICE_IDENTITY) || g_str_equal (name, JD_SANDBOX_OBSERVER_IDENTITY))
+  if (g_str_equal (name, JD_SANDBOX_SERVICE_IDENTITY) || g_str_equal (name, JD_SANDBOX_OBSERVER_IDENTITY) ||
+      is_jobs_reader (name))
     {
       g_set_error (error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_INVALID_ARGUMENT,
                    "“%s” is reserved for the sandbox's own identities and cannot be a thing name",
@@ -513,6 +522,7 @@ jd_sandbox_folder_prepare_thread (GTask        *task,
 
   {
     g_autofree const char **names = (const char **) g_hash_table_get_keys_as_array (data->things, NULL);
+    g_autofree char *reader = jd_sandbox_dup_jobs_reader ();
     JdSandboxBrokerConfig config = {
       .data_dir = data->data_dir,
       .host = JD_SANDBOX_HOST,
@@ -522,6 +532,7 @@ jd_sandbox_folder_prepare_thread (GTask        *task,
       .key_path = data->server_key_path,
       .service_identity = JD_SANDBOX_SERVICE_IDENTITY,
       .observer_identity = JD_SANDBOX_OBSERVER_IDENTITY,
+      .jobs_reader = reader,
       .things = names,
     };
 

@@ -89,6 +89,15 @@ gboolean  jd_sandbox_update_acl           (JdSandbox           *self,
 gboolean  jd_sandbox_write_info           (JdSandbox           *self,
                                            GError             **error);
 
+/* Tests and benchmarks only: the ACL also lets @identity (a certificate's
+ * name, never a thing's) read every thing's jobs topics, never write: the
+ * wildcard reader a fan-out benchmark counts with, now that the observer
+ * reads $aws/events/# alone. NULL (the default) turns it off. Takes effect
+ * at the next ACL the sandbox writes; set it before start. */
+void      jd_sandbox_set_jobs_reader_for_test (const char      *identity);
+/* The identity set above, or NULL (any thread). */
+char     *jd_sandbox_dup_jobs_reader      (void);
+
 /* jd-sandbox-things.c */
 /* Once the service started: every thing with a certificate is in the store
  * and the other way round; CreateThing and DeleteThing are followed. */

@@ -23,14 +23,39 @@ jd_sandbox_compare_names (const void *a,
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
+G_LOCK_DEFINE_STATIC (jobs_reader);
+static char *jobs_reader;
+
+void
+jd_sandbox_set_jobs_reader_for_test (const char *identity)
+{
+  G_LOCK (jobs_reader);
+  g_free (jobs_reader);
+  jobs_reader = g_strdup (identity);
+  G_UNLOCK (jobs_reader);
+}
+
+char *
+jd_sandbox_dup_jobs_reader (void)
+{
+  char *identity;
+
+  G_LOCK (jobs_reader);
+  identity = g_strdup (jobs_reader);
+  G_UNLOCK (jobs_reader);
+  return identity;
+}
+
 char *
 jd_sandbox_build_acl_for (const char         *data_dir,
                           const char * const *names)
 {
+  g_autofree char *reader = jd_sandbox_dup_jobs_reader ();
   JdSandboxBrokerConfig config = {
     .data_dir = data_dir,
     .service_identity = JD_SANDBOX_SERVICE_IDENTITY,
     .observer_identity = JD_SANDBOX_OBSERVER_IDENTITY,
+    .jobs_reader = reader,
     .things = names,
   };
 
