@@ -49,7 +49,7 @@ struct _JdSandbox
   char         *secret_access_key;
   JdSandboxCa  *ca;
   GHashTable   *things;            /* name → NULL, things with a certificate */
-  guint         things_serial;     /* counts changes of @things while running */
+  GPtrArray    *removed_things;    /* deleted things whose files the next batch removes */
   GQueue        add_queue;         /* GTasks of jd_sandbox_add_things_async() waiting */
   gboolean      adding;            /* a batch of things is being written */
 
@@ -83,11 +83,6 @@ int       jd_sandbox_compare_names        (const void          *a,
 /* The ACL's text for @names (pure; any thread). */
 char     *jd_sandbox_build_acl_for        (const char          *data_dir,
                                            const char * const  *names);
-/* The ACL names exactly the things of @self, and mosquitto reads it again. */
-gboolean  jd_sandbox_update_acl           (JdSandbox           *self,
-                                           GError             **error);
-gboolean  jd_sandbox_write_info           (JdSandbox           *self,
-                                           GError             **error);
 
 /* Tests and benchmarks only: the ACL also lets @identity (a certificate's
  * name, never a thing's) read every thing's jobs topics, never write: the
@@ -100,8 +95,14 @@ char     *jd_sandbox_dup_jobs_reader      (void);
 
 /* jd-sandbox-things.c */
 /* Once the service started: every thing with a certificate is in the store
- * and the other way round; CreateThing and DeleteThing are followed. */
-gboolean  jd_sandbox_things_attach        (JdSandbox           *self,
+ * and the other way round, the ACL and sandbox.json say how the service
+ * runs (all off the main loop); then CreateThing and DeleteThing are
+ * followed. */
+void      jd_sandbox_things_attach_async  (JdSandbox           *self,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean  jd_sandbox_things_attach_finish (JdSandbox           *self,
+                                           GAsyncResult        *result,
                                            GError             **error);
 /* Before the service goes: batches not begun fail. */
 void      jd_sandbox_things_detach        (JdSandbox           *self);

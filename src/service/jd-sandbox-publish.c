@@ -62,30 +62,6 @@ jd_sandbox_build_acl_for (const char         *data_dir,
   return jd_sandbox_broker_build_acl (&config);
 }
 
-/* After a thing came or went outside a batch (a thing deleted, the things
- * brought together at start): a small file on the main loop. */
-gboolean
-jd_sandbox_update_acl (JdSandbox  *self,
-                       GError    **error)
-{
-  g_auto(GStrv) names = jd_sandbox_dup_thing_names (self);
-  g_autofree char *acl = jd_sandbox_build_acl_for (self->data_dir, (const char * const *) names);
-
-  if (!jd_sandbox_write_private_text (self->acl_path, acl, error))
-    return FALSE;
-  jd_sandbox_broker_reload (self->broker);
-  return TRUE;
-}
-
-gboolean
-jd_sandbox_write_info (JdSandbox  *self,
-                       GError    **error)
-{
-  g_autoptr(JdSandboxInfo) info = jd_sandbox_dup_info (self);
-
-  return jd_sandbox_info_save (info, self->data_dir, error);
-}
-
 /**
  * jd_sandbox_dup_info:
  * @self: a sandbox

@@ -1,8 +1,10 @@
 /* jd-sandbox-things.c — the sandbox's things: each has a certificate and
  * key in DIR/things, an entry in sandbox.json and the ACL, and a row in the
- * store. Made in batches in a worker thread, one batch at a time (a fleet,
- * CreateThing: requests that wait meanwhile become the next batch), brought
- * together with the store at start, and removed after DeleteThing.
+ * store. Their files change in batches in a worker thread, one batch at a
+ * time (a fleet, CreateThing, DeleteThing: what waits meanwhile becomes the
+ * next batch), so no two threads write the ACL or sandbox.json and the main
+ * loop never does; the things are brought together with the store at start
+ * the same way (the store's side on its worker).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -30,9 +32,9 @@ typedef struct
   char          *data_dir;
   GStrv          names;           /* every thing asked for, for the store */
   GStrv          new_names;       /* those without a certificate yet */
+  GStrv          removed;         /* things deleted since the last batch: their files go */
   GStrv          all_names;       /* every thing after the batch: the ACL's */
   JdSandboxInfo *info;            /* sandbox.json after the batch */
-  guint          serial;          /* things_serial when the batch began */
   GPtrArray     *callers;         /* the GTasks this batch answers */
 } AddThings;
 
@@ -46,6 +48,7 @@ add_things_free (AddThings *data)
   g_free (data->data_dir);
   g_strfreev (data->names);
   g_strfreev (data->new_names);
+  g_strfreev (data->removed);
   g_strfreev (data->all_names);
   g_clear_pointer (&data->info, jd_sandbox_info_free);
   g_clear_pointer (&data->callers, g_ptr_array_unref);
@@ -78,8 +81,8 @@ batch_done (JdSandbox *self,
   run_next_batch (self);
 }
 
-/* Keys, certificates, the ACL and sandbox.json: each file once per batch,
- * one sync for all the keys (jd_sandbox_issue_things()). */
+/* Keys and certificates made or removed, the ACL and sandbox.json: each
+ * file once per batch, one sync for all the keys (jd_sandbox_issue_things()). */
 static void
 add_things_thread (GTask        *task,
                    gpointer      source_object,
@@ -98,6 +101,15 @@ add_things_thread (GTask        *task,
       !jd_sandbox_issue_things (ca, data->things_dir, (const char * const *) data->new_names,
                                 cancellable, &error))
     goto fail;
+  for (guint i = 0; data->removed[i] != NULL; i++)
+    {
+      g_autofree char *cert_path = NULL;
+      g_autofree char *key_path = NULL;
+
+      jd_sandbox_thing_paths (data->things_dir, data->removed[i], &cert_path, &key_path);
+      g_unlink (cert_path);
+      g_unlink (key_path);
+    }
   acl = jd_sandbox_build_acl_for (data->data_dir, (const char * const *) data->all_names);
   if (!jd_sandbox_write_private_text (data->acl_path, acl, &error) ||
       !jd_sandbox_info_save (data->info, data->data_dir, &error))
@@ -142,6 +154,14 @@ things_registered_cb (GObject      *source,
   batch_done (data->sandbox, data, error);
 }
 
+/* Whether batches may run: the service is up (running, or starting and
+ * bringing its things together). */
+static gboolean
+can_write (JdSandbox *self)
+{
+  return self->service != NULL && self->ca != NULL && (self->running || self->start_task != NULL);
+}
+
 static void
 things_written_cb (GObject      *source,
                    GAsyncResult *result,
@@ -156,40 +176,34 @@ things_written_cb (GObject      *source,
       batch_done (self, data, error);
       return;
     }
-  if (!self->running || self->service == NULL)
+  if (!can_write (self))
     {
       batch_done (self, data, g_error_new (JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
                                            "The sandbox stopped while its things were being made"));
       return;
     }
+  /* A thing deleted while the batch ran is in the files just written; it
+   * waits in removed_things, so the next batch writes them again. */
   for (guint i = 0; data->new_names[i] != NULL; i++)
     g_hash_table_add (self->things, g_strdup (data->new_names[i]));
-  if (self->things_serial != data->serial)
-    {
-      /* A thing went meanwhile (DeleteThing): the files just written still
-       * name it. */
-      if (!jd_sandbox_update_acl (self, &error) || !jd_sandbox_write_info (self, &error))
-        {
-          batch_done (self, data, error);
-          return;
-        }
-    }
-  else if (data->new_names[0] != NULL)
-    jd_sandbox_broker_reload (self->broker);
+  jd_sandbox_broker_reload (self->broker);
   if (data->new_names[0] != NULL)
+    g_signal_emit (self, jd_sandbox_signals[JD_SANDBOX_SIGNAL_THINGS_CHANGED], 0);
+  if (data->names[0] == NULL)
     {
-      self->things_serial++;
-      g_signal_emit (self, jd_sandbox_signals[JD_SANDBOX_SIGNAL_THINGS_CHANGED], 0);
+      batch_done (self, data, NULL);
+      return;
     }
   jd_store_call_async (jd_service_get_store (self->service), register_things,
                        g_strdupv (data->names), (GDestroyNotify) g_strfreev, NULL,
                        NULL, things_registered_cb, data);
 }
 
-/* Every request that waited becomes one batch: its new things' keys and
- * certificates, then the ACL and sandbox.json once, in a worker thread. One
- * batch at a time, so no two threads write those files, and each batch
- * starts from what the last one made. */
+/* Every request that waited and every thing deleted meanwhile become one
+ * batch: the new things' keys and certificates, the deleted ones' removed,
+ * then the ACL and sandbox.json once, in a worker thread. One batch at a
+ * time, so no two threads write those files, and each batch starts from
+ * what the last one made. */
 static void
 run_next_batch (JdSandbox *self)
 {
@@ -202,7 +216,7 @@ run_next_batch (JdSandbox *self)
   AddThings *data;
   GTask *task;
 
-  if (self->adding || g_queue_is_empty (&self->add_queue))
+  if (self->adding || (g_queue_is_empty (&self->add_queue) && self->removed_things->len == 0))
     return;
 
   data = g_new0 (AddThings, 1);
@@ -227,9 +241,11 @@ run_next_batch (JdSandbox *self)
     }
   g_ptr_array_add (names, NULL);
   g_ptr_array_add (new_names, NULL);
+  g_ptr_array_add (self->removed_things, NULL);
+  data->removed = (GStrv) g_ptr_array_steal (self->removed_things, NULL);
   self->adding = TRUE;
 
-  if (!self->running || self->service == NULL || self->ca == NULL)
+  if (!can_write (self))
     {
       batch_done (self, data, g_error_new (JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
                                            "The sandbox must be running before it can add things"));
@@ -261,7 +277,6 @@ run_next_batch (JdSandbox *self)
   data->names = (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
   data->new_names = (GStrv) g_ptr_array_free (g_steal_pointer (&new_names), FALSE);
   data->all_names = (GStrv) g_ptr_array_free (g_steal_pointer (&all), FALSE);
-  data->serial = self->things_serial;
 
   /* No cancellable: the batch serves every caller in it; a caller that
    * cancels gets G_IO_ERROR_CANCELLED from its own task. */
@@ -304,74 +319,127 @@ thing_deleted_cb (JdService  *service,
                   const char *thing_name,
                   JdSandbox  *self)
 {
-  g_autofree char *cert_path = NULL;
-  g_autofree char *key_path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  /* Its identity goes too: otherwise the next start would bring the thing back
-   * from its certificate. A client already connected stays connected, as on
-   * AWS until its certificate is revoked. */
+  /* Its identity goes too (in the next batch): otherwise the next start
+   * would bring the thing back from its certificate. A client already
+   * connected stays connected, as on AWS until its certificate is revoked. */
   if (!g_hash_table_remove (self->things, thing_name))
     return;
-  self->things_serial++;
-  jd_sandbox_thing_paths (self->things_dir, thing_name, &cert_path, &key_path);
-  g_unlink (cert_path);
-  g_unlink (key_path);
-  if (self->running && (!jd_sandbox_update_acl (self, &error) || !jd_sandbox_write_info (self, &error)))
-    g_message ("Could not rewrite %s: %s", self->info_path, error->message);
+  g_ptr_array_add (self->removed_things, g_strdup (thing_name));
   g_signal_emit (self, jd_sandbox_signals[JD_SANDBOX_SIGNAL_THINGS_CHANGED], 0);
+  run_next_batch (self);
 }
 
-/* Every thing with a certificate exists in the store, and every thing in the
- * store has a certificate (things created while another tool held the folder). */
-static gboolean
-sync_things (JdSandbox  *self,
-             GError    **error)
+/* ---- at start ---- */
+
+/* On the store's worker: every thing with a certificate (@data, the names)
+ * is in the store; returns the things of the store without one (created
+ * while another tool held the folder), a GStrv. */
+static gpointer
+sync_store (JdStore   *store,
+            gpointer   user_data,
+            GError   **error)
 {
-  JdStore *store = jd_service_get_store (self->service);
-  g_auto(GStrv) names = jd_sandbox_dup_thing_names (self);
-  g_autoptr(GPtrArray) things = NULL;
+  char **names = user_data;
+  g_autoptr(GHashTable) known = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *after = NULL;
   gboolean more = TRUE;
 
+  if (register_things (store, names, error) == NULL)
+    return NULL;
   for (guint i = 0; names[i] != NULL; i++)
-    if (!jd_service_ensure_thing (self->service, names[i], error))
-      return FALSE;
-
+    g_hash_table_add (known, names[i]);
   while (more)
     {
-      things = jd_store_list_things (store, after, 100, NULL, NULL, NULL, &more, error);
+      g_autoptr(GPtrArray) things = jd_store_list_things (store, after, 100, NULL, NULL, NULL, &more, error);
+
       if (things == NULL)
-        return FALSE;
+        return NULL;
       for (guint i = 0; i < things->len; i++)
         {
           JdStoreThing *thing = g_ptr_array_index (things, i);
 
           if (jd_sandbox_check_thing_name (thing->thing_name, NULL) &&
-              !g_hash_table_contains (self->things, thing->thing_name) &&
-              !jd_sandbox_issue_thing (self->ca, self->things_dir, thing->thing_name, error))
-            return FALSE;
-          g_hash_table_add (self->things, g_strdup (thing->thing_name));
+              !g_hash_table_contains (known, thing->thing_name))
+            g_ptr_array_add (missing, g_strdup (thing->thing_name));
           g_free (after);
           after = g_strdup (thing->thing_name);
         }
-      g_clear_pointer (&things, g_ptr_array_unref);
     }
-  return TRUE;
+  g_ptr_array_add (missing, NULL);
+  return g_ptr_array_free (g_steal_pointer (&missing), FALSE);
+}
+
+static void
+attach_written_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  JdSandbox *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!jd_sandbox_add_things_finish (self, result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  jd_service_http_set_thing_hook (jd_service_get_http (self->service), thing_created, self);
+  self->thing_deleted_id = g_signal_connect (self->service, "thing-deleted",
+                                             G_CALLBACK (thing_deleted_cb), self);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+store_synced_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  JdSandbox *self = g_task_get_source_object (task);
+  g_auto(GStrv) missing = NULL;
+  GError *error = NULL;
+
+  missing = jd_store_call_finish (JD_STORE (source), result, &error);
+  if (missing == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!can_write (self))
+    {
+      g_task_return_new_error (task, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
+                               "The sandbox stopped while its things were being made");
+      return;
+    }
+  /* One batch: the missing things' identities (if any), then the ACL and
+   * sandbox.json as the service now runs. */
+  jd_sandbox_add_things_async (self, (const char * const *) missing, NULL, attach_written_cb,
+                               g_steal_pointer (&task));
 }
 
 /* ---- following the service ---- */
 
-gboolean
-jd_sandbox_things_attach (JdSandbox  *self,
-                          GError    **error)
+void
+jd_sandbox_things_attach_async (JdSandbox           *self,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
 {
-  if (!sync_things (self, error))
-    return FALSE;
-  jd_service_http_set_thing_hook (jd_service_get_http (self->service), thing_created, self);
-  self->thing_deleted_id = g_signal_connect (self->service, "thing-deleted",
-                                             G_CALLBACK (thing_deleted_cb), self);
-  return TRUE;
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, jd_sandbox_things_attach_async);
+  jd_store_call_async (jd_service_get_store (self->service), sync_store,
+                       jd_sandbox_dup_thing_names (self), (GDestroyNotify) g_strfreev,
+                       (GDestroyNotify) g_strfreev, NULL, store_synced_cb, task);
+}
+
+gboolean
+jd_sandbox_things_attach_finish (JdSandbox     *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
@@ -425,7 +493,7 @@ jd_sandbox_add_things_async (JdSandbox           *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, jd_sandbox_add_things_async);
 
-  if (!self->running || self->service == NULL || self->ca == NULL)
+  if (!can_write (self))
     {
       g_task_return_new_error (task, JD_SERVICE_ERROR, JD_SERVICE_ERROR_BUSY,
                                "The sandbox must be running before it can add things");

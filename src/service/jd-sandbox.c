@@ -112,17 +112,28 @@ start_fail (JdSandbox *self,
 }
 
 static void
-service_ready (JdSandbox *self)
+things_attached_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
-  g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
+  g_autoptr(JdSandbox) self = user_data;
+  g_autoptr(GTask) task = NULL;
   GError *error = NULL;
 
-  if (!jd_sandbox_write_info (self, &error))
+  if (!jd_sandbox_things_attach_finish (self, result, &error))
     {
-      self->start_task = g_steal_pointer (&task);
+      if (self->start_task == NULL)
+        {
+          g_error_free (error);
+          return;
+        }
+      g_clear_object (&self->service);
       start_fail (self, error);
       return;
     }
+  if (self->start_task == NULL)
+    return;
+  task = g_steal_pointer (&self->start_task);
   set_running (self, TRUE);
   set_progress (self, 1.0, "Running");
   g_task_return_boolean (task, TRUE);
@@ -138,9 +149,7 @@ service_started_cb (GObject      *source,
 
   if (self->start_task == NULL)
     return;
-  if (!jd_service_start_finish (JD_SERVICE (source), result, &error) ||
-      !jd_sandbox_things_attach (self, &error) ||
-      !jd_sandbox_update_acl (self, &error))
+  if (!jd_service_start_finish (JD_SERVICE (source), result, &error))
     {
       g_clear_object (&self->service);
       start_fail (self, error);
@@ -150,7 +159,9 @@ service_started_cb (GObject      *source,
                                     JD_SANDBOX_REGION, JD_SANDBOX_ACCOUNT_ID);
   self->https_port = jd_service_get_https_port (self->service);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HTTPS_PORT]);
-  service_ready (self);
+  /* The things with the store, then the ACL and sandbox.json, which tells
+   * the world the sandbox is ready: all off the main loop. */
+  jd_sandbox_things_attach_async (self, things_attached_cb, g_object_ref (self));
 }
 
 static void
@@ -312,6 +323,10 @@ prepare_done_cb (GObject      *source,
   self->ca = g_steal_pointer (&data->ca);
   g_clear_pointer (&self->things, g_hash_table_unref);
   self->things = g_steal_pointer (&data->things);
+  /* Things deleted before the last stop whose files were still to go: the
+   * first batch removes them. */
+  for (guint i = 0; i < self->removed_things->len; i++)
+    g_hash_table_remove (self->things, g_ptr_array_index (self->removed_things, i));
   g_free (self->access_key_id);
   self->access_key_id = g_steal_pointer (&data->access_key_id);
   g_free (self->secret_access_key);
@@ -384,6 +399,7 @@ jd_sandbox_finalize (GObject *object)
   g_free (self->secret_access_key);
   g_clear_pointer (&self->ca, jd_sandbox_ca_free);
   g_clear_pointer (&self->things, g_hash_table_unref);
+  g_clear_pointer (&self->removed_things, g_ptr_array_unref);
   g_free (self->status);
 
   G_OBJECT_CLASS (jd_sandbox_parent_class)->finalize (object);
@@ -546,6 +562,7 @@ jd_sandbox_init (JdSandbox *self)
 {
   self->requested_things = g_ptr_array_new_with_free_func (g_free);
   self->things = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->removed_things = g_ptr_array_new_with_free_func (g_free);
   self->status = g_strdup ("Stopped");
   self->lock_fd = -1;
 }
