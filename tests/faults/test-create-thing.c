@@ -5,13 +5,19 @@
  * CreateThings at once must not stop a 10 ms timer on the main loop, and
  * each reply must still come only once the thing's certificate and key
  * exist and sandbox.json and the ACL name it (AWS's contract: the thing
- * is usable when CreateThing answers).
+ * is usable when CreateThing answers). The same holds for the other two
+ * writers of those files: bringing the things together with the store at
+ * start (a thing the store has but whose certificate is gone gets a new one
+ * while the loop runs on) and DeleteThing (it answers while another batch
+ * is slowed, and the next batch takes its files and its lines away).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "jd-control-plane.h"
 #include "jd-credentials.h"
@@ -200,6 +206,149 @@ test_create_thing_off_main_loop (void)
   assert_thing_usable (sandbox, "MyThing");
 }
 
+/* The thing's identity is gone: files, sandbox.json and the ACL. */
+static gboolean
+thing_gone (JdSandbox  *sandbox,
+            const char *name)
+{
+  g_autofree char *acl_path = g_build_filename (jd_sandbox_get_data_dir (sandbox), "mosquitto.acl", NULL);
+  g_autofree char *acl = read_text (acl_path);
+  g_autofree char *acl_user = g_strdup_printf ("user %s\n", name);
+  g_autofree char *cert_path = g_build_filename (jd_sandbox_get_data_dir (sandbox), "things", NULL);
+  g_autoptr(JdSandboxInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = g_dir_open (cert_path, 0, NULL);
+  const char *entry;
+
+  info = jd_sandbox_info_load (jd_sandbox_get_data_dir (sandbox), &error);
+  g_assert_no_error (error);
+  if (jd_sandbox_info_get_thing (info, name) != NULL || strstr (acl, acl_user) != NULL)
+    return FALSE;
+  g_assert_nonnull (dir);
+  while ((entry = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (entry, name) && entry[strlen (name)] == '.')
+      return FALSE;
+  return TRUE;
+}
+
+typedef struct {
+  gboolean done;
+  gint64   at;
+} Answer;
+
+static void
+deleted_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Answer *answer = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (jd_control_plane_delete_thing_finish (JD_CONTROL_PLANE (object), result, &error));
+  g_assert_no_error (error);
+  answer->at = g_get_monotonic_time ();
+  answer->done = TRUE;
+}
+
+static void
+created_one_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Answer *answer = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdThing) thing = jd_control_plane_create_thing_finish (JD_CONTROL_PLANE (object), result, &error);
+
+  g_assert_no_error (error);
+  answer->at = g_get_monotonic_time ();
+  answer->done = TRUE;
+}
+
+static void
+test_start_and_delete_off_main_loop (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdTestSandbox) fixture = jd_test_sandbox_new ((const char *[]) { "MyThing", "Gone", "Orphan", NULL },
+                                                         &error);
+  JdSandbox *sandbox;
+  g_autoptr(JdCredentials) creds = NULL;
+  g_autoptr(JdControlPlane) client = NULL;
+  g_autofree char *endpoint = NULL;
+  g_autofree char *cert_path = NULL;
+  g_autofree char *key_path = NULL;
+  Ticks ticks = { 0 };
+  Answer created = { 0 }, deleted = { 0 };
+  guint delay_ms = ISSUE_DELAY_MS * 3 * jd_test_slowdown ();
+  guint tick_id;
+  gint64 start, end;
+  guint described = 0;
+
+  g_assert_no_error (error);
+  sandbox = jd_test_sandbox_get_sandbox (fixture);
+
+  /* A thing the store knows whose identity went while the sandbox was
+   * stopped: the start makes it one again, slowly, and the loop runs on. */
+  g_assert_true (jd_sandbox_get_thing_files (sandbox, "Orphan", &cert_path, &key_path));
+  g_assert_true (jd_test_sandbox_stop (fixture, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_unlink (cert_path), ==, 0);
+  g_assert_cmpint (g_unlink (key_path), ==, 0);
+
+  jd_sandbox_set_issue_delay_for_test (delay_ms);
+  ticks.last = g_get_monotonic_time ();
+  tick_id = g_timeout_add (10, tick_cb, &ticks);
+  start = g_get_monotonic_time ();
+  g_assert_true (jd_test_sandbox_restart (fixture, &error));
+  g_assert_no_error (error);
+  g_source_remove (tick_id);
+  jd_sandbox_set_issue_delay_for_test (0);
+  sandbox = jd_test_sandbox_get_sandbox (fixture);
+  g_test_message ("start with one identity to make at %u ms: %" G_GINT64_FORMAT " ms, the main loop's "
+                  "longest gap %" G_GINT64_FORMAT " ms", delay_ms,
+                  (g_get_monotonic_time () - start) / 1000, ticks.longest / 1000);
+  /* The start waited for the identity (ready means usable) ... */
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, (gint64) delay_ms * 1000);
+  assert_thing_usable (sandbox, "Orphan");
+  assert_thing_usable (sandbox, "MyThing");
+  /* ... without the loop waiting for it. */
+  g_assert_cmpint (ticks.longest, <, (gint64) MAX_GAP_MS * 1000 * jd_test_slowdown ());
+
+  /* DeleteThing while a slow CreateThing's batch runs: it answers first,
+   * and the files end without it, whichever batch wrote them last. */
+  creds = jd_credentials_new (jd_sandbox_get_access_key_id (sandbox),
+                              jd_sandbox_get_secret_access_key (sandbox), NULL, NULL);
+  endpoint = jd_sandbox_dup_endpoint (sandbox);
+  client = jd_control_plane_new (JD_SANDBOX_REGION, endpoint, jd_sandbox_get_ca_path (sandbox), creds, &error);
+  g_assert_no_error (error);
+  jd_control_plane_set_retry_policy (client, 1, 10);
+  jd_control_plane_describe_thing_async (client, "MyThing", NULL, described_cb, &described);
+  end = g_get_monotonic_time () + (gint64) 20000 * jd_test_slowdown () * 1000;
+  while (described < 1 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (described, ==, 1);
+
+  jd_sandbox_set_issue_delay_for_test (delay_ms);
+  ticks.last = g_get_monotonic_time ();
+  ticks.longest = 0;
+  tick_id = g_timeout_add (10, tick_cb, &ticks);
+  jd_control_plane_create_thing_async (client, "Late", NULL, NULL, created_one_cb, &created);
+  jd_test_spin (50);
+  jd_control_plane_delete_thing_async (client, "Gone", -1, NULL, deleted_cb, &deleted);
+  g_assert_true (jd_test_wait_until (&created.done, delay_ms + 20000));
+  g_assert_true (deleted.done);
+  g_assert_cmpint (deleted.at, <, created.at);
+  end = g_get_monotonic_time () + (gint64) 10000 * jd_test_slowdown () * 1000;
+  while (!thing_gone (sandbox, "Gone") && g_get_monotonic_time () < end)
+    jd_test_spin (20);
+  g_source_remove (tick_id);
+  jd_sandbox_set_issue_delay_for_test (0);
+  g_assert_true (thing_gone (sandbox, "Gone"));
+  assert_thing_usable (sandbox, "Late");
+  assert_thing_usable (sandbox, "Orphan");
+  assert_thing_usable (sandbox, "MyThing");
+  g_assert_cmpint (ticks.longest, <, (gint64) MAX_GAP_MS * 1000 * jd_test_slowdown ());
+}
+
 int
 main (int    argc,
       char **argv)
@@ -207,6 +356,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/create-thing/off-main-loop", test_create_thing_off_main_loop);
+  g_test_add_func ("/create-thing/start-and-delete-off-main-loop", test_start_and_delete_off_main_loop);
 
   return g_test_run ();
 }

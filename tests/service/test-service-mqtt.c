@@ -14,6 +14,7 @@
 
 #include "jd-control-plane.h"
 #include "jd-credentials.h"
+#include "jd-sandbox-private.h"
 #include "jd-service.h"
 #include "jd-test-sandbox.h"
 
@@ -725,8 +726,8 @@ test_fanout_keeps_loop (Fixture       *f,
   g_autoptr(JdControlPlane) cp = NULL;
   g_autoptr(JdJob) described = NULL;
   g_autoptr(GTlsDatabase) database = NULL;
-  g_autofree char *observer_cert = NULL;
-  g_autofree char *observer_key = NULL;
+  g_autofree char *reader_cert = NULL;
+  g_autofree char *reader_key = NULL;
   g_autofree char *endpoint = NULL;
   GAsyncResult *created = NULL;
   GAsyncResult *answered = NULL;
@@ -746,10 +747,16 @@ test_fanout_keeps_loop (Fixture       *f,
     }
   g_ptr_array_add (names, NULL);
 
-  g_assert_true (jd_test_sandbox_issue_identity (f->sandbox, JD_SANDBOX_OBSERVER_IDENTITY,
-                                                 &observer_cert, &observer_key, &error));
+  /* The tests' wildcard reader counts the things' topics (the observer
+   * identity reads only $aws/events/#); a batch of things rewrites the ACL
+   * with it. */
+  jd_sandbox_set_jobs_reader_for_test (JD_TEST_JOBS_READER);
+  g_assert_true (jd_test_sandbox_add_thing (sandbox, "FanReaderAcl", &error));
+  g_assert_no_error (error);
+  g_assert_true (jd_test_sandbox_issue_identity (f->sandbox, JD_TEST_JOBS_READER,
+                                                 &reader_cert, &reader_key, &error));
   watcher = jd_test_device_new_full (JD_SANDBOX_HOST, jd_sandbox_get_mqtt_port (sandbox),
-                                     jd_sandbox_get_ca_path (sandbox), observer_cert, observer_key,
+                                     jd_sandbox_get_ca_path (sandbox), reader_cert, reader_key,
                                      "fanout-watcher", "$aws/things/+/jobs/#", &error);
   g_assert_no_error (error);
 
@@ -818,6 +825,7 @@ test_fanout_keeps_loop (Fixture       *f,
     g_assert_cmpstr (g_ptr_array_index (topics, i), ==, g_ptr_array_index (expected, i));
 
   g_assert_cmpint (gaps.longest, <, (gint64) FANOUT_STALL_MS * 1000 * slowdown);
+  jd_sandbox_set_jobs_reader_for_test (NULL);
 }
 
 /* The observer's ACL is exactly read on $aws/events/#: it receives the
