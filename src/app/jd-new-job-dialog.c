@@ -20,6 +20,13 @@
  * from SNAPSHOT. jd_new_job_dialog_create_async() sends it all with
  * CreateJob (thing and group ARNs mixed, the settings in AWS's shapes).
  *
+ * A job template (JdTemplateChooser: the account's, or AWS's managed ones)
+ * takes the place of the document: its preview is shown read-only instead
+ * of the editor, a managed one's parameters are a form checked by the core,
+ * and Create sends CreateJob with jobTemplateArn. That call carries no
+ * settings (the template's apply), so "Rollout and Safety" and Target
+ * Selection are insensitive and say why while a template is chosen.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"

@@ -363,7 +363,7 @@ offer (JdTemplateChooser *self,
   g_ptr_array_set_free_func (entries, NULL);
 
   /* "None" is a translated label, not a template's name. */
-  g_ptr_array_add (names, (gpointer) _("None (write a document)"));
+  g_ptr_array_add (names, (gpointer) C_("job template", "None"));
   for (guint i = 1; i < self->entries->len; i++)
     g_ptr_array_add (names, ((Entry *) g_ptr_array_index (self->entries, i))->name);
   g_ptr_array_add (names, NULL);
@@ -592,7 +592,7 @@ jd_template_chooser_init (JdTemplateChooser *self)
   jd_format_json_view (self->preview_view);
 
   self->syncing = TRUE;
-  gtk_string_list_append (self->template_names, _("None (write a document)"));
+  gtk_string_list_append (self->template_names, C_("job template", "None"));
   adw_combo_row_set_selected (self->template_row, 0);
   self->syncing = FALSE;
   set_state (self, JD_TEMPLATE_CHOOSER_IDLE);

@@ -1197,12 +1197,13 @@ test_managed_template (void)
   AdwEntryRow *command;
   JsonObject *action;
   guint n_managed;
+  int minimum = 0;
 
   /* None first, the account's template, and every managed one the core knows. */
   jd_managed_templates (&n_managed);
   g_assert_cmpuint (jd_template_chooser_get_n_offered (chooser, JD_TEMPLATE_KIND_MANAGED), ==, n_managed);
   g_assert_cmpuint (jd_template_chooser_get_n_offered (chooser, JD_TEMPLATE_KIND_CUSTOM), ==, 1);
-  g_assert_cmpstr (offered[0], ==, "None (write a document)");
+  g_assert_cmpstr (offered[0], ==, "None");
   g_assert_true (g_strv_contains ((const char *const *) offered, "fw-update"));
   g_assert_true (g_strv_contains ((const char *const *) offered, "AWS-Reboot"));
   g_assert_true (g_strv_contains ((const char *const *) offered, "AWS-Run-Command"));
@@ -1277,6 +1278,12 @@ test_managed_template (void)
   /* runAsUser was left empty: an omitted optional parameter is "". */
   g_assert_cmpstr (json_object_get_string_member (action, "runAsUser"), ==, "");
 
+  /* The longest name and a four-row form still fit a phone's 360 px. */
+  g_assert_true (jd_template_chooser_select (chooser, "AWS-Install-Application"));
+  g_assert_nonnull (jd_template_chooser_get_parameter_row (chooser, "pathToHandler"));
+  gtk_widget_measure (GTK_WIDGET (dialog), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
+
   /* Back to None: the editor and the settings return. */
   g_assert_true (jd_template_chooser_select (chooser, NULL));
   g_assert_null (jd_template_chooser_get_parameter_row (chooser, "command"));
@@ -1348,6 +1355,8 @@ test_templates_error (void)
   g_test_message ("load error: %s", jd_template_chooser_get_error (chooser));
   g_assert_true (g_str_has_prefix (jd_template_chooser_get_error (chooser), "Templates could not be loaded: "));
   g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (dialog), jd_template_chooser_get_error (chooser)));
+  scroll_to (GTK_WIDGET (chooser));
+  maybe_save_png (GTK_WIDGET (dialog), "new-job-templates-error.png");
   g_assert_cmpuint (jd_template_chooser_get_n_offered (chooser, JD_TEMPLATE_KIND_MANAGED), ==, 0);
   g_assert_cmpint (jd_template_chooser_get_kind (chooser), ==, JD_TEMPLATE_KIND_NONE);
   g_assert_true (jd_new_job_dialog_is_valid (dialog));
