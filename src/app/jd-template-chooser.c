@@ -49,6 +49,7 @@ struct _JdTemplateChooser
   GError                 *load_error;
   GPtrArray              *entries;              /* of Entry; [0] is None */
   GPtrArray              *rows;                 /* the parameter rows shown */
+  GtkWidget              *focused_row;          /* weak: the row being typed in */
   char                   *problem;
   char                   *custom_document;      /* the chosen custom template's */
   char                   *custom_problem;
@@ -187,7 +188,13 @@ update (JdTemplateChooser *self)
 
         /* While a value is refused, the placeholders show where they go. */
         set_preview (self, document ? document : entry->managed->document);
-        set_hint (self->parameters_hint, first, first != NULL);
+        /* A refusal first; otherwise what the row being typed in is for. */
+        if (first != NULL)
+          set_hint (self->parameters_hint, first, TRUE);
+        else if (self->focused_row != NULL)
+          set_hint (self->parameters_hint, gtk_widget_get_tooltip_text (self->focused_row), FALSE);
+        else
+          set_hint (self->parameters_hint, NULL, FALSE);
         set_hint (self->document_hint, NULL, FALSE);
       }
       break;
@@ -211,13 +218,38 @@ update (JdTemplateChooser *self)
 static void
 parameter_changed_cb (JdTemplateChooser *self)
 {
+  if (self->parameters_hint == NULL)
+    return;
   update (self);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
 static void
+row_focus_entered_cb (GtkEventControllerFocus *controller,
+                      JdTemplateChooser       *self)
+{
+  /* Not while the chooser's children are being taken apart. */
+  if (self->parameters_hint == NULL)
+    return;
+  self->focused_row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  update (self);
+}
+
+static void
+row_focus_left_cb (GtkEventControllerFocus *controller,
+                   JdTemplateChooser       *self)
+{
+  if (self->parameters_hint == NULL)
+    return;
+  if (self->focused_row == gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller)))
+    self->focused_row = NULL;
+  update (self);
+}
+
+static void
 clear_rows (JdTemplateChooser *self)
 {
+  self->focused_row = NULL;
   for (guint i = 0; i < self->rows->len; i++)
     adw_preferences_group_remove (self->parameters_group, g_ptr_array_index (self->rows, i));
   g_ptr_array_set_size (self->rows, 0);
@@ -231,6 +263,7 @@ add_parameter_rows (JdTemplateChooser       *self,
     {
       const JdTemplateParameter *parameter = &template_->parameters[i];
       GtkWidget *row = adw_entry_row_new ();
+      GtkEventController *focus;
       g_autofree char *tooltip = NULL;
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), parameter->key);
@@ -248,6 +281,12 @@ add_parameter_rows (JdTemplateChooser       *self,
                                       -1);
       g_object_set_data (G_OBJECT (row), "jd-parameter", (gpointer) parameter);
       g_signal_connect_object (row, "changed", G_CALLBACK (parameter_changed_cb), self, G_CONNECT_SWAPPED);
+      /* AdwEntryRow has no subtitle: the description shows under the form
+       * while the row is being typed in, and as its tooltip. */
+      focus = gtk_event_controller_focus_new ();
+      g_signal_connect_object (focus, "enter", G_CALLBACK (row_focus_entered_cb), self, 0);
+      g_signal_connect_object (focus, "leave", G_CALLBACK (row_focus_left_cb), self, 0);
+      gtk_widget_add_controller (row, focus);
       adw_preferences_group_add (self->parameters_group, row);
       g_ptr_array_add (self->rows, row);
     }

@@ -1244,6 +1244,11 @@ test_managed_template (void)
 
   /* A valid one: the preview has it in place; Create is possible. */
   gtk_editable_set_text (GTK_EDITABLE (command), "echo,hello world");
+  /* Typing in a row: its description under the form. */
+  g_assert_false (jd_test_ui_tree_shows (GTK_WIDGET (dialog), run->parameters[0].description));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (command)));
+  jd_test_ui_spin (50);
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (dialog), run->parameters[0].description));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (command), "error"));
   g_assert_true (jd_new_job_dialog_is_valid (dialog));
   g_assert_true (gtk_widget_get_sensitive (create_button (dialog)));
@@ -1289,6 +1294,10 @@ test_managed_template (void)
   g_assert_null (jd_template_chooser_get_parameter_row (chooser, "command"));
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (jd_new_job_dialog_get_settings (dialog))));
 
+  /* Closed while a parameter row has the focus. */
+  g_assert_true (jd_template_chooser_select (chooser, "AWS-Reboot"));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (jd_template_chooser_get_parameter_row (chooser, "runAsUser"))));
+  jd_test_ui_spin (50);
   finish_dialog (dialog);
 }
 
