@@ -397,7 +397,8 @@ validate (JdNewJobDialog *self)
 
   /* CONTINUOUS only means something with a group among the targets; a job
    * from a template is sent without a target selection (SNAPSHOT). */
-  if ((n_groups == 0 || template_kind != JD_TEMPLATE_KIND_NONE) && adw_combo_row_get_selected (self->selection_row) != 0)
+  if ((n_groups == 0 || template_kind != JD_TEMPLATE_KIND_NONE)
+      && adw_combo_row_get_selected (self->selection_row) != 0)
     adw_combo_row_set_selected (self->selection_row, 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->selection_row), n_groups > 0 && template_kind == JD_TEMPLATE_KIND_NONE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->selection_row),
