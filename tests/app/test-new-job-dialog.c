@@ -1154,6 +1154,21 @@ template_dialog (const char *job_id)
   return dialog;
 }
 
+static AdwEntryRow *
+find_entry_row (GtkWidget  *widget,
+                const char *title)
+{
+  AdwEntryRow *found;
+
+  if (ADW_IS_ENTRY_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return ADW_ENTRY_ROW (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if ((found = find_entry_row (c, title)) != NULL)
+      return found;
+  return NULL;
+}
+
 static GtkWidget *
 create_button (JdNewJobDialog *dialog)
 {
@@ -1257,6 +1272,9 @@ test_managed_template (void)
   g_assert_null (strstr (preview, JD_DOCUMENT_PARAMETER_PREFIX "command}"));
   scroll_to (GTK_WIDGET (chooser));
   maybe_save_png (GTK_WIDGET (dialog), "new-job-template-run-command.png");
+  /* The description typed goes with it. */
+  gtk_editable_set_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (dialog), "_Description (optional)")),
+                         "Say hello");
 
   job = create_from_dialog (dialog, &error);
   g_assert_no_error (error);
@@ -1268,6 +1286,7 @@ test_managed_template (void)
   job = describe ("FromRunCommand", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (jd_job_get_template_arn (job), ==, jd_template_chooser_get_arn (chooser));
+  g_assert_cmpstr (jd_job_get_description (job), ==, "Say hello");
   g_assert_true (jd_job_template_parse_arn (jd_job_get_template_arn (job), &region, &account, &name, &version,
                                             &error));
   g_assert_no_error (error);
