@@ -20,6 +20,13 @@
  * from SNAPSHOT. jd_new_job_dialog_create_async() sends it all with
  * CreateJob (thing and group ARNs mixed, the settings in AWS's shapes).
  *
+ * A job template (JdTemplateChooser: the account's, or AWS's managed ones)
+ * takes the place of the document: its preview is shown read-only instead
+ * of the editor, a managed one's parameters are a form checked by the core,
+ * and Create sends CreateJob with jobTemplateArn. That call carries no
+ * settings (the template's apply), so "Rollout and Safety" and Target
+ * Selection are insensitive and say why while a template is chosen.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -42,6 +49,7 @@
 #include "jd-json-syntax.h"
 #include "jd-new-job-dialog.h"
 #include "jd-target-picker.h"
+#include "jd-template-chooser.h"
 #include "jd-topic.h"
 #include "jd-window.h"
 
@@ -81,6 +89,9 @@ struct _JdNewJobDialog
   GtkSourceView   *document_view;
   GtkLabel        *document_hint;
   GtkMenuButton   *templates_button;
+  JdTemplateChooser *template_chooser;
+  GtkWidget       *document_box;
+  GtkLabel        *template_settings_hint;
 };
 
 G_DEFINE_FINAL_TYPE (JdNewJobDialog, jd_new_job_dialog, ADW_TYPE_WINDOW)
@@ -280,40 +291,19 @@ lint_signed_files (JdNewJobDialog  *self,
   return NULL;
 }
 
-/* Validates every field; the first problem is kept for the Create button's
- * tooltip, and each field shows its own. */
-static void
-validate (JdNewJobDialog *self)
+/* Checks the document being written (no template chosen), says how it is
+ * at the editor, and returns its problem, NULL when there is none. */
+static char *
+validate_document (JdNewJobDialog *self)
 {
-  const char *job_id = gtk_editable_get_text (GTK_EDITABLE (self->job_id_row));
   g_autofree char *document = dup_document_text (self);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) json_error = NULL;
-  guint n_things = jd_target_picker_get_n_chosen (self->target_picker, JD_TARGET_KIND_THING);
-  guint n_groups = jd_target_picker_get_n_chosen (self->target_picker, JD_TARGET_KIND_GROUP);
-  const char *settings_problem = NULL;
   JdJsonSyntaxError syntax;
-  const char *job_id_problem = NULL;
   g_autofree char *document_problem = NULL;
   g_autofree char *document_note = NULL;
   g_autofree char *valid_words = NULL;
   guint n_files = 0;
-  g_autofree char *targets_problem = NULL;
-
-  if (job_id[0] == '\0')
-    job_id_problem = _("Enter a job id");
-  else if (strlen (job_id) > JD_TOPIC_JOB_ID_MAX)
-    job_id_problem = _("A job id has at most 64 characters");
-  else if (!jd_topic_is_valid_job_id (job_id, -1))
-    job_id_problem = _("Use only letters, digits, “-” and “_”");
-  else if (self->server_job_id_problem != NULL)
-    job_id_problem = self->server_job_id_problem;
-
-  gtk_label_set_label (self->job_id_hint, job_id_problem ? job_id_problem
-                                                        : _("Letters, digits, “-” and “_”; unique in the account"));
-  set_row_error (GTK_WIDGET (self->job_id_row), job_id_problem != NULL && job_id[0] != '\0');
-  set_hint_error (self->job_id_hint, job_id_problem != NULL && job_id[0] != '\0');
-  gtk_widget_set_visible (GTK_WIDGET (self->job_id_hint), TRUE);
 
   mark_syntax_error (self, NULL);
   /* Not g_strstrip(): the spot of a syntax error is counted in the text as typed. */
@@ -360,6 +350,42 @@ validate (JdNewJobDialog *self)
       gtk_widget_remove_css_class (GTK_WIDGET (self->document_hint), "error");
       gtk_widget_add_css_class (GTK_WIDGET (self->document_hint), "success");
     }
+  return g_steal_pointer (&document_problem);
+}
+
+/* Validates every field; the first problem is kept for the Create button's
+ * tooltip, and each field shows its own. */
+static void
+validate (JdNewJobDialog *self)
+{
+  const char *job_id = gtk_editable_get_text (GTK_EDITABLE (self->job_id_row));
+  JdTemplateKind template_kind = jd_template_chooser_get_kind (self->template_chooser);
+  guint n_things = jd_target_picker_get_n_chosen (self->target_picker, JD_TARGET_KIND_THING);
+  guint n_groups = jd_target_picker_get_n_chosen (self->target_picker, JD_TARGET_KIND_GROUP);
+  const char *settings_problem = NULL;
+  const char *job_id_problem = NULL;
+  g_autofree char *document_problem = NULL;
+  g_autofree char *targets_problem = NULL;
+
+  if (job_id[0] == '\0')
+    job_id_problem = _("Enter a job id");
+  else if (strlen (job_id) > JD_TOPIC_JOB_ID_MAX)
+    job_id_problem = _("A job id has at most 64 characters");
+  else if (!jd_topic_is_valid_job_id (job_id, -1))
+    job_id_problem = _("Use only letters, digits, “-” and “_”");
+  else if (self->server_job_id_problem != NULL)
+    job_id_problem = self->server_job_id_problem;
+
+  gtk_label_set_label (self->job_id_hint, job_id_problem ? job_id_problem
+                                                        : _("Letters, digits, “-” and “_”; unique in the account"));
+  set_row_error (GTK_WIDGET (self->job_id_row), job_id_problem != NULL && job_id[0] != '\0');
+  set_hint_error (self->job_id_hint, job_id_problem != NULL && job_id[0] != '\0');
+  gtk_widget_set_visible (GTK_WIDGET (self->job_id_hint), TRUE);
+
+  if (template_kind == JD_TEMPLATE_KIND_NONE)
+    document_problem = validate_document (self);
+  else if (jd_template_chooser_get_problem (self->template_chooser) != NULL)
+    document_problem = g_strdup (jd_template_chooser_get_problem (self->template_chooser));
 
   if (n_things + n_groups == 0)
     targets_problem = g_strdup (_("Choose at least one thing or thing group"));
@@ -369,19 +395,27 @@ validate (JdNewJobDialog *self)
   gtk_label_set_label (self->targets_hint, targets_problem);
   gtk_widget_set_visible (GTK_WIDGET (self->targets_hint), targets_problem != NULL && n_things + n_groups > 0);
 
-  /* CONTINUOUS only means something with a group among the targets. */
-  if (n_groups == 0 && adw_combo_row_get_selected (self->selection_row) != 0)
+  /* CONTINUOUS only means something with a group among the targets; a job
+   * from a template is sent without a target selection (SNAPSHOT). */
+  if ((n_groups == 0 || template_kind != JD_TEMPLATE_KIND_NONE)
+      && adw_combo_row_get_selected (self->selection_row) != 0)
     adw_combo_row_set_selected (self->selection_row, 0);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->selection_row), n_groups > 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->selection_row), n_groups > 0 && template_kind == JD_TEMPLATE_KIND_NONE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->selection_row),
-                               n_groups == 0 ? _("Continuous needs a thing group among the targets")
+                               template_kind != JD_TEMPLATE_KIND_NONE
+                               ? _("A job made from a template is a snapshot job here")
+                               : n_groups == 0 ? _("Continuous needs a thing group among the targets")
                                : adw_combo_row_get_selected (self->selection_row) == 1
                                  ? _("Things that join a target group later run the job too")
                                  : _("Snapshot jobs complete when every target is done"));
 
+  /* CreateJob from a template (jd_control_plane_create_job_from_template_async)
+   * sends no settings: the template's own apply, so these are not asked. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->job_settings), template_kind == JD_TEMPLATE_KIND_NONE);
+  gtk_widget_set_visible (GTK_WIDGET (self->template_settings_hint), template_kind != JD_TEMPLATE_KIND_NONE);
   g_clear_pointer (&self->config, jd_job_config_free);
   self->config = jd_job_settings_validate (self->job_settings, g_get_real_time () / G_USEC_PER_SEC);
-  if (self->config == NULL)
+  if (self->config == NULL && template_kind == JD_TEMPLATE_KIND_NONE)
     settings_problem = jd_job_settings_get_problem (self->job_settings);
 
   g_clear_pointer (&self->problem, g_free);
@@ -410,6 +444,16 @@ field_changed_cb (JdNewJobDialog *self)
   g_clear_pointer (&self->server_targets_problem, g_free);
   validate (self);
   self->validating = FALSE;
+}
+
+static void
+template_changed_cb (JdNewJobDialog    *self,
+                     JdTemplateChooser *chooser)
+{
+  /* A template brings its document: the editor gives way to its preview. */
+  gtk_widget_set_visible (self->document_box,
+                          jd_template_chooser_get_kind (chooser) == JD_TEMPLATE_KIND_NONE);
+  field_changed_cb (self);
 }
 
 static void
@@ -550,6 +594,7 @@ jd_new_job_dialog_class_init (JdNewJobDialogClass *klass)
   gtk_source_init ();
   g_type_ensure (JD_TYPE_TARGET_PICKER);
   g_type_ensure (JD_TYPE_JOB_SETTINGS);
+  g_type_ensure (JD_TYPE_TEMPLATE_CHOOSER);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/jd-new-job-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, create_button);
@@ -567,7 +612,11 @@ jd_new_job_dialog_class_init (JdNewJobDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, document_view);
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, document_hint);
   gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, templates_button);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, template_chooser);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, document_box);
+  gtk_widget_class_bind_template_child (widget_class, JdNewJobDialog, template_settings_hint);
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, template_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "job.create", NULL, create_action);
   gtk_widget_class_install_action (widget_class, "job.format", NULL, format_action);
@@ -641,6 +690,7 @@ jd_new_job_dialog_set_session (JdNewJobDialog *self,
 
   g_set_object (&self->session, session);
   jd_target_picker_set_session (self->target_picker, session);
+  jd_template_chooser_set_session (self->template_chooser, session);
 }
 
 /* @fragment's afr_ota files appended to @root's afr_ota.files (made when
@@ -874,6 +924,19 @@ jd_new_job_dialog_get_target_picker (JdNewJobDialog *self)
   g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), NULL);
 
   return self->target_picker;
+}
+
+/**
+ * jd_new_job_dialog_get_template_chooser:
+ *
+ * Returns: (transfer none): the job template, if any, and its parameters
+ */
+JdTemplateChooser *
+jd_new_job_dialog_get_template_chooser (JdNewJobDialog *self)
+{
+  g_return_val_if_fail (JD_IS_NEW_JOB_DIALOG (self), NULL);
+
+  return self->template_chooser;
 }
 
 /**
@@ -1131,6 +1194,37 @@ create_done_cb (GObject      *object,
   g_task_return_pointer (task, job, g_object_unref);
 }
 
+static void
+created_from_template_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  JdNewJobDialog *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = jd_control_plane_create_job_from_template_finish (JD_CONTROL_PLANE (object), result,
+                                                                                &error);
+  JdJob *job = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  jd_new_job_dialog_set_busy (self, FALSE);
+  if (reply != NULL && JSON_NODE_HOLDS_OBJECT (reply))
+    job = jd_job_new_from_json (json_node_get_object (reply), &error);
+  else if (reply != NULL)
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The control plane’s reply is not a job."));
+  if (job == NULL)
+    {
+      jd_new_job_dialog_show_create_error (self, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, job, g_object_unref);
+}
+
 /**
  * jd_new_job_dialog_create_async:
  *
@@ -1139,7 +1233,9 @@ create_done_cb (GObject      *object,
  * target selection and the fleet settings. While it is in flight the
  * dialog is busy; a refusal is shown at its field (as
  * jd_new_job_dialog_show_create_error() does) and returned. Nothing is
- * sent while a field is invalid.
+ * sent while a field is invalid. With a job template chosen it is CreateJob
+ * with jobTemplateArn instead: the targets, the description and the
+ * parameters typed, the template's document and settings.
  */
 void
 jd_new_job_dialog_create_async (JdNewJobDialog      *self,
@@ -1187,8 +1283,22 @@ jd_new_job_dialog_create_async (JdNewJobDialog      *self,
     }
 
   job_id = jd_new_job_dialog_dup_job_id (self);
-  document = jd_new_job_dialog_dup_document (self);
   description = jd_new_job_dialog_dup_description (self);
+  if (jd_template_chooser_get_kind (self->template_chooser) != JD_TEMPLATE_KIND_NONE)
+    {
+      g_autoptr(GHashTable) parameters = jd_template_chooser_dup_parameters (self->template_chooser);
+
+      /* CreateJob with jobTemplateArn: the template's document and
+       * settings, the values typed for its parameters. */
+      jd_new_job_dialog_set_busy (self, TRUE);
+      jd_control_plane_create_job_from_template_async (control_plane, job_id,
+                                                       jd_template_chooser_get_arn (self->template_chooser),
+                                                       (const char *const *) arns, parameters, description,
+                                                       cancellable ? cancellable : self->cancellable,
+                                                       created_from_template_cb, g_steal_pointer (&task));
+      return;
+    }
+  document = jd_new_job_dialog_dup_document (self);
   jd_new_job_dialog_set_busy (self, TRUE);
   jd_control_plane_create_job_with_config_async (control_plane, job_id, (const char *const *) arns, document,
                                                  description,

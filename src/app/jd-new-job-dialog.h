@@ -1,7 +1,9 @@
 /* jd-new-job-dialog.h — the New Job dialog: job id, document, description,
  * targets (things and groups picked from lists), target selection and the
  * fleet settings (JdJobSettings), each validated as the user types;
- * signed files attached to the document (JdAttachFileDialog).
+ * signed files attached to the document (JdAttachFileDialog); or a job
+ * template, the account's or AWS's managed ones, with a form for its
+ * parameters (JdTemplateChooser).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +16,7 @@
 #include "jd-job-settings.h"
 #include "jd-session.h"
 #include "jd-target-picker.h"
+#include "jd-template-chooser.h"
 
 G_BEGIN_DECLS
 
@@ -36,6 +39,7 @@ GStrv           jd_new_job_dialog_dup_groups           (JdNewJobDialog *self);
 GStrv           jd_new_job_dialog_dup_target_arns      (JdNewJobDialog *self);
 JdTargetPicker *jd_new_job_dialog_get_target_picker    (JdNewJobDialog *self);
 JdJobSettings  *jd_new_job_dialog_get_settings         (JdNewJobDialog *self);
+JdTemplateChooser *jd_new_job_dialog_get_template_chooser (JdNewJobDialog *self);
 JdJobConfig    *jd_new_job_dialog_dup_config           (JdNewJobDialog *self);
 /* CONTINUOUS: only with a thing group among the targets. */
 gboolean        jd_new_job_dialog_get_continuous       (JdNewJobDialog *self);

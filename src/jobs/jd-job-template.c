@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "jd-job-template.h"
 #include "jd-jobs-error.h"
 
@@ -237,15 +239,25 @@ is_valid_key (const char *key)
   return TRUE;
 }
 
-/* The model's `[^\p{C}]+`: no control, format, private-use, surrogate or
- * unassigned character. */
-static gboolean
-is_valid_value (const char *value)
+typedef enum {
+  VALUE_OK,
+  VALUE_EMPTY,
+  VALUE_TOO_LONG,
+  VALUE_CONTROL,
+} ValueProblem;
+
+/* The model's `[^\p{C}]+`, 1–30720 characters: no control, format,
+ * private-use, surrogate or unassigned character. The one place this rule
+ * lives, for the service (substitute) and the New Job dialog (check_value). */
+static ValueProblem
+value_problem (const char *value)
 {
   glong n = 0;
 
-  if (!g_utf8_validate (value, -1, NULL) || value[0] == '\0')
-    return FALSE;
+  if (value[0] == '\0')
+    return VALUE_EMPTY;
+  if (!g_utf8_validate (value, -1, NULL))
+    return VALUE_CONTROL;
   for (const char *p = value; *p != '\0'; p = g_utf8_next_char (p), n++)
     switch (g_unichar_type (g_utf8_get_char (p)))
       {
@@ -254,11 +266,17 @@ is_valid_value (const char *value)
       case G_UNICODE_UNASSIGNED:
       case G_UNICODE_PRIVATE_USE:
       case G_UNICODE_SURROGATE:
-        return FALSE;
+        return VALUE_CONTROL;
       default:
         break;
       }
-  return n <= JD_DOCUMENT_PARAMETER_VALUE_MAX;
+  return n <= JD_DOCUMENT_PARAMETER_VALUE_MAX ? VALUE_OK : VALUE_TOO_LONG;
+}
+
+static gboolean
+is_valid_value (const char *value)
+{
+  return value_problem (value) == VALUE_OK;
 }
 
 static gboolean
@@ -372,4 +390,54 @@ jd_managed_template_substitute (const JdManagedTemplate *template_,
       g_string_replace (document, placeholder, escaped, 0);
     }
   return g_string_free (g_steal_pointer (&document), FALSE);
+}
+
+/**
+ * jd_managed_template_check_value:
+ * @parameter: one of a managed template's parameters
+ * @value: (nullable): what the user typed; %NULL or "" leaves it out
+ *
+ * The rules jd_managed_template_substitute() applies to one value, said for
+ * a person typing it: an omitted value is fine only when the parameter is
+ * optional; a given one has 1–30720 characters, none of them a control or
+ * invisible character, and matches the parameter's regex as a whole.
+ *
+ * Returns: %TRUE when @value may be sent; otherwise @error
+ *   (JD_JOBS_ERROR_INVALID_REQUEST) says why, in words
+ */
+gboolean
+jd_managed_template_check_value (const JdTemplateParameter *parameter,
+                                 const char                *value,
+                                 GError                   **error)
+{
+  g_return_val_if_fail (parameter != NULL, FALSE);
+
+  switch (value_problem (value != NULL ? value : ""))
+    {
+    case VALUE_EMPTY:
+      if (parameter->optional)
+        return TRUE;
+      /* Translators: %s is a job template's parameter name, e.g. "command" */
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_REQUEST, _("Enter a value for %s"), parameter->key);
+      return FALSE;
+    case VALUE_TOO_LONG:
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_REQUEST,
+                   _("A parameter value has at most %u characters"), (guint) JD_DOCUMENT_PARAMETER_VALUE_MAX);
+      return FALSE;
+    case VALUE_CONTROL:
+      g_set_error_literal (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_REQUEST,
+                           _("A parameter value cannot hold line breaks, tabs or other control characters"));
+      return FALSE;
+    case VALUE_OK:
+    default:
+      break;
+    }
+  if (!matches_whole (parameter->regex, value))
+    {
+      g_set_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_REQUEST,
+                   /* Translators: %s is a regular expression, e.g. "(.){0,256}" */
+                   _("The value does not match the parameter’s pattern %s"), parameter->regex);
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -83,4 +83,10 @@ char     *jd_managed_template_substitute       (const JdManagedTemplate *templat
                                                 JsonObject  *parameters,
                                                 GError     **error);
 
+/* One value for @parameter as the user typed it (NULL or "": left out), by
+ * the rules substitute applies; the error in words for the UI. */
+gboolean  jd_managed_template_check_value      (const JdTemplateParameter *parameter,
+                                                const char  *value,
+                                                GError     **error);
+
 G_END_DECLS

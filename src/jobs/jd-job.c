@@ -23,6 +23,7 @@ struct _JdJob
   JdTargetSelection target_selection;
   char *description;
   char *comment;
+  char *template_arn;
   char *reason_code;
   gboolean force_canceled;
   char **targets;
@@ -266,6 +267,7 @@ jd_job_finalize (GObject *object)
   g_free (self->job_arn);
   g_free (self->description);
   g_free (self->comment);
+  g_free (self->template_arn);
   g_free (self->reason_code);
   g_strfreev (self->targets);
   g_free (self->document);
@@ -389,6 +391,7 @@ jd_job_new_from_json (JsonObject  *object,
                            ? JD_TARGET_SELECTION_CONTINUOUS : JD_TARGET_SELECTION_SNAPSHOT;
   self->description = g_strdup (get_string (object, "description"));
   self->comment = g_strdup (get_string (object, "comment"));
+  self->template_arn = g_strdup (get_string (object, "jobTemplateArn"));
   self->reason_code = g_strdup (get_string (object, "reasonCode"));
   self->force_canceled = get_bool (object, "forceCanceled");
   self->created_at = get_time (object, "createdAt");
@@ -476,6 +479,20 @@ jd_job_get_comment (JdJob *self)
 {
   g_return_val_if_fail (JD_IS_JOB (self), NULL);
   return self->comment;
+}
+
+/**
+ * jd_job_get_template_arn:
+ *
+ * Returns: (nullable): the job template the job was made from
+ *   (jobTemplateArn, custom or managed)
+ */
+const char *
+jd_job_get_template_arn (JdJob *self)
+{
+  g_return_val_if_fail (JD_IS_JOB (self), NULL);
+
+  return self->template_arn;
 }
 
 const char *
@@ -625,6 +642,7 @@ jd_job_update (JdJob *self,
   completed = take_time (&self->completed_at, other->completed_at);
   rest |= take_string (&self->job_arn, other->job_arn);
   rest |= take_string (&self->comment, other->comment);
+  rest |= take_string (&self->template_arn, other->template_arn);
   rest |= take_string (&self->reason_code, other->reason_code);
   rest |= take_time (&self->created_at, other->created_at);
   if (self->target_selection != other->target_selection || self->force_canceled != other->force_canceled)

@@ -83,6 +83,7 @@ JdJobStatus           jd_job_get_status                   (JdJob *self);
 JdTargetSelection     jd_job_get_target_selection         (JdJob *self);
 const char           *jd_job_get_description              (JdJob *self);
 const char           *jd_job_get_comment                  (JdJob *self);
+const char           *jd_job_get_template_arn             (JdJob *self);
 const char           *jd_job_get_reason_code              (JdJob *self);
 gboolean              jd_job_get_force_canceled           (JdJob *self);
 /* The target ARNs; empty for a summary. */

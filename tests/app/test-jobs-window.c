@@ -293,6 +293,21 @@ find_type (GtkWidget *widget,
   return NULL;
 }
 
+/* The document editor: the text view one can type in (a template's
+ * preview is another, read-only). */
+static GtkTextView *
+find_editor (GtkWidget *widget)
+{
+  GtkTextView *found;
+
+  if (GTK_IS_TEXT_VIEW (widget) && gtk_text_view_get_editable (GTK_TEXT_VIEW (widget)))
+    return GTK_TEXT_VIEW (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if ((found = find_editor (c)) != NULL)
+      return found;
+  return NULL;
+}
+
 /* Issue 15.5: New Job says what is wrong, where it is wrong. */
 static void
 test_new_job_errors (void)
@@ -318,7 +333,8 @@ test_new_job_errors (void)
   g_assert_false (jd_new_job_dialog_is_valid (dialog));
   g_assert_cmpstr (jd_new_job_dialog_get_problem (dialog), ==, "line 4, column 3: expected ',' or '}'");
   g_assert_true (dialog_shows ((gpointer) "line 4, column 3: expected ',' or '}'"));
-  editor = find_type (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW);
+  editor = find_editor (GTK_WIDGET (dialog));
+  g_assert_nonnull (editor);
   buffer = gtk_text_view_get_buffer (editor);
   tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), "jd-syntax-error");
   g_assert_nonnull (tag);

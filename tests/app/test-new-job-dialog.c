@@ -8,7 +8,13 @@
  * groups, a group and a thing chosen become both ARNs of the created job,
  * a setting out of AWS's range is refused with the core's words and nothing
  * is created, and the rollout, abort, retry and timeout settings are what
- * DescribeJob returns.
+ * DescribeJob returns. Job templates: the chooser lists AWS's managed
+ * templates and one made first through the control plane; AWS-Run-Command
+ * gives its parameter rows, a refused value keeps Create insensitive with
+ * the core's words, a valid one makes a job whose document has the command
+ * and whose jobTemplateArn is the managed template's; a custom template
+ * makes a job with its document; a list that cannot be loaded says why and
+ * the dialog still creates jobs without a template.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,6 +29,8 @@
 #include "jd-codesign.h"
 #include "jd-control-plane.h"
 #include "jd-credentials.h"
+#include "jd-job-template.h"
+#include "jd-jobs-error.h"
 #include "jd-new-job-dialog.h"
 #include "jd-sandbox-session.h"
 #include "jd-test-ca.h"
@@ -1075,6 +1083,326 @@ test_pickers_error_and_retry (void)
   finish_dialog (dialog);
 }
 
+/* ---- job templates ---- */
+
+#define CUSTOM_TEMPLATE_DOCUMENT "{\"operation\":\"update\",\"version\":\"2.0\"}"
+
+static void
+template_created_cb (GObject *o, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  r->result = jd_control_plane_create_job_template_finish (JD_CONTROL_PLANE (o), res, &r->error);
+  r->done = TRUE;
+}
+
+static void
+document_got_cb (GObject *o, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  r->result = jd_control_plane_get_job_document_finish (JD_CONTROL_PLANE (o), res, &r->error);
+  r->done = TRUE;
+}
+
+/* The sandbox with the custom template fw-update, made once. */
+static void
+ensure_custom_template (void)
+{
+  static gboolean made;
+  Result r;
+
+  ensure_sandbox ();
+  if (made)
+    return;
+  WAIT_CP (r, jd_control_plane_create_job_template_async (control_plane (), "fw-update", "Firmware update",
+                                                          CUSTOM_TEMPLATE_DOCUMENT, NULL, NULL, NULL,
+                                                          template_created_cb, &r), NULL);
+  g_assert_no_error (r.error);
+  g_clear_pointer ((JsonNode **) &r.result, json_node_unref);
+  made = TRUE;
+}
+
+static gboolean
+chooser_settled (gpointer chooser)
+{
+  JdTemplateChooserState state = jd_template_chooser_get_state (chooser);
+
+  return state == JD_TEMPLATE_CHOOSER_READY || state == JD_TEMPLATE_CHOOSER_FAILED;
+}
+
+static gboolean
+chooser_has_no_problem (gpointer chooser)
+{
+  return jd_template_chooser_get_problem (chooser) == NULL;
+}
+
+/* The dialog on the sandbox with its templates listed, presented (so that
+ * what it shows can be asked), Pump1 as the target. */
+static JdNewJobDialog *
+template_dialog (const char *job_id)
+{
+  JdNewJobDialog *dialog;
+  JdTemplateChooser *chooser;
+
+  ensure_custom_template ();
+  dialog = sandbox_dialog (job_id);
+  chooser = jd_new_job_dialog_get_template_chooser (dialog);
+  g_assert_true (jd_test_ui_wait_for (chooser_settled, chooser, 20000));
+  g_assert_cmpint (jd_template_chooser_get_state (chooser), ==, JD_TEMPLATE_CHOOSER_READY);
+  jd_target_picker_choose (jd_new_job_dialog_get_target_picker (dialog), JD_TARGET_KIND_THING, "Pump1");
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 620, 1100);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static AdwEntryRow *
+find_entry_row (GtkWidget  *widget,
+                const char *title)
+{
+  AdwEntryRow *found;
+
+  if (ADW_IS_ENTRY_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return ADW_ENTRY_ROW (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if ((found = find_entry_row (c, title)) != NULL)
+      return found;
+  return NULL;
+}
+
+static GtkWidget *
+create_button (JdNewJobDialog *dialog)
+{
+  GtkButton *button = find_button (GTK_WIDGET (dialog), "C_reate");
+
+  g_assert_nonnull (button);
+  return GTK_WIDGET (button);
+}
+
+static JsonObject *
+job_document (const char *job_id)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  Result r;
+
+  WAIT_CP (r, jd_control_plane_get_job_document_async (control_plane (), job_id, NULL, document_got_cb, &r), NULL);
+  g_assert_no_error (r.error);
+  text = r.result;
+  g_test_message ("%s's document: %s", job_id, text);
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+test_managed_template (void)
+{
+  JdNewJobDialog *dialog = template_dialog ("FromRunCommand");
+  JdTemplateChooser *chooser = jd_new_job_dialog_get_template_chooser (dialog);
+  const JdManagedTemplate *run = jd_managed_template_find ("AWS-Run-Command", NULL);
+  g_auto(GStrv) offered = jd_template_chooser_dup_offered (chooser);
+  g_autoptr(GError) core_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdJob) job = NULL;
+  g_autoptr(JsonObject) document = NULL;
+  g_autofree char *preview = NULL;
+  g_autofree char *region = NULL, *account = NULL, *name = NULL, *version = NULL;
+  g_autofree char *arn = NULL;
+  AdwEntryRow *command;
+  JsonObject *action;
+  guint n_managed;
+  int minimum = 0;
+
+  /* None first, the account's template, and every managed one the core knows. */
+  jd_managed_templates (&n_managed);
+  g_assert_cmpuint (jd_template_chooser_get_n_offered (chooser, JD_TEMPLATE_KIND_MANAGED), ==, n_managed);
+  g_assert_cmpuint (jd_template_chooser_get_n_offered (chooser, JD_TEMPLATE_KIND_CUSTOM), ==, 1);
+  g_assert_cmpstr (offered[0], ==, "None");
+  g_assert_true (g_strv_contains ((const char *const *) offered, "fw-update"));
+  g_assert_true (g_strv_contains ((const char *const *) offered, "AWS-Reboot"));
+  g_assert_true (g_strv_contains ((const char *const *) offered, "AWS-Run-Command"));
+  g_assert_true (g_strv_contains ((const char *const *) offered, "AWS-Download-File"));
+  g_assert_true (g_strv_contains ((const char *const *) offered, "AWS-Install-Application"));
+  g_assert_cmpint (jd_template_chooser_get_kind (chooser), ==, JD_TEMPLATE_KIND_NONE);
+  g_assert_true (jd_new_job_dialog_is_valid (dialog));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (jd_new_job_dialog_get_settings (dialog))));
+
+  /* AWS-Run-Command: one row per parameter; "command" is required. */
+  g_assert_true (jd_template_chooser_select (chooser, "AWS-Run-Command"));
+  g_assert_cmpint (jd_template_chooser_get_kind (chooser), ==, JD_TEMPLATE_KIND_MANAGED);
+  command = jd_template_chooser_get_parameter_row (chooser, "command");
+  g_assert_nonnull (command);
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (dialog), "command"));
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (dialog), "runAsUser"));
+  g_assert_nonnull (jd_template_chooser_get_parameter_row (chooser, "runAsUser"));
+  g_assert_null (jd_template_chooser_get_parameter_row (chooser, "pathToHandler"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (command)), ==, run->parameters[0].description);
+  g_assert_false (jd_new_job_dialog_is_valid (dialog));
+  g_assert_cmpstr (jd_new_job_dialog_get_problem (dialog), ==, "command: Enter a value for command");
+  g_assert_false (gtk_widget_get_sensitive (create_button (dialog)));
+  /* The settings cannot go with a template; they say so. */
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (jd_new_job_dialog_get_settings (dialog))));
+
+  /* A refused value: the core's words under the form, Create insensitive. */
+  gtk_editable_set_text (GTK_EDITABLE (command), "echo\thi");
+  g_assert_false (jd_managed_template_check_value (&run->parameters[0], "echo\thi", &core_error));
+  g_test_message ("refused: %s", core_error->message);
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (dialog), core_error->message));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (command), "error"));
+  g_assert_false (jd_new_job_dialog_is_valid (dialog));
+  g_assert_false (gtk_widget_get_sensitive (create_button (dialog)));
+  job = create_from_dialog (dialog, &error);
+  g_assert_null (job);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+
+  /* A valid one: the preview has it in place; Create is possible. */
+  gtk_editable_set_text (GTK_EDITABLE (command), "echo,hello world");
+  /* Typing in a row: its description under the form. */
+  g_assert_false (jd_test_ui_tree_shows (GTK_WIDGET (dialog), run->parameters[0].description));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (command)));
+  jd_test_ui_spin (50);
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (dialog), run->parameters[0].description));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (command), "error"));
+  g_assert_true (jd_new_job_dialog_is_valid (dialog));
+  g_assert_true (gtk_widget_get_sensitive (create_button (dialog)));
+  preview = jd_template_chooser_dup_document (chooser);
+  g_assert_nonnull (strstr (preview, "\"echo,hello world\""));
+  g_assert_null (strstr (preview, JD_DOCUMENT_PARAMETER_PREFIX "command}"));
+  scroll_to (GTK_WIDGET (chooser));
+  maybe_save_png (GTK_WIDGET (dialog), "new-job-template-run-command.png");
+  /* The description typed goes with it. */
+  gtk_editable_set_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (dialog), "_Description (optional)")),
+                         "Say hello");
+
+  job = create_from_dialog (dialog, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (job);
+  g_assert_cmpstr (jd_job_get_job_id (job), ==, "FromRunCommand");
+  g_clear_object (&job);
+
+  /* On the service: made from the managed template, the command substituted. */
+  job = describe ("FromRunCommand", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (jd_job_get_template_arn (job), ==, jd_template_chooser_get_arn (chooser));
+  g_assert_cmpstr (jd_job_get_description (job), ==, "Say hello");
+  g_assert_true (jd_job_template_parse_arn (jd_job_get_template_arn (job), &region, &account, &name, &version,
+                                            &error));
+  g_assert_no_error (error);
+  g_assert_null (account);
+  g_assert_cmpstr (name, ==, "AWS-Run-Command");
+  arn = jd_managed_template_arn (run, region);
+  g_assert_cmpstr (jd_job_get_template_arn (job), ==, arn);
+  document = job_document ("FromRunCommand");
+  action = json_object_get_object_member (
+    json_array_get_object_element (json_object_get_array_member (document, "steps"), 0), "action");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (action, "input"), "command"), ==,
+                   "echo,hello world");
+  /* runAsUser was left empty: an omitted optional parameter is "". */
+  g_assert_cmpstr (json_object_get_string_member (action, "runAsUser"), ==, "");
+
+  /* The longest name and a four-row form still fit a phone's 360 px. */
+  g_assert_true (jd_template_chooser_select (chooser, "AWS-Install-Application"));
+  g_assert_nonnull (jd_template_chooser_get_parameter_row (chooser, "pathToHandler"));
+  gtk_widget_measure (GTK_WIDGET (dialog), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
+
+  /* Back to None: the editor and the settings return. */
+  g_assert_true (jd_template_chooser_select (chooser, NULL));
+  g_assert_null (jd_template_chooser_get_parameter_row (chooser, "command"));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (jd_new_job_dialog_get_settings (dialog))));
+
+  /* Closed while a parameter row has the focus. */
+  g_assert_true (jd_template_chooser_select (chooser, "AWS-Reboot"));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (jd_template_chooser_get_parameter_row (chooser, "runAsUser"))));
+  jd_test_ui_spin (50);
+  finish_dialog (dialog);
+}
+
+static void
+test_custom_template (void)
+{
+  JdNewJobDialog *dialog = template_dialog ("FromCustom");
+  JdTemplateChooser *chooser = jd_new_job_dialog_get_template_chooser (dialog);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdJob) job = NULL;
+  g_autoptr(JsonObject) document = NULL;
+  g_autofree char *preview = NULL;
+
+  g_assert_true (jd_template_chooser_select (chooser, "fw-update"));
+  g_assert_cmpint (jd_template_chooser_get_kind (chooser), ==, JD_TEMPLATE_KIND_CUSTOM);
+  /* Its document is asked for; until it is in, no job. */
+  g_assert_false (jd_new_job_dialog_is_valid (dialog));
+  g_assert_true (jd_test_ui_wait_for (chooser_has_no_problem, chooser, 20000));
+  g_assert_true (jd_new_job_dialog_is_valid (dialog));
+  /* Shown read-only, without a parameter form. */
+  preview = jd_template_chooser_dup_document (chooser);
+  g_test_message ("preview: %s", preview);
+  g_assert_nonnull (strstr (preview, "\"2.0\""));
+  g_assert_null (jd_template_chooser_get_parameter_row (chooser, "command"));
+  g_assert_true (g_str_has_suffix (jd_template_chooser_get_arn (chooser), ":jobtemplate/fw-update"));
+  maybe_save_png (GTK_WIDGET (dialog), "new-job-template-custom.png");
+
+  job = create_from_dialog (dialog, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (job);
+  g_clear_object (&job);
+
+  job = describe ("FromCustom", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (jd_job_get_template_arn (job), ==, jd_template_chooser_get_arn (chooser));
+  document = job_document ("FromCustom");
+  g_assert_cmpstr (json_object_get_string_member (document, "operation"), ==, "update");
+  g_assert_cmpstr (json_object_get_string_member (document, "version"), ==, "2.0");
+
+  finish_dialog (dialog);
+}
+
+/* Templates that cannot be listed say why, with Retry; the dialog still
+ * makes jobs from a written document. */
+static void
+test_templates_error (void)
+{
+  JdNewJobDialog *dialog = template_dialog ("WithoutTemplates");
+  JdTemplateChooser *chooser = jd_new_job_dialog_get_template_chooser (dialog);
+  g_autoptr(JdCredentials) good = g_object_ref (jd_control_plane_get_credentials (control_plane ()));
+  g_autoptr(JdCredentials) bad = jd_credentials_new ("AKIAWRONGWRONGWRONG", "not-the-secret", NULL,
+                                                     jd_credentials_get_region (good));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdJob) job = NULL;
+  GtkButton *retry;
+
+  jd_control_plane_set_credentials (control_plane (), bad);
+  jd_template_chooser_reload (chooser);
+  g_assert_cmpint (jd_template_chooser_get_state (chooser), ==, JD_TEMPLATE_CHOOSER_LOADING);
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (dialog), "Loading templates…"));
+  g_assert_true (jd_test_ui_wait_for (chooser_settled, chooser, 20000));
+  jd_control_plane_set_credentials (control_plane (), good);
+  g_assert_cmpint (jd_template_chooser_get_state (chooser), ==, JD_TEMPLATE_CHOOSER_FAILED);
+  g_test_message ("load error: %s", jd_template_chooser_get_error (chooser));
+  g_assert_true (g_str_has_prefix (jd_template_chooser_get_error (chooser), "Templates could not be loaded: "));
+  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (dialog), jd_template_chooser_get_error (chooser)));
+  scroll_to (GTK_WIDGET (chooser));
+  maybe_save_png (GTK_WIDGET (dialog), "new-job-templates-error.png");
+  g_assert_cmpuint (jd_template_chooser_get_n_offered (chooser, JD_TEMPLATE_KIND_MANAGED), ==, 0);
+  g_assert_cmpint (jd_template_chooser_get_kind (chooser), ==, JD_TEMPLATE_KIND_NONE);
+  g_assert_true (jd_new_job_dialog_is_valid (dialog));
+  job = create_from_dialog (dialog, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (job);
+
+  retry = find_button (GTK_WIDGET (dialog), "_Retry");
+  g_assert_nonnull (retry);
+  g_signal_emit_by_name (retry, "clicked");
+  g_assert_true (jd_test_ui_wait_for (chooser_settled, chooser, 20000));
+  g_assert_cmpint (jd_template_chooser_get_state (chooser), ==, JD_TEMPLATE_CHOOSER_READY);
+  g_assert_cmpuint (jd_template_chooser_get_n_offered (chooser, JD_TEMPLATE_KIND_MANAGED), >, 0);
+  g_assert_false (jd_test_ui_tree_shows (GTK_WIDGET (dialog), "Loading templates…"));
+
+  finish_dialog (dialog);
+}
+
 /* Light, dark, and 360 px wide, with the lists and an error showing. */
 static void
 test_screenshots (void)
@@ -1146,6 +1474,9 @@ main (int   argc,
   g_test_add_func ("/app/new-job-dialog/settings-refused", test_settings_refused);
   g_test_add_func ("/app/new-job-dialog/settings-sent", test_settings_sent);
   g_test_add_func ("/app/new-job-dialog/pickers-error", test_pickers_error_and_retry);
+  g_test_add_func ("/app/new-job-dialog/template-managed", test_managed_template);
+  g_test_add_func ("/app/new-job-dialog/template-custom", test_custom_template);
+  g_test_add_func ("/app/new-job-dialog/templates-error", test_templates_error);
   g_test_add_func ("/app/new-job-dialog/screenshots", test_screenshots);
 
   ret = g_test_run ();
