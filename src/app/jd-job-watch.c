@@ -4,7 +4,8 @@
  *
  * One timer for all watched jobs: each round describes every one of them
  * (DescribeJob, async); the next round comes after the shortest interval
- * when something changed, else after twice the last, up to the longest.
+ * when something changed (a status or any jobProcessDetails counter), else
+ * after twice the last, up to the longest.
  * Errors (the network, throttling) back off the same way. Nothing watched:
  * no timer at all.
  *
@@ -27,7 +28,7 @@
 typedef struct {
   char          *job_id;
   JdJobStatus    status;     /* when last described */
-  JdAbortCounts  counts;
+  JdJobProcessDetails details;   /* every counter: any change means activity */
   gboolean       tripped;    /* an abort threshold was passed */
 } Watched;
 
@@ -120,6 +121,8 @@ job_described (JdJobWatch *self,
                JdJob      *job)
 {
   JdJobStatus now = jd_job_get_status (job);
+  const JdJobProcessDetails *details = jd_job_get_process_details (job);
+  JdJobProcessDetails now_details = { 0 };
   JdAbortCounts counts;
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
@@ -128,7 +131,9 @@ job_described (JdJobWatch *self,
 
   jd_job_notification_get_counts (job, &counts);
   tripped = jd_job_notification_tripped (job, &counts, &criterion);
-  if (now != w->status || memcmp (&counts, &w->counts, sizeof counts) != 0)
+  if (details != NULL)
+    now_details = *details;
+  if (now != w->status || memcmp (&now_details, &w->details, sizeof now_details) != 0)
     self->changed = TRUE;
 
   if (jd_job_notification_for_status (w->status, job, NULL, &title, &body))
@@ -144,7 +149,7 @@ job_described (JdJobWatch *self,
     }
 
   w->status = now;
-  w->counts = counts;
+  w->details = now_details;
   w->tripped = tripped;
   if (now == JD_JOB_STATUS_COMPLETED || now == JD_JOB_STATUS_CANCELED ||
       now == JD_JOB_STATUS_DELETION_IN_PROGRESS)
