@@ -1,6 +1,6 @@
 /* jd-application.c — the Jobdeck AdwApplication: app-wide actions (among
- * them app.show-fleet, the default action of the fleet view's
- * notifications), their accelerators, the settings object and the colour
+ * them app.show-fleet, the default action of the job notifications that
+ * the fleet view and the job watcher send), their accelerators, the settings object and the colour
  * scheme.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
