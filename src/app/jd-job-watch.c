@@ -52,6 +52,7 @@ struct _JdJobWatch
   guint            min_ms;
   guint            max_ms;
   guint            n_sent;
+  guint            n_rounds;
 };
 
 G_DEFINE_FINAL_TYPE (JdJobWatch, jd_job_watch, G_TYPE_OBJECT)
@@ -202,6 +203,7 @@ round_cb (gpointer user_data)
 
   self->timer_id = 0;
   self->changed = FALSE;
+  self->n_rounds++;
   for (guint i = 0; i < self->jobs->len; i++)
     {
       Watched *w = g_ptr_array_index (self->jobs, i);
@@ -347,6 +349,22 @@ jd_job_watch_get_n_sent (JdJobWatch *self)
   g_return_val_if_fail (JD_IS_JOB_WATCH (self), 0);
 
   return self->n_sent;
+}
+
+guint
+jd_job_watch_get_n_rounds (JdJobWatch *self)
+{
+  g_return_val_if_fail (JD_IS_JOB_WATCH (self), 0);
+
+  return self->n_rounds;
+}
+
+guint
+jd_job_watch_get_interval (JdJobWatch *self)
+{
+  g_return_val_if_fail (JD_IS_JOB_WATCH (self), 0);
+
+  return self->interval_ms;
 }
 
 void

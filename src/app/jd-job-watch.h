@@ -29,6 +29,10 @@ guint       jd_job_watch_get_n_watched      (JdJobWatch     *self);
 gboolean    jd_job_watch_get_busy           (JdJobWatch     *self);
 /* Notifications sent so far. */
 guint       jd_job_watch_get_n_sent         (JdJobWatch     *self);
+/* Rounds of DescribeJob started so far, and the current interval in ms
+ * (after the round under way, or until the pending one). */
+guint       jd_job_watch_get_n_rounds       (JdJobWatch     *self);
+guint       jd_job_watch_get_interval       (JdJobWatch     *self);
 /* The interval's bounds in ms: the first after a change, the longest while
  * nothing changes (2000 and 60000; tests use short ones). */
 void        jd_job_watch_set_interval_bounds (JdJobWatch    *self,

@@ -350,6 +350,53 @@ test_fleet_view_open (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (view));
 }
 
+/* Nothing changes: the interval doubles up to the longest; a change brings
+ * it back to the shortest. A control plane that cannot be reached: the
+ * watcher backs off the same way and keeps trying, and says nothing. */
+static void
+test_backoff (Fixture       *f,
+              gconstpointer  data)
+{
+  JdSandbox *sandbox = jd_test_sandbox_get_sandbox (f->sandbox);
+  g_autoptr(JdCredentials) creds = jd_credentials_new ("AKIDEXAMPLE", "secret", NULL, JD_SANDBOX_REGION);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdControlPlane) dead = jd_control_plane_new (JD_SANDBOX_REGION, "https://127.0.0.1:1",
+                                                         jd_sandbox_get_ca_path (sandbox), creds, &error);
+  g_autoptr(JdFleet) fleet = NULL;
+  JdJobWatch *unreachable;
+  guint rounds;
+
+  g_assert_no_error (error);
+  look_elsewhere (f);
+
+  jd_control_plane_set_retry_policy (dead, 1, 10);
+  unreachable = jd_job_watch_new (GTK_WINDOW (f->main_window), dead);
+  jd_job_watch_set_interval_bounds (unreachable, 50, 400);
+  jd_job_watch_add (unreachable, "watched-6");
+  WAIT_UNTIL (jd_job_watch_get_n_rounds (unreachable) >= 4, 10000);
+  g_assert_cmpuint (jd_job_watch_get_interval (unreachable), ==, 400);
+  rounds = jd_job_watch_get_n_rounds (unreachable);
+  WAIT_UNTIL (jd_job_watch_get_n_rounds (unreachable) >= rounds + 2, 10000);
+  g_assert_cmpuint (jd_job_watch_get_n_watched (unreachable), ==, 1);
+  g_assert_true (jd_job_watch_get_busy (unreachable));
+  g_assert_cmpuint (jd_job_watch_get_n_sent (unreachable), ==, 0);
+  g_assert_finalize_object (unreachable);
+
+  create_job (f, "watched-6");
+  jd_job_watch_add (f->watch, "watched-6");
+  g_assert_cmpuint (jd_job_watch_get_interval (f->watch), ==, 50);
+  WAIT_UNTIL (jd_job_watch_get_interval (f->watch) == 400, 10000);
+  g_assert_cmpuint (sent->len, ==, 0);
+  fleet = start_fleet (f, 200, 1.0);
+  WAIT_UNTIL (jd_job_watch_get_interval (f->watch) == 50 || jd_job_watch_get_n_watched (f->watch) == 0, 30000);
+  g_assert_cmpuint (jd_job_watch_get_interval (f->watch), ==, 50);
+  WAIT_UNTIL (jd_job_watch_get_n_watched (f->watch) == 0, 30000);
+  WAIT_UNTIL (sent->len > 0, 5000);
+  assert_notification (0, "watched-6", "Job watched-6 completed", "4 succeeded, 0 failed, rejected or timed out");
+  jd_fleet_stop (fleet);
+  assert_quiet (f, 1);
+}
+
 /* A job deleted under the watcher (ResourceNotFound): forgotten, no news. */
 static void
 test_gone (Fixture       *f,
@@ -410,6 +457,7 @@ main (int   argc,
   g_test_add ("/app/job-watch/active-window", Fixture, NULL, fixture_setup, test_active_window, fixture_teardown);
   g_test_add ("/app/job-watch/fleet-view-open", Fixture, NULL, fixture_setup, test_fleet_view_open,
               fixture_teardown);
+  g_test_add ("/app/job-watch/backoff", Fixture, NULL, fixture_setup, test_backoff, fixture_teardown);
   g_test_add ("/app/job-watch/gone", Fixture, NULL, fixture_setup, test_gone, fixture_teardown);
 
   ret = g_test_run ();
