@@ -11,11 +11,11 @@
 #include <glib/gi18n.h>
 
 #include "jd-history-window.h"
-#include "jd-job-notification.h"
 #include "jd-fleet-events.h"
 #include "jd-fleet-poller.h"
 #include "jd-fleet-window.h"
 #include "jd-format.h"
+#include "jd-job-notification.h"
 #include "jd-observer-identity.h"
 #include "jd-segment-bar.h"
 #include "jd-window.h"
