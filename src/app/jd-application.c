@@ -1,6 +1,6 @@
 /* jd-application.c — the Jobdeck AdwApplication: app-wide actions (among
- * them app.show-fleet, the default action of the fleet view's
- * notifications), their accelerators, the settings object and the colour
+ * them app.show-fleet, the default action of the job notifications that
+ * the fleet view and the job watcher send), their accelerators, the settings object and the colour
  * scheme.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -123,12 +123,12 @@ show_fleet_action (GSimpleAction *action,
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
   JdFleetWindow *fleet;
 
-  for (GList *l = windows; l != NULL; l = l->next)
-    if (JD_IS_FLEET_WINDOW (l->data) && g_strcmp0 (jd_fleet_window_get_job_id (l->data), job_id) == 0)
-      {
-        gtk_window_present (l->data);
-        return;
-      }
+  fleet = jd_fleet_window_find (GTK_APPLICATION (self), job_id);
+  if (fleet != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (fleet));
+      return;
+    }
   for (GList *l = windows; l != NULL && control_plane == NULL; l = l->next)
     if (JD_IS_WINDOW (l->data) && jd_window_get_session (l->data) != NULL)
       control_plane = jd_session_get_control_plane (jd_window_get_session (l->data));

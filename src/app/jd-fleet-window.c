@@ -15,6 +15,7 @@
 #include "jd-fleet-poller.h"
 #include "jd-fleet-window.h"
 #include "jd-format.h"
+#include "jd-job-notification.h"
 #include "jd-observer-identity.h"
 #include "jd-segment-bar.h"
 #include "jd-window.h"
@@ -487,23 +488,18 @@ items_changed_cb (GListModel    *model,
 /* ---- notifications ---- */
 
 /* A desktop notification about the watched job when the user looks
- * elsewhere; its default action opens this view again (app.show-fleet). */
+ * elsewhere (words and sending in jd-job-notification.c); its default
+ * action opens this view again (app.show-fleet). */
 static void
 notify_job (JdFleetWindow *self,
             const char    *title,
             const char    *body)
 {
   GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
-  g_autoptr(GNotification) notification = NULL;
-  g_autofree char *id = NULL;
 
   if (application == NULL || gtk_window_is_active (GTK_WINDOW (self)))
     return;
-  notification = g_notification_new (title);
-  g_notification_set_body (notification, body);
-  g_notification_set_default_action_and_target (notification, "app.show-fleet", "s", self->job_id);
-  id = g_strconcat ("job-", self->job_id, NULL);
-  g_application_send_notification (G_APPLICATION (application), id, notification);
+  jd_job_notification_send (G_APPLICATION (application), self->job_id, title, body);
 }
 
 /* The job ended since it was last described: completed, aborted (canceled
@@ -513,57 +509,17 @@ job_status_changed (JdFleetWindow *self,
                     JdJobStatus    before,
                     JdJob         *job)
 {
-  JdJobStatus now = jd_job_get_status (job);
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
-  const char *reason = jd_job_get_reason_code (job);
+  JdAbortCounts counts = { 0 };
 
-  if (before == now || before == JD_JOB_STATUS_UNKNOWN ||
-      before == JD_JOB_STATUS_COMPLETED || before == JD_JOB_STATUS_CANCELED)
-    return;
-
-  if (now == JD_JOB_STATUS_COMPLETED)
-    {
-      /* The counts come with the status that says the job completed
-       * (DescribeJob's jobProcessDetails), so they agree with it; the
-       * executions list may not have been read since the last one ended. */
-      const JdJobProcessDetails *details = jd_job_get_process_details (job);
-      guint ok, bad;
-
-      if (details != NULL)
-        {
-          ok = details->succeeded;
-          bad = details->failed + details->rejected + details->timed_out;
-        }
-      else
-        {
-          ok = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_SUCCEEDED);
-          bad = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_FAILED) +
-                jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_REJECTED) +
-                jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_TIMED_OUT);
-        }
-
-      /* Translators: a notification's title, with a job id. */
-      title = g_strdup_printf (_("Job %s completed"), self->job_id);
-      /* Translators: a notification's body: how many executions succeeded and how many did not. */
-      body = g_strdup_printf (_("%u succeeded, %u failed, rejected or timed out"), ok, bad);
-    }
-  else if (now == JD_JOB_STATUS_CANCELED && reason != NULL && reason[0] != '\0')
-    {
-      /* Translators: a notification's title, with a job id. */
-      title = g_strdup_printf (_("Job %s was aborted"), self->job_id);
-      /* Translators: a notification's body, with CancelJob's reason code, e.g. ABORT_CRITERIA_MET. */
-      body = g_strdup_printf (_("Canceled with the reason code %s"), reason);
-    }
-  else if (now == JD_JOB_STATUS_CANCELED)
-    {
-      /* Translators: a notification's title, with a job id. */
-      title = g_strdup_printf (_("Job %s was canceled"), self->job_id);
-      body = g_strdup (jd_job_get_comment (job) != NULL ? jd_job_get_comment (job) : "");
-    }
-  else
-    return;
-  notify_job (self, title, body);
+  /* Without jobProcessDetails, the counts the view holds. */
+  counts.succeeded = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_SUCCEEDED);
+  counts.failed = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_FAILED);
+  counts.rejected = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_REJECTED);
+  counts.timed_out = jd_fleet_model_count_status (self->model, JD_EXECUTION_STATUS_TIMED_OUT);
+  if (jd_job_notification_for_status (before, job, &counts, &title, &body))
+    notify_job (self, title, body);
 }
 
 /* The job's rollout, abort, retry and timeout settings, and how close the
@@ -609,18 +565,17 @@ update_settings (JdFleetWindow *self)
                  : c->failure_type == JD_FAILURE_TYPE_TIMED_OUT ? counts.timed_out
                  : counts.failed + counts.rejected + counts.timed_out;
       double share = done > 0 ? 100.0 * bad / done : 0;
+      g_autofree char *line = jd_job_notification_describe_criterion (c, &counts);
 
       if (text->len > 0)
         g_string_append (text, "\n");
-      /* Translators: an abort criterion and where the job stands: "Abort at 20% FAILED after 100 done: now 12.5% of 40". */
-      g_string_append_printf (text, _("Abort at %.2f%% %s after %d done: now %.1f%% of %d"),
-                              c->threshold_percentage, jd_failure_type_to_string (c->failure_type),
-                              (int) c->min_executed, share, (int) done);
-      if (share >= c->threshold_percentage && done >= c->min_executed)
-        tripped = TRUE;
-      else if (share >= 0.75 * c->threshold_percentage)
+      g_string_append (text, line);
+      /* "Near" is the view's warning colour only; whether it tripped is
+       * the core's rule, below. */
+      if (share >= 0.75 * c->threshold_percentage)
         near = TRUE;
     }
+  tripped = jd_job_notification_tripped (self->job, &counts, NULL);
 
   if (config->retry_criteria->len > 0)
     {
@@ -649,10 +604,8 @@ update_settings (JdFleetWindow *self)
   if (self->tripped_known && tripped && !self->tripped &&
       jd_job_get_status (self->job) == JD_JOB_STATUS_IN_PROGRESS)
     {
-      g_autofree char *title = NULL;
+      g_autofree char *title = jd_job_notification_threshold_title (self->job_id);
 
-      /* Translators: a notification's title, with a job id. */
-      title = g_strdup_printf (_("Job %s passed an abort threshold"), self->job_id);
       notify_job (self, title, text->str);
     }
   self->tripped = tripped;
@@ -1151,6 +1104,19 @@ jd_fleet_window_new (GtkApplication *application,
       jd_fleet_window_use_sandbox_events (self, jd_session_get_sandbox_dir (session));
   }
   return self;
+}
+
+JdFleetWindow *
+jd_fleet_window_find (GtkApplication *application,
+                      const char     *job_id)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (job_id != NULL, NULL);
+
+  for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+    if (JD_IS_FLEET_WINDOW (l->data) && g_strcmp0 (JD_FLEET_WINDOW (l->data)->job_id, job_id) == 0)
+      return l->data;
+  return NULL;
 }
 
 const char *

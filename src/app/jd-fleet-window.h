@@ -26,6 +26,9 @@ JdFleetWindow *jd_fleet_window_new        (GtkApplication *application,
                                            JdControlPlane *control_plane,
                                            const char     *job_id);
 const char    *jd_fleet_window_get_job_id (JdFleetWindow  *self);
+/* The open fleet view of @job_id in @application, or NULL. */
+JdFleetWindow *jd_fleet_window_find       (GtkApplication *application,
+                                           const char     *job_id);
 JdFleetModel  *jd_fleet_window_get_model  (JdFleetWindow  *self);
 /* Polling bounds in ms (tests use short ones). */
 void           jd_fleet_window_set_poll_bounds (JdFleetWindow *self,

@@ -107,6 +107,11 @@ new_job_created_cb (GObject      *object,
   /* Translators: %s is a job id */
   title = g_strdup_printf (_("Created %s"), job_id);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  /* Watched for its notifications, whichever view is shown. */
+  if (self->job_watch == NULL && self->session != NULL && jd_session_get_control_plane (self->session) != NULL)
+    self->job_watch = jd_job_watch_new (GTK_WINDOW (self), jd_session_get_control_plane (self->session));
+  if (self->job_watch != NULL)
+    jd_job_watch_add (self->job_watch, job_id);
   jd_jobs_view_select_job (self->jobs_view, job_id);
   jd_jobs_view_refresh (self->jobs_view);
   gtk_window_destroy (GTK_WINDOW (dialog));

@@ -7,6 +7,7 @@
 
 #include "jd-device-view.h"
 #include "jd-events-view.h"
+#include "jd-job-watch.h"
 #include "jd-jobs-view.h"
 #include "jd-sandbox-session.h"
 #include "jd-window.h"
@@ -21,6 +22,10 @@ struct _JdWindow
   JdSession            *session;
   GCancellable         *cancellable;     /* cancelled on close and profile switch */
   gboolean              closing;
+
+  /* The jobs created with New Job on this session, watched for their
+   * notifications; created with the first, gone with the session. */
+  JdJobWatch           *job_watch;
 
   /* The control plane's reachability, probed when the broker connection
    * drops, on Retry, and with backoff while it stays unreachable. */

@@ -569,6 +569,7 @@ stop_session (JdWindow *self)
 
   g_signal_handlers_disconnect_by_data (self->session, self);
   reset_probe (self);
+  g_clear_object (&self->job_watch);
   jd_session_stop_async (self->session, NULL, session_stopped_cb, NULL);
   g_clear_object (&self->session);
 
@@ -676,6 +677,7 @@ jd_window_close_request (GtkWindow *window)
   self->closing = TRUE;
   g_cancellable_cancel (self->cancellable);
   reset_probe (self);
+  g_clear_object (&self->job_watch);
   g_signal_handlers_disconnect_by_data (self->session, self);
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
   if (app != NULL)
@@ -728,6 +730,7 @@ jd_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   stop_session (self);
   reset_probe (self);
+  g_clear_object (&self->job_watch);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), JD_TYPE_WINDOW);
 
@@ -838,6 +841,20 @@ jd_window_get_session (JdWindow *self)
   g_return_val_if_fail (JD_IS_WINDOW (self), NULL);
 
   return self->session;
+}
+
+/**
+ * jd_window_get_job_watch:
+ *
+ * Returns: (transfer none) (nullable): the watcher of the jobs created
+ *   with New Job on this session
+ */
+JdJobWatch *
+jd_window_get_job_watch (JdWindow *self)
+{
+  g_return_val_if_fail (JD_IS_WINDOW (self), NULL);
+
+  return self->job_watch;
 }
 
 /**

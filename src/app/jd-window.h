@@ -8,6 +8,7 @@
 
 #include "jd-application.h"
 #include "jd-device-view.h"
+#include "jd-job-watch.h"
 #include "jd-session.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,9 @@ JdWindow *jd_window_new        (JdApplication *application);
 void          jd_window_add_toast          (JdWindow      *self,
                                             const char    *title);
 JdSession    *jd_window_get_session        (JdWindow      *self);
+/* The jobs created with New Job on this session, watched for their
+ * notifications; NULL before the first. */
+JdJobWatch   *jd_window_get_job_watch      (JdWindow      *self);
 JdDeviceView *jd_window_get_device_view    (JdWindow      *self);
 GtkWidget    *jd_window_get_jobs_view      (JdWindow      *self);
 GtkWidget    *jd_window_get_events_view    (JdWindow      *self);

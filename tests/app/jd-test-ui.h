@@ -23,5 +23,10 @@ gboolean     jd_test_ui_wait_for            (gboolean  (*done) (gpointer data),
                                              guint       timeout_ms);
 char        *jd_test_ui_make_data_home      (void);
 void         jd_test_ui_remove_tree         (const char *path);
+/* Answers org.freedesktop.Notifications on the session bus, so that a
+ * window that sends a desktop notification when it is not the active one
+ * (job ends, watched jobs) does not warn for the want of a server: the UI
+ * tests share one display, where another test's window takes the focus. */
+void         jd_test_ui_sink_notifications  (void);
 
 G_END_DECLS

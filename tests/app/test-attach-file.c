@@ -389,6 +389,7 @@ main (int   argc,
     }
   g_setenv ("LANGUAGE", "C", TRUE);
   g_test_init (&argc, &argv, NULL);
+  jd_test_ui_sink_notifications ();
   adw_init ();
   tmp_dir = g_dir_make_tmp ("jd-attach-file-XXXXXX", &error);
   g_assert_no_error (error);

@@ -458,6 +458,7 @@ main (int   argc,
     }
   g_setenv ("LANGUAGE", "C", TRUE);
   g_test_init (&argc, &argv, NULL);
+  jd_test_ui_sink_notifications ();
   adw_init ();
 
   app = jd_application_new ();

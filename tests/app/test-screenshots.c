@@ -285,6 +285,7 @@ main (int   argc,
     }
   g_setenv ("LANGUAGE", "C", TRUE);
   g_test_init (&argc, &argv, NULL);
+  jd_test_ui_sink_notifications ();
   adw_init ();
 
   out_dir = g_strdup (g_getenv ("JOBDECK_SCREENSHOT_DIR"));

@@ -29,6 +29,14 @@ session_connected (gpointer data)
          jd_jobs_client_get_synced (jd_session_get_jobs_client (session));
 }
 
+static gboolean
+n_watched_is (gpointer data)
+{
+  JdJobWatch *watch = jd_window_get_job_watch (window);
+
+  return watch != NULL && jd_job_watch_get_n_watched (watch) == GPOINTER_TO_UINT (data);
+}
+
 static GListModel *
 pending (void)
 {
@@ -144,6 +152,7 @@ test_flow (void)
   g_assert_true (jd_session_get_is_sandbox (jd_window_get_session (window)));
   g_assert_cmpstr (jd_session_get_thing_name (jd_window_get_session (window)), ==, "MyThing");
   g_assert_cmpuint (g_list_model_get_n_items (pending ()), ==, 0);
+  g_assert_null (jd_window_get_job_watch (window));
 
   /* A job made in the dialog arrives as a row, from the notify event. */
   create_from_dialog ("Job1", "{\"Todo\":\"Reboot\"}");
@@ -154,6 +163,9 @@ test_flow (void)
   create_from_dialog ("Job2", "{\"Todo\":\"Update\"}");
   g_assert_true (jd_test_ui_wait_for (pending_matches, &job2_queued, 10000));
   g_assert_false (jd_execution_get_is_next (find_pending ("Job2")));
+  /* Both are watched for their notifications, with the Jobs view not shown. */
+  g_assert_true (n_watched_is (GUINT_TO_POINTER (2)));
+  g_assert_true (jd_job_watch_get_busy (jd_window_get_job_watch (window)));
 
   /* Start Next (Ctrl+Shift+N): Job1, the head, goes IN_PROGRESS, version 2,
    * and is selected. */
@@ -165,6 +177,9 @@ test_flow (void)
   gtk_widget_activate_action (GTK_WIDGET (jd_window_get_device_view (window)), "exec.succeed", NULL);
   g_assert_true (jd_test_ui_wait_for (pending_matches, &job1_gone, 10000));
   g_assert_true (jd_test_ui_wait_for (is_next, (gpointer) "Job2", 10000));
+  /* Job1 completed (its one execution succeeded): the watcher saw it and
+   * let it go (its interval may have grown to 16 s by then); Job2 stays. */
+  g_assert_true (jd_test_ui_wait_for (n_watched_is, GUINT_TO_POINTER (1), 40000));
 }
 
 static gboolean
@@ -241,6 +256,7 @@ main (int   argc,
     }
   g_setenv ("LANGUAGE", "C", TRUE);
   g_test_init (&argc, &argv, NULL);
+  jd_test_ui_sink_notifications ();
   adw_init ();
 
   app = jd_application_new ();
