@@ -4,7 +4,10 @@
 # For each language: po/LANG.po exists; `msgfmt --check --statistics` accepts
 # it (headers, plural forms, c-format conversions) and finds no fuzzy and no
 # untranslated message; every translated label keeps its mnemonic (one "_"
-# before a letter or digit where the original has one). Also: every po/*.po
+# before a letter or digit where the original has one); and it holds every
+# message the sources in po/POTFILES.in mark today (xgettext with meson's
+# "glib" preset keywords, then msgcmp), so a new string without a
+# translation fails here, not only in the user's eyes. Also: every po/*.po
 # is listed in LINGUAS, so no translation is silently left out of the build.
 #
 # Usage: check-po.py MSGFMT SOURCE_ROOT
@@ -16,6 +19,11 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
+
+# meson's i18n.gettext(preset: 'glib') keywords, as po/meson.build uses.
+XGETTEXT_KEYWORDS = ['_', 'N_', 'C_:1c,2', 'NC_:1c,2', 'g_dcgettext:2', 'g_dngettext:2,3',
+                     'g_dpgettext2:2c,3']
 
 ENTRY_LINE = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(".*")\s*$')
 MNEMONIC = re.compile(r'_(?=[^\W_])')
@@ -87,6 +95,20 @@ def main():
     results = []
 
     langs = read_linguas(os.path.join(po_dir, 'LINGUAS'))
+
+    # The messages the sources mark today (the tools come with msgfmt).
+    tools = os.path.dirname(msgfmt)
+    pot = tempfile.NamedTemporaryFile(suffix='.pot', delete=False)
+    pot.close()
+    proc = subprocess.run([os.path.join(tools, 'xgettext'), '--from-code=UTF-8', '-f',
+                           os.path.join(po_dir, 'POTFILES.in'), '-D', root, '-o', pot.name]
+                          + ['--keyword=' + k for k in XGETTEXT_KEYWORDS],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          env=dict(os.environ, LC_ALL='C', LANGUAGE=''), universal_newlines=True)
+    have_pot = proc.returncode == 0
+    results.append((have_pot, 'xgettext reads every file of POTFILES.in',
+                    proc.stdout.strip().splitlines()))
+
     on_disk = sorted(name[:-3] for name in os.listdir(po_dir) if name.endswith('.po'))
     unlisted = [lang for lang in on_disk if lang not in langs]
     results.append((not unlisted, 'every po/*.po is in LINGUAS',
@@ -111,12 +133,23 @@ def main():
         results.append((bool(complete), '%s: every message translated, none fuzzy' % lang,
                         [output]))
 
+        if have_pot:
+            proc = subprocess.run([os.path.join(tools, 'msgcmp'), '--use-untranslated', path, pot.name],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  env=dict(os.environ, LC_ALL='C', LANGUAGE=''),
+                                  universal_newlines=True)
+            missing = [line for line in proc.stdout.splitlines()
+                       if 'not defined' in line or 'fatal' in line]
+            results.append((proc.returncode == 0, '%s: holds every message the sources mark' % lang,
+                            missing))
+
         try:
             problems = mnemonic_problems(parse_po(path))
         except (SyntaxError, ValueError) as error:
             problems = ['cannot parse: %s' % error]
         results.append((not problems, '%s: mnemonics kept' % lang, problems))
 
+    os.unlink(pot.name)
     print('1..%d' % len(results))
     failed = 0
     for number, (ok, name, notes) in enumerate(results, 1):

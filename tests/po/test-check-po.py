@@ -2,7 +2,8 @@
 # test-check-po.py — runs check-po.py on small made-up po/ folders and checks
 # that it passes a good translation and catches each kind of mistake: a fuzzy
 # or untranslated message, a broken format, a lost mnemonic, a language in
-# LINGUAS without its .po, a .po missing from LINGUAS. TAP output.
+# LINGUAS without its .po, a .po missing from LINGUAS, a message a source
+# marks that the .po lacks. TAP output.
 #
 # Usage: test-check-po.py PATH/TO/check-po.py MSGFMT
 #
@@ -41,10 +42,26 @@ msgid "Use “-” and “_”"
 msgstr "„-“ und „_“ verwenden"
 '''
 
+# The one source file the made-up POTFILES.in lists: it marks GOOD's messages.
+SOURCE = '''#include <glib/gi18n.h>
+static void demo (guint n, const char *s)
+{
+  g_print ("%s", _("_Cancel"));
+  g_print (_("Cancel %s?"), s);
+  g_print (g_dngettext (NULL, "%u job", "%u jobs", n), n);
+  g_print ("%s", _("Use “-” and “_”"));
+}
+'''
 
-def run_checker(checker, msgfmt, files):
+
+def run_checker(checker, msgfmt, files, source=SOURCE):
     with tempfile.TemporaryDirectory() as root:
         os.mkdir(os.path.join(root, 'po'))
+        os.mkdir(os.path.join(root, 'src'))
+        with open(os.path.join(root, 'src', 'demo.c'), 'w', encoding='utf-8') as f:
+            f.write(source)
+        with open(os.path.join(root, 'po', 'POTFILES.in'), 'w', encoding='utf-8') as f:
+            f.write('src/demo.c\n')
         for name, text in files.items():
             with open(os.path.join(root, 'po', name), 'w', encoding='utf-8') as f:
                 f.write(text)
@@ -60,32 +77,39 @@ def main():
         ('a complete translation passes', {'LINGUAS': 'de\n', 'de.po': GOOD}, 0, None),
         ('a fuzzy message fails',
          {'LINGUAS': 'de\n', 'de.po': GOOD.replace('msgid "_Cancel"', '#, fuzzy\nmsgid "_Cancel"')},
-         1, 'not ok 4 - de: every message translated'),
+         1, 'not ok - de: every message translated'),
         ('an untranslated message fails',
          {'LINGUAS': 'de\n', 'de.po': GOOD.replace('msgstr "%s abbrechen?"', 'msgstr ""')},
-         1, 'not ok 4 - de: every message translated'),
+         1, 'not ok - de: every message translated'),
         ('a broken format fails',
          {'LINGUAS': 'de\n', 'de.po': GOOD.replace('msgstr[1] "%u Jobs"', 'msgstr[1] "%s Jobs"')},
-         1, 'not ok 3 - de: msgfmt --check'),
+         1, 'not ok - de: msgfmt --check'),
         ('a lost mnemonic fails',
          {'LINGUAS': 'de\n', 'de.po': GOOD.replace('msgstr "_Abbrechen"', 'msgstr "Abbrechen"')},
-         1, 'not ok 5 - de: mnemonics kept'),
+         1, 'not ok - de: mnemonics kept'),
         ('two mnemonics fail',
          {'LINGUAS': 'de\n', 'de.po': GOOD.replace('msgstr "_Abbrechen"', 'msgstr "_Ab_brechen"')},
-         1, 'not ok 5 - de: mnemonics kept'),
+         1, 'not ok - de: mnemonics kept'),
         ('a language without its .po fails', {'LINGUAS': 'de\nfr\n', 'de.po': GOOD},
-         1, 'not ok 6 - fr: po/fr.po exists'),
+         1, 'not ok - fr: po/fr.po exists'),
         ('a .po missing from LINGUAS fails', {'LINGUAS': '\n', 'de.po': GOOD},
-         1, 'not ok 1 - every po/*.po is in LINGUAS'),
+         1, 'not ok - every po/*.po is in LINGUAS'),
+        ('a message the sources mark but the .po lacks fails', {'LINGUAS': 'de\n', 'de.po': GOOD},
+         1, 'not ok - de: holds every message the sources mark',
+         SOURCE.replace('}\n', '  g_print ("%s", _("Retry"));\n}\n')),
         ('an unsorted LINGUAS fails', {'LINGUAS': 'fr\nde\n', 'de.po': GOOD, 'fr.po': GOOD.replace('Language: de', 'Language: fr')},
-         1, 'not ok 2 - LINGUAS is sorted'),
+         1, 'not ok - LINGUAS is sorted'),
     ]
 
     print('1..%d' % len(cases))
     failed = 0
-    for number, (name, files, want_rc, want_line) in enumerate(cases, 1):
-        rc, output = run_checker(checker, msgfmt, files)
-        ok = rc == want_rc and (want_line is None or want_line in output)
+    for number, case in enumerate(cases, 1):
+        name, files, want_rc, want_line = case[:4]
+        rc, output = run_checker(checker, msgfmt, files, *case[4:])
+        # "not ok - NAME" matches "not ok N - NAME" whatever N is.
+        ok = rc == want_rc and (want_line is None or any(
+            line.startswith('not ok ') and line.split(' - ', 1)[-1].startswith(want_line[len('not ok - '):])
+            for line in output.splitlines()))
         if want_rc == 0:
             ok = ok and 'not ok' not in output
         print('%sok %d - %s' % ('' if ok else 'not ', number, name))
