@@ -22,6 +22,7 @@
 #include "jd-attach-file-dialog.h"
 #include "jd-credentials.h"
 #include "jd-file-upload.h"
+#include "jd-format.h"
 #include "jd-sandbox-info.h"
 
 /* The keyring entry of a code-signing key's passphrase: a pseudo profile
@@ -199,25 +200,6 @@ set_row_error (GtkWidget *row,
     gtk_widget_remove_css_class (row, "error");
 }
 
-static void
-set_hint (GtkLabel   *hint,
-          const char *text,
-          gboolean    error)
-{
-  gtk_label_set_label (hint, text != NULL ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (hint), text != NULL && text[0] != '\0');
-  if (error)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (hint), "error");
-      gtk_widget_remove_css_class (GTK_WIDGET (hint), "dim-label");
-    }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (hint), "error");
-      gtk_widget_add_css_class (GTK_WIDGET (hint), "dim-label");
-    }
-}
-
 /* Says @problem at @field (or nothing with NULL), and the usual words at
  * every other field. */
 static void
@@ -258,10 +240,10 @@ show_problem (JdAttachFileDialog *self,
                                                       jd_session_get_codesign_certificate (self->session));
   location_words = _("An https:// URL, or an ${aws:iot:s3-presigned-url:…} placeholder.");
 
-  set_hint (self->file_hint, problem != NULL && field == JD_ATTACH_FIELD_FILE ? problem : file_words,
+  jd_format_hint (self->file_hint, problem != NULL && field == JD_ATTACH_FIELD_FILE ? problem : file_words,
             problem != NULL && field == JD_ATTACH_FIELD_FILE);
-  set_hint (self->identity_hint, identity_problem ? problem : identity_words, identity_problem);
-  set_hint (self->location_hint, location_problem ? problem : location_words, location_problem);
+  jd_format_hint (self->identity_hint, identity_problem ? problem : identity_words, identity_problem);
+  jd_format_hint (self->location_hint, location_problem ? problem : location_words, location_problem);
 
   gtk_label_set_label (self->error_label, problem != NULL && field == JD_ATTACH_FIELD_NONE ? problem : "");
   gtk_revealer_set_reveal_child (self->error_revealer, problem != NULL && field == JD_ATTACH_FIELD_NONE);

@@ -438,3 +438,42 @@ jd_format_toast_error (GtkWidget    *widget,
   adw_toast_set_action_target_value (toast, g_variant_new ("(ss)", title, details));
   jd_format_add_toast (widget, toast);
 }
+
+/**
+ * jd_format_hint_style:
+ * @hint: the label under a field
+ * @error: whether it says what is wrong
+ *
+ * Errors in the error style, other words dimmed.
+ */
+void
+jd_format_hint_style (GtkLabel *hint,
+                      gboolean  error)
+{
+  if (error)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (hint), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (hint), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (hint), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (hint), "dim-label");
+    }
+}
+
+/**
+ * jd_format_hint:
+ * @hint: the label under a field
+ * @text: (nullable): its words; %NULL or empty hides it
+ * @error: whether they say what is wrong
+ */
+void
+jd_format_hint (GtkLabel   *hint,
+                const char *text,
+                gboolean    error)
+{
+  gtk_label_set_label (hint, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (hint), text != NULL && text[0] != '\0');
+  jd_format_hint_style (hint, error);
+}

@@ -21,6 +21,13 @@ const char *jd_format_status_style    (JdExecutionStatus  status);
 void        jd_format_status_pill     (GtkLabel          *label,
                                        JdExecutionStatus  status);
 char       *jd_format_json_pretty     (JsonNode          *node);
+/* A field's hint under it: dimmed words, or an error in the error style.
+ * jd_format_hint() also sets the text and hides the label without one. */
+void        jd_format_hint_style      (GtkLabel          *hint,
+                                       gboolean           error);
+void        jd_format_hint            (GtkLabel          *hint,
+                                       const char        *text,
+                                       gboolean           error);
 void        jd_format_json_view       (GtkSourceView     *view);
 
 /* Columns of a data table, each cell made by @setup / @bind / @unbind of a

@@ -140,22 +140,6 @@ set_row_error (GtkWidget *row,
     gtk_widget_remove_css_class (row, "error");
 }
 
-static void
-set_hint_error (GtkLabel *hint,
-                gboolean  error)
-{
-  if (error)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (hint), "error");
-      gtk_widget_remove_css_class (GTK_WIDGET (hint), "dim-label");
-    }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (hint), "error");
-      gtk_widget_add_css_class (GTK_WIDGET (hint), "dim-label");
-    }
-}
-
 static const char *
 syntax_problem_words (JdJsonSyntaxProblem problem)
 {
@@ -379,7 +363,7 @@ validate (JdNewJobDialog *self)
   gtk_label_set_label (self->job_id_hint, job_id_problem ? job_id_problem
                                                         : _("Letters, digits, “-” and “_”; unique in the account"));
   set_row_error (GTK_WIDGET (self->job_id_row), job_id_problem != NULL && job_id[0] != '\0');
-  set_hint_error (self->job_id_hint, job_id_problem != NULL && job_id[0] != '\0');
+  jd_format_hint_style (self->job_id_hint, job_id_problem != NULL && job_id[0] != '\0');
   gtk_widget_set_visible (GTK_WIDGET (self->job_id_hint), TRUE);
 
   if (template_kind == JD_TEMPLATE_KIND_NONE)

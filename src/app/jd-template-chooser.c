@@ -100,25 +100,6 @@ chosen_entry (JdTemplateChooser *self)
 }
 
 static void
-set_hint (GtkLabel   *hint,
-          const char *text,
-          gboolean    error)
-{
-  gtk_label_set_label (hint, text);
-  gtk_widget_set_visible (GTK_WIDGET (hint), text != NULL);
-  if (error)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (hint), "error");
-      gtk_widget_remove_css_class (GTK_WIDGET (hint), "dim-label");
-    }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (hint), "error");
-      gtk_widget_add_css_class (GTK_WIDGET (hint), "dim-label");
-    }
-}
-
-static void
 set_preview (JdTemplateChooser *self,
              const char        *document)
 {
@@ -190,12 +171,12 @@ update (JdTemplateChooser *self)
         set_preview (self, document ? document : entry->managed->document);
         /* A refusal first; otherwise what the row being typed in is for. */
         if (first != NULL)
-          set_hint (self->parameters_hint, first, TRUE);
+          jd_format_hint (self->parameters_hint, first, TRUE);
         else if (self->focused_row != NULL)
-          set_hint (self->parameters_hint, gtk_widget_get_tooltip_text (self->focused_row), FALSE);
+          jd_format_hint (self->parameters_hint, gtk_widget_get_tooltip_text (self->focused_row), FALSE);
         else
-          set_hint (self->parameters_hint, NULL, FALSE);
-        set_hint (self->document_hint, NULL, FALSE);
+          jd_format_hint (self->parameters_hint, NULL, FALSE);
+        jd_format_hint (self->document_hint, NULL, FALSE);
       }
       break;
     case JD_TEMPLATE_KIND_CUSTOM:
@@ -204,13 +185,13 @@ update (JdTemplateChooser *self)
         self->problem = g_strdup (self->custom_problem);
       else if (self->custom_document == NULL)
         self->problem = g_strdup (_("Loading the template’s document…"));
-      set_hint (self->document_hint, self->problem, self->custom_problem != NULL);
-      set_hint (self->parameters_hint, NULL, FALSE);
+      jd_format_hint (self->document_hint, self->problem, self->custom_problem != NULL);
+      jd_format_hint (self->parameters_hint, NULL, FALSE);
       break;
     case JD_TEMPLATE_KIND_NONE:
     default:
-      set_hint (self->parameters_hint, NULL, FALSE);
-      set_hint (self->document_hint, NULL, FALSE);
+      jd_format_hint (self->parameters_hint, NULL, FALSE);
+      jd_format_hint (self->document_hint, NULL, FALSE);
       break;
     }
 }
