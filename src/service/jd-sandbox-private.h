@@ -39,6 +39,7 @@ struct _JdSandbox
   JdFileStore  *file_store;        /* made with the folder, kept across restarts */
 
   GPtrArray    *requested_things;
+  GHashTable   *requested_set;     /* the same names, to refuse repeats at once */
   guint16       requested_mqtt_port;
   guint16       requested_https_port;
   gboolean      fleet_events;

@@ -393,6 +393,7 @@ jd_sandbox_finalize (GObject *object)
   g_free (self->files_dir);
   g_clear_object (&self->file_store);
   g_ptr_array_unref (self->requested_things);
+  g_hash_table_unref (self->requested_set);
   g_free (self->access_key_id);
   if (self->secret_access_key != NULL)
     memset (self->secret_access_key, 0, strlen (self->secret_access_key));
@@ -561,6 +562,7 @@ static void
 jd_sandbox_init (JdSandbox *self)
 {
   self->requested_things = g_ptr_array_new_with_free_func (g_free);
+  self->requested_set = g_hash_table_new (g_str_hash, g_str_equal);
   self->things = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->removed_things = g_ptr_array_new_with_free_func (g_free);
   self->status = g_strdup ("Stopped");
@@ -603,10 +605,14 @@ jd_sandbox_add_thing (JdSandbox   *self,
 
   if (!jd_sandbox_check_thing_name (thing_name, error))
     return FALSE;
-  for (guint i = 0; i < self->requested_things->len; i++)
-    if (g_str_equal (g_ptr_array_index (self->requested_things, i), thing_name))
-      return TRUE;
-  g_ptr_array_add (self->requested_things, g_strdup (thing_name));
+  if (g_hash_table_contains (self->requested_set, thing_name))
+    return TRUE;
+  {
+    char *name = g_strdup (thing_name);
+
+    g_ptr_array_add (self->requested_things, name);
+    g_hash_table_add (self->requested_set, name);
+  }
   return TRUE;
 }
 

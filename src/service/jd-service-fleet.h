@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 /* Each device holds a TLS connection (a descriptor here and one in the
  * broker); beyond this a laptop's limits are the problem, not the fleet. */
 #define JD_SERVICE_FLEET_MAX_DEVICES    10000
+/* jobdeck-service --things N[:PREFIX]: at most this many at once. */
+#define JD_SERVICE_MAX_BULK_THINGS      100000
+#define JD_SERVICE_BULK_THING_PREFIX    "Thing"
 
 typedef struct {
   guint             n_devices;   /* 1 … JD_SERVICE_FLEET_MAX_DEVICES */

@@ -196,21 +196,59 @@ usage_error (GError     **error,
 
 /* --fleet N[:PREFIX] */
 static gboolean
+parse_count_prefix (const char  *option,
+                    const char  *what,
+                    guint        max,
+                    const char  *text,
+                    guint       *n,
+                    char       **prefix,
+                    GError     **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ":", 2);
+  guint64 value = 0;
+
+  if (!g_ascii_string_to_unsigned (parts[0], 10, 1, max, &value, NULL))
+    return usage_error (error, "%s: “%s” is not a number of %s from 1 to %u (%s N[:PREFIX])",
+                        option, parts[0], what, max, option);
+  if (parts[1] != NULL && parts[1][0] == '\0')
+    return usage_error (error, "%s: the prefix after “:” is empty (%s N[:PREFIX])", option, option);
+  *n = (guint) value;
+  *prefix = g_strdup (parts[1]);
+  return TRUE;
+}
+
+static gboolean
 parse_fleet (const char  *text,
              guint       *n_devices,
              char       **prefix,
              GError     **error)
 {
-  g_auto(GStrv) parts = g_strsplit (text, ":", 2);
-  guint64 n = 0;
+  return parse_count_prefix ("--fleet", "devices", JD_SERVICE_FLEET_MAX_DEVICES, text, n_devices, prefix, error);
+}
 
-  if (!g_ascii_string_to_unsigned (parts[0], 10, 1, JD_SERVICE_FLEET_MAX_DEVICES, &n, NULL))
-    return usage_error (error, "--fleet: “%s” is not a number of devices from 1 to %u (--fleet N[:PREFIX])",
-                        parts[0], JD_SERVICE_FLEET_MAX_DEVICES);
-  if (parts[1] != NULL && parts[1][0] == '\0')
-    return usage_error (error, "--fleet: the prefix after “:” is empty (--fleet N[:PREFIX])");
-  *n_devices = (guint) n;
-  *prefix = g_strdup (parts[1]);
+/* --things N[:PREFIX]: the names PREFIX-1 … PREFIX-N (zero-padded as the
+ * fleet's), each given to the sandbox before it starts, so the start makes
+ * their identities in one batch off the main loop. */
+static gboolean
+add_bulk_things (JdSandbox   *sandbox,
+                 const char  *text,
+                 GError     **error)
+{
+  g_autofree char *prefix = NULL;
+  g_auto(GStrv) names = NULL;
+  guint n = 0;
+
+  if (!parse_count_prefix ("--things", "things", JD_SERVICE_MAX_BULK_THINGS, text, &n, &prefix, error))
+    return FALSE;
+  names = jd_service_fleet_make_thing_names (prefix != NULL ? prefix : JD_SERVICE_BULK_THING_PREFIX, n, error);
+  if (names == NULL)
+    {
+      g_prefix_error (error, "--things: ");
+      return FALSE;
+    }
+  for (guint i = 0; names[i] != NULL; i++)
+    if (!jd_sandbox_add_thing (sandbox, names[i], error))
+      return FALSE;
   return TRUE;
 }
 
@@ -329,6 +367,7 @@ jd_service_main (int    argc,
 {
   g_autofree char *data_dir = NULL;
   g_auto(GStrv) things = NULL;
+  g_autofree char *bulk_things_text = NULL;
   g_autofree char *mqtt_port_text = NULL;
   g_autofree char *https_port_text = NULL;
   gboolean fleet_events = FALSE;
@@ -346,6 +385,8 @@ jd_service_main (int    argc,
       "The sandbox folder (created on first use)", "DIR" },
     { "thing", 't', 0, G_OPTION_ARG_STRING_ARRAY, &things,
       "A thing to provide (repeatable; default MyThing)", "NAME" },
+    { "things", 0, 0, G_OPTION_ARG_STRING, &bulk_things_text,
+      "Provide N things PREFIX-1 … PREFIX-N with certificates (default prefix Thing)", "N[:PREFIX]" },
     { "mqtt-port", 0, 0, G_OPTION_ARG_STRING, &mqtt_port_text,
       "The broker's loopback port (default: a free one)", "N" },
     { "https-port", 0, 0, G_OPTION_ARG_STRING, &https_port_text,
@@ -400,7 +441,13 @@ jd_service_main (int    argc,
         g_printerr ("jobdeck-service: %s\n", error->message);
         return 2;
       }
-  if (things == NULL && !jd_sandbox_add_thing (sandbox, JD_SANDBOX_DEFAULT_THING, &error))
+  if (bulk_things_text != NULL && !add_bulk_things (sandbox, bulk_things_text, &error))
+    {
+      g_printerr ("jobdeck-service: %s\n", error->message);
+      return 2;
+    }
+  if (things == NULL && bulk_things_text == NULL &&
+      !jd_sandbox_add_thing (sandbox, JD_SANDBOX_DEFAULT_THING, &error))
     {
       g_printerr ("jobdeck-service: %s\n", error->message);
       return 2;

@@ -2,7 +2,8 @@
  * folder and writes sandbox.json when ready, answers a device over mTLS, exits
  * 0 on SIGTERM and on SIGINT (removing sandbox.json, stopping mosquitto), and a
  * restart on the same folder keeps the credentials, the things, the jobs and
- * the executions' state.
+ * the executions' state; `--things N:PREFIX` provides N things with
+ * certificates, each able to talk to the service, and refuses bad counts.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -328,6 +329,76 @@ test_daemon_broker_dies (void)
   g_free (f->info_path);
 }
 
+/* --things 300:Bulk: Bulk-001 … Bulk-300 in sandbox.json with their files,
+ * no MyThing, and one of them is a working device. */
+static void
+test_daemon_bulk_things (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  gint64 end = g_get_monotonic_time () + (gint64) WAIT_MS * 6 * jd_test_slowdown () * 1000;
+  g_autofree char *text = NULL;
+  g_autofree char *rm = NULL;
+  g_autoptr(JdTestDevice) d = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  JsonObject *things;
+
+  f.dir = g_dir_make_tmp ("jobdeck-daemon-XXXXXX", &error);
+  g_assert_no_error (error);
+  f.info_path = g_build_filename (f.dir, "sandbox.json", NULL);
+  f.daemon = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                               JOBDECK_SERVICE_PATH, "--data-dir", f.dir, "--things", "300:Bulk", NULL);
+  g_assert_no_error (error);
+  while (!g_file_test (f.info_path, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < end)
+    g_usleep (20 * 1000);
+  g_file_get_contents (f.info_path, &text, NULL, &error);
+  g_assert_no_error (error);
+  f.info = json_from_string (text, &error);
+  g_assert_no_error (error);
+
+  things = json_object_get_object_member (info (&f), "things");
+  g_assert_cmpuint (json_object_get_size (things), ==, 300);
+  g_assert_false (json_object_has_member (things, "MyThing"));
+  for (guint i = 1; i <= 300; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Bulk-%03u", i);
+      JsonObject *t = json_object_get_object_member (things, name);
+
+      g_assert_nonnull (t);
+      g_assert_true (g_file_test (json_object_get_string_member (t, "certificatePath"), G_FILE_TEST_IS_REGULAR));
+      g_assert_true (g_file_test (json_object_get_string_member (t, "keyPath"), G_FILE_TEST_IS_REGULAR));
+    }
+
+  d = device (&f, "Bulk-150");
+  g_assert_true (json_object_has_member (request (d, "Bulk-150", "get", "{\"clientToken\":\"bulk\"}", &keep),
+                                         "queuedJobs"));
+
+  stop_daemon (&f, SIGTERM);
+  rm = g_strdup_printf ("rm -rf %s", f.dir);
+  g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
+  g_clear_pointer (&f.info, json_node_unref);
+  g_free (f.dir);
+  g_free (f.info_path);
+}
+
+static void
+expect_bad_things (const char *value,
+                   const char *words)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) p = NULL;
+  g_autofree char *err = NULL;
+
+  p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, JOBDECK_SERVICE_PATH,
+                        "--data-dir", "/tmp/never-made", "--things", value, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (p, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 2);
+  g_assert_nonnull (strstr (err, words));
+  g_assert_false (g_file_test ("/tmp/never-made", G_FILE_TEST_EXISTS));
+}
+
 static void
 test_daemon_bad_options (void)
 {
@@ -346,6 +417,11 @@ test_daemon_bad_options (void)
   g_subprocess_wait (p, NULL, &error);
   g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 2);
   g_assert_false (g_file_test ("/tmp/never-made", G_FILE_TEST_EXISTS));
+
+  expect_bad_things ("0", "is not a number of things from 1 to 100000");
+  expect_bad_things ("100001", "is not a number of things from 1 to 100000");
+  expect_bad_things ("5:", "is empty (--things N[:PREFIX])");
+  expect_bad_things ("5:no/slash", "is not a valid thing name");
 }
 
 int
@@ -358,6 +434,7 @@ main (int   argc,
   g_test_add_func ("/daemon/broker-dies", test_daemon_broker_dies);
   g_test_add_func ("/daemon/one-owner", test_daemon_one_owner);
   g_test_add_func ("/daemon/bad-options", test_daemon_bad_options);
+  g_test_add_func ("/daemon/bulk-things", test_daemon_bulk_things);
 
   return g_test_run ();
 }
