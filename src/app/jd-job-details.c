@@ -21,6 +21,7 @@
 #include "jd-format.h"
 #include "jd-job-cells.h"
 #include "jd-job-details.h"
+#include "jd-job-template.h"
 
 typedef enum {
   COUNT_QUEUED,
@@ -58,6 +59,7 @@ struct _JdJobDetails
   AdwActionRow        *forced_row;
   AdwActionRow        *selection_row;
   AdwActionRow        *targets_row;
+  AdwActionRow        *template_row;
   AdwActionRow        *created_row;
   AdwActionRow        *updated_row;
   AdwActionRow        *completed_row;
@@ -482,6 +484,35 @@ show_fleet_settings (JdJobDetails *self)
   gtk_widget_set_visible (GTK_WIDGET (self->fleet_group), any);
 }
 
+/* The template the job was made from: a managed one by its name and
+ * version, the account's by its id; the ARN in the tooltip. */
+static void
+show_template (JdJobDetails *self)
+{
+  const char *arn = jd_job_get_template_arn (self->job);
+  g_autofree char *region = NULL;
+  g_autofree char *account_id = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *words = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->template_row), arn != NULL && arn[0] != '\0');
+  if (arn == NULL || arn[0] == '\0')
+    return;
+  if (!jd_job_template_parse_arn (arn, &region, &account_id, &name, &version, NULL))
+    words = g_strdup (arn);
+  else if (account_id == NULL && version != NULL)
+    /* Translators: a job's template: AWS's managed one, its name and version. */
+    words = g_strdup_printf (_("%s %s, managed by AWS"), name, version);
+  else if (account_id == NULL)
+    /* Translators: a job's template: AWS's managed one, its name. */
+    words = g_strdup_printf (_("%s, managed by AWS"), name);
+  else
+    words = g_strdup (name);
+  adw_action_row_set_subtitle (self->template_row, words);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->template_row), arn);
+}
+
 static void
 show_details (JdJobDetails *self)
 {
@@ -504,6 +535,7 @@ show_details (JdJobDetails *self)
                                jd_format_target_selection_label (jd_job_get_target_selection (job)));
   targets = jd_job_cells_targets_text (job);
   set_text_row (self->targets_row, targets);
+  show_template (self);
 
   jd_job_details_tick (self);
 
@@ -748,6 +780,7 @@ jd_job_details_class_init (JdJobDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JdJobDetails, forced_row);
   gtk_widget_class_bind_template_child (widget_class, JdJobDetails, selection_row);
   gtk_widget_class_bind_template_child (widget_class, JdJobDetails, targets_row);
+  gtk_widget_class_bind_template_child (widget_class, JdJobDetails, template_row);
   gtk_widget_class_bind_template_child (widget_class, JdJobDetails, created_row);
   gtk_widget_class_bind_template_child (widget_class, JdJobDetails, updated_row);
   gtk_widget_class_bind_template_child (widget_class, JdJobDetails, completed_row);

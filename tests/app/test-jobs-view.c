@@ -16,6 +16,7 @@
 #include "jd-control-plane.h"
 #include "jd-delete-job-dialog.h"
 #include "jd-job-details.h"
+#include "jd-job-template.h"
 #include "jd-jobs-view.h"
 #include "jd-service-http.h"
 #include "jd-test-ui.h"
@@ -913,10 +914,31 @@ test_fleet_settings_in_words (void)
   }
 
 
-  /* A job without them: no such section. */
+  /* A job without them: no such section, and no template. */
   g_assert_true (jd_jobs_view_select_job (jv, "Plain1"));
   wait_idle (jv);
   g_assert_false (jd_test_ui_tree_shows (view, "Rollout and Safety"));
+  g_assert_false (jd_test_ui_tree_shows (view, "AWS-Reboot 1.0, managed by AWS"));
+
+  /* A job made from AWS's managed template names it, its ARN in the tooltip. */
+  {
+    const JdManagedTemplate *reboot = jd_managed_template_find ("AWS-Reboot", NULL);
+    g_autofree char *arn = jd_managed_template_arn (reboot, REGION);
+    g_autofree char *words = g_strdup_printf ("%s %s, managed by AWS", reboot->name, reboot->version);
+    g_autoptr(JsonNode) reply = NULL;
+
+    jd_control_plane_create_job_from_template_async (cp, "FromTemplate1", arn, targets, NULL, NULL, NULL,
+                                                     result_cb, &result);
+    reply = jd_control_plane_create_job_from_template_finish (cp, wait_result (&result), &error);
+    g_assert_no_error (error);
+    g_clear_object (&result);
+    jd_jobs_view_refresh (jv);
+    wait_idle (jv);
+    g_assert_true (jd_jobs_view_select_job (jv, "FromTemplate1"));
+    wait_idle (jv);
+    g_assert_true (jd_test_ui_tree_shows (view, words));
+    g_assert_false (jd_test_ui_tree_shows (view, "Rollout and Safety"));
+  }
 
   destroy_and_check_finalized (window, view);
   service_stop (&service);
