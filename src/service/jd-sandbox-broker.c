@@ -21,6 +21,8 @@
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
+
+#include <glib/gstdio.h>
 #endif
 
 #include "jd-sandbox-broker.h"
@@ -484,6 +486,60 @@ jd_sandbox_broker_reload (JdSandboxBroker *self)
 
   if (self->process != NULL)
     g_subprocess_send_signal (self->process, SIGHUP);
+}
+
+/* mosquitto 2.0 logs this (log_type information, flushed at once) as it
+ * starts a reload, in the same pass of its loop that applies it. */
+#define RELOAD_LINE "Reloading config."
+
+static gboolean
+log_has_reload_since (const char *log_path,
+                      goffset     offset)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (log_path);
+  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
+  char buffer[4096];
+  g_autoptr(GString) text = g_string_new (NULL);
+  gssize n;
+
+  if (in == NULL || !g_seekable_seek (G_SEEKABLE (in), offset, G_SEEK_SET, NULL, NULL))
+    return FALSE;
+  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buffer, sizeof buffer, NULL, NULL)) > 0)
+    {
+      g_string_append_len (text, buffer, n);
+      if (strstr (text->str, RELOAD_LINE) != NULL)
+        return TRUE;
+      /* Keep only a tail that could hold the start of the line. */
+      if (text->len > sizeof RELOAD_LINE)
+        g_string_erase (text, 0, text->len - sizeof RELOAD_LINE);
+    }
+  return FALSE;
+}
+
+gboolean
+jd_sandbox_broker_reload_and_wait (int         pid,
+                                   const char *log_path,
+                                   guint       timeout_ms)
+{
+  GStatBuf st;
+  goffset offset;
+  gint64 deadline;
+
+  g_return_val_if_fail (log_path != NULL, FALSE);
+
+  if (pid <= 0)
+    return FALSE;
+  offset = g_stat (log_path, &st) == 0 ? (goffset) st.st_size : 0;
+  if (kill (pid, SIGHUP) != 0)
+    return FALSE;
+  deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  while (!log_has_reload_since (log_path, offset))
+    {
+      if (g_get_monotonic_time () >= deadline)
+        return FALSE;
+      g_usleep (2 * 1000);
+    }
+  return TRUE;
 }
 
 gboolean

@@ -65,6 +65,14 @@ gboolean           jd_sandbox_broker_stop_finish  (JdSandboxBroker     *self,
                                                    GError             **error);
 /* SIGHUP: mosquitto reads its ACL file again (after a thing came or went). */
 void               jd_sandbox_broker_reload       (JdSandboxBroker     *self);
+/* Any thread (a batch of things): SIGHUP to the broker @pid, then wait up
+ * to @timeout_ms until its log @log_path says "Reloading config." — the
+ * broker's one thread reloads before it reads another packet, so a client
+ * that connects after this returns meets the new ACL. FALSE when the line
+ * did not come in time (the reload may still happen). */
+gboolean           jd_sandbox_broker_reload_and_wait (int                 pid,
+                                                      const char         *log_path,
+                                                      guint               timeout_ms);
 /* Last resort (dispose of an owner that did not stop it): SIGTERM and wait. */
 void               jd_sandbox_broker_kill_sync    (JdSandboxBroker     *self);
 

@@ -22,6 +22,9 @@
 
 /* What a batch of things needs off the main loop; the worker never touches
  * the JdSandbox. */
+/* How long a batch waits for mosquitto to say it read the new ACL. */
+#define BROKER_RELOAD_WAIT_MS 5000
+
 typedef struct
 {
   JdSandbox     *sandbox;         /* a reference, until the batch is done */
@@ -35,6 +38,8 @@ typedef struct
   GStrv          removed;         /* things deleted since the last batch: their files go */
   GStrv          all_names;       /* every thing after the batch: the ACL's */
   JdSandboxInfo *info;            /* sandbox.json after the batch */
+  int            broker_pid;      /* reloaded by the batch (0: none running) */
+  char          *broker_log;
   GPtrArray     *callers;         /* the GTasks this batch answers */
 } AddThings;
 
@@ -50,6 +55,7 @@ add_things_free (AddThings *data)
   g_strfreev (data->new_names);
   g_strfreev (data->removed);
   g_strfreev (data->all_names);
+  g_free (data->broker_log);
   g_clear_pointer (&data->info, jd_sandbox_info_free);
   g_clear_pointer (&data->callers, g_ptr_array_unref);
   g_clear_object (&data->sandbox);
@@ -111,8 +117,15 @@ add_things_thread (GTask        *task,
       g_unlink (key_path);
     }
   acl = jd_sandbox_build_acl_for (data->data_dir, (const char * const *) data->all_names);
-  if (!jd_sandbox_write_private_text (data->acl_path, acl, &error) ||
-      !jd_sandbox_info_save (data->info, data->data_dir, &error))
+  if (!jd_sandbox_write_private_text (data->acl_path, acl, &error))
+    goto fail;
+  /* The broker takes the new ACL before anyone hears of the things (from
+   * sandbox.json or CreateThing's answer): a client that connects then must
+   * be let in. */
+  if (data->broker_pid > 0 && data->broker_log != NULL &&
+      !jd_sandbox_broker_reload_and_wait (data->broker_pid, data->broker_log, BROKER_RELOAD_WAIT_MS))
+    g_message ("mosquitto did not log its reload within %u ms", BROKER_RELOAD_WAIT_MS);
+  if (!jd_sandbox_info_save (data->info, data->data_dir, &error))
     goto fail;
   g_task_return_boolean (task, TRUE);
   return;
@@ -186,7 +199,6 @@ things_written_cb (GObject      *source,
    * waits in removed_things, so the next batch writes them again. */
   for (guint i = 0; data->new_names[i] != NULL; i++)
     g_hash_table_add (self->things, g_strdup (data->new_names[i]));
-  jd_sandbox_broker_reload (self->broker);
   if (data->new_names[0] != NULL)
     g_signal_emit (self, jd_sandbox_signals[JD_SANDBOX_SIGNAL_THINGS_CHANGED], 0);
   if (data->names[0] == NULL)
@@ -258,6 +270,11 @@ run_next_batch (JdSandbox *self)
   data->acl_path = g_strdup (self->acl_path);
   data->data_dir = g_strdup (self->data_dir);
   data->info = jd_sandbox_dup_info (self);
+  if (self->broker != NULL && jd_sandbox_broker_get_running (self->broker))
+    {
+      data->broker_pid = jd_sandbox_broker_get_pid (self->broker);
+      data->broker_log = g_strdup (jd_sandbox_broker_get_log_path (self->broker));
+    }
   current = jd_sandbox_dup_thing_names (self);
   all = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; current[i] != NULL; i++)

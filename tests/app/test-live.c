@@ -549,13 +549,17 @@ recent_failed (gpointer data)
 }
 
 /* Fail asks for a reason and sends it as statusDetails "reason". */
+/* Asked of the entry's own text widget, never through the window's focus
+ * pointer: while the dialog is being mapped, GTK 4.8 can hand out a focus
+ * widget that is already gone (a CI run saw gtk_widget_is_ancestor refuse
+ * it). */
 static gboolean
 focus_in_entry (gpointer data)
 {
-  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (data));
   GtkWidget *entry = g_object_get_data (G_OBJECT (data), "jd-entry");
+  GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (entry));
 
-  return focus != NULL && (focus == entry || gtk_widget_is_ancestor (focus, entry));
+  return gtk_widget_has_focus (entry) || (text != NULL && gtk_widget_has_focus (GTK_WIDGET (text)));
 }
 
 static void
