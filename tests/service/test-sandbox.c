@@ -525,6 +525,23 @@ test_create_thing_over_https (void)
   g_assert_true (run.ok);
   g_assert_nonnull (strstr (run.out, "Created1"));
 
+  /* DeleteThing's identity goes in the batch after its answer (off the
+   * main loop): wait for its key to go, then sandbox.json is rewritten. */
+  {
+    g_autofree char *doomed_key = g_build_filename (jd_test_sandbox_get_dir (fixture), "things", "Doomed.key", NULL);
+    gint64 end = g_get_monotonic_time () + (gint64) 10000 * jd_test_slowdown () * 1000;
+
+    while (g_get_monotonic_time () < end)
+      {
+        g_autoptr(JsonNode) now = NULL;
+
+        if (!g_file_test (doomed_key, G_FILE_TEST_EXISTS) &&
+            !json_object_has_member (json_object_get_object_member (load_info (sandbox, &now), "things"), "Doomed"))
+          break;
+        jd_test_spin (20);
+      }
+  }
+
   /* Listed in sandbox.json, with files, usable as an MQTT identity. */
   {
     JsonObject *info = load_info (sandbox, &keep);
