@@ -1195,6 +1195,15 @@ job_document (const char *job_id)
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
+/* @data: { the dialog, the words } */
+static gboolean
+dialog_shows (gpointer data)
+{
+  const char **what = data;
+
+  return jd_test_ui_tree_shows (GTK_WIDGET (what[0]), what[1]);
+}
+
 static void
 test_managed_template (void)
 {
@@ -1261,9 +1270,15 @@ test_managed_template (void)
   gtk_editable_set_text (GTK_EDITABLE (command), "echo,hello world");
   /* Typing in a row: its description under the form. */
   g_assert_false (jd_test_ui_tree_shows (GTK_WIDGET (dialog), run->parameters[0].description));
+  /* Focus events need the dialog to be the active window, which another
+   * test's window running beside this one may take for a moment. */
+  gtk_window_present (GTK_WINDOW (dialog));
   g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (command)));
-  jd_test_ui_spin (50);
-  g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (dialog), run->parameters[0].description));
+  {
+    const char *words[] = { (const char *) dialog, run->parameters[0].description };
+
+    g_assert_true (jd_test_ui_wait_for (dialog_shows, words, 5000));
+  }
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (command), "error"));
   g_assert_true (jd_new_job_dialog_is_valid (dialog));
   g_assert_true (gtk_widget_get_sensitive (create_button (dialog)));
