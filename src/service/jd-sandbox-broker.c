@@ -492,6 +492,14 @@ jd_sandbox_broker_reload (JdSandboxBroker *self)
  * starts a reload, in the same pass of its loop that applies it. */
 #define RELOAD_LINE "Reloading config."
 
+/* mosquitto's SIGHUP handler only sets a flag, and its loop clears that flag
+ * when a reload ends (src/loop.c: log the line, read the configuration and
+ * ACL, then flag_reload = false): a SIGHUP that arrives while an earlier
+ * reload runs is lost. The signal is sent again after RESEND_FIRST_MS,
+ * doubling up to RESEND_MAX_MS, until the line appears. */
+#define RESEND_FIRST_MS 20
+#define RESEND_MAX_MS   500
+
 static gboolean
 log_has_reload_since (const char *log_path,
                       goffset     offset)
@@ -516,30 +524,68 @@ log_has_reload_since (const char *log_path,
   return FALSE;
 }
 
+/**
+ * jd_sandbox_broker_reload_and_wait:
+ * @pid: mosquitto's process id
+ * @log_path: its log file
+ * @timeout_ms: how long to wait in all
+ * @n_signals: (out) (optional): how many SIGHUPs were sent
+ *
+ * Makes mosquitto read its files again and waits, blocking (a worker
+ * thread's call), until its log says it started a reload after this call
+ * began: the files as written before the call are then what it reads, and
+ * its one thread finishes the reload before it reads another packet. Any
+ * such line counts, also one of a reload another caller's signal began,
+ * since that reload too reads the files after they were written.
+ *
+ * Returns: %FALSE if the line did not appear within @timeout_ms
+ */
 gboolean
 jd_sandbox_broker_reload_and_wait (int         pid,
                                    const char *log_path,
-                                   guint       timeout_ms)
+                                   guint       timeout_ms,
+                                   guint      *n_signals)
 {
   GStatBuf st;
   goffset offset;
-  gint64 deadline;
+  gint64 deadline, resend_at;
+  guint resend_ms = RESEND_FIRST_MS;
+  guint sent = 0;
+  gboolean seen = FALSE;
 
   g_return_val_if_fail (log_path != NULL, FALSE);
 
+  if (n_signals != NULL)
+    *n_signals = 0;
   if (pid <= 0)
     return FALSE;
   offset = g_stat (log_path, &st) == 0 ? (goffset) st.st_size : 0;
-  if (kill (pid, SIGHUP) != 0)
-    return FALSE;
   deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  while (!log_has_reload_since (log_path, offset))
+  resend_at = 0;
+  for (;;)
     {
-      if (g_get_monotonic_time () >= deadline)
-        return FALSE;
+      gint64 now = g_get_monotonic_time ();
+
+      if (now >= resend_at)
+        {
+          if (kill (pid, SIGHUP) != 0)
+            break;
+          sent++;
+          resend_at = now + (gint64) resend_ms * 1000;
+          resend_ms = MIN (resend_ms * 2, RESEND_MAX_MS);
+        }
       g_usleep (2 * 1000);
+      if (log_has_reload_since (log_path, offset))
+        {
+          seen = TRUE;
+          break;
+        }
+      if (g_get_monotonic_time () >= deadline)
+        break;
     }
-  return TRUE;
+  if (n_signals != NULL)
+    *n_signals = sent;
+  return seen;
 }
 
 gboolean

@@ -123,7 +123,7 @@ add_things_thread (GTask        *task,
    * sandbox.json or CreateThing's answer): a client that connects then must
    * be let in. */
   if (data->broker_pid > 0 && data->broker_log != NULL &&
-      !jd_sandbox_broker_reload_and_wait (data->broker_pid, data->broker_log, BROKER_RELOAD_WAIT_MS))
+      !jd_sandbox_broker_reload_and_wait (data->broker_pid, data->broker_log, BROKER_RELOAD_WAIT_MS, NULL))
     g_message ("mosquitto did not log its reload within %u ms", BROKER_RELOAD_WAIT_MS);
   if (!jd_sandbox_info_save (data->info, data->data_dir, &error))
     goto fail;
