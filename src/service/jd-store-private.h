@@ -78,6 +78,14 @@ struct _JdStore
    * operations call one another. */
   GRecMutex     lock;
   GThreadPool  *worker;         /* one thread, created by the first call_async */
+  GAsyncQueue  *calls;          /* the calls asked, oldest first (jd-store-worker.c) */
+  GMutex        done_lock;      /* guards the two below */
+  GQueue        done;           /* calls finished on the worker, for the main context */
+  gboolean      done_source_pending;
+  gboolean      in_group;       /* the worker's group transaction is open */
+  gboolean      group_disabled_for_test;
+  gboolean      commit_fails_for_test;   /* the group's COMMIT "fails" */
+  guint         n_commits;      /* COMMITs that succeeded, for tests */
   gboolean      deferring;      /* on the worker: signals wait for the main context */
   GPtrArray    *deferred;       /* JdStoreEmission *, while deferring */
   JdStoreChangePreparer preparer;   /* run on the worker over deferred changes */
@@ -305,6 +313,19 @@ gboolean      _jd_store_load_event_flags (JdStore          *self,
 void          _jd_store_emit           (JdStore            *self,
                                         guint               signal,
                                         GPtrArray          *payload);
+/* jd-store-tx.c: the worker's group transaction, in which each
+ * transaction of a call is a savepoint. */
+gboolean      _jd_store_group_begin    (JdStore            *self);
+gboolean      _jd_store_group_alive    (JdStore            *self);
+gboolean      _jd_store_group_commit   (JdStore            *self);
+void          _jd_store_group_abandon  (JdStore            *self);
+/* Tests: no groups (each call commits alone), or every group's COMMIT
+ * failing (the fallback: each call again alone). Set before calls are asked. */
+void          _jd_store_set_group_for_test (JdStore        *self,
+                                            gboolean        enabled,
+                                            gboolean        commit_fails);
+guint         _jd_store_get_commits_for_test (JdStore      *self);
+
 /* Runs the due timers on the worker (when it exists). */
 gboolean      _jd_store_worker_time_out (JdStore           *self);
 void          _jd_store_worker_stop    (JdStore            *self);

@@ -2,7 +2,10 @@
  * public call that writes is one `BEGIN IMMEDIATE` transaction held by a
  * JdStoreTx, rolled back when the guard goes out of scope uncommitted. Before
  * a transaction changes a thing (or a job) the store snapshots it; after the
- * commit it compares and emits ::things-changed and ::jobs-events.
+ * commit it compares and emits ::things-changed and ::jobs-events. Inside
+ * the worker's group transaction (jd-store-worker.c) the same guard is a
+ * SAVEPOINT, released instead of committed; the group's COMMIT makes them
+ * durable together.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -151,7 +154,7 @@ _jd_store_tx_begin (JdStore  *self,
                     GError  **error)
 {
   g_assert (!self->in_tx);
-  if (!_jd_store_exec_cached (self, "BEGIN IMMEDIATE", error))
+  if (!_jd_store_exec_cached (self, self->in_group ? "SAVEPOINT jd_call" : "BEGIN IMMEDIATE", error))
     return NULL;
   self->in_tx = TRUE;
   self->tx.store = self;
@@ -170,7 +173,12 @@ _jd_store_tx_rollback (JdStoreTx *tx)
   self = tx->store;
   if (!self->in_tx)
     return;
-  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  /* In a group: this call's changes go, the group's stay (when an error
+   * already rolled the whole group back, these fail; the worker sees it). */
+  if (self->in_group)
+    sqlite3_exec (self->db, "ROLLBACK TO jd_call; RELEASE jd_call", NULL, NULL, NULL);
+  else
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   self->in_tx = FALSE;
   g_hash_table_remove_all (self->touched);
   g_hash_table_remove_all (self->touched_jobs);
@@ -336,9 +344,11 @@ _jd_store_tx_commit_full (JdStoreTx **tx,
    * retries, aborts or releases anything). */
   if (may_end_executions && (!_jd_store_apply_job_rules (self, error) || !complete_jobs (self, error)))
     return FALSE;
-  if (!_jd_store_exec_cached (self, "COMMIT", error))
+  if (!_jd_store_exec_cached (self, self->in_group ? "RELEASE jd_call" : "COMMIT", error))
     return FALSE;
   self->in_tx = FALSE;
+  if (!self->in_group)
+    self->n_commits++;
 
   /* Nothing touched (a progress update): nothing to compare or report. */
   if (g_hash_table_size (self->touched) == 0 && g_hash_table_size (self->touched_jobs) == 0)
@@ -394,4 +404,78 @@ _jd_store_tx_commit (JdStoreTx **tx,
                      GError    **error)
 {
   return _jd_store_tx_commit_full (tx, TRUE, TRUE, error);
+}
+
+/* ---- the worker's group transaction ---- */
+
+/* FALSE (no group: each call commits alone) when the write lock cannot be
+ * had now; the calls then meet the busy timeout one by one, as before. */
+gboolean
+_jd_store_group_begin (JdStore *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert (!self->in_tx && !self->in_group);
+  if (!_jd_store_exec_cached (self, "BEGIN IMMEDIATE", &error))
+    {
+      g_debug ("no group transaction: %s", error->message);
+      return FALSE;
+    }
+  self->in_group = TRUE;
+  return TRUE;
+}
+
+/* Whether the group's transaction is still open: some errors (a full disk,
+ * I/O) make SQLite roll back the whole transaction, not only the call's
+ * savepoint. */
+gboolean
+_jd_store_group_alive (JdStore *self)
+{
+  return self->in_group && !self->in_tx && sqlite3_get_autocommit (self->db) == 0;
+}
+
+gboolean
+_jd_store_group_commit (JdStore *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert (self->in_group && !self->in_tx);
+  if (!self->commit_fails_for_test && _jd_store_exec_cached (self, "COMMIT", &error))
+    {
+      self->in_group = FALSE;
+      self->n_commits++;
+      return TRUE;
+    }
+  g_debug ("the group transaction did not commit: %s", error != NULL ? error->message : "test hook");
+  return FALSE;
+}
+
+/* Rolls back what is left of a failed group (nothing if SQLite already
+ * did) and leaves group mode. */
+void
+_jd_store_group_abandon (JdStore *self)
+{
+  if (sqlite3_get_autocommit (self->db) == 0)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  self->in_group = FALSE;
+  self->in_tx = FALSE;
+  g_hash_table_remove_all (self->touched);
+  g_hash_table_remove_all (self->touched_jobs);
+}
+
+void
+_jd_store_set_group_for_test (JdStore  *self,
+                              gboolean  enabled,
+                              gboolean  commit_fails)
+{
+  JD_STORE_LOCKED (self);
+  self->group_disabled_for_test = !enabled;
+  self->commit_fails_for_test = commit_fails;
+}
+
+guint
+_jd_store_get_commits_for_test (JdStore *self)
+{
+  JD_STORE_LOCKED (self);
+  return self->n_commits;
 }

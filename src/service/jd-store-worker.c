@@ -8,6 +8,16 @@
  * loop: after the busy timeout the call fails with JD_SERVICE_ERROR_STORAGE.
  * Once the worker exists, the timers run on it too.
  *
+ * Group commit: the calls that wait when the worker is free run in one
+ * write transaction (each call's own transactions become savepoints in it,
+ * jd-store-tx.c), at most GROUP_MAX_CALLS or GROUP_MAX_US of work, and their
+ * results and signals go to the main context together after the one COMMIT
+ * — a device's 16 requests in flight cost one WAL commit and one wake-up of
+ * the main loop, not 16. Nothing is answered before it is committed. Should
+ * the group's transaction fail as a whole (its COMMIT, or an error that
+ * made SQLite roll it all back), its calls' results are thrown away and
+ * each call runs again alone, as it would have without grouping.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -20,6 +30,9 @@ typedef struct {
   guint      signal;
   GPtrArray *payload;
 } Emission;
+
+#define GROUP_MAX_CALLS 64
+#define GROUP_MAX_US    4000
 
 typedef struct {
   JdStoreCallFunc  func;
@@ -73,12 +86,10 @@ _jd_store_emit (JdStore   *self,
 }
 
 /* On the main context: the call's signals, then its result. */
-static gboolean
-complete_cb (gpointer data)
+static void
+complete_call (JdStore *self,
+               Call    *call)
 {
-  Call *call = data;
-  JdStore *self = g_task_get_source_object (call->task);
-
   for (guint i = 0; call->emissions != NULL && i < call->emissions->len; i++)
     {
       Emission *emission = g_ptr_array_index (call->emissions, i);
@@ -91,6 +102,26 @@ complete_cb (gpointer data)
   else
     g_task_return_pointer (call->task, g_steal_pointer (&call->result), call->result_free);
   call_free (call);
+}
+
+/* On the main context: every call the worker finished since the last time,
+ * in order. */
+static gboolean
+complete_cb (gpointer data)
+{
+  JdStore *self = g_object_ref (data);   /* the last call may hold the last reference */
+  GQueue done = G_QUEUE_INIT;
+  Call *call;
+
+  g_mutex_lock (&self->done_lock);
+  done = self->done;
+  g_queue_init (&self->done);
+  self->done_source_pending = FALSE;
+  g_mutex_unlock (&self->done_lock);
+
+  while ((call = g_queue_pop_head (&done)) != NULL)
+    complete_call (self, call);
+  g_object_unref (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -131,38 +162,129 @@ jd_store_set_change_preparer (JdStore               *self,
   self->preparer_data = user_data;
 }
 
-/* On the worker. */
+/* On the worker, holding the store: runs @call, its signals deferred. */
 static void
-worker_cb (gpointer data,
-           gpointer user_data)
+run_call (JdStore *self,
+          Call    *call)
 {
-  Call *call = data;
-  JdStore *self = user_data;
-  GSource *source;
+  self->deferring = TRUE;
+  self->deferred = g_ptr_array_new_with_free_func (emission_free);
+  call->result = call->func (self, call->data, &call->error);
+  prepare_changes (self, self->deferred);
+  call->emissions = g_steal_pointer (&self->deferred);
+  self->deferring = FALSE;
+}
 
-  /* Completed (and freed: the last reference to the store may go with it)
-   * on the main context even when cancelled. */
-  if (!g_cancellable_set_error_if_cancelled (g_task_get_cancellable (call->task), &call->error))
-    {
-      g_rec_mutex_lock (&self->lock);
-      self->deferring = TRUE;
-      self->deferred = g_ptr_array_new_with_free_func (emission_free);
-      call->result = call->func (self, call->data, &call->error);
-      prepare_changes (self, self->deferred);
-      call->emissions = g_steal_pointer (&self->deferred);
-      self->deferring = FALSE;
-      g_rec_mutex_unlock (&self->lock);
-    }
+/* Forgets what a run of @call produced, so that it can run again. */
+static void
+reset_call (Call *call)
+{
+  if (call->result_free != NULL && call->result != NULL)
+    call->result_free (call->result);
+  call->result = NULL;
+  g_clear_error (&call->error);
+  g_clear_pointer (&call->emissions, g_ptr_array_unref);
+}
+
+/* On the worker: hands @calls to the main context (one wake-up for all). */
+static void
+post_done (JdStore   *self,
+           GPtrArray *calls)
+{
+  gboolean attach;
+
+  if (calls->len == 0)
+    return;
+  g_mutex_lock (&self->done_lock);
+  for (guint i = 0; i < calls->len; i++)
+    g_queue_push_tail (&self->done, g_ptr_array_index (calls, i));
+  attach = !self->done_source_pending;
+  self->done_source_pending = TRUE;
+  g_mutex_unlock (&self->done_lock);
 
   /* Not g_main_context_invoke(): from a thread without a thread-default
    * context it runs the function right here whenever it can acquire the
    * global default context. */
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, complete_cb, call, NULL);
-  g_source_set_static_name (source, "[jobdeck] store call completed");
-  g_source_attach (source, self->context);
-  g_source_unref (source);
+  if (attach)
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, complete_cb, self, NULL);
+      g_source_set_static_name (source, "[jobdeck] store calls completed");
+      g_source_attach (source, self->context);
+      g_source_unref (source);
+    }
+}
+
+/* On the worker, holding the store: the calls waiting now (at least
+ * @first), in one transaction when more than one waits. */
+static void
+run_group (JdStore   *self,
+           Call      *first,
+           GPtrArray *ran)
+{
+  gint64 deadline = g_get_monotonic_time () + GROUP_MAX_US;
+  gboolean grouped = FALSE;
+  gboolean failed = FALSE;
+  Call *call = first;
+
+  if (g_async_queue_length (self->calls) > 0 && !self->group_disabled_for_test)
+    grouped = _jd_store_group_begin (self);
+
+  do
+    {
+      /* Completed (and freed: the last reference to the store may go with
+       * it) on the main context even when cancelled. */
+      if (!g_cancellable_set_error_if_cancelled (g_task_get_cancellable (call->task), &call->error))
+        run_call (self, call);
+      g_ptr_array_add (ran, call);
+      if (grouped && !_jd_store_group_alive (self))
+        {
+          failed = TRUE;
+          break;
+        }
+    }
+  while (grouped && ran->len < GROUP_MAX_CALLS && g_get_monotonic_time () < deadline
+         && (call = g_async_queue_try_pop (self->calls)) != NULL);
+
+  if (grouped && !failed && !_jd_store_group_commit (self))
+    failed = TRUE;
+  if (!failed)
+    return;
+
+  /* The group's transaction is gone: nothing of it was committed. Each
+   * call runs again in its own transactions. */
+  g_debug ("a group of %u store calls failed as a whole; running each alone", ran->len);
+  _jd_store_group_abandon (self);
+  for (guint i = 0; i < ran->len; i++)
+    {
+      Call *again = g_ptr_array_index (ran, i);
+
+      reset_call (again);
+      if (!g_cancellable_set_error_if_cancelled (g_task_get_cancellable (again->task), &again->error))
+        run_call (self, again);
+    }
+}
+
+/* The thread pool's function: one token per call asked, and each run takes
+ * every call waiting, so a token may find none. */
+static void
+worker_cb (gpointer data,
+           gpointer user_data)
+{
+  JdStore *self = user_data;
+  Call *call;
+
+  while ((call = g_async_queue_try_pop (self->calls)) != NULL)
+    {
+      g_autoptr(GPtrArray) ran = g_ptr_array_new ();
+
+      g_rec_mutex_lock (&self->lock);
+      run_group (self, call, ran);
+      g_rec_mutex_unlock (&self->lock);
+      post_done (self, ran);
+    }
 }
 
 /**
@@ -230,7 +352,8 @@ jd_store_call_async (JdStore             *self,
       call_free (call);
       return;
     }
-  g_thread_pool_push (pool, call, NULL);
+  g_async_queue_push (self->calls, call);
+  g_thread_pool_push (pool, GUINT_TO_POINTER (1), NULL);
 }
 
 /**

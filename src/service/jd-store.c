@@ -308,6 +308,8 @@ jd_store_finalize (GObject *object)
 
   _jd_store_worker_stop (self);
   _jd_store_stop_timer (self);
+  g_clear_pointer (&self->calls, g_async_queue_unref);
+  g_mutex_clear (&self->done_lock);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->touched, g_hash_table_unref);
   g_clear_pointer (&self->touched_jobs, g_hash_table_unref);
@@ -376,6 +378,9 @@ jd_store_init (JdStore *self)
   const char *scale = g_getenv ("JOBDECK_TIME_SCALE");
 
   g_rec_mutex_init (&self->lock);
+  self->calls = g_async_queue_new ();
+  g_mutex_init (&self->done_lock);
+  g_queue_init (&self->done);
   self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, _jd_store_snapshot_free);
   self->touched_jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) jd_store_job_free);

@@ -3,8 +3,11 @@
  * holding the database's write lock neither freezes the main loop nor hangs
  * the call (it fails with the store's storage error after the busy timeout,
  * and the next call succeeds once the lock is gone); timers run on the worker
- * once it exists; asking for a call never waits for a busy worker. Real
- * SQLite files, a second real connection for the lock.
+ * once it exists; asking for a call never waits for a busy worker; calls
+ * that wait together commit together (one transaction, each call a
+ * savepoint: a failing call loses only its own changes), and a group whose
+ * COMMIT fails runs each call again alone. Real SQLite files, a second real
+ * connection for the lock and for reading what was committed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -419,6 +422,150 @@ test_asking_never_waits (Fixture       *f,
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* ---- group commit ---- */
+
+#define N_GROUPED 40
+
+/* Job G<i> for T, except that every 7th call asks for an existing job id
+ * (ALREADY_EXISTS: its savepoint is rolled back, the others stay). */
+static gpointer
+grouped_call (JdStore  *store,
+              gpointer  data,
+              GError  **error)
+{
+  guint i = GPOINTER_TO_UINT (data);
+  g_autofree char *job_id = i % 7 == 6 ? g_strdup ("G0") : g_strdup_printf ("G%u", i);
+  const char *names[] = { "T", NULL };
+  JdStoreJobSpec spec = { .job_id = job_id, .thing_names = names, .document = "{}" };
+
+  return jd_store_create_job (store, &spec, error);
+}
+
+static guint
+count_committed_jobs (Fixture *f)
+{
+  sqlite3 *other = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint n;
+
+  g_assert_cmpint (sqlite3_open (f->path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (other, "SELECT count(*) FROM jobs WHERE job_id LIKE 'G%'", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (other);
+  return n;
+}
+
+static void
+run_grouped_calls (Fixture *f)
+{
+  Wait waits[N_GROUPED];
+  g_autofree char *names = NULL;
+  guint n_failed = 0;
+
+  for (guint i = 0; i < N_GROUPED; i++)
+    {
+      waits[i] = (Wait) { f, NULL };
+      waits[i].name = g_intern_string (names = (g_free (names), g_strdup_printf ("G%u", i)));
+      jd_store_call_async (f->store, grouped_call, GUINT_TO_POINTER (i), NULL,
+                           (GDestroyNotify) jd_store_job_free, NULL, done_cb, &waits[i]);
+    }
+  for (guint i = 0; i < N_GROUPED; i++)
+    while (!waits[i].done)
+      g_main_context_iteration (NULL, TRUE);
+
+  for (guint i = 0; i < N_GROUPED; i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("G%u", i);
+
+      if (i % 7 == 6)
+        {
+          g_assert_null (waits[i].result);
+          g_assert_error (waits[i].error, JD_SERVICE_ERROR, JD_SERVICE_ERROR_ALREADY_EXISTS);
+          g_clear_error (&waits[i].error);
+          n_failed++;
+          continue;
+        }
+      g_assert_no_error (waits[i].error);
+      g_assert_cmpstr (((JdStoreJob *) waits[i].result)->job_id, ==, expected);
+      jd_store_job_free (waits[i].result);
+    }
+
+  /* Each call done in the order asked, after its own signal (the first
+   * job gives T a pending job: a change; the later ones too, as each
+   * adds to the pending set), and no call's signal twice. */
+  {
+    guint next = 0;
+
+    for (guint i = 0; i < f->log->len; i++)
+      {
+        const char *entry = g_ptr_array_index (f->log, i);
+
+        if (g_str_has_prefix (entry, "done:"))
+          {
+            g_autofree char *expected = g_strdup_printf ("done:G%u", next);
+
+            g_assert_cmpstr (entry, ==, expected);
+            /* A call that made a job had its change just before. */
+            if (next % 7 != 6)
+              {
+                g_assert_cmpuint (i, >, 0);
+                g_assert_cmpstr (g_ptr_array_index (f->log, i - 1), ==, "changed:T");
+              }
+            next++;
+          }
+      }
+    g_assert_cmpuint (next, ==, N_GROUPED);
+    g_assert_cmpuint (f->log->len, ==, N_GROUPED + (N_GROUPED - n_failed));
+  }
+  g_ptr_array_set_size (f->log, 0);
+
+  /* What the calls said they made is on disk for another connection; the
+   * failed ones made nothing. */
+  g_assert_cmpuint (count_committed_jobs (f), ==, N_GROUPED - n_failed);
+}
+
+/* Forty calls asked at once: the ones that waited commit together. */
+static void
+test_group_commit (Fixture       *f,
+                   gconstpointer  data)
+{
+  guint before = _jd_store_get_commits_for_test (f->store);
+  guint commits;
+
+  run_grouped_calls (f);
+  commits = _jd_store_get_commits_for_test (f->store) - before;
+  g_test_message ("%u calls, %u commits", N_GROUPED, commits);
+  /* The first may run alone; the rest waited for it. */
+  g_assert_cmpuint (commits, >=, 1);
+  g_assert_cmpuint (commits, <=, N_GROUPED / 4);
+}
+
+/* The same calls one commit each, as with grouping off: the comparison
+ * that shows the count above is grouping's doing. */
+static void
+test_group_off (Fixture       *f,
+                gconstpointer  data)
+{
+  guint before = _jd_store_get_commits_for_test (f->store);
+
+  _jd_store_set_group_for_test (f->store, FALSE, FALSE);
+  run_grouped_calls (f);
+  /* One per call that made a job (a failed one commits nothing). */
+  g_assert_cmpuint (_jd_store_get_commits_for_test (f->store) - before, ==, N_GROUPED - N_GROUPED / 7);
+}
+
+/* Every group's COMMIT fails: each call runs again alone, with the same
+ * results and signals, once each. */
+static void
+test_group_commit_fails (Fixture       *f,
+                         gconstpointer  data)
+{
+  _jd_store_set_group_for_test (f->store, TRUE, TRUE);
+  run_grouped_calls (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -431,6 +578,9 @@ main (int   argc,
   g_test_add ("/store-worker/timer-on-worker", Fixture, NULL, set_up, test_timer_on_worker, tear_down);
   g_test_add ("/store-worker/open-off-main", Fixture, NULL, set_up, test_open_off_main, tear_down);
   g_test_add ("/store-worker/asking-never-waits", Fixture, NULL, set_up, test_asking_never_waits, tear_down);
+  g_test_add ("/store-worker/group-commit", Fixture, NULL, set_up, test_group_commit, tear_down);
+  g_test_add ("/store-worker/group-off", Fixture, NULL, set_up, test_group_off, tear_down);
+  g_test_add ("/store-worker/group-commit-fails", Fixture, NULL, set_up, test_group_commit_fails, tear_down);
 
   return g_test_run ();
 }
