@@ -15,12 +15,15 @@
 
 #define G_LOG_DOMAIN "jd-sandbox"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #ifdef __linux__
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 
 #include <glib/gstdio.h>
 #endif
@@ -492,13 +495,39 @@ jd_sandbox_broker_reload (JdSandboxBroker *self)
  * starts a reload, in the same pass of its loop that applies it. */
 #define RELOAD_LINE "Reloading config."
 
-/* mosquitto's SIGHUP handler only sets a flag, and its loop clears that flag
- * when a reload ends (src/loop.c: log the line, read the configuration and
- * ACL, then flag_reload = false): a SIGHUP that arrives while an earlier
- * reload runs is lost. The signal is sent again after RESEND_FIRST_MS,
- * doubling up to RESEND_MAX_MS, until the line appears. */
+/* mosquitto 2.0's SIGHUP handler only sets a flag, which its loop checks
+ * once per pass and clears when a reload ends (src/loop.c: log the line,
+ * read the configuration and ACL, then flag_reload = false): a SIGHUP that
+ * arrives while an earlier reload runs is lost. The signal is sent again
+ * after RESEND_FIRST_MS, doubling up to RESEND_MAX_MS, until the line
+ * appears. And mosquitto blocks the signal while it waits in epoll_wait
+ * (mux_epoll.c: sigprocmask around a 100 ms wait), so an idle broker
+ * would take it up to 100 ms later: a TCP connection to its listener,
+ * closed at once, ends that wait (mosquitto logs it as a new connection
+ * that closed). */
 #define RESEND_FIRST_MS 20
 #define RESEND_MAX_MS   500
+
+/* Wakes mosquitto's loop: connect to its loopback listener and close. */
+static void
+poke (guint16 port)
+{
+  struct sockaddr_in address = { 0 };
+  int fd;
+
+  if (port == 0)
+    return;
+  fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return;
+  address.sin_family = AF_INET;
+  address.sin_port = g_htons (port);
+  address.sin_addr.s_addr = g_htonl (INADDR_LOOPBACK);
+  /* Loopback: the connection is made (or refused) at once. */
+  if (connect (fd, (struct sockaddr *) &address, sizeof address) != 0)
+    g_debug ("could not wake the broker on port %u: %s", port, g_strerror (errno));
+  close (fd);
+}
 
 static gboolean
 log_has_reload_since (const char *log_path,
@@ -528,6 +557,7 @@ log_has_reload_since (const char *log_path,
  * jd_sandbox_broker_reload_and_wait:
  * @pid: mosquitto's process id
  * @log_path: its log file
+ * @port: its loopback listener's port, to wake it (0: do not)
  * @timeout_ms: how long to wait in all
  * @n_signals: (out) (optional): how many SIGHUPs were sent
  *
@@ -543,6 +573,7 @@ log_has_reload_since (const char *log_path,
 gboolean
 jd_sandbox_broker_reload_and_wait (int         pid,
                                    const char *log_path,
+                                   guint16     port,
                                    guint       timeout_ms,
                                    guint      *n_signals)
 {
@@ -570,6 +601,7 @@ jd_sandbox_broker_reload_and_wait (int         pid,
         {
           if (kill (pid, SIGHUP) != 0)
             break;
+          poke (port);
           sent++;
           resend_at = now + (gint64) resend_ms * 1000;
           resend_ms = MIN (resend_ms * 2, RESEND_MAX_MS);

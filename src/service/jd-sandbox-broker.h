@@ -72,6 +72,7 @@ void               jd_sandbox_broker_reload       (JdSandboxBroker     *self);
  * did not come in time (the reload may still happen). */
 gboolean           jd_sandbox_broker_reload_and_wait (int                 pid,
                                                       const char         *log_path,
+                                                      guint16             port,
                                                       guint               timeout_ms,
                                                       guint              *n_signals);
 /* Last resort (dispose of an owner that did not stop it): SIGTERM and wait. */

@@ -40,6 +40,7 @@ typedef struct
   JdSandboxInfo *info;            /* sandbox.json after the batch */
   int            broker_pid;      /* reloaded by the batch (0: none running) */
   char          *broker_log;
+  guint16        broker_port;     /* to wake it for the reload */
   GPtrArray     *callers;         /* the GTasks this batch answers */
 } AddThings;
 
@@ -123,7 +124,8 @@ add_things_thread (GTask        *task,
    * sandbox.json or CreateThing's answer): a client that connects then must
    * be let in. */
   if (data->broker_pid > 0 && data->broker_log != NULL &&
-      !jd_sandbox_broker_reload_and_wait (data->broker_pid, data->broker_log, BROKER_RELOAD_WAIT_MS, NULL))
+      !jd_sandbox_broker_reload_and_wait (data->broker_pid, data->broker_log, data->broker_port,
+                                          BROKER_RELOAD_WAIT_MS, NULL))
     g_message ("mosquitto did not log its reload within %u ms", BROKER_RELOAD_WAIT_MS);
   if (!jd_sandbox_info_save (data->info, data->data_dir, &error))
     goto fail;
@@ -274,6 +276,7 @@ run_next_batch (JdSandbox *self)
     {
       data->broker_pid = jd_sandbox_broker_get_pid (self->broker);
       data->broker_log = g_strdup (jd_sandbox_broker_get_log_path (self->broker));
+      data->broker_port = jd_sandbox_get_mqtt_port (self);
     }
   current = jd_sandbox_dup_thing_names (self);
   all = g_ptr_array_new_with_free_func (g_free);

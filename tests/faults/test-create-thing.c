@@ -358,6 +358,7 @@ test_start_and_delete_off_main_loop (void)
 typedef struct {
   int         pid;
   const char *log_path;
+  guint16     port;
   guint       seen;
   guint       max_signals;
   gboolean    done;
@@ -374,7 +375,7 @@ reload_thread (gpointer data)
     {
       guint n_signals = 0;
 
-      if (jd_sandbox_broker_reload_and_wait (reloads->pid, reloads->log_path,
+      if (jd_sandbox_broker_reload_and_wait (reloads->pid, reloads->log_path, reloads->port,
                                              5000 * jd_test_slowdown (), &n_signals))
         reloads->seen++;
       reloads->max_signals = MAX (reloads->max_signals, n_signals);
@@ -432,6 +433,7 @@ test_back_to_back_reloads (void)
   log_path = g_build_filename (jd_sandbox_get_data_dir (sandbox), "mosquitto.log", NULL);
   reloads.pid = jd_sandbox_get_broker_pid (sandbox);
   reloads.log_path = log_path;
+  reloads.port = jd_sandbox_get_mqtt_port (sandbox);
   g_assert_cmpint (reloads.pid, >, 0);
 
   thread = g_thread_new ("reloads", reload_thread, &reloads);
