@@ -149,19 +149,60 @@ add_status_details (JsonBuilder      *builder,
 /* The job document as JSON (an object over MQTT; a document that is not
  * JSON goes out as a string), or as the JSON text in a string over HTTPS
  * (the data plane model's `jobDocument` is a string). */
+typedef struct {
+  char     *text;
+  JsonNode *node;   /* NULL: @text is not JSON */
+} ParsedDocument;
+
+static void
+parsed_document_free (gpointer data)
+{
+  ParsedDocument *parsed = data;
+
+  g_free (parsed->text);
+  g_clear_pointer (&parsed->node, json_node_unref);
+  g_free (parsed);
+}
+
+/* The last document parsed on this thread: a job's notify-next goes to
+ * each of its things (10,000 for a large group), all with one document. The
+ * node is made immutable (json_node_seal), so the builders that take it
+ * share it and none can change it. */
+static GPrivate last_document = G_PRIVATE_INIT (parsed_document_free);
+
+static JsonNode *
+parse_document (const char *document)
+{
+  ParsedDocument *parsed = g_private_get (&last_document);
+  g_autoptr(JsonParser) parser = NULL;
+
+  if (parsed != NULL && strcmp (parsed->text, document) == 0)
+    return parsed->node != NULL ? json_node_ref (parsed->node) : NULL;
+
+  parsed = g_new0 (ParsedDocument, 1);
+  parsed->text = g_strdup (document);
+  parser = json_parser_new_immutable ();
+  if (json_parser_load_from_data (parser, document, -1, NULL) && json_parser_get_root (parser) != NULL)
+    {
+      parsed->node = json_node_ref (json_parser_get_root (parser));
+      json_node_seal (parsed->node);
+    }
+  g_private_replace (&last_document, parsed);
+  return parsed->node != NULL ? json_node_ref (parsed->node) : NULL;
+}
+
 static void
 add_job_document (JsonBuilder  *builder,
                   JdDeviceWire  wire,
                   const char   *document)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *node = NULL;
 
   json_builder_set_member_name (builder, "jobDocument");
   if (wire == JD_DEVICE_WIRE_HTTPS)
     json_builder_add_string_value (builder, document != NULL ? document : "");
-  else if (document != NULL && json_parser_load_from_data (parser, document, -1, NULL)
-      && json_parser_get_root (parser) != NULL)
-    json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
+  else if (document != NULL && (node = parse_document (document)) != NULL)
+    json_builder_add_value (builder, node);
   else
     json_builder_add_string_value (builder, document != NULL ? document : "");
 }

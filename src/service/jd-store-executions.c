@@ -342,11 +342,13 @@ jd_store_get_pending (JdStore     *self,
   if (pending == NULL)
     return FALSE;
 
+  /* Moved, not copied: @pending is ours. */
+  g_ptr_array_set_free_func (pending, NULL);
   for (guint i = 0; i < pending->len; i++)
     {
       JdStoreExecution *e = g_ptr_array_index (pending, i);
 
-      g_ptr_array_add (e->status == JD_EXECUTION_STATUS_IN_PROGRESS ? running : waiting, jd_store_execution_copy (e));
+      g_ptr_array_add (e->status == JD_EXECUTION_STATUS_IN_PROGRESS ? running : waiting, e);
     }
 
   if (in_progress != NULL)

@@ -122,10 +122,14 @@ _jd_store_object_to_text (JsonObject *object)
 JsonObject *
 _jd_store_object_from_text (const char *text)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = NULL;
   JsonNode *root;
 
-  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL))
+  /* Most executions have no statusDetails: no parser for those. */
+  if (text == NULL)
+    return NULL;
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, text, -1, NULL))
     return NULL;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
