@@ -1921,6 +1921,58 @@ jd_mqtt_connection_publish_async (JdMqttConnection    *self,
   queue_flush (self);
 }
 
+/**
+ * jd_mqtt_connection_publish:
+ * @self: a connection
+ * @topic: the topic
+ * @payload: (nullable): the payload
+ * @qos: 0 or 1
+ * @error: return location for an error
+ *
+ * Hands a message to the broker connection and forgets it: no completion,
+ * no record kept until its ack (a service's replies and notifications: what
+ * the connection loses, AWS loses too, and the device asks again).
+ *
+ * Returns: %FALSE with @error set (JD_JOBS_ERROR_DISCONNECTED, or
+ *   JD_JOBS_ERROR_INVALID_ARGUMENT for a topic or payload libmosquitto
+ *   refuses) when it could not even be queued
+ */
+gboolean
+jd_mqtt_connection_publish (JdMqttConnection  *self,
+                            const char        *topic,
+                            GBytes            *payload,
+                            int                qos,
+                            GError           **error)
+{
+  const void *data = NULL;
+  gsize size = 0;
+  int rc;
+
+  g_return_val_if_fail (JD_IS_MQTT_CONNECTION (self), FALSE);
+  g_return_val_if_fail (topic != NULL, FALSE);
+  g_return_val_if_fail (qos == 0 || qos == 1, FALSE);
+
+  if (self->state != JD_MQTT_STATE_CONNECTED || self->session == NULL)
+    {
+      g_set_error_literal (error, JD_JOBS_ERROR, JD_JOBS_ERROR_DISCONNECTED, "not connected to the broker");
+      return FALSE;
+    }
+  if (payload != NULL)
+    data = g_bytes_get_data (payload, &size);
+  rc = mosquitto_publish (self->session->mosq, NULL, topic, (int) size, data, qos, false);
+  if (rc != MOSQ_ERR_SUCCESS)
+    {
+      int code = (rc == MOSQ_ERR_INVAL || rc == MOSQ_ERR_PAYLOAD_SIZE || rc == MOSQ_ERR_MALFORMED_UTF8)
+                 ? JD_JOBS_ERROR_INVALID_ARGUMENT : JD_JOBS_ERROR_DISCONNECTED;
+
+      g_set_error (error, JD_JOBS_ERROR, code, "cannot publish to “%s”: %s", topic, mosquitto_strerror (rc));
+      return FALSE;
+    }
+  /* Its ack finds no operation (handle_puback). */
+  queue_flush (self);
+  return TRUE;
+}
+
 gboolean
 jd_mqtt_connection_publish_finish (JdMqttConnection  *self,
                                    GAsyncResult      *result,

@@ -81,6 +81,12 @@ void              jd_mqtt_connection_publish_async    (JdMqttConnection  *self,
                                                        GCancellable      *cancellable,
                                                        GAsyncReadyCallback callback,
                                                        gpointer           user_data);
+/* Fire and forget: FALSE only when it could not be queued at all. */
+gboolean          jd_mqtt_connection_publish          (JdMqttConnection  *self,
+                                                       const char        *topic,
+                                                       GBytes            *payload,
+                                                       int                qos,
+                                                       GError           **error);
 gboolean          jd_mqtt_connection_publish_finish   (JdMqttConnection  *self,
                                                        GAsyncResult      *result,
                                                        GError           **error);

@@ -92,18 +92,6 @@ set_connected (JdServiceMqtt *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
 }
 
-static void
-published_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* A reply lost with the connection is lost on AWS too; the device retries. */
-  if (!jd_mqtt_connection_publish_finish (JD_MQTT_CONNECTION (source), result, &error))
-    g_debug ("A reply or notification was not delivered: %s", error->message);
-}
-
 /* ---- the publish queue ---- */
 
 typedef struct {
@@ -127,6 +115,7 @@ publish_now (JdServiceMqtt *self,
              const char    *payload)
 {
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *substituted = NULL;
 
   /* Placeholders only occur in job documents: a reply or notification with
@@ -137,9 +126,13 @@ publish_now (JdServiceMqtt *self,
                                             JD_FILE_STORE_DEFAULT_EXPIRES);
   if (substituted != NULL)
     payload = substituted;
-  bytes = g_bytes_new (payload, strlen (payload));
+  bytes = substituted != NULL ? g_bytes_new_take (g_steal_pointer (&substituted), strlen (payload))
+                              : g_bytes_new_static (payload, strlen (payload));
 
-  jd_mqtt_connection_publish_async (self->connection, topic, bytes, 1, NULL, published_cb, NULL);
+  /* A reply lost with the connection is lost on AWS too; the device retries.
+   * libmosquitto copies the payload. */
+  if (!jd_mqtt_connection_publish (self->connection, topic, bytes, 1, &error))
+    g_debug ("A reply or notification was not delivered: %s", error->message);
 }
 
 /* Drops what waits (a disconnect, dispose): it could only fail now, as a

@@ -205,8 +205,39 @@ test_connect_publish_subscribe (Fixture       *f,
     g_clear_error (&r.error);
   }
 
+  /* Fire and forget (the service's replies): delivered, in order, and its
+   * acks find no operation; a bad topic fails at once. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) second = g_bytes_new_static ("{\"x\":2}", 7);
+
+    g_assert_true (jd_mqtt_connection_publish (conn, "$aws/things/thing-a/jobs/notify", payload, 1, &error));
+    g_assert_no_error (error);
+    g_assert_true (jd_mqtt_connection_publish (conn, "$aws/things/thing-a/jobs/notify", second, 1, &error));
+    g_assert_no_error (error);
+    JD_TEST_WAIT_UNTIL (inbox.topics->len == 4, 5000);
+    g_assert_cmpstr (g_ptr_array_index (inbox.payloads, 2), ==, "{\"x\":1}");
+    g_assert_cmpstr (g_ptr_array_index (inbox.payloads, 3), ==, "{\"x\":2}");
+    g_assert_false (jd_mqtt_connection_publish (conn, "a/+", payload, 1, &error));
+    g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_INVALID_ARGUMENT);
+    g_clear_error (&error);
+    /* The connection still works after the untracked acks. */
+    memset (&r, 0, sizeof r);
+    jd_mqtt_connection_publish_async (conn, "$aws/things/thing-a/jobs/notify", payload, 1,
+                                      NULL, bool_done_cb, &r);
+    g_assert_true (jd_test_wait_flag (&r.done, 5000));
+    g_assert_no_error (r.error);
+    JD_TEST_WAIT_UNTIL (inbox.topics->len == 5, 5000);
+  }
+
   jd_mqtt_connection_disconnect (conn);
   g_assert_cmpint (jd_mqtt_connection_get_state (conn), ==, JD_MQTT_STATE_DISCONNECTED);
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (jd_mqtt_connection_publish (conn, "$aws/things/thing-a/jobs/notify", payload, 1, &error));
+    g_assert_error (error, JD_JOBS_ERROR, JD_JOBS_ERROR_DISCONNECTED);
+  }
 
   /* Publishing while disconnected fails with DISCONNECTED. */
   memset (&r, 0, sizeof r);
