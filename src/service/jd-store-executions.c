@@ -220,6 +220,43 @@ save_execution (JdStore          *self,
   return _jd_store_step_done (self, stmt, error);
 }
 
+/* A progress report's write (IN_PROGRESS → IN_PROGRESS): only the columns
+ * it changes, none indexed and not `status`, so SQLite touches no index
+ * and runs no trigger (save_execution() sets every column and rewrites the
+ * entries of four indexes); the step deadline only when it moves. */
+static gboolean
+save_progress (JdStore          *self,
+               JdStoreExecution *e,
+               gint64            step_deadline_ms,
+               GError          **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *details = e->status_details != NULL ? _jd_store_object_to_text (e->status_details) : NULL;
+
+  if (step_deadline_ms < 0)
+    stmt = _jd_store_prepare (self,
+                              "UPDATE executions SET status_details = ?4, last_updated_at = ?5, version_number = ?6 "
+                              "WHERE thing_name = ?1 AND job_id = ?2 AND execution_number = ?3",
+                              error);
+  else
+    stmt = _jd_store_prepare (self,
+                              "UPDATE executions SET status_details = ?4, last_updated_at = ?5, version_number = ?6, "
+                              "step_deadline_ms = ?7 "
+                              "WHERE thing_name = ?1 AND job_id = ?2 AND execution_number = ?3",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  _jd_store_bind_text (stmt, 1, e->thing_name);
+  _jd_store_bind_text (stmt, 2, e->job_id);
+  sqlite3_bind_int64 (stmt, 3, e->execution_number);
+  _jd_store_bind_text (stmt, 4, details);
+  sqlite3_bind_int64 (stmt, 5, e->last_updated_at);
+  sqlite3_bind_int64 (stmt, 6, e->version_number);
+  if (step_deadline_ms >= 0)
+    sqlite3_bind_int64 (stmt, 7, step_deadline_ms);
+  return _jd_store_step_done (self, stmt, error);
+}
+
 gboolean
 jd_store_cancel_execution (JdStore     *self,
                            const char  *thing_name,
@@ -551,7 +588,8 @@ jd_store_update_execution (JdStore             *self,
       e->status_details = json_object_ref (update->status_details);
     }
 
-  if (!save_execution (self, e, step_deadline, progress_deadline, error))
+  if (progress_only ? !save_progress (self, e, step_deadline, error)
+                    : !save_execution (self, e, step_deadline, progress_deadline, error))
     return NULL;
 
   /* Without a new step timeout, a progress report moves no deadline. */
