@@ -938,21 +938,13 @@ jd_device_api_build_invalid_topic (const char *topic,
 
 /* ---- notifications ---- */
 
-char *
-jd_device_api_build_notify (JdStore     *store,
-                            const char  *thing_name,
-                            GError     **error)
+static char *
+notify_from_pending (JdStore   *store,
+                     GPtrArray *running,
+                     GPtrArray *queued)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(GPtrArray) running = NULL;
-  g_autoptr(GPtrArray) queued = NULL;
   guint budget = JD_NOTIFY_JOBS_MAX;
-
-  g_return_val_if_fail (JD_IS_STORE (store), NULL);
-  g_return_val_if_fail (thing_name != NULL, NULL);
-
-  if (!jd_store_get_pending (store, thing_name, &running, &queued, error))
-    return NULL;
 
   json_builder_begin_object (builder);
   jd_service_json_add_int (builder, "timestamp", jd_store_now (store));
@@ -976,24 +968,11 @@ jd_device_api_build_notify (JdStore     *store,
   return builder_to_text (builder);
 }
 
-char *
-jd_device_api_build_notify_next (JdStore     *store,
-                                 const char  *thing_name,
-                                 GError     **error)
+static char *
+notify_next_from (JdStore          *store,
+                  JdStoreExecution *next)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JdStoreExecution) next = NULL;
-  GError *local_error = NULL;
-
-  g_return_val_if_fail (JD_IS_STORE (store), NULL);
-  g_return_val_if_fail (thing_name != NULL, NULL);
-
-  next = jd_store_get_next (store, thing_name, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return NULL;
-    }
 
   json_builder_begin_object (builder);
   jd_service_json_add_int (builder, "timestamp", jd_store_now (store));
@@ -1005,6 +984,54 @@ jd_device_api_build_notify_next (JdStore     *store,
   json_builder_end_object (builder);
 
   return builder_to_text (builder);
+}
+
+char *
+jd_device_api_build_notify (JdStore     *store,
+                            const char  *thing_name,
+                            GError     **error)
+{
+  g_autofree char *notify = NULL;
+
+  if (!jd_device_api_build_notifications (store, thing_name, &notify, NULL, error))
+    return NULL;
+  return g_steal_pointer (&notify);
+}
+
+char *
+jd_device_api_build_notify_next (JdStore     *store,
+                                 const char  *thing_name,
+                                 GError     **error)
+{
+  g_autofree char *next = NULL;
+
+  if (!jd_device_api_build_notifications (store, thing_name, NULL, &next, error))
+    return NULL;
+  return g_steal_pointer (&next);
+}
+
+gboolean
+jd_device_api_build_notifications (JdStore     *store,
+                                   const char  *thing_name,
+                                   char       **notify,
+                                   char       **notify_next,
+                                   GError     **error)
+{
+  g_autoptr(GPtrArray) running = NULL;
+  g_autoptr(GPtrArray) queued = NULL;
+  g_autoptr(JdStoreExecution) next = NULL;
+
+  g_return_val_if_fail (JD_IS_STORE (store), FALSE);
+  g_return_val_if_fail (thing_name != NULL, FALSE);
+
+  if (!jd_store_get_pending_and_next (store, thing_name, &running, &queued,
+                                      notify_next != NULL ? &next : NULL, error))
+    return FALSE;
+  if (notify != NULL)
+    *notify = notify_from_pending (store, running, queued);
+  if (notify_next != NULL)
+    *notify_next = notify_next_from (store, next);
+  return TRUE;
 }
 
 /* ---- fleet events ---- */

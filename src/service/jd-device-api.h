@@ -82,6 +82,13 @@ char             *jd_device_api_build_notify      (JdStore     *store,
 char             *jd_device_api_build_notify_next (JdStore     *store,
                                                    const char  *thing_name,
                                                    GError     **error);
+/* Both payloads from one read of the thing's pending set; either out
+ * pointer may be NULL (not built). FALSE with @error when the store fails. */
+gboolean          jd_device_api_build_notifications (JdStore     *store,
+                                                     const char  *thing_name,
+                                                     char       **notify,
+                                                     char       **notify_next,
+                                                     GError     **error);
 
 /* A fleet event (JdStore::jobs-events) as AWS publishes it: *topic gets
  * `$aws/events/job/<jobId>/<operation>` or

@@ -342,20 +342,14 @@ prepare_change (JdStore            *store,
                 gpointer            user_data)
 {
   g_autoptr(GError) error = NULL;
+  gboolean notify = change->pending_changed && change->notify_payload == NULL;
+  gboolean next = change->next_changed && change->notify_next_payload == NULL;
 
-  if (change->pending_changed && change->notify_payload == NULL)
-    {
-      change->notify_payload = jd_device_api_build_notify (store, change->thing_name, &error);
-      if (change->notify_payload == NULL)
-        g_message ("No notify for %s: %s", change->thing_name, error->message);
-      g_clear_error (&error);
-    }
-  if (change->next_changed && change->notify_next_payload == NULL)
-    {
-      change->notify_next_payload = jd_device_api_build_notify_next (store, change->thing_name, &error);
-      if (change->notify_next_payload == NULL)
-        g_message ("No notify-next for %s: %s", change->thing_name, error->message);
-    }
+  if ((notify || next) &&
+      !jd_device_api_build_notifications (store, change->thing_name,
+                                          notify ? &change->notify_payload : NULL,
+                                          next ? &change->notify_next_payload : NULL, &error))
+    g_message ("No notify or notify-next for %s: %s", change->thing_name, error->message);
 }
 
 static void

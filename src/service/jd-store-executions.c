@@ -367,6 +367,21 @@ jd_store_get_pending (JdStore     *self,
                       GPtrArray  **queued,
                       GError     **error)
 {
+  return jd_store_get_pending_and_next (self, thing_name, in_progress, queued, NULL, error);
+}
+
+/* One query for what a thing's notify and notify-next both need: the
+ * pending set (IN_PROGRESS, then QUEUED, each in queue order) and, when
+ * @next is asked, the `$next` execution with its document (NULL when
+ * nothing is pending). */
+gboolean
+jd_store_get_pending_and_next (JdStore           *self,
+                               const char        *thing_name,
+                               GPtrArray        **in_progress,
+                               GPtrArray        **queued,
+                               JdStoreExecution **next,
+                               GError           **error)
+{
   JD_STORE_LOCKED (self);
   g_autoptr(GPtrArray) pending = NULL;
   g_autoptr(GPtrArray) running = g_ptr_array_new_with_free_func ((GDestroyNotify) jd_store_execution_free);
@@ -375,9 +390,13 @@ jd_store_get_pending (JdStore     *self,
   g_return_val_if_fail (JD_IS_STORE (self), FALSE);
   g_return_val_if_fail (thing_name != NULL, FALSE);
 
-  pending = _jd_store_pending_of (self, thing_name, FALSE, error);
+  if (next != NULL)
+    *next = NULL;
+  pending = _jd_store_pending_of (self, thing_name, next != NULL, error);
   if (pending == NULL)
     return FALSE;
+  if (next != NULL && pending->len > 0)
+    *next = jd_store_execution_copy (g_ptr_array_index (pending, 0));
 
   /* Moved, not copied: @pending is ours. */
   g_ptr_array_set_free_func (pending, NULL);

@@ -465,6 +465,13 @@ gboolean          jd_store_get_pending          (JdStore      *self,
                                                  GPtrArray   **in_progress,
                                                  GPtrArray   **queued,
                                                  GError      **error);
+/* Both at once, in one query (the notify and notify-next of a change). */
+gboolean          jd_store_get_pending_and_next (JdStore           *self,
+                                                 const char        *thing_name,
+                                                 GPtrArray        **in_progress,
+                                                 GPtrArray        **queued,
+                                                 JdStoreExecution **next,
+                                                 GError           **error);
 /* The `$next` execution, or NULL (with no error) when nothing is pending. */
 JdStoreExecution *jd_store_get_next             (JdStore      *self,
                                                  const char   *thing_name,
