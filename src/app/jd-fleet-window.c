@@ -187,13 +187,41 @@ refresh_cell (JdFleetWindow *self,
         guint index = (guint) column - COLUMN_DETAIL;
         const char *key = index < self->detail_keys->len ? g_ptr_array_index (self->detail_keys, index) : NULL;
         const char *value = key != NULL ? jd_fleet_row_get_detail (row, key) : NULL;
-        GtkWidget *label = gtk_widget_get_first_child (child);
-        GtkWidget *bar = gtk_widget_get_next_sibling (label);
-        double fraction = jd_fleet_parse_progress (value);
+        GtkWidget *label, *bar;
+        double fraction;
+
+        /* A detail cell gets its widgets with the first value it shows: a
+         * new column makes a cell for every row the view keeps (~200) at
+         * once, and most rows do not have the new key yet. */
+        if (child == NULL && value == NULL)
+          break;
+        if (child == NULL)
+          {
+            child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+            label = gtk_label_new (NULL);
+            gtk_label_set_xalign (GTK_LABEL (label), 0);
+            gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+            gtk_widget_set_hexpand (label, TRUE);
+            gtk_box_append (GTK_BOX (child), label);
+            gtk_list_item_set_child (item, child);
+          }
+        label = gtk_widget_get_first_child (child);
+        bar = gtk_widget_get_next_sibling (label);
+        fraction = jd_fleet_parse_progress (value);
 
         gtk_label_set_label (GTK_LABEL (label), value != NULL ? value : "");
         set_tooltip (child, value);
-        gtk_widget_set_visible (bar, fraction >= 0);
+        /* Likewise the bar, with the first progress value. */
+        if (bar == NULL && fraction >= 0)
+          {
+            bar = gtk_progress_bar_new ();
+            gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
+            gtk_widget_set_hexpand (bar, TRUE);
+            gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+            gtk_box_append (GTK_BOX (child), bar);
+          }
+        if (bar != NULL)
+          gtk_widget_set_visible (bar, fraction >= 0);
         gtk_widget_set_visible (label, fraction < 0);
         if (fraction >= 0)
           {
@@ -213,33 +241,19 @@ setup_cb (GtkSignalListItemFactory *factory,
   int column = jd_format_column_of (GTK_LIST_ITEM_FACTORY (factory));
   GtkWidget *child;
 
+  /* A detail cell's widgets come from refresh_cell(), with a value. */
   if (column >= COLUMN_DETAIL)
-    {
-      GtkWidget *label = gtk_label_new (NULL);
-      GtkWidget *bar = gtk_progress_bar_new ();
+    return;
 
-      child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_widget_set_hexpand (label, TRUE);
-      gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
-      gtk_widget_set_hexpand (bar, TRUE);
-      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-      gtk_box_append (GTK_BOX (child), label);
-      gtk_box_append (GTK_BOX (child), bar);
-    }
+  child = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (child), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
+  if (column == COLUMN_THING)
+    gtk_widget_add_css_class (child, "job-id");
+  else if (column == COLUMN_STATUS)
+    gtk_widget_set_halign (child, GTK_ALIGN_START);
   else
-    {
-      child = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (child), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
-      if (column == COLUMN_THING)
-        gtk_widget_add_css_class (child, "job-id");
-      else if (column == COLUMN_STATUS)
-        gtk_widget_set_halign (child, GTK_ALIGN_START);
-      else
-        gtk_widget_add_css_class (child, "dim-label");
-    }
+    gtk_widget_add_css_class (child, "dim-label");
   gtk_list_item_set_child (item, child);
 }
 
