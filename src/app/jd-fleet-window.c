@@ -77,6 +77,10 @@ struct _JdFleetWindow
   GtkFilterListModel   *filtered;
   GtkMultiSelection    *selection;
   GPtrArray            *detail_keys;     /* keys shown as columns */
+  GHashTable           *detail_columns;  /* the same keys, as a set */
+  GQueue                new_keys;        /* keys waiting for their column */
+  gboolean              keys_changed;    /* the model may have keys not shown */
+  guint                 columns_id;
   GHashTable           *time_cells;      /* GtkListItem → column */
   guint                 clock_id;
   guint                 refilter_id;
@@ -308,25 +312,48 @@ static const JdColumnCallbacks column_callbacks = {
   G_CALLBACK (setup_cb), G_CALLBACK (bind_cb), G_CALLBACK (unbind_cb),
 };
 
-/* New statusDetails keys become columns, after the fixed ones. */
-static void
-sync_detail_columns (JdFleetWindow *self)
+/* New statusDetails keys become columns, after the fixed ones, one
+ * column per idle callback: adding a column makes and binds a cell for
+ * every row the view keeps (~200 of them, a few ms), and one event may
+ * bring many new keys. */
+static gboolean
+add_detail_column_cb (gpointer user_data)
 {
-  g_auto(GStrv) keys = jd_fleet_model_dup_detail_keys (self->model);
+  JdFleetWindow *self = user_data;
+  char *key;
 
-  for (guint i = 0; keys[i] != NULL; i++)
+  if (g_queue_is_empty (&self->new_keys) && self->keys_changed)
     {
-      gboolean known = FALSE;
+      g_auto(GStrv) keys = jd_fleet_model_dup_detail_keys (self->model);
 
-      for (guint j = 0; j < self->detail_keys->len && !known; j++)
-        known = g_strcmp0 (g_ptr_array_index (self->detail_keys, j), keys[i]) == 0;
-      if (known)
-        continue;
+      self->keys_changed = FALSE;
+      for (guint i = 0; keys[i] != NULL; i++)
+        if (!g_hash_table_contains (self->detail_columns, keys[i]))
+          g_queue_push_tail (&self->new_keys, g_strdup (keys[i]));
+    }
 
-      g_ptr_array_add (self->detail_keys, g_strdup (keys[i]));
-      jd_format_add_column (self->column_view, keys[i], COLUMN_DETAIL + (int) self->detail_keys->len - 1,
+  key = g_queue_pop_head (&self->new_keys);
+  if (key != NULL)
+    {
+      g_ptr_array_add (self->detail_keys, key);
+      g_hash_table_add (self->detail_columns, key);
+      jd_format_add_column (self->column_view, key, COLUMN_DETAIL + (int) self->detail_keys->len - 1,
                             FALSE, 140, &column_callbacks, self);
     }
+
+  if (!g_queue_is_empty (&self->new_keys) || self->keys_changed)
+    return G_SOURCE_CONTINUE;
+  self->columns_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* At idle priority: frames, events and input come first. */
+static void
+queue_detail_columns (JdFleetWindow *self)
+{
+  self->keys_changed = TRUE;
+  if (self->columns_id == 0)
+    self->columns_id = g_idle_add (add_detail_column_cb, self);
 }
 
 static gboolean
@@ -496,7 +523,7 @@ items_changed_cb (GListModel    *model,
                   JdFleetWindow *self)
 {
   update_summary (self);
-  sync_detail_columns (self);
+  queue_detail_columns (self);
 }
 
 /* ---- notifications ---- */
@@ -662,7 +689,7 @@ poller_changed_cb (JdFleetPoller *poller,
                    JdFleetWindow *self)
 {
   update_summary (self);
-  sync_detail_columns (self);
+  queue_detail_columns (self);
   update_settings (self);
   /* A poll that saw an execution end which no event reported: the
    * events do not come after all (jd_fleet_events_verify()). */
@@ -973,6 +1000,7 @@ jd_fleet_window_dispose (GObject *object)
   g_clear_handle_id (&self->clock_id, g_source_remove);
   g_clear_handle_id (&self->refilter_id, g_source_remove);
   g_clear_handle_id (&self->summary_id, g_source_remove);
+  g_clear_handle_id (&self->columns_id, g_source_remove);
   if (self->poller != NULL)
     {
       jd_fleet_poller_stop (self->poller);
@@ -1007,6 +1035,8 @@ jd_fleet_window_finalize (GObject *object)
 
   g_free (self->job_id);
   g_free (self->bulk_first_error);
+  g_queue_clear_full (&self->new_keys, g_free);
+  g_hash_table_unref (self->detail_columns);
   g_ptr_array_unref (self->detail_keys);
   g_hash_table_unref (self->time_cells);
   g_clear_object (&self->cancellable);
@@ -1056,6 +1086,8 @@ jd_fleet_window_init (JdFleetWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->detail_keys = g_ptr_array_new_with_free_func (g_free);
+  self->detail_columns = g_hash_table_new (g_str_hash, g_str_equal);
+  g_queue_init (&self->new_keys);
   self->time_cells = g_hash_table_new (NULL, NULL);
   self->cancellable = g_cancellable_new ();
 
@@ -1099,7 +1131,7 @@ jd_fleet_window_new (GtkApplication *application,
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect (self->model, "counts-changed", G_CALLBACK (counts_changed_cb), self);
-  g_signal_connect_swapped (self->model, "detail-keys-changed", G_CALLBACK (sync_detail_columns), self);
+  g_signal_connect_swapped (self->model, "detail-keys-changed", G_CALLBACK (queue_detail_columns), self);
   g_signal_connect (self->model, "items-changed", G_CALLBACK (items_changed_cb), self);
   g_signal_connect (self->poller, "notify", G_CALLBACK (poller_changed_cb), self);
   g_signal_connect (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self);
