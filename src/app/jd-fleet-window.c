@@ -77,6 +77,10 @@ struct _JdFleetWindow
   GtkFilterListModel   *filtered;
   GtkMultiSelection    *selection;
   GPtrArray            *detail_keys;     /* keys shown as columns */
+  GHashTable           *detail_columns;  /* the same keys, as a set */
+  GQueue                new_keys;        /* keys waiting for their column */
+  gboolean              keys_changed;    /* the model may have keys not shown */
+  guint                 columns_id;
   GHashTable           *time_cells;      /* GtkListItem → column */
   guint                 clock_id;
   guint                 refilter_id;
@@ -187,13 +191,41 @@ refresh_cell (JdFleetWindow *self,
         guint index = (guint) column - COLUMN_DETAIL;
         const char *key = index < self->detail_keys->len ? g_ptr_array_index (self->detail_keys, index) : NULL;
         const char *value = key != NULL ? jd_fleet_row_get_detail (row, key) : NULL;
-        GtkWidget *label = gtk_widget_get_first_child (child);
-        GtkWidget *bar = gtk_widget_get_next_sibling (label);
-        double fraction = jd_fleet_parse_progress (value);
+        GtkWidget *label, *bar;
+        double fraction;
+
+        /* A detail cell gets its widgets with the first value it shows: a
+         * new column makes a cell for every row the view keeps (~200) at
+         * once, and most rows do not have the new key yet. */
+        if (child == NULL && value == NULL)
+          break;
+        if (child == NULL)
+          {
+            child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+            label = gtk_label_new (NULL);
+            gtk_label_set_xalign (GTK_LABEL (label), 0);
+            gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+            gtk_widget_set_hexpand (label, TRUE);
+            gtk_box_append (GTK_BOX (child), label);
+            gtk_list_item_set_child (item, child);
+          }
+        label = gtk_widget_get_first_child (child);
+        bar = gtk_widget_get_next_sibling (label);
+        fraction = jd_fleet_parse_progress (value);
 
         gtk_label_set_label (GTK_LABEL (label), value != NULL ? value : "");
         set_tooltip (child, value);
-        gtk_widget_set_visible (bar, fraction >= 0);
+        /* Likewise the bar, with the first progress value. */
+        if (bar == NULL && fraction >= 0)
+          {
+            bar = gtk_progress_bar_new ();
+            gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
+            gtk_widget_set_hexpand (bar, TRUE);
+            gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+            gtk_box_append (GTK_BOX (child), bar);
+          }
+        if (bar != NULL)
+          gtk_widget_set_visible (bar, fraction >= 0);
         gtk_widget_set_visible (label, fraction < 0);
         if (fraction >= 0)
           {
@@ -213,33 +245,19 @@ setup_cb (GtkSignalListItemFactory *factory,
   int column = jd_format_column_of (GTK_LIST_ITEM_FACTORY (factory));
   GtkWidget *child;
 
+  /* A detail cell's widgets come from refresh_cell(), with a value. */
   if (column >= COLUMN_DETAIL)
-    {
-      GtkWidget *label = gtk_label_new (NULL);
-      GtkWidget *bar = gtk_progress_bar_new ();
+    return;
 
-      child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_widget_set_hexpand (label, TRUE);
-      gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
-      gtk_widget_set_hexpand (bar, TRUE);
-      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-      gtk_box_append (GTK_BOX (child), label);
-      gtk_box_append (GTK_BOX (child), bar);
-    }
+  child = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (child), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
+  if (column == COLUMN_THING)
+    gtk_widget_add_css_class (child, "job-id");
+  else if (column == COLUMN_STATUS)
+    gtk_widget_set_halign (child, GTK_ALIGN_START);
   else
-    {
-      child = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (child), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
-      if (column == COLUMN_THING)
-        gtk_widget_add_css_class (child, "job-id");
-      else if (column == COLUMN_STATUS)
-        gtk_widget_set_halign (child, GTK_ALIGN_START);
-      else
-        gtk_widget_add_css_class (child, "dim-label");
-    }
+    gtk_widget_add_css_class (child, "dim-label");
   gtk_list_item_set_child (item, child);
 }
 
@@ -294,25 +312,48 @@ static const JdColumnCallbacks column_callbacks = {
   G_CALLBACK (setup_cb), G_CALLBACK (bind_cb), G_CALLBACK (unbind_cb),
 };
 
-/* New statusDetails keys become columns, after the fixed ones. */
-static void
-sync_detail_columns (JdFleetWindow *self)
+/* New statusDetails keys become columns, after the fixed ones, one
+ * column per idle callback: adding a column makes and binds a cell for
+ * every row the view keeps (~200 of them, a few ms), and one event may
+ * bring many new keys. */
+static gboolean
+add_detail_column_cb (gpointer user_data)
 {
-  g_auto(GStrv) keys = jd_fleet_model_dup_detail_keys (self->model);
+  JdFleetWindow *self = user_data;
+  char *key;
 
-  for (guint i = 0; keys[i] != NULL; i++)
+  if (g_queue_is_empty (&self->new_keys) && self->keys_changed)
     {
-      gboolean known = FALSE;
+      g_auto(GStrv) keys = jd_fleet_model_dup_detail_keys (self->model);
 
-      for (guint j = 0; j < self->detail_keys->len && !known; j++)
-        known = g_strcmp0 (g_ptr_array_index (self->detail_keys, j), keys[i]) == 0;
-      if (known)
-        continue;
+      self->keys_changed = FALSE;
+      for (guint i = 0; keys[i] != NULL; i++)
+        if (!g_hash_table_contains (self->detail_columns, keys[i]))
+          g_queue_push_tail (&self->new_keys, g_strdup (keys[i]));
+    }
 
-      g_ptr_array_add (self->detail_keys, g_strdup (keys[i]));
-      jd_format_add_column (self->column_view, keys[i], COLUMN_DETAIL + (int) self->detail_keys->len - 1,
+  key = g_queue_pop_head (&self->new_keys);
+  if (key != NULL)
+    {
+      g_ptr_array_add (self->detail_keys, key);
+      g_hash_table_add (self->detail_columns, key);
+      jd_format_add_column (self->column_view, key, COLUMN_DETAIL + (int) self->detail_keys->len - 1,
                             FALSE, 140, &column_callbacks, self);
     }
+
+  if (!g_queue_is_empty (&self->new_keys) || self->keys_changed)
+    return G_SOURCE_CONTINUE;
+  self->columns_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* At idle priority: frames, events and input come first. */
+static void
+queue_detail_columns (JdFleetWindow *self)
+{
+  self->keys_changed = TRUE;
+  if (self->columns_id == 0)
+    self->columns_id = g_idle_add (add_detail_column_cb, self);
 }
 
 static gboolean
@@ -482,7 +523,7 @@ items_changed_cb (GListModel    *model,
                   JdFleetWindow *self)
 {
   update_summary (self);
-  sync_detail_columns (self);
+  queue_detail_columns (self);
 }
 
 /* ---- notifications ---- */
@@ -648,7 +689,7 @@ poller_changed_cb (JdFleetPoller *poller,
                    JdFleetWindow *self)
 {
   update_summary (self);
-  sync_detail_columns (self);
+  queue_detail_columns (self);
   update_settings (self);
   /* A poll that saw an execution end which no event reported: the
    * events do not come after all (jd_fleet_events_verify()). */
@@ -959,6 +1000,7 @@ jd_fleet_window_dispose (GObject *object)
   g_clear_handle_id (&self->clock_id, g_source_remove);
   g_clear_handle_id (&self->refilter_id, g_source_remove);
   g_clear_handle_id (&self->summary_id, g_source_remove);
+  g_clear_handle_id (&self->columns_id, g_source_remove);
   if (self->poller != NULL)
     {
       jd_fleet_poller_stop (self->poller);
@@ -993,6 +1035,8 @@ jd_fleet_window_finalize (GObject *object)
 
   g_free (self->job_id);
   g_free (self->bulk_first_error);
+  g_queue_clear_full (&self->new_keys, g_free);
+  g_hash_table_unref (self->detail_columns);
   g_ptr_array_unref (self->detail_keys);
   g_hash_table_unref (self->time_cells);
   g_clear_object (&self->cancellable);
@@ -1042,6 +1086,8 @@ jd_fleet_window_init (JdFleetWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->detail_keys = g_ptr_array_new_with_free_func (g_free);
+  self->detail_columns = g_hash_table_new (g_str_hash, g_str_equal);
+  g_queue_init (&self->new_keys);
   self->time_cells = g_hash_table_new (NULL, NULL);
   self->cancellable = g_cancellable_new ();
 
@@ -1085,7 +1131,7 @@ jd_fleet_window_new (GtkApplication *application,
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect (self->model, "counts-changed", G_CALLBACK (counts_changed_cb), self);
-  g_signal_connect_swapped (self->model, "detail-keys-changed", G_CALLBACK (sync_detail_columns), self);
+  g_signal_connect_swapped (self->model, "detail-keys-changed", G_CALLBACK (queue_detail_columns), self);
   g_signal_connect (self->model, "items-changed", G_CALLBACK (items_changed_cb), self);
   g_signal_connect (self->poller, "notify", G_CALLBACK (poller_changed_cb), self);
   g_signal_connect (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self);

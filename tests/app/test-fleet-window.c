@@ -2,7 +2,9 @@
  * simulated devices run the job: rows fill from polling, progress from
  * statusDetails becomes a column, counts match the service's
  * jobProcessDetails, the status filter and the search, and bulk cancel of
- * selected executions.
+ * selected executions. Without a sandbox: events with new statusDetails
+ * keys become columns (added from idle callbacks, one per key) that show
+ * the values.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -488,7 +490,8 @@ test_live_from_events (Fixture       *f,
   /* One terminal event each (AWS sends none for progress). */
   g_assert_cmpuint (jd_fleet_events_get_n_applied (events), >=, N_THINGS);
   g_assert_cmpuint (jd_fleet_events_get_n_rejected (events), ==, 0);
-  g_assert_true (column_titled (GTK_COLUMN_VIEW (g_object_get_data (G_OBJECT (window), "test-view")), "progress"));
+  /* Columns come from an idle callback after the key's first event. */
+  WAIT_UNTIL (column_titled (GTK_COLUMN_VIEW (g_object_get_data (G_OBJECT (window), "test-view")), "progress"), 2000);
   g_assert_cmpint (jd_fleet_events_get_state (events), ==, JD_FLEET_EVENTS_LIVE);
   g_assert_true (jd_test_ui_tree_shows (GTK_WIDGET (window), "Live"));
   g_assert_false (label_starts_with (GTK_WIDGET (window), "Polling every"));
@@ -757,6 +760,144 @@ test_observer_identity (Fixture       *f,
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+#define DETAIL_JOB "details-1"
+#define DETAIL_ROWS 300   /* more than the ~200 rows a view keeps */
+
+static void
+apply_event (JdFleetModel *model,
+             guint         thing,
+             guint         version,
+             const char   *details)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{\"eventType\":\"JOB_EXECUTION\",\"operation\":\"updated\",\"jobId\":\"" DETAIL_JOB "\","
+    "\"thingArn\":\"arn:aws:iot:us-east-1:123456789012:thing/thing-%03u\",\"status\":\"IN_PROGRESS\","
+    "\"timestamp\":%u,\"executionNumber\":1,\"versionNumber\":%u,\"statusDetails\":%s}",
+    thing, 1790000000 + version, version, details);
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (node);
+  g_assert_true (jd_fleet_model_apply_event (model, "$aws/events/jobExecution/" DETAIL_JOB "/updated",
+                                             json_node_get_object (node), &error));
+  g_assert_no_error (error);
+}
+
+static guint
+n_columns (GtkColumnView *view)
+{
+  return g_list_model_get_n_items (gtk_column_view_get_columns (view));
+}
+
+static void
+assert_column_title (GtkColumnView *view,
+                     guint          position,
+                     const char    *title)
+{
+  g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (gtk_column_view_get_columns (view), position);
+
+  g_assert_nonnull (column);
+  g_assert_cmpstr (gtk_column_view_column_get_title (column), ==, title);
+}
+
+/* The first event with statusDetails makes a column per key, after the
+ * five fixed ones, in the keys' order, and the cells show the values (a
+ * progress value as a bar); an event with many new keys makes one column
+ * each, once; rows without a key show nothing in its column. */
+static void
+test_detail_columns (void)
+{
+  g_autoptr(JdCredentials) creds = jd_credentials_new ("AKIDTEST", "test-secret", NULL, "us-east-1");
+  g_autoptr(GError) error = NULL;
+  /* Nobody answers: the first poll fails, the next is an hour away. */
+  g_autoptr(JdControlPlane) cp = jd_control_plane_new ("us-east-1", "https://127.0.0.1:9", NULL, creds, &error);
+  g_autoptr(GString) many = g_string_new ("{\"progress\":\"7/10\"");
+  JdFleetWindow *window;
+  GtkColumnView *view;
+  JdFleetModel *model;
+
+  g_assert_no_error (error);
+  window = jd_fleet_window_new (NULL, cp, DETAIL_JOB);
+  jd_fleet_window_set_poll_bounds (window, 3600 * 1000, 3600 * 1000);
+  model = jd_fleet_window_get_model (window);
+  for (guint i = 0; i < DETAIL_ROWS; i++)
+    {
+      g_autofree char *json = g_strdup_printf (
+        "{\"thingArn\":\"arn:aws:iot:us-east-1:123456789012:thing/thing-%03u\",\"jobExecutionSummary\":"
+        "{\"status\":\"QUEUED\",\"queuedAt\":1790000000,\"lastUpdatedAt\":1790000000,\"executionNumber\":1}}", i);
+      g_autoptr(JsonNode) node = json_from_string (json, NULL);
+      g_autoptr(JdJobExecutionInfo) info = jd_job_execution_info_new_from_json (json_node_get_object (node),
+                                                                                DETAIL_JOB, NULL, &error);
+
+      g_assert_no_error (error);
+      jd_fleet_model_merge_summary (model, info);
+    }
+  jd_fleet_model_flush (model);
+  gtk_window_present (GTK_WINDOW (window));
+  view = GTK_COLUMN_VIEW (find_widget (GTK_WIDGET (window), GTK_TYPE_COLUMN_VIEW));
+  g_object_set_data (G_OBJECT (window), "test-view", view);
+  WAIT_UNTIL (n_shown (window) == DETAIL_ROWS, 5000);
+  jd_test_spin (100);
+  g_assert_cmpuint (n_columns (view), ==, 5);
+
+  /* The first event with details: two keys, two columns. */
+  apply_event (model, 0, 2, "{\"step\":\"step 3\",\"progress\":\"40/100\"}");
+  WAIT_UNTIL (n_columns (view) == 7, 2000);
+  jd_test_spin (100);
+  g_assert_cmpuint (n_columns (view), ==, 7);
+  assert_column_title (view, 5, "progress");
+  assert_column_title (view, 6, "step");
+  /* The cells show the row's values: a label, and the progress as a bar's text. */
+  WAIT_UNTIL (jd_test_ui_tree_shows (GTK_WIDGET (view), "step 3"), 2000);
+  WAIT_UNTIL (jd_test_ui_tree_shows (GTK_WIDGET (view), "40/100"), 2000);
+  g_assert_nonnull (find_widget (GTK_WIDGET (view), GTK_TYPE_PROGRESS_BAR));
+  g_assert_cmpuint (jd_test_ui_count_labels (GTK_WIDGET (view), "step 3"), ==, 1);
+
+  /* A later value replaces it in the same cell; a progress value that
+   * stops being one shows as text. */
+  apply_event (model, 0, 3, "{\"step\":\"step 4\",\"progress\":\"done\"}");
+  WAIT_UNTIL (jd_test_ui_tree_shows (GTK_WIDGET (view), "step 4") &&
+              jd_test_ui_tree_shows (GTK_WIDGET (view), "done"), 2000);
+  g_assert_false (jd_test_ui_tree_shows (GTK_WIDGET (view), "step 3"));
+  g_assert_false (jd_test_ui_tree_shows (GTK_WIDGET (view), "40/100"));
+
+  /* Another row with 30 new keys at once: a column each, once, in the
+   * keys' order. */
+  for (guint k = 0; k < 30; k++)
+    g_string_append_printf (many, ",\"k%02u\":\"value %u\"", k, k);
+  g_string_append (many, "}");
+  apply_event (model, 1, 2, many->str);
+  /* ...and one more key while those are being added: its column comes
+   * after theirs. */
+  while (n_columns (view) == 7)
+    g_main_context_iteration (NULL, TRUE);
+  /* (One column per idle callback, not all at once.) */
+  g_assert_cmpuint (n_columns (view), <, 7 + 30);
+  apply_event (model, 2, 2, "{\"aa\":\"last\"}");
+  WAIT_UNTIL (n_columns (view) == 7 + 30 + 1, 5000);
+  jd_test_spin (100);
+  g_assert_cmpuint (n_columns (view), ==, 7 + 30 + 1);
+  for (guint k = 0; k < 30; k++)
+    {
+      g_autofree char *expected = g_strdup_printf ("k%02u", k);
+
+      assert_column_title (view, 7 + k, expected);
+    }
+  assert_column_title (view, 37, "aa");
+  WAIT_UNTIL (jd_test_ui_tree_shows (GTK_WIDGET (view), "value 29") &&
+              jd_test_ui_tree_shows (GTK_WIDGET (view), "last") &&
+              jd_test_ui_tree_shows (GTK_WIDGET (view), "7/10"), 2000);
+  g_assert_cmpuint (jd_test_ui_count_labels (GTK_WIDGET (view), "value 29"), ==, 1);
+
+  /* Counts and the status filter are the model's, as before. */
+  g_assert_cmpuint (jd_fleet_model_count_status (model, JD_EXECUTION_STATUS_IN_PROGRESS), ==, 3);
+  g_assert_cmpuint (jd_fleet_model_count_status (model, JD_EXECUTION_STATUS_QUEUED), ==, DETAIL_ROWS - 3);
+  g_assert_cmpuint (n_shown (window), ==, DETAIL_ROWS);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  jd_test_spin (50);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -780,6 +921,7 @@ main (int   argc,
   g_test_add ("/app/fleet-window/bulk-cancel", Fixture, NULL, fixture_setup, test_bulk_cancel, fixture_teardown);
   g_test_add ("/app/fleet-window/observer-identity", Fixture, NULL, fixture_setup, test_observer_identity,
               fixture_teardown);
+  g_test_add_func ("/app/fleet-window/detail-columns", test_detail_columns);
 
   return g_test_run ();
 }
