@@ -55,6 +55,7 @@
 
 #define N_THINGS      10000
 #define CONCURRENCY   16
+#define RAW_WINDOW    1000  /* the fair baseline's messages in flight */
 #define THING_FORMAT  "Grp%05u"
 #define GROUP         "bench-fleet"
 
@@ -107,7 +108,8 @@ gaps_stop (Gaps *gaps)
 /* Runs the main loop until every notify arrived (or 120 s); returns the
  * time of the last notify. */
 static gint64
-wait_all (JdBenchNotifies *counter)
+wait_all (JdBenchNotifies *counter,
+          const char      *what)
 {
   gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
   guint count = 0;
@@ -120,7 +122,21 @@ wait_all (JdBenchNotifies *counter)
         return last;
       g_main_context_iteration (NULL, TRUE);
     }
-  jd_bench_die ("only %u of %u notify messages arrived", count, N_THINGS);
+  jd_bench_die ("%s: only %u of %u notify messages arrived", what, count, N_THINGS);
+}
+
+typedef struct {
+  struct mosquitto *publisher;
+  JdBenchNotifies  *counter;
+} RawPublish;
+
+static gpointer
+raw_publish_thread (gpointer data)
+{
+  RawPublish *raw = data;
+
+  jd_bench_publish_raw_notifies_windowed (raw->publisher, raw->counter, THING_FORMAT, N_THINGS, RAW_WINDOW);
+  return NULL;
 }
 
 static void add_next_member (Members *members);
@@ -337,7 +353,7 @@ main (int   argc,
     start = g_get_monotonic_time ();
     jd_control_plane_create_job_async (cp, "group-job", targets, "{\"operation\":\"reboot\"}", NULL,
                                        JD_TARGET_SELECTION_SNAPSHOT, 0, NULL, async_done_cb, &result);
-    last = wait_all (&counter);
+    last = wait_all (&counter, "the service");
     ours_ms = (last - start) / 1000.0;
     job = jd_control_plane_create_job_finish (cp, wait_result (&result), &error);
     if (job == NULL)
@@ -361,18 +377,31 @@ main (int   argc,
   publisher = jd_bench_mosq_connect ("bench-group-pub", jd_sandbox_get_mqtt_port (sb),
                                      jd_sandbox_get_ca_path (sb), jd_sandbox_get_service_cert_path (sb),
                                      jd_sandbox_get_service_key_path (sb), NULL, NULL);
+  /* The fair baseline: at most RAW_WINDOW messages unacknowledged at a
+   * time, as a publisher that knows libmosquitto would send them (the
+   * service hands its queue over 3 ms at a time). Until 2026-12-06 the
+   * baseline handed all 20,000 over at once, and libmosquitto's walk of its
+   * unacknowledged list for every PUBACK made it seconds slower than the
+   * service (bench/README.md). */
   gaps_start (&raw_gaps);
   start = g_get_monotonic_time ();
-  jd_bench_publish_raw_notifies (publisher, &counter, THING_FORMAT, N_THINGS);
-  last = wait_all (&counter);
+  {
+    /* It waits for acks: in a thread of its own, so that the main loop
+     * (and its timer, the noise floor) turns meanwhile. */
+    RawPublish raw = { publisher, &counter };
+    g_autoptr(GThread) thread = g_thread_new ("raw-publisher", raw_publish_thread, &raw);
+
+    last = wait_all (&counter, "the windowed raw publisher");
+    g_thread_join (g_steal_pointer (&thread));
+  }
   raw_ms = (last - start) / 1000.0;
   gaps_stop (&raw_gaps);
 
   g_snprintf (a, sizeof a, "%.0f ms", ours_ms);
   g_snprintf (b, sizeof b, "%.0f ms", raw_ms);
   jd_bench_row ("Group job: CreateJob for a thing group of 10,000 → 10,000 notify + notify-next "
-                "(vs the same 20,000 raw publishes)",
-                "time to the last notify (lower is better)", a, b, ours_ms / raw_ms, "");
+                "(vs the same 20,000 raw publishes, at most " G_STRINGIFY (RAW_WINDOW) " unacknowledged)",
+                "time to the last notify (lower is better)", a, b, ours_ms / raw_ms, "≤ 1.5×");
   g_snprintf (a, sizeof a, "%.1f ms", ours_gaps.longest / 1000.0);
   g_snprintf (b, sizeof b, "%.1f ms", raw_gaps.longest / 1000.0);
   jd_bench_row ("Group job", "longest gap of a 1 ms timer on the service's main loop, CreateJob → job COMPLETED "

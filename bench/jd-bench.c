@@ -304,13 +304,60 @@ jd_bench_publish_raw_notifies (struct mosquitto *publisher,
                                const char       *thing_format,
                                guint             n_things)
 {
+  jd_bench_publish_raw_notifies_windowed (publisher, notifies, thing_format, n_things, 0);
+}
+
+/* ---- the windowed raw publisher ---- */
+
+typedef struct {
+  GMutex lock;
+  GCond  acked_cond;
+  guint  acked;
+} Window;
+
+/* The publisher's user data is its MosqState: the window in use is here
+ * (one windowed publish at a time). */
+static Window *active_window;
+
+static void
+window_published_cb (struct mosquitto *mosq,
+                     void             *data,
+                     int               mid)
+{
+  Window *window = g_atomic_pointer_get (&active_window);
+
+  if (window == NULL)
+    return;
+
+  g_mutex_lock (&window->lock);
+  window->acked++;
+  g_cond_signal (&window->acked_cond);
+  g_mutex_unlock (&window->lock);
+}
+
+void
+jd_bench_publish_raw_notifies_windowed (struct mosquitto *publisher,
+                                        JdBenchNotifies  *notifies,
+                                        const char       *thing_format,
+                                        guint             n_things,
+                                        guint             window_size)
+{
   g_autofree char *filler = NULL;
   g_autofree char *next_filler = NULL;
+  Window window = { 0 };
+  guint published = 0;
 
   if (notifies->payload_size == 0 || notifies->next_payload_size == 0)
     jd_bench_die ("no notify or notify-next arrived with the job");
   filler = g_strnfill (notifies->payload_size, 'x');
   next_filler = g_strnfill (notifies->next_payload_size, 'x');
+  g_mutex_init (&window.lock);
+  g_cond_init (&window.acked_cond);
+  if (window_size > 0)
+    {
+      g_atomic_pointer_set (&active_window, &window);
+      mosquitto_publish_callback_set (publisher, window_published_cb);
+    }
   for (guint i = 0; i < n_things; i++)
     {
 #pragma GCC diagnostic push
@@ -320,10 +367,28 @@ jd_bench_publish_raw_notifies (struct mosquitto *publisher,
       g_autofree char *topic = jd_topic_build (thing, JD_TOPIC_OP_NOTIFY, NULL, JD_TOPIC_KIND_REQUEST);
       g_autofree char *next_topic = jd_topic_build (thing, JD_TOPIC_OP_NOTIFY_NEXT, NULL, JD_TOPIC_KIND_REQUEST);
 
+      /* At most @window_size handed over and not yet acknowledged. */
+      g_mutex_lock (&window.lock);
+      while (window_size > 0 && published - window.acked + 2 > window_size)
+        g_cond_wait (&window.acked_cond, &window.lock);
+      g_mutex_unlock (&window.lock);
       if (mosquitto_publish (publisher, NULL, topic, (int) notifies->payload_size, filler, 1, false)
             != MOSQ_ERR_SUCCESS ||
           mosquitto_publish (publisher, NULL, next_topic, (int) notifies->next_payload_size, next_filler, 1, false)
             != MOSQ_ERR_SUCCESS)
         jd_bench_die ("raw publish failed");
+      published += 2;
     }
+  /* Every ack in before the window goes away with this frame. */
+  if (window_size > 0)
+    {
+      g_mutex_lock (&window.lock);
+      while (window.acked < published)
+        g_cond_wait (&window.acked_cond, &window.lock);
+      g_mutex_unlock (&window.lock);
+      mosquitto_publish_callback_set (publisher, NULL);
+      g_atomic_pointer_set (&active_window, NULL);
+    }
+  g_cond_clear (&window.acked_cond);
+  g_mutex_clear (&window.lock);
 }

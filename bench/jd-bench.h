@@ -88,5 +88,16 @@ void    jd_bench_publish_raw_notifies (struct mosquitto *publisher,
                                        JdBenchNotifies  *notifies,
                                        const char       *thing_format,
                                        guint             n_things);
+/* The same, handing libmosquitto at most @window_size messages not yet
+ * acknowledged (its list of unacknowledged messages is walked for each
+ * PUBACK: 20,000 handed over at once cost seconds); returns once all are
+ * acknowledged (0: no window, as jd_bench_publish_raw_notifies()).
+ * @publisher: from jd_bench_mosq_connect() (its own loop thread), with no
+ * publish callback of its own. */
+void    jd_bench_publish_raw_notifies_windowed (struct mosquitto *publisher,
+                                                JdBenchNotifies  *notifies,
+                                                const char       *thing_format,
+                                                guint             n_things,
+                                                guint             window_size);
 
 G_END_DECLS

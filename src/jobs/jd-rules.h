@@ -26,6 +26,9 @@ G_BEGIN_DECLS
 #define JD_STEP_TIMEOUT_MINUTES_MAX   10080 /* also the in-progress timeout's cap */
 #define JD_DEVICE_PAYLOAD_MAX         (128 * 1024)  /* bytes, AWS's MQTT limit */
 #define JD_NOTIFY_JOBS_MAX            10    /* summaries in one `notify` */
+/* Summaries in one GetPendingJobExecutions reply, IN_PROGRESS first (AWS's
+ * job limits: "at most 10" for jobs without scheduling). */
+#define JD_GET_PENDING_JOBS_MAX       10
 /* The literal job id that names the next pending execution. */
 #define JD_NEXT_JOB_ID                "$next"
 

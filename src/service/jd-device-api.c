@@ -565,18 +565,23 @@ handle_get_pending (JdStore     *store,
   g_autoptr(GPtrArray) running = NULL;
   g_autoptr(GPtrArray) queued = NULL;
 
+  guint budget = JD_GET_PENDING_JOBS_MAX;
+
   if (!jd_store_get_pending (store, thing_name, &running, &queued, &error))
     return reject_from_error (r, error);
 
+  /* At most JD_GET_PENDING_JOBS_MAX in all, as AWS returns: 10,000 pending
+   * executions made a 1.1 MB reply, which the broker (AWS's 128 KB limit)
+   * refused, so the device never heard back. */
   json_builder_set_member_name (builder, "inProgressJobs");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < running->len; i++)
+  for (guint i = 0; i < running->len && budget > 0; i++, budget--)
     add_summary (builder, g_ptr_array_index (running, i));
   json_builder_end_array (builder);
 
   json_builder_set_member_name (builder, "queuedJobs");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < queued->len; i++)
+  for (guint i = 0; i < queued->len && budget > 0; i++, budget--)
     add_summary (builder, g_ptr_array_index (queued, i));
   json_builder_end_array (builder);
 

@@ -223,6 +223,42 @@ test_operations (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (get2, "queuedJobs")), ==, 1);
 }
 
+/* GetPendingJobExecutions returns at most 10 (AWS's job limits), IN_PROGRESS
+ * first, then the oldest queued; 10,000 pending once made a reply the
+ * broker refused (over 128 KB). */
+static void
+test_get_pending_capped (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JdStore) store = jd_store_open (":memory:", &error);
+  g_autoptr(JdStoreThing) thing = jd_store_create_thing (store, "T", NULL, NULL, NULL, &error);
+  g_autoptr(JsonObject) start = NULL;
+  g_autoptr(JsonObject) get = NULL;
+  JsonArray *running, *queued;
+
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *job_id = g_strdup_printf ("P%02u", i);
+
+      create_job (store, job_id, "T");
+    }
+  start = request (store, "T", JD_DEVICE_OP_START_NEXT, NULL, NULL, TRUE);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (start, "execution"), "jobId"), ==, "P00");
+
+  get = request (store, "T", JD_DEVICE_OP_GET_PENDING, NULL, "", TRUE);
+  running = json_object_get_array_member (get, "inProgressJobs");
+  queued = json_object_get_array_member (get, "queuedJobs");
+  g_assert_cmpuint (json_array_get_length (running), ==, 1);
+  g_assert_cmpuint (json_array_get_length (queued), ==, 9);  /* AWS: at most 10 in all */
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (running, 0), "jobId"), ==, "P00");
+  for (guint i = 0; i < json_array_get_length (queued); i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("P%02u", i + 1);
+
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (queued, i), "jobId"), ==, expected);
+    }
+}
+
 static void
 test_notify_payloads (void)
 {
@@ -605,6 +641,7 @@ main (int   argc,
 
   g_test_add_func ("/device-api/topics", test_topics);
   g_test_add_func ("/device-api/operations", test_operations);
+  g_test_add_func ("/device-api/get-pending-capped", test_get_pending_capped);
   g_test_add_func ("/device-api/notify-payloads", test_notify_payloads);
   g_test_add_func ("/device-api/invalid-topic", test_invalid_topic_reply);
   g_test_add_func ("/device-api/events", test_events);
