@@ -71,6 +71,9 @@ if command -v xvfb-run >/dev/null 2>&1 && command -v dbus-run-session >/dev/null
   run coldstart 240 xvfb-run -a -s '-screen 0 1280x800x24' \
     dbus-run-session -- sh -c 'echo bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"' \
     sh "$build/bench/bench-coldstart" "$build/bench/bench-jobdeck-probe" "$build/bench/bench-hello"
+  run app-pending 300 xvfb-run -a -s '-screen 0 1280x800x24' \
+    dbus-run-session -- sh -c 'echo bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"' \
+    sh "$build/bench/bench-app-pending" "$build/bench/bench-jobdeck-probe" "$build/bench/bench-hello"
   run idle 180 xvfb-run -a -s '-screen 0 1280x800x24' \
     dbus-run-session -- sh -c 'echo bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"' \
     sh "$build/bench/bench-idle" "$build/src/app/jobdeck" "$build/bench/bench-hello" "$build/src/service/jobdeck-service"

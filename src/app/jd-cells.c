@@ -232,14 +232,42 @@ jd_clock_set_offset_for_tests (JdClock   *self,
 
 /* ---- tooltips ---- */
 
+static GQuark
+tooltip_quark (void)
+{
+  static GQuark quark;
+
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("jd-cells-tooltip");
+  return quark;
+}
+
+static gboolean
+lazy_tooltip_cb (GtkWidget  *widget,
+                 int         x,
+                 int         y,
+                 gboolean    keyboard,
+                 GtkTooltip *tooltip)
+{
+  const char *text = g_object_get_qdata (G_OBJECT (widget), tooltip_quark ());
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 /**
  * jd_cells_set_tooltip:
  * @text: (nullable): the tooltip
  *
- * Sets @widget's tooltip only when it changes: every
- * gtk_widget_set_tooltip_text() makes GTK query the tooltip under the
- * pointer again, which hides and shows (and draws) a tooltip window — at
- * each clock tick, on an idle screen.
+ * Gives @widget a tooltip that GTK asks for only when the pointer rests on
+ * it (GtkWidget::query-tooltip). gtk_widget_set_tooltip_text() instead
+ * makes GTK query the tooltip under the pointer again at once, which asks
+ * the display where the pointer is (a round trip to the X server) and hides
+ * and shows (and draws) a tooltip window: at each clock tick on an idle
+ * screen, and for every cell of every row a list binds (~200 rows of the
+ * Device view's table when it fills, each cell a round trip).
  */
 void
 jd_cells_set_tooltip (GtkWidget  *widget,
@@ -247,8 +275,12 @@ jd_cells_set_tooltip (GtkWidget  *widget,
 {
   g_return_if_fail (GTK_IS_WIDGET (widget));
 
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
-    gtk_widget_set_tooltip_text (widget, text);
+  if (g_strcmp0 (g_object_get_qdata (G_OBJECT (widget), tooltip_quark ()), text) == 0)
+    return;
+  if (g_signal_handler_find (widget, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, lazy_tooltip_cb, NULL) == 0)
+    g_signal_connect (widget, "query-tooltip", G_CALLBACK (lazy_tooltip_cb), NULL);
+  g_object_set_qdata_full (G_OBJECT (widget), tooltip_quark (), g_strdup (text), g_free);
+  gtk_widget_set_has_tooltip (widget, text != NULL);
 }
 
 /* ---- JdTimeLabel ---- */
@@ -502,7 +534,7 @@ jd_cells_id_set (GtkWidget  *cell,
   GtkWidget *badge_label = gtk_widget_get_next_sibling (label);
 
   gtk_label_set_label (GTK_LABEL (label), id ? id : "");
-  gtk_widget_set_tooltip_text (label, id);
+  jd_cells_set_tooltip (label, id);
   if (badge_label != NULL)
     gtk_widget_set_visible (badge_label, badge);
 }

@@ -36,7 +36,9 @@ struct _JdDeviceView
   GListStore          *recent;             /* JdExecution, newest first */
   GtkSingleSelection  *recent_selection;
   GHashTable          *left;               /* job ids that left the pending set this session */
-  GHashTable          *fetching;           /* job ids whose document is being fetched */
+  GHashTable          *fetching;           /* job ids whose document is asked for or queued */
+  GQueue               fetch_queue;        /* JdExecutions (owned) waiting for a free request */
+  guint                fetches_in_flight;
   GHashTable          *histories;          /* job id → JdExecutionHistory, this session */
   JdExecution         *watched;            /* the shown execution, for action states */
   GtkWidget           *focus_root;

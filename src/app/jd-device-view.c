@@ -38,6 +38,12 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void selection_changed_cb (JdDeviceView *self);
+static void fetch_document       (JdDeviceView *self,
+                                  JdExecution  *e,
+                                  gboolean      first);
+static void document_fetched_cb  (GObject      *object,
+                                  GAsyncResult *result,
+                                  gpointer      user_data);
 
 /* ---- cells ---- */
 
@@ -125,6 +131,8 @@ bind_cb (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (gtk_list_item_get_child (item)), "jd-execution", e);
   g_signal_connect_object (e, "notify", G_CALLBACK (item_notify_cb), item, G_CONNECT_SWAPPED);
   refresh_cell (item, column);
+  if (column == COLUMN_JOB)
+    fetch_document (self, e, FALSE);
 }
 
 static void
@@ -167,13 +175,70 @@ _jd_device_view_shown_execution (JdDeviceView *self)
   return self->selection ? gtk_single_selection_get_selected_item (self->selection) : NULL;
 }
 
-static void document_fetched_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+/* Documents asked for at once: each request and its reply are also events
+ * the Events view lists, and a burst of them (a row is bound for every
+ * execution near the visible ones: ~200) holds the main loop up. */
+#define FETCHES_IN_FLIGHT 2
 
-/* A pending execution's job document is fetched as soon as it is shown, so
- * the pane never says it has not been loaded. */
+typedef struct {
+  JdDeviceView *view;
+  char         *job_id;
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_object_unref (fetch->view);
+  g_free (fetch->job_id);
+  g_free (fetch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetch, fetch_free)
+
+static void
+fetch_queue_clear (JdDeviceView *self)
+{
+  g_queue_clear_full (&self->fetch_queue, g_object_unref);
+  g_hash_table_remove_all (self->fetching);
+  self->fetches_in_flight = 0;
+}
+
+/* Sends what is queued, while fewer than FETCHES_IN_FLIGHT are under way;
+ * an execution that meanwhile left the list or got its document is
+ * dropped. */
+static void
+fetch_pump (JdDeviceView *self)
+{
+  while (self->client != NULL && self->fetches_in_flight < FETCHES_IN_FLIGHT &&
+         !g_queue_is_empty (&self->fetch_queue))
+    {
+      g_autoptr(JdExecution) e = g_queue_pop_head (&self->fetch_queue);
+      Fetch *fetch;
+
+      if (jd_execution_get_job_document (e) != NULL ||
+          !jd_execution_status_is_pending (jd_execution_get_status (e)))
+        {
+          g_hash_table_remove (self->fetching, jd_execution_get_job_id (e));
+          continue;
+        }
+      fetch = g_new0 (Fetch, 1);
+      fetch->view = g_object_ref (self);
+      fetch->job_id = g_strdup (jd_execution_get_job_id (e));
+      self->fetches_in_flight++;
+      jd_jobs_client_describe_async (self->client, fetch->job_id, -1, TRUE, self->cancellable,
+                                     document_fetched_cb, fetch);
+    }
+}
+
+/* A pending execution's job document is fetched as soon as its row is shown
+ * (bound) or it is selected, so the pane never says it has not been loaded;
+ * the selected one goes first. Only what is shown: with 10,000 pending
+ * executions, asking for every document at once took the service's request
+ * quota for minutes and would keep 10,000 documents in memory. */
 static void
 fetch_document (JdDeviceView *self,
-                JdExecution  *e)
+                JdExecution  *e,
+                gboolean      first)
 {
   const char *job_id;
 
@@ -183,11 +248,24 @@ fetch_document (JdDeviceView *self,
 
   job_id = jd_execution_get_job_id (e);
   if (g_hash_table_contains (self->fetching, job_id))
-    return;
+    {
+      GList *queued = first ? g_queue_find (&self->fetch_queue, e) : NULL;
+
+      /* Selected while it waited behind rows: it goes first. */
+      if (queued != NULL)
+        {
+          g_queue_unlink (&self->fetch_queue, queued);
+          g_queue_push_head_link (&self->fetch_queue, queued);
+        }
+      return;
+    }
 
   g_hash_table_add (self->fetching, g_strdup (job_id));
-  jd_jobs_client_describe_async (self->client, job_id, -1, TRUE, self->cancellable,
-                                 document_fetched_cb, g_object_ref (self));
+  if (first)
+    g_queue_push_head (&self->fetch_queue, g_object_ref (e));
+  else
+    g_queue_push_tail (&self->fetch_queue, g_object_ref (e));
+  fetch_pump (self);
 }
 
 static void
@@ -195,15 +273,22 @@ document_fetched_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  g_autoptr(JdDeviceView) self = user_data;
+  g_autoptr(Fetch) fetch = user_data;
+  JdDeviceView *self = fetch->view;
   g_autoptr(GError) error = NULL;
   g_autoptr(JdExecution) execution = jd_jobs_client_describe_finish (JD_JOBS_CLIENT (object), result, &error);
 
+  /* Cancelled: the client changed, and the queue was reset with it. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  g_hash_table_remove_all (self->fetching);
+  /* Only this one: a failed fetch is asked again when its row is shown
+   * again or selected. */
+  g_hash_table_remove (self->fetching, fetch->job_id);
+  g_assert (self->fetches_in_flight > 0);
+  self->fetches_in_flight--;
   if (error != NULL)
     g_debug ("Could not fetch a job document: %s", error->message);
+  fetch_pump (self);
 }
 
 static void update_queue_note (JdDeviceView *self);
@@ -323,7 +408,7 @@ selection_changed_cb (JdDeviceView *self)
   jd_execution_details_set_history (self->details, e ? history_for (self, jd_execution_get_job_id (e)) : NULL);
   update_queue_note (self);
   gtk_widget_set_visible (self->details_page, e != NULL);
-  fetch_document (self, e);
+  fetch_document (self, e, TRUE);
   _jd_device_view_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_EXECUTION]);
 }
@@ -627,7 +712,6 @@ items_changed_cb (JdDeviceView *self)
       JdExecution *e = g_list_model_get_item (self->model, i);
 
       g_hash_table_insert (now, (gpointer) jd_execution_get_job_id (e), e);
-      fetch_document (self, e);
     }
 
   g_hash_table_iter_init (&iter, self->listed);
@@ -884,6 +968,7 @@ jd_device_view_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->listed, g_hash_table_unref);
   g_clear_pointer (&self->left, g_hash_table_unref);
+  g_queue_clear_full (&self->fetch_queue, g_object_unref);
   g_clear_pointer (&self->fetching, g_hash_table_unref);
   g_clear_pointer (&self->histories, g_hash_table_unref);
   g_clear_pointer (&self->optional_columns, g_ptr_array_unref);
@@ -1071,7 +1156,6 @@ jd_device_view_set_model (JdDeviceView *self,
 
       g_hash_table_insert (self->listed, (gpointer) jd_execution_get_job_id (e), e);
       watch_execution (self, e);
-      fetch_document (self, e);
     }
 
   update_list_page (self);
@@ -1109,7 +1193,7 @@ jd_device_view_set_jobs_client (JdDeviceView *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  g_hash_table_remove_all (self->fetching);
+  fetch_queue_clear (self);
 
   if (self->client != NULL && client != NULL &&
       g_strcmp0 (jd_jobs_client_get_thing_name (self->client), jd_jobs_client_get_thing_name (client)) != 0)
