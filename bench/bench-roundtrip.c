@@ -285,10 +285,147 @@ median (double *values,
   return values[n / 2];
 }
 
+/* ---- the full device cycle ----
+ *
+ * One chain, as a device runs its jobs: StartNextPendingJobExecution →
+ * accepted (the execution it started), then UpdateJobExecution SUCCEEDED
+ * of that job → accepted, then the next start-next. The thing has
+ * CYCLE_JOBS queued jobs. Against the echo, the same two requests (the
+ * echo's start-next reply carries no job: the update goes to JOB_ID). */
+
+#define CYCLE_JOBS     4000
+#define CYCLE_WARMUP   50
+#define CYCLE_SECONDS  3.0
+
+typedef struct {
+  struct mosquitto *mosq;
+  GMutex   lock;
+  guint    cycles;          /* completed (update accepted) */
+  guint    rejected;
+  gint64   started_at;      /* of the current cycle's start-next */
+  gint64   measure_start;   /* when cycle CYCLE_WARMUP began */
+  gint64   deadline;
+  gint     done;            /* atomic */
+  GArray  *cycle_ms;
+} Cycle;
+
+static void
+send_start_next (Cycle *cycle)
+{
+  char payload[64];
+  int len = g_snprintf (payload, sizeof payload, "{\"clientToken\":\"c%u\"}", cycle->cycles);
+
+  cycle->started_at = g_get_monotonic_time ();
+  if (cycle->cycles == CYCLE_WARMUP)
+    cycle->measure_start = cycle->started_at;
+  if (mosquitto_publish (cycle->mosq, NULL, "$aws/things/" THING "/jobs/start-next", len, payload, 1, false)
+      != MOSQ_ERR_SUCCESS)
+    jd_bench_die ("publish start-next");
+}
+
+static void
+cycle_reply_cb (struct mosquitto               *mosq,
+                void                           *data,
+                const struct mosquitto_message *message)
+{
+  Cycle *cycle = data;
+  g_autofree char *text = g_strndup (message->payload, message->payloadlen);
+  gint64 now = g_get_monotonic_time ();
+
+  g_mutex_lock (&cycle->lock);
+  if (g_str_has_suffix (message->topic, "/rejected"))
+    {
+      if (cycle->rejected++ == 0)
+        fprintf (stderr, "roundtrip: cycle: first rejection on %s: %s\n", message->topic, text);
+      g_atomic_int_set (&cycle->done, 1);
+    }
+  else if (g_str_has_suffix (message->topic, "/start-next/accepted"))
+    {
+      /* The started execution's job, or (the echo) the bench's job. */
+      const char *at = strstr (text, "\"jobId\":\"");
+      g_autofree char *job_id = at != NULL ? g_strndup (at + 9, strcspn (at + 9, "\"")) : g_strdup (JOB_ID);
+      g_autofree char *topic = g_strdup_printf ("$aws/things/" THING "/jobs/%s/update", job_id);
+      const char *payload = "{\"status\":\"SUCCEEDED\",\"statusDetails\":{\"by\":\"bench\"}}";
+
+      if (mosquitto_publish (mosq, NULL, topic, (int) strlen (payload), payload, 1, false) != MOSQ_ERR_SUCCESS)
+        jd_bench_die ("publish update");
+    }
+  else if (g_str_has_suffix (message->topic, "/update/accepted"))
+    {
+      if (cycle->cycles >= CYCLE_WARMUP)
+        {
+          double ms = (now - cycle->started_at) / 1000.0;
+
+          g_array_append_val (cycle->cycle_ms, ms);
+        }
+      cycle->cycles++;
+      if (now < cycle->deadline && cycle->cycles < CYCLE_JOBS)
+        send_start_next (cycle);
+      else
+        g_atomic_int_set (&cycle->done, 1);
+    }
+  g_mutex_unlock (&cycle->lock);
+  if (g_atomic_int_get (&cycle->done))
+    g_main_context_wakeup (NULL);
+}
+
+/* Cycles per second (after the warm-up) and the median cycle in ms. */
+static void
+run_cycles (guint16     port,
+            const char *ca,
+            const char *cert,
+            const char *key,
+            double     *per_second,
+            double     *median_ms)
+{
+  Cycle cycle = { 0 };
+  gint64 started;
+  guint tick;
+
+  g_mutex_init (&cycle.lock);
+  cycle.cycle_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  cycle.mosq = jd_bench_mosq_connect (THING, port, ca, cert, key, cycle_reply_cb, &cycle);
+  jd_bench_mosq_subscribe (cycle.mosq, "$aws/things/" THING "/jobs/start-next/accepted");
+  jd_bench_mosq_subscribe (cycle.mosq, "$aws/things/" THING "/jobs/start-next/rejected");
+  jd_bench_mosq_subscribe (cycle.mosq, "$aws/things/" THING "/jobs/+/update/accepted");
+  jd_bench_mosq_subscribe (cycle.mosq, "$aws/things/" THING "/jobs/+/update/rejected");
+
+  tick = g_timeout_add (100, tick_cb, NULL);
+  started = g_get_monotonic_time ();
+  g_mutex_lock (&cycle.lock);
+  cycle.deadline = started + (gint64) (CYCLE_SECONDS * G_USEC_PER_SEC);
+  send_start_next (&cycle);
+  g_mutex_unlock (&cycle.lock);
+  while (!g_atomic_int_get (&cycle.done))
+    {
+      if (jd_bench_elapsed (started) > CYCLE_SECONDS + 10)
+        jd_bench_die ("cycle replies stopped coming (%u)", cycle.cycles);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+
+  g_mutex_lock (&cycle.lock);
+  if (cycle.rejected > 0)
+    jd_bench_die ("a cycle's request was rejected");
+  if (cycle.cycle_ms->len < 10)
+    jd_bench_die ("only %u cycles measured", cycle.cycle_ms->len);
+  *per_second = cycle.cycle_ms->len / ((g_get_monotonic_time () - cycle.measure_start) / (double) G_USEC_PER_SEC);
+  *median_ms = jd_bench_percentile (cycle.cycle_ms, 50);
+  g_mutex_unlock (&cycle.lock);
+
+  jd_bench_mosq_free (cycle.mosq);
+  g_array_unref (cycle.cycle_ms);
+  g_mutex_clear (&cycle.lock);
+}
+
 /* One round: a fresh sandbox, the service measured, then the echo. */
 static void
 run_round (Figures *ours,
-           Figures *echoed)
+           Figures *echoed,
+           double  *cycles_ours,
+           double  *cycles_echo,
+           double  *cycle_ms_ours,
+           double  *cycle_ms_echo)
 {
   const char *things[] = { THING, NULL };
   const char *names[] = { THING, NULL };
@@ -326,6 +463,29 @@ run_round (Figures *ours,
   if (ours->rejected > 0)
     jd_bench_die ("the service rejected %u updates", ours->rejected);
 
+  /* The full cycle: the update load's job ends first, then CYCLE_JOBS
+   * queued jobs for the chain to start and finish one by one. */
+  {
+    JdStore *store = jd_service_get_store (service);
+    JdStoreUpdate done = { JD_EXECUTION_STATUS_SUCCEEDED, NULL, -1, -1, 0 };
+    g_autoptr(JdStoreExecution) ended = jd_store_update_execution (store, THING, JOB_ID, &done, NULL, &error);
+
+    if (ended == NULL)
+      jd_bench_die ("end the update load's job: %s", error->message);
+    for (guint i = 0; i < CYCLE_JOBS; i++)
+      {
+        g_autofree char *job_id = g_strdup_printf ("cycle-%05u", i);
+
+        spec.job_id = job_id;
+        job = jd_store_create_job (store, &spec, &error);
+        if (job == NULL)
+          jd_bench_die ("create job: %s", error->message);
+        jd_store_job_free (job);
+      }
+    run_cycles (jd_sandbox_get_mqtt_port (sb), jd_sandbox_get_ca_path (sb), cert, key,
+                cycles_ours, cycle_ms_ours);
+  }
+
   /* The echo responder alone on the same broker. */
   jd_service_stop (service);
   jd_test_spin (200);
@@ -333,7 +493,9 @@ run_round (Figures *ours,
                                 jd_sandbox_get_service_cert_path (sb), jd_sandbox_get_service_key_path (sb),
                                 echo_cb, NULL);
   jd_bench_mosq_subscribe (echo, "$aws/things/+/jobs/+/update");
+  jd_bench_mosq_subscribe (echo, "$aws/things/+/jobs/start-next");
   *echoed = run_load (jd_sandbox_get_mqtt_port (sb), jd_sandbox_get_ca_path (sb), cert, key);
+  run_cycles (jd_sandbox_get_mqtt_port (sb), jd_sandbox_get_ca_path (sb), cert, key, cycles_echo, cycle_ms_echo);
   jd_bench_mosq_free (echo);
 
   if (!jd_test_sandbox_stop (sandbox, &error))
@@ -346,13 +508,15 @@ main (int   argc,
 {
   double ratio[ROUNDS], thr_ours[ROUNDS], thr_echo[ROUNDS], cpu_ours[ROUNDS], cpu_echo[ROUNDS];
   double p50_ours[ROUNDS], p50_echo[ROUNDS], p99_ours[ROUNDS], p99_echo[ROUNDS];
+  double cyc_ours[ROUNDS], cyc_echo[ROUNDS], cyc_ms_ours[ROUNDS], cyc_ms_echo[ROUNDS], cyc_ratio[ROUNDS];
   char a[64], b[64];
 
   for (guint i = 0; i < ROUNDS; i++)
     {
       Figures ours, echoed;
 
-      run_round (&ours, &echoed);
+      run_round (&ours, &echoed, &cyc_ours[i], &cyc_echo[i], &cyc_ms_ours[i], &cyc_ms_echo[i]);
+      cyc_ratio[i] = cyc_ours[i] / cyc_echo[i];
       ratio[i] = ours.throughput / echoed.throughput;
       thr_ours[i] = ours.throughput;
       thr_echo[i] = echoed.throughput;
@@ -366,6 +530,8 @@ main (int   argc,
                "in the process but the load generator), echo %.0f req/s (%.0f µs): %.2f×\n",
                i + 1, ours.throughput, ours.main_cpu * 100, ours.cpu_per_request,
                echoed.throughput, echoed.cpu_per_request, ratio[i]);
+      fprintf (stderr, "roundtrip: round %u: full cycle: service %.0f/s (median %.2f ms), echo %.0f/s (%.2f ms): %.2f×\n",
+               i + 1, cyc_ours[i], cyc_ms_ours[i], cyc_echo[i], cyc_ms_echo[i], cyc_ratio[i]);
     }
 
   g_snprintf (a, sizeof a, "%.0f req/s", median (thr_ours, ROUNDS));
@@ -390,6 +556,18 @@ main (int   argc,
     g_snprintf (b, sizeof b, "%.0f µs", e);
     jd_bench_row ("Round trip", "responder CPU per request: the process but the load generator (lower is better)",
                   a, b, o / e, "");
+  }
+  g_snprintf (a, sizeof a, "%.0f cycles/s", median (cyc_ours, ROUNDS));
+  g_snprintf (b, sizeof b, "%.0f cycles/s", median (cyc_echo, ROUNDS));
+  jd_bench_row ("Full device cycle: StartNextPendingJobExecution → accepted, UpdateJobExecution SUCCEEDED → "
+                "accepted, one chain (service vs echo; medians of " G_STRINGIFY (ROUNDS) " rounds)",
+                "throughput", a, b, median (cyc_ratio, ROUNDS), "≥ 0.60×");
+  {
+    double o = median (cyc_ms_ours, ROUNDS), e = median (cyc_ms_echo, ROUNDS);
+
+    g_snprintf (a, sizeof a, "%.2f ms", o);
+    g_snprintf (b, sizeof b, "%.2f ms", e);
+    jd_bench_row ("Full device cycle", "median cycle (lower is better)", a, b, o / e, "");
   }
   return 0;
 }
