@@ -249,7 +249,7 @@ bind_cb (GtkSignalListItemFactory *factory,
         const char *words = out ? _("Sent by this device") : _("Received");
 
         gtk_image_set_from_icon_name (GTK_IMAGE (child), out ? "go-up-symbolic" : "go-down-symbolic");
-        gtk_widget_set_tooltip_text (child, words);
+        jd_cells_set_tooltip (child, words);
         gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, words, -1);
       }
       break;
@@ -270,7 +270,7 @@ bind_cb (GtkSignalListItemFactory *factory,
           }
         else
           gtk_label_set_label (GTK_LABEL (child), jd_events_view_describe_kind (kind));
-        gtk_widget_set_tooltip_text (child, kind);
+        jd_cells_set_tooltip (child, kind);
         if (g_str_has_suffix (kind, " rejected"))
           gtk_widget_add_css_class (child, "error");
         else
@@ -280,7 +280,7 @@ bind_cb (GtkSignalListItemFactory *factory,
 
     case COLUMN_TOPIC:
       gtk_label_set_label (GTK_LABEL (child), jd_event_get_topic (event));
-      gtk_widget_set_tooltip_text (child, jd_event_get_topic (event));
+      jd_cells_set_tooltip (child, jd_event_get_topic (event));
       break;
 
     default:

@@ -13,6 +13,7 @@
 #include "jd-history-window.h"
 #include "jd-fleet-events.h"
 #include "jd-fleet-poller.h"
+#include "jd-cells.h"
 #include "jd-fleet-window.h"
 #include "jd-format.h"
 #include "jd-job-notification.h"
@@ -102,17 +103,6 @@ static void update_settings (JdFleetWindow *self);
 
 /* ---- cells ---- */
 
-/* Setting a tooltip asks the display where the pointer is (a round trip to
- * the X server): only when it changes, as rows change a thousand times a
- * second. */
-static void
-set_tooltip (GtkWidget  *widget,
-             const char *text)
-{
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
-    gtk_widget_set_tooltip_text (widget, text);
-}
-
 /* Which row properties a column shows. */
 static gboolean
 column_shows (int         column,
@@ -181,7 +171,7 @@ refresh_cell (JdFleetWindow *self,
           g_autofree char *exact = jd_format_exact_time (when);
 
           text = jd_format_relative_time (when, now);
-          set_tooltip (child, exact);
+          jd_cells_set_tooltip (child, exact);
         }
       gtk_label_set_label (GTK_LABEL (child), text != NULL ? text : "—");
       break;
@@ -214,7 +204,7 @@ refresh_cell (JdFleetWindow *self,
         fraction = jd_fleet_parse_progress (value);
 
         gtk_label_set_label (GTK_LABEL (label), value != NULL ? value : "");
-        set_tooltip (child, value);
+        jd_cells_set_tooltip (child, value);
         /* Likewise the bar, with the first progress value. */
         if (bar == NULL && fraction >= 0)
           {

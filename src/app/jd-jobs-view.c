@@ -125,7 +125,7 @@ refresh_cell (GtkListItem *item,
     {
     case COLUMN_JOB:
       gtk_label_set_label (GTK_LABEL (child), jd_job_get_job_id (job));
-      gtk_widget_set_tooltip_text (child, jd_job_get_description (job));
+      jd_cells_set_tooltip (child, jd_job_get_description (job));
       break;
 
     case COLUMN_STATUS:
@@ -139,7 +139,7 @@ refresh_cell (GtkListItem *item,
         gtk_label_set_label (GTK_LABEL (child),
                              targets ? targets
                                      : jd_format_target_selection_label (jd_job_get_target_selection (job)));
-        gtk_widget_set_tooltip_text (child, targets);
+        jd_cells_set_tooltip (child, targets);
       }
       break;
 
