@@ -288,24 +288,6 @@ fill (const char *data_home,
   g_printerr ("bench-app-pending: %u pending executions made in %.1f s\n", pending, jd_bench_elapsed (start));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 typedef struct {
   guint   pending;
   char   *home;
@@ -489,6 +471,6 @@ main (int   argc,
 
   side_free (base);
   side_free (empty);
-  remove_tree (work);
+  jd_bench_remove_tree (work);
   return 0;
 }

@@ -190,24 +190,6 @@ find_child (pid_t       parent,
   return 0;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static GSubprocess *
 spawn (const char *const *argv,
        const char        *stay)
@@ -379,7 +361,7 @@ main (int   argc,
   stop (app);
   stop (hello);
   stop (service);
-  remove_tree (data_dir);
+  jd_bench_remove_tree (data_dir);
   for (guint i = 0; i < G_N_ELEMENTS (s0); i++)
     {
       g_hash_table_unref (s0[i].wakeups);

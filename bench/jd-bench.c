@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "jd-bench.h"
 #include "jd-topic.h"
 
@@ -391,4 +393,22 @@ jd_bench_publish_raw_notifies_windowed (struct mosquitto *publisher,
     }
   g_cond_clear (&window.acked_cond);
   g_mutex_clear (&window.lock);
+}
+
+void
+jd_bench_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        jd_bench_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }

@@ -18,6 +18,8 @@ double  jd_bench_percentile   (GArray     *values,
                                double      p);
 /* VmRSS of this process in KiB. */
 gsize   jd_bench_rss_kib      (void);
+/* Removes @path and everything below it (symlinks are not followed). */
+void    jd_bench_remove_tree  (const char *path);
 /* Seconds since @start (a g_get_monotonic_time() value). */
 double  jd_bench_elapsed      (gint64      start);
 
